@@ -1,0 +1,18 @@
+# Emails: -subject, -text (plain text) and -html (the body inside the layout).
+email-footer = Zhijiang · International Craftsman Academy for new-energy-vehicle technicians
+email-test-subject = Test message from Zhijiang
+email-test-text = Hello { $name }, this is a test message.
+email-test-html = <p>Hello { $name }, this is a test message.</p>
+email-invitation-subject = Your Zhijiang account at { $branch }
+email-invitation-text =
+    Hello { $name },
+
+    An account has been created for you at { $branch }. Choose your password here to start learning:
+    { $link }
+
+    This link works once and expires on { $expires }.
+email-invitation-html =
+    <p>Hello { $name },</p>
+    <p>An account has been created for you at <strong>{ $branch }</strong>. Choose your password to start learning:</p>
+    <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">Choose my password</a></p>
+    <p style="font-size:.9em;color:#555">This link works once and expires on { $expires }.<br>{ $link }</p>

@@ -1,0 +1,2 @@
+# Texts of server-rendered pages.
+page-brand = Zhijiang

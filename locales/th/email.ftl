@@ -1,0 +1,17 @@
+email-footer = Zhijiang · สถาบันช่างฝีมือนานาชาติสำหรับช่างเทคนิคยานยนต์พลังงานใหม่
+email-test-subject = ข้อความทดสอบจาก Zhijiang
+email-test-text = สวัสดีคุณ { $name } นี่คือข้อความทดสอบ
+email-test-html = <p>สวัสดีคุณ { $name } นี่คือข้อความทดสอบ</p>
+email-invitation-subject = บัญชี Zhijiang ของคุณที่ { $branch }
+email-invitation-text =
+    สวัสดีคุณ { $name }
+
+    เราได้สร้างบัญชีให้คุณที่ { $branch } แล้ว กรุณาตั้งรหัสผ่านที่ลิงก์นี้เพื่อเริ่มเรียน:
+    { $link }
+
+    ลิงก์นี้ใช้ได้ครั้งเดียวและหมดอายุวันที่ { $expires }
+email-invitation-html =
+    <p>สวัสดีคุณ { $name }</p>
+    <p>เราได้สร้างบัญชีให้คุณที่ <strong>{ $branch }</strong> แล้ว กรุณาตั้งรหัสผ่านเพื่อเริ่มเรียน:</p>
+    <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">ตั้งรหัสผ่านของฉัน</a></p>
+    <p style="font-size:.9em;color:#555">ลิงก์นี้ใช้ได้ครั้งเดียวและหมดอายุวันที่ { $expires }<br>{ $link }</p>

@@ -1,0 +1,17 @@
+email-footer = Zhijiang · Học viện Thợ giỏi Quốc tế dành cho kỹ thuật viên xe năng lượng mới
+email-test-subject = Thư thử nghiệm từ Zhijiang
+email-test-text = Xin chào { $name }, đây là thư thử nghiệm.
+email-test-html = <p>Xin chào { $name }, đây là thư thử nghiệm.</p>
+email-invitation-subject = Tài khoản Zhijiang của bạn tại { $branch }
+email-invitation-text =
+    Xin chào { $name },
+
+    Một tài khoản đã được tạo cho bạn tại { $branch }. Hãy đặt mật khẩu tại liên kết sau để bắt đầu học:
+    { $link }
+
+    Liên kết chỉ dùng được một lần và hết hạn vào ngày { $expires }.
+email-invitation-html =
+    <p>Xin chào { $name },</p>
+    <p>Một tài khoản đã được tạo cho bạn tại <strong>{ $branch }</strong>. Hãy đặt mật khẩu để bắt đầu học:</p>
+    <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">Đặt mật khẩu của tôi</a></p>
+    <p style="font-size:.9em;color:#555">Liên kết chỉ dùng được một lần và hết hạn vào ngày { $expires }.<br>{ $link }</p>

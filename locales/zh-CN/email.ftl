@@ -1,0 +1,17 @@
+email-footer = 智匠 · 新能源汽车技术人才国际工匠学院
+email-test-subject = 智匠测试邮件
+email-test-text = { $name }，您好！这是一封测试邮件。
+email-test-html = <p>{ $name }，您好！这是一封测试邮件。</p>
+email-invitation-subject = 您在{ $branch }的智匠账号
+email-invitation-text =
+    { $name }，您好！
+
+    我们已在{ $branch }为您创建了账号。请通过以下链接设置密码，开始学习：
+    { $link }
+
+    该链接只能使用一次，将于 { $expires } 失效。
+email-invitation-html =
+    <p>{ $name }，您好！</p>
+    <p>我们已在<strong>{ $branch }</strong>为您创建了账号。请设置密码，开始学习：</p>
+    <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">设置我的密码</a></p>
+    <p style="font-size:.9em;color:#555">该链接只能使用一次，将于 { $expires } 失效。<br>{ $link }</p>

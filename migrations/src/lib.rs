@@ -1,0 +1,23 @@
+//! Zhijiang's schema, one migration per file, portable between SQLite and
+//! PostgreSQL (sea-query builds the dialect). Ids are UUIDv7; timestamps are
+//! UTC with time zone.
+
+pub use sea_orm_migration::prelude::*;
+
+mod helpers;
+mod m20261128_000001_foundation;
+mod m20261128_000002_outbox;
+mod m20261128_000003_branches_users_auth;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_foundation::Migration),
+            Box::new(m20261128_000002_outbox::Migration),
+            Box::new(m20261128_000003_branches_users_auth::Migration),
+        ]
+    }
+}

@@ -1,0 +1,268 @@
+//! Each branch's Ed25519 signing keys: creation, sealing at rest, rotation,
+//! the JWKS, and a short-lived in-memory cache so that verifying a token
+//! costs no database round trip on the hot path.
+
+use super::crypto::MasterKey;
+use super::key_entity::{self as key, Entity as Keys};
+use crate::branches::entity::Entity as Branches;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use jsonwebtoken::{DecodingKey, EncodingKey};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+/// How long a cached key decision stands before the database is asked again.
+/// Bounds how long another node keeps accepting a key revoked elsewhere.
+const CACHE_TTL: Duration = Duration::from_secs(30);
+
+pub const ACTIVE: &str = "active";
+pub const RETIRED: &str = "retired";
+pub const REVOKED: &str = "revoked";
+
+/// PKCS#8 v1 prefix of an Ed25519 private key; the 32-byte seed follows.
+const PKCS8_ED25519_PREFIX: [u8; 16] = [
+    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+];
+
+#[derive(Clone)]
+pub struct Verifier {
+    pub branch_id: Uuid,
+    pub branch_code: String,
+    pub branch_default_locale: String,
+    pub key: DecodingKey,
+    /// False for a revoked key: tokens it signed are refused.
+    pub usable: bool,
+    fetched: Instant,
+}
+
+#[derive(Clone)]
+pub struct Signer {
+    pub kid: String,
+    pub key: EncodingKey,
+    fetched: Instant,
+}
+
+/// A public key as a JWK (RFC 8037 OKP).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Jwk {
+    pub kty: &'static str,
+    pub crv: &'static str,
+    pub x: String,
+    pub kid: String,
+    pub alg: &'static str,
+    #[serde(rename = "use")]
+    pub use_: &'static str,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct JwkSet {
+    pub keys: Vec<Jwk>,
+}
+
+pub struct KeyRing {
+    master: MasterKey,
+    verifiers: RwLock<HashMap<String, Verifier>>,
+    signers: RwLock<HashMap<Uuid, Signer>>,
+}
+
+impl KeyRing {
+    pub fn new(master: MasterKey) -> KeyRing {
+        KeyRing {
+            master,
+            verifiers: RwLock::default(),
+            signers: RwLock::default(),
+        }
+    }
+
+    /// Creates and stores a new active key for a branch (inside the caller's transaction).
+    pub async fn create_key(
+        &self,
+        db: &impl ConnectionTrait,
+        branch_id: Uuid,
+        branch_code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<key::Model, DbErr> {
+        let mut seed = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut seed);
+        let public = ed25519_dalek::SigningKey::from_bytes(&seed)
+            .verifying_key()
+            .to_bytes();
+        let mut suffix = [0u8; 6];
+        rand::rngs::OsRng.fill_bytes(&mut suffix);
+        let kid = format!(
+            "{}-{}-{}",
+            branch_code.to_ascii_lowercase(),
+            now.format("%Y%m%d"),
+            URL_SAFE_NO_PAD.encode(suffix)
+        );
+        let sealed = self.master.seal(&seed, kid.as_bytes());
+        key::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            branch_id: Set(branch_id),
+            kid: Set(kid),
+            public_key: Set(public.to_vec()),
+            private_key_sealed: Set(sealed),
+            status: Set(ACTIVE.to_string()),
+            created_at: Set(now),
+            retired_at: Set(None),
+        }
+        .insert(db)
+        .await
+    }
+
+    /// The key a branch signs with now.
+    pub async fn signer(
+        &self,
+        db: &impl ConnectionTrait,
+        branch_id: Uuid,
+    ) -> Result<Option<Signer>, DbErr> {
+        if let Some(s) = self
+            .signers
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&branch_id)
+            && s.fetched.elapsed() < CACHE_TTL
+        {
+            return Ok(Some(s.clone()));
+        }
+        let Some(row) = Keys::find()
+            .filter(key::Column::BranchId.eq(branch_id))
+            .filter(key::Column::Status.eq(ACTIVE))
+            .order_by_desc(key::Column::CreatedAt)
+            .one(db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let Some(seed) = self
+            .master
+            .open(&row.private_key_sealed, row.kid.as_bytes())
+        else {
+            tracing::error!(kid = %row.kid, "a branch signing key does not open with the master key");
+            return Ok(None);
+        };
+        let der = [PKCS8_ED25519_PREFIX.as_slice(), &seed].concat();
+        let signer = Signer {
+            kid: row.kid,
+            key: EncodingKey::from_ed_der(&der),
+            fetched: Instant::now(),
+        };
+        self.signers
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(branch_id, signer.clone());
+        Ok(Some(signer))
+    }
+
+    /// The public key named `kid`, with its branch, if it exists.
+    pub async fn verifier(
+        &self,
+        db: &impl ConnectionTrait,
+        kid: &str,
+    ) -> Result<Option<Verifier>, DbErr> {
+        if let Some(v) = self
+            .verifiers
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(kid)
+            && v.fetched.elapsed() < CACHE_TTL
+        {
+            return Ok(Some(v.clone()));
+        }
+        let Some(row) = Keys::find()
+            .filter(key::Column::Kid.eq(kid))
+            .one(db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let Some(branch) = Branches::find_by_id(row.branch_id).one(db).await? else {
+            return Ok(None);
+        };
+        let verifier = Verifier {
+            branch_id: branch.id,
+            branch_code: branch.code,
+            branch_default_locale: branch.default_locale,
+            key: DecodingKey::from_ed_der(&row.public_key),
+            usable: row.status != REVOKED,
+            fetched: Instant::now(),
+        };
+        let mut cache = self.verifiers.write().unwrap_or_else(|p| p.into_inner());
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(kid.to_string(), verifier.clone());
+        Ok(Some(verifier))
+    }
+
+    /// Retires (or revokes) the branch's current keys and makes a new one.
+    pub async fn rotate(
+        &self,
+        db: &impl ConnectionTrait,
+        branch_id: Uuid,
+        branch_code: &str,
+        revoke_old: bool,
+        now: DateTime<Utc>,
+    ) -> Result<key::Model, DbErr> {
+        let old = Keys::find()
+            .filter(key::Column::BranchId.eq(branch_id))
+            .filter(key::Column::Status.ne(REVOKED))
+            .all(db)
+            .await?;
+        for row in old {
+            if row.status == RETIRED && !revoke_old {
+                continue;
+            }
+            let mut active: key::ActiveModel = row.into();
+            active.status = Set(if revoke_old { REVOKED } else { RETIRED }.to_string());
+            active.retired_at = Set(Some(now));
+            active.update(db).await?;
+        }
+        self.create_key(db, branch_id, branch_code, now).await
+    }
+
+    /// Forgets cached keys (after a rotation commits).
+    pub fn invalidate(&self) {
+        self.verifiers
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        self.signers
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
+    /// Public keys that still verify: the active one and retired ones, so
+    /// tokens and credentials signed before a rotation still check out.
+    pub async fn jwks(&self, db: &impl ConnectionTrait, branch_id: Uuid) -> Result<JwkSet, DbErr> {
+        let rows = Keys::find()
+            .filter(key::Column::BranchId.eq(branch_id))
+            .filter(key::Column::Status.ne(REVOKED))
+            .order_by_desc(key::Column::CreatedAt)
+            .all(db)
+            .await?;
+        Ok(JwkSet {
+            keys: rows
+                .into_iter()
+                .map(|row| Jwk {
+                    kty: "OKP",
+                    crv: "Ed25519",
+                    x: URL_SAFE_NO_PAD.encode(&row.public_key),
+                    kid: row.kid,
+                    alg: "EdDSA",
+                    use_: "sig",
+                })
+                .collect(),
+        })
+    }
+}

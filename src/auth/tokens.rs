@@ -1,0 +1,126 @@
+//! Access tokens: EdDSA JWTs signed by the user's branch key (API.md, Auth).
+//!
+//! Verification accepts a token only if its `kid` names a usable key of the
+//! very branch in its `branch` claim, its audience is that branch, its issuer
+//! is `zhijiang`, and it is within its lifetime on the service clock. Only
+//! `EdDSA` is accepted: `none`, HMAC-with-the-public-key and every other
+//! algorithm fail before any key is used.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use jsonwebtoken::{Algorithm, Header, Validation};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub const ISSUER: &str = "zhijiang";
+/// Clock skew tolerated on `exp`/`nbf`/`iat`, in seconds.
+const LEEWAY_SECONDS: i64 = 30;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: Uuid,
+    pub branch: String,
+    pub role: String,
+    pub locale: String,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub nbf: i64,
+    pub exp: i64,
+    pub jti: Uuid,
+}
+
+/// What the login answer needs of a user.
+pub struct Subject<'a> {
+    pub user_id: Uuid,
+    pub branch_id: Uuid,
+    pub branch_code: &'a str,
+    pub role: &'a str,
+    pub locale: &'a str,
+}
+
+/// Signs an access token; returns it with its lifetime in seconds.
+pub async fn issue(state: &AppState, subject: &Subject<'_>) -> Result<(String, i64), ApiError> {
+    let signer = state
+        .keys
+        .signer(&state.db, subject.branch_id)
+        .await?
+        .ok_or_else(|| {
+            tracing::error!(
+                branch = subject.branch_code,
+                "branch has no usable signing key"
+            );
+            ApiError::internal()
+        })?;
+    let now = state.clock.now().timestamp();
+    let ttl = state.config.access_token_ttl.as_secs() as i64;
+    let claims = Claims {
+        sub: subject.user_id,
+        branch: subject.branch_code.to_string(),
+        role: subject.role.to_string(),
+        locale: subject.locale.to_string(),
+        iss: ISSUER.to_string(),
+        aud: subject.branch_code.to_string(),
+        iat: now,
+        nbf: now,
+        exp: now + ttl,
+        jti: Uuid::new_v4(),
+    };
+    let token = sign(&signer.kid, &signer.key, &claims)?;
+    Ok((token, ttl))
+}
+
+pub fn sign(
+    kid: &str,
+    key: &jsonwebtoken::EncodingKey,
+    claims: &impl Serialize,
+) -> Result<String, ApiError> {
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some(kid.to_string());
+    header.typ = Some("JWT".into());
+    jsonwebtoken::encode(&header, claims, key).map_err(|e| {
+        tracing::error!(error = %e, "signing failed");
+        ApiError::internal()
+    })
+}
+
+/// Checks a bearer token; any failure is the same 401.
+pub async fn verify(
+    state: &AppState,
+    token: &str,
+) -> Result<(Claims, crate::auth::keys::Verifier), ApiError> {
+    let header = jsonwebtoken::decode_header(token).map_err(|_| ApiError::unauthenticated())?;
+    if header.alg != Algorithm::EdDSA {
+        return Err(ApiError::unauthenticated());
+    }
+    let kid = header.kid.ok_or_else(ApiError::unauthenticated)?;
+    let verifier = state
+        .keys
+        .verifier(&state.db, &kid)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
+    if !verifier.usable {
+        return Err(ApiError::unauthenticated());
+    }
+    let mut validation = Validation::new(Algorithm::EdDSA);
+    validation.set_issuer(&[ISSUER]);
+    validation.set_audience(&[verifier.branch_code.as_str()]);
+    validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
+    // Lifetimes are checked below against the service clock.
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    let data = jsonwebtoken::decode::<Claims>(token, &verifier.key, &validation)
+        .map_err(|_| ApiError::unauthenticated())?;
+    let claims = data.claims;
+    let now = state.clock.now().timestamp();
+    if claims.exp + LEEWAY_SECONDS < now
+        || claims.nbf - LEEWAY_SECONDS > now
+        || claims.iat - LEEWAY_SECONDS > now
+    {
+        return Err(ApiError::unauthenticated());
+    }
+    if claims.branch != verifier.branch_code {
+        return Err(ApiError::unauthenticated());
+    }
+    Ok((claims, verifier))
+}

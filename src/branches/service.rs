@@ -1,0 +1,170 @@
+//! Branch rules: validation, creation with a first signing key, updates,
+//! key rotation.
+
+use super::countries::is_country;
+use super::entity::{self as branch, Entity as Branches};
+use crate::auth::Caller;
+use crate::error::{ApiError, FieldError, is_unique_violation};
+use crate::i18n::Locale;
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+pub const HQ: &str = "HQ";
+
+pub fn valid_code(code: &str) -> bool {
+    (2..=8).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+pub fn valid_time_zone(tz: &str) -> bool {
+    tz.parse::<chrono_tz::Tz>().is_ok()
+}
+
+/// Localized names `{locale: text}`: known locale keys, 1-200 characters.
+pub fn check_names(
+    field: &str,
+    names: &BTreeMap<String, String>,
+    errors: &mut Vec<FieldError>,
+) -> BTreeMap<Locale, String> {
+    let mut clean = BTreeMap::new();
+    for (key, text) in names {
+        let Some(locale) = Locale::from_canonical(key) else {
+            errors.push(FieldError::new(format!("{field}.{key}"), "unknown_locale"));
+            continue;
+        };
+        let text = text.trim();
+        let length = text.chars().count();
+        if length == 0 {
+            errors.push(FieldError::new(format!("{field}.{key}"), "required"));
+        } else if length > 200 {
+            errors.push(FieldError::new(format!("{field}.{key}"), "too_long").arg("max", 200));
+        } else {
+            clean.insert(locale, text.to_string());
+        }
+    }
+    clean
+}
+
+pub fn names_json(names: &BTreeMap<Locale, String>) -> String {
+    let map: BTreeMap<&str, &str> = names
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    serde_json::to_string(&map).unwrap_or_else(|_| "{}".into())
+}
+
+pub fn parse_names(json: &str) -> BTreeMap<Locale, String> {
+    let raw: BTreeMap<String, String> = serde_json::from_str(json).unwrap_or_default();
+    raw.into_iter()
+        .filter_map(|(k, v)| Locale::from_canonical(&k).map(|l| (l, v)))
+        .collect()
+}
+
+pub struct NewBranch {
+    pub code: String,
+    pub country: String,
+    pub default_locale: Locale,
+    pub time_zone: String,
+    pub names: BTreeMap<Locale, String>,
+}
+
+/// Validates raw input into a `NewBranch`, collecting every field error.
+pub fn validate_new(
+    code: &str,
+    country: &str,
+    default_locale: &str,
+    time_zone: &str,
+    names: &BTreeMap<String, String>,
+) -> Result<NewBranch, ApiError> {
+    let mut errors = Vec::new();
+    if !valid_code(code) {
+        errors.push(FieldError::new("code", "invalid_branch_code"));
+    }
+    if !is_country(country) {
+        errors.push(FieldError::new("country", "invalid_country"));
+    }
+    let locale = Locale::from_canonical(default_locale);
+    if locale.is_none() {
+        errors.push(FieldError::new("default_locale", "unknown_locale"));
+    }
+    if !valid_time_zone(time_zone) {
+        errors.push(FieldError::new("time_zone", "invalid_time_zone"));
+    }
+    let clean = check_names("names", names, &mut errors);
+    if names.is_empty() {
+        errors.push(FieldError::new("names", "required"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    Ok(NewBranch {
+        code: code.to_string(),
+        country: country.to_string(),
+        default_locale: locale.unwrap_or(Locale::En),
+        time_zone: time_zone.to_string(),
+        names: clean,
+    })
+}
+
+/// Inserts a branch and its first signing key (inside `db`'s transaction).
+pub async fn insert(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    new: NewBranch,
+    now: DateTime<Utc>,
+) -> Result<branch::Model, ApiError> {
+    let row = branch::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        code: Set(new.code.clone()),
+        country: Set(new.country),
+        default_locale: Set(new.default_locale.as_str().to_string()),
+        time_zone: Set(new.time_zone),
+        names: Set(names_json(&new.names)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            ApiError::conflict("branch_exists")
+        } else {
+            e.into()
+        }
+    })?;
+    state.keys.create_key(db, row.id, &row.code, now).await?;
+    Ok(row)
+}
+
+pub async fn find_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<branch::Model>, DbErr> {
+    Branches::find()
+        .filter(branch::Column::Code.eq(code.to_ascii_uppercase()))
+        .one(db)
+        .await
+}
+
+/// The branch `code` if the caller may see it; otherwise 404, as if it did not exist.
+pub async fn visible(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    code: &str,
+) -> Result<branch::Model, ApiError> {
+    let row = find_by_code(db, code)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if caller.scope().allows(row.id) {
+        Ok(row)
+    } else {
+        Err(ApiError::not_found())
+    }
+}

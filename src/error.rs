@@ -1,0 +1,230 @@
+//! The single API error type. Every failure a client can see becomes an
+//! RFC 9457 problem document with a stable `code` and a `title`, `detail` and
+//! field messages in the response language.
+//!
+//! Handlers return `ApiError`; its `error_response` leaves the error in the
+//! response extensions and `http::problem::ProblemDocuments` renders it once
+//! the request's language is known (including the caller's saved locale, which
+//! only authentication learns).
+
+use crate::i18n::{self, Arg, Locale};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use sea_orm::DbErr;
+use serde_json::{Value, json};
+use std::fmt;
+
+/// One invalid input field.
+#[derive(Clone, Debug)]
+pub struct FieldError {
+    /// JSON path of the field (`translations.th.title`) or CSV column.
+    pub field: String,
+    /// Stable code, also the Fluent id suffix: `field-{code}`.
+    pub code: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &'static str) -> Self {
+        FieldError {
+            field: field.into(),
+            code,
+            args: Vec::new(),
+        }
+    }
+    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
+        self.args.push((name, value.into()));
+        self
+    }
+    pub fn message(&self, locale: Locale) -> String {
+        i18n::t(locale, &format!("field-{}", self.code), &self.args)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    /// Stable machine-readable code; `problem-{code}` is its Fluent message.
+    pub code: &'static str,
+    /// Arguments for the detail text (`problem-{code}.detail`).
+    pub args: Vec<(&'static str, Arg)>,
+    pub errors: Vec<FieldError>,
+    /// Seconds, for 429 and 503 answers.
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str) -> Self {
+        ApiError {
+            status,
+            code,
+            args: Vec::new(),
+            errors: Vec::new(),
+            retry_after: None,
+        }
+    }
+    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
+        self.args.push((name, value.into()));
+        self
+    }
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found")
+    }
+    pub fn unauthenticated() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated")
+    }
+    pub fn forbidden() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden")
+    }
+    pub fn conflict(code: &'static str) -> Self {
+        Self::new(StatusCode::CONFLICT, code)
+    }
+    pub fn bad_request(code: &'static str) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code)
+    }
+    pub fn internal() -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
+    }
+    pub fn unavailable() -> Self {
+        let mut e = Self::new(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable");
+        e.retry_after = Some(5);
+        e
+    }
+    pub fn too_many_requests(retry_after: u64) -> Self {
+        let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+        e.retry_after = Some(retry_after.max(1));
+        e
+    }
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        e.errors = errors;
+        e
+    }
+    /// One invalid field.
+    pub fn field(field: impl Into<String>, code: &'static str) -> Self {
+        Self::validation(vec![FieldError::new(field, code)])
+    }
+
+    /// The code used for a bare status answered by actix itself (no route,
+    /// wrong method, ...), so that those too become problem documents.
+    pub fn from_status(status: StatusCode) -> Self {
+        let code = match status.as_u16() {
+            400 => "bad_request",
+            401 => "unauthenticated",
+            403 => "forbidden",
+            404 => "not_found",
+            405 => "method_not_allowed",
+            406 => "not_acceptable",
+            408 => "request_timeout",
+            409 => "conflict",
+            413 => "payload_too_large",
+            415 => "unsupported_media_type",
+            429 => "too_many_requests",
+            503 => "service_unavailable",
+            s if s >= 500 => "internal",
+            _ => "bad_request",
+        };
+        let status = if status.is_client_error() || status.is_server_error() {
+            status
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        Self::new(status, code)
+    }
+
+    /// The problem document in `locale`.
+    pub fn to_problem(&self, locale: Locale) -> Value {
+        let id = format!("problem-{}", self.code);
+        let title = if i18n::has(Locale::En, &id) {
+            i18n::t(locale, &id, &self.args)
+        } else {
+            i18n::t(locale, "problem-generic", &[])
+        };
+        let detail = if i18n::has(Locale::En, &id) {
+            i18n::t_attr(locale, &id, "detail", &self.args)
+        } else {
+            i18n::t_attr(locale, "problem-generic", "detail", &[])
+        };
+        let mut doc = json!({
+            "type": format!("/problems/{}", self.code),
+            "title": title,
+            "status": self.status.as_u16(),
+            "detail": detail,
+            "code": self.code,
+        });
+        if !self.errors.is_empty() {
+            doc["errors"] = Value::Array(
+                self.errors
+                    .iter()
+                    .map(
+                        |e| json!({"field": e.field, "code": e.code, "message": e.message(locale)}),
+                    )
+                    .collect(),
+            );
+        }
+        doc
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.code)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        // Rendered in English here; ProblemDocuments re-renders it in the
+        // response language. The English body is only seen if that middleware
+        // is bypassed, which the app never does.
+        let mut response = HttpResponse::build(self.status);
+        response.content_type(crate::http::PROBLEM_JSON);
+        if let Some(seconds) = self.retry_after {
+            response.insert_header(("Retry-After", seconds.to_string()));
+        }
+        let mut response = response.body(self.to_problem(Locale::En).to_string());
+        response.extensions_mut().insert(self.clone());
+        response
+    }
+}
+
+impl From<DbErr> for ApiError {
+    fn from(err: DbErr) -> Self {
+        if is_connection_error(&err) {
+            tracing::warn!(error = %err, "database unavailable");
+            return ApiError::unavailable();
+        }
+        tracing::error!(error = %err, "database error");
+        ApiError::internal()
+    }
+}
+
+/// Whether a database error means "the database is not there right now"
+/// (answered 503, retryable) rather than a fault in a query.
+pub fn is_connection_error(err: &DbErr) -> bool {
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        other => {
+            let text = other.to_string();
+            text.contains("PoolTimedOut")
+                || text.contains("pool timed out")
+                || text.contains("Connection refused")
+                || text.contains("connection closed")
+                || text.contains("error communicating with database")
+        }
+    }
+}
+
+/// Whether `err` is a unique-constraint violation (a duplicate).
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

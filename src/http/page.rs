@@ -1,0 +1,87 @@
+//! Cursor pagination (`?limit=`, default 50, max 200; `?cursor=`). Ids are
+//! UUIDv7, ordered by creation time, so the cursor is the last id served.
+
+use crate::error::{ApiError, FieldError};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct PageParams {
+    /// How many items (1-200, default 50).
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Page {
+    pub limit: u64,
+    pub after: Option<Uuid>,
+}
+
+impl PageParams {
+    pub fn page(&self) -> Result<Page, ApiError> {
+        let limit = match &self.limit {
+            None => 50,
+            Some(text) => match text.parse::<u64>() {
+                Ok(n) if (1..=200).contains(&n) => n,
+                _ => {
+                    return Err(ApiError::validation(vec![
+                        FieldError::new("limit", "out_of_range")
+                            .arg("min", 1)
+                            .arg("max", 200),
+                    ]));
+                }
+            },
+        };
+        let after = match &self.cursor {
+            None => None,
+            Some(c) if c.is_empty() => None,
+            Some(c) => {
+                Some(decode_cursor(c).ok_or_else(|| ApiError::field("cursor", "invalid_cursor"))?)
+            }
+        };
+        Ok(Page { limit, after })
+    }
+}
+
+pub fn encode_cursor(id: Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(id.as_bytes())
+}
+
+fn decode_cursor(text: &str) -> Option<Uuid> {
+    let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
+    Uuid::from_slice(&bytes).ok()
+}
+
+/// A page of a list: `{"items": [...], "next_cursor": "..." | null}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct List<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> List<T> {
+    /// Builds a page from up to `limit + 1` rows: the extra row only says that
+    /// another page exists.
+    pub fn from_rows<R>(
+        mut rows: Vec<R>,
+        page: Page,
+        id_of: impl Fn(&R) -> Uuid,
+        map: impl FnMut(R) -> T,
+    ) -> List<T> {
+        let more = rows.len() as u64 > page.limit;
+        rows.truncate(page.limit as usize);
+        let next_cursor = if more {
+            rows.last().map(|r| encode_cursor(id_of(r)))
+        } else {
+            None
+        };
+        List {
+            items: rows.into_iter().map(map).collect(),
+            next_cursor,
+        }
+    }
+}

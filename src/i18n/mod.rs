@@ -1,0 +1,163 @@
+//! Fluent message catalogues, embedded in the binary so the server runs from
+//! any folder. Every user-facing string lives in `locales/`; Rust code only
+//! names message ids.
+
+mod locale;
+
+pub use locale::{Locale, best_from_accept_language};
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The `.ftl` files of each locale, in the order they are loaded.
+pub const FILES: [&str; 3] = ["errors.ftl", "email.ftl", "pages.ftl"];
+
+macro_rules! catalogue {
+    ($dir:literal) => {
+        [
+            include_str!(concat!("../../locales/", $dir, "/errors.ftl")),
+            include_str!(concat!("../../locales/", $dir, "/email.ftl")),
+            include_str!(concat!("../../locales/", $dir, "/pages.ftl")),
+        ]
+    };
+}
+
+/// The raw sources, for the catalogue consistency tests.
+pub fn sources(locale: Locale) -> [&'static str; 3] {
+    match locale {
+        Locale::ZhCn => catalogue!("zh-CN"),
+        Locale::En => catalogue!("en"),
+        Locale::Th => catalogue!("th"),
+        Locale::Vi => catalogue!("vi"),
+    }
+}
+
+struct Bundles {
+    /// Bundles whose placeables are wrapped in Unicode isolation marks (for
+    /// text that may sit inside right-to-left or mixed-direction UI).
+    plain: HashMap<Locale, FluentBundle<FluentResource>>,
+}
+
+fn bundles() -> &'static Bundles {
+    static BUNDLES: OnceLock<Bundles> = OnceLock::new();
+    BUNDLES.get_or_init(|| {
+        let mut plain = HashMap::new();
+        for locale in Locale::ALL {
+            let langid = locale
+                .as_str()
+                .parse()
+                .expect("canonical tags are valid language ids");
+            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+            // API responses, emails and CSV headers are plain text: isolation
+            // marks would end up as invisible junk characters in them.
+            bundle.set_use_isolating(false);
+            for source in sources(locale) {
+                let resource = FluentResource::try_new(source.to_string())
+                    .unwrap_or_else(|(resource, _errors)| resource);
+                // Duplicate ids are reported by the catalogue test; keep the first.
+                let _ = bundle.add_resource(resource);
+            }
+            plain.insert(locale, bundle);
+        }
+        Bundles { plain }
+    })
+}
+
+/// An argument value for a message.
+#[derive(Clone, Debug)]
+pub enum Arg {
+    Str(String),
+    Num(f64),
+}
+
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Str(v.to_string())
+    }
+}
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Str(v)
+    }
+}
+impl From<i64> for Arg {
+    fn from(v: i64) -> Self {
+        Arg::Num(v as f64)
+    }
+}
+impl From<u64> for Arg {
+    fn from(v: u64) -> Self {
+        Arg::Num(v as f64)
+    }
+}
+impl From<usize> for Arg {
+    fn from(v: usize) -> Self {
+        Arg::Num(v as f64)
+    }
+}
+impl From<i32> for Arg {
+    fn from(v: i32) -> Self {
+        Arg::Num(v as f64)
+    }
+}
+
+/// Whether a message id exists in the given locale.
+pub fn has(locale: Locale, id: &str) -> bool {
+    bundles().plain[&locale].has_message(id)
+}
+
+/// Formats message `id` in `locale`, falling back to English, then to the id
+/// itself (which the catalogue tests make sure never happens).
+pub fn t(locale: Locale, id: &str, args: &[(&str, Arg)]) -> String {
+    format_in(locale, id, None, args)
+        .or_else(|| format_in(Locale::En, id, None, args))
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// Formats the attribute `attr` of message `id` (`id.attr` in Fluent).
+pub fn t_attr(locale: Locale, id: &str, attr: &str, args: &[(&str, Arg)]) -> String {
+    format_in(locale, id, Some(attr), args)
+        .or_else(|| format_in(Locale::En, id, Some(attr), args))
+        .unwrap_or_else(|| format!("{id}.{attr}"))
+}
+
+fn format_in(locale: Locale, id: &str, attr: Option<&str>, args: &[(&str, Arg)]) -> Option<String> {
+    let bundle = &bundles().plain[&locale];
+    let message = bundle.get_message(id)?;
+    let pattern = match attr {
+        Some(name) => message.get_attribute(name)?.value(),
+        None => message.value()?,
+    };
+    let mut fluent_args = FluentArgs::new();
+    for (name, value) in args {
+        match value {
+            Arg::Str(s) => fluent_args.set(*name, FluentValue::from(s.clone())),
+            Arg::Num(n) => fluent_args.set(*name, FluentValue::from(*n)),
+        }
+    }
+    let mut errors = Vec::new();
+    let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+    if !errors.is_empty() {
+        tracing::warn!(id, locale = %locale, ?errors, "message formatted with errors");
+    }
+    Some(text.into_owned())
+}
+
+/// The order in which translated content is looked for (API.md): the
+/// requested locale, the branch default, English, Chinese.
+pub fn fallback_chain(requested: Locale, branch_default: Locale) -> Vec<Locale> {
+    let mut chain = Vec::with_capacity(4);
+    for locale in [requested, branch_default, Locale::En, Locale::ZhCn] {
+        if !chain.contains(&locale) {
+            chain.push(locale);
+        }
+    }
+    chain
+}
+
+/// Picks the first locale of the chain for which `has` says a text exists.
+pub fn pick_locale(chain: &[Locale], has: impl Fn(Locale) -> bool) -> Option<Locale> {
+    chain.iter().copied().find(|l| has(*l))
+}

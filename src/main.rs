@@ -1,0 +1,78 @@
+//! The `zhijiang` command: serve the API, run migrations, run the outbox
+//! worker alone, and administrative bootstrap.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use zhijiang::config::{Config, LogFormat};
+
+#[derive(Parser)]
+#[command(
+    name = "zhijiang",
+    version,
+    about = "Zhijiang (智匠) training platform backend"
+)]
+struct Cli {
+    /// A TOML settings file (the environment overrides it). Also ZHIJIANG_CONFIG.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP API and the outbox worker.
+    Serve {
+        /// Seed a demo world on first start and print its logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Run only the outbox worker.
+    Worker,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("zhijiang: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(&config);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Serve { demo } => zhijiang::serve::serve(config, demo).await,
+            Command::Migrate => zhijiang::serve::migrate(config).await,
+            Command::Worker => zhijiang::serve::worker(config).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("zhijiang: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    // sqlx statements are debug-level; keep them out unless asked for.
+    let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match config.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Human => builder.init(),
+    }
+}

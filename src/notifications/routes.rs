@@ -1,0 +1,134 @@
+//! `GET /api/v1/notifications`, `POST /api/v1/notifications/{id}/retry`.
+
+use super::entity::{self as outbox, Entity as Outbox};
+use super::outbox::{FAILED, PENDING};
+use crate::audit;
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, ApiResult};
+use crate::http::PageParams;
+use crate::http::page::List;
+use crate::state::AppState;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Notification {
+    pub id: Uuid,
+    pub recipient: String,
+    pub locale: String,
+    pub template: String,
+    /// `pending`, `sent` or `failed`.
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<outbox::Model> for Notification {
+    fn from(m: outbox::Model) -> Self {
+        Notification {
+            id: m.id,
+            recipient: m.recipient,
+            locale: m.locale,
+            template: m.template,
+            status: m.status,
+            attempts: m.attempts,
+            last_error: m.last_error,
+            next_attempt_at: m.next_attempt_at,
+            sent_at: m.sent_at,
+            created_at: m.created_at,
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct NotificationFilter {
+    /// Only emails in this state (`pending`, `sent`, `failed`).
+    pub status: Option<String>,
+}
+
+/// Emails in the outbox: all for headquarters, the branch's own recipients for a branch admin.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications",
+    params(PageParams, NotificationFilter), security(("bearer" = [])),
+    responses((status = 200, body = inline(List<Notification>)), (status = 401), (status = 403)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    page: web::Query<PageParams>,
+    filter: web::Query<NotificationFilter>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
+    let page = page.page()?;
+    let mut query = Outbox::find().filter(caller.scope().condition(outbox::Column::BranchId));
+    if let Some(status) = &filter.status {
+        if ![PENDING, super::outbox::SENT, FAILED].contains(&status.as_str()) {
+            return Err(ApiError::field("status", "invalid_choice"));
+        }
+        query = query.filter(outbox::Column::Status.eq(status.clone()));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(outbox::Column::Id.lt(after));
+    }
+    let rows = query
+        .order_by_desc(outbox::Column::Id)
+        .limit(page.limit + 1)
+        .all(&state.db)
+        .await?;
+    Ok(HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, Notification::from)))
+}
+
+/// Puts a failed email back in the queue.
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/retry", tag = "notifications",
+    params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Notification), (status = 404), (status = 409, description = "not failed")))]
+pub async fn retry(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
+    let txn = state.db.begin().await?;
+    let row = Outbox::find_by_id(*id)
+        .filter(caller.scope().condition(outbox::Column::BranchId))
+        .one(&txn)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if row.status != FAILED {
+        return Err(ApiError::conflict("not_failed"));
+    }
+    let now = state.clock.now();
+    let branch_id = row.branch_id;
+    let mut active: outbox::ActiveModel = row.into();
+    active.status = Set(PENDING.to_string());
+    active.attempts = Set(0);
+    active.next_attempt_at = Set(now);
+    active.updated_at = Set(now);
+    let updated = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        &req,
+        &caller,
+        branch_id,
+        "notification.retry",
+        "notification",
+        &updated.id.to_string(),
+        serde_json::json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok().json(Notification::from(updated)))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/api/v1/notifications").route(web::get().to(list)))
+        .service(web::resource("/api/v1/notifications/{id}/retry").route(web::post().to(retry)));
+}

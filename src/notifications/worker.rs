@@ -1,0 +1,230 @@
+//! The outbox worker: claims due emails with a lease, sends them, records
+//! the outcome. Safe to run on every node at once.
+//!
+//! Claiming is one statement: `UPDATE ... WHERE id IN (SELECT ... FOR UPDATE
+//! SKIP LOCKED)` on PostgreSQL (workers never wait for, nor take, each
+//! other's rows) and the same conditional update on SQLite, where writes are
+//! serialised. A worker that dies leaves its lease to expire; another worker
+//! then takes the row. Outcomes are written only while the lease is still
+//! held, so a slow worker cannot overwrite a row another worker re-claimed.
+
+use super::entity::{self as outbox, Entity as Outbox};
+use super::outbox::{FAILED, PENDING, SENT};
+use super::templates;
+use super::transport::{SendFailure, Transport};
+use crate::i18n::Locale;
+use crate::state::AppState;
+use chrono::{DateTime, Duration, Utc};
+use futures_util::StreamExt;
+use lettre::message::Mailbox;
+use rand::Rng;
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use tokio::sync::watch;
+
+/// How long a claimed row stays with its worker (longer than an SMTP timeout).
+pub const LEASE_SECONDS: i64 = 60;
+/// Attempts before a transiently failing email is marked failed.
+pub const MAX_ATTEMPTS: i32 = 10;
+const BATCH: u64 = 64;
+const PARALLEL_SENDS: usize = 16;
+
+pub struct Worker {
+    state: AppState,
+    transport: Arc<Transport>,
+    from: Mailbox,
+    pub id: String,
+}
+
+/// Delay before attempt `attempts + 1`: 5 s doubling to at most an hour, with
+/// ±20 % jitter so that a recovering server is not hit by every retry at once.
+pub fn backoff(attempts: i32) -> Duration {
+    let base = Ord::min(5i64.saturating_mul(1i64 << attempts.clamp(0, 20)), 3600);
+    let jitter = rand::thread_rng().gen_range(0.8..1.2);
+    Duration::milliseconds((base as f64 * 1000.0 * jitter) as i64)
+}
+
+impl Worker {
+    pub fn new(state: AppState) -> Result<Worker, String> {
+        let transport = Transport::from_config(
+            state.config.smtp_url.as_deref(),
+            state.config.mail_dir.clone(),
+        )?;
+        let from = state
+            .config
+            .mail_from
+            .parse()
+            .map_err(|e| format!("ZHIJIANG_MAIL_FROM: {e}"))?;
+        let id = format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple());
+        Ok(Worker {
+            state,
+            transport: Arc::new(transport),
+            from,
+            id,
+        })
+    }
+
+    /// Drains due emails until `shutdown` turns true.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        tracing::info!(worker = %self.id, "outbox worker started");
+        loop {
+            let sent = match self.drain_once().await {
+                Ok(n) => n,
+                Err(err) => {
+                    tracing::warn!(error = %err, "outbox worker could not reach the database");
+                    0
+                }
+            };
+            if *shutdown.borrow() {
+                break;
+            }
+            if sent as u64 >= BATCH {
+                continue;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(self.state.config.worker_poll) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                break;
+            }
+        }
+        tracing::info!(worker = %self.id, "outbox worker stopped");
+    }
+
+    /// Claims up to one batch and delivers it. Returns how many rows were handled.
+    pub async fn drain_once(&self) -> Result<usize, DbErr> {
+        let rows = self.claim(BATCH).await?;
+        let count = rows.len();
+        futures_util::stream::iter(rows)
+            .for_each_concurrent(PARALLEL_SENDS, |row| async move {
+                let outcome = self.deliver(&row).await;
+                if let Err(err) = self.record(&row, outcome).await {
+                    tracing::warn!(id = %row.id, error = %err, "could not record a delivery outcome; the lease will expire and the row be retried");
+                }
+            })
+            .await;
+        Ok(count)
+    }
+
+    /// Takes due rows for this worker.
+    pub async fn claim(&self, limit: u64) -> Result<Vec<outbox::Model>, DbErr> {
+        let now = self.state.clock.now();
+        let lease_until = now + Duration::seconds(LEASE_SECONDS);
+        let due = Query::select()
+            .column(outbox::Column::Id)
+            .from(Outbox)
+            .and_where(outbox::Column::Status.eq(PENDING))
+            .and_where(outbox::Column::NextAttemptAt.lte(now))
+            .and_where(
+                outbox::Column::LeaseUntil
+                    .is_null()
+                    .or(outbox::Column::LeaseUntil.lt(now)),
+            )
+            .order_by(outbox::Column::NextAttemptAt, sea_orm::Order::Asc)
+            .limit(limit)
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+            .to_owned();
+        Outbox::update_many()
+            .col_expr(outbox::Column::LeaseOwner, Expr::value(self.id.clone()))
+            .col_expr(outbox::Column::LeaseUntil, Expr::value(lease_until))
+            .col_expr(outbox::Column::UpdatedAt, Expr::value(now))
+            .filter(outbox::Column::Id.in_subquery(due))
+            .exec_with_returning(&self.state.db)
+            .await
+    }
+
+    async fn deliver(&self, row: &outbox::Model) -> Result<(), SendFailure> {
+        let args = serde_json::from_str(&row.args).unwrap_or_default();
+        let locale = Locale::from_canonical(&row.locale).unwrap_or(Locale::En);
+        let rendered = templates::render(&row.template, locale, &args);
+        let message = templates::build_message(
+            row.id,
+            &self.from,
+            &row.recipient,
+            row.recipient_name.as_deref(),
+            &rendered,
+        )
+        .map_err(|reason| SendFailure {
+            permanent: true,
+            reason,
+        })?;
+        self.transport.send(row.id, message).await
+    }
+
+    async fn record(
+        &self,
+        row: &outbox::Model,
+        outcome: Result<(), SendFailure>,
+    ) -> Result<(), DbErr> {
+        let now: DateTime<Utc> = self.state.clock.now();
+        let attempts = row.attempts + 1;
+        let metrics = &self.state.metrics.outbox;
+        let mut update = Outbox::update_many()
+            .col_expr(outbox::Column::Attempts, Expr::value(attempts))
+            .col_expr(
+                outbox::Column::LeaseOwner,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                outbox::Column::LeaseUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(outbox::Column::UpdatedAt, Expr::value(now));
+        match outcome {
+            Ok(()) => {
+                metrics.sent.fetch_add(1, Ordering::Relaxed);
+                update = update
+                    .col_expr(outbox::Column::Status, Expr::value(SENT))
+                    .col_expr(outbox::Column::SentAt, Expr::value(now))
+                    .col_expr(
+                        outbox::Column::LastError,
+                        Expr::value(Option::<String>::None),
+                    );
+            }
+            Err(failure) => {
+                let give_up = failure.permanent || attempts >= MAX_ATTEMPTS;
+                tracing::warn!(id = %row.id, attempts, permanent = failure.permanent, reason = %failure.reason, "email not delivered");
+                if give_up {
+                    metrics.failed.fetch_add(1, Ordering::Relaxed);
+                    update = update.col_expr(outbox::Column::Status, Expr::value(FAILED));
+                } else {
+                    metrics.retried.fetch_add(1, Ordering::Relaxed);
+                    update = update.col_expr(
+                        outbox::Column::NextAttemptAt,
+                        Expr::value(now + backoff(attempts)),
+                    );
+                }
+                let reason: String = failure.reason.chars().take(2000).collect();
+                update = update.col_expr(outbox::Column::LastError, Expr::value(reason));
+            }
+        }
+        update
+            .filter(outbox::Column::Id.eq(row.id))
+            .filter(outbox::Column::LeaseOwner.eq(self.id.clone()))
+            .exec(&self.state.db)
+            .await
+            .map(|_| ())
+    }
+}
+
+fn hostname() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "zhijiang".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert!(backoff(0).num_seconds() <= 6);
+        assert!(backoff(3).num_seconds() >= 30);
+        assert!(backoff(30).num_seconds() <= 4320);
+    }
+}

@@ -1,0 +1,56 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Zhijiang API", description = "Training platform backend for an international network of EV technician academies. Errors are RFC 9457 problem documents (application/problem+json)."),
+    modifiers(&BearerAuth),
+    paths(
+        crate::ops::routes::healthz,
+        crate::ops::routes::readyz,
+        crate::ops::routes::metrics,
+        crate::auth::routes::login,
+        crate::auth::routes::refresh_tokens,
+        crate::auth::routes::logout,
+        crate::auth::routes::accept_invite,
+        crate::branches::routes::jwks,
+        crate::branches::routes::rotate,
+        crate::branches::routes::create,
+        crate::branches::routes::list,
+        crate::branches::routes::get,
+        crate::branches::routes::update,
+        crate::users::routes::create,
+        crate::users::routes::list,
+        crate::users::routes::me,
+        crate::users::routes::update_me,
+        crate::notifications::routes::list,
+        crate::notifications::routes::retry,
+    ),
+    tags(
+        (name = "operations", description = "Health, readiness, metrics"),
+        (name = "auth", description = "Per-branch JWT authentication"),
+        (name = "branches", description = "Branches (tenants)"),
+        (name = "users", description = "Users of a branch"),
+        (name = "notifications", description = "The email outbox"),
+    )
+)]
+pub struct ApiDoc;

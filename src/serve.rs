@@ -1,0 +1,95 @@
+//! The long-running commands: `serve`, `worker`, `migrate`.
+
+use crate::config::Config;
+use crate::notifications::worker::Worker;
+use crate::{StartError, app, build_state};
+use actix_web::HttpServer;
+use tokio::sync::watch;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Start(#[from] StartError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Other(String),
+}
+
+pub async fn migrate(config: Config) -> Result<(), RunError> {
+    build_state(config).await?;
+    tracing::info!("migrations applied");
+    Ok(())
+}
+
+/// Runs the API (and, unless disabled, the outbox worker) until SIGINT or
+/// SIGTERM; in-flight requests are drained before exit.
+pub async fn serve(config: Config, demo: bool) -> Result<(), RunError> {
+    let listen = config.listen;
+    let workers = config.workers;
+    let run_worker = config.run_worker;
+    let state = build_state(config).await?;
+    crate::bootstrap::from_environment(&state)
+        .await
+        .map_err(RunError::Other)?;
+    if demo {
+        crate::demo::seed(&state).await.map_err(RunError::Other)?;
+    }
+
+    let (stop_worker, stopped) = watch::channel(false);
+    let worker_task = if run_worker {
+        let worker = Worker::new(state.clone()).map_err(RunError::Other)?;
+        Some(tokio::spawn(worker.run(stopped)))
+    } else {
+        None
+    };
+
+    let app_state = state.clone();
+    let mut server = HttpServer::new(move || app(app_state.clone())).shutdown_timeout(30);
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    let server = server.bind(listen).map_err(|source| RunError::Listen {
+        addr: listen,
+        source,
+    })?;
+    tracing::info!(%listen, public_url = %state.config.public_url, "zhijiang is listening");
+    let result = server
+        .run()
+        .await
+        .map_err(|e| RunError::Other(e.to_string()));
+    let _ = stop_worker.send(true);
+    if let Some(task) = worker_task {
+        let _ = task.await;
+    }
+    result
+}
+
+/// Runs only the outbox worker until SIGINT or SIGTERM.
+pub async fn worker(config: Config) -> Result<(), RunError> {
+    let state = build_state(config).await?;
+    let worker = Worker::new(state).map_err(RunError::Other)?;
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(worker.run(stopped));
+    shutdown_signal().await;
+    let _ = stop.send(true);
+    let _ = task.await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).expect("signal handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,258 @@
+//! `/api/v1/branches/{code}/users` and `/api/v1/users/me`.
+
+use super::entity::{self as user, Entity as Users};
+use super::service::{self, validate_new};
+use crate::audit;
+use crate::auth::{Caller, Role, password};
+use crate::branches::service as branches;
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::http::page::List;
+use crate::http::{Json, PageParams, negotiate, with_language};
+use crate::i18n::Locale;
+use crate::state::AppState;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    pub email: String,
+    pub display_name: String,
+    /// `hq_admin` (HQ only), `branch_admin` or `trainee`.
+    pub role: String,
+    pub locale: String,
+    /// Without one, the user is emailed an invitation link.
+    pub password: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct User {
+    pub id: Uuid,
+    pub branch: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub locale: String,
+    /// `active` or `invited`.
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub fn to_dto(row: user::Model, branch_code: &str) -> User {
+    User {
+        id: row.id,
+        branch: branch_code.to_string(),
+        email: row.email,
+        display_name: row.display_name,
+        role: row.role,
+        locale: row.locale,
+        status: row.status,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
+}
+
+/// Creates a user. Headquarters creates anyone anywhere; a branch admin creates trainees of its own branch.
+#[utoipa::path(post, path = "/api/v1/branches/{code}/users", tag = "users", params(("code" = String, Path)), request_body = CreateUser,
+    security(("bearer" = [])), responses((status = 201, body = User), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    code: web::Path<String>,
+    body: Json<CreateUser>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
+    let branch = branches::visible(&state.db, &caller, &code).await?;
+    if caller.role == Role::BranchAdmin && body.role != Role::Trainee.as_str() {
+        return Err(ApiError::forbidden());
+    }
+    let new = validate_new(
+        &body.email,
+        &body.display_name,
+        &body.role,
+        &body.locale,
+        body.password.as_deref(),
+    )
+    .map_err(ApiError::validation)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let row = service::insert(&state, &txn, &branch, new, now).await?;
+    audit::record(
+        &txn,
+        &req,
+        &caller,
+        Some(branch.id),
+        "user.create",
+        "user",
+        &row.id.to_string(),
+        json!({"role": row.role, "invited": row.status == service::INVITED}),
+    )
+    .await?;
+    txn.commit().await?;
+    let locale = negotiate(&req);
+    Ok(with_language(
+        HttpResponse::Created().json(to_dto(row, &branch.code)),
+        locale,
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct UserFilter {
+    /// Only users with this role.
+    pub role: Option<String>,
+}
+
+/// Users of a branch (headquarters, or that branch's admin).
+#[utoipa::path(get, path = "/api/v1/branches/{code}/users", tag = "users", params(("code" = String, Path), PageParams, UserFilter),
+    security(("bearer" = [])), responses((status = 200, body = inline(List<User>)), (status = 401), (status = 403), (status = 404)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+    page: web::Query<PageParams>,
+    filter: web::Query<UserFilter>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
+    let page = page.page()?;
+    let branch = branches::visible(&state.db, &caller, &code).await?;
+    let mut query = Users::find().filter(user::Column::BranchId.eq(branch.id));
+    if let Some(role) = &filter.role {
+        if Role::parse(role).is_none() {
+            return Err(ApiError::field("role", "invalid_choice"));
+        }
+        query = query.filter(user::Column::Role.eq(role.clone()));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(user::Column::Id.gt(after));
+    }
+    let rows = query
+        .order_by_asc(user::Column::Id)
+        .limit(page.limit + 1)
+        .all(&state.db)
+        .await?;
+    Ok(HttpResponse::Ok().json(List::from_rows(
+        rows,
+        page,
+        |r| r.id,
+        |r| to_dto(r, &branch.code),
+    )))
+}
+
+async fn load_me(state: &AppState, caller: &Caller) -> ApiResult<user::Model> {
+    Users::find_by_id(caller.user_id)
+        .filter(user::Column::BranchId.eq(caller.branch_id))
+        .one(&state.db)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)
+}
+
+#[utoipa::path(get, path = "/api/v1/users/me", tag = "users", security(("bearer" = [])), responses((status = 200, body = User), (status = 401)))]
+pub async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    let row = load_me(&state, &caller).await?;
+    Ok(HttpResponse::Ok().json(to_dto(row, &caller.branch_code)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMe {
+    pub locale: Option<String>,
+    pub display_name: Option<String>,
+    /// A new password; needs `current_password`.
+    pub password: Option<String>,
+    pub current_password: Option<String>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/users/me", tag = "users", request_body = UpdateMe, security(("bearer" = [])),
+    responses((status = 200, body = User), (status = 401), (status = 422)))]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    body: Json<UpdateMe>,
+) -> ApiResult<HttpResponse> {
+    let row = load_me(&state, &caller).await?;
+    let mut errors = Vec::new();
+    let mut active: user::ActiveModel = row.clone().into();
+    if let Some(locale) = &body.locale {
+        match Locale::from_canonical(locale) {
+            Some(l) => active.locale = Set(l.as_str().to_string()),
+            None => errors.push(FieldError::new("locale", "unknown_locale")),
+        }
+    }
+    if let Some(name) = &body.display_name {
+        let name = name.trim();
+        if name.is_empty() {
+            errors.push(FieldError::new("display_name", "required"));
+        } else if name.chars().count() > 120 {
+            errors.push(FieldError::new("display_name", "too_long").arg("max", 120));
+        } else {
+            active.display_name = Set(name.to_string());
+        }
+    }
+    let mut password_changed = false;
+    if let Some(new_password) = body.password.clone() {
+        let rules = password::check_rules("password", &new_password);
+        if !rules.is_empty() {
+            errors.extend(rules);
+        } else {
+            let current = body.current_password.clone().unwrap_or_default();
+            let stored = row.password_hash.clone().unwrap_or_default();
+            let ok = web::block(move || password::verify(&current, &stored))
+                .await
+                .unwrap_or(false);
+            if !ok {
+                errors.push(FieldError::new("current_password", "wrong_password"));
+            } else {
+                let hash = web::block(move || password::hash(&new_password))
+                    .await
+                    .map_err(|_| ApiError::internal())?;
+                active.password_hash = Set(Some(hash));
+                password_changed = true;
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    active.updated_at = Set(state.clock.now());
+    let txn = state.db.begin().await?;
+    let updated = active.update(&txn).await?;
+    if password_changed {
+        crate::auth::refresh::revoke_all_for_user(&txn, updated.id, state.clock.now()).await?;
+        audit::record(
+            &txn,
+            &req,
+            &caller,
+            Some(caller.branch_id),
+            "user.password_change",
+            "user",
+            &updated.id.to_string(),
+            json!({}),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(HttpResponse::Ok().json(to_dto(updated, &caller.branch_code)))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/api/v1/branches/{code}/users")
+            .route(web::post().to(create))
+            .route(web::get().to(list)),
+    )
+    .service(
+        web::resource("/api/v1/users/me")
+            .route(web::get().to(me))
+            .route(web::patch().to(update_me)),
+    );
+}

@@ -1,0 +1,317 @@
+//! User rules: creation (with a password or an invitation), email
+//! normalisation, the first headquarters administrator.
+
+use super::entity::{self as user, Entity as Users};
+use super::invitation_entity as invitation;
+use crate::auth::crypto::{random_token, token_hash};
+use crate::auth::{Role, password};
+use crate::branches::entity as branch;
+use crate::branches::service::{self as branches, HQ, NewBranch};
+use crate::error::{ApiError, FieldError, is_unique_violation};
+use crate::i18n::{self, Locale};
+use crate::notifications::{Email, enqueue};
+use crate::state::AppState;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+pub const ACTIVE: &str = "active";
+pub const INVITED: &str = "invited";
+pub const INVITATION_DAYS: i64 = 7;
+
+/// Emails are unique per branch, compared case-insensitively.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A pragmatic address check: one `@`, a local part, a dotted domain, no
+/// spaces, at most 254 characters. Delivery is the real test.
+pub fn valid_email(email: &str) -> bool {
+    let email = email.trim();
+    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local.len() <= 64
+        && !local.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && email.parse::<lettre::Address>().is_ok()
+}
+
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub locale: Locale,
+    pub password: Option<String>,
+}
+
+/// Checks raw input, collecting every field error; `field_prefix` names the
+/// fields in messages (empty for a JSON body, `row` columns for CSV).
+pub fn validate_new(
+    email: &str,
+    display_name: &str,
+    role: &str,
+    locale: &str,
+    password: Option<&str>,
+) -> Result<NewUser, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if !valid_email(email) {
+        errors.push(FieldError::new("email", "invalid_email"));
+    }
+    let name = display_name.trim();
+    if name.is_empty() {
+        errors.push(FieldError::new("display_name", "required"));
+    } else if name.chars().count() > 120 {
+        errors.push(FieldError::new("display_name", "too_long").arg("max", 120));
+    }
+    let role = Role::parse(role);
+    if role.is_none() {
+        errors.push(FieldError::new("role", "invalid_choice"));
+    }
+    let locale_value = Locale::from_canonical(locale);
+    if locale_value.is_none() {
+        errors.push(FieldError::new("locale", "unknown_locale"));
+    }
+    if let Some(p) = password {
+        errors.extend(password::check_rules("password", p));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(NewUser {
+        email: email.trim().to_string(),
+        display_name: name.to_string(),
+        role: role.unwrap_or(Role::Trainee),
+        locale: locale_value.unwrap_or(Locale::En),
+        password: password.map(str::to_string),
+    })
+}
+
+/// Inserts a user in `branch`. Without a password the user is `invited`: an
+/// invitation token is stored (hashed) and its email queued, in the same
+/// transaction. Returns the user and, for invitations, the raw token.
+pub async fn insert(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    branch: &branch::Model,
+    new: NewUser,
+    now: DateTime<Utc>,
+) -> Result<user::Model, ApiError> {
+    if new.role == Role::HqAdmin && branch.code != HQ {
+        return Err(ApiError::field("role", "role_not_in_branch"));
+    }
+    // Hashing is slow by design: do it off the async workers.
+    let hash = match new.password.clone() {
+        Some(p) => Some(
+            actix_web::web::block(move || password::hash(&p))
+                .await
+                .map_err(|_| ApiError::internal())?,
+        ),
+        None => None,
+    };
+    let invited = hash.is_none();
+    let row = user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        branch_id: Set(branch.id),
+        email: Set(new.email.clone()),
+        email_normalized: Set(normalize_email(&new.email)),
+        display_name: Set(new.display_name.clone()),
+        role: Set(new.role.as_str().to_string()),
+        locale: Set(new.locale.as_str().to_string()),
+        password_hash: Set(hash),
+        status: Set(if invited { INVITED } else { ACTIVE }.to_string()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            ApiError::conflict("email_taken")
+        } else {
+            e.into()
+        }
+    })?;
+    if invited {
+        invite(state, db, branch, &row, now).await?;
+    }
+    Ok(row)
+}
+
+/// Stores a new one-time invitation and queues its email.
+pub async fn invite(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    branch: &branch::Model,
+    row: &user::Model,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let token = random_token();
+    let expires_at = now + Duration::days(INVITATION_DAYS);
+    invitation::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(row.id),
+        token_hash: Set(token_hash(&token)),
+        expires_at: Set(expires_at),
+        used_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    let locale = Locale::from_canonical(&row.locale).unwrap_or(Locale::En);
+    let names = branches::parse_names(&branch.names);
+    let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
+    let branch_name = i18n::pick_locale(&i18n::fallback_chain(locale, default), |l| {
+        names.contains_key(&l)
+    })
+    .and_then(|l| names.get(&l).cloned())
+    .unwrap_or_else(|| branch.code.clone());
+    let mut args = Map::new();
+    args.insert("name".into(), Value::String(row.display_name.clone()));
+    args.insert("branch".into(), Value::String(branch_name));
+    args.insert(
+        "link".into(),
+        Value::String(format!(
+            "{}/accept-invite?token={token}",
+            state.config.public_url
+        )),
+    );
+    args.insert(
+        "expires".into(),
+        Value::String(expires_at.format("%Y-%m-%d").to_string()),
+    );
+    enqueue(
+        db,
+        Email {
+            branch_id: Some(branch.id),
+            recipient: row.email.clone(),
+            recipient_name: Some(row.display_name.clone()),
+            locale,
+            template: "invitation",
+            args,
+            dedup_key: None,
+        },
+        now,
+    )
+    .await?;
+    state
+        .metrics
+        .outbox
+        .queued
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    Ok(())
+}
+
+pub async fn find_in_branch(
+    db: &impl ConnectionTrait,
+    branch_id: Uuid,
+    email: &str,
+) -> Result<Option<user::Model>, sea_orm::DbErr> {
+    Users::find()
+        .filter(user::Column::BranchId.eq(branch_id))
+        .filter(user::Column::EmailNormalized.eq(normalize_email(email)))
+        .one(db)
+        .await
+}
+
+/// Creates the HQ branch if needed and an hq_admin with this email and
+/// password. Running it again with the same email changes nothing.
+pub async fn create_hq_admin(
+    state: &AppState,
+    email: &str,
+    password: &str,
+) -> Result<user::Model, String> {
+    let describe = |errors: Vec<FieldError>| {
+        errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message(Locale::En)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let new = validate_new(
+        email,
+        "Headquarters administrator",
+        Role::HqAdmin.as_str(),
+        "en",
+        Some(password),
+    )
+    .map_err(describe)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await.map_err(|e| e.to_string())?;
+    let hq = match branches::find_by_code(&txn, HQ)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        Some(hq) => hq,
+        None => {
+            let names = BTreeMap::from([
+                (Locale::ZhCn, "总部".to_string()),
+                (Locale::En, "Headquarters".to_string()),
+            ]);
+            let new_branch = NewBranch {
+                code: HQ.into(),
+                country: "CN".into(),
+                default_locale: Locale::ZhCn,
+                time_zone: "Asia/Shanghai".into(),
+                names,
+            };
+            let row = branches::insert(state, &txn, new_branch, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            crate::audit::service::write(
+                &txn,
+                None,
+                Some("bootstrap".into()),
+                Some(row.id),
+                "branch.create",
+                "branch",
+                HQ,
+                json!({}),
+                None,
+                None,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            row
+        }
+    };
+    if let Some(existing) = find_in_branch(&txn, hq.id, email)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        txn.commit().await.map_err(|e| e.to_string())?;
+        tracing::info!(email, "headquarters administrator already exists");
+        return Ok(existing);
+    }
+    let row = insert(state, &txn, &hq, new, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    crate::audit::service::write(
+        &txn,
+        None,
+        Some("bootstrap".into()),
+        Some(hq.id),
+        "user.create",
+        "user",
+        &row.id.to_string(),
+        json!({"role": "hq_admin"}),
+        None,
+        None,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    txn.commit().await.map_err(|e| e.to_string())?;
+    tracing::info!(email, "headquarters administrator created");
+    Ok(row)
+}
