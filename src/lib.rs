@@ -102,6 +102,7 @@ pub fn app(
         }))
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))
         .wrap(from_fn(http::problem::problem_documents))
+        .wrap(from_fn(http::idempotency::idempotency))
         .wrap(Compress::default())
         .wrap(from_fn(http::metrics::record))
         .wrap(from_fn(http::request_id::request_id))

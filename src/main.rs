@@ -32,6 +32,21 @@ enum Command {
     Migrate,
     /// Run only the outbox worker.
     Worker,
+    /// Administrative tasks.
+    #[command(subcommand)]
+    Admin(Admin),
+}
+
+#[derive(Subcommand)]
+enum Admin {
+    /// Create the HQ branch (if needed) and a headquarters administrator. Idempotent.
+    CreateHq {
+        #[arg(long)]
+        email: String,
+        /// Also read from ZHIJIANG_BOOTSTRAP_PASSWORD, to keep it out of shell history.
+        #[arg(long, env = "ZHIJIANG_BOOTSTRAP_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -53,6 +68,7 @@ fn main() -> ExitCode {
             Command::Serve { demo } => zhijiang::serve::serve(config, demo).await,
             Command::Migrate => zhijiang::serve::migrate(config).await,
             Command::Worker => zhijiang::serve::worker(config).await,
+            Command::Admin(Admin::CreateHq { email, password }) => zhijiang::serve::create_hq(config, &email, &password).await,
         }
     });
     match result {

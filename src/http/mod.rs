@@ -1,6 +1,8 @@
 //! HTTP plumbing shared by every area: JSON extraction with localized errors,
 //! language negotiation, pagination, and the middleware stack.
 
+pub mod idempotency;
+pub mod idempotency_entity;
 pub mod json;
 pub mod locale;
 pub mod metrics;

@@ -80,6 +80,7 @@ impl Worker {
             if *shutdown.borrow() {
                 break;
             }
+            self.housekeeping().await;
             if sent as u64 >= BATCH {
                 continue;
             }
@@ -92,6 +93,15 @@ impl Worker {
             }
         }
         tracing::info!(worker = %self.id, "outbox worker stopped");
+    }
+
+    /// Small periodic chores that need a running process: forgetting
+    /// idempotent answers older than a day.
+    async fn housekeeping(&self) {
+        let due = rand::thread_rng().gen_ratio(1, 60);
+        if due && let Err(err) = crate::http::idempotency::purge_expired(&self.state).await {
+            tracing::warn!(error = %err, "could not purge old idempotency keys");
+        }
     }
 
     /// Claims up to one batch and delivers it. Returns how many rows were handled.

@@ -1,0 +1,142 @@
+//! `Idempotency-Key` on `POST`: a retry with the same key by the same caller
+//! within 24 hours gets the first answer again instead of acting twice
+//! (API.md, Conventions). Trainees on flaky mobile links depend on it.
+//!
+//! The key is claimed by inserting a row before the handler runs (unique on
+//! caller + key), so two concurrent retries cannot both act: the second sees
+//! the claim and is told to retry (409 `idempotency_in_progress`). A key
+//! reused for a different request body or path is refused (422). Answers of
+//! 5xx are not remembered, so a retry after a server fault acts again.
+
+use super::idempotency_entity::{self as idem, Entity as IdempotencyKeys};
+use crate::auth::caller::authenticate;
+use crate::error::{ApiError, is_unique_violation};
+use crate::state::AppState;
+use actix_web::body::{BoxBody, MessageBody, to_bytes};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage, HttpResponse, web};
+use base64::Engine;
+use chrono::Duration;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+pub const HEADER: &str = "idempotency-key";
+const REPLAYED: &str = "idempotent-replayed";
+const KEEP_HOURS: i64 = 24;
+/// Response headers worth replaying.
+const KEPT_HEADERS: [header::HeaderName; 3] = [header::CONTENT_TYPE, header::CONTENT_LANGUAGE, header::LOCATION];
+
+pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+    let key = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).map(str::trim).map(str::to_string);
+    let (Some(key), true) = (key, req.method() == Method::POST) else {
+        return next.call(req).await.map(|r| r.map_into_boxed_body());
+    };
+    if key.is_empty() || key.len() > 255 {
+        return Err(ApiError::field("Idempotency-Key", "too_long").arg("max", 255).into());
+    }
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return next.call(req).await.map(|r| r.map_into_boxed_body());
+    };
+
+    let caller = match authenticate(&state, req.request()).await {
+        Ok(c) => c.user_id.to_string(),
+        Err(_) => format!("anonymous:{}", req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()),
+    };
+    let limit = state.config.csv_limit.max(state.config.json_limit);
+    let mut payload = req.take_payload();
+    let body = super::json::read_body(req.request(), &mut payload, limit).await?;
+    let mut hasher = Sha256::new();
+    hasher.update(req.method().as_str().as_bytes());
+    hasher.update(b" ");
+    hasher.update(req.path().as_bytes());
+    hasher.update(b"\n");
+    hasher.update(&body);
+    let request_hash = base64::engine::general_purpose::STANDARD_NO_PAD.encode(hasher.finalize());
+    let (_, mut fresh) = actix_http::h1::Payload::create(true);
+    fresh.unread_data(body);
+    req.set_payload(Payload::from(fresh));
+
+    let now = state.clock.now();
+    let claim = idem::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        caller: Set(caller.clone()),
+        idem_key: Set(key.clone()),
+        method: Set(req.method().to_string()),
+        path: Set(req.path().to_string()),
+        request_hash: Set(request_hash.clone()),
+        status_code: Set(None),
+        response_headers: Set(None),
+        response_body: Set(None),
+        created_at: Set(now),
+    };
+    let claimed = match claim.clone().insert(&state.db).await {
+        Ok(row) => row,
+        Err(err) if is_unique_violation(&err) => {
+            let existing = IdempotencyKeys::find()
+                .filter(idem::Column::Caller.eq(caller.clone()))
+                .filter(idem::Column::IdemKey.eq(key.clone()))
+                .one(&state.db)
+                .await
+                .map_err(ApiError::from)?
+                .ok_or_else(|| ApiError::conflict("idempotency_in_progress"))?;
+            if existing.created_at + Duration::hours(KEEP_HOURS) < now {
+                // Expired: forget it and act as new.
+                IdempotencyKeys::delete_by_id(existing.id).exec(&state.db).await.map_err(ApiError::from)?;
+                claim.insert(&state.db).await.map_err(|_| ApiError::conflict("idempotency_in_progress"))?
+            } else if existing.request_hash != request_hash {
+                return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused").into());
+            } else if let Some(status) = existing.status_code {
+                return Ok(req.into_response(replay(status, existing.response_headers.as_deref(), existing.response_body.unwrap_or_default())));
+            } else {
+                return Err(ApiError::conflict("idempotency_in_progress").into());
+            }
+        }
+        Err(err) => return Err(ApiError::from(err).into()),
+    };
+
+    let response = next.call(req).await?;
+    let status = response.status();
+    if status.is_server_error() {
+        let _ = IdempotencyKeys::delete_by_id(claimed.id).exec(&state.db).await;
+        return Ok(response.map_into_boxed_body());
+    }
+    let (request, response) = response.into_parts();
+    let (head, body) = response.into_parts();
+    let bytes = to_bytes(body).await.unwrap_or_default();
+    let headers: Vec<(String, String)> = KEPT_HEADERS
+        .iter()
+        .filter_map(|name| head.headers().get(name).and_then(|v| v.to_str().ok()).map(|v| (name.to_string(), v.to_string())))
+        .collect();
+    let stored = IdempotencyKeys::update_many()
+        .col_expr(idem::Column::StatusCode, Expr::value(status.as_u16() as i32))
+        .col_expr(idem::Column::ResponseHeaders, Expr::value(serde_json::to_string(&headers).unwrap_or_default()))
+        .col_expr(idem::Column::ResponseBody, Expr::value(bytes.to_vec()))
+        .filter(idem::Column::Id.eq(claimed.id))
+        .exec(&state.db)
+        .await;
+    if let Err(err) = stored {
+        tracing::warn!(error = %err, "could not remember an idempotent answer");
+    }
+    let response = head.set_body(bytes).map_into_boxed_body();
+    Ok(ServiceResponse::new(request, response))
+}
+
+fn replay(status: i32, headers: Option<&str>, body: Vec<u8>) -> HttpResponse {
+    let mut response = HttpResponse::build(StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK));
+    let headers: Vec<(String, String)> = headers.and_then(|h| serde_json::from_str(h).ok()).unwrap_or_default();
+    for (name, value) in headers {
+        response.insert_header((name, value));
+    }
+    response.insert_header((REPLAYED, "true"));
+    response.body(body)
+}
+
+/// Deletes remembered answers older than a day; called by the worker loop.
+pub async fn purge_expired(state: &AppState) -> Result<u64, sea_orm::DbErr> {
+    let cutoff = state.clock.now() - Duration::hours(KEEP_HOURS);
+    IdempotencyKeys::delete_many().filter(idem::Column::CreatedAt.lt(cutoff)).exec(&state.db).await.map(|r| r.rows_affected)
+}

@@ -1,0 +1,10 @@
+//! Integration tests through the HTTP API, on SQLite, or on PostgreSQL when
+//! `ZHIJIANG_TEST_POSTGRES_URL` is set. One binary, so it links once.
+
+mod support;
+
+mod auth;
+mod catalogue_keys;
+mod foundation;
+mod outbox;
+mod tenancy;
