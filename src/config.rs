@@ -40,6 +40,10 @@ pub struct Config {
     pub bootstrap_email: Option<String>,
     pub bootstrap_password: Option<String>,
     pub workers: usize,
+    /// Login attempts allowed per client address per minute.
+    pub login_attempts_per_minute: usize,
+    /// Failed logins that lock an account for 15 minutes.
+    pub login_failures_per_account: usize,
 }
 
 /// The same settings as optional values, as read from the TOML file.
@@ -66,6 +70,8 @@ struct FileConfig {
     bootstrap_email: Option<String>,
     bootstrap_password: Option<String>,
     workers: Option<usize>,
+    login_attempts_per_minute: Option<usize>,
+    login_failures_per_account: Option<usize>,
 }
 
 /// A setting that could not be used; its `Display` is the one line printed.
@@ -229,6 +235,18 @@ impl Config {
             ));
         }
         let workers = number("ZHIJIANG_WORKERS", f.workers.map(|v| v as u64), 0)? as usize;
+        let login_attempts_per_minute = number(
+            "ZHIJIANG_LOGIN_ATTEMPTS_PER_MINUTE",
+            f.login_attempts_per_minute.map(|v| v as u64),
+            30,
+        )?
+        .max(1) as usize;
+        let login_failures_per_account = number(
+            "ZHIJIANG_LOGIN_FAILURES_PER_ACCOUNT",
+            f.login_failures_per_account.map(|v| v as u64),
+            5,
+        )?
+        .max(1) as usize;
         Ok(Config {
             database_url,
             database_max_connections: max_connections as u32,
@@ -252,6 +270,8 @@ impl Config {
             bootstrap_email: pick("ZHIJIANG_BOOTSTRAP_EMAIL", f.bootstrap_email),
             bootstrap_password: pick("ZHIJIANG_BOOTSTRAP_PASSWORD", f.bootstrap_password),
             workers,
+            login_attempts_per_minute,
+            login_failures_per_account,
         })
     }
 

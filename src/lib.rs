@@ -6,15 +6,21 @@ pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod branches;
+pub mod certificates;
 pub mod clock;
+pub mod cohorts;
 pub mod config;
+pub mod courses;
 pub mod db;
 pub mod demo;
+pub mod enrolments;
 pub mod error;
+pub mod exams;
 pub mod http;
 pub mod i18n;
 pub mod notifications;
 pub mod ops;
+pub mod reports;
 pub mod serve;
 pub mod state;
 pub mod users;
@@ -53,13 +59,17 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     db::migrate(&db).await.map_err(StartError::Migration)?;
     let master = MasterKey::load_or_create(config.master_key.as_deref(), &config.data_dir)
         .map_err(StartError::MasterKey)?;
+    let throttle = auth::throttle::Throttle::new(
+        config.login_failures_per_account,
+        config.login_attempts_per_minute,
+    );
     Ok(AppState {
         db,
         config: Arc::new(config),
         metrics: Arc::default(),
         clock: clock::Clock::default(),
         keys: Arc::new(KeyRing::new(master)),
-        throttle: Arc::default(),
+        throttle: Arc::new(throttle),
     })
 }
 

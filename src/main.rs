@@ -68,7 +68,9 @@ fn main() -> ExitCode {
             Command::Serve { demo } => zhijiang::serve::serve(config, demo).await,
             Command::Migrate => zhijiang::serve::migrate(config).await,
             Command::Worker => zhijiang::serve::worker(config).await,
-            Command::Admin(Admin::CreateHq { email, password }) => zhijiang::serve::create_hq(config, &email, &password).await,
+            Command::Admin(Admin::CreateHq { email, password }) => {
+                zhijiang::serve::create_hq(config, &email, &password).await
+            }
         }
     });
     match result {

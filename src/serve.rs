@@ -71,8 +71,13 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), RunError> {
 /// `admin create-hq`: the first headquarters administrator.
 pub async fn create_hq(config: Config, email: &str, password: &str) -> Result<(), RunError> {
     let state = build_state(config).await?;
-    let user = crate::users::service::create_hq_admin(&state, email, password).await.map_err(RunError::Other)?;
-    println!("headquarters administrator {} ({}) can sign in at branch HQ", user.email, user.id);
+    let user = crate::users::service::create_hq_admin(&state, email, password)
+        .await
+        .map_err(RunError::Other)?;
+    println!(
+        "headquarters administrator {} ({}) can sign in at branch HQ",
+        user.email, user.id
+    );
     Ok(())
 }
 

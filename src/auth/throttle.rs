@@ -10,14 +10,19 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const ACCOUNT_WINDOW: Duration = Duration::from_secs(15 * 60);
-const ACCOUNT_FAILURES: usize = 5;
 const CLIENT_WINDOW: Duration = Duration::from_secs(60);
-const CLIENT_ATTEMPTS: usize = 30;
 
-#[derive(Default)]
 pub struct Throttle {
+    account_failures: usize,
+    client_attempts: usize,
     accounts: Mutex<HashMap<String, Vec<Instant>>>,
     clients: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Throttle::new(5, 30)
+    }
 }
 
 fn prune(events: &mut Vec<Instant>, window: Duration, now: Instant) {
@@ -33,6 +38,17 @@ fn wait(events: &[Instant], window: Duration, now: Instant) -> u64 {
 }
 
 impl Throttle {
+    /// `account_failures` failed logins lock an account for 15 minutes;
+    /// `client_attempts` attempts per minute are allowed from one address.
+    pub fn new(account_failures: usize, client_attempts: usize) -> Throttle {
+        Throttle {
+            account_failures,
+            client_attempts,
+            accounts: Mutex::default(),
+            clients: Mutex::default(),
+        }
+    }
+
     /// Counts an attempt from `client`; `Err(seconds)` if it must wait.
     pub fn check(&self, account: &str, client: &str) -> Result<(), u64> {
         let now = Instant::now();
@@ -40,7 +56,7 @@ impl Throttle {
             let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(failures) = accounts.get_mut(account) {
                 prune(failures, ACCOUNT_WINDOW, now);
-                if failures.len() >= ACCOUNT_FAILURES {
+                if failures.len() >= self.account_failures {
                     return Err(wait(failures, ACCOUNT_WINDOW, now));
                 }
             }
@@ -55,7 +71,7 @@ impl Throttle {
         }
         let events = clients.entry(client.to_string()).or_default();
         prune(events, CLIENT_WINDOW, now);
-        if events.len() >= CLIENT_ATTEMPTS {
+        if events.len() >= self.client_attempts {
             return Err(wait(events, CLIENT_WINDOW, now));
         }
         events.push(now);

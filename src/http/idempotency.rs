@@ -28,15 +28,29 @@ pub const HEADER: &str = "idempotency-key";
 const REPLAYED: &str = "idempotent-replayed";
 const KEEP_HOURS: i64 = 24;
 /// Response headers worth replaying.
-const KEPT_HEADERS: [header::HeaderName; 3] = [header::CONTENT_TYPE, header::CONTENT_LANGUAGE, header::LOCATION];
+const KEPT_HEADERS: [header::HeaderName; 3] = [
+    header::CONTENT_TYPE,
+    header::CONTENT_LANGUAGE,
+    header::LOCATION,
+];
 
-pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
-    let key = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).map(str::trim).map(str::to_string);
+pub async fn idempotency(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let key = req
+        .headers()
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .map(str::to_string);
     let (Some(key), true) = (key, req.method() == Method::POST) else {
         return next.call(req).await.map(|r| r.map_into_boxed_body());
     };
     if key.is_empty() || key.len() > 255 {
-        return Err(ApiError::field("Idempotency-Key", "too_long").arg("max", 255).into());
+        return Err(ApiError::field("Idempotency-Key", "too_long")
+            .arg("max", 255)
+            .into());
     }
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return next.call(req).await.map(|r| r.map_into_boxed_body());
@@ -44,7 +58,12 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
 
     let caller = match authenticate(&state, req.request()).await {
         Ok(c) => c.user_id.to_string(),
-        Err(_) => format!("anonymous:{}", req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()),
+        Err(_) => format!(
+            "anonymous:{}",
+            req.peer_addr()
+                .map(|a| a.ip().to_string())
+                .unwrap_or_default()
+        ),
     };
     let limit = state.config.csv_limit.max(state.config.json_limit);
     let mut payload = req.take_payload();
@@ -85,12 +104,26 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
                 .ok_or_else(|| ApiError::conflict("idempotency_in_progress"))?;
             if existing.created_at + Duration::hours(KEEP_HOURS) < now {
                 // Expired: forget it and act as new.
-                IdempotencyKeys::delete_by_id(existing.id).exec(&state.db).await.map_err(ApiError::from)?;
-                claim.insert(&state.db).await.map_err(|_| ApiError::conflict("idempotency_in_progress"))?
+                IdempotencyKeys::delete_by_id(existing.id)
+                    .exec(&state.db)
+                    .await
+                    .map_err(ApiError::from)?;
+                claim
+                    .insert(&state.db)
+                    .await
+                    .map_err(|_| ApiError::conflict("idempotency_in_progress"))?
             } else if existing.request_hash != request_hash {
-                return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused").into());
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "idempotency_key_reused",
+                )
+                .into());
             } else if let Some(status) = existing.status_code {
-                return Ok(req.into_response(replay(status, existing.response_headers.as_deref(), existing.response_body.unwrap_or_default())));
+                return Ok(req.into_response(replay(
+                    status,
+                    existing.response_headers.as_deref(),
+                    existing.response_body.unwrap_or_default(),
+                )));
             } else {
                 return Err(ApiError::conflict("idempotency_in_progress").into());
             }
@@ -101,7 +134,9 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
     let response = next.call(req).await?;
     let status = response.status();
     if status.is_server_error() {
-        let _ = IdempotencyKeys::delete_by_id(claimed.id).exec(&state.db).await;
+        let _ = IdempotencyKeys::delete_by_id(claimed.id)
+            .exec(&state.db)
+            .await;
         return Ok(response.map_into_boxed_body());
     }
     let (request, response) = response.into_parts();
@@ -109,11 +144,22 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
     let bytes = to_bytes(body).await.unwrap_or_default();
     let headers: Vec<(String, String)> = KEPT_HEADERS
         .iter()
-        .filter_map(|name| head.headers().get(name).and_then(|v| v.to_str().ok()).map(|v| (name.to_string(), v.to_string())))
+        .filter_map(|name| {
+            head.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| (name.to_string(), v.to_string()))
+        })
         .collect();
     let stored = IdempotencyKeys::update_many()
-        .col_expr(idem::Column::StatusCode, Expr::value(status.as_u16() as i32))
-        .col_expr(idem::Column::ResponseHeaders, Expr::value(serde_json::to_string(&headers).unwrap_or_default()))
+        .col_expr(
+            idem::Column::StatusCode,
+            Expr::value(status.as_u16() as i32),
+        )
+        .col_expr(
+            idem::Column::ResponseHeaders,
+            Expr::value(serde_json::to_string(&headers).unwrap_or_default()),
+        )
         .col_expr(idem::Column::ResponseBody, Expr::value(bytes.to_vec()))
         .filter(idem::Column::Id.eq(claimed.id))
         .exec(&state.db)
@@ -126,8 +172,11 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
 }
 
 fn replay(status: i32, headers: Option<&str>, body: Vec<u8>) -> HttpResponse {
-    let mut response = HttpResponse::build(StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK));
-    let headers: Vec<(String, String)> = headers.and_then(|h| serde_json::from_str(h).ok()).unwrap_or_default();
+    let mut response =
+        HttpResponse::build(StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK));
+    let headers: Vec<(String, String)> = headers
+        .and_then(|h| serde_json::from_str(h).ok())
+        .unwrap_or_default();
     for (name, value) in headers {
         response.insert_header((name, value));
     }
@@ -138,5 +187,9 @@ fn replay(status: i32, headers: Option<&str>, body: Vec<u8>) -> HttpResponse {
 /// Deletes remembered answers older than a day; called by the worker loop.
 pub async fn purge_expired(state: &AppState) -> Result<u64, sea_orm::DbErr> {
     let cutoff = state.clock.now() - Duration::hours(KEEP_HOURS);
-    IdempotencyKeys::delete_many().filter(idem::Column::CreatedAt.lt(cutoff)).exec(&state.db).await.map(|r| r.rows_affected)
+    IdempotencyKeys::delete_many()
+        .filter(idem::Column::CreatedAt.lt(cutoff))
+        .exec(&state.db)
+        .await
+        .map(|r| r.rows_affected)
 }

@@ -12,7 +12,16 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// The `.ftl` files of each locale, in the order they are loaded.
-pub const FILES: [&str; 3] = ["errors.ftl", "email.ftl", "pages.ftl"];
+pub const FILES: [&str; 8] = [
+    "errors.ftl",
+    "email.ftl",
+    "pages.ftl",
+    "catalogue.ftl",
+    "enrolments.ftl",
+    "exams.ftl",
+    "certificates.ftl",
+    "reports.ftl",
+];
 
 macro_rules! catalogue {
     ($dir:literal) => {
@@ -20,12 +29,17 @@ macro_rules! catalogue {
             include_str!(concat!("../../locales/", $dir, "/errors.ftl")),
             include_str!(concat!("../../locales/", $dir, "/email.ftl")),
             include_str!(concat!("../../locales/", $dir, "/pages.ftl")),
+            include_str!(concat!("../../locales/", $dir, "/catalogue.ftl")),
+            include_str!(concat!("../../locales/", $dir, "/enrolments.ftl")),
+            include_str!(concat!("../../locales/", $dir, "/exams.ftl")),
+            include_str!(concat!("../../locales/", $dir, "/certificates.ftl")),
+            include_str!(concat!("../../locales/", $dir, "/reports.ftl")),
         ]
     };
 }
 
 /// The raw sources, for the catalogue consistency tests.
-pub fn sources(locale: Locale) -> [&'static str; 3] {
+pub fn sources(locale: Locale) -> [&'static str; FILES.len()] {
     match locale {
         Locale::ZhCn => catalogue!("zh-CN"),
         Locale::En => catalogue!("en"),

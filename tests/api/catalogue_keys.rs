@@ -7,7 +7,8 @@ use std::path::Path;
 use zhijiang::i18n::{self, Locale};
 
 fn ids(source: &str) -> BTreeSet<String> {
-    let resource = fluent_syntax::parser::parse(source).unwrap_or_else(|(_, errors)| panic!("ftl junk: {errors:?}"));
+    let resource = fluent_syntax::parser::parse(source)
+        .unwrap_or_else(|(_, errors)| panic!("ftl junk: {errors:?}"));
     resource
         .body
         .iter()
@@ -31,7 +32,10 @@ fn every_locale_has_the_same_keys_and_parses_cleanly() {
         for (file, (en, other)) in i18n::FILES.iter().zip(english.iter().zip(these.iter())) {
             let missing: Vec<_> = en.difference(other).collect();
             let extra: Vec<_> = other.difference(en).collect();
-            assert!(missing.is_empty() && extra.is_empty(), "{locale}/{file}: missing {missing:?}, extra {extra:?}");
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{locale}/{file}: missing {missing:?}, extra {extra:?}"
+            );
         }
     }
 }
@@ -50,15 +54,23 @@ fn rust_sources(dir: &Path, out: &mut Vec<String>) {
 #[test]
 fn every_message_the_code_uses_exists() {
     let mut sources = Vec::new();
-    rust_sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut sources);
+    rust_sources(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut sources,
+    );
     let code = sources.join("\n");
     let mut needed = BTreeSet::new();
     let problem = Regex::new(r#"ApiError::(?:conflict|bad_request)\(\s*"([a-z_]+)""#).unwrap();
-    let problem_new = Regex::new(r#"ApiError::new\(\s*StatusCode::[A-Z_]+,\s*"([a-z_]+)""#).unwrap();
-    let field = Regex::new(r#"(?:FieldError::new|ApiError::field)\([^;]*?,\s*"([a-z_]+)"\s*\)"#).unwrap();
+    let problem_new =
+        Regex::new(r#"ApiError::new\(\s*StatusCode::[A-Z_]+,\s*"([a-z_]+)""#).unwrap();
+    let field =
+        Regex::new(r#"(?:FieldError::new|ApiError::field)\([^;]*?,\s*"([a-z_]+)"\s*\)"#).unwrap();
     let template = Regex::new(r#"template:\s*"([a-z_]+)""#).unwrap();
     let direct = Regex::new(r#"i18n::t(?:_attr)?\([^,]+,\s*"([a-z][a-z0-9_-]+)""#).unwrap();
-    for c in problem.captures_iter(&code).chain(problem_new.captures_iter(&code)) {
+    for c in problem
+        .captures_iter(&code)
+        .chain(problem_new.captures_iter(&code))
+    {
         needed.insert(format!("problem-{}", &c[1]));
     }
     for c in field.captures_iter(&code) {
@@ -73,7 +85,18 @@ fn every_message_the_code_uses_exists() {
         needed.insert(c[1].to_string());
     }
     // Codes produced from HTTP statuses.
-    for code in ["bad_request", "unauthenticated", "forbidden", "not_found", "method_not_allowed", "payload_too_large", "unsupported_media_type", "too_many_requests", "internal", "service_unavailable"] {
+    for code in [
+        "bad_request",
+        "unauthenticated",
+        "forbidden",
+        "not_found",
+        "method_not_allowed",
+        "payload_too_large",
+        "unsupported_media_type",
+        "too_many_requests",
+        "internal",
+        "service_unavailable",
+    ] {
         needed.insert(format!("problem-{code}"));
     }
     assert!(needed.len() > 30, "the scan found too little: {needed:?}");

@@ -16,22 +16,39 @@ async fn health_readiness_metrics_openapi_and_docs_answer() {
     assert_eq!(openapi.status, 200);
     let doc = openapi.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/auth/login", "/api/v1/branches", "/api/v1/users/me", "/api/v1/notifications", "/healthz"] {
+    for path in [
+        "/api/v1/auth/login",
+        "/api/v1/branches",
+        "/api/v1/users/me",
+        "/api/v1/notifications",
+        "/healthz",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "OpenAPI lacks {path}");
     }
 
     let docs = app.get("/docs/").send().await;
     assert_eq!(docs.status, 200);
-    assert!(docs.text().to_lowercase().contains("swagger"), "docs page is Swagger UI");
+    assert!(
+        docs.text().to_lowercase().contains("swagger"),
+        "docs page is Swagger UI"
+    );
     // Its assets are served from the binary, not a CDN.
-    assert!(!docs.text().contains("https://"), "docs must work without internet");
+    assert!(
+        !docs.text().contains("https://"),
+        "docs must work without internet"
+    );
     let asset = app.get("/docs/swagger-ui.css").send().await;
     assert_eq!(asset.status, 200);
 
     let metrics = app.get("/metrics").send().await;
     assert_eq!(metrics.status, 200);
     let text = metrics.text();
-    assert!(text.contains("zhijiang_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"), "{text}");
+    assert!(
+        text.contains(
+            "zhijiang_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
+        ),
+        "{text}"
+    );
     assert!(text.contains("zhijiang_http_request_duration_seconds_bucket"));
     assert!(text.contains("zhijiang_db_pool_connections"));
     assert!(text.contains("zhijiang_outbox_pending 0"));
@@ -40,7 +57,12 @@ async fn health_readiness_metrics_openapi_and_docs_answer() {
 #[actix_rt::test]
 async fn malformed_json_is_a_localized_400_problem() {
     let app = TestApp::new().await;
-    let cases = [("th", "JSON ผิดรูปแบบ"), ("vi", "JSON sai định dạng"), ("zh-CN", "JSON 格式错误"), ("en", "Malformed JSON")];
+    let cases = [
+        ("th", "JSON ผิดรูปแบบ"),
+        ("vi", "JSON sai định dạng"),
+        ("zh-CN", "JSON 格式错误"),
+        ("en", "Malformed JSON"),
+    ];
     for (lang, title) in cases {
         let res = app
             .post("/api/v1/auth/login")
@@ -53,7 +75,12 @@ async fn malformed_json_is_a_localized_400_problem() {
         assert_eq!(res.header("content-language").as_deref(), Some(lang));
     }
     // The same on an endpoint that needs authentication: the body is never read first.
-    let res = app.post("/api/v1/branches").header("Accept-Language", "th").body("application/json", "{").send().await;
+    let res = app
+        .post("/api/v1/branches")
+        .header("Accept-Language", "th")
+        .body("application/json", "{")
+        .send()
+        .await;
     res.problem(401, "unauthenticated");
 }
 
@@ -61,23 +88,43 @@ async fn malformed_json_is_a_localized_400_problem() {
 async fn extractor_failures_are_problem_documents() {
     let app = TestApp::new().await;
     // Wrong types name the field.
-    let res = app.post("/api/v1/auth/login").json(json!({"branch": 5, "email": "a@b.c", "password": "x"})).send().await;
+    let res = app
+        .post("/api/v1/auth/login")
+        .json(json!({"branch": 5, "email": "a@b.c", "password": "x"}))
+        .send()
+        .await;
     let doc = res.problem(400, "invalid_json");
     assert_eq!(doc["errors"][0]["field"], "branch");
     assert_eq!(doc["errors"][0]["code"], "invalid_type");
     // Missing fields too.
-    let res = app.post("/api/v1/auth/login").json(json!({"branch": "HQ"})).send().await;
+    let res = app
+        .post("/api/v1/auth/login")
+        .json(json!({"branch": "HQ"}))
+        .send()
+        .await;
     let doc = res.problem(400, "invalid_json");
     assert_eq!(doc["errors"][0]["code"], "required");
     // Not JSON at all.
-    let res = app.post("/api/v1/auth/login").body("text/plain", "hello").send().await;
+    let res = app
+        .post("/api/v1/auth/login")
+        .body("text/plain", "hello")
+        .send()
+        .await;
     res.problem(415, "unsupported_media_type");
     // Too large.
     let huge = format!("{{\"branch\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
-    let res = app.post("/api/v1/auth/login").body("application/json", huge).send().await;
+    let res = app
+        .post("/api/v1/auth/login")
+        .body("application/json", huge)
+        .send()
+        .await;
     res.problem(413, "payload_too_large");
     // Unknown route, wrong method.
-    let res = app.get("/api/v1/nothing-here").header("Accept-Language", "zh-CN").send().await;
+    let res = app
+        .get("/api/v1/nothing-here")
+        .header("Accept-Language", "zh-CN")
+        .send()
+        .await;
     let doc = res.problem(404, "not_found");
     assert_eq!(doc["title"], "未找到");
     let res = app.delete("/healthz").send().await;
@@ -93,39 +140,76 @@ async fn language_negotiation_follows_the_contract() {
     let app = TestApp::new().await;
     let title = |res: &crate::support::Response| res.json()["title"].as_str().unwrap().to_string();
     // q-values are honoured.
-    let res = app.get("/nope").header("Accept-Language", "fr;q=1, th;q=0.5, vi;q=0.8").send().await;
+    let res = app
+        .get("/nope")
+        .header("Accept-Language", "fr;q=1, th;q=0.5, vi;q=0.8")
+        .send()
+        .await;
     assert_eq!(res.header("content-language").as_deref(), Some("vi"));
     // Aliases.
-    for (tag, expected) in [("zh-Hans", "zh-CN"), ("zh-SG", "zh-CN"), ("th-TH", "th"), ("vi-VN", "vi"), ("en-GB", "en")] {
+    for (tag, expected) in [
+        ("zh-Hans", "zh-CN"),
+        ("zh-SG", "zh-CN"),
+        ("th-TH", "th"),
+        ("vi-VN", "vi"),
+        ("en-GB", "en"),
+    ] {
         let res = app.get("/nope").header("Accept-Language", tag).send().await;
-        assert_eq!(res.header("content-language").as_deref(), Some(expected), "{tag}");
+        assert_eq!(
+            res.header("content-language").as_deref(),
+            Some(expected),
+            "{tag}"
+        );
     }
     // ?lang= wins over the header.
-    let res = app.get("/nope?lang=th").header("Accept-Language", "vi").send().await;
+    let res = app
+        .get("/nope?lang=th")
+        .header("Accept-Language", "vi")
+        .send()
+        .await;
     assert_eq!(res.header("content-language").as_deref(), Some("th"));
     assert_eq!(title(&res), "ไม่พบข้อมูล");
     // Nothing usable: English.
-    let res = app.get("/nope").header("Accept-Language", "de-DE, fr").send().await;
+    let res = app
+        .get("/nope")
+        .header("Accept-Language", "de-DE, fr")
+        .send()
+        .await;
     assert_eq!(res.header("content-language").as_deref(), Some("en"));
 }
 
 #[actix_rt::test]
 async fn request_ids_are_echoed_or_made() {
     let app = TestApp::new().await;
-    let res = app.get("/healthz").header("X-Request-Id", "trace-abc-123").send().await;
+    let res = app
+        .get("/healthz")
+        .header("X-Request-Id", "trace-abc-123")
+        .send()
+        .await;
     assert_eq!(res.header("x-request-id").as_deref(), Some("trace-abc-123"));
     let res = app.get("/healthz").send().await;
     let id = res.header("x-request-id").expect("a request id is made");
     assert_eq!(id.len(), 36);
     // Junk ids are replaced, not echoed.
-    let res = app.get("/healthz").header("X-Request-Id", "bad id with spaces").send().await;
-    assert_ne!(res.header("x-request-id").as_deref(), Some("bad id with spaces"));
+    let res = app
+        .get("/healthz")
+        .header("X-Request-Id", "bad id with spaces")
+        .send()
+        .await;
+    assert_ne!(
+        res.header("x-request-id").as_deref(),
+        Some("bad id with spaces")
+    );
 }
 
 #[actix_rt::test]
 async fn json_is_compressed_for_clients_that_ask() {
     let app = TestApp::new().await;
-    let res = app.get("/openapi.json").header("Accept-Encoding", "gzip").send().await;
+    let res = app
+        .get("/openapi.json")
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await;
     assert_eq!(res.status, 200);
     assert_eq!(res.header("content-encoding").as_deref(), Some("gzip"));
 }

@@ -13,7 +13,15 @@ use zhijiang::notifications::{Email, enqueue};
 fn email(to: &str, locale: Locale, name: &str) -> Email {
     let mut args = Map::new();
     args.insert("name".into(), Value::String(name.into()));
-    Email { branch_id: None, recipient: to.into(), recipient_name: Some(name.into()), locale, template: "test", args, dedup_key: None }
+    Email {
+        branch_id: None,
+        recipient: to.into(),
+        recipient_name: Some(name.into()),
+        locale,
+        template: "test",
+        args,
+        dedup_key: None,
+    }
 }
 
 async fn queue(app: &TestApp, e: Email) {
@@ -28,20 +36,44 @@ async fn a_committed_email_arrives_once_readable_in_each_locale() {
     let sink = SmtpSink::start(sink_dir.path().to_path_buf());
     let url = sink.url();
     let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
-    let names = [(Locale::ZhCn, "王小明"), (Locale::En, "Alex"), (Locale::Th, "สมชาย"), (Locale::Vi, "Trần Văn Minh")];
+    let names = [
+        (Locale::ZhCn, "王小明"),
+        (Locale::En, "Alex"),
+        (Locale::Th, "สมชาย"),
+        (Locale::Vi, "Trần Văn Minh"),
+    ];
     for (locale, name) in names {
-        queue(&app, email(&format!("{}@example.test", locale.as_str().to_lowercase()), locale, name)).await;
+        queue(
+            &app,
+            email(
+                &format!("{}@example.test", locale.as_str().to_lowercase()),
+                locale,
+                name,
+            ),
+        )
+        .await;
     }
     let worker = Worker::new(app.state.clone()).unwrap();
     assert_eq!(worker.drain_once().await.unwrap(), 4);
-    assert_eq!(worker.drain_once().await.unwrap(), 0, "nothing is sent twice");
+    assert_eq!(
+        worker.drain_once().await.unwrap(),
+        0,
+        "nothing is sent twice"
+    );
     let messages = sink.wait_for(4);
     assert_eq!(messages.len(), 4);
     for (locale, name) in names {
         let to = format!("{}@example.test", locale.as_str().to_lowercase());
-        let m = messages.iter().find(|m| m["rcpt_tos"][0] == to.as_str()).expect("message for each locale");
+        let m = messages
+            .iter()
+            .find(|m| m["rcpt_tos"][0] == to.as_str())
+            .expect("message for each locale");
         let subject = i18n::t(locale, "email-test-subject", &[]);
-        assert_eq!(m["subject"], subject.as_str(), "decoded subject in {locale}");
+        assert_eq!(
+            m["subject"],
+            subject.as_str(),
+            "decoded subject in {locale}"
+        );
         let text = i18n::t(locale, "email-test-text", &[("name", Arg::from(name))]);
         assert!(m["text"].as_str().unwrap().contains(&text), "{m}");
         assert!(m["html"].as_str().unwrap().contains(name));
@@ -57,7 +89,13 @@ async fn an_email_in_a_rolled_back_transaction_never_arrives() {
     let url = sink.url();
     let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
     let txn = app.state.db.begin().await.unwrap();
-    enqueue(&txn, email("ghost@example.test", Locale::En, "Ghost"), app.state.clock.now()).await.unwrap();
+    enqueue(
+        &txn,
+        email("ghost@example.test", Locale::En, "Ghost"),
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
     txn.rollback().await.unwrap();
     let worker = Worker::new(app.state.clone()).unwrap();
     assert_eq!(worker.drain_once().await.unwrap(), 0);
@@ -77,7 +115,10 @@ async fn smtp_down_then_up_delivers_exactly_once() {
     assert_eq!(row.status, "pending", "a refused connection is retried");
     assert_eq!(row.attempts, 1);
     assert!(row.last_error.is_some());
-    assert!(row.next_attempt_at > app.state.clock.now(), "backoff pushes the next attempt out");
+    assert!(
+        row.next_attempt_at > app.state.clock.now(),
+        "backoff pushes the next attempt out"
+    );
     // Not due yet: nothing happens.
     assert_eq!(worker.drain_once().await.unwrap(), 0);
 
@@ -102,7 +143,17 @@ async fn two_workers_draining_500_emails_deliver_each_once() {
     let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
     let txn = app.state.db.begin().await.unwrap();
     for i in 0..500 {
-        enqueue(&txn, email(&format!("t{i}@example.test"), Locale::Vi, &format!("Học viên {i}")), app.state.clock.now()).await.unwrap();
+        enqueue(
+            &txn,
+            email(
+                &format!("t{i}@example.test"),
+                Locale::Vi,
+                &format!("Học viên {i}"),
+            ),
+            app.state.clock.now(),
+        )
+        .await
+        .unwrap();
     }
     txn.commit().await.unwrap();
     let a = Worker::new(app.state.clone()).unwrap();
@@ -121,9 +172,16 @@ async fn two_workers_draining_500_emails_deliver_each_once() {
     assert_eq!(na + nb, 500, "every row handled once ({na} + {nb})");
     let messages = sink.wait_for(500);
     std::thread::sleep(std::time::Duration::from_millis(500));
-    let messages = if messages.len() == 500 { sink.messages() } else { messages };
+    let messages = if messages.len() == 500 {
+        sink.messages()
+    } else {
+        messages
+    };
     assert_eq!(messages.len(), 500);
-    let mut recipients: Vec<String> = messages.iter().map(|m| m["rcpt_tos"][0].as_str().unwrap().to_string()).collect();
+    let mut recipients: Vec<String> = messages
+        .iter()
+        .map(|m| m["rcpt_tos"][0].as_str().unwrap().to_string())
+        .collect();
     recipients.sort();
     recipients.dedup();
     assert_eq!(recipients.len(), 500, "no recipient got two");
@@ -140,8 +198,14 @@ async fn a_dead_workers_claim_is_taken_over_after_its_lease() {
     assert_eq!(doomed.claim(10).await.unwrap().len(), 1);
     drop(doomed); // dies holding the lease
     let survivor = Worker::new(app.state.clone()).unwrap();
-    assert_eq!(survivor.drain_once().await.unwrap(), 0, "the lease is still held");
-    app.state.clock.advance(Duration::seconds(zhijiang::notifications::worker::LEASE_SECONDS + 1));
+    assert_eq!(
+        survivor.drain_once().await.unwrap(),
+        0,
+        "the lease is still held"
+    );
+    app.state.clock.advance(Duration::seconds(
+        zhijiang::notifications::worker::LEASE_SECONDS + 1,
+    ));
     assert_eq!(survivor.drain_once().await.unwrap(), 1);
     assert_eq!(sink.wait_for(1).len(), 1);
 }
@@ -156,22 +220,46 @@ async fn a_5xx_reply_ends_failed_with_the_reason_visible_and_can_be_retried() {
     queue(&app, email("bounce@example.test", Locale::En, "Nobody")).await;
     let worker = Worker::new(app.state.clone()).unwrap();
     worker.drain_once().await.unwrap();
-    let res = app.get("/api/v1/notifications?status=failed").token(&world.hq.token).send().await;
+    let res = app
+        .get("/api/v1/notifications?status=failed")
+        .token(&world.hq.token)
+        .send()
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let items = res.json()["items"].as_array().unwrap().clone();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["status"], "failed");
     assert_eq!(items[0]["attempts"], 1);
-    assert!(items[0]["last_error"].as_str().unwrap().contains("550"), "{}", items[0]);
+    assert!(
+        items[0]["last_error"].as_str().unwrap().contains("550"),
+        "{}",
+        items[0]
+    );
     let id = items[0]["id"].as_str().unwrap();
     // Trainees may not look; branch admins do not see HQ's mail.
-    app.get("/api/v1/notifications").token(&world.bkk_trainee.token).send().await.problem(403, "forbidden");
-    let res = app.post(&format!("/api/v1/notifications/{id}/retry")).token(&world.bkk_admin.token).send().await;
+    app.get("/api/v1/notifications")
+        .token(&world.bkk_trainee.token)
+        .send()
+        .await
+        .problem(403, "forbidden");
+    let res = app
+        .post(&format!("/api/v1/notifications/{id}/retry"))
+        .token(&world.bkk_admin.token)
+        .send()
+        .await;
     res.problem(404, "not_found");
-    let res = app.post(&format!("/api/v1/notifications/{id}/retry")).token(&world.hq.token).send().await;
+    let res = app
+        .post(&format!("/api/v1/notifications/{id}/retry"))
+        .token(&world.hq.token)
+        .send()
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["status"], "pending");
-    let res = app.post(&format!("/api/v1/notifications/{id}/retry")).token(&world.hq.token).send().await;
+    let res = app
+        .post(&format!("/api/v1/notifications/{id}/retry"))
+        .token(&world.hq.token)
+        .send()
+        .await;
     res.problem(409, "not_failed");
 }
 
@@ -181,9 +269,15 @@ async fn without_smtp_mail_is_written_as_eml_files() {
     queue(&app, email("file@example.test", Locale::Th, "สมชาย")).await;
     let worker = Worker::new(app.state.clone()).unwrap();
     assert_eq!(worker.drain_once().await.unwrap(), 1);
-    let files: Vec<_> = std::fs::read_dir(&app.state.config.mail_dir).unwrap().flatten().collect();
+    let files: Vec<_> = std::fs::read_dir(&app.state.config.mail_dir)
+        .unwrap()
+        .flatten()
+        .collect();
     assert_eq!(files.len(), 1);
     let text = std::fs::read_to_string(files[0].path()).unwrap();
-    assert!(text.contains("Subject: =?utf-8?"), "UTF-8 subjects are encoded: {text}");
+    assert!(
+        text.contains("Subject: =?utf-8?"),
+        "UTF-8 subjects are encoded: {text}"
+    );
     assert!(text.contains("To: "));
 }

@@ -14,7 +14,12 @@ struct Case {
 }
 
 fn case(method: &'static str, path: &str, body: Option<Value>, expect: [u16; 3]) -> Case {
-    Case { method, path: path.to_string(), body, expect }
+    Case {
+        method,
+        path: path.to_string(),
+        body,
+        expect,
+    }
 }
 
 #[actix_rt::test]
@@ -24,7 +29,9 @@ async fn role_and_branch_matrix() {
     let mut n = 0;
     let mut trainee = |branch: &str| {
         n += 1;
-        Some(json!({"email": format!("m{n}@{}.test", branch.to_lowercase()), "display_name": "M", "role": "trainee", "locale": "th", "password": "long enough pw"}))
+        Some(
+            json!({"email": format!("m{n}@{}.test", branch.to_lowercase()), "display_name": "M", "role": "trainee", "locale": "th", "password": "long enough pw"}),
+        )
     };
     // Callers are HQ admin, BKK admin and BKK trainee; "own" is BKK, "other" is HAN.
     let cases = vec![
@@ -32,23 +39,81 @@ async fn role_and_branch_matrix() {
         case("GET", "/api/v1/branches/BKK", None, [200, 200, 200]),
         case("GET", "/api/v1/branches/HAN", None, [200, 404, 404]),
         case("GET", "/api/v1/branches/NOPE", None, [404, 404, 404]),
-        case("PATCH", "/api/v1/branches/BKK", Some(json!({"time_zone": "Asia/Bangkok"})), [200, 403, 403]),
-        case("PATCH", "/api/v1/branches/HAN", Some(json!({"time_zone": "Asia/Ho_Chi_Minh"})), [200, 403, 403]),
-        case("POST", "/api/v1/branches", Some(json!({"code": "KUL", "country": "MY", "default_locale": "en", "time_zone": "Asia/Kuala_Lumpur", "names": {"en": "Kuala Lumpur"}})), [201, 403, 403]),
-        case("POST", "/api/v1/branches/BKK/users", trainee("BKK"), [201, 0, 403]),
-        case("POST", "/api/v1/branches/BKK/users", trainee("BKK"), [0, 201, 403]),
-        case("POST", "/api/v1/branches/HAN/users", trainee("HAN"), [201, 404, 403]),
-        case("POST", "/api/v1/branches/BKK/users", Some(json!({"email": "boss@bkk.test", "display_name": "B", "role": "branch_admin", "locale": "th", "password": "long enough pw"})), [0, 403, 403]),
+        case(
+            "PATCH",
+            "/api/v1/branches/BKK",
+            Some(json!({"time_zone": "Asia/Bangkok"})),
+            [200, 403, 403],
+        ),
+        case(
+            "PATCH",
+            "/api/v1/branches/HAN",
+            Some(json!({"time_zone": "Asia/Ho_Chi_Minh"})),
+            [200, 403, 403],
+        ),
+        case(
+            "POST",
+            "/api/v1/branches",
+            Some(
+                json!({"code": "KUL", "country": "MY", "default_locale": "en", "time_zone": "Asia/Kuala_Lumpur", "names": {"en": "Kuala Lumpur"}}),
+            ),
+            [201, 403, 403],
+        ),
+        case(
+            "POST",
+            "/api/v1/branches/BKK/users",
+            trainee("BKK"),
+            [201, 0, 403],
+        ),
+        case(
+            "POST",
+            "/api/v1/branches/BKK/users",
+            trainee("BKK"),
+            [0, 201, 403],
+        ),
+        case(
+            "POST",
+            "/api/v1/branches/HAN/users",
+            trainee("HAN"),
+            [201, 404, 403],
+        ),
+        case(
+            "POST",
+            "/api/v1/branches/BKK/users",
+            Some(
+                json!({"email": "boss@bkk.test", "display_name": "B", "role": "branch_admin", "locale": "th", "password": "long enough pw"}),
+            ),
+            [0, 403, 403],
+        ),
         case("GET", "/api/v1/branches/BKK/users", None, [200, 200, 403]),
         case("GET", "/api/v1/branches/HAN/users", None, [200, 404, 403]),
-        case("POST", "/api/v1/branches/BKK/keys/rotate", None, [200, 403, 403]),
-        case("POST", "/api/v1/branches/HAN/keys/rotate", None, [200, 403, 403]),
-        case("GET", "/api/v1/branches/HAN/jwks.json", None, [200, 200, 200]),
+        case(
+            "POST",
+            "/api/v1/branches/BKK/keys/rotate",
+            None,
+            [200, 403, 403],
+        ),
+        case(
+            "POST",
+            "/api/v1/branches/HAN/keys/rotate",
+            None,
+            [200, 403, 403],
+        ),
+        case(
+            "GET",
+            "/api/v1/branches/HAN/jwks.json",
+            None,
+            [200, 200, 200],
+        ),
         case("GET", "/api/v1/notifications", None, [200, 200, 403]),
         case("GET", "/api/v1/users/me", None, [200, 200, 200]),
     ];
     let password = crate::support::world::PASSWORD;
-    let mut tokens = [world.hq.token.clone(), world.bkk_admin.token.clone(), world.bkk_trainee.token.clone()];
+    let mut tokens = [
+        world.hq.token.clone(),
+        world.bkk_admin.token.clone(),
+        world.bkk_trainee.token.clone(),
+    ];
     for c in cases {
         for (i, who) in ["hq", "bkk_admin", "bkk_trainee"].iter().enumerate() {
             let expected = c.expect[i];
@@ -68,9 +133,23 @@ async fn role_and_branch_matrix() {
                 None => call,
             };
             let res = call.send().await;
-            assert_eq!(res.status, expected, "{who} {} {}: {}", c.method, c.path, res.text());
+            assert_eq!(
+                res.status,
+                expected,
+                "{who} {} {}: {}",
+                c.method,
+                c.path,
+                res.text()
+            );
             if expected >= 400 {
-                res.problem(expected, if expected == 404 { "not_found" } else { "forbidden" });
+                res.problem(
+                    expected,
+                    if expected == 404 {
+                        "not_found"
+                    } else {
+                        "forbidden"
+                    },
+                );
             }
         }
         if c.path.ends_with("/keys/rotate") {
@@ -83,7 +162,12 @@ async fn role_and_branch_matrix() {
         }
     }
     // Without a token every protected endpoint is 401.
-    for path in ["/api/v1/branches", "/api/v1/users/me", "/api/v1/notifications", "/api/v1/branches/BKK/users"] {
+    for path in [
+        "/api/v1/branches",
+        "/api/v1/users/me",
+        "/api/v1/notifications",
+        "/api/v1/branches/BKK/users",
+    ] {
         app.get(path).send().await.problem(401, "unauthenticated");
     }
     let _ = world.han_admin;
@@ -93,23 +177,68 @@ async fn role_and_branch_matrix() {
 async fn a_branch_admin_sees_only_its_own_users_and_branch() {
     let app = TestApp::new().await;
     let world = World::build(&app).await;
-    let res = app.get("/api/v1/branches").token(&world.han_admin.token).send().await.json();
-    let codes: Vec<&str> = res["items"].as_array().unwrap().iter().map(|b| b["code"].as_str().unwrap()).collect();
+    let res = app
+        .get("/api/v1/branches")
+        .token(&world.han_admin.token)
+        .send()
+        .await
+        .json();
+    let codes: Vec<&str> = res["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["code"].as_str().unwrap())
+        .collect();
     assert_eq!(codes, vec!["HAN"]);
-    let res = app.get("/api/v1/branches").token(&world.hq.token).send().await.json();
+    let res = app
+        .get("/api/v1/branches")
+        .token(&world.hq.token)
+        .send()
+        .await
+        .json();
     assert_eq!(res["items"].as_array().unwrap().len(), 3);
-    let users = app.get("/api/v1/branches/HAN/users").token(&world.han_admin.token).send().await.json();
-    let emails: Vec<&str> = users["items"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
+    let users = app
+        .get("/api/v1/branches/HAN/users")
+        .token(&world.han_admin.token)
+        .send()
+        .await
+        .json();
+    let emails: Vec<&str> = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap())
+        .collect();
     assert_eq!(emails, vec!["admin@han.test", "minh@han.test"]);
     // Paging with a cursor.
-    let page = app.get("/api/v1/branches/HAN/users?limit=1").token(&world.han_admin.token).send().await.json();
+    let page = app
+        .get("/api/v1/branches/HAN/users?limit=1")
+        .token(&world.han_admin.token)
+        .send()
+        .await
+        .json();
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
     let cursor = page["next_cursor"].as_str().unwrap();
-    let next = app.get(&format!("/api/v1/branches/HAN/users?limit=1&cursor={cursor}")).token(&world.han_admin.token).send().await.json();
+    let next = app
+        .get(&format!(
+            "/api/v1/branches/HAN/users?limit=1&cursor={cursor}"
+        ))
+        .token(&world.han_admin.token)
+        .send()
+        .await
+        .json();
     assert_eq!(next["items"][0]["email"], "minh@han.test");
     assert!(next["next_cursor"].is_null());
-    app.get("/api/v1/branches/HAN/users?limit=500").token(&world.han_admin.token).send().await.problem(422, "validation_failed");
-    app.get("/api/v1/branches/HAN/users?cursor=%%%").token(&world.han_admin.token).send().await.problem(422, "validation_failed");
+    app.get("/api/v1/branches/HAN/users?limit=500")
+        .token(&world.han_admin.token)
+        .send()
+        .await
+        .problem(422, "validation_failed");
+    app.get("/api/v1/branches/HAN/users?cursor=%%%")
+        .token(&world.han_admin.token)
+        .send()
+        .await
+        .problem(422, "validation_failed");
 }
 
 #[actix_rt::test]
@@ -124,9 +253,20 @@ async fn branch_validation_reports_every_bad_field_localized() {
         .send()
         .await;
     let doc = res.problem(422, "validation_failed");
-    let fields: Vec<&str> = doc["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-    assert_eq!(fields, vec!["code", "country", "default_locale", "time_zone", "names.de"]);
-    assert_eq!(doc["errors"][0]["message"], "ใช้ตัวอักษรพิมพ์ใหญ่หรือตัวเลข 2 ถึง 8 ตัว");
+    let fields: Vec<&str> = doc["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        vec!["code", "country", "default_locale", "time_zone", "names.de"]
+    );
+    assert_eq!(
+        doc["errors"][0]["message"],
+        "ใช้ตัวอักษรพิมพ์ใหญ่หรือตัวเลข 2 ถึง 8 ตัว"
+    );
     let dup = app
         .post("/api/v1/branches")
         .token(&world.hq.token)
@@ -135,7 +275,13 @@ async fn branch_validation_reports_every_bad_field_localized() {
         .await;
     dup.problem(409, "branch_exists");
     // Localized name with fallback: Vietnamese is not given for BKK, so the branch default (th) serves.
-    let res = app.get("/api/v1/branches/BKK").token(&world.hq.token).header("Accept-Language", "vi").send().await.json();
+    let res = app
+        .get("/api/v1/branches/BKK")
+        .token(&world.hq.token)
+        .header("Accept-Language", "vi")
+        .send()
+        .await
+        .json();
     assert_eq!(res["locale"], "th");
     assert_eq!(res["name"], "BKK local name");
 }

@@ -26,7 +26,9 @@ pub use world::World;
 
 /// Which database this run of the suite uses.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("ZHIJIANG_TEST_POSTGRES_URL").ok().filter(|v| !v.is_empty())
+    std::env::var("ZHIJIANG_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
 }
 
 /// A PostgreSQL database made for one test and dropped after it.
@@ -41,10 +43,17 @@ impl Drop for PgDatabase {
         let name = self.name.clone();
         // Drop runs inside the test's runtime; use a thread with its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
             rt.block_on(async {
                 if let Ok(db) = Database::connect(&admin_url).await {
-                    let _ = db.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                    let _ = db
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .await;
                 }
             });
         })
@@ -89,12 +98,23 @@ impl TestApp {
         let (url, pg) = match postgres_url() {
             Some(admin_url) => {
                 let name = format!("zj_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = Database::connect(&admin_url).await.expect("ZHIJIANG_TEST_POSTGRES_URL must reach a PostgreSQL server");
-                admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("ZHIJIANG_TEST_POSTGRES_URL must reach a PostgreSQL server");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create test database");
                 admin.close().await.ok();
-                (with_database(&admin_url, &name), Some(PgDatabase { admin_url, name }))
+                (
+                    with_database(&admin_url, &name),
+                    Some(PgDatabase { admin_url, name }),
+                )
             }
-            None => (format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()), None),
+            None => (
+                format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
+                None,
+            ),
         };
         let mut config = Config::for_database(&url);
         config.master_key = Some(MasterKey::generate().to_base64());
@@ -107,8 +127,21 @@ impl TestApp {
         let service = actix_web::test::init_service(zhijiang::app(state.clone())).await;
         let service = rc_service(service.map(|res: ServiceResponse<_>| res.map_into_boxed_body()));
         let n = PEERS.fetch_add(1, Ordering::Relaxed);
-        let peer: SocketAddr = format!("10.{}.{}.{}:40000", (n >> 16) & 255, (n >> 8) & 255, n & 255).parse().unwrap();
-        TestApp { state, service, peer, _dir: dir, _pg: pg }
+        let peer: SocketAddr = format!(
+            "10.{}.{}.{}:40000",
+            (n >> 16) & 255,
+            (n >> 8) & 255,
+            n & 255
+        )
+        .parse()
+        .unwrap();
+        TestApp {
+            state,
+            service,
+            peer,
+            _dir: dir,
+            _pg: pg,
+        }
     }
 
     pub fn get(&self, path: &str) -> Call<'_> {
@@ -131,8 +164,16 @@ impl TestApp {
             .json(serde_json::json!({"branch": branch, "email": email, "password": password}))
             .send()
             .await;
-        assert_eq!(res.status, 200, "login of {email} at {branch}: {}", res.text());
-        res.json()["access_token"].as_str().expect("access_token").to_string()
+        assert_eq!(
+            res.status,
+            200,
+            "login of {email} at {branch}: {}",
+            res.text()
+        );
+        res.json()["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_string()
     }
 }
 
@@ -143,35 +184,55 @@ pub struct Call<'a> {
 
 impl<'a> Call<'a> {
     fn new(app: &'a TestApp, request: TestRequest, path: &str) -> Self {
-        Call { app, request: request.uri(path).peer_addr(app.peer) }
+        Call {
+            app,
+            request: request.uri(path).peer_addr(app.peer),
+        }
     }
     pub fn token(mut self, token: &str) -> Self {
-        self.request = self.request.insert_header(("Authorization", format!("Bearer {token}")));
+        self.request = self
+            .request
+            .insert_header(("Authorization", format!("Bearer {token}")));
         self
     }
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.request = self.request.insert_header((name.to_string(), value.to_string()));
+        self.request = self
+            .request
+            .insert_header((name.to_string(), value.to_string()));
         self
     }
     pub fn json(mut self, body: Value) -> Self {
-        self.request = self.request.insert_header(("Content-Type", "application/json")).set_payload(body.to_string());
+        self.request = self
+            .request
+            .insert_header(("Content-Type", "application/json"))
+            .set_payload(body.to_string());
         self
     }
     /// A raw body with an explicit content type.
     pub fn body(mut self, content_type: &str, body: impl Into<Bytes>) -> Self {
-        self.request = self.request.insert_header(("Content-Type", content_type.to_string())).set_payload(body.into());
+        self.request = self
+            .request
+            .insert_header(("Content-Type", content_type.to_string()))
+            .set_payload(body.into());
         self
     }
     pub async fn send(self) -> Response {
         let response = self.app.service.call(self.request.to_request()).await;
         let response = match response {
             Ok(r) => r,
-            Err(err) => ServiceResponse::new(actix_web::test::TestRequest::default().to_http_request(), err.error_response()),
+            Err(err) => ServiceResponse::new(
+                actix_web::test::TestRequest::default().to_http_request(),
+                err.error_response(),
+            ),
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = to_bytes(response.into_body()).await.unwrap_or_default();
-        Response { status, headers, body }
+        Response {
+            status,
+            headers,
+            body,
+        }
     }
 }
 
@@ -184,19 +245,33 @@ pub struct Response {
 
 impl Response {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).to_string()
     }
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
     }
     /// Asserts a problem document with this status and code, and returns it.
     #[track_caller]
     pub fn problem(&self, status: u16, code: &str) -> Value {
-        assert_eq!(self.status, status, "expected {status} {code}, got: {}", self.text());
-        assert_eq!(self.header("content-type").as_deref(), Some("application/problem+json"), "{}", self.text());
+        assert_eq!(
+            self.status,
+            status,
+            "expected {status} {code}, got: {}",
+            self.text()
+        );
+        assert_eq!(
+            self.header("content-type").as_deref(),
+            Some("application/problem+json"),
+            "{}",
+            self.text()
+        );
         let doc = self.json();
         assert_eq!(doc["code"], code, "{doc}");
         assert_eq!(doc["status"], status);

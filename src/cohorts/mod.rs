@@ -1,0 +1,1 @@
+//! Cohorts: a branch's intake of trainees for one course.

@@ -1,0 +1,1 @@
+//! Enrolments: trainees in cohorts, CSV import, lesson progress.

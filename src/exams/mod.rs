@@ -1,0 +1,1 @@
+//! Exams: question banks, timed attempts, autosave, grading.

@@ -1,0 +1,1 @@
+//! Reports: completion across branches, CSV export, talent pool.
