@@ -120,6 +120,7 @@ pub fn app(
         .configure(auth::routes::configure)
         .configure(branches::routes::configure)
         .configure(users::routes::configure)
+        .configure(courses::routes::configure)
         .configure(notifications::routes::configure)
         .service(web::resource("/docs").route(web::get().to(|| async {
             HttpResponse::PermanentRedirect()

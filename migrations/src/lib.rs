@@ -8,6 +8,7 @@ mod helpers;
 mod m20261128_000001_foundation;
 mod m20261128_000002_outbox;
 mod m20261128_000003_branches_users_auth;
+mod m20261128_000004_catalogue;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_foundation::Migration),
             Box::new(m20261128_000002_outbox::Migration),
             Box::new(m20261128_000003_branches_users_auth::Migration),
+            Box::new(m20261128_000004_catalogue::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every area: JSON extraction with localized errors,
 //! language negotiation, pagination, and the middleware stack.
 
+pub mod etag;
 pub mod idempotency;
 pub mod idempotency_entity;
 pub mod json;

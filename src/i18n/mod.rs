@@ -160,10 +160,19 @@ fn format_in(locale: Locale, id: &str, attr: Option<&str>, args: &[(&str, Arg)])
 }
 
 /// The order in which translated content is looked for (API.md): the
-/// requested locale, the branch default, English, Chinese.
+/// requested locale, the branch default, English, Chinese — and then any
+/// other locale, so that a text that exists only in, say, Vietnamese is still
+/// served to a Thai reader rather than an empty field.
 pub fn fallback_chain(requested: Locale, branch_default: Locale) -> Vec<Locale> {
     let mut chain = Vec::with_capacity(4);
-    for locale in [requested, branch_default, Locale::En, Locale::ZhCn] {
+    for locale in [
+        requested,
+        branch_default,
+        Locale::En,
+        Locale::ZhCn,
+        Locale::Th,
+        Locale::Vi,
+    ] {
         if !chain.contains(&locale) {
             chain.push(locale);
         }

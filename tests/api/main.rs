@@ -4,6 +4,7 @@
 mod support;
 
 mod auth;
+mod catalogue;
 mod catalogue_keys;
 mod foundation;
 mod outbox;

@@ -2,6 +2,7 @@
 //! database per test (a new SQLite file, or a new PostgreSQL database when
 //! `ZHIJIANG_TEST_POSTGRES_URL` is set), and a real SMTP server.
 
+pub mod catalogue;
 pub mod smtp;
 pub mod world;
 
@@ -149,6 +150,13 @@ impl TestApp {
     }
     pub fn post(&self, path: &str) -> Call<'_> {
         Call::new(self, TestRequest::post(), path)
+    }
+    pub fn put(&self, path: &str) -> Call<'_> {
+        Call::new(self, TestRequest::put(), path)
+    }
+    /// Moves the service clock a little, so consecutive edits get distinct timestamps.
+    pub fn clock_tick(&self) {
+        self.state.clock.advance(chrono::Duration::seconds(1));
     }
     pub fn patch(&self, path: &str) -> Call<'_> {
         Call::new(self, TestRequest::patch(), path)

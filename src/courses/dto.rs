@@ -1,0 +1,187 @@
+//! What the catalogue endpoints answer: localized views of courses and
+//! lessons, built from loaded rows without further queries.
+
+use super::service::{CourseBundle, LessonBundle};
+use super::texts::{CourseText, LessonText, chain, pick};
+use crate::courses::course_entity as course;
+use crate::courses::course_translation_entity as course_text;
+use crate::i18n::Locale;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Where each localized field came from, when they differ.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FieldLocales {
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CourseListItem {
+    pub id: Uuid,
+    pub code: String,
+    /// `draft` or `published`.
+    pub status: String,
+    pub title: String,
+    pub summary: String,
+    /// The locale the title was served in.
+    pub locale: Option<String>,
+    pub field_locales: FieldLocales,
+    pub lesson_count: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Lesson {
+    pub id: Uuid,
+    pub position: i32,
+    pub title: String,
+    /// Markdown as written by the authors.
+    pub body: String,
+    pub locale: Option<String>,
+    pub field_locales: FieldLocales,
+    /// Every translation, for headquarters' editors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translations: Option<BTreeMap<String, LessonText>>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CourseDetail {
+    pub id: Uuid,
+    pub code: String,
+    pub status: String,
+    pub source_locale: String,
+    pub title: String,
+    pub summary: String,
+    pub locale: Option<String>,
+    pub field_locales: FieldLocales,
+    pub lessons: Vec<Lesson>,
+    /// Every translation, for headquarters' editors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translations: Option<BTreeMap<String, CourseText>>,
+    /// Branches the course is offered to (headquarters only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branches: Option<Vec<String>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn code(l: Option<Locale>) -> Option<String> {
+    l.map(|l| l.as_str().to_string())
+}
+
+pub fn list_item(
+    row: course::Model,
+    texts: &BTreeMap<Locale, course_text::Model>,
+    lessons: i64,
+    requested: Locale,
+    default: Locale,
+) -> CourseListItem {
+    let chain = chain(requested, default);
+    let title = pick(&chain, |l| texts.get(&l).map(|t| t.title.as_str()));
+    let summary = pick(&chain, |l| texts.get(&l).map(|t| t.summary.as_str()));
+    CourseListItem {
+        id: row.id,
+        code: row.code,
+        status: row.status,
+        locale: code(title.locale),
+        field_locales: FieldLocales {
+            title: code(title.locale),
+            summary: code(summary.locale),
+            body: None,
+        },
+        title: title.text,
+        summary: summary.text,
+        lesson_count: lessons,
+        updated_at: row.updated_at,
+    }
+}
+
+pub fn lesson(bundle: &LessonBundle, chain: &[Locale], editor: bool) -> Lesson {
+    let title = pick(chain, |l| bundle.texts.get(&l).map(|t| t.title.as_str()));
+    let body = pick(chain, |l| bundle.texts.get(&l).map(|t| t.body.as_str()));
+    Lesson {
+        id: bundle.lesson.id,
+        position: bundle.lesson.position,
+        locale: code(title.locale),
+        field_locales: FieldLocales {
+            title: code(title.locale),
+            summary: None,
+            body: code(body.locale),
+        },
+        title: title.text,
+        body: body.text,
+        translations: editor.then(|| {
+            bundle
+                .texts
+                .iter()
+                .map(|(l, t)| {
+                    (
+                        l.as_str().to_string(),
+                        LessonText {
+                            title: t.title.clone(),
+                            body: t.body.clone(),
+                        },
+                    )
+                })
+                .collect()
+        }),
+    }
+}
+
+pub fn detail(
+    bundle: CourseBundle,
+    requested: Locale,
+    default: Locale,
+    editor: bool,
+    branches: Option<Vec<String>>,
+) -> CourseDetail {
+    let chain = chain(requested, default);
+    let title = pick(&chain, |l| bundle.texts.get(&l).map(|t| t.title.as_str()));
+    let summary = pick(&chain, |l| bundle.texts.get(&l).map(|t| t.summary.as_str()));
+    let lessons = bundle
+        .lessons
+        .iter()
+        .map(|l| lesson(l, &chain, editor))
+        .collect();
+    let translations = editor.then(|| {
+        bundle
+            .texts
+            .iter()
+            .map(|(l, t)| {
+                (
+                    l.as_str().to_string(),
+                    CourseText {
+                        title: t.title.clone(),
+                        summary: t.summary.clone(),
+                    },
+                )
+            })
+            .collect()
+    });
+    let c = bundle.course;
+    CourseDetail {
+        id: c.id,
+        code: c.code,
+        status: c.status,
+        source_locale: c.source_locale,
+        locale: code(title.locale),
+        field_locales: FieldLocales {
+            title: code(title.locale),
+            summary: code(summary.locale),
+            body: None,
+        },
+        title: title.text,
+        summary: summary.text,
+        lessons,
+        translations,
+        branches,
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+    }
+}

@@ -1,0 +1,145 @@
+//! Translated texts of courses and lessons: validation of what authors send,
+//! and the per-field fallback of what readers get (API.md: requested locale,
+//! branch default, English, Chinese).
+
+use crate::error::FieldError;
+use crate::i18n::{self, Locale};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const TITLE_MAX: usize = 200;
+pub const SUMMARY_MAX: usize = 2_000;
+pub const BODY_MAX: usize = 100_000;
+
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CourseText {
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LessonText {
+    pub title: String,
+    /// Light markup (Markdown), stored as given and never rendered as HTML by the server.
+    #[serde(default)]
+    pub body: String,
+}
+
+fn check_len(field: String, text: &str, max: usize, required: bool, errors: &mut Vec<FieldError>) {
+    let length = text.chars().count();
+    if required && text.trim().is_empty() {
+        errors.push(FieldError::new(field, "required"));
+    } else if length > max {
+        errors.push(FieldError::new(field, "too_long").arg("max", max));
+    }
+}
+
+/// Checks `{locale: {title, summary}}`; `prefix` names the JSON path.
+pub fn check_course_texts(
+    prefix: &str,
+    texts: &BTreeMap<String, CourseText>,
+    errors: &mut Vec<FieldError>,
+) -> BTreeMap<Locale, CourseText> {
+    let mut clean = BTreeMap::new();
+    for (key, text) in texts {
+        let Some(locale) = Locale::from_canonical(key) else {
+            errors.push(FieldError::new(format!("{prefix}.{key}"), "unknown_locale"));
+            continue;
+        };
+        let before = errors.len();
+        check_len(
+            format!("{prefix}.{key}.title"),
+            &text.title,
+            TITLE_MAX,
+            true,
+            errors,
+        );
+        check_len(
+            format!("{prefix}.{key}.summary"),
+            &text.summary,
+            SUMMARY_MAX,
+            false,
+            errors,
+        );
+        if errors.len() == before {
+            clean.insert(
+                locale,
+                CourseText {
+                    title: text.title.trim().to_string(),
+                    summary: text.summary.trim().to_string(),
+                },
+            );
+        }
+    }
+    clean
+}
+
+pub fn check_lesson_texts(
+    prefix: &str,
+    texts: &BTreeMap<String, LessonText>,
+    errors: &mut Vec<FieldError>,
+) -> BTreeMap<Locale, LessonText> {
+    let mut clean = BTreeMap::new();
+    for (key, text) in texts {
+        let Some(locale) = Locale::from_canonical(key) else {
+            errors.push(FieldError::new(format!("{prefix}.{key}"), "unknown_locale"));
+            continue;
+        };
+        let before = errors.len();
+        check_len(
+            format!("{prefix}.{key}.title"),
+            &text.title,
+            TITLE_MAX,
+            true,
+            errors,
+        );
+        check_len(
+            format!("{prefix}.{key}.body"),
+            &text.body,
+            BODY_MAX,
+            false,
+            errors,
+        );
+        if errors.len() == before {
+            // Bodies keep their author's whitespace: it is Markdown.
+            clean.insert(
+                locale,
+                LessonText {
+                    title: text.title.trim().to_string(),
+                    body: text.body.clone(),
+                },
+            );
+        }
+    }
+    clean
+}
+
+/// A field picked through the fallback chain: its text and the locale it came from.
+pub struct Picked {
+    pub text: String,
+    pub locale: Option<Locale>,
+}
+
+/// The first non-empty value of a field along `chain`.
+pub fn pick<'a>(chain: &[Locale], value_in: impl Fn(Locale) -> Option<&'a str>) -> Picked {
+    for locale in chain {
+        if let Some(text) = value_in(*locale).filter(|t| !t.trim().is_empty()) {
+            return Picked {
+                text: text.to_string(),
+                locale: Some(*locale),
+            };
+        }
+    }
+    Picked {
+        text: String::new(),
+        locale: None,
+    }
+}
+
+/// The fallback chain of a reader.
+pub fn chain(requested: Locale, branch_default: Locale) -> Vec<Locale> {
+    i18n::fallback_chain(requested, branch_default)
+}
