@@ -6,7 +6,6 @@ use crate::branches::service::{self as branches, NewBranch};
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::users::service::{self as users, NewUser};
-use sea_orm::TransactionTrait;
 use std::collections::BTreeMap;
 
 pub const DEMO_PASSWORD: &str = "zhijiang-demo-2026";
@@ -109,7 +108,9 @@ pub async fn seed(state: &AppState) -> Result<(), String> {
         return Ok(());
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await.map_err(|e| e.to_string())?;
+    let txn = crate::db::begin(&state.db)
+        .await
+        .map_err(|e| e.to_string())?;
     let mut logins = Vec::new();
     for demo in BRANCHES {
         let names: BTreeMap<Locale, String> = demo

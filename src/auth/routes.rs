@@ -13,9 +13,7 @@ use crate::users::invitation_entity::{self as invitation, Entity as Invitations}
 use crate::users::service as users;
 use actix_web::{HttpRequest, HttpResponse, web};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::sync::atomic::Ordering;
@@ -150,7 +148,7 @@ pub async fn refresh_tokens(
     body: Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let outcome = refresh::spend(&txn, &body.refresh_token, now).await?;
     let (user_id, family_id) = match outcome {
         Spent::Fresh { user_id, family_id } => (user_id, family_id),
@@ -202,7 +200,7 @@ pub async fn accept_invite(
         return Err(ApiError::validation(rules));
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let invalid = || ApiError::bad_request("invitation_invalid");
     let invite = Invitations::find()
         .filter(invitation::Column::TokenHash.eq(super::crypto::token_hash(&body.token)))

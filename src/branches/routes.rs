@@ -14,7 +14,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -100,7 +99,7 @@ pub async fn create(
         &body.names,
     )?;
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let row = service::insert(&state, &txn, new, now).await?;
     audit::record(
         &txn,
@@ -173,7 +172,7 @@ pub async fn update(
     body: Json<UpdateBranch>,
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let row = service::visible(&txn, &caller, &code).await?;
     let mut errors = Vec::new();
     let mut active: branch::ActiveModel = row.clone().into();
@@ -279,7 +278,7 @@ pub async fn rotate(
     } else {
         crate::http::json::parse(&body)?
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let row = service::visible(&txn, &caller, &code).await?;
     let key = state
         .keys

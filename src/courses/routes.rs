@@ -19,7 +19,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -129,7 +128,7 @@ pub async fn create(
         return Err(ApiError::validation(errors));
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let row = course::ActiveModel {
         id: Set(Uuid::now_v7()),
         code: Set(code),
@@ -255,7 +254,7 @@ pub async fn update(
     body: Json<UpdateCourse>,
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let row = service::find_visible(&txn, &caller, *id).await?;
     let mut active: course::ActiveModel = row.into();
     let mut errors = Vec::new();
@@ -309,7 +308,7 @@ pub async fn delete(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let row = service::find_visible(&txn, &caller, *id).await?;
     Courses::delete_by_id(row.id)
         .exec(&txn)
@@ -374,7 +373,7 @@ pub async fn put_translation(
         return Err(ApiError::validation(errors));
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let row = service::find_visible(&txn, &caller, id).await?;
     for (l, text) in &texts {
         service::upsert_course_text(&txn, row.id, *l, text, now).await?;
@@ -441,7 +440,7 @@ pub async fn add_lesson(
         return Err(ApiError::validation(errors));
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let row = service::find_visible(&txn, &caller, *id).await?;
     let created = service::insert_lesson(&txn, row.id, body.position, &texts, now).await?;
     service::touch(&txn, row.id, now).await?;
@@ -517,7 +516,7 @@ pub async fn update_lesson(
         return Err(ApiError::validation(errors));
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let course = service::find_visible(&txn, &caller, course_id).await?;
     let row = find_lesson(&txn, course.id, lesson_id).await?;
     for (locale, text) in &texts {
@@ -548,7 +547,7 @@ pub async fn delete_lesson(
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
     let (course_id, lesson_id) = path.into_inner();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let course = service::find_visible(&txn, &caller, course_id).await?;
     let row = find_lesson(&txn, course.id, lesson_id).await?;
     Lessons::delete_by_id(row.id)
@@ -599,7 +598,7 @@ pub async fn reorder(
     body: Json<Reorder>,
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let course = service::find_visible(&txn, &caller, *id).await?;
     let mut current: Vec<Uuid> = Lessons::find()
         .filter(lesson::Column::CourseId.eq(course.id))
@@ -655,7 +654,7 @@ pub async fn publish(
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let course = service::find_visible(&txn, &caller, *id).await?;
     let mut branch_ids = Vec::new();
     let mut errors = Vec::new();

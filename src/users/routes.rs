@@ -14,7 +14,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -84,7 +83,7 @@ pub async fn create(
     )
     .map_err(ApiError::validation)?;
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let row = service::insert(&state, &txn, &branch, new, now).await?;
     audit::record(
         &txn,
@@ -224,7 +223,7 @@ pub async fn update_me(
         return Err(ApiError::validation(errors));
     }
     active.updated_at = Set(state.clock.now());
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let updated = active.update(&txn).await?;
     if password_changed {
         crate::auth::refresh::revoke_all_for_user(&txn, updated.id, state.clock.now()).await?;

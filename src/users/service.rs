@@ -12,9 +12,7 @@ use crate::i18n::{self, Locale};
 use crate::notifications::{Email, enqueue};
 use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -248,7 +246,9 @@ pub async fn create_hq_admin(
     )
     .map_err(describe)?;
     let now = state.clock.now();
-    let txn = state.db.begin().await.map_err(|e| e.to_string())?;
+    let txn = crate::db::begin(&state.db)
+        .await
+        .map_err(|e| e.to_string())?;
     let hq = match branches::find_by_code(&txn, HQ)
         .await
         .map_err(|e| e.to_string())?
