@@ -121,6 +121,8 @@ pub fn app(
         .configure(branches::routes::configure)
         .configure(users::routes::configure)
         .configure(courses::routes::configure)
+        .configure(cohorts::routes::configure)
+        .configure(enrolments::routes::configure)
         .configure(notifications::routes::configure)
         .service(web::resource("/docs").route(web::get().to(|| async {
             HttpResponse::PermanentRedirect()

@@ -69,3 +69,20 @@ field-password_too_short = The password must have at least { $min } characters.
 field-password_too_simple = The password is too simple.
 field-wrong_password = The current password is not correct.
 field-role_not_in_branch = Headquarters administrators belong to the HQ branch.
+
+# Cohorts and enrolments.
+problem-cohort_full = Cohort full
+    .detail = Every seat in this cohort is taken.
+problem-already_enrolled = Already enrolled
+    .detail = This trainee is already enrolled in this cohort.
+problem-cohort_closed = Cohort closed
+    .detail = This cohort takes no new enrolments.
+problem-capacity_below_enrolled = Capacity too small
+    .detail = { $enrolled } trainees are enrolled already; the capacity cannot be lower.
+problem-enrolment_not_active = Enrolment not active
+    .detail = This enrolment has been withdrawn.
+field-course_not_offered = This course is not published to this branch.
+field-ends_before_start = The end date is before the start date.
+field-invalid_date = Use a date like 2026-03-01.
+field-unknown_user = There is no such user in this branch.
+field-not_a_trainee = Only trainees can be enrolled.

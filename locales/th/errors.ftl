@@ -68,3 +68,20 @@ field-password_too_short = รหัสผ่านต้องมีอย่�
 field-password_too_simple = รหัสผ่านง่ายเกินไป
 field-wrong_password = รหัสผ่านปัจจุบันไม่ถูกต้อง
 field-role_not_in_branch = ผู้ดูแลระบบสำนักงานใหญ่ต้องอยู่ในสาขา HQ
+
+# รุ่นและการลงทะเบียน
+problem-cohort_full = รุ่นเต็มแล้ว
+    .detail = ที่นั่งในรุ่นนี้ถูกจองเต็มแล้ว
+problem-already_enrolled = ลงทะเบียนแล้ว
+    .detail = ผู้เรียนคนนี้ลงทะเบียนในรุ่นนี้แล้ว
+problem-cohort_closed = รุ่นปิดรับแล้ว
+    .detail = รุ่นนี้ไม่รับการลงทะเบียนใหม่
+problem-capacity_below_enrolled = จำนวนที่นั่งน้อยเกินไป
+    .detail = มีผู้เรียนลงทะเบียนแล้ว { $enrolled } คน จึงตั้งจำนวนที่นั่งต่ำกว่านี้ไม่ได้
+problem-enrolment_not_active = การลงทะเบียนไม่มีผลแล้ว
+    .detail = การลงทะเบียนนี้ถูกถอนออกแล้ว
+field-course_not_offered = หลักสูตรนี้ยังไม่ได้เผยแพร่ให้สาขานี้
+field-ends_before_start = วันสิ้นสุดอยู่ก่อนวันเริ่มต้น
+field-invalid_date = ใช้รูปแบบวันที่เช่น 2026-03-01
+field-unknown_user = ไม่มีผู้ใช้นี้ในสาขานี้
+field-not_a_trainee = ลงทะเบียนได้เฉพาะผู้เรียนเท่านั้น

@@ -68,3 +68,20 @@ field-password_too_short = Mật khẩu phải có ít nhất { $min } ký tự.
 field-password_too_simple = Mật khẩu quá đơn giản.
 field-wrong_password = Mật khẩu hiện tại không đúng.
 field-role_not_in_branch = Quản trị viên trụ sở phải thuộc chi nhánh HQ.
+
+# Lớp học và ghi danh.
+problem-cohort_full = Lớp đã đủ chỗ
+    .detail = Tất cả chỗ trong lớp này đã được đăng ký.
+problem-already_enrolled = Đã ghi danh
+    .detail = Học viên này đã ghi danh vào lớp này.
+problem-cohort_closed = Lớp đã đóng
+    .detail = Lớp này không nhận ghi danh mới.
+problem-capacity_below_enrolled = Sĩ số quá nhỏ
+    .detail = Đã có { $enrolled } học viên ghi danh; sĩ số không thể thấp hơn.
+problem-enrolment_not_active = Ghi danh không còn hiệu lực
+    .detail = Ghi danh này đã bị rút.
+field-course_not_offered = Khóa học này chưa được công bố cho chi nhánh này.
+field-ends_before_start = Ngày kết thúc trước ngày bắt đầu.
+field-invalid_date = Dùng định dạng ngày như 2026-03-01.
+field-unknown_user = Không có người dùng này trong chi nhánh.
+field-not_a_trainee = Chỉ học viên mới được ghi danh.

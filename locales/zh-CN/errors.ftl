@@ -68,3 +68,20 @@ field-password_too_short = 密码至少需要 { $min } 个字符。
 field-password_too_simple = 密码过于简单。
 field-wrong_password = 当前密码不正确。
 field-role_not_in_branch = 总部管理员只能属于总部（HQ）。
+
+# 班级与报名。
+problem-cohort_full = 班级已满
+    .detail = 该班级的名额已全部占满。
+problem-already_enrolled = 已报名
+    .detail = 该学员已在此班级报名。
+problem-cohort_closed = 班级已关闭
+    .detail = 该班级不再接受新的报名。
+problem-capacity_below_enrolled = 容量过小
+    .detail = 已有 { $enrolled } 名学员报名，容量不能低于此数。
+problem-enrolment_not_active = 报名已失效
+    .detail = 该报名已被撤销。
+field-course_not_offered = 该课程未向本分院发布。
+field-ends_before_start = 结束日期早于开始日期。
+field-invalid_date = 请使用类似 2026-03-01 的日期格式。
+field-unknown_user = 本分院没有该用户。
+field-not_a_trainee = 只有学员可以报名。

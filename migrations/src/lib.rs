@@ -9,6 +9,7 @@ mod m20261128_000001_foundation;
 mod m20261128_000002_outbox;
 mod m20261128_000003_branches_users_auth;
 mod m20261128_000004_catalogue;
+mod m20261128_000005_cohorts_enrolments;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_outbox::Migration),
             Box::new(m20261128_000003_branches_users_auth::Migration),
             Box::new(m20261128_000004_catalogue::Migration),
+            Box::new(m20261128_000005_cohorts_enrolments::Migration),
         ]
     }
 }

@@ -1,0 +1,255 @@
+//! `/api/v1/branches/{code}/cohorts` and `/api/v1/cohorts/{id}`.
+
+use super::entity::{self as cohort, Entity as Cohorts};
+use super::service::{self, CLOSED, OPEN};
+use crate::audit;
+use crate::auth::{Caller, Role};
+use crate::branches::service as branches;
+use crate::courses::service as courses;
+use crate::courses::texts::{chain, pick};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::http::page::List;
+use crate::http::{Json, PageParams, negotiate, with_language};
+use crate::i18n::Locale;
+use crate::state::AppState;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCohort {
+    pub course_id: Uuid,
+    pub name: String,
+    /// `YYYY-MM-DD`, in the branch's time zone.
+    pub starts_on: String,
+    pub ends_on: String,
+    pub capacity: i32,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCohort {
+    pub name: Option<String>,
+    pub starts_on: Option<String>,
+    pub ends_on: Option<String>,
+    pub capacity: Option<i32>,
+    /// `open` or `closed` (a closed cohort takes no new enrolments).
+    pub status: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Cohort {
+    pub id: Uuid,
+    pub branch: String,
+    pub course_id: Uuid,
+    pub course_code: String,
+    /// The course title in the response language.
+    pub course_title: String,
+    pub locale: Option<String>,
+    pub name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub capacity: i32,
+    /// Seats taken by active and completed enrolments.
+    pub enrolled: i32,
+    pub seats_left: i32,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Views of cohorts with their courses' codes and titles, in two queries.
+pub async fn views(db: &impl ConnectionTrait, rows: Vec<cohort::Model>, branch_code: &str, requested: Locale, default: Locale) -> ApiResult<Vec<Cohort>> {
+    let course_ids: Vec<Uuid> = rows.iter().map(|r| r.course_id).collect();
+    let texts = courses::course_texts(db, &course_ids).await?;
+    let codes: std::collections::HashMap<Uuid, String> = crate::courses::course_entity::Entity::find()
+        .filter(crate::courses::course_entity::Column::Id.is_in(course_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.code))
+        .collect();
+    let chain = chain(requested, default);
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let t = texts.get(&r.course_id);
+            let title = pick(&chain, |l| t.and_then(|m| m.get(&l)).map(|x| x.title.as_str()));
+            Cohort {
+                id: r.id,
+                branch: branch_code.to_string(),
+                course_id: r.course_id,
+                course_code: codes.get(&r.course_id).cloned().unwrap_or_default(),
+                course_title: title.text,
+                locale: title.locale.map(|l| l.as_str().to_string()),
+                name: r.name,
+                starts_on: r.starts_on,
+                ends_on: r.ends_on,
+                capacity: r.capacity,
+                enrolled: r.seats_taken,
+                seats_left: (r.capacity - r.seats_taken).max(0),
+                status: r.status,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            }
+        })
+        .collect())
+}
+
+async fn one_view(state: &AppState, req: &HttpRequest, caller: &Caller, row: cohort::Model) -> ApiResult<Cohort> {
+    let branch = crate::branches::entity::Entity::find_by_id(row.branch_id).one(&state.db).await?.ok_or_else(ApiError::not_found)?;
+    let default = Locale::from_canonical(&branch.default_locale).unwrap_or(caller.branch_default_locale);
+    let mut list = views(&state.db, vec![row], &branch.code, negotiate(req), default).await?;
+    list.pop().ok_or_else(ApiError::not_found)
+}
+
+/// Opens a cohort of a course offered to the branch (that branch's admin, or headquarters).
+#[utoipa::path(post, path = "/api/v1/branches/{code}/cohorts", tag = "cohorts", params(("code" = String, Path)), request_body = CreateCohort,
+    security(("bearer" = [])), responses((status = 201, body = Cohort), (status = 403), (status = 404), (status = 422)))]
+pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest, code: web::Path<String>, body: Json<CreateCohort>) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
+    let branch = branches::visible(&state.db, &caller, &code).await?;
+    let mut errors = Vec::new();
+    let starts_on = service::parse_date("starts_on", &body.starts_on, &mut errors);
+    let ends_on = service::parse_date("ends_on", &body.ends_on, &mut errors);
+    service::check_fields(Some(&body.name), starts_on, ends_on, Some(body.capacity), &mut errors);
+    if !service::course_offered(&state.db, body.course_id, branch.id).await? {
+        errors.push(FieldError::new("course_id", "course_not_offered"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let row = cohort::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        branch_id: Set(branch.id),
+        course_id: Set(body.course_id),
+        name: Set(body.name.trim().to_string()),
+        starts_on: Set(starts_on.unwrap_or_default()),
+        ends_on: Set(ends_on.unwrap_or_default()),
+        capacity: Set(body.capacity),
+        seats_taken: Set(0),
+        status: Set(OPEN.to_string()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(&txn, &req, &caller, Some(branch.id), "cohort.create", "cohort", &row.id.to_string(), json!({"course_id": row.course_id, "capacity": row.capacity})).await?;
+    txn.commit().await?;
+    let view = one_view(&state, &req, &caller, row).await?;
+    Ok(with_language(HttpResponse::Created().json(view), negotiate(&req)))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct CohortFilter {
+    pub course_id: Option<Uuid>,
+    /// `open` or `closed`.
+    pub status: Option<String>,
+}
+
+/// A branch's cohorts.
+#[utoipa::path(get, path = "/api/v1/branches/{code}/cohorts", tag = "cohorts", params(("code" = String, Path), PageParams, CohortFilter),
+    security(("bearer" = [])), responses((status = 200, body = inline(List<Cohort>)), (status = 403), (status = 404)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    code: web::Path<String>,
+    page: web::Query<PageParams>,
+    filter: web::Query<CohortFilter>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
+    let page = page.page()?;
+    let branch = branches::visible(&state.db, &caller, &code).await?;
+    let mut query = Cohorts::find().filter(cohort::Column::BranchId.eq(branch.id));
+    if let Some(course_id) = filter.course_id {
+        query = query.filter(cohort::Column::CourseId.eq(course_id));
+    }
+    if let Some(status) = &filter.status {
+        if status != OPEN && status != CLOSED {
+            return Err(ApiError::field("status", "invalid_choice"));
+        }
+        query = query.filter(cohort::Column::Status.eq(status.clone()));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(cohort::Column::Id.gt(after));
+    }
+    let mut rows = query.order_by_asc(cohort::Column::Id).limit(page.limit + 1).all(&state.db).await?;
+    let more = rows.len() as u64 > page.limit;
+    rows.truncate(page.limit as usize);
+    let next_cursor = if more { rows.last().map(|r| crate::http::page::encode_cursor(r.id)) } else { None };
+    let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
+    let locale = negotiate(&req);
+    let items = views(&state.db, rows, &branch.code, locale, default).await?;
+    Ok(with_language(HttpResponse::Ok().json(List { items, next_cursor }), locale))
+}
+
+#[utoipa::path(get, path = "/api/v1/cohorts/{id}", tag = "cohorts", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Cohort), (status = 403), (status = 404)))]
+pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
+    let row = service::find_scoped(&state.db, &caller, *id).await?;
+    let view = one_view(&state, &req, &caller, row).await?;
+    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
+}
+
+#[utoipa::path(patch, path = "/api/v1/cohorts/{id}", tag = "cohorts", params(("id" = Uuid, Path)), request_body = UpdateCohort,
+    security(("bearer" = [])), responses((status = 200, body = Cohort), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn update(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>, body: Json<UpdateCohort>) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
+    let txn = crate::db::begin(&state.db).await?;
+    let row = service::find_scoped(&txn, &caller, *id).await?;
+    let row = service::lock(&txn, row.id).await?.ok_or_else(ApiError::not_found)?;
+    let mut errors = Vec::new();
+    let starts_on = body.starts_on.as_deref().and_then(|d| service::parse_date("starts_on", d, &mut errors));
+    let ends_on = body.ends_on.as_deref().and_then(|d| service::parse_date("ends_on", d, &mut errors));
+    service::check_fields(body.name.as_deref(), starts_on.or(Some(row.starts_on)), ends_on.or(Some(row.ends_on)), body.capacity, &mut errors);
+    if let Some(status) = &body.status
+        && status != OPEN
+        && status != CLOSED
+    {
+        errors.push(FieldError::new("status", "invalid_choice"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    if let Some(capacity) = body.capacity
+        && capacity < row.seats_taken
+    {
+        return Err(ApiError::conflict("capacity_below_enrolled").arg("enrolled", row.seats_taken as i64));
+    }
+    let mut active: cohort::ActiveModel = row.clone().into();
+    if let Some(name) = &body.name {
+        active.name = Set(name.trim().to_string());
+    }
+    if let Some(d) = starts_on {
+        active.starts_on = Set(d);
+    }
+    if let Some(d) = ends_on {
+        active.ends_on = Set(d);
+    }
+    if let Some(c) = body.capacity {
+        active.capacity = Set(c);
+    }
+    if let Some(s) = &body.status {
+        active.status = Set(s.clone());
+    }
+    active.updated_at = Set(state.clock.now());
+    let updated = active.update(&txn).await?;
+    let changes = json!({"name": body.name, "starts_on": body.starts_on, "ends_on": body.ends_on, "capacity": body.capacity, "status": body.status});
+    audit::record(&txn, &req, &caller, Some(updated.branch_id), "cohort.update", "cohort", &updated.id.to_string(), changes).await?;
+    txn.commit().await?;
+    let view = one_view(&state, &req, &caller, updated).await?;
+    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/api/v1/branches/{code}/cohorts").route(web::post().to(create)).route(web::get().to(list)))
+        .service(web::resource("/api/v1/cohorts/{id}").route(web::get().to(get)).route(web::patch().to(update)));
+}

@@ -1,0 +1,176 @@
+//! Enrolment rules: enrolling under capacity, withdrawing, lesson progress
+//! and the completion rule.
+
+use super::completion_entity::{self as completion, Entity as Completions};
+use super::entity::{self as enrolment, Entity as Enrolments};
+use crate::auth::{Caller, Role};
+use crate::cohorts::entity as cohort;
+use crate::cohorts::service::{self as cohorts, OPEN};
+use crate::courses::lesson_entity::{self as lesson, Entity as Lessons};
+use crate::error::{ApiError, ApiResult, is_unique_violation};
+use crate::users::entity::{self as user, Entity as Users};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub const ACTIVE: &str = "active";
+pub const COMPLETED: &str = "completed";
+pub const WITHDRAWN: &str = "withdrawn";
+
+/// An enrolment the caller may see: their own (trainee), their branch's
+/// (branch admin), any (headquarters). Otherwise 404.
+pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<enrolment::Model> {
+    let mut query = Enrolments::find_by_id(id).filter(caller.scope().condition(enrolment::Column::BranchId));
+    if caller.role == Role::Trainee {
+        query = query.filter(enrolment::Column::UserId.eq(caller.user_id));
+    }
+    query.one(db).await?.ok_or_else(ApiError::not_found)
+}
+
+/// Enrols `user_id` in the cohort. The caller's transaction should be an
+/// immediate one; the seat is taken with a conditional update.
+pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: Uuid, now: DateTime<Utc>) -> ApiResult<enrolment::Model> {
+    // The trainee must belong to the cohort's branch: anyone else is "not found".
+    let trainee = Users::find_by_id(user_id)
+        .filter(user::Column::BranchId.eq(cohort.branch_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::field("user_id", "unknown_user"))?;
+    if trainee.role != Role::Trainee.as_str() {
+        return Err(ApiError::field("user_id", "not_a_trainee"));
+    }
+    if cohort.status != OPEN {
+        return Err(ApiError::conflict("cohort_closed"));
+    }
+    let existing = Enrolments::find()
+        .filter(enrolment::Column::CohortId.eq(cohort.id))
+        .filter(enrolment::Column::UserId.eq(user_id))
+        .one(db)
+        .await?;
+    if let Some(e) = &existing
+        && e.status != WITHDRAWN
+    {
+        return Err(ApiError::conflict("already_enrolled"));
+    }
+    if !cohorts::take_seat(db, cohort.id).await? {
+        return Err(ApiError::conflict("cohort_full"));
+    }
+    let row = match existing {
+        // Coming back after a withdrawal keeps the earlier progress.
+        Some(e) => {
+            let mut active: enrolment::ActiveModel = e.into();
+            active.status = Set(ACTIVE.to_string());
+            active.withdrawn_at = Set(None);
+            active.updated_at = Set(now);
+            active.update(db).await?
+        }
+        None => enrolment::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            cohort_id: Set(cohort.id),
+            branch_id: Set(cohort.branch_id),
+            course_id: Set(cohort.course_id),
+            user_id: Set(user_id),
+            status: Set(ACTIVE.to_string()),
+            enrolled_at: Set(now),
+            completed_at: Set(None),
+            withdrawn_at: Set(None),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await
+        .map_err(|e| if is_unique_violation(&e) { ApiError::conflict("already_enrolled") } else { e.into() })?,
+    };
+    Ok(row)
+}
+
+pub async fn withdraw(db: &impl ConnectionTrait, row: enrolment::Model, now: DateTime<Utc>) -> ApiResult<enrolment::Model> {
+    if row.status == WITHDRAWN {
+        return Ok(row);
+    }
+    cohorts::free_seat(db, row.cohort_id).await?;
+    let mut active: enrolment::ActiveModel = row.into();
+    active.status = Set(WITHDRAWN.to_string());
+    active.withdrawn_at = Set(Some(now));
+    active.updated_at = Set(now);
+    Ok(active.update(db).await?)
+}
+
+/// Records a lesson as done (idempotent) and re-evaluates completion.
+pub async fn complete_lesson(db: &impl ConnectionTrait, row: &enrolment::Model, lesson_id: Uuid, now: DateTime<Utc>) -> ApiResult<()> {
+    let lesson = Lessons::find_by_id(lesson_id)
+        .filter(lesson::Column::CourseId.eq(row.course_id))
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if row.status == WITHDRAWN {
+        return Err(ApiError::conflict("enrolment_not_active"));
+    }
+    let insert = completion::ActiveModel { id: Set(Uuid::now_v7()), enrolment_id: Set(row.id), lesson_id: Set(lesson.id), completed_at: Set(now) };
+    Completions::insert(insert)
+        .on_conflict_do_nothing_on([completion::Column::EnrolmentId, completion::Column::LessonId])
+        .exec(db)
+        .await?;
+    reevaluate(db, row, now).await?;
+    Ok(())
+}
+
+/// Lessons done and lessons in the course, for one enrolment.
+pub async fn progress_of(db: &impl ConnectionTrait, row: &enrolment::Model) -> Result<(i64, i64), DbErr> {
+    let done = Completions::find().filter(completion::Column::EnrolmentId.eq(row.id)).count(db).await? as i64;
+    let total = Lessons::find().filter(lesson::Column::CourseId.eq(row.course_id)).count(db).await? as i64;
+    Ok((done, total))
+}
+
+/// Marks an active enrolment completed when every lesson is done and the
+/// exam (if the course has one) is passed. Returns whether it completed now.
+pub async fn reevaluate(db: &impl ConnectionTrait, row: &enrolment::Model, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    if row.status != ACTIVE {
+        return Ok(false);
+    }
+    let (done, total) = progress_of(db, row).await?;
+    if total == 0 || done < total {
+        return Ok(false);
+    }
+    if !crate::exams::requirement_met(db, row.course_id, row.user_id).await? {
+        return Ok(false);
+    }
+    let changed = Enrolments::update_many()
+        .col_expr(enrolment::Column::Status, Expr::value(COMPLETED))
+        .col_expr(enrolment::Column::CompletedAt, Expr::value(now))
+        .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
+        .filter(enrolment::Column::Id.eq(row.id))
+        .filter(enrolment::Column::Status.eq(ACTIVE))
+        .exec(db)
+        .await?;
+    Ok(changed.rows_affected == 1)
+}
+
+/// Completed-lesson counts for many enrolments in one query.
+pub async fn done_counts(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, i64)> = Completions::find()
+        .select_only()
+        .column(completion::Column::EnrolmentId)
+        .column_as(completion::Column::Id.count(), "n")
+        .filter(completion::Column::EnrolmentId.is_in(ids.to_vec()))
+        .group_by(completion::Column::EnrolmentId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Ids of the lessons an enrolment has completed.
+pub async fn completed_lessons(db: &impl ConnectionTrait, enrolment_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    Ok(Completions::find()
+        .filter(completion::Column::EnrolmentId.eq(enrolment_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.lesson_id)
+        .collect())
+}
