@@ -227,4 +227,17 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
     )
 }
 
+/// Whether `err` is a foreign-key violation (something still refers to the row).
+pub fn is_foreign_key_violation(err: &DbErr) -> bool {
+    if matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))
+    ) {
+        return true;
+    }
+    let text = err.to_string();
+    text.contains("FOREIGN KEY constraint failed")
+        || text.contains("violates foreign key constraint")
+}
+
 pub type ApiResult<T> = Result<T, ApiError>;

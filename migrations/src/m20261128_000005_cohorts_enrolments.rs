@@ -29,14 +29,32 @@ impl MigrationTrait for Migration {
                 .col(string("status"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk("cohorts", "branch_id", "branches", ForeignKeyAction::Restrict))
-                .foreign_key(&mut fk("cohorts", "course_id", "courses", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    "cohorts",
+                    "branch_id",
+                    "branches",
+                    ForeignKeyAction::Restrict,
+                ))
+                .foreign_key(&mut fk(
+                    "cohorts",
+                    "course_id",
+                    "courses",
+                    ForeignKeyAction::Restrict,
+                ))
                 .take(),
         )
         .await?;
         create_indexes(
             manager,
-            vec![index("cohorts", "ix_cohorts_branch", &["branch_id", "id"], false), index("cohorts", "ix_cohorts_course", &["course_id", "branch_id"], false)],
+            vec![
+                index("cohorts", "ix_cohorts_branch", &["branch_id", "id"], false),
+                index(
+                    "cohorts",
+                    "ix_cohorts_course",
+                    &["course_id", "branch_id"],
+                    false,
+                ),
+            ],
         )
         .await?;
 
@@ -57,18 +75,48 @@ impl MigrationTrait for Migration {
                 .col(ts_null("completed_at"))
                 .col(ts_null("withdrawn_at"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk("enrolments", "cohort_id", "cohorts", ForeignKeyAction::Restrict))
-                .foreign_key(&mut fk("enrolments", "user_id", "users", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    "enrolments",
+                    "cohort_id",
+                    "cohorts",
+                    ForeignKeyAction::Restrict,
+                ))
+                .foreign_key(&mut fk(
+                    "enrolments",
+                    "user_id",
+                    "users",
+                    ForeignKeyAction::Restrict,
+                ))
                 .take(),
         )
         .await?;
         create_indexes(
             manager,
             vec![
-                index("enrolments", "ux_enrolments_cohort_user", &["cohort_id", "user_id"], true),
-                index("enrolments", "ix_enrolments_user", &["user_id", "id"], false),
-                index("enrolments", "ix_enrolments_branch_course", &["branch_id", "course_id", "status"], false),
-                index("enrolments", "ix_enrolments_cohort_status", &["cohort_id", "status", "id"], false),
+                index(
+                    "enrolments",
+                    "ux_enrolments_cohort_user",
+                    &["cohort_id", "user_id"],
+                    true,
+                ),
+                index(
+                    "enrolments",
+                    "ix_enrolments_user",
+                    &["user_id", "id"],
+                    false,
+                ),
+                index(
+                    "enrolments",
+                    "ix_enrolments_branch_course",
+                    &["branch_id", "course_id", "status"],
+                    false,
+                ),
+                index(
+                    "enrolments",
+                    "ix_enrolments_cohort_status",
+                    &["cohort_id", "status", "id"],
+                    false,
+                ),
             ],
         )
         .await?;
@@ -81,16 +129,36 @@ impl MigrationTrait for Migration {
                 .col(uuid("enrolment_id"))
                 .col(uuid("lesson_id"))
                 .col(ts("completed_at"))
-                .foreign_key(&mut fk("lesson_completions", "enrolment_id", "enrolments", ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk("lesson_completions", "lesson_id", "lessons", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    "lesson_completions",
+                    "enrolment_id",
+                    "enrolments",
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    "lesson_completions",
+                    "lesson_id",
+                    "lessons",
+                    ForeignKeyAction::Restrict,
+                ))
                 .take(),
         )
         .await?;
         create_indexes(
             manager,
             vec![
-                index("lesson_completions", "ux_lesson_completions", &["enrolment_id", "lesson_id"], true),
-                index("lesson_completions", "ix_lesson_completions_lesson", &["lesson_id"], false),
+                index(
+                    "lesson_completions",
+                    "ux_lesson_completions",
+                    &["enrolment_id", "lesson_id"],
+                    true,
+                ),
+                index(
+                    "lesson_completions",
+                    "ix_lesson_completions_lesson",
+                    &["lesson_id"],
+                    false,
+                ),
             ],
         )
         .await

@@ -14,7 +14,10 @@ use crate::i18n::Locale;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -63,22 +66,31 @@ pub struct Cohort {
 }
 
 /// Views of cohorts with their courses' codes and titles, in two queries.
-pub async fn views(db: &impl ConnectionTrait, rows: Vec<cohort::Model>, branch_code: &str, requested: Locale, default: Locale) -> ApiResult<Vec<Cohort>> {
+pub async fn views(
+    db: &impl ConnectionTrait,
+    rows: Vec<cohort::Model>,
+    branch_code: &str,
+    requested: Locale,
+    default: Locale,
+) -> ApiResult<Vec<Cohort>> {
     let course_ids: Vec<Uuid> = rows.iter().map(|r| r.course_id).collect();
     let texts = courses::course_texts(db, &course_ids).await?;
-    let codes: std::collections::HashMap<Uuid, String> = crate::courses::course_entity::Entity::find()
-        .filter(crate::courses::course_entity::Column::Id.is_in(course_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.code))
-        .collect();
+    let codes: std::collections::HashMap<Uuid, String> =
+        crate::courses::course_entity::Entity::find()
+            .filter(crate::courses::course_entity::Column::Id.is_in(course_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.code))
+            .collect();
     let chain = chain(requested, default);
     Ok(rows
         .into_iter()
         .map(|r| {
             let t = texts.get(&r.course_id);
-            let title = pick(&chain, |l| t.and_then(|m| m.get(&l)).map(|x| x.title.as_str()));
+            let title = pick(&chain, |l| {
+                t.and_then(|m| m.get(&l)).map(|x| x.title.as_str())
+            });
             Cohort {
                 id: r.id,
                 branch: branch_code.to_string(),
@@ -100,9 +112,18 @@ pub async fn views(db: &impl ConnectionTrait, rows: Vec<cohort::Model>, branch_c
         .collect())
 }
 
-async fn one_view(state: &AppState, req: &HttpRequest, caller: &Caller, row: cohort::Model) -> ApiResult<Cohort> {
-    let branch = crate::branches::entity::Entity::find_by_id(row.branch_id).one(&state.db).await?.ok_or_else(ApiError::not_found)?;
-    let default = Locale::from_canonical(&branch.default_locale).unwrap_or(caller.branch_default_locale);
+async fn one_view(
+    state: &AppState,
+    req: &HttpRequest,
+    caller: &Caller,
+    row: cohort::Model,
+) -> ApiResult<Cohort> {
+    let branch = crate::branches::entity::Entity::find_by_id(row.branch_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let default =
+        Locale::from_canonical(&branch.default_locale).unwrap_or(caller.branch_default_locale);
     let mut list = views(&state.db, vec![row], &branch.code, negotiate(req), default).await?;
     list.pop().ok_or_else(ApiError::not_found)
 }
@@ -110,13 +131,25 @@ async fn one_view(state: &AppState, req: &HttpRequest, caller: &Caller, row: coh
 /// Opens a cohort of a course offered to the branch (that branch's admin, or headquarters).
 #[utoipa::path(post, path = "/api/v1/branches/{code}/cohorts", tag = "cohorts", params(("code" = String, Path)), request_body = CreateCohort,
     security(("bearer" = [])), responses((status = 201, body = Cohort), (status = 403), (status = 404), (status = 422)))]
-pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest, code: web::Path<String>, body: Json<CreateCohort>) -> ApiResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    code: web::Path<String>,
+    body: Json<CreateCohort>,
+) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
     let branch = branches::visible(&state.db, &caller, &code).await?;
     let mut errors = Vec::new();
     let starts_on = service::parse_date("starts_on", &body.starts_on, &mut errors);
     let ends_on = service::parse_date("ends_on", &body.ends_on, &mut errors);
-    service::check_fields(Some(&body.name), starts_on, ends_on, Some(body.capacity), &mut errors);
+    service::check_fields(
+        Some(&body.name),
+        starts_on,
+        ends_on,
+        Some(body.capacity),
+        &mut errors,
+    );
     if !service::course_offered(&state.db, body.course_id, branch.id).await? {
         errors.push(FieldError::new("course_id", "course_not_offered"));
     }
@@ -140,10 +173,23 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest
     }
     .insert(&txn)
     .await?;
-    audit::record(&txn, &req, &caller, Some(branch.id), "cohort.create", "cohort", &row.id.to_string(), json!({"course_id": row.course_id, "capacity": row.capacity})).await?;
+    audit::record(
+        &txn,
+        &req,
+        &caller,
+        Some(branch.id),
+        "cohort.create",
+        "cohort",
+        &row.id.to_string(),
+        json!({"course_id": row.course_id, "capacity": row.capacity}),
+    )
+    .await?;
     txn.commit().await?;
     let view = one_view(&state, &req, &caller, row).await?;
-    Ok(with_language(HttpResponse::Created().json(view), negotiate(&req)))
+    Ok(with_language(
+        HttpResponse::Created().json(view),
+        negotiate(&req),
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -180,36 +226,75 @@ pub async fn list(
     if let Some(after) = page.after {
         query = query.filter(cohort::Column::Id.gt(after));
     }
-    let mut rows = query.order_by_asc(cohort::Column::Id).limit(page.limit + 1).all(&state.db).await?;
+    let mut rows = query
+        .order_by_asc(cohort::Column::Id)
+        .limit(page.limit + 1)
+        .all(&state.db)
+        .await?;
     let more = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
-    let next_cursor = if more { rows.last().map(|r| crate::http::page::encode_cursor(r.id)) } else { None };
+    let next_cursor = if more {
+        rows.last().map(|r| crate::http::page::encode_cursor(r.id))
+    } else {
+        None
+    };
     let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
     let locale = negotiate(&req);
     let items = views(&state.db, rows, &branch.code, locale, default).await?;
-    Ok(with_language(HttpResponse::Ok().json(List { items, next_cursor }), locale))
+    Ok(with_language(
+        HttpResponse::Ok().json(List { items, next_cursor }),
+        locale,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/cohorts/{id}", tag = "cohorts", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Cohort), (status = 403), (status = 404)))]
-pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
     let row = service::find_scoped(&state.db, &caller, *id).await?;
     let view = one_view(&state, &req, &caller, row).await?;
-    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
+    Ok(with_language(
+        HttpResponse::Ok().json(view),
+        negotiate(&req),
+    ))
 }
 
 #[utoipa::path(patch, path = "/api/v1/cohorts/{id}", tag = "cohorts", params(("id" = Uuid, Path)), request_body = UpdateCohort,
     security(("bearer" = [])), responses((status = 200, body = Cohort), (status = 403), (status = 404), (status = 409), (status = 422)))]
-pub async fn update(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>, body: Json<UpdateCohort>) -> ApiResult<HttpResponse> {
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Json<UpdateCohort>,
+) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
     let txn = crate::db::begin(&state.db).await?;
     let row = service::find_scoped(&txn, &caller, *id).await?;
-    let row = service::lock(&txn, row.id).await?.ok_or_else(ApiError::not_found)?;
+    let row = service::lock(&txn, row.id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let mut errors = Vec::new();
-    let starts_on = body.starts_on.as_deref().and_then(|d| service::parse_date("starts_on", d, &mut errors));
-    let ends_on = body.ends_on.as_deref().and_then(|d| service::parse_date("ends_on", d, &mut errors));
-    service::check_fields(body.name.as_deref(), starts_on.or(Some(row.starts_on)), ends_on.or(Some(row.ends_on)), body.capacity, &mut errors);
+    let starts_on = body
+        .starts_on
+        .as_deref()
+        .and_then(|d| service::parse_date("starts_on", d, &mut errors));
+    let ends_on = body
+        .ends_on
+        .as_deref()
+        .and_then(|d| service::parse_date("ends_on", d, &mut errors));
+    service::check_fields(
+        body.name.as_deref(),
+        starts_on.or(Some(row.starts_on)),
+        ends_on.or(Some(row.ends_on)),
+        body.capacity,
+        &mut errors,
+    );
     if let Some(status) = &body.status
         && status != OPEN
         && status != CLOSED
@@ -222,7 +307,9 @@ pub async fn update(state: web::Data<AppState>, caller: Caller, req: HttpRequest
     if let Some(capacity) = body.capacity
         && capacity < row.seats_taken
     {
-        return Err(ApiError::conflict("capacity_below_enrolled").arg("enrolled", row.seats_taken as i64));
+        return Err(
+            ApiError::conflict("capacity_below_enrolled").arg("enrolled", row.seats_taken as i64)
+        );
     }
     let mut active: cohort::ActiveModel = row.clone().into();
     if let Some(name) = &body.name {
@@ -243,13 +330,34 @@ pub async fn update(state: web::Data<AppState>, caller: Caller, req: HttpRequest
     active.updated_at = Set(state.clock.now());
     let updated = active.update(&txn).await?;
     let changes = json!({"name": body.name, "starts_on": body.starts_on, "ends_on": body.ends_on, "capacity": body.capacity, "status": body.status});
-    audit::record(&txn, &req, &caller, Some(updated.branch_id), "cohort.update", "cohort", &updated.id.to_string(), changes).await?;
+    audit::record(
+        &txn,
+        &req,
+        &caller,
+        Some(updated.branch_id),
+        "cohort.update",
+        "cohort",
+        &updated.id.to_string(),
+        changes,
+    )
+    .await?;
     txn.commit().await?;
     let view = one_view(&state, &req, &caller, updated).await?;
-    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
+    Ok(with_language(
+        HttpResponse::Ok().json(view),
+        negotiate(&req),
+    ))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/v1/branches/{code}/cohorts").route(web::post().to(create)).route(web::get().to(list)))
-        .service(web::resource("/api/v1/cohorts/{id}").route(web::get().to(get)).route(web::patch().to(update)));
+    cfg.service(
+        web::resource("/api/v1/branches/{code}/cohorts")
+            .route(web::post().to(create))
+            .route(web::get().to(list)),
+    )
+    .service(
+        web::resource("/api/v1/cohorts/{id}")
+            .route(web::get().to(get))
+            .route(web::patch().to(update)),
+    );
 }

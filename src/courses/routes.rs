@@ -9,7 +9,9 @@ use super::texts::{CourseText, LessonText, check_course_texts, check_lesson_text
 use crate::audit;
 use crate::auth::{Caller, Role};
 use crate::branches::service as branches;
-use crate::error::{ApiError, ApiResult, FieldError, is_unique_violation};
+use crate::error::{
+    ApiError, ApiResult, FieldError, is_foreign_key_violation, is_unique_violation,
+};
 use crate::http::etag::json_with_etag;
 use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
@@ -314,10 +316,7 @@ pub async fn delete(
         .exec(&txn)
         .await
         .map_err(|e| {
-            if matches!(
-                e.sql_err(),
-                Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))
-            ) {
+            if is_foreign_key_violation(&e) {
                 ApiError::conflict("course_in_use")
             } else {
                 e.into()
@@ -554,10 +553,7 @@ pub async fn delete_lesson(
         .exec(&txn)
         .await
         .map_err(|e| {
-            if matches!(
-                e.sql_err(),
-                Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))
-            ) {
+            if is_foreign_key_violation(&e) {
                 ApiError::conflict("lesson_in_use")
             } else {
                 e.into()

@@ -75,12 +75,23 @@ pub struct Enrolment {
 }
 
 /// Builds views of many enrolments with a fixed number of queries.
-pub async fn views(db: &impl ConnectionTrait, rows: Vec<enrolment::Model>, requested: Locale, default: Locale, with_trainee: bool) -> ApiResult<Vec<Enrolment>> {
+pub async fn views(
+    db: &impl ConnectionTrait,
+    rows: Vec<enrolment::Model>,
+    requested: Locale,
+    default: Locale,
+    with_trainee: bool,
+) -> ApiResult<Vec<Enrolment>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let cohort_ids: Vec<Uuid> = rows.iter().map(|r| r.cohort_id).collect();
     let course_ids: Vec<Uuid> = rows.iter().map(|r| r.course_id).collect();
-    let cohort_map: HashMap<Uuid, crate::cohorts::entity::Model> =
-        Cohorts::find().filter(crate::cohorts::entity::Column::Id.is_in(cohort_ids)).all(db).await?.into_iter().map(|c| (c.id, c)).collect();
+    let cohort_map: HashMap<Uuid, crate::cohorts::entity::Model> = Cohorts::find()
+        .filter(crate::cohorts::entity::Column::Id.is_in(cohort_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
     let texts = courses::course_texts(db, &course_ids).await?;
     let codes: HashMap<Uuid, String> = crate::courses::course_entity::Entity::find()
         .filter(crate::courses::course_entity::Column::Id.is_in(course_ids.clone()))
@@ -93,7 +104,13 @@ pub async fn views(db: &impl ConnectionTrait, rows: Vec<enrolment::Model>, reque
     let done = service::done_counts(db, &ids).await?;
     let users: HashMap<Uuid, crate::users::entity::Model> = if with_trainee {
         let user_ids: Vec<Uuid> = rows.iter().map(|r| r.user_id).collect();
-        Users::find().filter(crate::users::entity::Column::Id.is_in(user_ids)).all(db).await?.into_iter().map(|u| (u.id, u)).collect()
+        Users::find()
+            .filter(crate::users::entity::Column::Id.is_in(user_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect()
     } else {
         HashMap::new()
     };
@@ -102,14 +119,20 @@ pub async fn views(db: &impl ConnectionTrait, rows: Vec<enrolment::Model>, reque
         .into_iter()
         .map(|r| {
             let t = texts.get(&r.course_id);
-            let title = pick(&chain, |l| t.and_then(|m| m.get(&l)).map(|x| x.title.as_str()));
+            let title = pick(&chain, |l| {
+                t.and_then(|m| m.get(&l)).map(|x| x.title.as_str())
+            });
             let total = totals.get(&r.course_id).copied().unwrap_or(0);
             let done = done.get(&r.id).copied().unwrap_or(0).min(total);
             let cohort = cohort_map.get(&r.cohort_id);
             Enrolment {
                 id: r.id,
                 user_id: r.user_id,
-                trainee: users.get(&r.user_id).map(|u| Trainee { id: u.id, email: u.email.clone(), display_name: u.display_name.clone() }),
+                trainee: users.get(&r.user_id).map(|u| Trainee {
+                    id: u.id,
+                    email: u.email.clone(),
+                    display_name: u.display_name.clone(),
+                }),
                 course: CourseRef {
                     id: r.course_id,
                     code: codes.get(&r.course_id).cloned().unwrap_or_default(),
@@ -123,7 +146,15 @@ pub async fn views(db: &impl ConnectionTrait, rows: Vec<enrolment::Model>, reque
                     ends_on: cohort.map(|c| c.ends_on).unwrap_or_default(),
                 },
                 status: r.status,
-                progress: Progress { done, total, percent: if total == 0 { 0.0 } else { (done as f64 * 1000.0 / total as f64).round() / 10.0 } },
+                progress: Progress {
+                    done,
+                    total,
+                    percent: if total == 0 {
+                        0.0
+                    } else {
+                        (done as f64 * 1000.0 / total as f64).round() / 10.0
+                    },
+                },
                 completed_lesson_ids: None,
                 enrolled_at: r.enrolled_at,
                 completed_at: r.completed_at,
@@ -133,10 +164,22 @@ pub async fn views(db: &impl ConnectionTrait, rows: Vec<enrolment::Model>, reque
         .collect())
 }
 
-async fn one(state: &AppState, req: &HttpRequest, caller: &Caller, row: enrolment::Model) -> ApiResult<Enrolment> {
+async fn one(
+    state: &AppState,
+    req: &HttpRequest,
+    caller: &Caller,
+    row: enrolment::Model,
+) -> ApiResult<Enrolment> {
     let lessons = service::completed_lessons(&state.db, row.id).await?;
     let with_trainee = caller.role != Role::Trainee;
-    let mut list = views(&state.db, vec![row], negotiate(req), caller.branch_default_locale, with_trainee).await?;
+    let mut list = views(
+        &state.db,
+        vec![row],
+        negotiate(req),
+        caller.branch_default_locale,
+        with_trainee,
+    )
+    .await?;
     let mut view = list.pop().ok_or_else(ApiError::not_found)?;
     view.completed_lesson_ids = Some(lessons);
     Ok(view)
@@ -152,16 +195,35 @@ pub struct Enrol {
 #[utoipa::path(post, path = "/api/v1/cohorts/{id}/enrolments", tag = "enrolments", params(("id" = Uuid, Path)), request_body = Enrol,
     security(("bearer" = [])),
     responses((status = 201, body = Enrolment), (status = 403), (status = 404), (status = 409, description = "cohort_full, already_enrolled, cohort_closed"), (status = 422)))]
-pub async fn enrol(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>, body: Json<Enrol>) -> ApiResult<HttpResponse> {
+pub async fn enrol(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Json<Enrol>,
+) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let cohort = cohorts::find_scoped(&txn, &caller, *id).await?;
     let row = service::enrol(&txn, &cohort, body.user_id, now).await?;
-    audit::record(&txn, &req, &caller, Some(cohort.branch_id), "enrolment.create", "enrolment", &row.id.to_string(), json!({"cohort_id": cohort.id, "user_id": row.user_id})).await?;
+    audit::record(
+        &txn,
+        &req,
+        &caller,
+        Some(cohort.branch_id),
+        "enrolment.create",
+        "enrolment",
+        &row.id.to_string(),
+        json!({"cohort_id": cohort.id, "user_id": row.user_id}),
+    )
+    .await?;
     txn.commit().await?;
     let view = one(&state, &req, &caller, row).await?;
-    Ok(with_language(HttpResponse::Created().json(view), negotiate(&req)))
+    Ok(with_language(
+        HttpResponse::Created().json(view),
+        negotiate(&req),
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -199,13 +261,24 @@ pub async fn members(
     if let Some(after) = page.after {
         query = query.filter(enrolment::Column::Id.gt(after));
     }
-    let mut rows = query.order_by_asc(enrolment::Column::Id).limit(page.limit + 1).all(&state.db).await?;
+    let mut rows = query
+        .order_by_asc(enrolment::Column::Id)
+        .limit(page.limit + 1)
+        .all(&state.db)
+        .await?;
     let more = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
-    let next_cursor = if more { rows.last().map(|r| encode_cursor(r.id)) } else { None };
+    let next_cursor = if more {
+        rows.last().map(|r| encode_cursor(r.id))
+    } else {
+        None
+    };
     let locale = negotiate(&req);
     let items = views(&state.db, rows, locale, caller.branch_default_locale, true).await?;
-    Ok(with_language(HttpResponse::Ok().json(List { items, next_cursor }), locale))
+    Ok(with_language(
+        HttpResponse::Ok().json(List { items, next_cursor }),
+        locale,
+    ))
 }
 
 /// The caller's own enrolments with course, cohort, status and progress.
@@ -227,29 +300,52 @@ pub async fn mine(
     if let Some(after) = page.after {
         query = query.filter(enrolment::Column::Id.gt(after));
     }
-    let mut rows = query.order_by_asc(enrolment::Column::Id).limit(page.limit + 1).all(&state.db).await?;
+    let mut rows = query
+        .order_by_asc(enrolment::Column::Id)
+        .limit(page.limit + 1)
+        .all(&state.db)
+        .await?;
     let more = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
-    let next_cursor = if more { rows.last().map(|r| encode_cursor(r.id)) } else { None };
+    let next_cursor = if more {
+        rows.last().map(|r| encode_cursor(r.id))
+    } else {
+        None
+    };
     let locale = negotiate(&req);
     let items = views(&state.db, rows, locale, caller.branch_default_locale, false).await?;
-    Ok(with_language(HttpResponse::Ok().json(List { items, next_cursor }), locale))
+    Ok(with_language(
+        HttpResponse::Ok().json(List { items, next_cursor }),
+        locale,
+    ))
 }
 
 /// One enrolment, with the ids of the lessons completed.
 #[utoipa::path(get, path = "/api/v1/enrolments/{id}", tag = "enrolments", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Enrolment), (status = 404)))]
-pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let row = service::find_visible(&state.db, &caller, *id).await?;
     let view = one(&state, &req, &caller, row).await?;
-    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
+    Ok(with_language(
+        HttpResponse::Ok().json(view),
+        negotiate(&req),
+    ))
 }
 
 /// Marks a lesson done (the trainee, on their own enrolment). Idempotent.
 #[utoipa::path(post, path = "/api/v1/enrolments/{id}/lessons/{lesson_id}/complete", tag = "enrolments",
     params(("id" = Uuid, Path), ("lesson_id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403), (status = 404), (status = 409, description = "enrolment withdrawn")))]
-pub async fn complete_lesson(state: web::Data<AppState>, caller: Caller, path: web::Path<(Uuid, Uuid)>) -> ApiResult<HttpResponse> {
+pub async fn complete_lesson(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
     caller.require(&[Role::Trainee])?;
     let (id, lesson_id) = path.into_inner();
     let now = state.clock.now();
@@ -263,22 +359,47 @@ pub async fn complete_lesson(state: web::Data<AppState>, caller: Caller, path: w
 /// Withdraws a trainee from the cohort (frees the seat).
 #[utoipa::path(post, path = "/api/v1/enrolments/{id}/withdraw", tag = "enrolments", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Enrolment), (status = 403), (status = 404)))]
-pub async fn withdraw(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let row = service::find_visible(&txn, &caller, *id).await?;
     let row = service::withdraw(&txn, row, now).await?;
-    audit::record(&txn, &req, &caller, Some(row.branch_id), "enrolment.withdraw", "enrolment", &row.id.to_string(), json!({"user_id": row.user_id})).await?;
+    audit::record(
+        &txn,
+        &req,
+        &caller,
+        Some(row.branch_id),
+        "enrolment.withdraw",
+        "enrolment",
+        &row.id.to_string(),
+        json!({"user_id": row.user_id}),
+    )
+    .await?;
     txn.commit().await?;
     let view = one(&state, &req, &caller, row).await?;
-    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
+    Ok(with_language(
+        HttpResponse::Ok().json(view),
+        negotiate(&req),
+    ))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/v1/cohorts/{id}/enrolments").route(web::post().to(enrol)).route(web::get().to(members)))
-        .service(web::resource("/api/v1/users/me/enrolments").route(web::get().to(mine)))
-        .service(web::resource("/api/v1/enrolments/{id}").route(web::get().to(get)))
-        .service(web::resource("/api/v1/enrolments/{id}/lessons/{lesson_id}/complete").route(web::post().to(complete_lesson)))
-        .service(web::resource("/api/v1/enrolments/{id}/withdraw").route(web::post().to(withdraw)));
+    cfg.service(
+        web::resource("/api/v1/cohorts/{id}/enrolments")
+            .route(web::post().to(enrol))
+            .route(web::get().to(members)),
+    )
+    .service(web::resource("/api/v1/users/me/enrolments").route(web::get().to(mine)))
+    .service(web::resource("/api/v1/enrolments/{id}").route(web::get().to(get)))
+    .service(
+        web::resource("/api/v1/enrolments/{id}/lessons/{lesson_id}/complete")
+            .route(web::post().to(complete_lesson)),
+    )
+    .service(web::resource("/api/v1/enrolments/{id}/withdraw").route(web::post().to(withdraw)));
 }

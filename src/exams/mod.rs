@@ -15,6 +15,10 @@ pub async fn translation_records(
 
 /// Whether the exam part of a course's completion rule is met for a user.
 /// Until a course has an exam, there is nothing to pass.
-pub async fn requirement_met(_db: &impl ConnectionTrait, _course_id: Uuid, _user_id: Uuid) -> Result<bool, DbErr> {
+pub async fn requirement_met(
+    _db: &impl ConnectionTrait,
+    _course_id: Uuid,
+    _user_id: Uuid,
+) -> Result<bool, DbErr> {
     Ok(true)
 }

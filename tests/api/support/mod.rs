@@ -95,6 +95,12 @@ impl TestApp {
 
     /// A fresh app; `adjust` may change the configuration (SMTP URL, ...).
     pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        if let Ok(filter) = std::env::var("ZHIJIANG_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_test_writer()
+                .try_init();
+        }
         let dir = tempfile::tempdir().expect("temp dir");
         let (url, pg) = match postgres_url() {
             Some(admin_url) => {
