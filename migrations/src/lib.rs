@@ -10,6 +10,7 @@ mod m20261128_000002_outbox;
 mod m20261128_000003_branches_users_auth;
 mod m20261128_000004_catalogue;
 mod m20261128_000005_cohorts_enrolments;
+mod m20261128_000006_exams;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_branches_users_auth::Migration),
             Box::new(m20261128_000004_catalogue::Migration),
             Box::new(m20261128_000005_cohorts_enrolments::Migration),
+            Box::new(m20261128_000006_exams::Migration),
         ]
     }
 }

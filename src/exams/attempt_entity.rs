@@ -1,0 +1,31 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "attempts")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub exam_id: Uuid,
+    pub version_id: Uuid,
+    pub user_id: Uuid,
+    pub branch_id: Uuid,
+    pub course_id: Uuid,
+    pub enrolment_id: Uuid,
+    pub attempt_number: i32,
+    pub status: String,
+    pub started_at: DateTimeUtc,
+    pub deadline: DateTimeUtc,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub draw: String,
+    pub score: Option<f64>,
+    pub max_score: Option<f64>,
+    pub percent: Option<f64>,
+    pub passed: Option<bool>,
+    pub certificate_id: Option<Uuid>,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

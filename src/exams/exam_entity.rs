@@ -1,0 +1,25 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "exams")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub course_id: Uuid,
+    pub status: String,
+    pub pass_mark_percent: i32,
+    pub time_limit_minutes: i32,
+    pub max_attempts: i32,
+    pub question_count: i32,
+    pub shuffle: bool,
+    pub review_allowed: bool,
+    pub current_version_id: Option<Uuid>,
+    pub has_unpublished_changes: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
