@@ -107,7 +107,7 @@ h1{font-size:1.3rem;margin:0 0 1rem;display:flex;flex-wrap:wrap;gap:.2rem 1rem}
 .status-texts{display:grid;gap:.75rem}
 .status-texts p{margin:0}
 .status strong{display:block;font-size:1.6rem;line-height:1.2}
-.reason{font-weight:600}
+.reason{display:block;font-weight:600;margin-top:.25rem}
 .columns{display:grid;grid-template-columns:1fr;gap:.5rem 2rem}
 @media (min-width:40rem){.columns{grid-template-columns:1fr 1fr}}
 dl{margin:0}
