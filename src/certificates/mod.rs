@@ -1,1 +1,6 @@
-//! Certificates: issued once, emailed, verifiable (Open Badges 3.0 VC-JWT) and checkable on a public page.
+//! Certificates: codes, Open Badges credentials, QR codes and the public verify page.
+
+pub mod code;
+pub mod credential;
+pub mod page;
+pub mod qr;
