@@ -123,6 +123,7 @@ pub fn app(
         .configure(courses::routes::configure)
         .configure(cohorts::routes::configure)
         .configure(enrolments::routes::configure)
+        .configure(exams::routes::configure)
         .configure(notifications::routes::configure)
         .service(web::resource("/docs").route(web::get().to(|| async {
             HttpResponse::PermanentRedirect()

@@ -14,7 +14,7 @@ pub const SINGLE: &str = "single_choice";
 pub const MULTIPLE: &str = "multiple_choice";
 pub const TRUE_FALSE: &str = "true_false";
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct QuestionText {
     pub prompt: String,
     pub options: Vec<String>,

@@ -1,24 +1,55 @@
-//! Exams: question banks, timed attempts, autosave, grading.
+//! Exams: question banks, timed attempts, autosave, grading. No answer key
+//! ever leaves the server in a trainee's response.
+
+pub mod answer_entity;
+pub mod attempt_entity;
+pub mod attempts;
+pub mod authoring;
+pub mod bank;
+pub mod exam_entity;
+pub mod exam_translation_entity;
+pub mod question_entity;
+pub mod question_translation_entity;
+pub mod routes;
+pub mod version_entity;
+pub mod views;
 
 use crate::courses::status::TextRecord;
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
-/// Question texts of a course's exams, for the catalogue's translation
-/// status. There are no exams yet in this version of the schema.
-pub async fn translation_records(
-    _db: &impl ConnectionTrait,
-    _course_id: Uuid,
-) -> Result<Vec<TextRecord>, DbErr> {
-    Ok(Vec::new())
+/// Question texts of a course's exams, for the catalogue's translation status.
+pub async fn translation_records(db: &impl ConnectionTrait, course_id: Uuid) -> Result<Vec<TextRecord>, DbErr> {
+    let exams = exam_entity::Entity::find().filter(exam_entity::Column::CourseId.eq(course_id)).all(db).await?;
+    let mut records = Vec::new();
+    for exam in exams {
+        let question_ids: Vec<Uuid> = question_entity::Entity::find()
+            .filter(question_entity::Column::ExamId.eq(exam.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|q| q.id)
+            .collect();
+        if question_ids.is_empty() {
+            continue;
+        }
+        let mut by_question: BTreeMap<Uuid, TextRecord> = question_ids
+            .iter()
+            .map(|id| (*id, TextRecord { kind: "question", id: *id, position: None, fields: &["prompt", "options"], versions: BTreeMap::new() }))
+            .collect();
+        for t in question_translation_entity::Entity::find().filter(question_translation_entity::Column::QuestionId.is_in(question_ids)).all(db).await? {
+            if let (Some(locale), Some(record)) = (crate::i18n::Locale::from_canonical(&t.locale), by_question.get_mut(&t.question_id)) {
+                let options: Vec<String> = serde_json::from_str(&t.options).unwrap_or_default();
+                record.versions.insert(locale, (BTreeMap::from([("prompt", t.prompt), ("options", options.join("\n"))]), t.updated_at));
+            }
+        }
+        records.extend(by_question.into_values());
+    }
+    Ok(records)
 }
 
 /// Whether the exam part of a course's completion rule is met for a user.
-/// Until a course has an exam, there is nothing to pass.
-pub async fn requirement_met(
-    _db: &impl ConnectionTrait,
-    _course_id: Uuid,
-    _user_id: Uuid,
-) -> Result<bool, DbErr> {
-    Ok(true)
+pub async fn requirement_met(db: &impl ConnectionTrait, course_id: Uuid, user_id: Uuid) -> Result<bool, DbErr> {
+    attempts::exam_requirement_met(db, course_id, user_id).await
 }

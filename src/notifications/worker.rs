@@ -95,9 +95,13 @@ impl Worker {
         tracing::info!(worker = %self.id, "outbox worker stopped");
     }
 
-    /// Small periodic chores that need a running process: forgetting
-    /// idempotent answers older than a day.
+    /// Small periodic chores that need a running process: grading expired
+    /// exam attempts, forgetting idempotent answers older than a day.
     async fn housekeeping(&self) {
+        // Attempts left open past their deadline are graded as they stood.
+        if let Err(err) = crate::exams::attempts::sweep(&self.state).await {
+            tracing::warn!(error = %err, "could not grade expired attempts");
+        }
         let due = rand::thread_rng().gen_ratio(1, 60);
         if due && let Err(err) = crate::http::idempotency::purge_expired(&self.state).await {
             tracing::warn!(error = %err, "could not purge old idempotency keys");

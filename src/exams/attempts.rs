@@ -1,0 +1,244 @@
+//! Trainees' side of exams: starting an attempt (cheap: one short
+//! transaction, the published version cached), saving answers, submitting,
+//! and grading attempts left open past their deadline.
+
+use super::answer_entity::{self as answer, Entity as Answers};
+use super::attempt_entity::{self as attempt, Entity as Attempts};
+use super::authoring::{self, PUBLISHED};
+use super::bank::{self, Drawn, Snapshot};
+use super::exam_entity as exam;
+use crate::auth::{Caller, Role};
+use crate::enrolments::entity::{self as enrolment, Entity as Enrolments};
+use crate::enrolments::service::ACTIVE;
+use crate::error::{ApiError, ApiResult, is_unique_violation};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub const OPEN: &str = "open";
+pub const SUBMITTED: &str = "submitted";
+
+pub enum Started {
+    New(attempt::Model),
+    /// The trainee already had an open attempt: the same one, again.
+    Existing(attempt::Model),
+}
+
+/// Starts (or resumes) the caller's attempt at a published exam.
+pub async fn start(db: &impl ConnectionTrait, caller: &Caller, exam: &exam::Model, now: DateTime<Utc>) -> ApiResult<(Started, Arc<Snapshot>)> {
+    let version_id = exam.current_version_id.filter(|_| exam.status == PUBLISHED).ok_or_else(ApiError::not_found)?;
+    let snapshot = authoring::snapshot(db, version_id).await?.ok_or_else(ApiError::internal)?;
+    // Only trainees with an active enrolment in the course sit its exam.
+    let enrolment = Enrolments::find()
+        .filter(enrolment::Column::UserId.eq(caller.user_id))
+        .filter(enrolment::Column::CourseId.eq(exam.course_id))
+        .filter(enrolment::Column::Status.eq(ACTIVE))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "not_enrolled"))?;
+    if let Some(open) = open_attempt(db, exam.id, caller.user_id).await? {
+        let open = finalize_if_expired(db, open, now).await?;
+        if open.status == OPEN {
+            let snapshot = authoring::snapshot(db, open.version_id).await?.ok_or_else(ApiError::internal)?;
+            return Ok((Started::Existing(open), snapshot));
+        }
+    }
+    let previous = Attempts::find()
+        .filter(attempt::Column::ExamId.eq(exam.id))
+        .filter(attempt::Column::UserId.eq(caller.user_id))
+        .count(db)
+        .await? as i32;
+    if previous >= snapshot.max_attempts {
+        return Err(ApiError::conflict("attempts_exhausted").arg("max", snapshot.max_attempts as i64));
+    }
+    let drawn = bank::draw(&snapshot, &mut rand::thread_rng());
+    let row = attempt::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        exam_id: Set(exam.id),
+        version_id: Set(version_id),
+        user_id: Set(caller.user_id),
+        branch_id: Set(caller.branch_id),
+        course_id: Set(exam.course_id),
+        enrolment_id: Set(enrolment.id),
+        attempt_number: Set(previous + 1),
+        status: Set(OPEN.to_string()),
+        started_at: Set(now),
+        deadline: Set(now + Duration::minutes(snapshot.time_limit_minutes as i64)),
+        submitted_at: Set(None),
+        draw: Set(serde_json::to_string(&drawn).map_err(|_| ApiError::internal())?),
+        score: Set(None),
+        max_score: Set(None),
+        percent: Set(None),
+        passed: Set(None),
+        certificate_id: Set(None),
+        updated_at: Set(now),
+    };
+    match row.insert(db).await {
+        Ok(row) => Ok((Started::New(row), snapshot)),
+        // A concurrent start won the race (the database allows one open
+        // attempt); answer with that one.
+        Err(err) if is_unique_violation(&err) => Err(ApiError::conflict("attempt_race")),
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub async fn open_attempt(db: &impl ConnectionTrait, exam_id: Uuid, user_id: Uuid) -> Result<Option<attempt::Model>, DbErr> {
+    Attempts::find()
+        .filter(attempt::Column::ExamId.eq(exam_id))
+        .filter(attempt::Column::UserId.eq(user_id))
+        .filter(attempt::Column::Status.eq(OPEN))
+        .one(db)
+        .await
+}
+
+/// An attempt the caller may see: a trainee their own, a branch admin their
+/// branch's, headquarters any. Otherwise 404.
+pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<attempt::Model> {
+    let mut query = Attempts::find_by_id(id).filter(caller.scope().condition(attempt::Column::BranchId));
+    if caller.role == Role::Trainee {
+        query = query.filter(attempt::Column::UserId.eq(caller.user_id));
+    }
+    query.one(db).await?.ok_or_else(ApiError::not_found)
+}
+
+pub fn drawn(row: &attempt::Model) -> Vec<Drawn> {
+    serde_json::from_str(&row.draw).unwrap_or_default()
+}
+
+/// Saves (replaces) the answer to one question. Late or closed: 409.
+pub async fn save_answer(db: &impl ConnectionTrait, row: &attempt::Model, question_id: Uuid, option_ids: &[String], now: DateTime<Utc>) -> ApiResult<()> {
+    if row.status != OPEN {
+        return Err(ApiError::conflict("attempt_submitted"));
+    }
+    if now > row.deadline {
+        return Err(ApiError::conflict("exam_time_over"));
+    }
+    if !drawn(row).iter().any(|d| d.q == question_id) {
+        return Err(ApiError::not_found());
+    }
+    let snapshot = authoring::snapshot(db, row.version_id).await?.ok_or_else(ApiError::internal)?;
+    let question = snapshot.question(question_id).ok_or_else(ApiError::not_found)?;
+    let indices = bank::indices_of(row.id, question, option_ids).ok_or_else(|| ApiError::field("selected", "no_such_option"))?;
+    if (question.kind != bank::MULTIPLE) && indices.len() > 1 {
+        return Err(ApiError::field("selected", "one_correct_option"));
+    }
+    let value = answer::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        attempt_id: Set(row.id),
+        question_id: Set(question_id),
+        selected: Set(serde_json::to_string(&indices).unwrap_or_else(|_| "[]".into())),
+        updated_at: Set(now),
+    };
+    Answers::insert(value)
+        .on_conflict(
+            OnConflict::columns([answer::Column::AttemptId, answer::Column::QuestionId])
+                .update_columns([answer::Column::Selected, answer::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The saved answers of an attempt, as option indices.
+pub async fn answers(db: &impl ConnectionTrait, attempt_id: Uuid) -> Result<BTreeMap<Uuid, Vec<usize>>, DbErr> {
+    Ok(Answers::find()
+        .filter(answer::Column::AttemptId.eq(attempt_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.question_id, serde_json::from_str(&a.selected).unwrap_or_default()))
+        .collect())
+}
+
+/// Grades and closes an open attempt. Only the first close counts: a second
+/// submit (or a race with the sweep) returns the stored result.
+pub async fn close(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<attempt::Model> {
+    if row.status != OPEN {
+        return Ok(row);
+    }
+    let snapshot = authoring::snapshot(db, row.version_id).await?.ok_or_else(ApiError::internal)?;
+    let grade = bank::grade(&snapshot, &drawn(&row), &answers(db, row.id).await?);
+    // A late submit is graded as it stood at the deadline.
+    let submitted_at = if now > row.deadline { row.deadline } else { now };
+    let closed = Attempts::update_many()
+        .col_expr(attempt::Column::Status, Expr::value(SUBMITTED))
+        .col_expr(attempt::Column::SubmittedAt, Expr::value(submitted_at))
+        .col_expr(attempt::Column::Score, Expr::value(grade.score))
+        .col_expr(attempt::Column::MaxScore, Expr::value(grade.max_score))
+        .col_expr(attempt::Column::Percent, Expr::value(grade.percent))
+        .col_expr(attempt::Column::Passed, Expr::value(grade.passed))
+        .col_expr(attempt::Column::UpdatedAt, Expr::value(now))
+        .filter(attempt::Column::Id.eq(row.id))
+        .filter(attempt::Column::Status.eq(OPEN))
+        .exec(db)
+        .await?;
+    let fresh = Attempts::find_by_id(row.id).one(db).await?.ok_or_else(ApiError::not_found)?;
+    if closed.rows_affected == 1 && grade.passed {
+        after_pass(db, &fresh, now).await?;
+        return Ok(Attempts::find_by_id(row.id).one(db).await?.ok_or_else(ApiError::not_found)?);
+    }
+    Ok(fresh)
+}
+
+/// A passed exam may complete the enrolment, and completion certifies: the
+/// seam where certificates hook in, inside the same transaction.
+async fn after_pass(db: &impl ConnectionTrait, row: &attempt::Model, now: DateTime<Utc>) -> ApiResult<()> {
+    let Some(enrolment) = Enrolments::find_by_id(row.enrolment_id).one(db).await? else { return Ok(()) };
+    crate::enrolments::service::reevaluate(db, &enrolment, now).await?;
+    if let Some(certificate_id) = crate::certificates::on_exam_passed(db, row, now).await? {
+        Attempts::update_many()
+            .col_expr(attempt::Column::CertificateId, Expr::value(certificate_id))
+            .filter(attempt::Column::Id.eq(row.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Grades the attempt if its deadline has passed (lazy grading on read).
+pub async fn finalize_if_expired(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<attempt::Model> {
+    if row.status == OPEN && now > row.deadline { close(db, row, now).await } else { Ok(row) }
+}
+
+/// Grades every open attempt past its deadline (the periodic sweep).
+pub async fn sweep(state: &crate::state::AppState) -> ApiResult<usize> {
+    let now = state.clock.now();
+    let expired = Attempts::find()
+        .filter(attempt::Column::Status.eq(OPEN))
+        .filter(attempt::Column::Deadline.lt(now))
+        .order_by_asc(attempt::Column::Deadline)
+        .limit(200)
+        .all(&state.db)
+        .await?;
+    let count = expired.len();
+    for row in expired {
+        let txn = crate::db::begin(&state.db).await?;
+        close(&txn, row, now).await?;
+        txn.commit().await?;
+    }
+    Ok(count)
+}
+
+/// Whether the user passed a published exam of the course (or the course has none).
+pub async fn exam_requirement_met(db: &impl ConnectionTrait, course_id: Uuid, user_id: Uuid) -> Result<bool, DbErr> {
+    let has_exam = exam::Entity::find()
+        .filter(exam::Column::CourseId.eq(course_id))
+        .filter(exam::Column::Status.eq(PUBLISHED))
+        .count(db)
+        .await?
+        > 0;
+    if !has_exam {
+        return Ok(true);
+    }
+    Ok(Attempts::find()
+        .filter(attempt::Column::UserId.eq(user_id))
+        .filter(attempt::Column::CourseId.eq(course_id))
+        .filter(attempt::Column::Passed.eq(true))
+        .count(db)
+        .await?
+        > 0)
+}

@@ -1,0 +1,414 @@
+//! `/api/v1/courses/{id}/exams`, `/api/v1/exams/*`, `/api/v1/attempts/*`.
+
+use super::attempt_entity::{self as attempt, Entity as Attempts};
+use super::attempts::{self, Started};
+use super::authoring::{self, DRAFT, ExamText, PUBLISHED, QuestionInputText};
+use super::exam_entity::{self as exam, Entity as Exams};
+use super::question_entity::{self as question, Entity as Questions};
+use super::views::{self, Attempt, AttemptResult, Exam};
+use crate::audit;
+use crate::auth::{Caller, Role};
+use crate::courses::service as courses;
+use crate::courses::texts::chain;
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::http::page::{List, encode_cursor};
+use crate::http::{Json, PageParams, negotiate, with_language};
+use crate::state::AppState;
+use actix_web::{HttpRequest, HttpResponse, web};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateExam {
+    pub translations: BTreeMap<String, ExamText>,
+    pub pass_mark_percent: i32,
+    pub time_limit_minutes: i32,
+    pub max_attempts: i32,
+    /// Questions drawn per attempt from the bank.
+    pub question_count: i32,
+    #[serde(default)]
+    pub shuffle: bool,
+    /// Let trainees see per-question points after submitting (off by default).
+    #[serde(default)]
+    pub review_allowed: bool,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateExam {
+    pub translations: Option<BTreeMap<String, ExamText>>,
+    pub pass_mark_percent: Option<i32>,
+    pub time_limit_minutes: Option<i32>,
+    pub max_attempts: Option<i32>,
+    pub question_count: Option<i32>,
+    pub shuffle: Option<bool>,
+    pub review_allowed: Option<bool>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionInput {
+    /// `single_choice`, `multiple_choice` or `true_false`.
+    pub kind: String,
+    pub points: i32,
+    /// Multiple choice only: credit for partly right answers (default all or nothing).
+    #[serde(default)]
+    pub partial_credit: bool,
+    pub translations: BTreeMap<String, QuestionInputText>,
+    /// Indices of the correct options.
+    pub correct: Vec<i64>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerInput {
+    /// Option ids from the attempt.
+    pub selected: Vec<String>,
+}
+
+/// The exam if the caller may see it: headquarters any; others published
+/// exams of courses offered to their branch.
+async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<exam::Model> {
+    let row = Exams::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
+    if !caller.is_hq() {
+        if row.status != PUBLISHED {
+            return Err(ApiError::not_found());
+        }
+        courses::find_visible(db, caller, row.course_id).await?;
+    }
+    Ok(row)
+}
+
+async fn exam_view(state: &AppState, req: &HttpRequest, caller: &Caller, row: exam::Model) -> ApiResult<Exam> {
+    let titles = authoring::titles(&state.db, &[row.id]).await?.remove(&row.id).unwrap_or_default();
+    let bank = if caller.is_hq() { Some(authoring::load_bank(&state.db, row.id).await?) } else { None };
+    Ok(views::exam(row, &titles, &chain(negotiate(req), caller.branch_default_locale), bank))
+}
+
+/// Creates an exam for a course (headquarters).
+#[utoipa::path(post, path = "/api/v1/courses/{id}/exams", tag = "exams", params(("id" = Uuid, Path)), request_body = CreateExam,
+    security(("bearer" = [])), responses((status = 201, body = Exam), (status = 403), (status = 404), (status = 422)))]
+pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>, body: Json<CreateExam>) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin])?;
+    let mut errors = Vec::new();
+    let titles = authoring::check_titles(&body.translations, &mut errors);
+    let s = authoring::check_settings(body.pass_mark_percent, body.time_limit_minutes, body.max_attempts, body.question_count, &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let course = courses::find_visible(&txn, &caller, *id).await?;
+    let row = exam::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        course_id: Set(course.id),
+        status: Set(DRAFT.to_string()),
+        pass_mark_percent: Set(s.pass_mark_percent),
+        time_limit_minutes: Set(s.time_limit_minutes),
+        max_attempts: Set(s.max_attempts),
+        question_count: Set(s.question_count),
+        shuffle: Set(body.shuffle),
+        review_allowed: Set(body.review_allowed),
+        current_version_id: Set(None),
+        has_unpublished_changes: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    for (locale, title) in &titles {
+        authoring::set_title(&txn, row.id, *locale, title, now).await?;
+    }
+    audit::record(&txn, &req, &caller, None, "exam.create", "exam", &row.id.to_string(), json!({"course_id": course.id})).await?;
+    txn.commit().await?;
+    let view = exam_view(&state, &req, &caller, row).await?;
+    Ok(with_language(HttpResponse::Created().json(view), negotiate(&req)))
+}
+
+/// The exams of a course the caller may see.
+#[utoipa::path(get, path = "/api/v1/courses/{id}/exams", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = inline(List<Exam>)), (status = 404)))]
+pub async fn list(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    let course = courses::find_visible(&state.db, &caller, *id).await?;
+    let mut query = Exams::find().filter(exam::Column::CourseId.eq(course.id));
+    if !caller.is_hq() {
+        query = query.filter(exam::Column::Status.eq(PUBLISHED));
+    }
+    let rows = query.order_by_asc(exam::Column::Id).limit(200).all(&state.db).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let titles = authoring::titles(&state.db, &ids).await?;
+    let chain = chain(negotiate(&req), caller.branch_default_locale);
+    let empty = BTreeMap::new();
+    let items: Vec<Exam> = rows.into_iter().map(|r| {
+        let t = titles.get(&r.id).unwrap_or(&empty);
+        views::exam(r, t, &chain, None)
+    }).collect();
+    Ok(with_language(HttpResponse::Ok().json(List { items, next_cursor: None }), negotiate(&req)))
+}
+
+/// An exam; headquarters also gets the question bank with its answer key.
+#[utoipa::path(get, path = "/api/v1/exams/{id}", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Exam), (status = 404)))]
+pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    let row = find_visible(&state.db, &caller, *id).await?;
+    let view = exam_view(&state, &req, &caller, row).await?;
+    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
+}
+
+/// Changes settings or titles. A published exam keeps serving its published
+/// version until it is published again.
+#[utoipa::path(patch, path = "/api/v1/exams/{id}", tag = "exams", params(("id" = Uuid, Path)), request_body = UpdateExam,
+    security(("bearer" = [])), responses((status = 200, body = Exam), (status = 403), (status = 404), (status = 422)))]
+pub async fn update(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>, body: Json<UpdateExam>) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin])?;
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let row = find_visible(&txn, &caller, *id).await?;
+    let mut errors = Vec::new();
+    let titles = body.translations.as_ref().map(|t| authoring::check_titles(t, &mut errors)).unwrap_or_default();
+    let s = authoring::check_settings(
+        body.pass_mark_percent.unwrap_or(row.pass_mark_percent),
+        body.time_limit_minutes.unwrap_or(row.time_limit_minutes),
+        body.max_attempts.unwrap_or(row.max_attempts),
+        body.question_count.unwrap_or(row.question_count),
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    for (locale, title) in &titles {
+        authoring::set_title(&txn, row.id, *locale, title, now).await?;
+    }
+    let mut active: exam::ActiveModel = row.clone().into();
+    active.pass_mark_percent = Set(s.pass_mark_percent);
+    active.time_limit_minutes = Set(s.time_limit_minutes);
+    active.max_attempts = Set(s.max_attempts);
+    active.question_count = Set(s.question_count);
+    if let Some(v) = body.shuffle {
+        active.shuffle = Set(v);
+    }
+    if let Some(v) = body.review_allowed {
+        active.review_allowed = Set(v);
+    }
+    active.has_unpublished_changes = Set(row.status == PUBLISHED);
+    active.updated_at = Set(now);
+    let row = active.update(&txn).await?;
+    audit::record(&txn, &req, &caller, None, "exam.update", "exam", &row.id.to_string(), json!({"settings": true})).await?;
+    txn.commit().await?;
+    let view = exam_view(&state, &req, &caller, row).await?;
+    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
+}
+
+/// Adds a question to the bank (headquarters).
+#[utoipa::path(post, path = "/api/v1/exams/{id}/questions", tag = "exams", params(("id" = Uuid, Path)), request_body = QuestionInput,
+    security(("bearer" = [])), responses((status = 201, body = views::AuthoredQuestion), (status = 403), (status = 404), (status = 422)))]
+pub async fn add_question(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>, body: Json<QuestionInput>) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin])?;
+    let clean = authoring::check_question(&body.kind, body.points, body.partial_credit, &body.translations, &body.correct)?;
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let row = find_visible(&txn, &caller, *id).await?;
+    let q = authoring::save_question(&txn, row.id, None, &clean, now).await?;
+    authoring::mark_changed(&txn, &row, now).await?;
+    audit::record(&txn, &req, &caller, None, "question.create", "question", &q.id.to_string(), json!({"exam_id": row.id})).await?;
+    txn.commit().await?;
+    let bank = authoring::load_bank(&state.db, row.id).await?;
+    let view = bank.into_iter().find(|x| x.id == q.id).map(views::authored).ok_or_else(ApiError::internal)?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Replaces a question of the bank (headquarters). Attempts already started keep the published version.
+#[utoipa::path(put, path = "/api/v1/exams/{id}/questions/{question_id}", tag = "exams", params(("id" = Uuid, Path), ("question_id" = Uuid, Path)),
+    request_body = QuestionInput, security(("bearer" = [])), responses((status = 200, body = views::AuthoredQuestion), (status = 403), (status = 404), (status = 422)))]
+pub async fn update_question(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(Uuid, Uuid)>,
+    body: Json<QuestionInput>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin])?;
+    let (exam_id, question_id) = path.into_inner();
+    let clean = authoring::check_question(&body.kind, body.points, body.partial_credit, &body.translations, &body.correct)?;
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let row = find_visible(&txn, &caller, exam_id).await?;
+    Questions::find_by_id(question_id).filter(question::Column::ExamId.eq(row.id)).one(&txn).await?.ok_or_else(ApiError::not_found)?;
+    authoring::save_question(&txn, row.id, Some(question_id), &clean, now).await?;
+    authoring::mark_changed(&txn, &row, now).await?;
+    audit::record(&txn, &req, &caller, None, "question.update", "question", &question_id.to_string(), json!({"exam_id": row.id})).await?;
+    txn.commit().await?;
+    let bank = authoring::load_bank(&state.db, row.id).await?;
+    let view = bank.into_iter().find(|x| x.id == question_id).map(views::authored).ok_or_else(ApiError::internal)?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[utoipa::path(delete, path = "/api/v1/exams/{id}/questions/{question_id}", tag = "exams", params(("id" = Uuid, Path), ("question_id" = Uuid, Path)),
+    security(("bearer" = [])), responses((status = 204), (status = 403), (status = 404)))]
+pub async fn delete_question(state: web::Data<AppState>, caller: Caller, req: HttpRequest, path: web::Path<(Uuid, Uuid)>) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin])?;
+    let (exam_id, question_id) = path.into_inner();
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let row = find_visible(&txn, &caller, exam_id).await?;
+    let deleted = Questions::delete_many().filter(question::Column::Id.eq(question_id)).filter(question::Column::ExamId.eq(row.id)).exec(&txn).await?;
+    if deleted.rows_affected == 0 {
+        return Err(ApiError::not_found());
+    }
+    authoring::mark_changed(&txn, &row, now).await?;
+    audit::record(&txn, &req, &caller, None, "question.delete", "question", &question_id.to_string(), json!({"exam_id": row.id})).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Freezes the bank and settings as a new version that new attempts use.
+#[utoipa::path(post, path = "/api/v1/exams/{id}/publish", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Exam), (status = 403), (status = 404), (status = 409, description = "fewer questions than question_count")))]
+pub async fn publish(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin])?;
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let row = find_visible(&txn, &caller, *id).await?;
+    let row = authoring::publish(&txn, row, now).await?;
+    audit::record(&txn, &req, &caller, None, "exam.publish", "exam", &row.id.to_string(), json!({"version_id": row.current_version_id})).await?;
+    txn.commit().await?;
+    let view = exam_view(&state, &req, &caller, row).await?;
+    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
+}
+
+async fn attempt_view(state: &AppState, req: &HttpRequest, caller: &Caller, row: &attempt::Model) -> ApiResult<Attempt> {
+    let snapshot = authoring::snapshot(&state.db, row.version_id).await?.ok_or_else(ApiError::internal)?;
+    let answers = attempts::answers(&state.db, row.id).await?;
+    Ok(views::attempt(row, &snapshot, &attempts::drawn(row), &answers, &chain(negotiate(req), caller.branch_default_locale)))
+}
+
+/// Starts an attempt (a trainee with an active enrolment in the course). A
+/// second start while one is open returns that one (200).
+#[utoipa::path(post, path = "/api/v1/exams/{id}/attempts", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 201, body = Attempt), (status = 200, body = Attempt, description = "the open attempt"), (status = 403), (status = 404), (status = 409, description = "attempts_exhausted")))]
+pub async fn start(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::Trainee])?;
+    let now = state.clock.now();
+    let row = find_visible(&state.db, &caller, *id).await?;
+    let txn = crate::db::begin(&state.db).await?;
+    let outcome = attempts::start(&txn, &caller, &row, now).await;
+    let (started, created) = match outcome {
+        Ok((Started::New(a), _)) => (a, true),
+        Ok((Started::Existing(a), _)) => (a, false),
+        Err(e) if e.code == "attempt_race" => {
+            // Another start won; this one answers with the winner's attempt.
+            drop(txn);
+            let open = attempts::open_attempt(&state.db, row.id, caller.user_id).await?.ok_or_else(ApiError::internal)?;
+            let view = attempt_view(&state, &req, &caller, &open).await?;
+            return Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)));
+        }
+        Err(e) => return Err(e),
+    };
+    txn.commit().await?;
+    let view = attempt_view(&state, &req, &caller, &started).await?;
+    let response = if created { HttpResponse::Created().json(view) } else { HttpResponse::Ok().json(view) };
+    Ok(with_language(response, negotiate(&req)))
+}
+
+/// An attempt and, once submitted, its result. An attempt past its deadline is graded on the way.
+#[utoipa::path(get, path = "/api/v1/attempts/{id}", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Attempt), (status = 404)))]
+pub async fn get_attempt(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    let mut row = attempts::find_visible(&state.db, &caller, *id).await?;
+    let now = state.clock.now();
+    if row.status == attempts::OPEN && now > row.deadline {
+        let txn = crate::db::begin(&state.db).await?;
+        row = attempts::close(&txn, row, now).await?;
+        txn.commit().await?;
+    }
+    let view = attempt_view(&state, &req, &caller, &row).await?;
+    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
+}
+
+/// Saves the answer to one question; the last write wins. After the deadline: 409 `exam_time_over`.
+#[utoipa::path(put, path = "/api/v1/attempts/{id}/answers/{question_id}", tag = "exams", params(("id" = Uuid, Path), ("question_id" = Uuid, Path)),
+    request_body = AnswerInput, security(("bearer" = [])),
+    responses((status = 204), (status = 404), (status = 409, description = "exam_time_over or attempt_submitted"), (status = 422)))]
+pub async fn save_answer(state: web::Data<AppState>, caller: Caller, path: web::Path<(Uuid, Uuid)>, body: Json<AnswerInput>) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::Trainee])?;
+    let (id, question_id) = path.into_inner();
+    if body.selected.len() > 10 {
+        return Err(ApiError::validation(vec![FieldError::new("selected", "too_long").arg("max", 10)]));
+    }
+    let now = state.clock.now();
+    let row = attempts::find_visible(&state.db, &caller, id).await?;
+    attempts::save_answer(&state.db, &row, question_id, &body.selected, now).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Submits and grades the attempt; a second submit returns the same result.
+#[utoipa::path(post, path = "/api/v1/attempts/{id}/submit", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = AttemptResult), (status = 404)))]
+pub async fn submit(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::Trainee])?;
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let row = attempts::find_visible(&txn, &caller, *id).await?;
+    let closed = attempts::close(&txn, row, now).await?;
+    if closed.updated_at == now && closed.status == attempts::SUBMITTED {
+        audit::record(&txn, &req, &caller, Some(closed.branch_id), "attempt.submit", "attempt", &closed.id.to_string(), json!({"percent": closed.percent, "passed": closed.passed})).await?;
+    }
+    txn.commit().await?;
+    let result = views::result(&closed).ok_or_else(ApiError::internal)?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct AttemptFilter {
+    pub user_id: Option<Uuid>,
+}
+
+/// Attempts at an exam in the caller's scope, with results (headquarters, branch admins).
+#[utoipa::path(get, path = "/api/v1/exams/{id}/attempts", tag = "exams", params(("id" = Uuid, Path), PageParams, AttemptFilter),
+    security(("bearer" = [])), responses((status = 200, body = inline(List<views::AttemptResult>)), (status = 403), (status = 404)))]
+pub async fn list_attempts(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    page: web::Query<PageParams>,
+    filter: web::Query<AttemptFilter>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
+    let page = page.page()?;
+    let row = find_visible(&state.db, &caller, *id).await?;
+    let mut query = Attempts::find().filter(attempt::Column::ExamId.eq(row.id)).filter(caller.scope().condition(attempt::Column::BranchId));
+    if let Some(user) = filter.user_id {
+        query = query.filter(attempt::Column::UserId.eq(user));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(attempt::Column::Id.gt(after));
+    }
+    let mut rows = query.order_by_asc(attempt::Column::Id).limit(page.limit + 1).all(&state.db).await?;
+    let more = rows.len() as u64 > page.limit;
+    rows.truncate(page.limit as usize);
+    let next_cursor = if more { rows.last().map(|r| encode_cursor(r.id)) } else { None };
+    let items: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            json!({"id": r.id, "user_id": r.user_id, "attempt_number": r.attempt_number, "status": r.status,
+                   "started_at": r.started_at, "deadline": r.deadline, "submitted_at": r.submitted_at, "result": views::result(r)})
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({"items": items, "next_cursor": next_cursor})))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/api/v1/courses/{id}/exams").route(web::post().to(create)).route(web::get().to(list)))
+        .service(web::resource("/api/v1/exams/{id}").route(web::get().to(get)).route(web::patch().to(update)))
+        .service(web::resource("/api/v1/exams/{id}/questions").route(web::post().to(add_question)))
+        .service(web::resource("/api/v1/exams/{id}/questions/{question_id}").route(web::put().to(update_question)).route(web::delete().to(delete_question)))
+        .service(web::resource("/api/v1/exams/{id}/publish").route(web::post().to(publish)))
+        .service(web::resource("/api/v1/exams/{id}/attempts").route(web::post().to(start)).route(web::get().to(list_attempts)))
+        .service(web::resource("/api/v1/attempts/{id}").route(web::get().to(get_attempt)))
+        .service(web::resource("/api/v1/attempts/{id}/answers/{question_id}").route(web::put().to(save_answer)))
+        .service(web::resource("/api/v1/attempts/{id}/submit").route(web::post().to(submit)));
+}
