@@ -31,11 +31,20 @@ impl MigrationTrait for Migration {
                 .col(schema::boolean("has_unpublished_changes"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk("exams", "course_id", "courses", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    "exams",
+                    "course_id",
+                    "courses",
+                    ForeignKeyAction::Restrict,
+                ))
                 .take(),
         )
         .await?;
-        create_indexes(manager, vec![index("exams", "ix_exams_course", &["course_id"], false)]).await?;
+        create_indexes(
+            manager,
+            vec![index("exams", "ix_exams_course", &["course_id"], false)],
+        )
+        .await?;
 
         create_table(
             manager,
@@ -46,11 +55,25 @@ impl MigrationTrait for Migration {
                 .col(string("locale"))
                 .col(text("title"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk("exam_translations", "exam_id", "exams", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(
+                    "exam_translations",
+                    "exam_id",
+                    "exams",
+                    ForeignKeyAction::Cascade,
+                ))
                 .take(),
         )
         .await?;
-        create_indexes(manager, vec![index("exam_translations", "ux_exam_translations", &["exam_id", "locale"], true)]).await?;
+        create_indexes(
+            manager,
+            vec![index(
+                "exam_translations",
+                "ux_exam_translations",
+                &["exam_id", "locale"],
+                true,
+            )],
+        )
+        .await?;
 
         create_table(
             manager,
@@ -67,11 +90,25 @@ impl MigrationTrait for Migration {
                 .col(int("option_count"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk("questions", "exam_id", "exams", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(
+                    "questions",
+                    "exam_id",
+                    "exams",
+                    ForeignKeyAction::Cascade,
+                ))
                 .take(),
         )
         .await?;
-        create_indexes(manager, vec![index("questions", "ix_questions_exam", &["exam_id", "id"], false)]).await?;
+        create_indexes(
+            manager,
+            vec![index(
+                "questions",
+                "ix_questions_exam",
+                &["exam_id", "id"],
+                false,
+            )],
+        )
+        .await?;
 
         create_table(
             manager,
@@ -84,11 +121,25 @@ impl MigrationTrait for Migration {
                 // JSON array of option texts, in the question's option order.
                 .col(text("options"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk("question_translations", "question_id", "questions", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(
+                    "question_translations",
+                    "question_id",
+                    "questions",
+                    ForeignKeyAction::Cascade,
+                ))
                 .take(),
         )
         .await?;
-        create_indexes(manager, vec![index("question_translations", "ux_question_translations", &["question_id", "locale"], true)]).await?;
+        create_indexes(
+            manager,
+            vec![index(
+                "question_translations",
+                "ux_question_translations",
+                &["question_id", "locale"],
+                true,
+            )],
+        )
+        .await?;
 
         create_table(
             manager,
@@ -101,11 +152,25 @@ impl MigrationTrait for Migration {
                 // graded against it, whatever is edited later.
                 .col(text("snapshot"))
                 .col(ts("created_at"))
-                .foreign_key(&mut fk("exam_versions", "exam_id", "exams", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(
+                    "exam_versions",
+                    "exam_id",
+                    "exams",
+                    ForeignKeyAction::Cascade,
+                ))
                 .take(),
         )
         .await?;
-        create_indexes(manager, vec![index("exam_versions", "ux_exam_versions", &["exam_id", "version"], true)]).await?;
+        create_indexes(
+            manager,
+            vec![index(
+                "exam_versions",
+                "ux_exam_versions",
+                &["exam_id", "version"],
+                true,
+            )],
+        )
+        .await?;
 
         create_table(
             manager,
@@ -132,19 +197,54 @@ impl MigrationTrait for Migration {
                 .col(schema::boolean_null("passed"))
                 .col(uuid_null("certificate_id"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk("attempts", "exam_id", "exams", ForeignKeyAction::Restrict))
-                .foreign_key(&mut fk("attempts", "version_id", "exam_versions", ForeignKeyAction::Restrict))
-                .foreign_key(&mut fk("attempts", "enrolment_id", "enrolments", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    "attempts",
+                    "exam_id",
+                    "exams",
+                    ForeignKeyAction::Restrict,
+                ))
+                .foreign_key(&mut fk(
+                    "attempts",
+                    "version_id",
+                    "exam_versions",
+                    ForeignKeyAction::Restrict,
+                ))
+                .foreign_key(&mut fk(
+                    "attempts",
+                    "enrolment_id",
+                    "enrolments",
+                    ForeignKeyAction::Restrict,
+                ))
                 .take(),
         )
         .await?;
         create_indexes(
             manager,
             vec![
-                index("attempts", "ix_attempts_exam_user", &["exam_id", "user_id"], false),
-                index("attempts", "ix_attempts_branch", &["branch_id", "exam_id", "id"], false),
-                index("attempts", "ix_attempts_open_deadline", &["status", "deadline"], false),
-                index("attempts", "ix_attempts_user_course", &["user_id", "course_id", "passed"], false),
+                index(
+                    "attempts",
+                    "ix_attempts_exam_user",
+                    &["exam_id", "user_id"],
+                    false,
+                ),
+                index(
+                    "attempts",
+                    "ix_attempts_branch",
+                    &["branch_id", "exam_id", "id"],
+                    false,
+                ),
+                index(
+                    "attempts",
+                    "ix_attempts_open_deadline",
+                    &["status", "deadline"],
+                    false,
+                ),
+                index(
+                    "attempts",
+                    "ix_attempts_user_course",
+                    &["user_id", "course_id", "passed"],
+                    false,
+                ),
             ],
         )
         .await?;
@@ -165,10 +265,24 @@ impl MigrationTrait for Migration {
                 // JSON array of the selected options' indices in the question's own order.
                 .col(text("selected"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk("attempt_answers", "attempt_id", "attempts", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(
+                    "attempt_answers",
+                    "attempt_id",
+                    "attempts",
+                    ForeignKeyAction::Cascade,
+                ))
                 .take(),
         )
         .await?;
-        create_indexes(manager, vec![index("attempt_answers", "ux_attempt_answers", &["attempt_id", "question_id"], true)]).await
+        create_indexes(
+            manager,
+            vec![index(
+                "attempt_answers",
+                "ux_attempt_answers",
+                &["attempt_id", "question_id"],
+                true,
+            )],
+        )
+        .await
     }
 }

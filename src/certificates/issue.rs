@@ -7,6 +7,10 @@ use uuid::Uuid;
 
 /// Called inside the transaction that records a passing result. Returns the
 /// certificate id when the trainee is certified by it.
-pub async fn on_exam_passed(_db: &impl ConnectionTrait, _attempt: &attempt::Model, _now: DateTime<Utc>) -> Result<Option<Uuid>, DbErr> {
+pub async fn on_exam_passed(
+    _db: &impl ConnectionTrait,
+    _attempt: &attempt::Model,
+    _now: DateTime<Utc>,
+) -> Result<Option<Uuid>, DbErr> {
     Ok(None)
 }

@@ -13,7 +13,10 @@ use crate::enrolments::service::ACTIVE;
 use crate::error::{ApiError, ApiResult, is_unique_violation};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -28,9 +31,19 @@ pub enum Started {
 }
 
 /// Starts (or resumes) the caller's attempt at a published exam.
-pub async fn start(db: &impl ConnectionTrait, caller: &Caller, exam: &exam::Model, now: DateTime<Utc>) -> ApiResult<(Started, Arc<Snapshot>)> {
-    let version_id = exam.current_version_id.filter(|_| exam.status == PUBLISHED).ok_or_else(ApiError::not_found)?;
-    let snapshot = authoring::snapshot(db, version_id).await?.ok_or_else(ApiError::internal)?;
+pub async fn start(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    exam: &exam::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<(Started, Arc<Snapshot>)> {
+    let version_id = exam
+        .current_version_id
+        .filter(|_| exam.status == PUBLISHED)
+        .ok_or_else(ApiError::not_found)?;
+    let snapshot = authoring::snapshot(db, version_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
     // Only trainees with an active enrolment in the course sit its exam.
     let enrolment = Enrolments::find()
         .filter(enrolment::Column::UserId.eq(caller.user_id))
@@ -42,7 +55,9 @@ pub async fn start(db: &impl ConnectionTrait, caller: &Caller, exam: &exam::Mode
     if let Some(open) = open_attempt(db, exam.id, caller.user_id).await? {
         let open = finalize_if_expired(db, open, now).await?;
         if open.status == OPEN {
-            let snapshot = authoring::snapshot(db, open.version_id).await?.ok_or_else(ApiError::internal)?;
+            let snapshot = authoring::snapshot(db, open.version_id)
+                .await?
+                .ok_or_else(ApiError::internal)?;
             return Ok((Started::Existing(open), snapshot));
         }
     }
@@ -52,7 +67,9 @@ pub async fn start(db: &impl ConnectionTrait, caller: &Caller, exam: &exam::Mode
         .count(db)
         .await? as i32;
     if previous >= snapshot.max_attempts {
-        return Err(ApiError::conflict("attempts_exhausted").arg("max", snapshot.max_attempts as i64));
+        return Err(
+            ApiError::conflict("attempts_exhausted").arg("max", snapshot.max_attempts as i64)
+        );
     }
     let drawn = bank::draw(&snapshot, &mut rand::thread_rng());
     let row = attempt::ActiveModel {
@@ -85,7 +102,11 @@ pub async fn start(db: &impl ConnectionTrait, caller: &Caller, exam: &exam::Mode
     }
 }
 
-pub async fn open_attempt(db: &impl ConnectionTrait, exam_id: Uuid, user_id: Uuid) -> Result<Option<attempt::Model>, DbErr> {
+pub async fn open_attempt(
+    db: &impl ConnectionTrait,
+    exam_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<attempt::Model>, DbErr> {
     Attempts::find()
         .filter(attempt::Column::ExamId.eq(exam_id))
         .filter(attempt::Column::UserId.eq(user_id))
@@ -96,8 +117,13 @@ pub async fn open_attempt(db: &impl ConnectionTrait, exam_id: Uuid, user_id: Uui
 
 /// An attempt the caller may see: a trainee their own, a branch admin their
 /// branch's, headquarters any. Otherwise 404.
-pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<attempt::Model> {
-    let mut query = Attempts::find_by_id(id).filter(caller.scope().condition(attempt::Column::BranchId));
+pub async fn find_visible(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: Uuid,
+) -> ApiResult<attempt::Model> {
+    let mut query =
+        Attempts::find_by_id(id).filter(caller.scope().condition(attempt::Column::BranchId));
     if caller.role == Role::Trainee {
         query = query.filter(attempt::Column::UserId.eq(caller.user_id));
     }
@@ -109,7 +135,13 @@ pub fn drawn(row: &attempt::Model) -> Vec<Drawn> {
 }
 
 /// Saves (replaces) the answer to one question. Late or closed: 409.
-pub async fn save_answer(db: &impl ConnectionTrait, row: &attempt::Model, question_id: Uuid, option_ids: &[String], now: DateTime<Utc>) -> ApiResult<()> {
+pub async fn save_answer(
+    db: &impl ConnectionTrait,
+    row: &attempt::Model,
+    question_id: Uuid,
+    option_ids: &[String],
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
     if row.status != OPEN {
         return Err(ApiError::conflict("attempt_submitted"));
     }
@@ -119,9 +151,14 @@ pub async fn save_answer(db: &impl ConnectionTrait, row: &attempt::Model, questi
     if !drawn(row).iter().any(|d| d.q == question_id) {
         return Err(ApiError::not_found());
     }
-    let snapshot = authoring::snapshot(db, row.version_id).await?.ok_or_else(ApiError::internal)?;
-    let question = snapshot.question(question_id).ok_or_else(ApiError::not_found)?;
-    let indices = bank::indices_of(row.id, question, option_ids).ok_or_else(|| ApiError::field("selected", "no_such_option"))?;
+    let snapshot = authoring::snapshot(db, row.version_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let question = snapshot
+        .question(question_id)
+        .ok_or_else(ApiError::not_found)?;
+    let indices = bank::indices_of(row.id, question, option_ids)
+        .ok_or_else(|| ApiError::field("selected", "no_such_option"))?;
     if (question.kind != bank::MULTIPLE) && indices.len() > 1 {
         return Err(ApiError::field("selected", "one_correct_option"));
     }
@@ -144,26 +181,44 @@ pub async fn save_answer(db: &impl ConnectionTrait, row: &attempt::Model, questi
 }
 
 /// The saved answers of an attempt, as option indices.
-pub async fn answers(db: &impl ConnectionTrait, attempt_id: Uuid) -> Result<BTreeMap<Uuid, Vec<usize>>, DbErr> {
+pub async fn answers(
+    db: &impl ConnectionTrait,
+    attempt_id: Uuid,
+) -> Result<BTreeMap<Uuid, Vec<usize>>, DbErr> {
     Ok(Answers::find()
         .filter(answer::Column::AttemptId.eq(attempt_id))
         .all(db)
         .await?
         .into_iter()
-        .map(|a| (a.question_id, serde_json::from_str(&a.selected).unwrap_or_default()))
+        .map(|a| {
+            (
+                a.question_id,
+                serde_json::from_str(&a.selected).unwrap_or_default(),
+            )
+        })
         .collect())
 }
 
 /// Grades and closes an open attempt. Only the first close counts: a second
 /// submit (or a race with the sweep) returns the stored result.
-pub async fn close(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<attempt::Model> {
+pub async fn close(
+    db: &impl ConnectionTrait,
+    row: attempt::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<attempt::Model> {
     if row.status != OPEN {
         return Ok(row);
     }
-    let snapshot = authoring::snapshot(db, row.version_id).await?.ok_or_else(ApiError::internal)?;
+    let snapshot = authoring::snapshot(db, row.version_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
     let grade = bank::grade(&snapshot, &drawn(&row), &answers(db, row.id).await?);
     // A late submit is graded as it stood at the deadline.
-    let submitted_at = if now > row.deadline { row.deadline } else { now };
+    let submitted_at = if now > row.deadline {
+        row.deadline
+    } else {
+        now
+    };
     let closed = Attempts::update_many()
         .col_expr(attempt::Column::Status, Expr::value(SUBMITTED))
         .col_expr(attempt::Column::SubmittedAt, Expr::value(submitted_at))
@@ -176,18 +231,30 @@ pub async fn close(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime
         .filter(attempt::Column::Status.eq(OPEN))
         .exec(db)
         .await?;
-    let fresh = Attempts::find_by_id(row.id).one(db).await?.ok_or_else(ApiError::not_found)?;
+    let fresh = Attempts::find_by_id(row.id)
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     if closed.rows_affected == 1 && grade.passed {
         after_pass(db, &fresh, now).await?;
-        return Ok(Attempts::find_by_id(row.id).one(db).await?.ok_or_else(ApiError::not_found)?);
+        return Attempts::find_by_id(row.id)
+            .one(db)
+            .await?
+            .ok_or_else(ApiError::not_found);
     }
     Ok(fresh)
 }
 
 /// A passed exam may complete the enrolment, and completion certifies: the
 /// seam where certificates hook in, inside the same transaction.
-async fn after_pass(db: &impl ConnectionTrait, row: &attempt::Model, now: DateTime<Utc>) -> ApiResult<()> {
-    let Some(enrolment) = Enrolments::find_by_id(row.enrolment_id).one(db).await? else { return Ok(()) };
+async fn after_pass(
+    db: &impl ConnectionTrait,
+    row: &attempt::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let Some(enrolment) = Enrolments::find_by_id(row.enrolment_id).one(db).await? else {
+        return Ok(());
+    };
     crate::enrolments::service::reevaluate(db, &enrolment, now).await?;
     if let Some(certificate_id) = crate::certificates::on_exam_passed(db, row, now).await? {
         Attempts::update_many()
@@ -200,8 +267,16 @@ async fn after_pass(db: &impl ConnectionTrait, row: &attempt::Model, now: DateTi
 }
 
 /// Grades the attempt if its deadline has passed (lazy grading on read).
-pub async fn finalize_if_expired(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<attempt::Model> {
-    if row.status == OPEN && now > row.deadline { close(db, row, now).await } else { Ok(row) }
+pub async fn finalize_if_expired(
+    db: &impl ConnectionTrait,
+    row: attempt::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<attempt::Model> {
+    if row.status == OPEN && now > row.deadline {
+        close(db, row, now).await
+    } else {
+        Ok(row)
+    }
 }
 
 /// Grades every open attempt past its deadline (the periodic sweep).
@@ -224,7 +299,11 @@ pub async fn sweep(state: &crate::state::AppState) -> ApiResult<usize> {
 }
 
 /// Whether the user passed a published exam of the course (or the course has none).
-pub async fn exam_requirement_met(db: &impl ConnectionTrait, course_id: Uuid, user_id: Uuid) -> Result<bool, DbErr> {
+pub async fn exam_requirement_met(
+    db: &impl ConnectionTrait,
+    course_id: Uuid,
+    user_id: Uuid,
+) -> Result<bool, DbErr> {
     let has_exam = exam::Entity::find()
         .filter(exam::Column::CourseId.eq(course_id))
         .filter(exam::Column::Status.eq(PUBLISHED))

@@ -10,7 +10,10 @@ use super::version_entity::{self as version, Entity as Versions};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::i18n::Locale;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
@@ -39,29 +42,56 @@ pub struct Settings {
     pub question_count: i32,
 }
 
-pub fn check_settings(pass: i32, minutes: i32, attempts: i32, count: i32, errors: &mut Vec<FieldError>) -> Settings {
+pub fn check_settings(
+    pass: i32,
+    minutes: i32,
+    attempts: i32,
+    count: i32,
+    errors: &mut Vec<FieldError>,
+) -> Settings {
     let mut range = |field: &'static str, value: i32, min: i32, max: i32| {
         if !(min..=max).contains(&value) {
-            errors.push(FieldError::new(field, "out_of_range").arg("min", min).arg("max", max));
+            errors.push(
+                FieldError::new(field, "out_of_range")
+                    .arg("min", min)
+                    .arg("max", max),
+            );
         }
     };
     range("pass_mark_percent", pass, 1, 100);
     range("time_limit_minutes", minutes, 1, 600);
     range("max_attempts", attempts, 1, 100);
     range("question_count", count, 1, 500);
-    Settings { pass_mark_percent: pass, time_limit_minutes: minutes, max_attempts: attempts, question_count: count }
+    Settings {
+        pass_mark_percent: pass,
+        time_limit_minutes: minutes,
+        max_attempts: attempts,
+        question_count: count,
+    }
 }
 
-pub fn check_titles(texts: &BTreeMap<String, ExamText>, errors: &mut Vec<FieldError>) -> BTreeMap<Locale, String> {
+pub fn check_titles(
+    texts: &BTreeMap<String, ExamText>,
+    errors: &mut Vec<FieldError>,
+) -> BTreeMap<Locale, String> {
     let mut clean = BTreeMap::new();
     if texts.is_empty() {
         errors.push(FieldError::new("translations", "required"));
     }
     for (key, text) in texts {
         match Locale::from_canonical(key) {
-            None => errors.push(FieldError::new(format!("translations.{key}"), "unknown_locale")),
-            Some(l) if text.title.trim().is_empty() => errors.push(FieldError::new(format!("translations.{}.title", l.as_str()), "required")),
-            Some(l) if text.title.chars().count() > 200 => errors.push(FieldError::new(format!("translations.{}.title", l.as_str()), "too_long").arg("max", 200)),
+            None => errors.push(FieldError::new(
+                format!("translations.{key}"),
+                "unknown_locale",
+            )),
+            Some(l) if text.title.trim().is_empty() => errors.push(FieldError::new(
+                format!("translations.{}.title", l.as_str()),
+                "required",
+            )),
+            Some(l) if text.title.chars().count() > 200 => errors.push(
+                FieldError::new(format!("translations.{}.title", l.as_str()), "too_long")
+                    .arg("max", 200),
+            ),
             Some(l) => {
                 clean.insert(l, text.title.trim().to_string());
             }
@@ -82,13 +112,23 @@ pub struct CleanQuestion {
     pub texts: BTreeMap<Locale, QuestionText>,
 }
 
-pub fn check_question(kind: &str, points: i32, partial_credit: bool, texts: &BTreeMap<String, QuestionInputText>, correct: &[i64]) -> Result<CleanQuestion, ApiError> {
+pub fn check_question(
+    kind: &str,
+    points: i32,
+    partial_credit: bool,
+    texts: &BTreeMap<String, QuestionInputText>,
+    correct: &[i64],
+) -> Result<CleanQuestion, ApiError> {
     let mut errors = Vec::new();
     if ![SINGLE, MULTIPLE, TRUE_FALSE].contains(&kind) {
         errors.push(FieldError::new("kind", "invalid_choice"));
     }
     if !(1..=100).contains(&points) {
-        errors.push(FieldError::new("points", "out_of_range").arg("min", 1).arg("max", 100));
+        errors.push(
+            FieldError::new("points", "out_of_range")
+                .arg("min", 1)
+                .arg("max", 100),
+        );
     }
     if texts.is_empty() {
         errors.push(FieldError::new("translations", "required"));
@@ -97,7 +137,10 @@ pub fn check_question(kind: &str, points: i32, partial_credit: bool, texts: &BTr
     let mut option_count: Option<usize> = None;
     for (key, text) in texts {
         let Some(locale) = Locale::from_canonical(key) else {
-            errors.push(FieldError::new(format!("translations.{key}"), "unknown_locale"));
+            errors.push(FieldError::new(
+                format!("translations.{key}"),
+                "unknown_locale",
+            ));
             continue;
         };
         let prefix = format!("translations.{key}");
@@ -107,25 +150,46 @@ pub fn check_question(kind: &str, points: i32, partial_credit: bool, texts: &BTr
             errors.push(FieldError::new(format!("{prefix}.prompt"), "too_long").arg("max", 5_000));
         }
         if text.options.len() < 2 || text.options.len() > 10 {
-            errors.push(FieldError::new(format!("{prefix}.options"), "option_count").arg("min", 2).arg("max", 10));
+            errors.push(
+                FieldError::new(format!("{prefix}.options"), "option_count")
+                    .arg("min", 2)
+                    .arg("max", 10),
+            );
         }
         for (i, option) in text.options.iter().enumerate() {
             if option.trim().is_empty() {
-                errors.push(FieldError::new(format!("{prefix}.options[{i}]"), "required"));
+                errors.push(FieldError::new(
+                    format!("{prefix}.options[{i}]"),
+                    "required",
+                ));
             } else if option.chars().count() > 1_000 {
-                errors.push(FieldError::new(format!("{prefix}.options[{i}]"), "too_long").arg("max", 1_000));
+                errors.push(
+                    FieldError::new(format!("{prefix}.options[{i}]"), "too_long").arg("max", 1_000),
+                );
             }
         }
         match option_count {
             None => option_count = Some(text.options.len()),
-            Some(n) if n != text.options.len() => errors.push(FieldError::new(format!("{prefix}.options"), "options_differ_between_locales")),
+            Some(n) if n != text.options.len() => errors.push(FieldError::new(
+                format!("{prefix}.options"),
+                "options_differ_between_locales",
+            )),
             _ => {}
         }
-        clean.insert(locale, QuestionText { prompt: text.prompt.trim().to_string(), options: text.options.iter().map(|o| o.trim().to_string()).collect() });
+        clean.insert(
+            locale,
+            QuestionText {
+                prompt: text.prompt.trim().to_string(),
+                options: text.options.iter().map(|o| o.trim().to_string()).collect(),
+            },
+        );
     }
     let count = option_count.unwrap_or(0);
     if kind == TRUE_FALSE && count != 2 && count != 0 {
-        errors.push(FieldError::new("translations", "true_false_needs_two_options"));
+        errors.push(FieldError::new(
+            "translations",
+            "true_false_needs_two_options",
+        ));
     }
     let mut indices: Vec<usize> = Vec::new();
     for (i, c) in correct.iter().enumerate() {
@@ -144,11 +208,28 @@ pub fn check_question(kind: &str, points: i32, partial_credit: bool, texts: &BTr
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    Ok(CleanQuestion { kind: kind.to_string(), points, partial_credit: partial_credit && kind == MULTIPLE, correct: indices, option_count: count, texts: clean })
+    Ok(CleanQuestion {
+        kind: kind.to_string(),
+        points,
+        partial_credit: partial_credit && kind == MULTIPLE,
+        correct: indices,
+        option_count: count,
+        texts: clean,
+    })
 }
 
-pub async fn set_title(db: &impl ConnectionTrait, exam_id: Uuid, locale: Locale, title: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
-    let existing = ExamTexts::find().filter(exam_text::Column::ExamId.eq(exam_id)).filter(exam_text::Column::Locale.eq(locale.as_str())).one(db).await?;
+pub async fn set_title(
+    db: &impl ConnectionTrait,
+    exam_id: Uuid,
+    locale: Locale,
+    title: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let existing = ExamTexts::find()
+        .filter(exam_text::Column::ExamId.eq(exam_id))
+        .filter(exam_text::Column::Locale.eq(locale.as_str()))
+        .one(db)
+        .await?;
     match existing {
         Some(row) => {
             let mut active: exam_text::ActiveModel = row.into();
@@ -172,11 +253,20 @@ pub async fn set_title(db: &impl ConnectionTrait, exam_id: Uuid, locale: Locale,
 }
 
 /// Writes a question's row and translations (new or replacing).
-pub async fn save_question(db: &impl ConnectionTrait, exam_id: Uuid, id: Option<Uuid>, q: &CleanQuestion, now: DateTime<Utc>) -> Result<question::Model, DbErr> {
+pub async fn save_question(
+    db: &impl ConnectionTrait,
+    exam_id: Uuid,
+    id: Option<Uuid>,
+    q: &CleanQuestion,
+    now: DateTime<Utc>,
+) -> Result<question::Model, DbErr> {
     let correct = serde_json::to_string(&q.correct).unwrap_or_else(|_| "[]".into());
     let row = match id {
         Some(id) => {
-            let existing = Questions::find_by_id(id).one(db).await?.ok_or_else(|| DbErr::RecordNotFound(id.to_string()))?;
+            let existing = Questions::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(|| DbErr::RecordNotFound(id.to_string()))?;
             let mut active: question::ActiveModel = existing.into();
             active.kind = Set(q.kind.clone());
             active.points = Set(q.points);
@@ -185,7 +275,10 @@ pub async fn save_question(db: &impl ConnectionTrait, exam_id: Uuid, id: Option<
             active.option_count = Set(q.option_count as i32);
             active.updated_at = Set(now);
             let row = active.update(db).await?;
-            QuestionTexts::delete_many().filter(question_text::Column::QuestionId.eq(row.id)).exec(db).await?;
+            QuestionTexts::delete_many()
+                .filter(question_text::Column::QuestionId.eq(row.id))
+                .exec(db)
+                .await?;
             row
         }
         None => {
@@ -220,15 +313,32 @@ pub async fn save_question(db: &impl ConnectionTrait, exam_id: Uuid, id: Option<
 }
 
 /// The working bank: questions with their translations, in creation order.
-pub async fn load_bank(db: &impl ConnectionTrait, exam_id: Uuid) -> Result<Vec<SnapQuestion>, DbErr> {
-    let questions = Questions::find().filter(question::Column::ExamId.eq(exam_id)).order_by_asc(question::Column::Id).all(db).await?;
+pub async fn load_bank(
+    db: &impl ConnectionTrait,
+    exam_id: Uuid,
+) -> Result<Vec<SnapQuestion>, DbErr> {
+    let questions = Questions::find()
+        .filter(question::Column::ExamId.eq(exam_id))
+        .order_by_asc(question::Column::Id)
+        .all(db)
+        .await?;
     let ids: Vec<Uuid> = questions.iter().map(|q| q.id).collect();
     let mut texts: HashMap<Uuid, BTreeMap<Locale, QuestionText>> = HashMap::new();
     if !ids.is_empty() {
-        for row in QuestionTexts::find().filter(question_text::Column::QuestionId.is_in(ids)).all(db).await? {
+        for row in QuestionTexts::find()
+            .filter(question_text::Column::QuestionId.is_in(ids))
+            .all(db)
+            .await?
+        {
             if let Some(locale) = Locale::from_canonical(&row.locale) {
                 let options: Vec<String> = serde_json::from_str(&row.options).unwrap_or_default();
-                texts.entry(row.question_id).or_default().insert(locale, QuestionText { prompt: row.prompt, options });
+                texts.entry(row.question_id).or_default().insert(
+                    locale,
+                    QuestionText {
+                        prompt: row.prompt,
+                        options,
+                    },
+                );
             }
         }
     }
@@ -246,12 +356,19 @@ pub async fn load_bank(db: &impl ConnectionTrait, exam_id: Uuid) -> Result<Vec<S
         .collect())
 }
 
-pub async fn titles(db: &impl ConnectionTrait, exam_ids: &[Uuid]) -> Result<HashMap<Uuid, BTreeMap<Locale, String>>, DbErr> {
+pub async fn titles(
+    db: &impl ConnectionTrait,
+    exam_ids: &[Uuid],
+) -> Result<HashMap<Uuid, BTreeMap<Locale, String>>, DbErr> {
     let mut out: HashMap<Uuid, BTreeMap<Locale, String>> = HashMap::new();
     if exam_ids.is_empty() {
         return Ok(out);
     }
-    for row in ExamTexts::find().filter(exam_text::Column::ExamId.is_in(exam_ids.to_vec())).all(db).await? {
+    for row in ExamTexts::find()
+        .filter(exam_text::Column::ExamId.is_in(exam_ids.to_vec()))
+        .all(db)
+        .await?
+    {
         if let Some(l) = Locale::from_canonical(&row.locale) {
             out.entry(row.exam_id).or_default().insert(l, row.title);
         }
@@ -260,14 +377,27 @@ pub async fn titles(db: &impl ConnectionTrait, exam_ids: &[Uuid]) -> Result<Hash
 }
 
 /// Freezes the current settings and bank as the next version.
-pub async fn publish(db: &impl ConnectionTrait, row: exam::Model, now: DateTime<Utc>) -> ApiResult<exam::Model> {
+pub async fn publish(
+    db: &impl ConnectionTrait,
+    row: exam::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<exam::Model> {
     let bank = load_bank(db, row.id).await?;
     if (bank.len() as i32) < row.question_count {
-        return Err(ApiError::conflict("question_bank_too_small").arg("needed", row.question_count as i64).arg("available", bank.len() as i64));
+        return Err(ApiError::conflict("question_bank_too_small")
+            .arg("needed", row.question_count as i64)
+            .arg("available", bank.len() as i64));
     }
-    let last = Versions::find().filter(version::Column::ExamId.eq(row.id)).order_by_desc(version::Column::Version).one(db).await?;
+    let last = Versions::find()
+        .filter(version::Column::ExamId.eq(row.id))
+        .order_by_desc(version::Column::Version)
+        .one(db)
+        .await?;
     let number = last.map(|v| v.version + 1).unwrap_or(1);
-    let titles = titles(db, &[row.id]).await?.remove(&row.id).unwrap_or_default();
+    let titles = titles(db, &[row.id])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default();
     let snapshot = Snapshot {
         exam_id: row.id,
         version: number,
@@ -298,7 +428,11 @@ pub async fn publish(db: &impl ConnectionTrait, row: exam::Model, now: DateTime<
 }
 
 /// Notes that the bank or settings changed after publication.
-pub async fn mark_changed(db: &impl ConnectionTrait, row: &exam::Model, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn mark_changed(
+    db: &impl ConnectionTrait,
+    row: &exam::Model,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let mut active: exam::ActiveModel = row.clone().into();
     active.has_unpublished_changes = Set(row.status == PUBLISHED);
     active.updated_at = Set(now);
@@ -310,10 +444,17 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<exam::Mo
 }
 
 /// A published version's snapshot, from the process cache or the database.
-pub async fn snapshot(db: &impl ConnectionTrait, version_id: Uuid) -> Result<Option<std::sync::Arc<Snapshot>>, DbErr> {
+pub async fn snapshot(
+    db: &impl ConnectionTrait,
+    version_id: Uuid,
+) -> Result<Option<std::sync::Arc<Snapshot>>, DbErr> {
     if let Some(s) = super::bank::cached(version_id, || None) {
         return Ok(Some(s));
     }
-    let Some(row) = Versions::find_by_id(version_id).one(db).await? else { return Ok(None) };
-    Ok(super::bank::cached(version_id, || serde_json::from_str(&row.snapshot).ok()))
+    let Some(row) = Versions::find_by_id(version_id).one(db).await? else {
+        return Ok(None);
+    };
+    Ok(super::bank::cached(version_id, || {
+        serde_json::from_str(&row.snapshot).ok()
+    }))
 }

@@ -20,8 +20,14 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Question texts of a course's exams, for the catalogue's translation status.
-pub async fn translation_records(db: &impl ConnectionTrait, course_id: Uuid) -> Result<Vec<TextRecord>, DbErr> {
-    let exams = exam_entity::Entity::find().filter(exam_entity::Column::CourseId.eq(course_id)).all(db).await?;
+pub async fn translation_records(
+    db: &impl ConnectionTrait,
+    course_id: Uuid,
+) -> Result<Vec<TextRecord>, DbErr> {
+    let exams = exam_entity::Entity::find()
+        .filter(exam_entity::Column::CourseId.eq(course_id))
+        .all(db)
+        .await?;
     let mut records = Vec::new();
     for exam in exams {
         let question_ids: Vec<Uuid> = question_entity::Entity::find()
@@ -36,12 +42,36 @@ pub async fn translation_records(db: &impl ConnectionTrait, course_id: Uuid) -> 
         }
         let mut by_question: BTreeMap<Uuid, TextRecord> = question_ids
             .iter()
-            .map(|id| (*id, TextRecord { kind: "question", id: *id, position: None, fields: &["prompt", "options"], versions: BTreeMap::new() }))
+            .map(|id| {
+                (
+                    *id,
+                    TextRecord {
+                        kind: "question",
+                        id: *id,
+                        position: None,
+                        fields: &["prompt", "options"],
+                        versions: BTreeMap::new(),
+                    },
+                )
+            })
             .collect();
-        for t in question_translation_entity::Entity::find().filter(question_translation_entity::Column::QuestionId.is_in(question_ids)).all(db).await? {
-            if let (Some(locale), Some(record)) = (crate::i18n::Locale::from_canonical(&t.locale), by_question.get_mut(&t.question_id)) {
+        for t in question_translation_entity::Entity::find()
+            .filter(question_translation_entity::Column::QuestionId.is_in(question_ids))
+            .all(db)
+            .await?
+        {
+            if let (Some(locale), Some(record)) = (
+                crate::i18n::Locale::from_canonical(&t.locale),
+                by_question.get_mut(&t.question_id),
+            ) {
                 let options: Vec<String> = serde_json::from_str(&t.options).unwrap_or_default();
-                record.versions.insert(locale, (BTreeMap::from([("prompt", t.prompt), ("options", options.join("\n"))]), t.updated_at));
+                record.versions.insert(
+                    locale,
+                    (
+                        BTreeMap::from([("prompt", t.prompt), ("options", options.join("\n"))]),
+                        t.updated_at,
+                    ),
+                );
             }
         }
         records.extend(by_question.into_values());
@@ -50,6 +80,10 @@ pub async fn translation_records(db: &impl ConnectionTrait, course_id: Uuid) -> 
 }
 
 /// Whether the exam part of a course's completion rule is met for a user.
-pub async fn requirement_met(db: &impl ConnectionTrait, course_id: Uuid, user_id: Uuid) -> Result<bool, DbErr> {
+pub async fn requirement_met(
+    db: &impl ConnectionTrait,
+    course_id: Uuid,
+    user_id: Uuid,
+) -> Result<bool, DbErr> {
     attempts::exam_requirement_met(db, course_id, user_id).await
 }

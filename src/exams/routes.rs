@@ -15,7 +15,10 @@ use crate::http::page::{List, encode_cursor};
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -72,8 +75,15 @@ pub struct AnswerInput {
 
 /// The exam if the caller may see it: headquarters any; others published
 /// exams of courses offered to their branch.
-async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<exam::Model> {
-    let row = Exams::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
+async fn find_visible(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: Uuid,
+) -> ApiResult<exam::Model> {
+    let row = Exams::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     if !caller.is_hq() {
         if row.status != PUBLISHED {
             return Err(ApiError::not_found());
@@ -83,20 +93,49 @@ async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> A
     Ok(row)
 }
 
-async fn exam_view(state: &AppState, req: &HttpRequest, caller: &Caller, row: exam::Model) -> ApiResult<Exam> {
-    let titles = authoring::titles(&state.db, &[row.id]).await?.remove(&row.id).unwrap_or_default();
-    let bank = if caller.is_hq() { Some(authoring::load_bank(&state.db, row.id).await?) } else { None };
-    Ok(views::exam(row, &titles, &chain(negotiate(req), caller.branch_default_locale), bank))
+async fn exam_view(
+    state: &AppState,
+    req: &HttpRequest,
+    caller: &Caller,
+    row: exam::Model,
+) -> ApiResult<Exam> {
+    let titles = authoring::titles(&state.db, &[row.id])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default();
+    let bank = if caller.is_hq() {
+        Some(authoring::load_bank(&state.db, row.id).await?)
+    } else {
+        None
+    };
+    Ok(views::exam(
+        row,
+        &titles,
+        &chain(negotiate(req), caller.branch_default_locale),
+        bank,
+    ))
 }
 
 /// Creates an exam for a course (headquarters).
 #[utoipa::path(post, path = "/api/v1/courses/{id}/exams", tag = "exams", params(("id" = Uuid, Path)), request_body = CreateExam,
     security(("bearer" = [])), responses((status = 201, body = Exam), (status = 403), (status = 404), (status = 422)))]
-pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>, body: Json<CreateExam>) -> ApiResult<HttpResponse> {
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Json<CreateExam>,
+) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
     let mut errors = Vec::new();
     let titles = authoring::check_titles(&body.translations, &mut errors);
-    let s = authoring::check_settings(body.pass_mark_percent, body.time_limit_minutes, body.max_attempts, body.question_count, &mut errors);
+    let s = authoring::check_settings(
+        body.pass_mark_percent,
+        body.time_limit_minutes,
+        body.max_attempts,
+        body.question_count,
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -123,53 +162,102 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest
     for (locale, title) in &titles {
         authoring::set_title(&txn, row.id, *locale, title, now).await?;
     }
-    audit::record(&txn, &req, &caller, None, "exam.create", "exam", &row.id.to_string(), json!({"course_id": course.id})).await?;
+    audit::record(
+        &txn,
+        &req,
+        &caller,
+        None,
+        "exam.create",
+        "exam",
+        &row.id.to_string(),
+        json!({"course_id": course.id}),
+    )
+    .await?;
     txn.commit().await?;
     let view = exam_view(&state, &req, &caller, row).await?;
-    Ok(with_language(HttpResponse::Created().json(view), negotiate(&req)))
+    Ok(with_language(
+        HttpResponse::Created().json(view),
+        negotiate(&req),
+    ))
 }
 
 /// The exams of a course the caller may see.
 #[utoipa::path(get, path = "/api/v1/courses/{id}/exams", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = inline(List<Exam>)), (status = 404)))]
-pub async fn list(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let course = courses::find_visible(&state.db, &caller, *id).await?;
     let mut query = Exams::find().filter(exam::Column::CourseId.eq(course.id));
     if !caller.is_hq() {
         query = query.filter(exam::Column::Status.eq(PUBLISHED));
     }
-    let rows = query.order_by_asc(exam::Column::Id).limit(200).all(&state.db).await?;
+    let rows = query
+        .order_by_asc(exam::Column::Id)
+        .limit(200)
+        .all(&state.db)
+        .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let titles = authoring::titles(&state.db, &ids).await?;
     let chain = chain(negotiate(&req), caller.branch_default_locale);
     let empty = BTreeMap::new();
-    let items: Vec<Exam> = rows.into_iter().map(|r| {
-        let t = titles.get(&r.id).unwrap_or(&empty);
-        views::exam(r, t, &chain, None)
-    }).collect();
-    Ok(with_language(HttpResponse::Ok().json(List { items, next_cursor: None }), negotiate(&req)))
+    let items: Vec<Exam> = rows
+        .into_iter()
+        .map(|r| {
+            let t = titles.get(&r.id).unwrap_or(&empty);
+            views::exam(r, t, &chain, None)
+        })
+        .collect();
+    Ok(with_language(
+        HttpResponse::Ok().json(List {
+            items,
+            next_cursor: None,
+        }),
+        negotiate(&req),
+    ))
 }
 
 /// An exam; headquarters also gets the question bank with its answer key.
 #[utoipa::path(get, path = "/api/v1/exams/{id}", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Exam), (status = 404)))]
-pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let row = find_visible(&state.db, &caller, *id).await?;
     let view = exam_view(&state, &req, &caller, row).await?;
-    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
+    Ok(with_language(
+        HttpResponse::Ok().json(view),
+        negotiate(&req),
+    ))
 }
 
 /// Changes settings or titles. A published exam keeps serving its published
 /// version until it is published again.
 #[utoipa::path(patch, path = "/api/v1/exams/{id}", tag = "exams", params(("id" = Uuid, Path)), request_body = UpdateExam,
     security(("bearer" = [])), responses((status = 200, body = Exam), (status = 403), (status = 404), (status = 422)))]
-pub async fn update(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>, body: Json<UpdateExam>) -> ApiResult<HttpResponse> {
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Json<UpdateExam>,
+) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let row = find_visible(&txn, &caller, *id).await?;
     let mut errors = Vec::new();
-    let titles = body.translations.as_ref().map(|t| authoring::check_titles(t, &mut errors)).unwrap_or_default();
+    let titles = body
+        .translations
+        .as_ref()
+        .map(|t| authoring::check_titles(t, &mut errors))
+        .unwrap_or_default();
     let s = authoring::check_settings(
         body.pass_mark_percent.unwrap_or(row.pass_mark_percent),
         body.time_limit_minutes.unwrap_or(row.time_limit_minutes),
@@ -197,27 +285,66 @@ pub async fn update(state: web::Data<AppState>, caller: Caller, req: HttpRequest
     active.has_unpublished_changes = Set(row.status == PUBLISHED);
     active.updated_at = Set(now);
     let row = active.update(&txn).await?;
-    audit::record(&txn, &req, &caller, None, "exam.update", "exam", &row.id.to_string(), json!({"settings": true})).await?;
+    audit::record(
+        &txn,
+        &req,
+        &caller,
+        None,
+        "exam.update",
+        "exam",
+        &row.id.to_string(),
+        json!({"settings": true}),
+    )
+    .await?;
     txn.commit().await?;
     let view = exam_view(&state, &req, &caller, row).await?;
-    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
+    Ok(with_language(
+        HttpResponse::Ok().json(view),
+        negotiate(&req),
+    ))
 }
 
 /// Adds a question to the bank (headquarters).
 #[utoipa::path(post, path = "/api/v1/exams/{id}/questions", tag = "exams", params(("id" = Uuid, Path)), request_body = QuestionInput,
     security(("bearer" = [])), responses((status = 201, body = views::AuthoredQuestion), (status = 403), (status = 404), (status = 422)))]
-pub async fn add_question(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>, body: Json<QuestionInput>) -> ApiResult<HttpResponse> {
+pub async fn add_question(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: Json<QuestionInput>,
+) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
-    let clean = authoring::check_question(&body.kind, body.points, body.partial_credit, &body.translations, &body.correct)?;
+    let clean = authoring::check_question(
+        &body.kind,
+        body.points,
+        body.partial_credit,
+        &body.translations,
+        &body.correct,
+    )?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let row = find_visible(&txn, &caller, *id).await?;
     let q = authoring::save_question(&txn, row.id, None, &clean, now).await?;
     authoring::mark_changed(&txn, &row, now).await?;
-    audit::record(&txn, &req, &caller, None, "question.create", "question", &q.id.to_string(), json!({"exam_id": row.id})).await?;
+    audit::record(
+        &txn,
+        &req,
+        &caller,
+        None,
+        "question.create",
+        "question",
+        &q.id.to_string(),
+        json!({"exam_id": row.id}),
+    )
+    .await?;
     txn.commit().await?;
     let bank = authoring::load_bank(&state.db, row.id).await?;
-    let view = bank.into_iter().find(|x| x.id == q.id).map(views::authored).ok_or_else(ApiError::internal)?;
+    let view = bank
+        .into_iter()
+        .find(|x| x.id == q.id)
+        .map(views::authored)
+        .ok_or_else(ApiError::internal)?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -233,34 +360,77 @@ pub async fn update_question(
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
     let (exam_id, question_id) = path.into_inner();
-    let clean = authoring::check_question(&body.kind, body.points, body.partial_credit, &body.translations, &body.correct)?;
+    let clean = authoring::check_question(
+        &body.kind,
+        body.points,
+        body.partial_credit,
+        &body.translations,
+        &body.correct,
+    )?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let row = find_visible(&txn, &caller, exam_id).await?;
-    Questions::find_by_id(question_id).filter(question::Column::ExamId.eq(row.id)).one(&txn).await?.ok_or_else(ApiError::not_found)?;
+    Questions::find_by_id(question_id)
+        .filter(question::Column::ExamId.eq(row.id))
+        .one(&txn)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     authoring::save_question(&txn, row.id, Some(question_id), &clean, now).await?;
     authoring::mark_changed(&txn, &row, now).await?;
-    audit::record(&txn, &req, &caller, None, "question.update", "question", &question_id.to_string(), json!({"exam_id": row.id})).await?;
+    audit::record(
+        &txn,
+        &req,
+        &caller,
+        None,
+        "question.update",
+        "question",
+        &question_id.to_string(),
+        json!({"exam_id": row.id}),
+    )
+    .await?;
     txn.commit().await?;
     let bank = authoring::load_bank(&state.db, row.id).await?;
-    let view = bank.into_iter().find(|x| x.id == question_id).map(views::authored).ok_or_else(ApiError::internal)?;
+    let view = bank
+        .into_iter()
+        .find(|x| x.id == question_id)
+        .map(views::authored)
+        .ok_or_else(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(view))
 }
 
 #[utoipa::path(delete, path = "/api/v1/exams/{id}/questions/{question_id}", tag = "exams", params(("id" = Uuid, Path), ("question_id" = Uuid, Path)),
     security(("bearer" = [])), responses((status = 204), (status = 403), (status = 404)))]
-pub async fn delete_question(state: web::Data<AppState>, caller: Caller, req: HttpRequest, path: web::Path<(Uuid, Uuid)>) -> ApiResult<HttpResponse> {
+pub async fn delete_question(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
     let (exam_id, question_id) = path.into_inner();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let row = find_visible(&txn, &caller, exam_id).await?;
-    let deleted = Questions::delete_many().filter(question::Column::Id.eq(question_id)).filter(question::Column::ExamId.eq(row.id)).exec(&txn).await?;
+    let deleted = Questions::delete_many()
+        .filter(question::Column::Id.eq(question_id))
+        .filter(question::Column::ExamId.eq(row.id))
+        .exec(&txn)
+        .await?;
     if deleted.rows_affected == 0 {
         return Err(ApiError::not_found());
     }
     authoring::mark_changed(&txn, &row, now).await?;
-    audit::record(&txn, &req, &caller, None, "question.delete", "question", &question_id.to_string(), json!({"exam_id": row.id})).await?;
+    audit::record(
+        &txn,
+        &req,
+        &caller,
+        None,
+        "question.delete",
+        "question",
+        &question_id.to_string(),
+        json!({"exam_id": row.id}),
+    )
+    .await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -268,29 +438,65 @@ pub async fn delete_question(state: web::Data<AppState>, caller: Caller, req: Ht
 /// Freezes the bank and settings as a new version that new attempts use.
 #[utoipa::path(post, path = "/api/v1/exams/{id}/publish", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Exam), (status = 403), (status = 404), (status = 409, description = "fewer questions than question_count")))]
-pub async fn publish(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn publish(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let row = find_visible(&txn, &caller, *id).await?;
     let row = authoring::publish(&txn, row, now).await?;
-    audit::record(&txn, &req, &caller, None, "exam.publish", "exam", &row.id.to_string(), json!({"version_id": row.current_version_id})).await?;
+    audit::record(
+        &txn,
+        &req,
+        &caller,
+        None,
+        "exam.publish",
+        "exam",
+        &row.id.to_string(),
+        json!({"version_id": row.current_version_id}),
+    )
+    .await?;
     txn.commit().await?;
     let view = exam_view(&state, &req, &caller, row).await?;
-    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
+    Ok(with_language(
+        HttpResponse::Ok().json(view),
+        negotiate(&req),
+    ))
 }
 
-async fn attempt_view(state: &AppState, req: &HttpRequest, caller: &Caller, row: &attempt::Model) -> ApiResult<Attempt> {
-    let snapshot = authoring::snapshot(&state.db, row.version_id).await?.ok_or_else(ApiError::internal)?;
+async fn attempt_view(
+    state: &AppState,
+    req: &HttpRequest,
+    caller: &Caller,
+    row: &attempt::Model,
+) -> ApiResult<Attempt> {
+    let snapshot = authoring::snapshot(&state.db, row.version_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
     let answers = attempts::answers(&state.db, row.id).await?;
-    Ok(views::attempt(row, &snapshot, &attempts::drawn(row), &answers, &chain(negotiate(req), caller.branch_default_locale)))
+    Ok(views::attempt(
+        row,
+        &snapshot,
+        &attempts::drawn(row),
+        &answers,
+        &chain(negotiate(req), caller.branch_default_locale),
+    ))
 }
 
 /// Starts an attempt (a trainee with an active enrolment in the course). A
 /// second start while one is open returns that one (200).
 #[utoipa::path(post, path = "/api/v1/exams/{id}/attempts", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 201, body = Attempt), (status = 200, body = Attempt, description = "the open attempt"), (status = 403), (status = 404), (status = 409, description = "attempts_exhausted")))]
-pub async fn start(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn start(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     caller.require(&[Role::Trainee])?;
     let now = state.clock.now();
     let row = find_visible(&state.db, &caller, *id).await?;
@@ -302,22 +508,36 @@ pub async fn start(state: web::Data<AppState>, caller: Caller, req: HttpRequest,
         Err(e) if e.code == "attempt_race" => {
             // Another start won; this one answers with the winner's attempt.
             drop(txn);
-            let open = attempts::open_attempt(&state.db, row.id, caller.user_id).await?.ok_or_else(ApiError::internal)?;
+            let open = attempts::open_attempt(&state.db, row.id, caller.user_id)
+                .await?
+                .ok_or_else(ApiError::internal)?;
             let view = attempt_view(&state, &req, &caller, &open).await?;
-            return Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)));
+            return Ok(with_language(
+                HttpResponse::Ok().json(view),
+                negotiate(&req),
+            ));
         }
         Err(e) => return Err(e),
     };
     txn.commit().await?;
     let view = attempt_view(&state, &req, &caller, &started).await?;
-    let response = if created { HttpResponse::Created().json(view) } else { HttpResponse::Ok().json(view) };
+    let response = if created {
+        HttpResponse::Created().json(view)
+    } else {
+        HttpResponse::Ok().json(view)
+    };
     Ok(with_language(response, negotiate(&req)))
 }
 
 /// An attempt and, once submitted, its result. An attempt past its deadline is graded on the way.
 #[utoipa::path(get, path = "/api/v1/attempts/{id}", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Attempt), (status = 404)))]
-pub async fn get_attempt(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn get_attempt(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let mut row = attempts::find_visible(&state.db, &caller, *id).await?;
     let now = state.clock.now();
     if row.status == attempts::OPEN && now > row.deadline {
@@ -326,18 +546,28 @@ pub async fn get_attempt(state: web::Data<AppState>, caller: Caller, req: HttpRe
         txn.commit().await?;
     }
     let view = attempt_view(&state, &req, &caller, &row).await?;
-    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
+    Ok(with_language(
+        HttpResponse::Ok().json(view),
+        negotiate(&req),
+    ))
 }
 
 /// Saves the answer to one question; the last write wins. After the deadline: 409 `exam_time_over`.
 #[utoipa::path(put, path = "/api/v1/attempts/{id}/answers/{question_id}", tag = "exams", params(("id" = Uuid, Path), ("question_id" = Uuid, Path)),
     request_body = AnswerInput, security(("bearer" = [])),
     responses((status = 204), (status = 404), (status = 409, description = "exam_time_over or attempt_submitted"), (status = 422)))]
-pub async fn save_answer(state: web::Data<AppState>, caller: Caller, path: web::Path<(Uuid, Uuid)>, body: Json<AnswerInput>) -> ApiResult<HttpResponse> {
+pub async fn save_answer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    body: Json<AnswerInput>,
+) -> ApiResult<HttpResponse> {
     caller.require(&[Role::Trainee])?;
     let (id, question_id) = path.into_inner();
     if body.selected.len() > 10 {
-        return Err(ApiError::validation(vec![FieldError::new("selected", "too_long").arg("max", 10)]));
+        return Err(ApiError::validation(vec![
+            FieldError::new("selected", "too_long").arg("max", 10),
+        ]));
     }
     let now = state.clock.now();
     let row = attempts::find_visible(&state.db, &caller, id).await?;
@@ -348,14 +578,29 @@ pub async fn save_answer(state: web::Data<AppState>, caller: Caller, path: web::
 /// Submits and grades the attempt; a second submit returns the same result.
 #[utoipa::path(post, path = "/api/v1/attempts/{id}/submit", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = AttemptResult), (status = 404)))]
-pub async fn submit(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn submit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     caller.require(&[Role::Trainee])?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let row = attempts::find_visible(&txn, &caller, *id).await?;
     let closed = attempts::close(&txn, row, now).await?;
     if closed.updated_at == now && closed.status == attempts::SUBMITTED {
-        audit::record(&txn, &req, &caller, Some(closed.branch_id), "attempt.submit", "attempt", &closed.id.to_string(), json!({"percent": closed.percent, "passed": closed.passed})).await?;
+        audit::record(
+            &txn,
+            &req,
+            &caller,
+            Some(closed.branch_id),
+            "attempt.submit",
+            "attempt",
+            &closed.id.to_string(),
+            json!({"percent": closed.percent, "passed": closed.passed}),
+        )
+        .await?;
     }
     txn.commit().await?;
     let result = views::result(&closed).ok_or_else(ApiError::internal)?;
@@ -380,17 +625,27 @@ pub async fn list_attempts(
     caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
     let page = page.page()?;
     let row = find_visible(&state.db, &caller, *id).await?;
-    let mut query = Attempts::find().filter(attempt::Column::ExamId.eq(row.id)).filter(caller.scope().condition(attempt::Column::BranchId));
+    let mut query = Attempts::find()
+        .filter(attempt::Column::ExamId.eq(row.id))
+        .filter(caller.scope().condition(attempt::Column::BranchId));
     if let Some(user) = filter.user_id {
         query = query.filter(attempt::Column::UserId.eq(user));
     }
     if let Some(after) = page.after {
         query = query.filter(attempt::Column::Id.gt(after));
     }
-    let mut rows = query.order_by_asc(attempt::Column::Id).limit(page.limit + 1).all(&state.db).await?;
+    let mut rows = query
+        .order_by_asc(attempt::Column::Id)
+        .limit(page.limit + 1)
+        .all(&state.db)
+        .await?;
     let more = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
-    let next_cursor = if more { rows.last().map(|r| encode_cursor(r.id)) } else { None };
+    let next_cursor = if more {
+        rows.last().map(|r| encode_cursor(r.id))
+    } else {
+        None
+    };
     let items: Vec<serde_json::Value> = rows
         .iter()
         .map(|r| {
@@ -402,13 +657,32 @@ pub async fn list_attempts(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/v1/courses/{id}/exams").route(web::post().to(create)).route(web::get().to(list)))
-        .service(web::resource("/api/v1/exams/{id}").route(web::get().to(get)).route(web::patch().to(update)))
-        .service(web::resource("/api/v1/exams/{id}/questions").route(web::post().to(add_question)))
-        .service(web::resource("/api/v1/exams/{id}/questions/{question_id}").route(web::put().to(update_question)).route(web::delete().to(delete_question)))
-        .service(web::resource("/api/v1/exams/{id}/publish").route(web::post().to(publish)))
-        .service(web::resource("/api/v1/exams/{id}/attempts").route(web::post().to(start)).route(web::get().to(list_attempts)))
-        .service(web::resource("/api/v1/attempts/{id}").route(web::get().to(get_attempt)))
-        .service(web::resource("/api/v1/attempts/{id}/answers/{question_id}").route(web::put().to(save_answer)))
-        .service(web::resource("/api/v1/attempts/{id}/submit").route(web::post().to(submit)));
+    cfg.service(
+        web::resource("/api/v1/courses/{id}/exams")
+            .route(web::post().to(create))
+            .route(web::get().to(list)),
+    )
+    .service(
+        web::resource("/api/v1/exams/{id}")
+            .route(web::get().to(get))
+            .route(web::patch().to(update)),
+    )
+    .service(web::resource("/api/v1/exams/{id}/questions").route(web::post().to(add_question)))
+    .service(
+        web::resource("/api/v1/exams/{id}/questions/{question_id}")
+            .route(web::put().to(update_question))
+            .route(web::delete().to(delete_question)),
+    )
+    .service(web::resource("/api/v1/exams/{id}/publish").route(web::post().to(publish)))
+    .service(
+        web::resource("/api/v1/exams/{id}/attempts")
+            .route(web::post().to(start))
+            .route(web::get().to(list_attempts)),
+    )
+    .service(web::resource("/api/v1/attempts/{id}").route(web::get().to(get_attempt)))
+    .service(
+        web::resource("/api/v1/attempts/{id}/answers/{question_id}")
+            .route(web::put().to(save_answer)),
+    )
+    .service(web::resource("/api/v1/attempts/{id}/submit").route(web::post().to(submit)));
 }

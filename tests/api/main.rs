@@ -7,6 +7,7 @@ mod auth;
 mod catalogue;
 mod catalogue_keys;
 mod enrolments;
+mod exams;
 mod foundation;
 mod outbox;
 mod tenancy;

@@ -1,0 +1,70 @@
+//! Exams built through the API, and answering them by option text.
+
+use super::TestApp;
+use serde_json::{Value, json};
+
+/// Four questions: single (correct "B"), multiple (correct "A","C"; partial
+/// credit as asked), true/false (correct "True"), single (correct "D").
+pub async fn published_exam(
+    app: &TestApp,
+    hq: &str,
+    course_id: &str,
+    question_count: i64,
+    partial: bool,
+    shuffle: bool,
+) -> Value {
+    let res = app
+        .post(&format!("/api/v1/courses/{course_id}/exams"))
+        .token(hq)
+        .json(json!({"translations": {"en": {"title": "Final exam"}, "th": {"title": "สอบปลายภาค"}, "zh-CN": {"title": "结业考试"}, "vi": {"title": "Thi cuối khóa"}},
+                     "pass_mark_percent": 70, "time_limit_minutes": 30, "max_attempts": 2, "question_count": question_count, "shuffle": shuffle}))
+        .send()
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let exam = res.json();
+    let id = exam["id"].as_str().unwrap().to_string();
+    let questions = [
+        json!({"kind": "single_choice", "points": 1, "translations": {"en": {"prompt": "Q1 Safe voltage?", "options": ["A", "B", "C"]}, "th": {"prompt": "Q1 แรงดันไฟฟ้าที่ปลอดภัย?", "options": ["A", "B", "C"]}}, "correct": [1]}),
+        json!({"kind": "multiple_choice", "points": 2, "partial_credit": partial, "translations": {"en": {"prompt": "Q2 PPE?", "options": ["A", "B", "C", "D"]}}, "correct": [0, 2]}),
+        json!({"kind": "true_false", "points": 1, "translations": {"en": {"prompt": "Q3 Lock out first?", "options": ["True", "False"]}}, "correct": [0]}),
+        json!({"kind": "single_choice", "points": 1, "translations": {"en": {"prompt": "Q4 Torque?", "options": ["A", "B", "C", "D"]}}, "correct": [3]}),
+    ];
+    for q in questions {
+        let res = app
+            .post(&format!("/api/v1/exams/{id}/questions"))
+            .token(hq)
+            .json(q)
+            .send()
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+    }
+    let res = app
+        .post(&format!("/api/v1/exams/{id}/publish"))
+        .token(hq)
+        .send()
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    res.json()
+}
+
+/// The option ids of `question` whose texts are in `texts`.
+pub fn options(question: &Value, texts: &[&str]) -> Vec<String> {
+    question["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| texts.contains(&o["text"].as_str().unwrap()))
+        .map(|o| o["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The texts that answer each question correctly (by prompt prefix).
+pub fn right_answer(question: &Value) -> Vec<&'static str> {
+    let prompt = question["prompt"].as_str().unwrap();
+    match &prompt[..2] {
+        "Q1" => vec!["B"],
+        "Q2" => vec!["A", "C"],
+        "Q3" => vec!["True"],
+        _ => vec!["D"],
+    }
+}
