@@ -44,6 +44,8 @@ pub struct Config {
     pub login_attempts_per_minute: usize,
     /// Failed logins that lock an account for 15 minutes.
     pub login_failures_per_account: usize,
+    /// Requests per client address per minute to the public verify page.
+    pub verify_requests_per_minute: u32,
 }
 
 /// The same settings as optional values, as read from the TOML file.
@@ -72,6 +74,7 @@ struct FileConfig {
     workers: Option<usize>,
     login_attempts_per_minute: Option<usize>,
     login_failures_per_account: Option<usize>,
+    verify_requests_per_minute: Option<u32>,
 }
 
 /// A setting that could not be used; its `Display` is the one line printed.
@@ -247,6 +250,12 @@ impl Config {
             5,
         )?
         .max(1) as usize;
+        let verify_requests_per_minute = number(
+            "ZHIJIANG_VERIFY_REQUESTS_PER_MINUTE",
+            f.verify_requests_per_minute.map(u64::from),
+            120,
+        )?
+        .clamp(1, u32::MAX as u64) as u32;
         Ok(Config {
             database_url,
             database_max_connections: max_connections as u32,
@@ -272,6 +281,7 @@ impl Config {
             workers,
             login_attempts_per_minute,
             login_failures_per_account,
+            verify_requests_per_minute,
         })
     }
 

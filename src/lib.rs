@@ -63,6 +63,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         config.login_failures_per_account,
         config.login_attempts_per_minute,
     );
+    let verify_limiter = http::rate_limit::RateLimiter::new(config.verify_requests_per_minute);
     Ok(AppState {
         db,
         config: Arc::new(config),
@@ -70,6 +71,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         clock: clock::Clock::default(),
         keys: Arc::new(KeyRing::new(master)),
         throttle: Arc::new(throttle),
+        verify_limiter: Arc::new(verify_limiter),
     })
 }
 
@@ -124,6 +126,7 @@ pub fn app(
         .configure(cohorts::routes::configure)
         .configure(enrolments::routes::configure)
         .configure(exams::routes::configure)
+        .configure(certificates::routes::configure)
         .configure(notifications::routes::configure)
         .service(web::resource("/docs").route(web::get().to(|| async {
             HttpResponse::PermanentRedirect()

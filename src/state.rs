@@ -16,4 +16,6 @@ pub struct AppState {
     pub clock: Clock,
     pub keys: Arc<KeyRing>,
     pub throttle: Arc<Throttle>,
+    /// Limits scraping of the public verify page.
+    pub verify_limiter: Arc<crate::http::rate_limit::RateLimiter>,
 }

@@ -16,3 +16,16 @@ email-invitation-html =
     <p>An account has been created for you at <strong>{ $branch }</strong>. Choose your password to start learning:</p>
     <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">Choose my password</a></p>
     <p style="font-size:.9em;color:#555">This link works once and expires on { $expires }.<br>{ $link }</p>
+email-certificate-subject = Certified: { $course }
+email-certificate-text =
+    Congratulations, { $name }!
+
+    You have completed every lesson and passed the exam of "{ $course }" at { $branch } on { $date }.
+    Your certificate code is { $code }. Anyone, including employers, can check it here:
+    { $public_url }/verify/{ $code }
+email-certificate-html =
+    <p>Congratulations, { $name }!</p>
+    <p>You have completed every lesson and passed the exam of <strong>{ $course }</strong> at { $branch } on { $date }.</p>
+    <p>Your certificate code is <strong style="font-size:1.2em;letter-spacing:.05em">{ $code }</strong>.</p>
+    <p><a href="{ $public_url }/verify/{ $code }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">Show my certificate</a></p>
+    <p style="font-size:.9em;color:#555">Anyone, including employers, can check it at { $public_url }/verify/{ $code }</p>

@@ -11,6 +11,7 @@ mod m20261128_000003_branches_users_auth;
 mod m20261128_000004_catalogue;
 mod m20261128_000005_cohorts_enrolments;
 mod m20261128_000006_exams;
+mod m20261128_000007_certificates;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_catalogue::Migration),
             Box::new(m20261128_000005_cohorts_enrolments::Migration),
             Box::new(m20261128_000006_exams::Migration),
+            Box::new(m20261128_000007_certificates::Migration),
         ]
     }
 }

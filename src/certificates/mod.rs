@@ -1,8 +1,13 @@
-//! Certificates: codes, Open Badges credentials, QR codes and the public verify page.
+//! Certificates: issued once, emailed, verifiable (Open Badges 3.0 VC-JWT)
+//! and checkable on a public page.
 
 pub mod code;
 pub mod credential;
+pub mod entity;
 pub mod issue;
 pub mod page;
 pub mod qr;
+pub mod routes;
+pub mod service;
+
 pub use issue::on_exam_passed;

@@ -169,7 +169,8 @@ pub async fn progress_of(
 }
 
 /// Marks an active enrolment completed when every lesson is done and the
-/// exam (if the course has one) is passed. Returns whether it completed now.
+/// exam (if the course has one) is passed, and certifies the trainee.
+/// Returns whether it completed now.
 pub async fn reevaluate(
     db: &impl ConnectionTrait,
     row: &enrolment::Model,
@@ -193,7 +194,12 @@ pub async fn reevaluate(
         .filter(enrolment::Column::Status.eq(ACTIVE))
         .exec(db)
         .await?;
-    Ok(changed.rows_affected == 1)
+    if changed.rows_affected == 1 {
+        // Every lesson done and the exam passed: certified, in this transaction.
+        crate::certificates::service::issue(db, row, now).await?;
+        return Ok(true);
+    }
+    Ok(false)
 }
 
 /// Completed-lesson counts for many enrolments in one query.

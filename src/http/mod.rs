@@ -9,6 +9,7 @@ pub mod locale;
 pub mod metrics;
 pub mod page;
 pub mod problem;
+pub mod rate_limit;
 pub mod request_id;
 
 pub use json::Json;

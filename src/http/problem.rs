@@ -38,12 +38,17 @@ pub async fn problem_documents(
     let problem = match pending {
         Some(err) => Some(err),
         None if response.status().is_client_error() || response.status().is_server_error() => {
-            let is_problem = response
+            // Bare statuses from actix carry no body or plain text; pages we
+            // render on purpose (the HTML verify page's 404) are left alone.
+            let content_type = response
                 .headers()
                 .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.starts_with(PROBLEM_JSON));
-            (!is_problem).then(|| ApiError::from_status(response.status()))
+                .and_then(|v| v.to_str().ok());
+            let bare = match content_type {
+                None => true,
+                Some(v) => v.starts_with("text/plain"),
+            };
+            bare.then(|| ApiError::from_status(response.status()))
         }
         None => None,
     };

@@ -151,7 +151,10 @@ impl Worker {
     }
 
     async fn deliver(&self, row: &outbox::Model) -> Result<(), SendFailure> {
-        let args = serde_json::from_str(&row.args).unwrap_or_default();
+        let mut args: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&row.args).unwrap_or_default();
+        args.entry("public_url")
+            .or_insert_with(|| serde_json::Value::String(self.state.config.public_url.clone()));
         let locale = Locale::from_canonical(&row.locale).unwrap_or(Locale::En);
         let rendered = templates::render(&row.template, locale, &args);
         let message = templates::build_message(

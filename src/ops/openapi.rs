@@ -77,6 +77,12 @@ impl Modify for BearerAuth {
         crate::exams::routes::get_attempt,
         crate::exams::routes::save_answer,
         crate::exams::routes::submit,
+        crate::certificates::routes::mine,
+        crate::certificates::routes::list,
+        crate::certificates::routes::get,
+        crate::certificates::routes::credential,
+        crate::certificates::routes::revoke,
+        crate::certificates::routes::verify,
         crate::notifications::routes::list,
         crate::notifications::routes::retry,
     ),
@@ -89,6 +95,7 @@ impl Modify for BearerAuth {
         (name = "cohorts", description = "A branch's intakes"),
         (name = "enrolments", description = "Trainees in cohorts and their progress"),
         (name = "exams", description = "Exams, question banks and attempts"),
+        (name = "certificates", description = "Certificates and their public verification"),
         (name = "notifications", description = "The email outbox"),
     )
 )]

@@ -6,6 +6,7 @@ mod support;
 mod auth;
 mod catalogue;
 mod catalogue_keys;
+mod certificates;
 mod enrolments;
 mod exams;
 mod foundation;
