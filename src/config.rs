@@ -99,14 +99,8 @@ impl Config {
         let file = file.or_else(|| env("ZHIJIANG_CONFIG").map(PathBuf::from));
         let from_file = match &file {
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| bad("ZHIJIANG_CONFIG", format!("{}: {e}", path.display())))?;
-                toml::from_str::<FileConfig>(&text).map_err(|e| {
-                    bad(
-                        "ZHIJIANG_CONFIG",
-                        format!("{}: {}", path.display(), e.message()),
-                    )
-                })?
+                let text = std::fs::read_to_string(path).map_err(|e| bad("ZHIJIANG_CONFIG", format!("{}: {e}", path.display())))?;
+                toml::from_str::<FileConfig>(&text).map_err(|e| bad("ZHIJIANG_CONFIG", format!("{}: {}", path.display(), e.message())))?
             }
             None => FileConfig::default(),
         };
@@ -115,127 +109,78 @@ impl Config {
 
     fn resolve(f: FileConfig, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let pick = |key: &str, from_file: Option<String>| env(key).or(from_file);
-        let number =
-            |key: &str, from_file: Option<u64>, default: u64| -> Result<u64, ConfigError> {
-                match env(key) {
-                    Some(v) => v
-                        .trim()
-                        .parse()
-                        .map_err(|_| bad(key, format!("`{v}` is not a whole number"))),
-                    None => Ok(from_file.unwrap_or(default)),
-                }
-            };
-        let flag =
-            |key: &str, from_file: Option<bool>, default: bool| -> Result<bool, ConfigError> {
-                match env(key).as_deref() {
-                    Some("1" | "true" | "yes" | "on") => Ok(true),
-                    Some("0" | "false" | "no" | "off") => Ok(false),
-                    Some(v) => Err(bad(key, format!("`{v}` is not true or false"))),
-                    None => Ok(from_file.unwrap_or(default)),
-                }
-            };
+        let number = |key: &str, from_file: Option<u64>, default: u64| -> Result<u64, ConfigError> {
+            match env(key) {
+                Some(v) => v.trim().parse().map_err(|_| bad(key, format!("`{v}` is not a whole number"))),
+                None => Ok(from_file.unwrap_or(default)),
+            }
+        };
+        let flag = |key: &str, from_file: Option<bool>, default: bool| -> Result<bool, ConfigError> {
+            match env(key).as_deref() {
+                Some("1" | "true" | "yes" | "on") => Ok(true),
+                Some("0" | "false" | "no" | "off") => Ok(false),
+                Some(v) => Err(bad(key, format!("`{v}` is not true or false"))),
+                None => Ok(from_file.unwrap_or(default)),
+            }
+        };
 
-        let data_dir =
-            PathBuf::from(pick("ZHIJIANG_DATA_DIR", f.data_dir).unwrap_or_else(|| ".".into()));
-        let database_url = pick("ZHIJIANG_DATABASE_URL", f.database_url)
-            .unwrap_or_else(|| "sqlite://zhijiang.db?mode=rwc".to_string());
-        if !(database_url.starts_with("sqlite:")
-            || database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://"))
-        {
+        let data_dir = PathBuf::from(pick("ZHIJIANG_DATA_DIR", f.data_dir).unwrap_or_else(|| ".".into()));
+        let database_url = pick("ZHIJIANG_DATABASE_URL", f.database_url).unwrap_or_else(|| "sqlite://zhijiang.db?mode=rwc".to_string());
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
             return Err(bad(
                 "ZHIJIANG_DATABASE_URL",
                 "must start with sqlite:, postgres:// or postgresql://",
             ));
         }
-        let listen_text =
-            pick("ZHIJIANG_LISTEN", f.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
-        let listen: SocketAddr = listen_text.parse().map_err(|_| {
-            bad(
-                "ZHIJIANG_LISTEN",
-                format!("`{listen_text}` is not an address like 127.0.0.1:8080"),
-            )
-        })?;
+        let listen_text = pick("ZHIJIANG_LISTEN", f.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen: SocketAddr = listen_text
+            .parse()
+            .map_err(|_| bad("ZHIJIANG_LISTEN", format!("`{listen_text}` is not an address like 127.0.0.1:8080")))?;
         let public_url = pick("ZHIJIANG_PUBLIC_URL", f.public_url)
             .unwrap_or_else(|| format!("http://{listen}"))
             .trim_end_matches('/')
             .to_string();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(bad(
-                "ZHIJIANG_PUBLIC_URL",
-                "must start with http:// or https://",
-            ));
+            return Err(bad("ZHIJIANG_PUBLIC_URL", "must start with http:// or https://"));
         }
         let smtp_url = pick("ZHIJIANG_SMTP_URL", f.smtp_url);
         if let Some(url) = &smtp_url
             && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
         {
-            return Err(bad(
-                "ZHIJIANG_SMTP_URL",
-                "must start with smtp:// or smtps://",
-            ));
+            return Err(bad("ZHIJIANG_SMTP_URL", "must start with smtp:// or smtps://"));
         }
-        let mail_from = pick("ZHIJIANG_MAIL_FROM", f.mail_from)
-            .unwrap_or_else(|| "Zhijiang <no-reply@zhijiang.localhost>".into());
+        let mail_from = pick("ZHIJIANG_MAIL_FROM", f.mail_from).unwrap_or_else(|| "Zhijiang <no-reply@zhijiang.localhost>".into());
         if mail_from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(bad(
-                "ZHIJIANG_MAIL_FROM",
-                format!("`{mail_from}` is not a mailbox"),
-            ));
+            return Err(bad("ZHIJIANG_MAIL_FROM", format!("`{mail_from}` is not a mailbox")));
         }
         let mail_dir = pick("ZHIJIANG_MAIL_DIR", f.mail_dir)
             .map(PathBuf::from)
             .unwrap_or_else(|| data_dir.join("mail-out"));
         let master_key = pick("ZHIJIANG_MASTER_KEY", f.master_key);
         if let Some(key) = &master_key {
-            crate::auth::crypto::MasterKey::from_base64(key)
-                .map_err(|reason| bad("ZHIJIANG_MASTER_KEY", reason))?;
+            crate::auth::crypto::MasterKey::from_base64(key).map_err(|reason| bad("ZHIJIANG_MASTER_KEY", reason))?;
         }
         let log_format = match pick("ZHIJIANG_LOG_FORMAT", f.log_format).as_deref() {
             None | Some("human") => LogFormat::Human,
             Some("json") => LogFormat::Json,
             Some(other) => {
-                return Err(bad(
-                    "ZHIJIANG_LOG_FORMAT",
-                    format!("`{other}` is not human or json"),
-                ));
+                return Err(bad("ZHIJIANG_LOG_FORMAT", format!("`{other}` is not human or json")));
             }
         };
         let log_filter = pick("ZHIJIANG_LOG", f.log).unwrap_or_else(|| "info".into());
         let access_minutes = number("ZHIJIANG_ACCESS_TOKEN_MINUTES", f.access_token_minutes, 15)?;
         if access_minutes == 0 || access_minutes > 24 * 60 {
-            return Err(bad(
-                "ZHIJIANG_ACCESS_TOKEN_MINUTES",
-                "must be between 1 and 1440",
-            ));
+            return Err(bad("ZHIJIANG_ACCESS_TOKEN_MINUTES", "must be between 1 and 1440"));
         }
         let refresh_days = number("ZHIJIANG_REFRESH_TOKEN_DAYS", f.refresh_token_days, 30)?;
         if refresh_days == 0 || refresh_days > 365 {
-            return Err(bad(
-                "ZHIJIANG_REFRESH_TOKEN_DAYS",
-                "must be between 1 and 365",
-            ));
+            return Err(bad("ZHIJIANG_REFRESH_TOKEN_DAYS", "must be between 1 and 365"));
         }
-        let json_limit = number(
-            "ZHIJIANG_JSON_LIMIT_BYTES",
-            f.json_limit_bytes.map(|v| v as u64),
-            1024 * 1024,
-        )? as usize;
-        let csv_limit = number(
-            "ZHIJIANG_CSV_LIMIT_BYTES",
-            f.csv_limit_bytes.map(|v| v as u64),
-            10 * 1024 * 1024,
-        )? as usize;
-        let max_connections = number(
-            "ZHIJIANG_DATABASE_MAX_CONNECTIONS",
-            f.database_max_connections.map(u64::from),
-            16,
-        )?;
+        let json_limit = number("ZHIJIANG_JSON_LIMIT_BYTES", f.json_limit_bytes.map(|v| v as u64), 1024 * 1024)? as usize;
+        let csv_limit = number("ZHIJIANG_CSV_LIMIT_BYTES", f.csv_limit_bytes.map(|v| v as u64), 10 * 1024 * 1024)? as usize;
+        let max_connections = number("ZHIJIANG_DATABASE_MAX_CONNECTIONS", f.database_max_connections.map(u64::from), 16)?;
         if max_connections == 0 || max_connections > 1000 {
-            return Err(bad(
-                "ZHIJIANG_DATABASE_MAX_CONNECTIONS",
-                "must be between 1 and 1000",
-            ));
+            return Err(bad("ZHIJIANG_DATABASE_MAX_CONNECTIONS", "must be between 1 and 1000"));
         }
         let workers = number("ZHIJIANG_WORKERS", f.workers.map(|v| v as u64), 0)? as usize;
         let login_attempts_per_minute = number(
@@ -273,9 +218,7 @@ impl Config {
             json_limit,
             csv_limit,
             run_worker: flag("ZHIJIANG_RUN_WORKER", f.run_worker, true)?,
-            worker_poll: Duration::from_millis(
-                number("ZHIJIANG_WORKER_POLL_MS", f.worker_poll_ms, 1000)?.max(10),
-            ),
+            worker_poll: Duration::from_millis(number("ZHIJIANG_WORKER_POLL_MS", f.worker_poll_ms, 1000)?.max(10)),
             bootstrap_email: pick("ZHIJIANG_BOOTSTRAP_EMAIL", f.bootstrap_email),
             bootstrap_password: pick("ZHIJIANG_BOOTSTRAP_PASSWORD", f.bootstrap_password),
             workers,
@@ -287,8 +230,7 @@ impl Config {
 
     /// A configuration for tests and tools: defaults, no environment.
     pub fn for_database(database_url: &str) -> Config {
-        let mut config =
-            Self::resolve(FileConfig::default(), |_| None).expect("defaults are valid");
+        let mut config = Self::resolve(FileConfig::default(), |_| None).expect("defaults are valid");
         config.database_url = database_url.to_string();
         config
     }
@@ -309,15 +251,9 @@ mod tests {
 
     #[test]
     fn a_bad_value_names_its_setting() {
-        let err = Config::resolve(FileConfig::default(), |k| {
-            (k == "ZHIJIANG_LISTEN").then(|| "nowhere".into())
-        })
-        .unwrap_err();
+        let err = Config::resolve(FileConfig::default(), |k| (k == "ZHIJIANG_LISTEN").then(|| "nowhere".into())).unwrap_err();
         assert_eq!(err.name, "ZHIJIANG_LISTEN");
-        assert!(
-            err.to_string()
-                .starts_with("invalid setting ZHIJIANG_LISTEN")
-        );
+        assert!(err.to_string().starts_with("invalid setting ZHIJIANG_LISTEN"));
     }
 
     #[test]
@@ -326,10 +262,7 @@ mod tests {
             listen: Some("127.0.0.1:1".into()),
             ..Default::default()
         };
-        let c = Config::resolve(file, |k| {
-            (k == "ZHIJIANG_LISTEN").then(|| "127.0.0.1:2".into())
-        })
-        .unwrap();
+        let c = Config::resolve(file, |k| (k == "ZHIJIANG_LISTEN").then(|| "127.0.0.1:2".into())).unwrap();
         assert_eq!(c.listen.port(), 2);
     }
 }

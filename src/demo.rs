@@ -31,12 +31,7 @@ const BRANCHES: [DemoBranch; 3] = [
             (Locale::Th, "สำนักงานใหญ่"),
             (Locale::Vi, "Trụ sở chính"),
         ],
-        users: &[(
-            "hq@demo.zhijiang.localhost",
-            "王老师 Wang Lei",
-            Role::HqAdmin,
-            Locale::ZhCn,
-        )],
+        users: &[("hq@demo.zhijiang.localhost", "王老师 Wang Lei", Role::HqAdmin, Locale::ZhCn)],
     },
     DemoBranch {
         code: "BKK",
@@ -62,12 +57,7 @@ const BRANCHES: [DemoBranch; 3] = [
                 Role::Trainee,
                 Locale::Th,
             ),
-            (
-                "malee@bkk.demo.zhijiang.localhost",
-                "Malee Srisuk",
-                Role::Trainee,
-                Locale::Th,
-            ),
+            ("malee@bkk.demo.zhijiang.localhost", "Malee Srisuk", Role::Trainee, Locale::Th),
         ],
     },
     DemoBranch {
@@ -82,42 +72,22 @@ const BRANCHES: [DemoBranch; 3] = [
             (Locale::Vi, "Cơ sở Hà Nội"),
         ],
         users: &[
-            (
-                "admin@han.demo.zhijiang.localhost",
-                "Nguyễn Thị Lan",
-                Role::BranchAdmin,
-                Locale::Vi,
-            ),
-            (
-                "minh@han.demo.zhijiang.localhost",
-                "Trần Văn Minh",
-                Role::Trainee,
-                Locale::Vi,
-            ),
+            ("admin@han.demo.zhijiang.localhost", "Nguyễn Thị Lan", Role::BranchAdmin, Locale::Vi),
+            ("minh@han.demo.zhijiang.localhost", "Trần Văn Minh", Role::Trainee, Locale::Vi),
         ],
     },
 ];
 
 pub async fn seed(state: &AppState) -> Result<(), String> {
-    if branches::find_by_code(&state.db, "HQ")
-        .await
-        .map_err(|e| e.to_string())?
-        .is_some()
-    {
+    if branches::find_by_code(&state.db, "HQ").await.map_err(|e| e.to_string())?.is_some() {
         tracing::info!("demo: HQ exists already, nothing seeded");
         return Ok(());
     }
     let now = state.clock.now();
-    let txn = crate::db::begin(&state.db)
-        .await
-        .map_err(|e| e.to_string())?;
+    let txn = crate::db::begin(&state.db).await.map_err(|e| e.to_string())?;
     let mut logins = Vec::new();
     for demo in BRANCHES {
-        let names: BTreeMap<Locale, String> = demo
-            .names
-            .iter()
-            .map(|(l, n)| (*l, n.to_string()))
-            .collect();
+        let names: BTreeMap<Locale, String> = demo.names.iter().map(|(l, n)| (*l, n.to_string())).collect();
         let new = NewBranch {
             code: demo.code.into(),
             country: demo.country.into(),
@@ -125,9 +95,7 @@ pub async fn seed(state: &AppState) -> Result<(), String> {
             time_zone: demo.tz.into(),
             names,
         };
-        let branch = branches::insert(state, &txn, new, now)
-            .await
-            .map_err(|e| e.to_string())?;
+        let branch = branches::insert(state, &txn, new, now).await.map_err(|e| e.to_string())?;
         for (email, name, role, locale) in demo.users {
             let new = NewUser {
                 email: email.to_string(),
@@ -136,15 +104,8 @@ pub async fn seed(state: &AppState) -> Result<(), String> {
                 locale: *locale,
                 password: Some(DEMO_PASSWORD.into()),
             };
-            users::insert(state, &txn, &branch, new, now)
-                .await
-                .map_err(|e| e.to_string())?;
-            logins.push(format!(
-                "  {:<4} {:<13} {}",
-                demo.code,
-                role.as_str(),
-                email
-            ));
+            users::insert(state, &txn, &branch, new, now).await.map_err(|e| e.to_string())?;
+            logins.push(format!("  {:<4} {:<13} {}", demo.code, role.as_str(), email));
         }
     }
     txn.commit().await.map_err(|e| e.to_string())?;
@@ -156,8 +117,6 @@ pub async fn seed(state: &AppState) -> Result<(), String> {
         "Try: curl -s {}/api/v1/auth/login -H 'Content-Type: application/json' \\",
         state.config.public_url
     );
-    println!(
-        "       -d '{{\"branch\":\"BKK\",\"email\":\"somchai@bkk.demo.zhijiang.localhost\",\"password\":\"{DEMO_PASSWORD}\"}}'"
-    );
+    println!("       -d '{{\"branch\":\"BKK\",\"email\":\"somchai@bkk.demo.zhijiang.localhost\",\"password\":\"{DEMO_PASSWORD}\"}}'");
     Ok(())
 }

@@ -156,9 +156,7 @@ impl ApiError {
             doc["errors"] = Value::Array(
                 self.errors
                     .iter()
-                    .map(
-                        |e| json!({"field": e.field, "code": e.code, "message": e.message(locale)}),
-                    )
+                    .map(|e| json!({"field": e.field, "code": e.code, "message": e.message(locale)}))
                     .collect(),
             );
         }
@@ -221,23 +219,16 @@ pub fn is_connection_error(err: &DbErr) -> bool {
 
 /// Whether `err` is a unique-constraint violation (a duplicate).
 pub fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(
-        err.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
+    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
 
 /// Whether `err` is a foreign-key violation (something still refers to the row).
 pub fn is_foreign_key_violation(err: &DbErr) -> bool {
-    if matches!(
-        err.sql_err(),
-        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))
-    ) {
+    if matches!(err.sql_err(), Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))) {
         return true;
     }
     let text = err.to_string();
-    text.contains("FOREIGN KEY constraint failed")
-        || text.contains("violates foreign key constraint")
+    text.contains("FOREIGN KEY constraint failed") || text.contains("violates foreign key constraint")
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -50,19 +50,13 @@ pub enum StartError {
 
 /// Connects, migrates and assembles the shared state.
 pub async fn build_state(config: Config) -> Result<AppState, StartError> {
-    let db = db::connect(&config)
-        .await
-        .map_err(|source| StartError::Database {
-            url: redact(&config.database_url),
-            source,
-        })?;
+    let db = db::connect(&config).await.map_err(|source| StartError::Database {
+        url: redact(&config.database_url),
+        source,
+    })?;
     db::migrate(&db).await.map_err(StartError::Migration)?;
-    let master = MasterKey::load_or_create(config.master_key.as_deref(), &config.data_dir)
-        .map_err(StartError::MasterKey)?;
-    let throttle = auth::throttle::Throttle::new(
-        config.login_failures_per_account,
-        config.login_attempts_per_minute,
-    );
+    let master = MasterKey::load_or_create(config.master_key.as_deref(), &config.data_dir).map_err(StartError::MasterKey)?;
+    let throttle = auth::throttle::Throttle::new(config.login_failures_per_account, config.login_attempts_per_minute);
     let verify_limiter = http::rate_limit::RateLimiter::new(config.verify_requests_per_minute);
     Ok(AppState {
         db,
@@ -93,23 +87,15 @@ pub fn redact(url: &str) -> String {
 pub fn app(
     state: AppState,
 ) -> App<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
+    impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>,
 > {
     let data = web::Data::new(state);
     App::new()
         .app_data(data)
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
             let mut e = ApiError::bad_request("invalid_query");
-            e.errors.push(
-                crate::error::FieldError::new("query", "invalid_value")
-                    .arg("reason", err.to_string()),
-            );
+            e.errors
+                .push(crate::error::FieldError::new("query", "invalid_value").arg("reason", err.to_string()));
             e.into()
         }))
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))
@@ -127,17 +113,13 @@ pub fn app(
         .configure(enrolments::routes::configure)
         .configure(exams::routes::configure)
         .configure(certificates::routes::configure)
+        .configure(audit::routes::configure)
+        .configure(reports::routes::configure)
         .configure(notifications::routes::configure)
-        .service(web::resource("/docs").route(web::get().to(|| async {
-            HttpResponse::PermanentRedirect()
-                .insert_header(("Location", "/docs/"))
-                .finish()
-        })))
         .service(
-            utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
-                .url("/openapi.json", ops::openapi::ApiDoc::openapi()),
+            web::resource("/docs")
+                .route(web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() })),
         )
-        .default_service(web::to(|| async {
-            Err::<HttpResponse, ApiError>(ApiError::not_found())
-        }))
+        .service(utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ops::openapi::ApiDoc::openapi()))
+        .default_service(web::to(|| async { Err::<HttpResponse, ApiError>(ApiError::not_found()) }))
 }

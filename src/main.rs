@@ -7,11 +7,7 @@ use std::process::ExitCode;
 use zhijiang::config::{Config, LogFormat};
 
 #[derive(Parser)]
-#[command(
-    name = "zhijiang",
-    version,
-    about = "Zhijiang (智匠) training platform backend"
-)]
+#[command(name = "zhijiang", version, about = "Zhijiang (智匠) training platform backend")]
 struct Cli {
     /// A TOML settings file (the environment overrides it). Also ZHIJIANG_CONFIG.
     #[arg(long, global = true)]
@@ -68,9 +64,7 @@ fn main() -> ExitCode {
             Command::Serve { demo } => zhijiang::serve::serve(config, demo).await,
             Command::Migrate => zhijiang::serve::migrate(config).await,
             Command::Worker => zhijiang::serve::worker(config).await,
-            Command::Admin(Admin::CreateHq { email, password }) => {
-                zhijiang::serve::create_hq(config, &email, &password).await
-            }
+            Command::Admin(Admin::CreateHq { email, password }) => zhijiang::serve::create_hq(config, &email, &password).await,
         }
     });
     match result {
@@ -86,9 +80,7 @@ fn init_tracing(config: &Config) {
     use tracing_subscriber::EnvFilter;
     // sqlx statements are debug-level; keep them out unless asked for.
     let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match config.log_format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Human => builder.init(),

@@ -32,9 +32,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), RunError> {
     let workers = config.workers;
     let run_worker = config.run_worker;
     let state = build_state(config).await?;
-    crate::bootstrap::from_environment(&state)
-        .await
-        .map_err(RunError::Other)?;
+    crate::bootstrap::from_environment(&state).await.map_err(RunError::Other)?;
     if demo {
         crate::demo::seed(&state).await.map_err(RunError::Other)?;
     }
@@ -52,15 +50,9 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), RunError> {
     if workers > 0 {
         server = server.workers(workers);
     }
-    let server = server.bind(listen).map_err(|source| RunError::Listen {
-        addr: listen,
-        source,
-    })?;
+    let server = server.bind(listen).map_err(|source| RunError::Listen { addr: listen, source })?;
     tracing::info!(%listen, public_url = %state.config.public_url, "zhijiang is listening");
-    let result = server
-        .run()
-        .await
-        .map_err(|e| RunError::Other(e.to_string()));
+    let result = server.run().await.map_err(|e| RunError::Other(e.to_string()));
     let _ = stop_worker.send(true);
     if let Some(task) = worker_task {
         let _ = task.await;
@@ -74,10 +66,7 @@ pub async fn create_hq(config: Config, email: &str, password: &str) -> Result<()
     let user = crate::users::service::create_hq_admin(&state, email, password)
         .await
         .map_err(RunError::Other)?;
-    println!(
-        "headquarters administrator {} ({}) can sign in at branch HQ",
-        user.email, user.id
-    );
+    println!("headquarters administrator {} ({}) can sign in at branch HQ", user.email, user.id);
     Ok(())
 }
 

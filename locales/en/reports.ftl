@@ -1,1 +1,17 @@
 # reports texts
+report-column-branch = Branch
+report-column-course_id = Course ID
+report-column-course_code = Course code
+report-column-cohort_id = Cohort ID
+report-column-cohort_name = Cohort
+report-column-enrolled = Enrolled
+report-column-active = Active
+report-column-completed = Completed
+report-column-certified = Certified
+report-column-withdrawn = Withdrawn
+report-column-pass_rate = Pass rate
+report-column-average_score = Average score
+report-column-median_days_to_certificate = Median days to certificate
+report-column-country = Country
+report-column-month = Month
+report-column-certified_count = Certified technicians

@@ -1,1 +1,17 @@
 # reports texts
+report-column-branch = สาขา
+report-column-course_id = รหัสหลักสูตร (ID)
+report-column-course_code = รหัสหลักสูตร
+report-column-cohort_id = รหัสรุ่น (ID)
+report-column-cohort_name = รุ่น
+report-column-enrolled = ลงทะเบียน
+report-column-active = กำลังเรียน
+report-column-completed = เรียนจบ
+report-column-certified = ได้รับการรับรอง
+report-column-withdrawn = ถอนตัว
+report-column-pass_rate = อัตราการสอบผ่าน
+report-column-average_score = คะแนนเฉลี่ย
+report-column-median_days_to_certificate = มัธยฐานจำนวนวันจนได้ใบรับรอง
+report-column-country = ประเทศ
+report-column-month = เดือน
+report-column-certified_count = ช่างที่ได้รับการรับรอง

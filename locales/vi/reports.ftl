@@ -1,1 +1,17 @@
 # reports texts
+report-column-branch = Chi nhánh
+report-column-course_id = ID khóa học
+report-column-course_code = Mã khóa học
+report-column-cohort_id = ID lớp
+report-column-cohort_name = Lớp
+report-column-enrolled = Đã ghi danh
+report-column-active = Đang học
+report-column-completed = Hoàn thành
+report-column-certified = Được chứng nhận
+report-column-withdrawn = Đã rút
+report-column-pass_rate = Tỷ lệ đỗ
+report-column-average_score = Điểm trung bình
+report-column-median_days_to_certificate = Số ngày trung vị đến khi có chứng chỉ
+report-column-country = Quốc gia
+report-column-month = Tháng
+report-column-certified_count = Kỹ thuật viên được chứng nhận

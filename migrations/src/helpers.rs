@@ -52,12 +52,7 @@ pub fn blob(name: &'static str) -> ColumnDef {
 }
 
 /// A foreign key from `table.column` to `target.id`.
-pub fn fk(
-    table: &'static str,
-    column: &'static str,
-    target: &'static str,
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
+pub fn fk(table: &'static str, column: &'static str, target: &'static str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{column}"))
         .from(table, column)
@@ -67,12 +62,7 @@ pub fn fk(
 }
 
 /// An index (unique if asked) on `table(columns)`.
-pub fn index(
-    table: &'static str,
-    name: &str,
-    columns: &[&'static str],
-    unique: bool,
-) -> IndexCreateStatement {
+pub fn index(table: &'static str, name: &str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
     let mut index = Index::create();
     index.name(name).table(table);
     for column in columns {
@@ -84,17 +74,11 @@ pub fn index(
     index.take()
 }
 
-pub async fn create_table(
-    manager: &SchemaManager<'_>,
-    table: TableCreateStatement,
-) -> Result<(), DbErr> {
+pub async fn create_table(manager: &SchemaManager<'_>, table: TableCreateStatement) -> Result<(), DbErr> {
     manager.create_table(table).await
 }
 
-pub async fn create_indexes(
-    manager: &SchemaManager<'_>,
-    indexes: Vec<IndexCreateStatement>,
-) -> Result<(), DbErr> {
+pub async fn create_indexes(manager: &SchemaManager<'_>, indexes: Vec<IndexCreateStatement>) -> Result<(), DbErr> {
     for index in indexes {
         manager.create_index(index).await?;
     }

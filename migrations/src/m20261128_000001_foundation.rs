@@ -31,18 +31,8 @@ impl MigrationTrait for Migration {
         create_indexes(
             manager,
             vec![
-                index(
-                    "idempotency_keys",
-                    "ux_idempotency_caller_key",
-                    &["caller", "idem_key"],
-                    true,
-                ),
-                index(
-                    "idempotency_keys",
-                    "ix_idempotency_created",
-                    &["created_at"],
-                    false,
-                ),
+                index("idempotency_keys", "ux_idempotency_caller_key", &["caller", "idem_key"], true),
+                index("idempotency_keys", "ix_idempotency_created", &["created_at"], false),
             ],
         )
         .await?;
@@ -69,18 +59,8 @@ impl MigrationTrait for Migration {
             manager,
             vec![
                 index("audit_log", "ix_audit_branch", &["branch_id", "id"], false),
-                index(
-                    "audit_log",
-                    "ix_audit_actor",
-                    &["actor_user_id", "id"],
-                    false,
-                ),
-                index(
-                    "audit_log",
-                    "ix_audit_record",
-                    &["record_type", "record_id"],
-                    false,
-                ),
+                index("audit_log", "ix_audit_actor", &["actor_user_id", "id"], false),
+                index("audit_log", "ix_audit_record", &["record_type", "record_id"], false),
                 index("audit_log", "ix_audit_created", &["created_at"], false),
             ],
         )

@@ -39,12 +39,7 @@ impl MigrationTrait for Migration {
             manager,
             vec![
                 index("outbox", "ux_outbox_dedup", &["dedup_key"], true),
-                index(
-                    "outbox",
-                    "ix_outbox_due",
-                    &["status", "next_attempt_at"],
-                    false,
-                ),
+                index("outbox", "ix_outbox_due", &["status", "next_attempt_at"], false),
                 index("outbox", "ix_outbox_branch", &["branch_id", "id"], false),
             ],
         )

@@ -25,11 +25,7 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        create_indexes(
-            manager,
-            vec![index("branches", "ux_branches_code", &["code"], true)],
-        )
-        .await?;
+        create_indexes(manager, vec![index("branches", "ux_branches_code", &["code"], true)]).await?;
 
         create_table(
             manager,
@@ -44,12 +40,7 @@ impl MigrationTrait for Migration {
                 .col(string("status"))
                 .col(ts("created_at"))
                 .col(ts_null("retired_at"))
-                .foreign_key(&mut fk(
-                    "branch_keys",
-                    "branch_id",
-                    "branches",
-                    ForeignKeyAction::Cascade,
-                ))
+                .foreign_key(&mut fk("branch_keys", "branch_id", "branches", ForeignKeyAction::Cascade))
                 .take(),
         )
         .await?;
@@ -57,12 +48,7 @@ impl MigrationTrait for Migration {
             manager,
             vec![
                 index("branch_keys", "ux_branch_keys_kid", &["kid"], true),
-                index(
-                    "branch_keys",
-                    "ix_branch_keys_branch",
-                    &["branch_id", "status"],
-                    false,
-                ),
+                index("branch_keys", "ix_branch_keys_branch", &["branch_id", "status"], false),
             ],
         )
         .await?;
@@ -83,24 +69,14 @@ impl MigrationTrait for Migration {
                 .col(string("status"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk(
-                    "users",
-                    "branch_id",
-                    "branches",
-                    ForeignKeyAction::Restrict,
-                ))
+                .foreign_key(&mut fk("users", "branch_id", "branches", ForeignKeyAction::Restrict))
                 .take(),
         )
         .await?;
         create_indexes(
             manager,
             vec![
-                index(
-                    "users",
-                    "ux_users_branch_email",
-                    &["branch_id", "email_normalized"],
-                    true,
-                ),
+                index("users", "ux_users_branch_email", &["branch_id", "email_normalized"], true),
                 index("users", "ix_users_branch", &["branch_id", "id"], false),
             ],
         )
@@ -118,36 +94,16 @@ impl MigrationTrait for Migration {
                 .col(ts_null("used_at"))
                 .col(ts_null("revoked_at"))
                 .col(ts("created_at"))
-                .foreign_key(&mut fk(
-                    "refresh_tokens",
-                    "user_id",
-                    "users",
-                    ForeignKeyAction::Cascade,
-                ))
+                .foreign_key(&mut fk("refresh_tokens", "user_id", "users", ForeignKeyAction::Cascade))
                 .take(),
         )
         .await?;
         create_indexes(
             manager,
             vec![
-                index(
-                    "refresh_tokens",
-                    "ux_refresh_tokens_hash",
-                    &["token_hash"],
-                    true,
-                ),
-                index(
-                    "refresh_tokens",
-                    "ix_refresh_tokens_family",
-                    &["family_id"],
-                    false,
-                ),
-                index(
-                    "refresh_tokens",
-                    "ix_refresh_tokens_user",
-                    &["user_id"],
-                    false,
-                ),
+                index("refresh_tokens", "ux_refresh_tokens_hash", &["token_hash"], true),
+                index("refresh_tokens", "ix_refresh_tokens_family", &["family_id"], false),
+                index("refresh_tokens", "ix_refresh_tokens_user", &["user_id"], false),
             ],
         )
         .await?;
@@ -162,12 +118,7 @@ impl MigrationTrait for Migration {
                 .col(ts("expires_at"))
                 .col(ts_null("used_at"))
                 .col(ts("created_at"))
-                .foreign_key(&mut fk(
-                    "invitations",
-                    "user_id",
-                    "users",
-                    ForeignKeyAction::Cascade,
-                ))
+                .foreign_key(&mut fk("invitations", "user_id", "users", ForeignKeyAction::Cascade))
                 .take(),
         )
         .await?;

@@ -44,12 +44,7 @@ impl MigrationTrait for Migration {
                 .col(text("title"))
                 .col(text("summary"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk(
-                    "course_translations",
-                    "course_id",
-                    "courses",
-                    ForeignKeyAction::Cascade,
-                ))
+                .foreign_key(&mut fk("course_translations", "course_id", "courses", ForeignKeyAction::Cascade))
                 .take(),
         )
         .await?;
@@ -73,23 +68,13 @@ impl MigrationTrait for Migration {
                 .col(int("position"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk(
-                    "lessons",
-                    "course_id",
-                    "courses",
-                    ForeignKeyAction::Cascade,
-                ))
+                .foreign_key(&mut fk("lessons", "course_id", "courses", ForeignKeyAction::Cascade))
                 .take(),
         )
         .await?;
         create_indexes(
             manager,
-            vec![index(
-                "lessons",
-                "ix_lessons_course_position",
-                &["course_id", "position"],
-                false,
-            )],
+            vec![index("lessons", "ix_lessons_course_position", &["course_id", "position"], false)],
         )
         .await?;
 
@@ -103,12 +88,7 @@ impl MigrationTrait for Migration {
                 .col(text("title"))
                 .col(text("body"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk(
-                    "lesson_translations",
-                    "lesson_id",
-                    "lessons",
-                    ForeignKeyAction::Cascade,
-                ))
+                .foreign_key(&mut fk("lesson_translations", "lesson_id", "lessons", ForeignKeyAction::Cascade))
                 .take(),
         )
         .await?;
@@ -131,36 +111,16 @@ impl MigrationTrait for Migration {
                 .col(uuid("course_id"))
                 .col(uuid("branch_id"))
                 .col(ts("created_at"))
-                .foreign_key(&mut fk(
-                    "course_offerings",
-                    "course_id",
-                    "courses",
-                    ForeignKeyAction::Cascade,
-                ))
-                .foreign_key(&mut fk(
-                    "course_offerings",
-                    "branch_id",
-                    "branches",
-                    ForeignKeyAction::Cascade,
-                ))
+                .foreign_key(&mut fk("course_offerings", "course_id", "courses", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk("course_offerings", "branch_id", "branches", ForeignKeyAction::Cascade))
                 .take(),
         )
         .await?;
         create_indexes(
             manager,
             vec![
-                index(
-                    "course_offerings",
-                    "ux_course_offerings",
-                    &["course_id", "branch_id"],
-                    true,
-                ),
-                index(
-                    "course_offerings",
-                    "ix_course_offerings_branch",
-                    &["branch_id", "course_id"],
-                    false,
-                ),
+                index("course_offerings", "ux_course_offerings", &["course_id", "branch_id"], true),
+                index("course_offerings", "ix_course_offerings_branch", &["branch_id", "course_id"], false),
             ],
         )
         .await

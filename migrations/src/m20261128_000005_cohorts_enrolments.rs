@@ -29,18 +29,8 @@ impl MigrationTrait for Migration {
                 .col(string("status"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk(
-                    "cohorts",
-                    "branch_id",
-                    "branches",
-                    ForeignKeyAction::Restrict,
-                ))
-                .foreign_key(&mut fk(
-                    "cohorts",
-                    "course_id",
-                    "courses",
-                    ForeignKeyAction::Restrict,
-                ))
+                .foreign_key(&mut fk("cohorts", "branch_id", "branches", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk("cohorts", "course_id", "courses", ForeignKeyAction::Restrict))
                 .take(),
         )
         .await?;
@@ -48,12 +38,7 @@ impl MigrationTrait for Migration {
             manager,
             vec![
                 index("cohorts", "ix_cohorts_branch", &["branch_id", "id"], false),
-                index(
-                    "cohorts",
-                    "ix_cohorts_course",
-                    &["course_id", "branch_id"],
-                    false,
-                ),
+                index("cohorts", "ix_cohorts_course", &["course_id", "branch_id"], false),
             ],
         )
         .await?;
@@ -75,48 +60,23 @@ impl MigrationTrait for Migration {
                 .col(ts_null("completed_at"))
                 .col(ts_null("withdrawn_at"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk(
-                    "enrolments",
-                    "cohort_id",
-                    "cohorts",
-                    ForeignKeyAction::Restrict,
-                ))
-                .foreign_key(&mut fk(
-                    "enrolments",
-                    "user_id",
-                    "users",
-                    ForeignKeyAction::Restrict,
-                ))
+                .foreign_key(&mut fk("enrolments", "cohort_id", "cohorts", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk("enrolments", "user_id", "users", ForeignKeyAction::Restrict))
                 .take(),
         )
         .await?;
         create_indexes(
             manager,
             vec![
-                index(
-                    "enrolments",
-                    "ux_enrolments_cohort_user",
-                    &["cohort_id", "user_id"],
-                    true,
-                ),
-                index(
-                    "enrolments",
-                    "ix_enrolments_user",
-                    &["user_id", "id"],
-                    false,
-                ),
+                index("enrolments", "ux_enrolments_cohort_user", &["cohort_id", "user_id"], true),
+                index("enrolments", "ix_enrolments_user", &["user_id", "id"], false),
                 index(
                     "enrolments",
                     "ix_enrolments_branch_course",
                     &["branch_id", "course_id", "status"],
                     false,
                 ),
-                index(
-                    "enrolments",
-                    "ix_enrolments_cohort_status",
-                    &["cohort_id", "status", "id"],
-                    false,
-                ),
+                index("enrolments", "ix_enrolments_cohort_status", &["cohort_id", "status", "id"], false),
             ],
         )
         .await?;
@@ -135,30 +95,15 @@ impl MigrationTrait for Migration {
                     "enrolments",
                     ForeignKeyAction::Cascade,
                 ))
-                .foreign_key(&mut fk(
-                    "lesson_completions",
-                    "lesson_id",
-                    "lessons",
-                    ForeignKeyAction::Restrict,
-                ))
+                .foreign_key(&mut fk("lesson_completions", "lesson_id", "lessons", ForeignKeyAction::Restrict))
                 .take(),
         )
         .await?;
         create_indexes(
             manager,
             vec![
-                index(
-                    "lesson_completions",
-                    "ux_lesson_completions",
-                    &["enrolment_id", "lesson_id"],
-                    true,
-                ),
-                index(
-                    "lesson_completions",
-                    "ix_lesson_completions_lesson",
-                    &["lesson_id"],
-                    false,
-                ),
+                index("lesson_completions", "ux_lesson_completions", &["enrolment_id", "lesson_id"], true),
+                index("lesson_completions", "ix_lesson_completions_lesson", &["lesson_id"], false),
             ],
         )
         .await

@@ -31,20 +31,11 @@ impl MigrationTrait for Migration {
                 .col(schema::boolean("has_unpublished_changes"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk(
-                    "exams",
-                    "course_id",
-                    "courses",
-                    ForeignKeyAction::Restrict,
-                ))
+                .foreign_key(&mut fk("exams", "course_id", "courses", ForeignKeyAction::Restrict))
                 .take(),
         )
         .await?;
-        create_indexes(
-            manager,
-            vec![index("exams", "ix_exams_course", &["course_id"], false)],
-        )
-        .await?;
+        create_indexes(manager, vec![index("exams", "ix_exams_course", &["course_id"], false)]).await?;
 
         create_table(
             manager,
@@ -55,23 +46,13 @@ impl MigrationTrait for Migration {
                 .col(string("locale"))
                 .col(text("title"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk(
-                    "exam_translations",
-                    "exam_id",
-                    "exams",
-                    ForeignKeyAction::Cascade,
-                ))
+                .foreign_key(&mut fk("exam_translations", "exam_id", "exams", ForeignKeyAction::Cascade))
                 .take(),
         )
         .await?;
         create_indexes(
             manager,
-            vec![index(
-                "exam_translations",
-                "ux_exam_translations",
-                &["exam_id", "locale"],
-                true,
-            )],
+            vec![index("exam_translations", "ux_exam_translations", &["exam_id", "locale"], true)],
         )
         .await?;
 
@@ -90,25 +71,11 @@ impl MigrationTrait for Migration {
                 .col(int("option_count"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk(
-                    "questions",
-                    "exam_id",
-                    "exams",
-                    ForeignKeyAction::Cascade,
-                ))
+                .foreign_key(&mut fk("questions", "exam_id", "exams", ForeignKeyAction::Cascade))
                 .take(),
         )
         .await?;
-        create_indexes(
-            manager,
-            vec![index(
-                "questions",
-                "ix_questions_exam",
-                &["exam_id", "id"],
-                false,
-            )],
-        )
-        .await?;
+        create_indexes(manager, vec![index("questions", "ix_questions_exam", &["exam_id", "id"], false)]).await?;
 
         create_table(
             manager,
@@ -152,23 +119,13 @@ impl MigrationTrait for Migration {
                 // graded against it, whatever is edited later.
                 .col(text("snapshot"))
                 .col(ts("created_at"))
-                .foreign_key(&mut fk(
-                    "exam_versions",
-                    "exam_id",
-                    "exams",
-                    ForeignKeyAction::Cascade,
-                ))
+                .foreign_key(&mut fk("exam_versions", "exam_id", "exams", ForeignKeyAction::Cascade))
                 .take(),
         )
         .await?;
         create_indexes(
             manager,
-            vec![index(
-                "exam_versions",
-                "ux_exam_versions",
-                &["exam_id", "version"],
-                true,
-            )],
+            vec![index("exam_versions", "ux_exam_versions", &["exam_id", "version"], true)],
         )
         .await?;
 
@@ -197,54 +154,19 @@ impl MigrationTrait for Migration {
                 .col(schema::boolean_null("passed"))
                 .col(uuid_null("certificate_id"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk(
-                    "attempts",
-                    "exam_id",
-                    "exams",
-                    ForeignKeyAction::Restrict,
-                ))
-                .foreign_key(&mut fk(
-                    "attempts",
-                    "version_id",
-                    "exam_versions",
-                    ForeignKeyAction::Restrict,
-                ))
-                .foreign_key(&mut fk(
-                    "attempts",
-                    "enrolment_id",
-                    "enrolments",
-                    ForeignKeyAction::Restrict,
-                ))
+                .foreign_key(&mut fk("attempts", "exam_id", "exams", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk("attempts", "version_id", "exam_versions", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk("attempts", "enrolment_id", "enrolments", ForeignKeyAction::Restrict))
                 .take(),
         )
         .await?;
         create_indexes(
             manager,
             vec![
-                index(
-                    "attempts",
-                    "ix_attempts_exam_user",
-                    &["exam_id", "user_id"],
-                    false,
-                ),
-                index(
-                    "attempts",
-                    "ix_attempts_branch",
-                    &["branch_id", "exam_id", "id"],
-                    false,
-                ),
-                index(
-                    "attempts",
-                    "ix_attempts_open_deadline",
-                    &["status", "deadline"],
-                    false,
-                ),
-                index(
-                    "attempts",
-                    "ix_attempts_user_course",
-                    &["user_id", "course_id", "passed"],
-                    false,
-                ),
+                index("attempts", "ix_attempts_exam_user", &["exam_id", "user_id"], false),
+                index("attempts", "ix_attempts_branch", &["branch_id", "exam_id", "id"], false),
+                index("attempts", "ix_attempts_open_deadline", &["status", "deadline"], false),
+                index("attempts", "ix_attempts_user_course", &["user_id", "course_id", "passed"], false),
             ],
         )
         .await?;
@@ -265,23 +187,13 @@ impl MigrationTrait for Migration {
                 // JSON array of the selected options' indices in the question's own order.
                 .col(text("selected"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk(
-                    "attempt_answers",
-                    "attempt_id",
-                    "attempts",
-                    ForeignKeyAction::Cascade,
-                ))
+                .foreign_key(&mut fk("attempt_answers", "attempt_id", "attempts", ForeignKeyAction::Cascade))
                 .take(),
         )
         .await?;
         create_indexes(
             manager,
-            vec![index(
-                "attempt_answers",
-                "ux_attempt_answers",
-                &["attempt_id", "question_id"],
-                true,
-            )],
+            vec![index("attempt_answers", "ux_attempt_answers", &["attempt_id", "question_id"], true)],
         )
         .await
     }

@@ -27,18 +27,8 @@ impl MigrationTrait for Migration {
                 .col(ts_null("revoked_at"))
                 .col(text_null("revoked_reason"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk(
-                    "certificates",
-                    "user_id",
-                    "users",
-                    ForeignKeyAction::Restrict,
-                ))
-                .foreign_key(&mut fk(
-                    "certificates",
-                    "enrolment_id",
-                    "enrolments",
-                    ForeignKeyAction::Restrict,
-                ))
+                .foreign_key(&mut fk("certificates", "user_id", "users", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk("certificates", "enrolment_id", "enrolments", ForeignKeyAction::Restrict))
                 .take(),
         )
         .await?;
@@ -47,12 +37,7 @@ impl MigrationTrait for Migration {
             vec![
                 index("certificates", "ux_certificates_code", &["code"], true),
                 // Certified once per trainee and course, whatever races.
-                index(
-                    "certificates",
-                    "ux_certificates_user_course",
-                    &["user_id", "course_id"],
-                    true,
-                ),
+                index("certificates", "ux_certificates_user_course", &["user_id", "course_id"], true),
                 index(
                     "certificates",
                     "ix_certificates_branch",

@@ -19,10 +19,7 @@ pub async fn record(
     record_id: &str,
     details: serde_json::Value,
 ) -> Result<(), DbErr> {
-    let ip = req
-        .connection_info()
-        .realip_remote_addr()
-        .map(str::to_string);
+    let ip = req.connection_info().realip_remote_addr().map(str::to_string);
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
     write(
         db,

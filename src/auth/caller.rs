@@ -13,9 +13,7 @@ use sea_orm::sea_query::{Condition, SimpleExpr};
 use sea_orm::{ColumnTrait, sea_query::Expr};
 use uuid::Uuid;
 
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     HqAdmin,
@@ -113,9 +111,7 @@ impl Caller {
 fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_string())
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
 }
 
 /// Authenticates a request; also used by the idempotency layer.
@@ -127,8 +123,7 @@ pub async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Caller,
     let (claims, verifier) = tokens::verify(state, &token).await?;
     let role = Role::parse(&claims.role).ok_or_else(ApiError::unauthenticated)?;
     let locale = Locale::from_canonical(&claims.locale).unwrap_or(Locale::En);
-    let branch_default_locale =
-        Locale::from_canonical(&verifier.branch_default_locale).unwrap_or(Locale::En);
+    let branch_default_locale = Locale::from_canonical(&verifier.branch_default_locale).unwrap_or(Locale::En);
     let caller = Caller {
         user_id: claims.sub,
         branch_id: verifier.branch_id,
@@ -152,10 +147,7 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .ok_or_else(ApiError::internal)?
-                .clone();
+            let state = req.app_data::<web::Data<AppState>>().ok_or_else(ApiError::internal)?.clone();
             authenticate(&state, &req).await
         })
     }

@@ -46,8 +46,7 @@ impl MasterKey {
         }
         let path = data_dir.join("master.key");
         if let Ok(text) = std::fs::read_to_string(&path) {
-            return MasterKey::from_base64(&text)
-                .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())));
+            return MasterKey::from_base64(&text).map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())));
         }
         tracing::warn!(
             path = %path.display(),
@@ -65,13 +64,7 @@ impl MasterKey {
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let cipher = ChaCha20Poly1305::new(&self.0);
         let sealed = cipher
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: plaintext,
-                    aad,
-                },
-            )
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad })
             .expect("encryption with a valid key cannot fail");
         [nonce.as_slice(), &sealed].concat()
     }
@@ -91,11 +84,7 @@ impl MasterKey {
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
     file.write_all(bytes)
 }
 

@@ -10,10 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{DecodingKey, EncodingKey};
 use rand::RngCore;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -93,9 +90,7 @@ impl KeyRing {
     ) -> Result<key::Model, DbErr> {
         let mut seed = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut seed);
-        let public = ed25519_dalek::SigningKey::from_bytes(&seed)
-            .verifying_key()
-            .to_bytes();
+        let public = ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key().to_bytes();
         let mut suffix = [0u8; 6];
         rand::rngs::OsRng.fill_bytes(&mut suffix);
         let kid = format!(
@@ -120,16 +115,8 @@ impl KeyRing {
     }
 
     /// The key a branch signs with now.
-    pub async fn signer(
-        &self,
-        db: &impl ConnectionTrait,
-        branch_id: Uuid,
-    ) -> Result<Option<Signer>, DbErr> {
-        if let Some(s) = self
-            .signers
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&branch_id)
+    pub async fn signer(&self, db: &impl ConnectionTrait, branch_id: Uuid) -> Result<Option<Signer>, DbErr> {
+        if let Some(s) = self.signers.read().unwrap_or_else(|p| p.into_inner()).get(&branch_id)
             && s.fetched.elapsed() < CACHE_TTL
         {
             return Ok(Some(s.clone()));
@@ -143,10 +130,7 @@ impl KeyRing {
         else {
             return Ok(None);
         };
-        let Some(seed) = self
-            .master
-            .open(&row.private_key_sealed, row.kid.as_bytes())
-        else {
+        let Some(seed) = self.master.open(&row.private_key_sealed, row.kid.as_bytes()) else {
             tracing::error!(kid = %row.kid, "a branch signing key does not open with the master key");
             return Ok(None);
         };
@@ -164,25 +148,13 @@ impl KeyRing {
     }
 
     /// The public key named `kid`, with its branch, if it exists.
-    pub async fn verifier(
-        &self,
-        db: &impl ConnectionTrait,
-        kid: &str,
-    ) -> Result<Option<Verifier>, DbErr> {
-        if let Some(v) = self
-            .verifiers
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(kid)
+    pub async fn verifier(&self, db: &impl ConnectionTrait, kid: &str) -> Result<Option<Verifier>, DbErr> {
+        if let Some(v) = self.verifiers.read().unwrap_or_else(|p| p.into_inner()).get(kid)
             && v.fetched.elapsed() < CACHE_TTL
         {
             return Ok(Some(v.clone()));
         }
-        let Some(row) = Keys::find()
-            .filter(key::Column::Kid.eq(kid))
-            .one(db)
-            .await?
-        else {
+        let Some(row) = Keys::find().filter(key::Column::Kid.eq(kid)).one(db).await? else {
             return Ok(None);
         };
         let Some(branch) = Branches::find_by_id(row.branch_id).one(db).await? else {
@@ -232,14 +204,8 @@ impl KeyRing {
 
     /// Forgets cached keys (after a rotation commits).
     pub fn invalidate(&self) {
-        self.verifiers
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
-        self.signers
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        self.verifiers.write().unwrap_or_else(|p| p.into_inner()).clear();
+        self.signers.write().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
     /// Public keys that still verify: the active one and retired ones, so

@@ -21,9 +21,7 @@ pub fn hash(password: &str) -> String {
 
 pub fn verify(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
-        Ok(parsed) => argon2()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     }
 }
@@ -72,10 +70,7 @@ mod tests {
     #[test]
     fn rules() {
         assert_eq!(check_rules("p", "short")[0].code, "password_too_short");
-        assert_eq!(
-            check_rules("p", "aaaaaaaaaaaa")[0].code,
-            "password_too_simple"
-        );
+        assert_eq!(check_rules("p", "aaaaaaaaaaaa")[0].code, "password_too_simple");
         assert!(check_rules("p", "long enough phrase").is_empty());
     }
 }

@@ -6,9 +6,7 @@ use super::crypto::{random_token, token_hash};
 use super::refresh_entity::{self as refresh, Entity as RefreshTokens};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 /// Stores a new token of `family` and returns the raw token.
@@ -46,11 +44,7 @@ pub enum Spent {
 
 /// Uses up a refresh token. The conditional update makes two concurrent uses
 /// of one token count as a reuse, never as two fresh uses.
-pub async fn spend(
-    db: &impl ConnectionTrait,
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<Spent, DbErr> {
+pub async fn spend(db: &impl ConnectionTrait, token: &str, now: DateTime<Utc>) -> Result<Spent, DbErr> {
     let Some(row) = RefreshTokens::find()
         .filter(refresh::Column::TokenHash.eq(token_hash(token)))
         .one(db)
@@ -84,11 +78,7 @@ pub async fn spend(
     })
 }
 
-pub async fn revoke_family(
-    db: &impl ConnectionTrait,
-    family_id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+pub async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
     RefreshTokens::update_many()
         .col_expr(refresh::Column::RevokedAt, Expr::value(now))
         .filter(refresh::Column::FamilyId.eq(family_id))
@@ -99,11 +89,7 @@ pub async fn revoke_family(
 }
 
 /// Logout: revokes the family of `token`, if it is one of ours.
-pub async fn revoke_by_token(
-    db: &impl ConnectionTrait,
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+pub async fn revoke_by_token(db: &impl ConnectionTrait, token: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
     if let Some(row) = RefreshTokens::find()
         .filter(refresh::Column::TokenHash.eq(token_hash(token)))
         .one(db)
@@ -115,11 +101,7 @@ pub async fn revoke_by_token(
 }
 
 /// After a password change every session of the user ends.
-pub async fn revoke_all_for_user(
-    db: &impl ConnectionTrait,
-    user_id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+pub async fn revoke_all_for_user(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
     RefreshTokens::update_many()
         .col_expr(refresh::Column::RevokedAt, Expr::value(now))
         .filter(refresh::Column::UserId.eq(user_id))

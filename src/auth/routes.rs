@@ -49,13 +49,7 @@ pub struct AcceptInvite {
 }
 
 /// Mints an access token and a refresh token of `family`.
-async fn pair(
-    state: &AppState,
-    db: &impl ConnectionTrait,
-    row: &user::Model,
-    branch_code: &str,
-    family: Uuid,
-) -> ApiResult<TokenPair> {
+async fn pair(state: &AppState, db: &impl ConnectionTrait, row: &user::Model, branch_code: &str, family: Uuid) -> ApiResult<TokenPair> {
     let subject = Subject {
         user_id: row.id,
         branch_id: row.branch_id,
@@ -64,8 +58,7 @@ async fn pair(
         locale: &row.locale,
     };
     let (access_token, expires_in) = tokens::issue(state, &subject).await?;
-    let ttl = chrono::Duration::from_std(state.config.refresh_token_ttl)
-        .unwrap_or(chrono::Duration::days(30));
+    let ttl = chrono::Duration::from_std(state.config.refresh_token_ttl).unwrap_or(chrono::Duration::days(30));
     let refresh_token = refresh::issue(db, row.id, family, state.clock.now(), ttl).await?;
     Ok(TokenPair {
         access_token,
@@ -76,29 +69,16 @@ async fn pair(
 }
 
 fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
 /// Signs in. Unknown email and wrong password get the same answer, after the same work.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login,
     responses((status = 200, body = TokenPair), (status = 401), (status = 429)))]
-pub async fn login(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    body: Json<Login>,
-) -> ApiResult<HttpResponse> {
-    let account = format!(
-        "{}/{}",
-        body.branch.to_ascii_uppercase(),
-        users::normalize_email(&body.email)
-    );
+pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Login>) -> ApiResult<HttpResponse> {
+    let account = format!("{}/{}", body.branch.to_ascii_uppercase(), users::normalize_email(&body.email));
     if let Err(wait) = state.throttle.check(&account, &client_address(&req)) {
-        state
-            .metrics
-            .logins_throttled
-            .fetch_add(1, Ordering::Relaxed);
+        state.metrics.logins_throttled.fetch_add(1, Ordering::Relaxed);
         return Err(ApiError::too_many_requests(wait));
     }
     let branch = if branches::valid_code(&body.branch.to_ascii_uppercase()) {
@@ -115,38 +95,26 @@ pub async fn login(
     let ok = match &candidate {
         Some(u) => {
             let stored = u.password_hash.clone().unwrap_or_default();
-            web::block(move || password::verify(&given, &stored))
-                .await
-                .unwrap_or(false)
+            web::block(move || password::verify(&given, &stored)).await.unwrap_or(false)
         }
         None => {
-            web::block(move || password::verify_dummy(&given))
-                .await
-                .ok();
+            web::block(move || password::verify_dummy(&given)).await.ok();
             false
         }
     };
     let (Some(row), Some(branch), true) = (candidate, branch, ok) else {
         state.throttle.failed(&account);
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-        ));
+        return Err(ApiError::new(actix_web::http::StatusCode::UNAUTHORIZED, "invalid_credentials"));
     };
     state.throttle.succeeded(&account);
     let tokens = pair(&state, &state.db, &row, &branch.code, Uuid::now_v7()).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(tokens))
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(tokens))
 }
 
 /// Trades a refresh token for a new pair. A spent token revokes its family.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = TokenPair), (status = 401)))]
-pub async fn refresh_tokens(
-    state: web::Data<AppState>,
-    body: Json<RefreshRequest>,
-) -> ApiResult<HttpResponse> {
+pub async fn refresh_tokens(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let outcome = refresh::spend(&txn, &body.refresh_token, now).await?;
@@ -171,17 +139,12 @@ pub async fn refresh_tokens(
         .ok_or_else(ApiError::unauthenticated)?;
     let tokens = pair(&state, &txn, &row, &branch.code, family_id).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(tokens))
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(tokens))
 }
 
 /// Ends the session the refresh token belongs to.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest, responses((status = 204)))]
-pub async fn logout(
-    state: web::Data<AppState>,
-    body: Json<RefreshRequest>,
-) -> ApiResult<HttpResponse> {
+pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
     refresh::revoke_by_token(&state.db, &body.refresh_token, state.clock.now()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -190,11 +153,7 @@ pub async fn logout(
 /// invitation email, and signs them in.
 #[utoipa::path(post, path = "/api/v1/auth/accept-invite", tag = "auth", request_body = AcceptInvite,
     responses((status = 200, body = TokenPair), (status = 400, description = "invalid, used or expired token"), (status = 422)))]
-pub async fn accept_invite(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    body: Json<AcceptInvite>,
-) -> ApiResult<HttpResponse> {
+pub async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, body: Json<AcceptInvite>) -> ApiResult<HttpResponse> {
     let rules = password::check_rules("password", &body.password);
     if !rules.is_empty() {
         return Err(ApiError::validation(rules));
@@ -218,14 +177,9 @@ pub async fn accept_invite(
     if used.rows_affected == 0 {
         return Err(invalid());
     }
-    let row = Users::find_by_id(invite.user_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(invalid)?;
+    let row = Users::find_by_id(invite.user_id).one(&txn).await?.ok_or_else(invalid)?;
     let given = body.password.clone();
-    let hash = web::block(move || password::hash(&given))
-        .await
-        .map_err(|_| ApiError::internal())?;
+    let hash = web::block(move || password::hash(&given)).await.map_err(|_| ApiError::internal())?;
     let mut active: user::ActiveModel = row.into();
     active.password_hash = Set(Some(hash));
     active.status = Set(users::ACTIVE.to_string());
@@ -251,9 +205,7 @@ pub async fn accept_invite(
     .await?;
     let tokens = pair(&state, &txn, &row, &branch.code, Uuid::now_v7()).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(tokens))
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(tokens))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -63,11 +63,7 @@ impl Throttle {
         }
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
         if clients.len() > 100_000 {
-            clients.retain(|_, events| {
-                events
-                    .last()
-                    .is_some_and(|t| now.duration_since(*t) < CLIENT_WINDOW)
-            });
+            clients.retain(|_, events| events.last().is_some_and(|t| now.duration_since(*t) < CLIENT_WINDOW));
         }
         let events = clients.entry(client.to_string()).or_default();
         prune(events, CLIENT_WINDOW, now);
@@ -80,17 +76,11 @@ impl Throttle {
 
     pub fn failed(&self, account: &str) {
         let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
-        accounts
-            .entry(account.to_string())
-            .or_default()
-            .push(Instant::now());
+        accounts.entry(account.to_string()).or_default().push(Instant::now());
     }
 
     pub fn succeeded(&self, account: &str) {
-        self.accounts
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(account);
+        self.accounts.lock().unwrap_or_else(|p| p.into_inner()).remove(account);
     }
 }
 

@@ -41,17 +41,10 @@ pub struct Subject<'a> {
 
 /// Signs an access token; returns it with its lifetime in seconds.
 pub async fn issue(state: &AppState, subject: &Subject<'_>) -> Result<(String, i64), ApiError> {
-    let signer = state
-        .keys
-        .signer(&state.db, subject.branch_id)
-        .await?
-        .ok_or_else(|| {
-            tracing::error!(
-                branch = subject.branch_code,
-                "branch has no usable signing key"
-            );
-            ApiError::internal()
-        })?;
+    let signer = state.keys.signer(&state.db, subject.branch_id).await?.ok_or_else(|| {
+        tracing::error!(branch = subject.branch_code, "branch has no usable signing key");
+        ApiError::internal()
+    })?;
     let now = state.clock.now().timestamp();
     let ttl = state.config.access_token_ttl.as_secs() as i64;
     let claims = Claims {
@@ -70,11 +63,7 @@ pub async fn issue(state: &AppState, subject: &Subject<'_>) -> Result<(String, i
     Ok((token, ttl))
 }
 
-pub fn sign(
-    kid: &str,
-    key: &jsonwebtoken::EncodingKey,
-    claims: &impl Serialize,
-) -> Result<String, ApiError> {
+pub fn sign(kid: &str, key: &jsonwebtoken::EncodingKey, claims: &impl Serialize) -> Result<String, ApiError> {
     let mut header = Header::new(Algorithm::EdDSA);
     header.kid = Some(kid.to_string());
     header.typ = Some("JWT".into());
@@ -85,20 +74,13 @@ pub fn sign(
 }
 
 /// Checks a bearer token; any failure is the same 401.
-pub async fn verify(
-    state: &AppState,
-    token: &str,
-) -> Result<(Claims, crate::auth::keys::Verifier), ApiError> {
+pub async fn verify(state: &AppState, token: &str) -> Result<(Claims, crate::auth::keys::Verifier), ApiError> {
     let header = jsonwebtoken::decode_header(token).map_err(|_| ApiError::unauthenticated())?;
     if header.alg != Algorithm::EdDSA {
         return Err(ApiError::unauthenticated());
     }
     let kid = header.kid.ok_or_else(ApiError::unauthenticated)?;
-    let verifier = state
-        .keys
-        .verifier(&state.db, &kid)
-        .await?
-        .ok_or_else(ApiError::unauthenticated)?;
+    let verifier = state.keys.verifier(&state.db, &kid).await?.ok_or_else(ApiError::unauthenticated)?;
     if !verifier.usable {
         return Err(ApiError::unauthenticated());
     }
@@ -109,14 +91,10 @@ pub async fn verify(
     // Lifetimes are checked below against the service clock.
     validation.validate_exp = false;
     validation.validate_nbf = false;
-    let data = jsonwebtoken::decode::<Claims>(token, &verifier.key, &validation)
-        .map_err(|_| ApiError::unauthenticated())?;
+    let data = jsonwebtoken::decode::<Claims>(token, &verifier.key, &validation).map_err(|_| ApiError::unauthenticated())?;
     let claims = data.claims;
     let now = state.clock.now().timestamp();
-    if claims.exp + LEEWAY_SECONDS < now
-        || claims.nbf - LEEWAY_SECONDS > now
-        || claims.iat - LEEWAY_SECONDS > now
-    {
+    if claims.exp + LEEWAY_SECONDS < now || claims.nbf - LEEWAY_SECONDS > now || claims.iat - LEEWAY_SECONDS > now {
         return Err(ApiError::unauthenticated());
     }
     if claims.branch != verifier.branch_code {

@@ -10,9 +10,7 @@ pub fn is_country(code: &str) -> bool {
 mod tests {
     #[test]
     fn asean_members_are_countries() {
-        for c in [
-            "TH", "VN", "ID", "MY", "SG", "PH", "KH", "LA", "MM", "BN", "CN",
-        ] {
+        for c in ["TH", "VN", "ID", "MY", "SG", "PH", "KH", "LA", "MM", "BN", "CN"] {
             assert!(super::is_country(c), "{c}");
         }
         assert!(!super::is_country("XX"));

@@ -12,9 +12,7 @@ use crate::i18n::{self, Locale};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -72,10 +70,7 @@ pub fn to_dto(row: branch::Model, requested: Locale) -> Branch {
         time_zone: row.time_zone,
         name: served.and_then(|l| names.get(&l).cloned()),
         locale: served.map(|l| l.as_str().to_string()),
-        names: names
-            .into_iter()
-            .map(|(k, v)| (k.as_str().to_string(), v))
-            .collect(),
+        names: names.into_iter().map(|(k, v)| (k.as_str().to_string(), v)).collect(),
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
@@ -84,20 +79,9 @@ pub fn to_dto(row: branch::Model, requested: Locale) -> Branch {
 /// Creates a branch with its own signing key (headquarters only).
 #[utoipa::path(post, path = "/api/v1/branches", tag = "branches", request_body = CreateBranch, security(("bearer" = [])),
     responses((status = 201, body = Branch), (status = 400), (status = 401), (status = 403), (status = 409, description = "code taken"), (status = 422)))]
-pub async fn create(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    body: Json<CreateBranch>,
-) -> ApiResult<HttpResponse> {
+pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest, body: Json<CreateBranch>) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
-    let new = service::validate_new(
-        &body.code,
-        &body.country,
-        &body.default_locale,
-        &body.time_zone,
-        &body.names,
-    )?;
+    let new = service::validate_new(&body.code, &body.country, &body.default_locale, &body.time_zone, &body.names)?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let row = service::insert(&state, &txn, new, now).await?;
@@ -114,31 +98,19 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     let locale = negotiate(&req);
-    Ok(with_language(
-        HttpResponse::Created().json(to_dto(row, locale)),
-        locale,
-    ))
+    Ok(with_language(HttpResponse::Created().json(to_dto(row, locale)), locale))
 }
 
 /// Branches the caller may see: all for headquarters, its own otherwise.
 #[utoipa::path(get, path = "/api/v1/branches", tag = "branches", params(PageParams), security(("bearer" = [])),
     responses((status = 200, body = inline(List<Branch>)), (status = 401)))]
-pub async fn list(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    page: web::Query<PageParams>,
-) -> ApiResult<HttpResponse> {
+pub async fn list(state: web::Data<AppState>, caller: Caller, req: HttpRequest, page: web::Query<PageParams>) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let mut query = Branches::find().filter(caller.scope().condition(branch::Column::Id));
     if let Some(after) = page.after {
         query = query.filter(branch::Column::Id.gt(after));
     }
-    let rows = query
-        .order_by_asc(branch::Column::Id)
-        .limit(page.limit + 1)
-        .all(&state.db)
-        .await?;
+    let rows = query.order_by_asc(branch::Column::Id).limit(page.limit + 1).all(&state.db).await?;
     let locale = negotiate(&req);
     Ok(with_language(
         HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, |r| to_dto(r, locale))),
@@ -148,18 +120,10 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/branches/{code}", tag = "branches", params(("code" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Branch), (status = 401), (status = 404)))]
-pub async fn get(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    code: web::Path<String>,
-) -> ApiResult<HttpResponse> {
+pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, code: web::Path<String>) -> ApiResult<HttpResponse> {
     let row = service::visible(&state.db, &caller, &code).await?;
     let locale = negotiate(&req);
-    Ok(with_language(
-        HttpResponse::Ok().json(to_dto(row, locale)),
-        locale,
-    ))
+    Ok(with_language(HttpResponse::Ok().json(to_dto(row, locale)), locale))
 }
 
 #[utoipa::path(patch, path = "/api/v1/branches/{code}", tag = "branches", params(("code" = String, Path)), request_body = UpdateBranch,
@@ -226,23 +190,16 @@ pub async fn update(
     txn.commit().await?;
     state.keys.invalidate();
     let locale = negotiate(&req);
-    Ok(with_language(
-        HttpResponse::Ok().json(to_dto(updated, locale)),
-        locale,
-    ))
+    Ok(with_language(HttpResponse::Ok().json(to_dto(updated, locale)), locale))
 }
 
 /// The branch's public keys (active and retired), to verify its tokens and credentials.
 #[utoipa::path(get, path = "/api/v1/branches/{code}/jwks.json", tag = "auth", params(("code" = String, Path)),
     responses((status = 200, body = JwkSet), (status = 404)))]
 pub async fn jwks(state: web::Data<AppState>, code: web::Path<String>) -> ApiResult<HttpResponse> {
-    let row = service::find_by_code(&state.db, &code)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let row = service::find_by_code(&state.db, &code).await?.ok_or_else(ApiError::not_found)?;
     let set = state.keys.jwks(&state.db, row.id).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "public, max-age=300"))
-        .json(set))
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=300")).json(set))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -282,13 +239,7 @@ pub async fn rotate(
     let row = service::visible(&txn, &caller, &code).await?;
     let key = state
         .keys
-        .rotate(
-            &txn,
-            row.id,
-            &row.code,
-            options.revoke_old,
-            state.clock.now(),
-        )
+        .rotate(&txn, row.id, &row.code, options.revoke_old, state.clock.now())
         .await?;
     audit::record(
         &txn,

@@ -8,19 +8,14 @@ use crate::error::{ApiError, FieldError, is_unique_violation};
 use crate::i18n::Locale;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
 pub const HQ: &str = "HQ";
 
 pub fn valid_code(code: &str) -> bool {
-    (2..=8).contains(&code.len())
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    (2..=8).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 pub fn valid_time_zone(tz: &str) -> bool {
@@ -28,11 +23,7 @@ pub fn valid_time_zone(tz: &str) -> bool {
 }
 
 /// Localized names `{locale: text}`: known locale keys, 1-200 characters.
-pub fn check_names(
-    field: &str,
-    names: &BTreeMap<String, String>,
-    errors: &mut Vec<FieldError>,
-) -> BTreeMap<Locale, String> {
+pub fn check_names(field: &str, names: &BTreeMap<String, String>, errors: &mut Vec<FieldError>) -> BTreeMap<Locale, String> {
     let mut clean = BTreeMap::new();
     for (key, text) in names {
         let Some(locale) = Locale::from_canonical(key) else {
@@ -53,10 +44,7 @@ pub fn check_names(
 }
 
 pub fn names_json(names: &BTreeMap<Locale, String>) -> String {
-    let map: BTreeMap<&str, &str> = names
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let map: BTreeMap<&str, &str> = names.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     serde_json::to_string(&map).unwrap_or_else(|_| "{}".into())
 }
 
@@ -114,12 +102,7 @@ pub fn validate_new(
 }
 
 /// Inserts a branch and its first signing key (inside `db`'s transaction).
-pub async fn insert(
-    state: &AppState,
-    db: &impl ConnectionTrait,
-    new: NewBranch,
-    now: DateTime<Utc>,
-) -> Result<branch::Model, ApiError> {
+pub async fn insert(state: &AppState, db: &impl ConnectionTrait, new: NewBranch, now: DateTime<Utc>) -> Result<branch::Model, ApiError> {
     let row = branch::ActiveModel {
         id: Set(Uuid::now_v7()),
         code: Set(new.code.clone()),
@@ -143,10 +126,7 @@ pub async fn insert(
     Ok(row)
 }
 
-pub async fn find_by_code(
-    db: &impl ConnectionTrait,
-    code: &str,
-) -> Result<Option<branch::Model>, DbErr> {
+pub async fn find_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<branch::Model>, DbErr> {
     Branches::find()
         .filter(branch::Column::Code.eq(code.to_ascii_uppercase()))
         .one(db)
@@ -154,14 +134,8 @@ pub async fn find_by_code(
 }
 
 /// The branch `code` if the caller may see it; otherwise 404, as if it did not exist.
-pub async fn visible(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    code: &str,
-) -> Result<branch::Model, ApiError> {
-    let row = find_by_code(db, code)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+pub async fn visible(db: &impl ConnectionTrait, caller: &Caller, code: &str) -> Result<branch::Model, ApiError> {
+    let row = find_by_code(db, code).await?.ok_or_else(ApiError::not_found)?;
     if caller.scope().allows(row.id) {
         Ok(row)
     } else {

@@ -53,10 +53,7 @@ fn canonical_symbol(c: char) -> Option<char> {
 /// kept as typed apart from case, because branch codes are real letters and
 /// must not be "corrected").
 pub fn normalize_code(input: &str) -> Option<String> {
-    let compact: Vec<char> = input
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect();
+    let compact: Vec<char> = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     if compact.len() < BODY_LEN + 2 || compact.len() > BODY_LEN + 8 {
         return None;
     }
@@ -65,10 +62,7 @@ pub fn normalize_code(input: &str) -> Option<String> {
         return None;
     }
     let prefix: String = prefix.iter().map(char::to_ascii_uppercase).collect();
-    let body: String = body
-        .iter()
-        .map(|c| canonical_symbol(*c))
-        .collect::<Option<_>>()?;
+    let body: String = body.iter().map(|c| canonical_symbol(*c)).collect::<Option<_>>()?;
     Some(format_code(&prefix, &body))
 }
 
@@ -83,10 +77,7 @@ mod tests {
             && parts[0] == prefix
             && parts[1].len() == 4
             && parts[2].len() == 4
-            && parts[1..]
-                .iter()
-                .flat_map(|p| p.bytes())
-                .all(|b| ALPHABET.contains(&b))
+            && parts[1..].iter().flat_map(|p| p.bytes()).all(|b| ALPHABET.contains(&b))
     }
 
     #[test]
@@ -139,10 +130,7 @@ mod tests {
     #[test]
     fn the_branch_prefix_is_not_corrected() {
         // "LOI" is a plausible branch code: its letters stay letters.
-        assert_eq!(
-            normalize_code("loi-abcd-efgh").as_deref(),
-            Some("LOI-ABCD-EFGH")
-        );
+        assert_eq!(normalize_code("loi-abcd-efgh").as_deref(), Some("LOI-ABCD-EFGH"));
     }
 
     #[test]

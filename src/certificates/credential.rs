@@ -69,11 +69,7 @@ impl CredentialInput {
 
     /// The credential's `id`: where it can be downloaded again.
     pub fn credential_id(&self) -> String {
-        format!(
-            "{}/api/v1/certificates/{}/credential",
-            self.base(),
-            self.certificate_id
-        )
+        format!("{}/api/v1/certificates/{}/credential", self.base(), self.certificate_id)
     }
 
     /// The issuer Profile's `id` (also the JWT `iss`).
@@ -105,9 +101,7 @@ pub fn open_badge(input: &CredentialInput) -> Value {
         "type": ["Address"],
         "addressCountry": input.branch_country,
     });
-    if input.branch_country.len() == 2
-        && input.branch_country.bytes().all(|b| b.is_ascii_uppercase())
-    {
+    if input.branch_country.len() == 2 && input.branch_country.bytes().all(|b| b.is_ascii_uppercase()) {
         address["addressCountryCode"] = json!(input.branch_country);
     }
     let narrative = i18n::t(
@@ -199,22 +193,16 @@ mod tests {
 
     /// PKCS#8 v1 prefix of an Ed25519 private key (as in `auth::keys`).
     const PKCS8_ED25519_PREFIX: [u8; 16] = [
-        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
-        0x20,
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
     ];
 
     fn keypair() -> (EncodingKey, DecodingKey) {
         use rand::RngCore;
         let mut seed = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut seed);
-        let public = ed25519_dalek::SigningKey::from_bytes(&seed)
-            .verifying_key()
-            .to_bytes();
+        let public = ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key().to_bytes();
         let der = [PKCS8_ED25519_PREFIX.as_slice(), &seed].concat();
-        (
-            EncodingKey::from_ed_der(&der),
-            DecodingKey::from_ed_der(&public),
-        )
+        (EncodingKey::from_ed_der(&der), DecodingKey::from_ed_der(&public))
     }
 
     fn input() -> CredentialInput {
@@ -242,10 +230,7 @@ mod tests {
         let input = input();
         let vc = open_badge(&input);
         assert_eq!(vc["@context"], json!(CONTEXTS));
-        assert_eq!(
-            vc["type"],
-            json!(["VerifiableCredential", "OpenBadgeCredential"])
-        );
+        assert_eq!(vc["type"], json!(["VerifiableCredential", "OpenBadgeCredential"]));
         assert_eq!(
             vc["id"],
             json!(format!(
@@ -253,18 +238,12 @@ mod tests {
                 input.certificate_id
             ))
         );
-        assert_eq!(
-            vc["issuer"]["id"],
-            "https://academy.example/api/v1/branches/BKK"
-        );
+        assert_eq!(vc["issuer"]["id"], "https://academy.example/api/v1/branches/BKK");
         assert_eq!(vc["issuer"]["type"], json!(["Profile"]));
         assert_eq!(vc["issuer"]["address"]["addressCountryCode"], "TH");
         assert_eq!(vc["validFrom"], "2026-11-28T09:30:00Z");
         let subject = &vc["credentialSubject"];
-        assert_eq!(
-            subject["id"],
-            json!(format!("urn:uuid:{}", input.holder_id))
-        );
+        assert_eq!(subject["id"], json!(format!("urn:uuid:{}", input.holder_id)));
         assert_eq!(subject["type"], json!(["AchievementSubject"]));
         assert_eq!(subject["identifier"][0]["identityHash"], "Somchai Jaidee");
         let achievement = &subject["achievement"];
@@ -273,10 +252,7 @@ mod tests {
         assert_eq!(achievement["name"], "High-voltage safety");
         let narrative = achievement["criteria"]["narrative"].as_str().unwrap();
         assert!(narrative.contains("High-voltage safety"), "{narrative}");
-        assert_eq!(
-            vc["credentialStatus"]["id"],
-            "https://academy.example/verify/BKK-7F3K-9QPX"
-        );
+        assert_eq!(vc["credentialStatus"]["id"], "https://academy.example/verify/BKK-7F3K-9QPX");
     }
 
     #[test]
@@ -284,9 +260,7 @@ mod tests {
         let mut input = input();
         input.locale = Locale::ZhCn;
         let vc = open_badge(&input);
-        let narrative = vc["credentialSubject"]["achievement"]["criteria"]["narrative"]
-            .as_str()
-            .unwrap();
+        let narrative = vc["credentialSubject"]["achievement"]["criteria"]["narrative"].as_str().unwrap();
         assert_ne!(
             narrative,
             i18n::t(
@@ -295,10 +269,7 @@ mod tests {
                 &[("course", Arg::from("High-voltage safety"))]
             )
         );
-        assert_eq!(
-            vc["credentialSubject"]["achievement"]["inLanguage"],
-            "zh-CN"
-        );
+        assert_eq!(vc["credentialSubject"]["achievement"]["inLanguage"], "zh-CN");
     }
 
     #[test]
@@ -341,10 +312,7 @@ mod tests {
         assert_eq!(payload["nbf"], json!(input.issued_at.timestamp()));
         assert_eq!(
             payload["credentialSubject"]["achievement"]["id"],
-            json!(format!(
-                "https://academy.example/api/v1/courses/{}",
-                input.course_id
-            ))
+            json!(format!("https://academy.example/api/v1/courses/{}", input.course_id))
         );
     }
 

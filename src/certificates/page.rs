@@ -211,13 +211,7 @@ pub fn render_verify_page(view: &VerifyView, viewer: Locale) -> String {
     }
     let captions: String = languages(viewer)
         .iter()
-        .map(|l| {
-            format!(
-                r#"<p lang="{}">{}</p>"#,
-                l.as_str(),
-                text(*l, "cert-page-qr")
-            )
-        })
+        .map(|l| format!(r#"<p lang="{}">{}</p>"#, l.as_str(), text(*l, "cert-page-qr")))
         .collect();
     let body = format!(
         concat!(
@@ -234,11 +228,7 @@ pub fn render_verify_page(view: &VerifyView, viewer: Locale) -> String {
         captions = captions,
         url = escape_html(&view.verify_url),
     );
-    let class = if view.status_valid {
-        "valid"
-    } else {
-        "revoked"
-    };
+    let class = if view.status_valid { "valid" } else { "revoked" };
     document(viewer, &both_title(viewer, "cert-page-title"), class, &body)
 }
 
@@ -251,11 +241,7 @@ pub fn render_not_found_page(code: &str, viewer: Locale) -> String {
             format!(
                 r#"<section lang="{}"><p>{}</p><p>{}</p></section>"#,
                 l.as_str(),
-                escape_html(&i18n::t(
-                    *l,
-                    "cert-not-found-body",
-                    &[("code", Arg::from(code))]
-                )),
+                escape_html(&i18n::t(*l, "cert-not-found-body", &[("code", Arg::from(code))])),
                 text(*l, "cert-not-found-hint"),
             )
         })
@@ -264,12 +250,7 @@ pub fn render_not_found_page(code: &str, viewer: Locale) -> String {
         r#"<h1>{}</h1><div class="columns">{parts}</div>"#,
         both_spans(viewer, "cert-not-found-title"),
     );
-    document(
-        viewer,
-        &both_title(viewer, "cert-not-found-title"),
-        "not-found",
-        &body,
-    )
+    document(viewer, &both_title(viewer, "cert-not-found-title"), "not-found", &body)
 }
 
 #[cfg(test)]

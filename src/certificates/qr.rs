@@ -39,14 +39,7 @@ pub fn qr_svg(url: &str) -> String {
                 while x < width && row[x] == Color::Dark {
                     x += 1;
                 }
-                let _ = write!(
-                    path,
-                    "M{} {}h{}v1h-{}z",
-                    start + QUIET_ZONE,
-                    y + QUIET_ZONE,
-                    x - start,
-                    x - start
-                );
+                let _ = write!(path, "M{} {}h{}v1h-{}z", start + QUIET_ZONE, y + QUIET_ZONE, x - start, x - start);
             } else {
                 x += 1;
             }
@@ -91,20 +84,13 @@ mod tests {
     #[test]
     fn it_is_deterministic_and_depends_on_the_url() {
         assert_eq!(qr_svg(URL), qr_svg(URL));
-        assert_ne!(
-            qr_svg(URL),
-            qr_svg("https://academy.example/verify/HQ-0000-0000")
-        );
+        assert_ne!(qr_svg(URL), qr_svg("https://academy.example/verify/HQ-0000-0000"));
     }
 
     #[test]
     fn every_dark_module_is_drawn() {
         let code = QrCode::with_error_correction_level(URL.as_bytes(), EcLevel::M).unwrap();
-        let dark = code
-            .to_colors()
-            .iter()
-            .filter(|c| **c == Color::Dark)
-            .count();
+        let dark = code.to_colors().iter().filter(|c| **c == Color::Dark).count();
         let svg = qr_svg(URL);
         let d = svg.split(" d=\"").nth(1).unwrap();
         let drawn: usize = d

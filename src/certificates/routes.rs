@@ -16,10 +16,7 @@ use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
@@ -44,12 +41,7 @@ pub struct Certificate {
     pub verify_url: String,
 }
 
-async fn views(
-    state: &AppState,
-    rows: Vec<certificate::Model>,
-    locale: Locale,
-    default: Locale,
-) -> ApiResult<Vec<Certificate>> {
+async fn views(state: &AppState, rows: Vec<certificate::Model>, locale: Locale, default: Locale) -> ApiResult<Vec<Certificate>> {
     let course_ids: Vec<Uuid> = rows.iter().map(|r| r.course_id).collect();
     let branch_ids: Vec<Uuid> = rows.iter().map(|r| r.branch_id).collect();
     let texts = crate::courses::service::course_texts(&state.db, &course_ids).await?;
@@ -82,10 +74,7 @@ async fn views(
                 branch: branches.get(&r.branch_id).cloned().unwrap_or_default(),
                 course_id: r.course_id,
                 course_code: codes.get(&r.course_id).cloned().unwrap_or_default(),
-                course_title: crate::courses::texts::pick(&chain, |l| {
-                    t.and_then(|m| m.get(&l)).map(|x| x.title.as_str())
-                })
-                .text,
+                course_title: crate::courses::texts::pick(&chain, |l| t.and_then(|m| m.get(&l)).map(|x| x.title.as_str())).text,
                 issued_at: r.issued_at,
                 revoked_at: r.revoked_at,
                 revoked_reason: r.revoked_reason,
@@ -112,8 +101,7 @@ async fn list_for(
     filter: CertificateFilter,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
-    let mut query =
-        Certificates::find().filter(caller.scope().condition(certificate::Column::BranchId));
+    let mut query = Certificates::find().filter(caller.scope().condition(certificate::Column::BranchId));
     if mine || caller.role == Role::Trainee {
         query = query.filter(certificate::Column::UserId.eq(caller.user_id));
     }
@@ -142,28 +130,16 @@ async fn list_for(
         .await?;
     let more = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
-    let next_cursor = if more {
-        rows.last().map(|r| encode_cursor(r.id))
-    } else {
-        None
-    };
+    let next_cursor = if more { rows.last().map(|r| encode_cursor(r.id)) } else { None };
     let locale = negotiate(req);
     let items = views(state, rows, locale, caller.branch_default_locale).await?;
-    Ok(with_language(
-        HttpResponse::Ok().json(List { items, next_cursor }),
-        locale,
-    ))
+    Ok(with_language(HttpResponse::Ok().json(List { items, next_cursor }), locale))
 }
 
 /// The caller's own certificates.
 #[utoipa::path(get, path = "/api/v1/users/me/certificates", tag = "certificates", params(PageParams), security(("bearer" = [])),
     responses((status = 200, body = inline(List<Certificate>)), (status = 401)))]
-pub async fn mine(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    page: web::Query<PageParams>,
-) -> ApiResult<HttpResponse> {
+pub async fn mine(state: web::Data<AppState>, caller: Caller, req: HttpRequest, page: web::Query<PageParams>) -> ApiResult<HttpResponse> {
     list_for(
         &state,
         &req,
@@ -189,25 +165,12 @@ pub async fn list(
     page: web::Query<PageParams>,
     filter: web::Query<CertificateFilter>,
 ) -> ApiResult<HttpResponse> {
-    list_for(
-        &state,
-        &req,
-        &caller,
-        false,
-        page.into_inner(),
-        filter.into_inner(),
-    )
-    .await
+    list_for(&state, &req, &caller, false, page.into_inner(), filter.into_inner()).await
 }
 
 #[utoipa::path(get, path = "/api/v1/certificates/{id}", tag = "certificates", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Certificate), (status = 404)))]
-pub async fn get(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let row = service::find_visible(&state.db, &caller, *id).await?;
     let locale = negotiate(&req);
     let view = views(&state, vec![row], locale, caller.branch_default_locale)
@@ -221,28 +184,20 @@ pub async fn get(
 /// VC-JWT by the issuing branch's key (verify with its JWKS).
 #[utoipa::path(get, path = "/api/v1/certificates/{id}/credential", tag = "certificates", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, description = "VC-JWT", content_type = "application/vc+jwt", body = String), (status = 404)))]
-pub async fn credential(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn credential(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let row = service::find_visible(&state.db, &caller, *id).await?;
     let branch = Branches::find_by_id(row.branch_id)
         .one(&state.db)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let holder = crate::users::entity::Entity::find_by_id(row.user_id)
-        .one(&state.db)
-        .await?;
+    let holder = crate::users::entity::Entity::find_by_id(row.user_id).one(&state.db).await?;
     let locale = holder
         .as_ref()
         .and_then(|u| Locale::from_canonical(&u.locale))
         .unwrap_or(Locale::En);
     let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
     let (title, summary) = service::course_title(&state.db, row.course_id, locale, default).await?;
-    let course = service::course(&state.db, row.course_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let course = service::course(&state.db, row.course_id).await?.ok_or_else(ApiError::not_found)?;
     let input = CredentialInput {
         certificate_id: row.id,
         code: row.code.clone(),
@@ -261,11 +216,7 @@ pub async fn credential(
         locale,
     };
     let document = open_badge(&input);
-    let signer = state
-        .keys
-        .signer(&state.db, branch.id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
+    let signer = state.keys.signer(&state.db, branch.id).await?.ok_or_else(ApiError::internal)?;
     let token = sign_vc_jwt(
         &signer.kid,
         &signer.key,
@@ -300,14 +251,10 @@ pub async fn revoke(
     caller.require(&[Role::HqAdmin])?;
     let reason = body.reason.trim();
     if reason.is_empty() {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "reason", "required",
-        )]));
+        return Err(ApiError::validation(vec![FieldError::new("reason", "required")]));
     }
     if reason.chars().count() > 1000 {
-        return Err(ApiError::validation(vec![
-            FieldError::new("reason", "too_long").arg("max", 1000),
-        ]));
+        return Err(ApiError::validation(vec![FieldError::new("reason", "too_long").arg("max", 1000)]));
     }
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
@@ -361,11 +308,7 @@ pub struct Verification {
 }
 
 fn wants_json(req: &HttpRequest) -> bool {
-    let accept = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
     accept.contains("application/json") && !accept.contains("text/html")
 }
 
@@ -384,15 +327,8 @@ async fn texts_in(
 /// otherwise a printable bilingual HTML page with a QR code of its own URL.
 #[utoipa::path(get, path = "/verify/{code}", tag = "certificates", params(("code" = String, Path)),
     responses((status = 200, body = Verification, description = "JSON, or an HTML page"), (status = 404), (status = 429)))]
-pub async fn verify(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    code: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let client = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+pub async fn verify(state: web::Data<AppState>, req: HttpRequest, code: web::Path<String>) -> ApiResult<HttpResponse> {
+    let client = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
     if let Err(wait) = state.verify_limiter.check(&client) {
         return Err(ApiError::too_many_requests(wait));
     }
@@ -409,9 +345,7 @@ pub async fn verify(
         }
         let page = render_not_found_page(&code, viewer);
         return Ok(with_language(
-            HttpResponse::NotFound()
-                .content_type("text/html; charset=utf-8")
-                .body(page),
+            HttpResponse::NotFound().content_type("text/html; charset=utf-8").body(page),
             viewer,
         ));
     };
@@ -419,9 +353,7 @@ pub async fn verify(
         .one(&state.db)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let course = service::course(&state.db, row.course_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let course = service::course(&state.db, row.course_id).await?.ok_or_else(ApiError::not_found)?;
     if json {
         let (course_title, branch_label) = texts_in(&state.db, &row, &branch, viewer).await?;
         let body = Verification {
@@ -438,17 +370,13 @@ pub async fn verify(
             locale: viewer.as_str().to_string(),
         };
         return Ok(with_language(
-            HttpResponse::Ok()
-                .insert_header((header::CACHE_CONTROL, "no-cache"))
-                .json(body),
+            HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-cache")).json(body),
             viewer,
         ));
     }
     let second = second_language(viewer);
-    let (course_title_zh, branch_name_zh) =
-        texts_in(&state.db, &row, &branch, Locale::ZhCn).await?;
-    let (course_title_viewer, branch_name_viewer) =
-        texts_in(&state.db, &row, &branch, second).await?;
+    let (course_title_zh, branch_name_zh) = texts_in(&state.db, &row, &branch, Locale::ZhCn).await?;
+    let (course_title_viewer, branch_name_viewer) = texts_in(&state.db, &row, &branch, second).await?;
     let view = VerifyView {
         code: row.code.clone(),
         status_valid: row.status == VALID,
@@ -476,9 +404,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/api/v1/users/me/certificates").route(web::get().to(mine)))
         .service(web::resource("/api/v1/certificates").route(web::get().to(list)))
         .service(web::resource("/api/v1/certificates/{id}").route(web::get().to(get)))
-        .service(
-            web::resource("/api/v1/certificates/{id}/credential").route(web::get().to(credential)),
-        )
+        .service(web::resource("/api/v1/certificates/{id}/credential").route(web::get().to(credential)))
         .service(web::resource("/api/v1/certificates/{id}/revoke").route(web::post().to(revoke)))
         .service(web::resource("/verify/{code}").route(web::get().to(verify)));
 }

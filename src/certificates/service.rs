@@ -26,11 +26,7 @@ pub const REVOKED: &str = "revoked";
 
 /// Certifies the trainee of a completed enrolment, once. Returns the
 /// certificate's id (the existing one if there is one).
-pub async fn issue(
-    db: &impl ConnectionTrait,
-    enrolment: &enrolment::Model,
-    now: DateTime<Utc>,
-) -> Result<Option<Uuid>, DbErr> {
+pub async fn issue(db: &impl ConnectionTrait, enrolment: &enrolment::Model, now: DateTime<Utc>) -> Result<Option<Uuid>, DbErr> {
     if let Some(existing) = for_user_course(db, enrolment.user_id, enrolment.course_id).await? {
         return Ok(Some(existing.id));
     }
@@ -62,18 +58,13 @@ pub async fn issue(
         .await?;
     if !matches!(inserted, sea_orm::TryInsertResult::Inserted(_)) {
         // Someone certified this trainee in the meantime: theirs stands.
-        return Ok(for_user_course(db, enrolment.user_id, enrolment.course_id)
-            .await?
-            .map(|c| c.id));
+        return Ok(for_user_course(db, enrolment.user_id, enrolment.course_id).await?.map(|c| c.id));
     }
     let locale = Locale::from_canonical(&user.locale).unwrap_or(Locale::En);
     let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
     let texts = course_texts(db, &[enrolment.course_id]).await?;
     let t = texts.get(&enrolment.course_id);
-    let course_title = pick(&chain(locale, default), |l| {
-        t.and_then(|m| m.get(&l)).map(|x| x.title.as_str())
-    })
-    .text;
+    let course_title = pick(&chain(locale, default), |l| t.and_then(|m| m.get(&l)).map(|x| x.title.as_str())).text;
     let tz: chrono_tz::Tz = branch.time_zone.parse().unwrap_or(chrono_tz::UTC);
     let mut args = Map::new();
     args.insert("name".into(), Value::String(user.display_name.clone()));
@@ -103,11 +94,7 @@ pub async fn issue(
     Ok(Some(id))
 }
 
-pub async fn for_user_course(
-    db: &impl ConnectionTrait,
-    user_id: Uuid,
-    course_id: Uuid,
-) -> Result<Option<certificate::Model>, DbErr> {
+pub async fn for_user_course(db: &impl ConnectionTrait, user_id: Uuid, course_id: Uuid) -> Result<Option<certificate::Model>, DbErr> {
     Certificates::find()
         .filter(certificate::Column::UserId.eq(user_id))
         .filter(certificate::Column::CourseId.eq(course_id))
@@ -119,15 +106,8 @@ pub async fn for_user_course(
 pub fn branch_name(branch: &branch::Model, locale: Locale) -> String {
     let names = parse_names(&branch.names);
     let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
-    let name = pick(&chain(locale, default), |l| {
-        names.get(&l).map(String::as_str)
-    })
-    .text;
-    if name.is_empty() {
-        branch.code.clone()
-    } else {
-        name
-    }
+    let name = pick(&chain(locale, default), |l| names.get(&l).map(String::as_str)).text;
+    if name.is_empty() { branch.code.clone() } else { name }
 }
 
 /// A course's title in `locale` with fallback (through the branch default).
@@ -141,10 +121,7 @@ pub async fn course_title(
     let t = texts.get(&course_id);
     let c = chain(locale, branch_default);
     let title = pick(&c, |l| t.and_then(|m| m.get(&l)).map(|x| x.title.as_str())).text;
-    let summary = pick(&c, |l| {
-        t.and_then(|m| m.get(&l)).map(|x| x.summary.as_str())
-    })
-    .text;
+    let summary = pick(&c, |l| t.and_then(|m| m.get(&l)).map(|x| x.summary.as_str())).text;
     Ok((title, summary))
 }
 
@@ -154,25 +131,14 @@ pub async fn course(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<course
 
 /// A certificate the caller may read: their own (trainee), their branch's
 /// (branch admin), any (headquarters). Otherwise 404.
-pub async fn find_visible(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    id: Uuid,
-) -> ApiResult<certificate::Model> {
-    let mut query = Certificates::find_by_id(id)
-        .filter(caller.scope().condition(certificate::Column::BranchId));
+pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<certificate::Model> {
+    let mut query = Certificates::find_by_id(id).filter(caller.scope().condition(certificate::Column::BranchId));
     if caller.role == Role::Trainee {
         query = query.filter(certificate::Column::UserId.eq(caller.user_id));
     }
     query.one(db).await?.ok_or_else(ApiError::not_found)
 }
 
-pub async fn by_code(
-    db: &impl ConnectionTrait,
-    code: &str,
-) -> Result<Option<certificate::Model>, DbErr> {
-    Certificates::find()
-        .filter(certificate::Column::Code.eq(code))
-        .one(db)
-        .await
+pub async fn by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<certificate::Model>, DbErr> {
+    Certificates::find().filter(certificate::Column::Code.eq(code)).one(db).await
 }

@@ -14,10 +14,7 @@ use crate::i18n::Locale;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -75,22 +72,19 @@ pub async fn views(
 ) -> ApiResult<Vec<Cohort>> {
     let course_ids: Vec<Uuid> = rows.iter().map(|r| r.course_id).collect();
     let texts = courses::course_texts(db, &course_ids).await?;
-    let codes: std::collections::HashMap<Uuid, String> =
-        crate::courses::course_entity::Entity::find()
-            .filter(crate::courses::course_entity::Column::Id.is_in(course_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c.code))
-            .collect();
+    let codes: std::collections::HashMap<Uuid, String> = crate::courses::course_entity::Entity::find()
+        .filter(crate::courses::course_entity::Column::Id.is_in(course_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.code))
+        .collect();
     let chain = chain(requested, default);
     Ok(rows
         .into_iter()
         .map(|r| {
             let t = texts.get(&r.course_id);
-            let title = pick(&chain, |l| {
-                t.and_then(|m| m.get(&l)).map(|x| x.title.as_str())
-            });
+            let title = pick(&chain, |l| t.and_then(|m| m.get(&l)).map(|x| x.title.as_str()));
             Cohort {
                 id: r.id,
                 branch: branch_code.to_string(),
@@ -112,18 +106,12 @@ pub async fn views(
         .collect())
 }
 
-async fn one_view(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
-    row: cohort::Model,
-) -> ApiResult<Cohort> {
+async fn one_view(state: &AppState, req: &HttpRequest, caller: &Caller, row: cohort::Model) -> ApiResult<Cohort> {
     let branch = crate::branches::entity::Entity::find_by_id(row.branch_id)
         .one(&state.db)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let default =
-        Locale::from_canonical(&branch.default_locale).unwrap_or(caller.branch_default_locale);
+    let default = Locale::from_canonical(&branch.default_locale).unwrap_or(caller.branch_default_locale);
     let mut list = views(&state.db, vec![row], &branch.code, negotiate(req), default).await?;
     list.pop().ok_or_else(ApiError::not_found)
 }
@@ -143,13 +131,7 @@ pub async fn create(
     let mut errors = Vec::new();
     let starts_on = service::parse_date("starts_on", &body.starts_on, &mut errors);
     let ends_on = service::parse_date("ends_on", &body.ends_on, &mut errors);
-    service::check_fields(
-        Some(&body.name),
-        starts_on,
-        ends_on,
-        Some(body.capacity),
-        &mut errors,
-    );
+    service::check_fields(Some(&body.name), starts_on, ends_on, Some(body.capacity), &mut errors);
     if !service::course_offered(&state.db, body.course_id, branch.id).await? {
         errors.push(FieldError::new("course_id", "course_not_offered"));
     }
@@ -186,10 +168,7 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     let view = one_view(&state, &req, &caller, row).await?;
-    Ok(with_language(
-        HttpResponse::Created().json(view),
-        negotiate(&req),
-    ))
+    Ok(with_language(HttpResponse::Created().json(view), negotiate(&req)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -226,11 +205,7 @@ pub async fn list(
     if let Some(after) = page.after {
         query = query.filter(cohort::Column::Id.gt(after));
     }
-    let mut rows = query
-        .order_by_asc(cohort::Column::Id)
-        .limit(page.limit + 1)
-        .all(&state.db)
-        .await?;
+    let mut rows = query.order_by_asc(cohort::Column::Id).limit(page.limit + 1).all(&state.db).await?;
     let more = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
     let next_cursor = if more {
@@ -241,27 +216,16 @@ pub async fn list(
     let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
     let locale = negotiate(&req);
     let items = views(&state.db, rows, &branch.code, locale, default).await?;
-    Ok(with_language(
-        HttpResponse::Ok().json(List { items, next_cursor }),
-        locale,
-    ))
+    Ok(with_language(HttpResponse::Ok().json(List { items, next_cursor }), locale))
 }
 
 #[utoipa::path(get, path = "/api/v1/cohorts/{id}", tag = "cohorts", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Cohort), (status = 403), (status = 404)))]
-pub async fn get(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
     let row = service::find_scoped(&state.db, &caller, *id).await?;
     let view = one_view(&state, &req, &caller, row).await?;
-    Ok(with_language(
-        HttpResponse::Ok().json(view),
-        negotiate(&req),
-    ))
+    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
 
 #[utoipa::path(patch, path = "/api/v1/cohorts/{id}", tag = "cohorts", params(("id" = Uuid, Path)), request_body = UpdateCohort,
@@ -276,18 +240,13 @@ pub async fn update(
     caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
     let txn = crate::db::begin(&state.db).await?;
     let row = service::find_scoped(&txn, &caller, *id).await?;
-    let row = service::lock(&txn, row.id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let row = service::lock(&txn, row.id).await?.ok_or_else(ApiError::not_found)?;
     let mut errors = Vec::new();
     let starts_on = body
         .starts_on
         .as_deref()
         .and_then(|d| service::parse_date("starts_on", d, &mut errors));
-    let ends_on = body
-        .ends_on
-        .as_deref()
-        .and_then(|d| service::parse_date("ends_on", d, &mut errors));
+    let ends_on = body.ends_on.as_deref().and_then(|d| service::parse_date("ends_on", d, &mut errors));
     service::check_fields(
         body.name.as_deref(),
         starts_on.or(Some(row.starts_on)),
@@ -307,9 +266,7 @@ pub async fn update(
     if let Some(capacity) = body.capacity
         && capacity < row.seats_taken
     {
-        return Err(
-            ApiError::conflict("capacity_below_enrolled").arg("enrolled", row.seats_taken as i64)
-        );
+        return Err(ApiError::conflict("capacity_below_enrolled").arg("enrolled", row.seats_taken as i64));
     }
     let mut active: cohort::ActiveModel = row.clone().into();
     if let Some(name) = &body.name {
@@ -329,7 +286,8 @@ pub async fn update(
     }
     active.updated_at = Set(state.clock.now());
     let updated = active.update(&txn).await?;
-    let changes = json!({"name": body.name, "starts_on": body.starts_on, "ends_on": body.ends_on, "capacity": body.capacity, "status": body.status});
+    let changes =
+        json!({"name": body.name, "starts_on": body.starts_on, "ends_on": body.ends_on, "capacity": body.capacity, "status": body.status});
     audit::record(
         &txn,
         &req,
@@ -343,10 +301,7 @@ pub async fn update(
     .await?;
     txn.commit().await?;
     let view = one_view(&state, &req, &caller, updated).await?;
-    Ok(with_language(
-        HttpResponse::Ok().json(view),
-        negotiate(&req),
-    ))
+    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -18,11 +18,7 @@ pub const CLOSED: &str = "closed";
 pub const CAPACITY_MAX: i32 = 10_000;
 
 /// The cohort if the caller's scope includes its branch; 404 otherwise.
-pub async fn find_scoped(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    id: Uuid,
-) -> ApiResult<cohort::Model> {
+pub async fn find_scoped(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<cohort::Model> {
     Cohorts::find_by_id(id)
         .filter(caller.scope().condition(cohort::Column::BranchId))
         .one(db)
@@ -31,11 +27,7 @@ pub async fn find_scoped(
 }
 
 /// Whether `course_id` is published and offered to `branch_id`.
-pub async fn course_offered(
-    db: &impl ConnectionTrait,
-    course_id: Uuid,
-    branch_id: Uuid,
-) -> Result<bool, DbErr> {
+pub async fn course_offered(db: &impl ConnectionTrait, course_id: Uuid, branch_id: Uuid) -> Result<bool, DbErr> {
     let Some(course) = Courses::find_by_id(course_id).one(db).await? else {
         return Ok(false);
     };
@@ -73,20 +65,12 @@ pub fn check_fields(
     if let Some(capacity) = capacity
         && !(1..=CAPACITY_MAX).contains(&capacity)
     {
-        errors.push(
-            FieldError::new("capacity", "out_of_range")
-                .arg("min", 1)
-                .arg("max", CAPACITY_MAX),
-        );
+        errors.push(FieldError::new("capacity", "out_of_range").arg("min", 1).arg("max", CAPACITY_MAX));
     }
 }
 
 /// Parses a `YYYY-MM-DD` field.
-pub fn parse_date(
-    field: &'static str,
-    text: &str,
-    errors: &mut Vec<FieldError>,
-) -> Option<NaiveDate> {
+pub fn parse_date(field: &'static str, text: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
     match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
         Ok(d) => Some(d),
         Err(_) => {
@@ -99,10 +83,7 @@ pub fn parse_date(
 /// Takes one seat if one is free. False when the cohort is full.
 pub async fn take_seat(db: &impl ConnectionTrait, cohort_id: Uuid) -> Result<bool, DbErr> {
     let result = Cohorts::update_many()
-        .col_expr(
-            cohort::Column::SeatsTaken,
-            Expr::col(cohort::Column::SeatsTaken).add(1),
-        )
+        .col_expr(cohort::Column::SeatsTaken, Expr::col(cohort::Column::SeatsTaken).add(1))
         .filter(cohort::Column::Id.eq(cohort_id))
         .filter(Expr::col(cohort::Column::SeatsTaken).lt(Expr::col(cohort::Column::Capacity)))
         .exec(db)
@@ -111,19 +92,12 @@ pub async fn take_seat(db: &impl ConnectionTrait, cohort_id: Uuid) -> Result<boo
 }
 
 /// Takes up to `wanted` seats at once; returns how many were free and taken.
-pub async fn take_seats(
-    db: &impl ConnectionTrait,
-    cohort: &cohort::Model,
-    wanted: i32,
-) -> Result<i32, DbErr> {
+pub async fn take_seats(db: &impl ConnectionTrait, cohort: &cohort::Model, wanted: i32) -> Result<i32, DbErr> {
     let free = Ord::max(cohort.capacity - cohort.seats_taken, 0);
     let taking = Ord::min(wanted, free);
     if taking > 0 {
         Cohorts::update_many()
-            .col_expr(
-                cohort::Column::SeatsTaken,
-                Expr::col(cohort::Column::SeatsTaken).add(taking),
-            )
+            .col_expr(cohort::Column::SeatsTaken, Expr::col(cohort::Column::SeatsTaken).add(taking))
             .filter(cohort::Column::Id.eq(cohort.id))
             .exec(db)
             .await?;
@@ -133,10 +107,7 @@ pub async fn take_seats(
 
 pub async fn free_seat(db: &impl ConnectionTrait, cohort_id: Uuid) -> Result<(), DbErr> {
     Cohorts::update_many()
-        .col_expr(
-            cohort::Column::SeatsTaken,
-            Expr::col(cohort::Column::SeatsTaken).sub(1),
-        )
+        .col_expr(cohort::Column::SeatsTaken, Expr::col(cohort::Column::SeatsTaken).sub(1))
         .filter(cohort::Column::Id.eq(cohort_id))
         .filter(cohort::Column::SeatsTaken.gt(0))
         .exec(db)
@@ -146,10 +117,7 @@ pub async fn free_seat(db: &impl ConnectionTrait, cohort_id: Uuid) -> Result<(),
 
 /// Locks the cohort row for the rest of the transaction (PostgreSQL; SQLite's
 /// immediate transactions already hold the write lock) and reads it fresh.
-pub async fn lock(
-    db: &impl ConnectionTrait,
-    cohort_id: Uuid,
-) -> Result<Option<cohort::Model>, DbErr> {
+pub async fn lock(db: &impl ConnectionTrait, cohort_id: Uuid) -> Result<Option<cohort::Model>, DbErr> {
     use sea_orm::QuerySelect;
     let mut query = Cohorts::find_by_id(cohort_id);
     if crate::db::is_postgres(db) {

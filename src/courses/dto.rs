@@ -134,21 +134,11 @@ pub fn lesson(bundle: &LessonBundle, chain: &[Locale], editor: bool) -> Lesson {
     }
 }
 
-pub fn detail(
-    bundle: CourseBundle,
-    requested: Locale,
-    default: Locale,
-    editor: bool,
-    branches: Option<Vec<String>>,
-) -> CourseDetail {
+pub fn detail(bundle: CourseBundle, requested: Locale, default: Locale, editor: bool, branches: Option<Vec<String>>) -> CourseDetail {
     let chain = chain(requested, default);
     let title = pick(&chain, |l| bundle.texts.get(&l).map(|t| t.title.as_str()));
     let summary = pick(&chain, |l| bundle.texts.get(&l).map(|t| t.summary.as_str()));
-    let lessons = bundle
-        .lessons
-        .iter()
-        .map(|l| lesson(l, &chain, editor))
-        .collect();
+    let lessons = bundle.lessons.iter().map(|l| lesson(l, &chain, editor)).collect();
     let translations = editor.then(|| {
         bundle
             .texts

@@ -9,9 +9,7 @@ use super::texts::{CourseText, LessonText, check_course_texts, check_lesson_text
 use crate::audit;
 use crate::auth::{Caller, Role};
 use crate::branches::service as branches;
-use crate::error::{
-    ApiError, ApiResult, FieldError, is_foreign_key_violation, is_unique_violation,
-};
+use crate::error::{ApiError, ApiResult, FieldError, is_foreign_key_violation, is_unique_violation};
 use crate::http::etag::json_with_etag;
 use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
@@ -19,9 +17,7 @@ use crate::i18n::Locale;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -47,12 +43,7 @@ pub struct CreateCourse {
     pub lessons: Vec<NewLesson>,
 }
 
-fn detail_response(
-    req: &HttpRequest,
-    caller: &Caller,
-    body: CourseDetail,
-    created: bool,
-) -> HttpResponse {
+fn detail_response(req: &HttpRequest, caller: &Caller, body: CourseDetail, created: bool) -> HttpResponse {
     let locale = negotiate(req);
     let _ = caller;
     if created {
@@ -62,12 +53,7 @@ fn detail_response(
     }
 }
 
-async fn detail_of(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
-    row: course::Model,
-) -> ApiResult<CourseDetail> {
+async fn detail_of(state: &AppState, req: &HttpRequest, caller: &Caller, row: course::Model) -> ApiResult<CourseDetail> {
     let editor = caller.is_hq();
     let branches = if editor {
         Some(service::offered_branches(&state.db, row.id).await?)
@@ -75,24 +61,13 @@ async fn detail_of(
         None
     };
     let bundle = service::load_bundle(&state.db, row).await?;
-    Ok(dto::detail(
-        bundle,
-        negotiate(req),
-        caller.branch_default_locale,
-        editor,
-        branches,
-    ))
+    Ok(dto::detail(bundle, negotiate(req), caller.branch_default_locale, editor, branches))
 }
 
 /// Creates a course, optionally with its lessons (headquarters only).
 #[utoipa::path(post, path = "/api/v1/courses", tag = "courses", request_body = CreateCourse, security(("bearer" = [])),
     responses((status = 201, body = CourseDetail), (status = 401), (status = 403), (status = 409, description = "code taken"), (status = 422)))]
-pub async fn create(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    body: Json<CreateCourse>,
-) -> ApiResult<HttpResponse> {
+pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest, body: Json<CreateCourse>) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
     let mut errors = Vec::new();
     let code = body.code.trim().to_string();
@@ -197,11 +172,7 @@ pub async fn list(
     if let Some(after) = page.after {
         query = query.filter(course::Column::Id.gt(after));
     }
-    let rows = query
-        .order_by_asc(course::Column::Id)
-        .limit(page.limit + 1)
-        .all(&state.db)
-        .await?;
+    let rows = query.order_by_asc(course::Column::Id).limit(page.limit + 1).all(&state.db).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let texts = service::course_texts(&state.db, &ids).await?;
     let counts = service::lesson_counts(&state.db, &ids).await?;
@@ -228,12 +199,7 @@ pub async fn list(
 /// A course with its lessons in order, in the response language.
 #[utoipa::path(get, path = "/api/v1/courses/{id}", tag = "courses", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = CourseDetail), (status = 304), (status = 401), (status = 404)))]
-pub async fn get(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let row = service::find_visible(&state.db, &caller, *id).await?;
     let detail = detail_of(&state, &req, &caller, row).await?;
     Ok(json_with_etag(&req, negotiate(&req), &detail))
@@ -303,25 +269,17 @@ pub async fn update(
 /// Deletes a course while nothing depends on it (no cohorts, no exams); 409 otherwise.
 #[utoipa::path(delete, path = "/api/v1/courses/{id}", tag = "courses", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403), (status = 404), (status = 409, description = "in use")))]
-pub async fn delete(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn delete(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
     let txn = crate::db::begin(&state.db).await?;
     let row = service::find_visible(&txn, &caller, *id).await?;
-    Courses::delete_by_id(row.id)
-        .exec(&txn)
-        .await
-        .map_err(|e| {
-            if is_foreign_key_violation(&e) {
-                ApiError::conflict("course_in_use")
-            } else {
-                e.into()
-            }
-        })?;
+    Courses::delete_by_id(row.id).exec(&txn).await.map_err(|e| {
+        if is_foreign_key_violation(&e) {
+            ApiError::conflict("course_in_use")
+        } else {
+            e.into()
+        }
+    })?;
     audit::record(
         &txn,
         &req,
@@ -351,11 +309,7 @@ pub async fn put_translation(
     caller.require(&[Role::HqAdmin])?;
     let (id, locale) = path.into_inner();
     let mut errors = Vec::new();
-    let texts = check_course_texts(
-        "",
-        &BTreeMap::from([(locale.clone(), body.0.clone())]),
-        &mut errors,
-    );
+    let texts = check_course_texts("", &BTreeMap::from([(locale.clone(), body.0.clone())]), &mut errors);
     let errors: Vec<FieldError> = errors
         .into_iter()
         .map(|mut e| {
@@ -390,21 +344,12 @@ pub async fn put_translation(
     )
     .await?;
     txn.commit().await?;
-    let row = Courses::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let row = Courses::find_by_id(id).one(&state.db).await?.ok_or_else(ApiError::not_found)?;
     let detail = detail_of(&state, &req, &caller, row).await?;
     Ok(detail_response(&req, &caller, detail, false))
 }
 
-async fn lesson_view(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
-    course_id: Uuid,
-    lesson_id: Uuid,
-) -> ApiResult<Lesson> {
+async fn lesson_view(state: &AppState, req: &HttpRequest, caller: &Caller, course_id: Uuid, lesson_id: Uuid) -> ApiResult<Lesson> {
     let row = Courses::find_by_id(course_id)
         .one(&state.db)
         .await?
@@ -456,10 +401,7 @@ pub async fn add_lesson(
     .await?;
     txn.commit().await?;
     let view = lesson_view(&state, &req, &caller, row.id, created.id).await?;
-    Ok(with_language(
-        HttpResponse::Created().json(view),
-        negotiate(&req),
-    ))
+    Ok(with_language(HttpResponse::Created().json(view), negotiate(&req)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -471,11 +413,7 @@ pub struct UpdateLesson {
     pub translations: Option<BTreeMap<String, LessonText>>,
 }
 
-async fn find_lesson(
-    db: &impl sea_orm::ConnectionTrait,
-    course_id: Uuid,
-    lesson_id: Uuid,
-) -> ApiResult<lesson::Model> {
+async fn find_lesson(db: &impl sea_orm::ConnectionTrait, course_id: Uuid, lesson_id: Uuid) -> ApiResult<lesson::Model> {
     Lessons::find_by_id(lesson_id)
         .filter(lesson::Column::CourseId.eq(course_id))
         .one(db)
@@ -505,11 +443,7 @@ pub async fn update_lesson(
     if let Some(p) = body.position
         && p < 1
     {
-        errors.push(
-            FieldError::new("position", "out_of_range")
-                .arg("min", 1)
-                .arg("max", 10_000),
-        );
+        errors.push(FieldError::new("position", "out_of_range").arg("min", 1).arg("max", 10_000));
     }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
@@ -525,13 +459,20 @@ pub async fn update_lesson(
         service::move_lesson(&txn, course.id, row.id, position).await?;
     }
     service::touch(&txn, course.id, now).await?;
-    audit::record(&txn, &req, &caller, None, "lesson.update", "lesson", &row.id.to_string(), json!({"position": body.position, "locales": texts.keys().map(|l| l.as_str()).collect::<Vec<_>>()})).await?;
+    audit::record(
+        &txn,
+        &req,
+        &caller,
+        None,
+        "lesson.update",
+        "lesson",
+        &row.id.to_string(),
+        json!({"position": body.position, "locales": texts.keys().map(|l| l.as_str()).collect::<Vec<_>>()}),
+    )
+    .await?;
     txn.commit().await?;
     let view = lesson_view(&state, &req, &caller, course.id, row.id).await?;
-    Ok(with_language(
-        HttpResponse::Ok().json(view),
-        negotiate(&req),
-    ))
+    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
 
 /// Removes a lesson while no trainee progress refers to it.
@@ -549,16 +490,13 @@ pub async fn delete_lesson(
     let txn = crate::db::begin(&state.db).await?;
     let course = service::find_visible(&txn, &caller, course_id).await?;
     let row = find_lesson(&txn, course.id, lesson_id).await?;
-    Lessons::delete_by_id(row.id)
-        .exec(&txn)
-        .await
-        .map_err(|e| {
-            if is_foreign_key_violation(&e) {
-                ApiError::conflict("lesson_in_use")
-            } else {
-                e.into()
-            }
-        })?;
+    Lessons::delete_by_id(row.id).exec(&txn).await.map_err(|e| {
+        if is_foreign_key_violation(&e) {
+            ApiError::conflict("lesson_in_use")
+        } else {
+            e.into()
+        }
+    })?;
     service::renumber(&txn, course.id).await?;
     service::touch(&txn, course.id, state.clock.now()).await?;
     audit::record(
@@ -719,14 +657,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::patch().to(update))
             .route(web::delete().to(delete)),
     )
-    .service(
-        web::resource("/api/v1/courses/{id}/translations/{locale}")
-            .route(web::put().to(put_translation)),
-    )
-    .service(
-        web::resource("/api/v1/courses/{id}/translation-status")
-            .route(web::get().to(super::status::translation_status)),
-    )
+    .service(web::resource("/api/v1/courses/{id}/translations/{locale}").route(web::put().to(put_translation)))
+    .service(web::resource("/api/v1/courses/{id}/translation-status").route(web::get().to(super::status::translation_status)))
     .service(web::resource("/api/v1/courses/{id}/publish").route(web::post().to(publish)))
     .service(web::resource("/api/v1/courses/{id}/lessons").route(web::post().to(add_lesson)))
     .service(web::resource("/api/v1/courses/{id}/lessons/reorder").route(web::post().to(reorder)))

@@ -13,8 +13,7 @@ use crate::i18n::Locale;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait as _, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
@@ -36,9 +35,7 @@ pub struct CourseBundle {
 /// Course codes: `EV-HV-101` style, 2-32 upper-case letters, digits and dashes.
 pub fn valid_code(code: &str) -> bool {
     (2..=32).contains(&code.len())
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+        && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
         && !code.starts_with('-')
 }
 
@@ -59,11 +56,7 @@ pub fn visibility(caller: &Caller) -> Condition {
 }
 
 /// The course if the caller may see it; 404 otherwise, as if it did not exist.
-pub async fn find_visible(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    id: Uuid,
-) -> ApiResult<course::Model> {
+pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<course::Model> {
     Courses::find_by_id(id)
         .filter(visibility(caller))
         .one(db)
@@ -72,10 +65,7 @@ pub async fn find_visible(
 }
 
 /// Texts of many courses in one query.
-pub async fn course_texts(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, BTreeMap<Locale, course_text::Model>>, DbErr> {
+pub async fn course_texts(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, BTreeMap<Locale, course_text::Model>>, DbErr> {
     let mut out: HashMap<Uuid, BTreeMap<Locale, course_text::Model>> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
@@ -93,10 +83,7 @@ pub async fn course_texts(
 }
 
 /// Lesson counts of many courses in one query.
-pub async fn lesson_counts(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, i64>, DbErr> {
+pub async fn lesson_counts(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>, DbErr> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -113,10 +100,7 @@ pub async fn lesson_counts(
 }
 
 /// A course with its texts and its lessons (in order) with theirs: three queries.
-pub async fn load_bundle(
-    db: &impl ConnectionTrait,
-    course: course::Model,
-) -> Result<CourseBundle, DbErr> {
+pub async fn load_bundle(db: &impl ConnectionTrait, course: course::Model) -> Result<CourseBundle, DbErr> {
     let mut texts = course_texts(db, &[course.id]).await?;
     let lessons = Lessons::find()
         .filter(lesson::Column::CourseId.eq(course.id))
@@ -133,10 +117,7 @@ pub async fn load_bundle(
             .await?
         {
             if let Some(locale) = Locale::from_canonical(&row.locale) {
-                by_lesson
-                    .entry(row.lesson_id)
-                    .or_default()
-                    .insert(locale, row);
+                by_lesson.entry(row.lesson_id).or_default().insert(locale, row);
             }
         }
     }
@@ -154,10 +135,7 @@ pub async fn load_bundle(
 }
 
 /// Codes of the branches a course is offered to.
-pub async fn offered_branches(
-    db: &impl ConnectionTrait,
-    course_id: Uuid,
-) -> Result<Vec<String>, DbErr> {
+pub async fn offered_branches(db: &impl ConnectionTrait, course_id: Uuid) -> Result<Vec<String>, DbErr> {
     let ids: Vec<Uuid> = Offerings::find()
         .filter(offering::Column::CourseId.eq(course_id))
         .all(db)
@@ -286,18 +264,10 @@ pub async fn insert_lesson(
     texts: &BTreeMap<Locale, LessonText>,
     now: DateTime<Utc>,
 ) -> Result<lesson::Model, DbErr> {
-    let count = Lessons::find()
-        .filter(lesson::Column::CourseId.eq(course_id))
-        .count(db)
-        .await?;
-    let position = position
-        .map(|p| p.clamp(1, count as i32 + 1))
-        .unwrap_or(count as i32 + 1);
+    let count = Lessons::find().filter(lesson::Column::CourseId.eq(course_id)).count(db).await?;
+    let position = position.map(|p| p.clamp(1, count as i32 + 1)).unwrap_or(count as i32 + 1);
     Lessons::update_many()
-        .col_expr(
-            lesson::Column::Position,
-            Expr::col(lesson::Column::Position).add(1),
-        )
+        .col_expr(lesson::Column::Position, Expr::col(lesson::Column::Position).add(1))
         .filter(lesson::Column::CourseId.eq(course_id))
         .filter(lesson::Column::Position.gte(position))
         .exec(db)
@@ -318,12 +288,7 @@ pub async fn insert_lesson(
 }
 
 /// Moves a lesson to `position`, keeping the others in order.
-pub async fn move_lesson(
-    db: &impl ConnectionTrait,
-    course_id: Uuid,
-    lesson_id: Uuid,
-    position: i32,
-) -> Result<(), DbErr> {
+pub async fn move_lesson(db: &impl ConnectionTrait, course_id: Uuid, lesson_id: Uuid, position: i32) -> Result<(), DbErr> {
     let mut order: Vec<Uuid> = Lessons::find()
         .filter(lesson::Column::CourseId.eq(course_id))
         .order_by_asc(lesson::Column::Position)
@@ -351,11 +316,7 @@ pub async fn set_order(db: &impl ConnectionTrait, order: &[Uuid]) -> Result<(), 
 }
 
 /// Marks the course changed (for lists ordered or cached by it).
-pub async fn touch(
-    db: &impl ConnectionTrait,
-    course_id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+pub async fn touch(db: &impl ConnectionTrait, course_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
     Courses::update_many()
         .col_expr(course::Column::UpdatedAt, Expr::value(now))
         .filter(course::Column::Id.eq(course_id))

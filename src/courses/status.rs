@@ -64,9 +64,7 @@ pub fn compute(course_id: Uuid, source: Locale, records: &[TextRecord]) -> Trans
                 let version = record.versions.get(&locale);
                 let source_changed = record.versions.get(&source).map(|(_, at)| *at);
                 for field in record.fields {
-                    let present = version
-                        .and_then(|(f, _)| f.get(field))
-                        .is_some_and(|t| !t.trim().is_empty());
+                    let present = version.and_then(|(f, _)| f.get(field)).is_some_and(|t| !t.trim().is_empty());
                     let r = TextRef {
                         kind: record.kind,
                         id: record.id,
@@ -101,11 +99,7 @@ pub fn compute(course_id: Uuid, source: Locale, records: &[TextRecord]) -> Trans
 /// Per locale, which course and lesson texts are missing or outdated (headquarters).
 #[utoipa::path(get, path = "/api/v1/courses/{id}/translation-status", tag = "courses", params(("id" = Uuid, Path)),
     security(("bearer" = [])), responses((status = 200, body = TranslationStatus), (status = 403), (status = 404)))]
-pub async fn translation_status(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn translation_status(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
     let course = service::find_visible(&state.db, &caller, *id).await?;
     let source = Locale::from_canonical(&course.source_locale).unwrap_or(Locale::En);
@@ -122,10 +116,7 @@ pub async fn translation_status(
                 (
                     *l,
                     (
-                        BTreeMap::from([
-                            ("title", t.title.clone()),
-                            ("summary", t.summary.clone()),
-                        ]),
+                        BTreeMap::from([("title", t.title.clone()), ("summary", t.summary.clone())]),
                         t.updated_at,
                     ),
                 )
@@ -144,10 +135,7 @@ pub async fn translation_status(
                 .map(|(l, t)| {
                     (
                         *l,
-                        (
-                            BTreeMap::from([("title", t.title.clone()), ("body", t.body.clone())]),
-                            t.updated_at,
-                        ),
+                        (BTreeMap::from([("title", t.title.clone()), ("body", t.body.clone())]), t.updated_at),
                     )
                 })
                 .collect(),

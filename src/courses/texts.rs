@@ -50,20 +50,8 @@ pub fn check_course_texts(
             continue;
         };
         let before = errors.len();
-        check_len(
-            format!("{prefix}.{key}.title"),
-            &text.title,
-            TITLE_MAX,
-            true,
-            errors,
-        );
-        check_len(
-            format!("{prefix}.{key}.summary"),
-            &text.summary,
-            SUMMARY_MAX,
-            false,
-            errors,
-        );
+        check_len(format!("{prefix}.{key}.title"), &text.title, TITLE_MAX, true, errors);
+        check_len(format!("{prefix}.{key}.summary"), &text.summary, SUMMARY_MAX, false, errors);
         if errors.len() == before {
             clean.insert(
                 locale,
@@ -89,20 +77,8 @@ pub fn check_lesson_texts(
             continue;
         };
         let before = errors.len();
-        check_len(
-            format!("{prefix}.{key}.title"),
-            &text.title,
-            TITLE_MAX,
-            true,
-            errors,
-        );
-        check_len(
-            format!("{prefix}.{key}.body"),
-            &text.body,
-            BODY_MAX,
-            false,
-            errors,
-        );
+        check_len(format!("{prefix}.{key}.title"), &text.title, TITLE_MAX, true, errors);
+        check_len(format!("{prefix}.{key}.body"), &text.body, BODY_MAX, false, errors);
         if errors.len() == before {
             // Bodies keep their author's whitespace: it is Markdown.
             clean.insert(

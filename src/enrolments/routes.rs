@@ -119,9 +119,7 @@ pub async fn views(
         .into_iter()
         .map(|r| {
             let t = texts.get(&r.course_id);
-            let title = pick(&chain, |l| {
-                t.and_then(|m| m.get(&l)).map(|x| x.title.as_str())
-            });
+            let title = pick(&chain, |l| t.and_then(|m| m.get(&l)).map(|x| x.title.as_str()));
             let total = totals.get(&r.course_id).copied().unwrap_or(0);
             let done = done.get(&r.id).copied().unwrap_or(0).min(total);
             let cohort = cohort_map.get(&r.cohort_id);
@@ -164,22 +162,10 @@ pub async fn views(
         .collect())
 }
 
-async fn one(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
-    row: enrolment::Model,
-) -> ApiResult<Enrolment> {
+async fn one(state: &AppState, req: &HttpRequest, caller: &Caller, row: enrolment::Model) -> ApiResult<Enrolment> {
     let lessons = service::completed_lessons(&state.db, row.id).await?;
     let with_trainee = caller.role != Role::Trainee;
-    let mut list = views(
-        &state.db,
-        vec![row],
-        negotiate(req),
-        caller.branch_default_locale,
-        with_trainee,
-    )
-    .await?;
+    let mut list = views(&state.db, vec![row], negotiate(req), caller.branch_default_locale, with_trainee).await?;
     let mut view = list.pop().ok_or_else(ApiError::not_found)?;
     view.completed_lesson_ids = Some(lessons);
     Ok(view)
@@ -220,10 +206,7 @@ pub async fn enrol(
     .await?;
     txn.commit().await?;
     let view = one(&state, &req, &caller, row).await?;
-    Ok(with_language(
-        HttpResponse::Created().json(view),
-        negotiate(&req),
-    ))
+    Ok(with_language(HttpResponse::Created().json(view), negotiate(&req)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -268,17 +251,10 @@ pub async fn members(
         .await?;
     let more = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
-    let next_cursor = if more {
-        rows.last().map(|r| encode_cursor(r.id))
-    } else {
-        None
-    };
+    let next_cursor = if more { rows.last().map(|r| encode_cursor(r.id)) } else { None };
     let locale = negotiate(&req);
     let items = views(&state.db, rows, locale, caller.branch_default_locale, true).await?;
-    Ok(with_language(
-        HttpResponse::Ok().json(List { items, next_cursor }),
-        locale,
-    ))
+    Ok(with_language(HttpResponse::Ok().json(List { items, next_cursor }), locale))
 }
 
 /// The caller's own enrolments with course, cohort, status and progress.
@@ -307,45 +283,26 @@ pub async fn mine(
         .await?;
     let more = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
-    let next_cursor = if more {
-        rows.last().map(|r| encode_cursor(r.id))
-    } else {
-        None
-    };
+    let next_cursor = if more { rows.last().map(|r| encode_cursor(r.id)) } else { None };
     let locale = negotiate(&req);
     let items = views(&state.db, rows, locale, caller.branch_default_locale, false).await?;
-    Ok(with_language(
-        HttpResponse::Ok().json(List { items, next_cursor }),
-        locale,
-    ))
+    Ok(with_language(HttpResponse::Ok().json(List { items, next_cursor }), locale))
 }
 
 /// One enrolment, with the ids of the lessons completed.
 #[utoipa::path(get, path = "/api/v1/enrolments/{id}", tag = "enrolments", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Enrolment), (status = 404)))]
-pub async fn get(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let row = service::find_visible(&state.db, &caller, *id).await?;
     let view = one(&state, &req, &caller, row).await?;
-    Ok(with_language(
-        HttpResponse::Ok().json(view),
-        negotiate(&req),
-    ))
+    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
 
 /// Marks a lesson done (the trainee, on their own enrolment). Idempotent.
 #[utoipa::path(post, path = "/api/v1/enrolments/{id}/lessons/{lesson_id}/complete", tag = "enrolments",
     params(("id" = Uuid, Path), ("lesson_id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403), (status = 404), (status = 409, description = "enrolment withdrawn")))]
-pub async fn complete_lesson(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(Uuid, Uuid)>,
-) -> ApiResult<HttpResponse> {
+pub async fn complete_lesson(state: web::Data<AppState>, caller: Caller, path: web::Path<(Uuid, Uuid)>) -> ApiResult<HttpResponse> {
     caller.require(&[Role::Trainee])?;
     let (id, lesson_id) = path.into_inner();
     let now = state.clock.now();
@@ -359,12 +316,7 @@ pub async fn complete_lesson(
 /// Withdraws a trainee from the cohort (frees the seat).
 #[utoipa::path(post, path = "/api/v1/enrolments/{id}/withdraw", tag = "enrolments", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Enrolment), (status = 403), (status = 404)))]
-pub async fn withdraw(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn withdraw(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
@@ -383,10 +335,7 @@ pub async fn withdraw(
     .await?;
     txn.commit().await?;
     let view = one(&state, &req, &caller, row).await?;
-    Ok(with_language(
-        HttpResponse::Ok().json(view),
-        negotiate(&req),
-    ))
+    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -397,9 +346,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/api/v1/users/me/enrolments").route(web::get().to(mine)))
     .service(web::resource("/api/v1/enrolments/{id}").route(web::get().to(get)))
-    .service(
-        web::resource("/api/v1/enrolments/{id}/lessons/{lesson_id}/complete")
-            .route(web::post().to(complete_lesson)),
-    )
+    .service(web::resource("/api/v1/enrolments/{id}/lessons/{lesson_id}/complete").route(web::post().to(complete_lesson)))
     .service(web::resource("/api/v1/enrolments/{id}/withdraw").route(web::post().to(withdraw)));
 }

@@ -11,10 +11,7 @@ use crate::error::{ApiError, ApiResult, is_unique_violation};
 use crate::users::entity::{self as user, Entity as Users};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -24,13 +21,8 @@ pub const WITHDRAWN: &str = "withdrawn";
 
 /// An enrolment the caller may see: their own (trainee), their branch's
 /// (branch admin), any (headquarters). Otherwise 404.
-pub async fn find_visible(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    id: Uuid,
-) -> ApiResult<enrolment::Model> {
-    let mut query =
-        Enrolments::find_by_id(id).filter(caller.scope().condition(enrolment::Column::BranchId));
+pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<enrolment::Model> {
+    let mut query = Enrolments::find_by_id(id).filter(caller.scope().condition(enrolment::Column::BranchId));
     if caller.role == Role::Trainee {
         query = query.filter(enrolment::Column::UserId.eq(caller.user_id));
     }
@@ -39,12 +31,7 @@ pub async fn find_visible(
 
 /// Enrols `user_id` in the cohort. The caller's transaction should be an
 /// immediate one; the seat is taken with a conditional update.
-pub async fn enrol(
-    db: &impl ConnectionTrait,
-    cohort: &cohort::Model,
-    user_id: Uuid,
-    now: DateTime<Utc>,
-) -> ApiResult<enrolment::Model> {
+pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: Uuid, now: DateTime<Utc>) -> ApiResult<enrolment::Model> {
     // The trainee must belong to the cohort's branch: anyone else is "not found".
     let trainee = Users::find_by_id(user_id)
         .filter(user::Column::BranchId.eq(cohort.branch_id))
@@ -104,11 +91,7 @@ pub async fn enrol(
     Ok(row)
 }
 
-pub async fn withdraw(
-    db: &impl ConnectionTrait,
-    row: enrolment::Model,
-    now: DateTime<Utc>,
-) -> ApiResult<enrolment::Model> {
+pub async fn withdraw(db: &impl ConnectionTrait, row: enrolment::Model, now: DateTime<Utc>) -> ApiResult<enrolment::Model> {
     if row.status == WITHDRAWN {
         return Ok(row);
     }
@@ -121,12 +104,7 @@ pub async fn withdraw(
 }
 
 /// Records a lesson as done (idempotent) and re-evaluates completion.
-pub async fn complete_lesson(
-    db: &impl ConnectionTrait,
-    row: &enrolment::Model,
-    lesson_id: Uuid,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
+pub async fn complete_lesson(db: &impl ConnectionTrait, row: &enrolment::Model, lesson_id: Uuid, now: DateTime<Utc>) -> ApiResult<()> {
     let lesson = Lessons::find_by_id(lesson_id)
         .filter(lesson::Column::CourseId.eq(row.course_id))
         .one(db)
@@ -142,10 +120,7 @@ pub async fn complete_lesson(
         completed_at: Set(now),
     };
     Completions::insert(insert)
-        .on_conflict_do_nothing_on([
-            completion::Column::EnrolmentId,
-            completion::Column::LessonId,
-        ])
+        .on_conflict_do_nothing_on([completion::Column::EnrolmentId, completion::Column::LessonId])
         .exec(db)
         .await?;
     reevaluate(db, row, now).await?;
@@ -153,29 +128,19 @@ pub async fn complete_lesson(
 }
 
 /// Lessons done and lessons in the course, for one enrolment.
-pub async fn progress_of(
-    db: &impl ConnectionTrait,
-    row: &enrolment::Model,
-) -> Result<(i64, i64), DbErr> {
+pub async fn progress_of(db: &impl ConnectionTrait, row: &enrolment::Model) -> Result<(i64, i64), DbErr> {
     let done = Completions::find()
         .filter(completion::Column::EnrolmentId.eq(row.id))
         .count(db)
         .await? as i64;
-    let total = Lessons::find()
-        .filter(lesson::Column::CourseId.eq(row.course_id))
-        .count(db)
-        .await? as i64;
+    let total = Lessons::find().filter(lesson::Column::CourseId.eq(row.course_id)).count(db).await? as i64;
     Ok((done, total))
 }
 
 /// Marks an active enrolment completed when every lesson is done and the
 /// exam (if the course has one) is passed, and certifies the trainee.
 /// Returns whether it completed now.
-pub async fn reevaluate(
-    db: &impl ConnectionTrait,
-    row: &enrolment::Model,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
+pub async fn reevaluate(db: &impl ConnectionTrait, row: &enrolment::Model, now: DateTime<Utc>) -> Result<bool, DbErr> {
     if row.status != ACTIVE {
         return Ok(false);
     }
@@ -203,10 +168,7 @@ pub async fn reevaluate(
 }
 
 /// Completed-lesson counts for many enrolments in one query.
-pub async fn done_counts(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, i64>, DbErr> {
+pub async fn done_counts(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>, DbErr> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -223,10 +185,7 @@ pub async fn done_counts(
 }
 
 /// Ids of the lessons an enrolment has completed.
-pub async fn completed_lessons(
-    db: &impl ConnectionTrait,
-    enrolment_id: Uuid,
-) -> Result<Vec<Uuid>, DbErr> {
+pub async fn completed_lessons(db: &impl ConnectionTrait, enrolment_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
     Ok(Completions::find()
         .filter(completion::Column::EnrolmentId.eq(enrolment_id))
         .all(db)

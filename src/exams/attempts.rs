@@ -14,8 +14,7 @@ use crate::error::{ApiError, ApiResult, is_unique_violation};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -41,9 +40,7 @@ pub async fn start(
         .current_version_id
         .filter(|_| exam.status == PUBLISHED)
         .ok_or_else(ApiError::not_found)?;
-    let snapshot = authoring::snapshot(db, version_id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
+    let snapshot = authoring::snapshot(db, version_id).await?.ok_or_else(ApiError::internal)?;
     // Only trainees with an active enrolment in the course sit its exam.
     let enrolment = Enrolments::find()
         .filter(enrolment::Column::UserId.eq(caller.user_id))
@@ -55,9 +52,7 @@ pub async fn start(
     if let Some(open) = open_attempt(db, exam.id, caller.user_id).await? {
         let open = finalize_if_expired(db, open, now).await?;
         if open.status == OPEN {
-            let snapshot = authoring::snapshot(db, open.version_id)
-                .await?
-                .ok_or_else(ApiError::internal)?;
+            let snapshot = authoring::snapshot(db, open.version_id).await?.ok_or_else(ApiError::internal)?;
             return Ok((Started::Existing(open), snapshot));
         }
     }
@@ -67,9 +62,7 @@ pub async fn start(
         .count(db)
         .await? as i32;
     if previous >= snapshot.max_attempts {
-        return Err(
-            ApiError::conflict("attempts_exhausted").arg("max", snapshot.max_attempts as i64)
-        );
+        return Err(ApiError::conflict("attempts_exhausted").arg("max", snapshot.max_attempts as i64));
     }
     let drawn = bank::draw(&snapshot, &mut rand::thread_rng());
     let row = attempt::ActiveModel {
@@ -102,11 +95,7 @@ pub async fn start(
     }
 }
 
-pub async fn open_attempt(
-    db: &impl ConnectionTrait,
-    exam_id: Uuid,
-    user_id: Uuid,
-) -> Result<Option<attempt::Model>, DbErr> {
+pub async fn open_attempt(db: &impl ConnectionTrait, exam_id: Uuid, user_id: Uuid) -> Result<Option<attempt::Model>, DbErr> {
     Attempts::find()
         .filter(attempt::Column::ExamId.eq(exam_id))
         .filter(attempt::Column::UserId.eq(user_id))
@@ -117,13 +106,8 @@ pub async fn open_attempt(
 
 /// An attempt the caller may see: a trainee their own, a branch admin their
 /// branch's, headquarters any. Otherwise 404.
-pub async fn find_visible(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    id: Uuid,
-) -> ApiResult<attempt::Model> {
-    let mut query =
-        Attempts::find_by_id(id).filter(caller.scope().condition(attempt::Column::BranchId));
+pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<attempt::Model> {
+    let mut query = Attempts::find_by_id(id).filter(caller.scope().condition(attempt::Column::BranchId));
     if caller.role == Role::Trainee {
         query = query.filter(attempt::Column::UserId.eq(caller.user_id));
     }
@@ -151,14 +135,9 @@ pub async fn save_answer(
     if !drawn(row).iter().any(|d| d.q == question_id) {
         return Err(ApiError::not_found());
     }
-    let snapshot = authoring::snapshot(db, row.version_id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
-    let question = snapshot
-        .question(question_id)
-        .ok_or_else(ApiError::not_found)?;
-    let indices = bank::indices_of(row.id, question, option_ids)
-        .ok_or_else(|| ApiError::field("selected", "no_such_option"))?;
+    let snapshot = authoring::snapshot(db, row.version_id).await?.ok_or_else(ApiError::internal)?;
+    let question = snapshot.question(question_id).ok_or_else(ApiError::not_found)?;
+    let indices = bank::indices_of(row.id, question, option_ids).ok_or_else(|| ApiError::field("selected", "no_such_option"))?;
     if (question.kind != bank::MULTIPLE) && indices.len() > 1 {
         return Err(ApiError::field("selected", "one_correct_option"));
     }
@@ -181,44 +160,26 @@ pub async fn save_answer(
 }
 
 /// The saved answers of an attempt, as option indices.
-pub async fn answers(
-    db: &impl ConnectionTrait,
-    attempt_id: Uuid,
-) -> Result<BTreeMap<Uuid, Vec<usize>>, DbErr> {
+pub async fn answers(db: &impl ConnectionTrait, attempt_id: Uuid) -> Result<BTreeMap<Uuid, Vec<usize>>, DbErr> {
     Ok(Answers::find()
         .filter(answer::Column::AttemptId.eq(attempt_id))
         .all(db)
         .await?
         .into_iter()
-        .map(|a| {
-            (
-                a.question_id,
-                serde_json::from_str(&a.selected).unwrap_or_default(),
-            )
-        })
+        .map(|a| (a.question_id, serde_json::from_str(&a.selected).unwrap_or_default()))
         .collect())
 }
 
 /// Grades and closes an open attempt. Only the first close counts: a second
 /// submit (or a race with the sweep) returns the stored result.
-pub async fn close(
-    db: &impl ConnectionTrait,
-    row: attempt::Model,
-    now: DateTime<Utc>,
-) -> ApiResult<attempt::Model> {
+pub async fn close(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<attempt::Model> {
     if row.status != OPEN {
         return Ok(row);
     }
-    let snapshot = authoring::snapshot(db, row.version_id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
+    let snapshot = authoring::snapshot(db, row.version_id).await?.ok_or_else(ApiError::internal)?;
     let grade = bank::grade(&snapshot, &drawn(&row), &answers(db, row.id).await?);
     // A late submit is graded as it stood at the deadline.
-    let submitted_at = if now > row.deadline {
-        row.deadline
-    } else {
-        now
-    };
+    let submitted_at = if now > row.deadline { row.deadline } else { now };
     let closed = Attempts::update_many()
         .col_expr(attempt::Column::Status, Expr::value(SUBMITTED))
         .col_expr(attempt::Column::SubmittedAt, Expr::value(submitted_at))
@@ -231,27 +192,17 @@ pub async fn close(
         .filter(attempt::Column::Status.eq(OPEN))
         .exec(db)
         .await?;
-    let fresh = Attempts::find_by_id(row.id)
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let fresh = Attempts::find_by_id(row.id).one(db).await?.ok_or_else(ApiError::not_found)?;
     if closed.rows_affected == 1 && grade.passed {
         after_pass(db, &fresh, now).await?;
-        return Attempts::find_by_id(row.id)
-            .one(db)
-            .await?
-            .ok_or_else(ApiError::not_found);
+        return Attempts::find_by_id(row.id).one(db).await?.ok_or_else(ApiError::not_found);
     }
     Ok(fresh)
 }
 
 /// A passed exam may complete the enrolment, and completion certifies: the
 /// seam where certificates hook in, inside the same transaction.
-async fn after_pass(
-    db: &impl ConnectionTrait,
-    row: &attempt::Model,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
+async fn after_pass(db: &impl ConnectionTrait, row: &attempt::Model, now: DateTime<Utc>) -> ApiResult<()> {
     let Some(enrolment) = Enrolments::find_by_id(row.enrolment_id).one(db).await? else {
         return Ok(());
     };
@@ -267,11 +218,7 @@ async fn after_pass(
 }
 
 /// Grades the attempt if its deadline has passed (lazy grading on read).
-pub async fn finalize_if_expired(
-    db: &impl ConnectionTrait,
-    row: attempt::Model,
-    now: DateTime<Utc>,
-) -> ApiResult<attempt::Model> {
+pub async fn finalize_if_expired(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<attempt::Model> {
     if row.status == OPEN && now > row.deadline {
         close(db, row, now).await
     } else {
@@ -299,11 +246,7 @@ pub async fn sweep(state: &crate::state::AppState) -> ApiResult<usize> {
 }
 
 /// Whether the user passed a published exam of the course (or the course has none).
-pub async fn exam_requirement_met(
-    db: &impl ConnectionTrait,
-    course_id: Uuid,
-    user_id: Uuid,
-) -> Result<bool, DbErr> {
+pub async fn exam_requirement_met(db: &impl ConnectionTrait, course_id: Uuid, user_id: Uuid) -> Result<bool, DbErr> {
     let has_exam = exam::Entity::find()
         .filter(exam::Column::CourseId.eq(course_id))
         .filter(exam::Column::Status.eq(PUBLISHED))

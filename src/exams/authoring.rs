@@ -10,10 +10,7 @@ use super::version_entity::{self as version, Entity as Versions};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::i18n::Locale;
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
@@ -42,20 +39,10 @@ pub struct Settings {
     pub question_count: i32,
 }
 
-pub fn check_settings(
-    pass: i32,
-    minutes: i32,
-    attempts: i32,
-    count: i32,
-    errors: &mut Vec<FieldError>,
-) -> Settings {
+pub fn check_settings(pass: i32, minutes: i32, attempts: i32, count: i32, errors: &mut Vec<FieldError>) -> Settings {
     let mut range = |field: &'static str, value: i32, min: i32, max: i32| {
         if !(min..=max).contains(&value) {
-            errors.push(
-                FieldError::new(field, "out_of_range")
-                    .arg("min", min)
-                    .arg("max", max),
-            );
+            errors.push(FieldError::new(field, "out_of_range").arg("min", min).arg("max", max));
         }
     };
     range("pass_mark_percent", pass, 1, 100);
@@ -70,28 +57,20 @@ pub fn check_settings(
     }
 }
 
-pub fn check_titles(
-    texts: &BTreeMap<String, ExamText>,
-    errors: &mut Vec<FieldError>,
-) -> BTreeMap<Locale, String> {
+pub fn check_titles(texts: &BTreeMap<String, ExamText>, errors: &mut Vec<FieldError>) -> BTreeMap<Locale, String> {
     let mut clean = BTreeMap::new();
     if texts.is_empty() {
         errors.push(FieldError::new("translations", "required"));
     }
     for (key, text) in texts {
         match Locale::from_canonical(key) {
-            None => errors.push(FieldError::new(
-                format!("translations.{key}"),
-                "unknown_locale",
-            )),
-            Some(l) if text.title.trim().is_empty() => errors.push(FieldError::new(
-                format!("translations.{}.title", l.as_str()),
-                "required",
-            )),
-            Some(l) if text.title.chars().count() > 200 => errors.push(
-                FieldError::new(format!("translations.{}.title", l.as_str()), "too_long")
-                    .arg("max", 200),
-            ),
+            None => errors.push(FieldError::new(format!("translations.{key}"), "unknown_locale")),
+            Some(l) if text.title.trim().is_empty() => {
+                errors.push(FieldError::new(format!("translations.{}.title", l.as_str()), "required"))
+            }
+            Some(l) if text.title.chars().count() > 200 => {
+                errors.push(FieldError::new(format!("translations.{}.title", l.as_str()), "too_long").arg("max", 200))
+            }
             Some(l) => {
                 clean.insert(l, text.title.trim().to_string());
             }
@@ -124,11 +103,7 @@ pub fn check_question(
         errors.push(FieldError::new("kind", "invalid_choice"));
     }
     if !(1..=100).contains(&points) {
-        errors.push(
-            FieldError::new("points", "out_of_range")
-                .arg("min", 1)
-                .arg("max", 100),
-        );
+        errors.push(FieldError::new("points", "out_of_range").arg("min", 1).arg("max", 100));
     }
     if texts.is_empty() {
         errors.push(FieldError::new("translations", "required"));
@@ -137,10 +112,7 @@ pub fn check_question(
     let mut option_count: Option<usize> = None;
     for (key, text) in texts {
         let Some(locale) = Locale::from_canonical(key) else {
-            errors.push(FieldError::new(
-                format!("translations.{key}"),
-                "unknown_locale",
-            ));
+            errors.push(FieldError::new(format!("translations.{key}"), "unknown_locale"));
             continue;
         };
         let prefix = format!("translations.{key}");
@@ -158,22 +130,16 @@ pub fn check_question(
         }
         for (i, option) in text.options.iter().enumerate() {
             if option.trim().is_empty() {
-                errors.push(FieldError::new(
-                    format!("{prefix}.options[{i}]"),
-                    "required",
-                ));
+                errors.push(FieldError::new(format!("{prefix}.options[{i}]"), "required"));
             } else if option.chars().count() > 1_000 {
-                errors.push(
-                    FieldError::new(format!("{prefix}.options[{i}]"), "too_long").arg("max", 1_000),
-                );
+                errors.push(FieldError::new(format!("{prefix}.options[{i}]"), "too_long").arg("max", 1_000));
             }
         }
         match option_count {
             None => option_count = Some(text.options.len()),
-            Some(n) if n != text.options.len() => errors.push(FieldError::new(
-                format!("{prefix}.options"),
-                "options_differ_between_locales",
-            )),
+            Some(n) if n != text.options.len() => {
+                errors.push(FieldError::new(format!("{prefix}.options"), "options_differ_between_locales"))
+            }
             _ => {}
         }
         clean.insert(
@@ -186,10 +152,7 @@ pub fn check_question(
     }
     let count = option_count.unwrap_or(0);
     if kind == TRUE_FALSE && count != 2 && count != 0 {
-        errors.push(FieldError::new(
-            "translations",
-            "true_false_needs_two_options",
-        ));
+        errors.push(FieldError::new("translations", "true_false_needs_two_options"));
     }
     let mut indices: Vec<usize> = Vec::new();
     for (i, c) in correct.iter().enumerate() {
@@ -218,13 +181,7 @@ pub fn check_question(
     })
 }
 
-pub async fn set_title(
-    db: &impl ConnectionTrait,
-    exam_id: Uuid,
-    locale: Locale,
-    title: &str,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+pub async fn set_title(db: &impl ConnectionTrait, exam_id: Uuid, locale: Locale, title: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
     let existing = ExamTexts::find()
         .filter(exam_text::Column::ExamId.eq(exam_id))
         .filter(exam_text::Column::Locale.eq(locale.as_str()))
@@ -313,10 +270,7 @@ pub async fn save_question(
 }
 
 /// The working bank: questions with their translations, in creation order.
-pub async fn load_bank(
-    db: &impl ConnectionTrait,
-    exam_id: Uuid,
-) -> Result<Vec<SnapQuestion>, DbErr> {
+pub async fn load_bank(db: &impl ConnectionTrait, exam_id: Uuid) -> Result<Vec<SnapQuestion>, DbErr> {
     let questions = Questions::find()
         .filter(question::Column::ExamId.eq(exam_id))
         .order_by_asc(question::Column::Id)
@@ -356,10 +310,7 @@ pub async fn load_bank(
         .collect())
 }
 
-pub async fn titles(
-    db: &impl ConnectionTrait,
-    exam_ids: &[Uuid],
-) -> Result<HashMap<Uuid, BTreeMap<Locale, String>>, DbErr> {
+pub async fn titles(db: &impl ConnectionTrait, exam_ids: &[Uuid]) -> Result<HashMap<Uuid, BTreeMap<Locale, String>>, DbErr> {
     let mut out: HashMap<Uuid, BTreeMap<Locale, String>> = HashMap::new();
     if exam_ids.is_empty() {
         return Ok(out);
@@ -377,11 +328,7 @@ pub async fn titles(
 }
 
 /// Freezes the current settings and bank as the next version.
-pub async fn publish(
-    db: &impl ConnectionTrait,
-    row: exam::Model,
-    now: DateTime<Utc>,
-) -> ApiResult<exam::Model> {
+pub async fn publish(db: &impl ConnectionTrait, row: exam::Model, now: DateTime<Utc>) -> ApiResult<exam::Model> {
     let bank = load_bank(db, row.id).await?;
     if (bank.len() as i32) < row.question_count {
         return Err(ApiError::conflict("question_bank_too_small")
@@ -394,10 +341,7 @@ pub async fn publish(
         .one(db)
         .await?;
     let number = last.map(|v| v.version + 1).unwrap_or(1);
-    let titles = titles(db, &[row.id])
-        .await?
-        .remove(&row.id)
-        .unwrap_or_default();
+    let titles = titles(db, &[row.id]).await?.remove(&row.id).unwrap_or_default();
     let snapshot = Snapshot {
         exam_id: row.id,
         version: number,
@@ -428,11 +372,7 @@ pub async fn publish(
 }
 
 /// Notes that the bank or settings changed after publication.
-pub async fn mark_changed(
-    db: &impl ConnectionTrait,
-    row: &exam::Model,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+pub async fn mark_changed(db: &impl ConnectionTrait, row: &exam::Model, now: DateTime<Utc>) -> Result<(), DbErr> {
     let mut active: exam::ActiveModel = row.clone().into();
     active.has_unpublished_changes = Set(row.status == PUBLISHED);
     active.updated_at = Set(now);
@@ -444,17 +384,12 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<exam::Mo
 }
 
 /// A published version's snapshot, from the process cache or the database.
-pub async fn snapshot(
-    db: &impl ConnectionTrait,
-    version_id: Uuid,
-) -> Result<Option<std::sync::Arc<Snapshot>>, DbErr> {
+pub async fn snapshot(db: &impl ConnectionTrait, version_id: Uuid) -> Result<Option<std::sync::Arc<Snapshot>>, DbErr> {
     if let Some(s) = super::bank::cached(version_id, || None) {
         return Ok(Some(s));
     }
     let Some(row) = Versions::find_by_id(version_id).one(db).await? else {
         return Ok(None);
     };
-    Ok(super::bank::cached(version_id, || {
-        serde_json::from_str(&row.snapshot).ok()
-    }))
+    Ok(super::bank::cached(version_id, || serde_json::from_str(&row.snapshot).ok()))
 }

@@ -58,11 +58,7 @@ impl Snapshot {
 pub fn cached(version_id: Uuid, load: impl FnOnce() -> Option<Snapshot>) -> Option<Arc<Snapshot>> {
     static CACHE: OnceLock<Mutex<BTreeMap<Uuid, Arc<Snapshot>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Mutex::default);
-    if let Some(s) = cache
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(&version_id)
-    {
+    if let Some(s) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&version_id) {
         return Some(s.clone());
     }
     let snapshot = Arc::new(load()?);
@@ -93,12 +89,7 @@ pub fn draw(snapshot: &Snapshot, rng: &mut impl Rng) -> Vec<Drawn> {
     questions.truncate(count);
     if !snapshot.shuffle {
         // A subset drawn from a larger bank keeps the bank's order.
-        let position: BTreeMap<Uuid, usize> = snapshot
-            .questions
-            .iter()
-            .enumerate()
-            .map(|(i, q)| (q.id, i))
-            .collect();
+        let position: BTreeMap<Uuid, usize> = snapshot.questions.iter().enumerate().map(|(i, q)| (q.id, i)).collect();
         questions.sort_by_key(|q| position[&q.id]);
     }
     questions
@@ -130,8 +121,7 @@ pub fn option_id(attempt_id: Uuid, question_id: Uuid, index: usize) -> String {
 pub fn indices_of(attempt_id: Uuid, question: &SnapQuestion, ids: &[String]) -> Option<Vec<usize>> {
     let mut out = BTreeSet::new();
     for id in ids {
-        let index =
-            (0..question.option_count).find(|i| option_id(attempt_id, question.id, *i) == *id)?;
+        let index = (0..question.option_count).find(|i| option_id(attempt_id, question.id, *i) == *id)?;
         out.insert(index);
     }
     Some(out.into_iter().collect())
@@ -210,10 +200,7 @@ mod tests {
         assert_eq!(score_question(&q(TRUE_FALSE, &[0], 2, false), &[0, 1]), 0.0);
         // All or nothing.
         assert_eq!(score_question(&q(MULTIPLE, &[0, 2], 4, false), &[0]), 0.0);
-        assert_eq!(
-            score_question(&q(MULTIPLE, &[0, 2], 4, false), &[2, 0]),
-            4.0
-        );
+        assert_eq!(score_question(&q(MULTIPLE, &[0, 2], 4, false), &[2, 0]), 4.0);
         // Partial credit: right minus wrong, never below zero.
         assert_eq!(score_question(&q(MULTIPLE, &[0, 2], 4, true), &[0]), 2.0);
         assert_eq!(score_question(&q(MULTIPLE, &[0, 2], 4, true), &[0, 1]), 0.0);
@@ -227,10 +214,6 @@ mod tests {
         let ids: Vec<String> = (0..3).map(|i| option_id(attempt, question.id, i)).collect();
         assert_eq!(indices_of(attempt, &question, &ids[1..2]), Some(vec![1]));
         assert_eq!(indices_of(attempt, &question, &["nope".into()]), None);
-        assert_eq!(
-            indices_of(Uuid::new_v4(), &question, &ids[..1]),
-            None,
-            "ids belong to one attempt"
-        );
+        assert_eq!(indices_of(Uuid::new_v4(), &question, &ids[..1]), None, "ids belong to one attempt");
     }
 }

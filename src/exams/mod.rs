@@ -20,10 +20,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Question texts of a course's exams, for the catalogue's translation status.
-pub async fn translation_records(
-    db: &impl ConnectionTrait,
-    course_id: Uuid,
-) -> Result<Vec<TextRecord>, DbErr> {
+pub async fn translation_records(db: &impl ConnectionTrait, course_id: Uuid) -> Result<Vec<TextRecord>, DbErr> {
     let exams = exam_entity::Entity::find()
         .filter(exam_entity::Column::CourseId.eq(course_id))
         .all(db)
@@ -60,10 +57,7 @@ pub async fn translation_records(
             .all(db)
             .await?
         {
-            if let (Some(locale), Some(record)) = (
-                crate::i18n::Locale::from_canonical(&t.locale),
-                by_question.get_mut(&t.question_id),
-            ) {
+            if let (Some(locale), Some(record)) = (crate::i18n::Locale::from_canonical(&t.locale), by_question.get_mut(&t.question_id)) {
                 let options: Vec<String> = serde_json::from_str(&t.options).unwrap_or_default();
                 record.versions.insert(
                     locale,
@@ -80,10 +74,6 @@ pub async fn translation_records(
 }
 
 /// Whether the exam part of a course's completion rule is met for a user.
-pub async fn requirement_met(
-    db: &impl ConnectionTrait,
-    course_id: Uuid,
-    user_id: Uuid,
-) -> Result<bool, DbErr> {
+pub async fn requirement_met(db: &impl ConnectionTrait, course_id: Uuid, user_id: Uuid) -> Result<bool, DbErr> {
     attempts::exam_requirement_met(db, course_id, user_id).await
 }

@@ -15,10 +15,7 @@ use crate::http::page::{List, encode_cursor};
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -75,15 +72,8 @@ pub struct AnswerInput {
 
 /// The exam if the caller may see it: headquarters any; others published
 /// exams of courses offered to their branch.
-async fn find_visible(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    id: Uuid,
-) -> ApiResult<exam::Model> {
-    let row = Exams::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<exam::Model> {
+    let row = Exams::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
     if !caller.is_hq() {
         if row.status != PUBLISHED {
             return Err(ApiError::not_found());
@@ -93,16 +83,8 @@ async fn find_visible(
     Ok(row)
 }
 
-async fn exam_view(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
-    row: exam::Model,
-) -> ApiResult<Exam> {
-    let titles = authoring::titles(&state.db, &[row.id])
-        .await?
-        .remove(&row.id)
-        .unwrap_or_default();
+async fn exam_view(state: &AppState, req: &HttpRequest, caller: &Caller, row: exam::Model) -> ApiResult<Exam> {
+    let titles = authoring::titles(&state.db, &[row.id]).await?.remove(&row.id).unwrap_or_default();
     let bank = if caller.is_hq() {
         Some(authoring::load_bank(&state.db, row.id).await?)
     } else {
@@ -175,31 +157,19 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     let view = exam_view(&state, &req, &caller, row).await?;
-    Ok(with_language(
-        HttpResponse::Created().json(view),
-        negotiate(&req),
-    ))
+    Ok(with_language(HttpResponse::Created().json(view), negotiate(&req)))
 }
 
 /// The exams of a course the caller may see.
 #[utoipa::path(get, path = "/api/v1/courses/{id}/exams", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = inline(List<Exam>)), (status = 404)))]
-pub async fn list(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn list(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let course = courses::find_visible(&state.db, &caller, *id).await?;
     let mut query = Exams::find().filter(exam::Column::CourseId.eq(course.id));
     if !caller.is_hq() {
         query = query.filter(exam::Column::Status.eq(PUBLISHED));
     }
-    let rows = query
-        .order_by_asc(exam::Column::Id)
-        .limit(200)
-        .all(&state.db)
-        .await?;
+    let rows = query.order_by_asc(exam::Column::Id).limit(200).all(&state.db).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let titles = authoring::titles(&state.db, &ids).await?;
     let chain = chain(negotiate(&req), caller.branch_default_locale);
@@ -212,10 +182,7 @@ pub async fn list(
         })
         .collect();
     Ok(with_language(
-        HttpResponse::Ok().json(List {
-            items,
-            next_cursor: None,
-        }),
+        HttpResponse::Ok().json(List { items, next_cursor: None }),
         negotiate(&req),
     ))
 }
@@ -223,18 +190,10 @@ pub async fn list(
 /// An exam; headquarters also gets the question bank with its answer key.
 #[utoipa::path(get, path = "/api/v1/exams/{id}", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Exam), (status = 404)))]
-pub async fn get(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let row = find_visible(&state.db, &caller, *id).await?;
     let view = exam_view(&state, &req, &caller, row).await?;
-    Ok(with_language(
-        HttpResponse::Ok().json(view),
-        negotiate(&req),
-    ))
+    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
 
 /// Changes settings or titles. A published exam keeps serving its published
@@ -298,10 +257,7 @@ pub async fn update(
     .await?;
     txn.commit().await?;
     let view = exam_view(&state, &req, &caller, row).await?;
-    Ok(with_language(
-        HttpResponse::Ok().json(view),
-        negotiate(&req),
-    ))
+    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
 
 /// Adds a question to the bank (headquarters).
@@ -315,13 +271,7 @@ pub async fn add_question(
     body: Json<QuestionInput>,
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
-    let clean = authoring::check_question(
-        &body.kind,
-        body.points,
-        body.partial_credit,
-        &body.translations,
-        &body.correct,
-    )?;
+    let clean = authoring::check_question(&body.kind, body.points, body.partial_credit, &body.translations, &body.correct)?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let row = find_visible(&txn, &caller, *id).await?;
@@ -360,13 +310,7 @@ pub async fn update_question(
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
     let (exam_id, question_id) = path.into_inner();
-    let clean = authoring::check_question(
-        &body.kind,
-        body.points,
-        body.partial_credit,
-        &body.translations,
-        &body.correct,
-    )?;
+    let clean = authoring::check_question(&body.kind, body.points, body.partial_credit, &body.translations, &body.correct)?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let row = find_visible(&txn, &caller, exam_id).await?;
@@ -438,12 +382,7 @@ pub async fn delete_question(
 /// Freezes the bank and settings as a new version that new attempts use.
 #[utoipa::path(post, path = "/api/v1/exams/{id}/publish", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Exam), (status = 403), (status = 404), (status = 409, description = "fewer questions than question_count")))]
-pub async fn publish(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn publish(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
@@ -462,18 +401,10 @@ pub async fn publish(
     .await?;
     txn.commit().await?;
     let view = exam_view(&state, &req, &caller, row).await?;
-    Ok(with_language(
-        HttpResponse::Ok().json(view),
-        negotiate(&req),
-    ))
+    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
 
-async fn attempt_view(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
-    row: &attempt::Model,
-) -> ApiResult<Attempt> {
+async fn attempt_view(state: &AppState, req: &HttpRequest, caller: &Caller, row: &attempt::Model) -> ApiResult<Attempt> {
     let snapshot = authoring::snapshot(&state.db, row.version_id)
         .await?
         .ok_or_else(ApiError::internal)?;
@@ -491,12 +422,7 @@ async fn attempt_view(
 /// second start while one is open returns that one (200).
 #[utoipa::path(post, path = "/api/v1/exams/{id}/attempts", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 201, body = Attempt), (status = 200, body = Attempt, description = "the open attempt"), (status = 403), (status = 404), (status = 409, description = "attempts_exhausted")))]
-pub async fn start(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn start(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     caller.require(&[Role::Trainee])?;
     let now = state.clock.now();
     let row = find_visible(&state.db, &caller, *id).await?;
@@ -512,10 +438,7 @@ pub async fn start(
                 .await?
                 .ok_or_else(ApiError::internal)?;
             let view = attempt_view(&state, &req, &caller, &open).await?;
-            return Ok(with_language(
-                HttpResponse::Ok().json(view),
-                negotiate(&req),
-            ));
+            return Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)));
         }
         Err(e) => return Err(e),
     };
@@ -532,12 +455,7 @@ pub async fn start(
 /// An attempt and, once submitted, its result. An attempt past its deadline is graded on the way.
 #[utoipa::path(get, path = "/api/v1/attempts/{id}", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Attempt), (status = 404)))]
-pub async fn get_attempt(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn get_attempt(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let mut row = attempts::find_visible(&state.db, &caller, *id).await?;
     let now = state.clock.now();
     if row.status == attempts::OPEN && now > row.deadline {
@@ -546,10 +464,7 @@ pub async fn get_attempt(
         txn.commit().await?;
     }
     let view = attempt_view(&state, &req, &caller, &row).await?;
-    Ok(with_language(
-        HttpResponse::Ok().json(view),
-        negotiate(&req),
-    ))
+    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
 
 /// Saves the answer to one question; the last write wins. After the deadline: 409 `exam_time_over`.
@@ -565,9 +480,7 @@ pub async fn save_answer(
     caller.require(&[Role::Trainee])?;
     let (id, question_id) = path.into_inner();
     if body.selected.len() > 10 {
-        return Err(ApiError::validation(vec![
-            FieldError::new("selected", "too_long").arg("max", 10),
-        ]));
+        return Err(ApiError::validation(vec![FieldError::new("selected", "too_long").arg("max", 10)]));
     }
     let now = state.clock.now();
     let row = attempts::find_visible(&state.db, &caller, id).await?;
@@ -578,12 +491,7 @@ pub async fn save_answer(
 /// Submits and grades the attempt; a second submit returns the same result.
 #[utoipa::path(post, path = "/api/v1/attempts/{id}/submit", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = AttemptResult), (status = 404)))]
-pub async fn submit(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn submit(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     caller.require(&[Role::Trainee])?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
@@ -634,18 +542,10 @@ pub async fn list_attempts(
     if let Some(after) = page.after {
         query = query.filter(attempt::Column::Id.gt(after));
     }
-    let mut rows = query
-        .order_by_asc(attempt::Column::Id)
-        .limit(page.limit + 1)
-        .all(&state.db)
-        .await?;
+    let mut rows = query.order_by_asc(attempt::Column::Id).limit(page.limit + 1).all(&state.db).await?;
     let more = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
-    let next_cursor = if more {
-        rows.last().map(|r| encode_cursor(r.id))
-    } else {
-        None
-    };
+    let next_cursor = if more { rows.last().map(|r| encode_cursor(r.id)) } else { None };
     let items: Vec<serde_json::Value> = rows
         .iter()
         .map(|r| {
@@ -680,9 +580,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(list_attempts)),
     )
     .service(web::resource("/api/v1/attempts/{id}").route(web::get().to(get_attempt)))
-    .service(
-        web::resource("/api/v1/attempts/{id}/answers/{question_id}")
-            .route(web::put().to(save_answer)),
-    )
+    .service(web::resource("/api/v1/attempts/{id}/answers/{question_id}").route(web::put().to(save_answer)))
     .service(web::resource("/api/v1/attempts/{id}/submit").route(web::post().to(submit)));
 }

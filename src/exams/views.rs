@@ -48,12 +48,7 @@ pub struct Exam {
     pub updated_at: DateTime<Utc>,
 }
 
-pub fn exam(
-    row: exam::Model,
-    titles: &BTreeMap<Locale, String>,
-    chain: &[Locale],
-    bank: Option<Vec<SnapQuestion>>,
-) -> Exam {
+pub fn exam(row: exam::Model, titles: &BTreeMap<Locale, String>, chain: &[Locale], bank: Option<Vec<SnapQuestion>>) -> Exam {
     let title = pick(chain, |l| titles.get(&l).map(String::as_str));
     let editor = bank.is_some();
     Exam {
@@ -69,12 +64,7 @@ pub fn exam(
         shuffle: row.shuffle,
         review_allowed: row.review_allowed,
         has_unpublished_changes: editor.then_some(row.has_unpublished_changes),
-        translations: editor.then(|| {
-            titles
-                .iter()
-                .map(|(l, t)| (l.as_str().to_string(), t.clone()))
-                .collect()
-        }),
+        translations: editor.then(|| titles.iter().map(|(l, t)| (l.as_str().to_string(), t.clone())).collect()),
         questions: bank.map(|b| b.into_iter().map(authored).collect()),
         created_at: row.created_at,
         updated_at: row.updated_at,
@@ -88,11 +78,7 @@ pub fn authored(q: SnapQuestion) -> AuthoredQuestion {
         points: q.points,
         partial_credit: q.partial_credit,
         correct: q.correct,
-        translations: q
-            .texts
-            .into_iter()
-            .map(|(l, t)| (l.as_str().to_string(), t))
-            .collect(),
+        translations: q.texts.into_iter().map(|(l, t)| (l.as_str().to_string(), t)).collect(),
     }
 }
 
@@ -162,11 +148,10 @@ pub fn result(row: &attempt::Model) -> Option<AttemptResult> {
 fn question_view(attempt_id: Uuid, q: &SnapQuestion, d: &Drawn, chain: &[Locale]) -> QuestionView {
     let prompt = pick(chain, |l| q.texts.get(&l).map(|t| t.prompt.as_str()));
     // Options come from one locale as a set, so they always match each other.
-    let options_locale = chain.iter().copied().find(|l| {
-        q.texts
-            .get(l)
-            .is_some_and(|t| t.options.len() == q.option_count)
-    });
+    let options_locale = chain
+        .iter()
+        .copied()
+        .find(|l| q.texts.get(l).is_some_and(|t| t.options.len() == q.option_count));
     let texts = options_locale
         .and_then(|l| q.texts.get(&l))
         .map(|t| t.options.clone())
@@ -197,23 +182,11 @@ pub fn attempt(
 ) -> Attempt {
     let questions = drawn
         .iter()
-        .filter_map(|d| {
-            snapshot
-                .question(d.q)
-                .map(|q| question_view(row.id, q, d, chain))
-        })
+        .filter_map(|d| snapshot.question(d.q).map(|q| question_view(row.id, q, d, chain)))
         .collect();
     let answer_ids = answers
         .iter()
-        .map(|(q, indices)| {
-            (
-                *q,
-                indices
-                    .iter()
-                    .map(|i| bank::option_id(row.id, *q, *i))
-                    .collect(),
-            )
-        })
+        .map(|(q, indices)| (*q, indices.iter().map(|i| bank::option_id(row.id, *q, *i)).collect()))
         .collect();
     let review = (snapshot.review_allowed && row.status == super::attempts::SUBMITTED).then(|| {
         drawn
@@ -221,10 +194,7 @@ pub fn attempt(
             .filter_map(|d| snapshot.question(d.q))
             .map(|q| ReviewItem {
                 question_id: q.id,
-                earned: answers
-                    .get(&q.id)
-                    .map(|s| bank::score_question(q, s))
-                    .unwrap_or(0.0),
+                earned: answers.get(&q.id).map(|s| bank::score_question(q, s)).unwrap_or(0.0),
                 points: q.points,
             })
             .collect()

@@ -13,37 +13,23 @@ use sha2::{Digest, Sha256};
 pub fn json_with_etag(req: &HttpRequest, locale: Locale, body: &impl Serialize) -> HttpResponse {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
     let digest = Sha256::digest(&bytes);
-    let etag = format!(
-        "W/\"{}\"",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
-    );
+    let etag = format!("W/\"{}\"", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16]));
     let matches = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|candidate| candidate.trim() == etag || candidate.trim() == "*")
-        });
+        .is_some_and(|v| v.split(',').any(|candidate| candidate.trim() == etag || candidate.trim() == "*"));
     let mut response = if matches {
         HttpResponse::NotModified().finish()
     } else {
-        HttpResponse::Ok()
-            .content_type("application/json")
-            .body(bytes)
+        HttpResponse::Ok().content_type("application/json").body(bytes)
     };
     let headers = response.headers_mut();
-    headers.insert(
-        header::ETAG,
-        header::HeaderValue::from_str(&etag).expect("ascii"),
-    );
+    headers.insert(header::ETAG, header::HeaderValue::from_str(&etag).expect("ascii"));
     headers.insert(
         header::VARY,
         header::HeaderValue::from_static("Accept-Language, Authorization, Accept-Encoding"),
     );
-    headers.insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("private, no-cache"),
-    );
+    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-cache"));
     with_language(response, locale)
 }

@@ -28,16 +28,9 @@ pub const HEADER: &str = "idempotency-key";
 const REPLAYED: &str = "idempotent-replayed";
 const KEEP_HOURS: i64 = 24;
 /// Response headers worth replaying.
-const KEPT_HEADERS: [header::HeaderName; 3] = [
-    header::CONTENT_TYPE,
-    header::CONTENT_LANGUAGE,
-    header::LOCATION,
-];
+const KEPT_HEADERS: [header::HeaderName; 3] = [header::CONTENT_TYPE, header::CONTENT_LANGUAGE, header::LOCATION];
 
-pub async fn idempotency(
-    mut req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, Error> {
+pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
     let key = req
         .headers()
         .get(HEADER)
@@ -48,9 +41,7 @@ pub async fn idempotency(
         return next.call(req).await.map(|r| r.map_into_boxed_body());
     };
     if key.is_empty() || key.len() > 255 {
-        return Err(ApiError::field("Idempotency-Key", "too_long")
-            .arg("max", 255)
-            .into());
+        return Err(ApiError::field("Idempotency-Key", "too_long").arg("max", 255).into());
     }
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return next.call(req).await.map(|r| r.map_into_boxed_body());
@@ -58,12 +49,7 @@ pub async fn idempotency(
 
     let caller = match authenticate(&state, req.request()).await {
         Ok(c) => c.user_id.to_string(),
-        Err(_) => format!(
-            "anonymous:{}",
-            req.peer_addr()
-                .map(|a| a.ip().to_string())
-                .unwrap_or_default()
-        ),
+        Err(_) => format!("anonymous:{}", req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()),
     };
     let limit = state.config.csv_limit.max(state.config.json_limit);
     let mut payload = req.take_payload();
@@ -113,11 +99,7 @@ pub async fn idempotency(
                     .await
                     .map_err(|_| ApiError::conflict("idempotency_in_progress"))?
             } else if existing.request_hash != request_hash {
-                return Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "idempotency_key_reused",
-                )
-                .into());
+                return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused").into());
             } else if let Some(status) = existing.status_code {
                 return Ok(req.into_response(replay(
                     status,
@@ -134,9 +116,7 @@ pub async fn idempotency(
     let response = next.call(req).await?;
     let status = response.status();
     if status.is_server_error() {
-        let _ = IdempotencyKeys::delete_by_id(claimed.id)
-            .exec(&state.db)
-            .await;
+        let _ = IdempotencyKeys::delete_by_id(claimed.id).exec(&state.db).await;
         return Ok(response.map_into_boxed_body());
     }
     let (request, response) = response.into_parts();
@@ -152,10 +132,7 @@ pub async fn idempotency(
         })
         .collect();
     let stored = IdempotencyKeys::update_many()
-        .col_expr(
-            idem::Column::StatusCode,
-            Expr::value(status.as_u16() as i32),
-        )
+        .col_expr(idem::Column::StatusCode, Expr::value(status.as_u16() as i32))
         .col_expr(
             idem::Column::ResponseHeaders,
             Expr::value(serde_json::to_string(&headers).unwrap_or_default()),
@@ -172,11 +149,8 @@ pub async fn idempotency(
 }
 
 fn replay(status: i32, headers: Option<&str>, body: Vec<u8>) -> HttpResponse {
-    let mut response =
-        HttpResponse::build(StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK));
-    let headers: Vec<(String, String)> = headers
-        .and_then(|h| serde_json::from_str(h).ok())
-        .unwrap_or_default();
+    let mut response = HttpResponse::build(StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK));
+    let headers: Vec<(String, String)> = headers.and_then(|h| serde_json::from_str(h).ok()).unwrap_or_default();
     for (name, value) in headers {
         response.insert_header((name, value));
     }

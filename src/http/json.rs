@@ -22,31 +22,16 @@ impl<T> std::ops::Deref for Json<T> {
 
 /// Whether the request declares a JSON body (`application/json` or `*+json`).
 fn is_json(req: &HttpRequest) -> bool {
-    let Some(value) = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(value) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// Reads the whole body, refusing more than `limit` bytes with 413.
-pub async fn read_body(
-    req: &HttpRequest,
-    payload: &mut Payload,
-    limit: usize,
-) -> Result<web::Bytes, ApiError> {
-    let too_large =
-        || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").arg("limit", limit);
+pub async fn read_body(req: &HttpRequest, payload: &mut Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+    let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").arg("limit", limit);
     if let Some(length) = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -87,17 +72,8 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 };
                 let field = if code == "required" {
                     // serde reports the missing field in the message, not the path.
-                    let name = inner
-                        .to_string()
-                        .split('`')
-                        .nth(1)
-                        .unwrap_or("")
-                        .to_string();
-                    if field.is_empty() {
-                        name
-                    } else {
-                        format!("{field}.{name}")
-                    }
+                    let name = inner.to_string().split('`').nth(1).unwrap_or("").to_string();
+                    if field.is_empty() { name } else { format!("{field}.{name}") }
                 } else {
                     field
                 };
@@ -119,11 +95,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         let mut payload = payload.take();
         Box::pin(async move {
             if !is_json(&req) {
-                return Err(ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
-                )
-                .arg("expected", "application/json"));
+                return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type").arg("expected", "application/json"));
             }
             let limit = req
                 .app_data::<web::Data<AppState>>()

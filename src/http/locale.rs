@@ -34,16 +34,13 @@ pub fn negotiate(req: &HttpRequest) -> Locale {
         return locale;
     }
     let hints = req.extensions().get::<LocaleHints>().copied();
-    hints
-        .and_then(|h| h.user.or(h.branch_default))
-        .unwrap_or(Locale::En)
+    hints.and_then(|h| h.user.or(h.branch_default)).unwrap_or(Locale::En)
 }
 
 /// Sets `Content-Language` on a response that carries text in `locale`.
 pub fn with_language(mut response: HttpResponse, locale: Locale) -> HttpResponse {
-    response.headers_mut().insert(
-        header::CONTENT_LANGUAGE,
-        HeaderValue::from_static(locale.as_str()),
-    );
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.as_str()));
     response
 }

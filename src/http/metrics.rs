@@ -13,9 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// Upper bounds of the latency histogram, in seconds.
-const BUCKETS: [f64; 12] = [
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
-];
+const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
 
 #[derive(Default)]
 struct RouteStats {
@@ -43,9 +41,7 @@ pub struct Metrics {
 impl Metrics {
     pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
         let mut map = self.http.lock().unwrap_or_else(|p| p.into_inner());
-        let stats = map
-            .entry((method.to_string(), route.to_string(), status))
-            .or_default();
+        let stats = map.entry((method.to_string(), route.to_string(), status)).or_default();
         stats.count += 1;
         stats.sum += seconds;
         for (i, bound) in BUCKETS.iter().enumerate() {
@@ -73,10 +69,7 @@ impl Metrics {
         out.push_str("# HELP zhijiang_http_request_duration_seconds Time to answer, by route pattern and status.\n");
         out.push_str("# TYPE zhijiang_http_request_duration_seconds histogram\n");
         for ((method, route, status), stats) in map.iter() {
-            let labels = format!(
-                "method=\"{method}\",route=\"{}\",status=\"{status}\"",
-                escape(route)
-            );
+            let labels = format!("method=\"{method}\",route=\"{}\",status=\"{status}\"", escape(route));
             for (i, bound) in BUCKETS.iter().enumerate() {
                 let _ = writeln!(
                     out,
@@ -89,24 +82,12 @@ impl Metrics {
                 "zhijiang_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
                 stats.count
             );
-            let _ = writeln!(
-                out,
-                "zhijiang_http_request_duration_seconds_sum{{{labels}}} {}",
-                stats.sum
-            );
-            let _ = writeln!(
-                out,
-                "zhijiang_http_request_duration_seconds_count{{{labels}}} {}",
-                stats.count
-            );
+            let _ = writeln!(out, "zhijiang_http_request_duration_seconds_sum{{{labels}}} {}", stats.sum);
+            let _ = writeln!(out, "zhijiang_http_request_duration_seconds_count{{{labels}}} {}", stats.count);
         }
         drop(map);
         let counters = [
-            (
-                "zhijiang_outbox_queued_total",
-                "Emails put in the outbox.",
-                &self.outbox.queued,
-            ),
+            ("zhijiang_outbox_queued_total", "Emails put in the outbox.", &self.outbox.queued),
             (
                 "zhijiang_outbox_sent_total",
                 "Emails delivered to the mail server.",
@@ -136,10 +117,7 @@ impl Metrics {
             );
         }
         for (name, help, value) in gauges {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
-            );
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}");
         }
         out
     }
@@ -151,27 +129,14 @@ fn escape(label: &str) -> String {
 
 /// Records every request under its route pattern (`/api/v1/courses/{id}`), so
 /// ids do not explode the number of series.
-pub async fn record(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let metrics = req
-        .app_data::<web::Data<crate::state::AppState>>()
-        .map(|s| s.metrics.clone());
+pub async fn record(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let metrics = req.app_data::<web::Data<crate::state::AppState>>().map(|s| s.metrics.clone());
     let method = req.method().to_string();
     let started = Instant::now();
     let res = next.call(req).await?;
     if let Some(metrics) = metrics {
-        let route = res
-            .request()
-            .match_pattern()
-            .unwrap_or_else(|| "unmatched".to_string());
-        metrics.observe(
-            &method,
-            &route,
-            res.status().as_u16(),
-            started.elapsed().as_secs_f64(),
-        );
+        let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_string());
+        metrics.observe(&method, &route, res.status().as_u16(), started.elapsed().as_secs_f64());
     }
     Ok(res)
 }

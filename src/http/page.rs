@@ -29,9 +29,7 @@ impl PageParams {
                 Ok(n) if (1..=200).contains(&n) => n,
                 _ => {
                     return Err(ApiError::validation(vec![
-                        FieldError::new("limit", "out_of_range")
-                            .arg("min", 1)
-                            .arg("max", 200),
+                        FieldError::new("limit", "out_of_range").arg("min", 1).arg("max", 200),
                     ]));
                 }
             },
@@ -39,9 +37,7 @@ impl PageParams {
         let after = match &self.cursor {
             None => None,
             Some(c) if c.is_empty() => None,
-            Some(c) => {
-                Some(decode_cursor(c).ok_or_else(|| ApiError::field("cursor", "invalid_cursor"))?)
-            }
+            Some(c) => Some(decode_cursor(c).ok_or_else(|| ApiError::field("cursor", "invalid_cursor"))?),
         };
         Ok(Page { limit, after })
     }
@@ -66,19 +62,10 @@ pub struct List<T> {
 impl<T> List<T> {
     /// Builds a page from up to `limit + 1` rows: the extra row only says that
     /// another page exists.
-    pub fn from_rows<R>(
-        mut rows: Vec<R>,
-        page: Page,
-        id_of: impl Fn(&R) -> Uuid,
-        map: impl FnMut(R) -> T,
-    ) -> List<T> {
+    pub fn from_rows<R>(mut rows: Vec<R>, page: Page, id_of: impl Fn(&R) -> Uuid, map: impl FnMut(R) -> T) -> List<T> {
         let more = rows.len() as u64 > page.limit;
         rows.truncate(page.limit as usize);
-        let next_cursor = if more {
-            rows.last().map(|r| encode_cursor(id_of(r)))
-        } else {
-            None
-        };
+        let next_cursor = if more { rows.last().map(|r| encode_cursor(id_of(r))) } else { None };
         List {
             items: rows.into_iter().map(map).collect(),
             next_cursor,

@@ -15,10 +15,7 @@ use actix_web::{Error, HttpResponse};
 use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
 
-pub async fn problem_documents(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, Error> {
+pub async fn problem_documents(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
     // The request cannot be cloned here: routing still needs it unshared.
     let path = req.path().to_string();
     let outcome = AssertUnwindSafe(next.call(req)).catch_unwind().await;
@@ -40,10 +37,7 @@ pub async fn problem_documents(
         None if response.status().is_client_error() || response.status().is_server_error() => {
             // Bare statuses from actix carry no body or plain text; pages we
             // render on purpose (the HTML verify page's 404) are left alone.
-            let content_type = response
-                .headers()
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok());
+            let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
             let bare = match content_type {
                 None => true,
                 Some(v) => v.starts_with("text/plain"),
@@ -62,10 +56,7 @@ pub async fn problem_documents(
     // Keep headers the original answer set on purpose (Allow on 405,
     // Retry-After, WWW-Authenticate), but not its body's framing.
     for (name, value) in response.headers() {
-        if name != header::CONTENT_TYPE
-            && name != header::CONTENT_LENGTH
-            && name != header::CONTENT_ENCODING
-        {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && name != header::CONTENT_ENCODING {
             rendered.insert_header((name.clone(), value.clone()));
         }
     }
@@ -77,8 +68,5 @@ pub async fn problem_documents(
     }
     let body = problem.to_problem(locale).to_string();
     let (request, _old) = response.into_parts();
-    Ok(ServiceResponse::new(
-        request,
-        with_language(rendered.body(body), locale),
-    ))
+    Ok(ServiceResponse::new(request, with_language(rendered.body(body), locale)))
 }

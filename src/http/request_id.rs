@@ -24,10 +24,7 @@ fn accept_or_make(value: Option<&HeaderValue>) -> String {
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
 }
 
-pub async fn request_id(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
+pub async fn request_id(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let id = accept_or_make(req.headers().get(&X_REQUEST_ID));
     req.extensions_mut().insert(RequestId(id.clone()));
     let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
@@ -35,11 +32,7 @@ pub async fn request_id(
     let mut res = next.call(req).instrument(span.clone()).await?;
     let status = res.status().as_u16();
     span.in_scope(|| {
-        tracing::info!(
-            status,
-            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
-            "served"
-        );
+        tracing::info!(status, elapsed_ms = started.elapsed().as_secs_f64() * 1000.0, "served");
     });
     if let Ok(value) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(X_REQUEST_ID.clone(), value);

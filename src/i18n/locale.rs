@@ -9,19 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A supported locale. The string forms are the canonical tags of API.md.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum Locale {
     #[serde(rename = "zh-CN")]
     ZhCn,
@@ -55,9 +43,7 @@ impl Locale {
         match lang {
             "zh" => {
                 // Traditional-script or Taiwan/Hong Kong tags are not Simplified Chinese.
-                let traditional = rest
-                    .iter()
-                    .any(|p| matches!(*p, "hant" | "tw" | "hk" | "mo"));
+                let traditional = rest.iter().any(|p| matches!(*p, "hant" | "tw" | "hk" | "mo"));
                 (!traditional).then_some(Locale::ZhCn)
             }
             "en" => Some(Locale::En),
@@ -97,10 +83,7 @@ pub fn best_from_accept_language(header: &str) -> Option<Locale> {
         let mut q = 1.0f32;
         for param in pieces {
             let param = param.trim();
-            if let Some(value) = param
-                .strip_prefix("q=")
-                .or_else(|| param.strip_prefix("Q="))
-            {
+            if let Some(value) = param.strip_prefix("q=").or_else(|| param.strip_prefix("Q=")) {
                 q = value.trim().parse().unwrap_or(0.0);
             }
         }
@@ -133,10 +116,7 @@ mod tests {
 
     #[test]
     fn q_values_order_the_choice() {
-        assert_eq!(
-            best_from_accept_language("fr, th;q=0.4, vi;q=0.9"),
-            Some(Locale::Vi)
-        );
+        assert_eq!(best_from_accept_language("fr, th;q=0.4, vi;q=0.9"), Some(Locale::Vi));
         assert_eq!(best_from_accept_language("en;q=0, th-TH"), Some(Locale::Th));
         assert_eq!(best_from_accept_language("de, fr"), None);
         assert_eq!(best_from_accept_language("vi, th"), Some(Locale::Vi));

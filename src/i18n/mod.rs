@@ -59,17 +59,13 @@ fn bundles() -> &'static Bundles {
     BUNDLES.get_or_init(|| {
         let mut plain = HashMap::new();
         for locale in Locale::ALL {
-            let langid = locale
-                .as_str()
-                .parse()
-                .expect("canonical tags are valid language ids");
+            let langid = locale.as_str().parse().expect("canonical tags are valid language ids");
             let mut bundle = FluentBundle::new_concurrent(vec![langid]);
             // API responses, emails and CSV headers are plain text: isolation
             // marks would end up as invisible junk characters in them.
             bundle.set_use_isolating(false);
             for source in sources(locale) {
-                let resource = FluentResource::try_new(source.to_string())
-                    .unwrap_or_else(|(resource, _errors)| resource);
+                let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(resource, _errors)| resource);
                 // Duplicate ids are reported by the catalogue test; keep the first.
                 let _ = bundle.add_resource(resource);
             }
@@ -165,14 +161,7 @@ fn format_in(locale: Locale, id: &str, attr: Option<&str>, args: &[(&str, Arg)])
 /// served to a Thai reader rather than an empty field.
 pub fn fallback_chain(requested: Locale, branch_default: Locale) -> Vec<Locale> {
     let mut chain = Vec::with_capacity(4);
-    for locale in [
-        requested,
-        branch_default,
-        Locale::En,
-        Locale::ZhCn,
-        Locale::Th,
-        Locale::Vi,
-    ] {
+    for locale in [requested, branch_default, Locale::En, Locale::ZhCn, Locale::Th, Locale::Vi] {
         if !chain.contains(&locale) {
             chain.push(locale);
         }

@@ -9,12 +9,7 @@ use std::fmt::Write;
 pub async fn gauges(state: &AppState) -> String {
     let pending = Outbox::find().filter(outbox::Column::Status.eq(PENDING));
     let count = pending.clone().count(&state.db).await.unwrap_or(0);
-    let oldest = pending
-        .order_by_asc(outbox::Column::CreatedAt)
-        .one(&state.db)
-        .await
-        .ok()
-        .flatten();
+    let oldest = pending.order_by_asc(outbox::Column::CreatedAt).one(&state.db).await.ok().flatten();
     let age = oldest
         .map(|row| (state.clock.now() - row.created_at).num_milliseconds() as f64 / 1000.0)
         .unwrap_or(0.0);

@@ -28,14 +28,23 @@ pub struct Email {
 
 /// Writes the email row with `db` (a transaction, usually). Returns the id, or
 /// `None` if an email with the same dedup key is already queued.
-pub async fn enqueue(
-    db: &impl ConnectionTrait,
-    email: Email,
-    now: DateTime<Utc>,
-) -> Result<Option<Uuid>, DbErr> {
-    let id = Uuid::now_v7();
-    let row = outbox::ActiveModel {
-        id: Set(id),
+pub async fn enqueue(db: &impl ConnectionTrait, email: Email, now: DateTime<Utc>) -> Result<Option<Uuid>, DbErr> {
+    let row = model(email, now);
+    let id = row.id.clone().unwrap();
+    let inserted = Outbox::insert(row)
+        .on_conflict_do_nothing_on([outbox::Column::DedupKey])
+        .exec(db)
+        .await?;
+    Ok(match inserted {
+        sea_orm::TryInsertResult::Inserted(_) => Some(id),
+        _ => None,
+    })
+}
+
+/// The row `enqueue` writes, for callers that insert many at once.
+pub fn model(email: Email, now: DateTime<Utc>) -> outbox::ActiveModel {
+    outbox::ActiveModel {
+        id: Set(Uuid::now_v7()),
         branch_id: Set(email.branch_id),
         recipient: Set(email.recipient),
         recipient_name: Set(email.recipient_name),
@@ -52,13 +61,5 @@ pub async fn enqueue(
         sent_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
-    };
-    let inserted = Outbox::insert(row)
-        .on_conflict_do_nothing_on([outbox::Column::DedupKey])
-        .exec(db)
-        .await?;
-    Ok(match inserted {
-        sea_orm::TryInsertResult::Inserted(_) => Some(id),
-        _ => None,
-    })
+    }
 }

@@ -10,9 +10,7 @@ use crate::http::page::List;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -76,11 +74,7 @@ pub async fn list(
     if let Some(after) = page.after {
         query = query.filter(outbox::Column::Id.lt(after));
     }
-    let rows = query
-        .order_by_desc(outbox::Column::Id)
-        .limit(page.limit + 1)
-        .all(&state.db)
-        .await?;
+    let rows = query.order_by_desc(outbox::Column::Id).limit(page.limit + 1).all(&state.db).await?;
     Ok(HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, Notification::from)))
 }
 
@@ -88,12 +82,7 @@ pub async fn list(
 #[utoipa::path(post, path = "/api/v1/notifications/{id}/retry", tag = "notifications",
     params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Notification), (status = 404), (status = 409, description = "not failed")))]
-pub async fn retry(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
+pub async fn retry(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
     let txn = crate::db::begin(&state.db).await?;
     let row = Outbox::find_by_id(*id)

@@ -51,10 +51,7 @@ pub fn render(template: &str, locale: Locale, args: &Map<String, Value>) -> Rend
     let plain = to_args(args, false);
     let escaped = to_args(args, true);
     let plain_refs: Vec<(&str, Arg)> = plain.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-    let escaped_refs: Vec<(&str, Arg)> = escaped
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.clone()))
-        .collect();
+    let escaped_refs: Vec<(&str, Arg)> = escaped.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
     let subject = i18n::t(locale, &format!("email-{template}-subject"), &plain_refs);
     let text = i18n::t(locale, &format!("email-{template}-text"), &plain_refs);
     let body = i18n::t(locale, &format!("email-{template}-html"), &escaped_refs);
@@ -84,9 +81,7 @@ pub fn build_message(
     recipient_name: Option<&str>,
     rendered: &Rendered,
 ) -> Result<Message, String> {
-    let address: Address = recipient
-        .parse()
-        .map_err(|e| format!("bad recipient address: {e}"))?;
+    let address: Address = recipient.parse().map_err(|e| format!("bad recipient address: {e}"))?;
     let to = Mailbox::new(recipient_name.map(str::to_string), address);
     let domain = from.email.domain().to_string();
     Message::builder()
@@ -96,16 +91,8 @@ pub fn build_message(
         .message_id(Some(format!("<{id}@{domain}>")))
         .multipart(
             MultiPart::alternative()
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_PLAIN)
-                        .body(rendered.text.clone()),
-                )
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_HTML)
-                        .body(rendered.html.clone()),
-                ),
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(rendered.text.clone()))
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(rendered.html.clone())),
         )
         .map_err(|e| format!("cannot build message: {e}"))
 }

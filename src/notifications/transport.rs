@@ -25,11 +25,8 @@ impl Transport {
     pub fn from_config(smtp_url: Option<&str>, mail_dir: PathBuf) -> Result<Transport, String> {
         match smtp_url {
             Some(url) => {
-                let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|e| e.to_string())?;
-                Ok(Transport::Smtp(
-                    builder.timeout(Some(Duration::from_secs(20))).build(),
-                ))
+                let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| e.to_string())?;
+                Ok(Transport::Smtp(builder.timeout(Some(Duration::from_secs(20))).build()))
             }
             None => Ok(Transport::Files(mail_dir)),
         }

@@ -48,15 +48,8 @@ pub fn backoff(attempts: i32) -> Duration {
 
 impl Worker {
     pub fn new(state: AppState) -> Result<Worker, String> {
-        let transport = Transport::from_config(
-            state.config.smtp_url.as_deref(),
-            state.config.mail_dir.clone(),
-        )?;
-        let from = state
-            .config
-            .mail_from
-            .parse()
-            .map_err(|e| format!("ZHIJIANG_MAIL_FROM: {e}"))?;
+        let transport = Transport::from_config(state.config.smtp_url.as_deref(), state.config.mail_dir.clone())?;
+        let from = state.config.mail_from.parse().map_err(|e| format!("ZHIJIANG_MAIL_FROM: {e}"))?;
         let id = format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple());
         Ok(Worker {
             state,
@@ -132,11 +125,7 @@ impl Worker {
             .from(Outbox)
             .and_where(outbox::Column::Status.eq(PENDING))
             .and_where(outbox::Column::NextAttemptAt.lte(now))
-            .and_where(
-                outbox::Column::LeaseUntil
-                    .is_null()
-                    .or(outbox::Column::LeaseUntil.lt(now)),
-            )
+            .and_where(outbox::Column::LeaseUntil.is_null().or(outbox::Column::LeaseUntil.lt(now)))
             .order_by(outbox::Column::NextAttemptAt, sea_orm::Order::Asc)
             .limit(limit)
             .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
@@ -151,44 +140,24 @@ impl Worker {
     }
 
     async fn deliver(&self, row: &outbox::Model) -> Result<(), SendFailure> {
-        let mut args: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(&row.args).unwrap_or_default();
+        let mut args: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&row.args).unwrap_or_default();
         args.entry("public_url")
             .or_insert_with(|| serde_json::Value::String(self.state.config.public_url.clone()));
         let locale = Locale::from_canonical(&row.locale).unwrap_or(Locale::En);
         let rendered = templates::render(&row.template, locale, &args);
-        let message = templates::build_message(
-            row.id,
-            &self.from,
-            &row.recipient,
-            row.recipient_name.as_deref(),
-            &rendered,
-        )
-        .map_err(|reason| SendFailure {
-            permanent: true,
-            reason,
-        })?;
+        let message = templates::build_message(row.id, &self.from, &row.recipient, row.recipient_name.as_deref(), &rendered)
+            .map_err(|reason| SendFailure { permanent: true, reason })?;
         self.transport.send(row.id, message).await
     }
 
-    async fn record(
-        &self,
-        row: &outbox::Model,
-        outcome: Result<(), SendFailure>,
-    ) -> Result<(), DbErr> {
+    async fn record(&self, row: &outbox::Model, outcome: Result<(), SendFailure>) -> Result<(), DbErr> {
         let now: DateTime<Utc> = self.state.clock.now();
         let attempts = row.attempts + 1;
         let metrics = &self.state.metrics.outbox;
         let mut update = Outbox::update_many()
             .col_expr(outbox::Column::Attempts, Expr::value(attempts))
-            .col_expr(
-                outbox::Column::LeaseOwner,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(
-                outbox::Column::LeaseUntil,
-                Expr::value(Option::<DateTime<Utc>>::None),
-            )
+            .col_expr(outbox::Column::LeaseOwner, Expr::value(Option::<String>::None))
+            .col_expr(outbox::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
             .col_expr(outbox::Column::UpdatedAt, Expr::value(now));
         match outcome {
             Ok(()) => {
@@ -196,10 +165,7 @@ impl Worker {
                 update = update
                     .col_expr(outbox::Column::Status, Expr::value(SENT))
                     .col_expr(outbox::Column::SentAt, Expr::value(now))
-                    .col_expr(
-                        outbox::Column::LastError,
-                        Expr::value(Option::<String>::None),
-                    );
+                    .col_expr(outbox::Column::LastError, Expr::value(Option::<String>::None));
             }
             Err(failure) => {
                 let give_up = failure.permanent || attempts >= MAX_ATTEMPTS;
@@ -209,10 +175,7 @@ impl Worker {
                     update = update.col_expr(outbox::Column::Status, Expr::value(FAILED));
                 } else {
                     metrics.retried.fetch_add(1, Ordering::Relaxed);
-                    update = update.col_expr(
-                        outbox::Column::NextAttemptAt,
-                        Expr::value(now + backoff(attempts)),
-                    );
+                    update = update.col_expr(outbox::Column::NextAttemptAt, Expr::value(now + backoff(attempts)));
                 }
                 let reason: String = failure.reason.chars().take(2000).collect();
                 update = update.col_expr(outbox::Column::LastError, Expr::value(reason));

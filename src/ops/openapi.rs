@@ -10,12 +10,7 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
     }
 }
@@ -60,6 +55,7 @@ impl Modify for BearerAuth {
         crate::cohorts::routes::update,
         crate::enrolments::routes::enrol,
         crate::enrolments::routes::members,
+        crate::enrolments::import::import,
         crate::enrolments::routes::mine,
         crate::enrolments::routes::get,
         crate::enrolments::routes::complete_lesson,
@@ -83,6 +79,9 @@ impl Modify for BearerAuth {
         crate::certificates::routes::credential,
         crate::certificates::routes::revoke,
         crate::certificates::routes::verify,
+        crate::audit::routes::list,
+        crate::reports::routes::completion,
+        crate::reports::routes::talent_pool,
         crate::notifications::routes::list,
         crate::notifications::routes::retry,
     ),
@@ -96,6 +95,8 @@ impl Modify for BearerAuth {
         (name = "enrolments", description = "Trainees in cohorts and their progress"),
         (name = "exams", description = "Exams, question banks and attempts"),
         (name = "certificates", description = "Certificates and their public verification"),
+        (name = "audit", description = "Who did what, when"),
+        (name = "reports", description = "Completion and talent-pool reports"),
         (name = "notifications", description = "The email outbox"),
     )
 )]

@@ -35,16 +35,8 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let mut gauges: Vec<(&str, &str, f64)> = Vec::new();
     let (size, idle) = pool_sizes(&state.db);
-    gauges.push((
-        "zhijiang_db_pool_connections",
-        "Open database connections.",
-        size as f64,
-    ));
-    gauges.push((
-        "zhijiang_db_pool_idle_connections",
-        "Idle database connections.",
-        idle as f64,
-    ));
+    gauges.push(("zhijiang_db_pool_connections", "Open database connections.", size as f64));
+    gauges.push(("zhijiang_db_pool_idle_connections", "Idle database connections.", idle as f64));
     let extra = crate::notifications::metrics::gauges(&state).await;
     let mut body = state.metrics.render(&gauges);
     body.push_str(&extra);

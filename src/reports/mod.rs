@@ -1,1 +1,6 @@
 //! Reports: completion across branches, CSV export, talent pool.
+
+pub mod completion;
+pub mod csv;
+pub mod routes;
+pub mod talent;

@@ -12,9 +12,7 @@ use crate::i18n::Locale;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -74,14 +72,8 @@ pub async fn create(
     if caller.role == Role::BranchAdmin && body.role != Role::Trainee.as_str() {
         return Err(ApiError::forbidden());
     }
-    let new = validate_new(
-        &body.email,
-        &body.display_name,
-        &body.role,
-        &body.locale,
-        body.password.as_deref(),
-    )
-    .map_err(ApiError::validation)?;
+    let new =
+        validate_new(&body.email, &body.display_name, &body.role, &body.locale, body.password.as_deref()).map_err(ApiError::validation)?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let row = service::insert(&state, &txn, &branch, new, now).await?;
@@ -98,10 +90,7 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     let locale = negotiate(&req);
-    Ok(with_language(
-        HttpResponse::Created().json(to_dto(row, &branch.code)),
-        locale,
-    ))
+    Ok(with_language(HttpResponse::Created().json(to_dto(row, &branch.code)), locale))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -133,17 +122,8 @@ pub async fn list(
     if let Some(after) = page.after {
         query = query.filter(user::Column::Id.gt(after));
     }
-    let rows = query
-        .order_by_asc(user::Column::Id)
-        .limit(page.limit + 1)
-        .all(&state.db)
-        .await?;
-    Ok(HttpResponse::Ok().json(List::from_rows(
-        rows,
-        page,
-        |r| r.id,
-        |r| to_dto(r, &branch.code),
-    )))
+    let rows = query.order_by_asc(user::Column::Id).limit(page.limit + 1).all(&state.db).await?;
+    Ok(HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, |r| to_dto(r, &branch.code))))
 }
 
 async fn load_me(state: &AppState, caller: &Caller) -> ApiResult<user::Model> {
@@ -172,12 +152,7 @@ pub struct UpdateMe {
 
 #[utoipa::path(patch, path = "/api/v1/users/me", tag = "users", request_body = UpdateMe, security(("bearer" = [])),
     responses((status = 200, body = User), (status = 401), (status = 422)))]
-pub async fn update_me(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    body: Json<UpdateMe>,
-) -> ApiResult<HttpResponse> {
+pub async fn update_me(state: web::Data<AppState>, caller: Caller, req: HttpRequest, body: Json<UpdateMe>) -> ApiResult<HttpResponse> {
     let row = load_me(&state, &caller).await?;
     let mut errors = Vec::new();
     let mut active: user::ActiveModel = row.clone().into();
@@ -205,9 +180,7 @@ pub async fn update_me(
         } else {
             let current = body.current_password.clone().unwrap_or_default();
             let stored = row.password_hash.clone().unwrap_or_default();
-            let ok = web::block(move || password::verify(&current, &stored))
-                .await
-                .unwrap_or(false);
+            let ok = web::block(move || password::verify(&current, &stored)).await.unwrap_or(false);
             if !ok {
                 errors.push(FieldError::new("current_password", "wrong_password"));
             } else {

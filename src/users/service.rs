@@ -56,13 +56,7 @@ pub struct NewUser {
 
 /// Checks raw input, collecting every field error; `field_prefix` names the
 /// fields in messages (empty for a JSON body, `row` columns for CSV).
-pub fn validate_new(
-    email: &str,
-    display_name: &str,
-    role: &str,
-    locale: &str,
-    password: Option<&str>,
-) -> Result<NewUser, Vec<FieldError>> {
+pub fn validate_new(email: &str, display_name: &str, role: &str, locale: &str, password: Option<&str>) -> Result<NewUser, Vec<FieldError>> {
     let mut errors = Vec::new();
     if !valid_email(email) {
         errors.push(FieldError::new("email", "invalid_email"));
@@ -155,67 +149,58 @@ pub async fn invite(
     row: &user::Model,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    let (invitation, email) = invitation_parts(state, branch, row, now);
+    invitation.insert(db).await?;
+    enqueue(db, email, now).await?;
+    state.metrics.outbox.queued.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    Ok(())
+}
+
+/// A new invitation (its token stored only as a hash) and the email that
+/// carries the token, for `invite` and for bulk imports.
+pub fn invitation_parts(
+    state: &AppState,
+    branch: &branch::Model,
+    row: &user::Model,
+    now: DateTime<Utc>,
+) -> (invitation::ActiveModel, Email) {
     let token = random_token();
     let expires_at = now + Duration::days(INVITATION_DAYS);
-    invitation::ActiveModel {
+    let invitation = invitation::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(row.id),
         token_hash: Set(token_hash(&token)),
         expires_at: Set(expires_at),
         used_at: Set(None),
         created_at: Set(now),
-    }
-    .insert(db)
-    .await?;
+    };
     let locale = Locale::from_canonical(&row.locale).unwrap_or(Locale::En);
     let names = branches::parse_names(&branch.names);
     let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
-    let branch_name = i18n::pick_locale(&i18n::fallback_chain(locale, default), |l| {
-        names.contains_key(&l)
-    })
-    .and_then(|l| names.get(&l).cloned())
-    .unwrap_or_else(|| branch.code.clone());
+    let branch_name = i18n::pick_locale(&i18n::fallback_chain(locale, default), |l| names.contains_key(&l))
+        .and_then(|l| names.get(&l).cloned())
+        .unwrap_or_else(|| branch.code.clone());
     let mut args = Map::new();
     args.insert("name".into(), Value::String(row.display_name.clone()));
     args.insert("branch".into(), Value::String(branch_name));
     args.insert(
         "link".into(),
-        Value::String(format!(
-            "{}/accept-invite?token={token}",
-            state.config.public_url
-        )),
+        Value::String(format!("{}/accept-invite?token={token}", state.config.public_url)),
     );
-    args.insert(
-        "expires".into(),
-        Value::String(expires_at.format("%Y-%m-%d").to_string()),
-    );
-    enqueue(
-        db,
-        Email {
-            branch_id: Some(branch.id),
-            recipient: row.email.clone(),
-            recipient_name: Some(row.display_name.clone()),
-            locale,
-            template: "invitation",
-            args,
-            dedup_key: None,
-        },
-        now,
-    )
-    .await?;
-    state
-        .metrics
-        .outbox
-        .queued
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    Ok(())
+    args.insert("expires".into(), Value::String(expires_at.format("%Y-%m-%d").to_string()));
+    let email = Email {
+        branch_id: Some(branch.id),
+        recipient: row.email.clone(),
+        recipient_name: Some(row.display_name.clone()),
+        locale,
+        template: "invitation",
+        args,
+        dedup_key: None,
+    };
+    (invitation, email)
 }
 
-pub async fn find_in_branch(
-    db: &impl ConnectionTrait,
-    branch_id: Uuid,
-    email: &str,
-) -> Result<Option<user::Model>, sea_orm::DbErr> {
+pub async fn find_in_branch(db: &impl ConnectionTrait, branch_id: Uuid, email: &str) -> Result<Option<user::Model>, sea_orm::DbErr> {
     Users::find()
         .filter(user::Column::BranchId.eq(branch_id))
         .filter(user::Column::EmailNormalized.eq(normalize_email(email)))
@@ -225,11 +210,7 @@ pub async fn find_in_branch(
 
 /// Creates the HQ branch if needed and an hq_admin with this email and
 /// password. Running it again with the same email changes nothing.
-pub async fn create_hq_admin(
-    state: &AppState,
-    email: &str,
-    password: &str,
-) -> Result<user::Model, String> {
+pub async fn create_hq_admin(state: &AppState, email: &str, password: &str) -> Result<user::Model, String> {
     let describe = |errors: Vec<FieldError>| {
         errors
             .iter()
@@ -237,28 +218,13 @@ pub async fn create_hq_admin(
             .collect::<Vec<_>>()
             .join("; ")
     };
-    let new = validate_new(
-        email,
-        "Headquarters administrator",
-        Role::HqAdmin.as_str(),
-        "en",
-        Some(password),
-    )
-    .map_err(describe)?;
+    let new = validate_new(email, "Headquarters administrator", Role::HqAdmin.as_str(), "en", Some(password)).map_err(describe)?;
     let now = state.clock.now();
-    let txn = crate::db::begin(&state.db)
-        .await
-        .map_err(|e| e.to_string())?;
-    let hq = match branches::find_by_code(&txn, HQ)
-        .await
-        .map_err(|e| e.to_string())?
-    {
+    let txn = crate::db::begin(&state.db).await.map_err(|e| e.to_string())?;
+    let hq = match branches::find_by_code(&txn, HQ).await.map_err(|e| e.to_string())? {
         Some(hq) => hq,
         None => {
-            let names = BTreeMap::from([
-                (Locale::ZhCn, "总部".to_string()),
-                (Locale::En, "Headquarters".to_string()),
-            ]);
+            let names = BTreeMap::from([(Locale::ZhCn, "总部".to_string()), (Locale::En, "Headquarters".to_string())]);
             let new_branch = NewBranch {
                 code: HQ.into(),
                 country: "CN".into(),
@@ -266,9 +232,7 @@ pub async fn create_hq_admin(
                 time_zone: "Asia/Shanghai".into(),
                 names,
             };
-            let row = branches::insert(state, &txn, new_branch, now)
-                .await
-                .map_err(|e| e.to_string())?;
+            let row = branches::insert(state, &txn, new_branch, now).await.map_err(|e| e.to_string())?;
             crate::audit::service::write(
                 &txn,
                 None,
@@ -286,17 +250,12 @@ pub async fn create_hq_admin(
             row
         }
     };
-    if let Some(existing) = find_in_branch(&txn, hq.id, email)
-        .await
-        .map_err(|e| e.to_string())?
-    {
+    if let Some(existing) = find_in_branch(&txn, hq.id, email).await.map_err(|e| e.to_string())? {
         txn.commit().await.map_err(|e| e.to_string())?;
         tracing::info!(email, "headquarters administrator already exists");
         return Ok(existing);
     }
-    let row = insert(state, &txn, &hq, new, now)
-        .await
-        .map_err(|e| e.to_string())?;
+    let row = insert(state, &txn, &hq, new, now).await.map_err(|e| e.to_string())?;
     crate::audit::service::write(
         &txn,
         None,

@@ -17,10 +17,8 @@ fn b64(v: &Value) -> String {
 
 fn parts(token: &str) -> (Value, Value) {
     let mut it = token.split('.');
-    let header =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(it.next().unwrap()).unwrap()).unwrap();
-    let claims =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(it.next().unwrap()).unwrap()).unwrap();
+    let header = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(it.next().unwrap()).unwrap()).unwrap();
+    let claims = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(it.next().unwrap()).unwrap()).unwrap();
     (header, claims)
 }
 
@@ -37,12 +35,7 @@ async fn login_issues_eddsa_tokens_with_the_contract_claims() {
         .json(json!({"branch": "BKK", "email": "SOMCHAI@bkk.test", "password": PASSWORD}))
         .send()
         .await;
-    assert_eq!(
-        res.status,
-        200,
-        "emails compare case-insensitively: {}",
-        res.text()
-    );
+    assert_eq!(res.status, 200, "emails compare case-insensitively: {}", res.text());
     let body = res.json();
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 900);
@@ -57,17 +50,10 @@ async fn login_issues_eddsa_tokens_with_the_contract_claims() {
     assert_eq!(claims["role"], "trainee");
     assert_eq!(claims["locale"], "th");
     assert!(claims["jti"].is_string() && claims["iat"].is_number());
-    assert_eq!(
-        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
-        900
-    );
+    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 900);
 
     // The token verifies against the branch's published JWKS.
-    let jwks = app
-        .get("/api/v1/branches/BKK/jwks.json")
-        .send()
-        .await
-        .json();
+    let jwks = app.get("/api/v1/branches/BKK/jwks.json").send().await.json();
     let key = jwks["keys"]
         .as_array()
         .unwrap()
@@ -76,16 +62,10 @@ async fn login_issues_eddsa_tokens_with_the_contract_claims() {
         .expect("kid published");
     assert_eq!(key["kty"], "OKP");
     assert_eq!(key["crv"], "Ed25519");
-    let decoding =
-        jsonwebtoken::DecodingKey::from_ed_components(key["x"].as_str().unwrap()).unwrap();
+    let decoding = jsonwebtoken::DecodingKey::from_ed_components(key["x"].as_str().unwrap()).unwrap();
     let mut validation = jsonwebtoken::Validation::new(Algorithm::EdDSA);
     validation.set_audience(&["BKK"]);
-    jsonwebtoken::decode::<Value>(
-        body["access_token"].as_str().unwrap(),
-        &decoding,
-        &validation,
-    )
-    .expect("verifies with the JWKS");
+    jsonwebtoken::decode::<Value>(body["access_token"].as_str().unwrap(), &decoding, &validation).expect("verifies with the JWKS");
 }
 
 #[actix_rt::test]
@@ -134,12 +114,7 @@ async fn forged_expired_and_foreign_tokens_are_401() {
     // Forged signature.
     let mut sig = URL_SAFE_NO_PAD.decode(&signature).unwrap();
     sig[0] ^= 0xff;
-    let forged = format!(
-        "{}.{}.{}",
-        b64(&header),
-        b64(&claims),
-        URL_SAFE_NO_PAD.encode(sig)
-    );
+    let forged = format!("{}.{}.{}", b64(&header), b64(&claims), URL_SAFE_NO_PAD.encode(sig));
     // alg: none.
     let none = format!(
         "{}.{}.",
@@ -147,52 +122,27 @@ async fn forged_expired_and_foreign_tokens_are_401() {
         b64(&claims)
     );
     // HS256 signed with the branch's public key as the secret.
-    let jwks = app
-        .get("/api/v1/branches/BKK/jwks.json")
-        .send()
-        .await
-        .json();
-    let public = URL_SAFE_NO_PAD
-        .decode(jwks["keys"][0]["x"].as_str().unwrap())
-        .unwrap();
+    let jwks = app.get("/api/v1/branches/BKK/jwks.json").send().await.json();
+    let public = URL_SAFE_NO_PAD.decode(jwks["keys"][0]["x"].as_str().unwrap()).unwrap();
     let mut hs_header = Header::new(Algorithm::HS256);
     hs_header.kid = header["kid"].as_str().map(str::to_string);
-    let hs256 = jsonwebtoken::encode(
-        &hs_header,
-        &claims,
-        &EncodingKey::from_secret(&public).unwrap(),
-    )
-    .unwrap();
+    let hs256 = jsonwebtoken::encode(&hs_header, &claims, &EncodingKey::from_secret(&public).unwrap()).unwrap();
     // A token signed by HAN's key that claims to be from BKK.
     let han_branch = zhijiang::branches::service::find_by_code(&app.state.db, "HAN")
         .await
         .unwrap()
         .unwrap();
-    let han_signer = app
-        .state
-        .keys
-        .signer(&app.state.db, han_branch.id)
-        .await
-        .unwrap()
-        .unwrap();
-    let han_as_bkk =
-        zhijiang::auth::tokens::sign(&han_signer.kid, &han_signer.key, &claims).unwrap();
+    let han_signer = app.state.keys.signer(&app.state.db, han_branch.id).await.unwrap().unwrap();
+    let han_as_bkk = zhijiang::auth::tokens::sign(&han_signer.kid, &han_signer.key, &claims).unwrap();
     // A BKK-signed token whose branch claim says HAN.
     let bkk_branch = zhijiang::branches::service::find_by_code(&app.state.db, "BKK")
         .await
         .unwrap()
         .unwrap();
-    let bkk_signer = app
-        .state
-        .keys
-        .signer(&app.state.db, bkk_branch.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let bkk_signer = app.state.keys.signer(&app.state.db, bkk_branch.id).await.unwrap().unwrap();
     let mut claims_han = claims.clone();
     claims_han["branch"] = json!("HAN");
-    let wrong_branch_claim =
-        zhijiang::auth::tokens::sign(&bkk_signer.kid, &bkk_signer.key, &claims_han).unwrap();
+    let wrong_branch_claim = zhijiang::auth::tokens::sign(&bkk_signer.kid, &bkk_signer.key, &claims_han).unwrap();
     // No kid at all.
     let mut no_kid = Header::new(Algorithm::EdDSA);
     no_kid.kid = None;
@@ -200,8 +150,7 @@ async fn forged_expired_and_foreign_tokens_are_401() {
     // Wrong issuer.
     let mut claims_iss = claims.clone();
     claims_iss["iss"] = json!("someone-else");
-    let wrong_issuer =
-        zhijiang::auth::tokens::sign(&bkk_signer.kid, &bkk_signer.key, &claims_iss).unwrap();
+    let wrong_issuer = zhijiang::auth::tokens::sign(&bkk_signer.kid, &bkk_signer.key, &claims_iss).unwrap();
 
     for (name, token) in [
         ("tampered", tampered),
@@ -229,11 +178,7 @@ async fn key_rotation_keeps_old_tokens_unless_revoked() {
     let app = TestApp::new().await;
     let world = World::build(&app).await;
     let before = world.bkk_trainee.token.clone();
-    let res = app
-        .post("/api/v1/branches/BKK/keys/rotate")
-        .token(&world.hq.token)
-        .send()
-        .await;
+    let res = app.post("/api/v1/branches/BKK/keys/rotate").token(&world.hq.token).send().await;
     assert_eq!(res.status, 200, "{}", res.text());
     let rotated = res.json();
     assert_eq!(
@@ -241,11 +186,7 @@ async fn key_rotation_keeps_old_tokens_unless_revoked() {
         2,
         "the retired key stays published"
     );
-    assert_eq!(
-        me_status(&app, &before).await,
-        200,
-        "old tokens work until they expire"
-    );
+    assert_eq!(me_status(&app, &before).await, 200, "old tokens work until they expire");
     let after = app.login("BKK", "somchai@bkk.test", PASSWORD).await;
     assert_eq!(parts(&after).0["kid"], rotated["kid"]);
 
@@ -283,18 +224,11 @@ async fn refresh_tokens_work_once_and_reuse_revokes_the_family() {
         .await
         .json();
     let first = login["refresh_token"].as_str().unwrap().to_string();
-    let res = app
-        .post("/api/v1/auth/refresh")
-        .json(json!({"refresh_token": first}))
-        .send()
-        .await;
+    let res = app.post("/api/v1/auth/refresh").json(json!({"refresh_token": first})).send().await;
     assert_eq!(res.status, 200, "{}", res.text());
     let second = res.json()["refresh_token"].as_str().unwrap().to_string();
     assert_ne!(first, second);
-    assert_eq!(
-        me_status(&app, res.json()["access_token"].as_str().unwrap()).await,
-        200
-    );
+    assert_eq!(me_status(&app, res.json()["access_token"].as_str().unwrap()).await, 200);
     // Reusing the spent token: 401, and the family (including `second`) is revoked.
     app.post("/api/v1/auth/refresh")
         .json(json!({"refresh_token": first}))
@@ -365,16 +299,7 @@ async fn an_invitation_arrives_in_the_invitees_language_and_works_once() {
     let url = sink.url();
     let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
     let world = World::build(&app).await;
-    let user = create_user(
-        &app,
-        &world.bkk_admin.token,
-        "BKK",
-        "new.trainee@bkk.test",
-        "trainee",
-        "th",
-        None,
-    )
-    .await;
+    let user = create_user(&app, &world.bkk_admin.token, "BKK", "new.trainee@bkk.test", "trainee", "th", None).await;
     assert_eq!(user["status"], "invited");
     // Not able to log in yet.
     app.post("/api/v1/auth/login")
@@ -382,19 +307,12 @@ async fn an_invitation_arrives_in_the_invitees_language_and_works_once() {
         .send()
         .await
         .problem(401, "invalid_credentials");
-    Worker::new(app.state.clone())
-        .unwrap()
-        .drain_once()
-        .await
-        .unwrap();
+    Worker::new(app.state.clone()).unwrap().drain_once().await.unwrap();
     let messages = sink.wait_for(1);
     let m = &messages[0];
     assert_eq!(m["rcpt_tos"][0], "new.trainee@bkk.test");
     assert!(
-        m["subject"]
-            .as_str()
-            .unwrap()
-            .contains("บัญชี Zhijiang ของคุณ"),
+        m["subject"].as_str().unwrap().contains("บัญชี Zhijiang ของคุณ"),
         "Thai subject: {}",
         m["subject"]
     );
@@ -416,53 +334,29 @@ async fn an_invitation_arrives_in_the_invitees_language_and_works_once() {
         .json(json!({"token": token, "password": "short"}))
         .send()
         .await;
-    assert_eq!(
-        weak.problem(422, "validation_failed")["errors"][0]["code"],
-        "password_too_short"
-    );
+    assert_eq!(weak.problem(422, "validation_failed")["errors"][0]["code"], "password_too_short");
     let res = app
         .post("/api/v1/auth/accept-invite")
         .json(json!({"token": token, "password": "a new good password"}))
         .send()
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
-    assert_eq!(
-        me_status(&app, res.json()["access_token"].as_str().unwrap()).await,
-        200
-    );
+    assert_eq!(me_status(&app, res.json()["access_token"].as_str().unwrap()).await, 200);
     app.post("/api/v1/auth/accept-invite")
         .json(json!({"token": token, "password": "another password!"}))
         .send()
         .await
         .problem(400, "invitation_invalid");
-    app.login("BKK", "new.trainee@bkk.test", "a new good password")
-        .await;
+    app.login("BKK", "new.trainee@bkk.test", "a new good password").await;
 }
 
 #[actix_rt::test]
 async fn an_invitation_expires_after_seven_days() {
     let app = TestApp::new().await;
     let world = World::build(&app).await;
-    create_user(
-        &app,
-        &world.hq.token,
-        "HAN",
-        "late@han.test",
-        "trainee",
-        "vi",
-        None,
-    )
-    .await;
-    Worker::new(app.state.clone())
-        .unwrap()
-        .drain_once()
-        .await
-        .unwrap();
-    let file = std::fs::read_dir(&app.state.config.mail_dir)
-        .unwrap()
-        .flatten()
-        .next()
-        .unwrap();
+    create_user(&app, &world.hq.token, "HAN", "late@han.test", "trainee", "vi", None).await;
+    Worker::new(app.state.clone()).unwrap().drain_once().await.unwrap();
+    let file = std::fs::read_dir(&app.state.config.mail_dir).unwrap().flatten().next().unwrap();
     let eml = std::fs::read_to_string(file.path()).unwrap();
     let token: String = eml
         .split("token=")
@@ -492,26 +386,15 @@ async fn users_manage_their_own_profile() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["locale"], "vi");
-    let res = app
-        .patch("/api/v1/users/me")
-        .token(t)
-        .json(json!({"locale": "fr"}))
-        .send()
-        .await;
-    assert_eq!(
-        res.problem(422, "validation_failed")["errors"][0]["code"],
-        "unknown_locale"
-    );
+    let res = app.patch("/api/v1/users/me").token(t).json(json!({"locale": "fr"})).send().await;
+    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["code"], "unknown_locale");
     let res = app
         .patch("/api/v1/users/me")
         .token(t)
         .json(json!({"password": "a brand new secret"}))
         .send()
         .await;
-    assert_eq!(
-        res.problem(422, "validation_failed")["errors"][0]["field"],
-        "current_password"
-    );
+    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["field"], "current_password");
     let res = app
         .patch("/api/v1/users/me")
         .token(t)
@@ -519,12 +402,9 @@ async fn users_manage_their_own_profile() {
         .send()
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
-    app.login("BKK", "somchai@bkk.test", "a brand new secret")
-        .await;
+    app.login("BKK", "somchai@bkk.test", "a brand new secret").await;
     // Error messages now default to the saved locale (from the next token on).
-    let token = app
-        .login("BKK", "somchai@bkk.test", "a brand new secret")
-        .await;
+    let token = app.login("BKK", "somchai@bkk.test", "a brand new secret").await;
     let res = app.get("/api/v1/branches/HAN").token(&token).send().await;
     assert_eq!(res.problem(404, "not_found")["title"], "Không tìm thấy");
     assert_eq!(res.header("content-language").as_deref(), Some("vi"));
@@ -552,10 +432,7 @@ async fn a_retried_create_with_the_same_idempotency_key_acts_once() {
         .await;
     assert_eq!(second.status, 201);
     assert_eq!(second.json()["id"], first.json()["id"]);
-    assert_eq!(
-        second.header("idempotent-replayed").as_deref(),
-        Some("true")
-    );
+    assert_eq!(second.header("idempotent-replayed").as_deref(), Some("true"));
     // Without the key it is a real second attempt: a conflict.
     app.post("/api/v1/branches/BKK/users")
         .token(&world.bkk_admin.token)

@@ -30,15 +30,8 @@ async fn per_field_fallback_for_every_combination() {
             .collect();
         let mut translations = serde_json::Map::new();
         for (i, l) in present.iter().enumerate() {
-            let summary = if i == 0 {
-                format!("summary-{l}")
-            } else {
-                String::new()
-            };
-            translations.insert(
-                l.to_string(),
-                json!({"title": format!("title-{l}"), "summary": summary}),
-            );
+            let summary = if i == 0 { format!("summary-{l}") } else { String::new() };
+            translations.insert(l.to_string(), json!({"title": format!("title-{l}"), "summary": summary}));
         }
         let res = app
             .post("/api/v1/courses")
@@ -70,10 +63,7 @@ async fn per_field_fallback_for_every_combination() {
                     "present {present:?}, requested {requested}, default {default}"
                 );
                 assert_eq!(body["title"], format!("title-{want}"));
-                assert_eq!(
-                    body["field_locales"]["summary"], present[0],
-                    "summary falls back on its own"
-                );
+                assert_eq!(body["field_locales"]["summary"], present[0], "summary falls back on its own");
                 assert_eq!(body["summary"], format!("summary-{}", present[0]));
                 assert_eq!(res.header("content-language").as_deref(), Some(requested));
             }
@@ -121,10 +111,7 @@ async fn accept_language_q_values_and_aliases_pick_the_text() {
         .map(|l| l["position"].as_i64().unwrap())
         .collect();
     assert_eq!(positions, vec![1, 2]);
-    assert!(
-        body.get("translations").is_none(),
-        "editors' data is for headquarters"
-    );
+    assert!(body.get("translations").is_none(), "editors' data is for headquarters");
 }
 
 #[actix_rt::test]
@@ -144,46 +131,18 @@ async fn branches_see_only_what_is_offered_to_them() {
             .collect()
     };
     assert_eq!(
-        codes(
-            app.get("/api/v1/courses")
-                .token(&world.hq.token)
-                .send()
-                .await
-                .json()
-        )
-        .len(),
+        codes(app.get("/api/v1/courses").token(&world.hq.token).send().await.json()).len(),
         2
     );
     assert_eq!(
-        codes(
-            app.get("/api/v1/courses")
-                .token(&world.bkk_trainee.token)
-                .send()
-                .await
-                .json()
-        ),
+        codes(app.get("/api/v1/courses").token(&world.bkk_trainee.token).send().await.json()),
         vec!["EV-HV-101"]
     );
     assert_eq!(
-        codes(
-            app.get("/api/v1/courses")
-                .token(&world.bkk_admin.token)
-                .send()
-                .await
-                .json()
-        ),
+        codes(app.get("/api/v1/courses").token(&world.bkk_admin.token).send().await.json()),
         vec!["EV-HV-101"]
     );
-    assert!(
-        codes(
-            app.get("/api/v1/courses")
-                .token(&world.han_admin.token)
-                .send()
-                .await
-                .json()
-        )
-        .is_empty()
-    );
+    assert!(codes(app.get("/api/v1/courses").token(&world.han_admin.token).send().await.json()).is_empty());
     app.get(&format!("/api/v1/courses/{bkk_id}"))
         .token(&world.han_trainee.token)
         .send()
@@ -245,18 +204,10 @@ async fn etags_answer_304_until_something_changes() {
     let course = published_course(&app, &world.hq.token, "EV-HV-101", 1, &["BKK"]).await;
     let id = course["id"].as_str().unwrap();
     let t = &world.bkk_trainee.token;
-    for path in [
-        format!("/api/v1/courses/{id}"),
-        "/api/v1/courses".to_string(),
-    ] {
+    for path in [format!("/api/v1/courses/{id}"), "/api/v1/courses".to_string()] {
         let first = app.get(&path).token(t).send().await;
         let etag = first.header("etag").expect("etag");
-        let again = app
-            .get(&path)
-            .token(t)
-            .header("If-None-Match", &etag)
-            .send()
-            .await;
+        let again = app.get(&path).token(t).header("If-None-Match", &etag).send().await;
         assert_eq!(again.status, 304, "{path}");
         assert!(again.body.is_empty());
         let other_language = app
@@ -266,30 +217,17 @@ async fn etags_answer_304_until_something_changes() {
             .header("If-None-Match", &etag)
             .send()
             .await;
-        assert_eq!(
-            other_language.status, 200,
-            "each language has its own validator"
-        );
+        assert_eq!(other_language.status, 200, "each language has its own validator");
         app.put(&format!("/api/v1/courses/{id}/translations/th"))
             .token(&world.hq.token)
             .json(json!({"title": format!("ใหม่ {path}"), "summary": "สรุป"}))
             .send()
             .await;
-        let changed = app
-            .get(&path)
-            .token(t)
-            .header("If-None-Match", &etag)
-            .send()
-            .await;
+        let changed = app.get(&path).token(t).header("If-None-Match", &etag).send().await;
         assert_eq!(changed.status, 200, "{path} after an edit");
         assert_ne!(changed.header("etag"), Some(etag));
     }
-    let gz = app
-        .get("/api/v1/courses")
-        .token(t)
-        .header("Accept-Encoding", "gzip")
-        .send()
-        .await;
+    let gz = app.get("/api/v1/courses").token(t).header("Accept-Encoding", "gzip").send().await;
     assert_eq!(gz.header("content-encoding").as_deref(), Some("gzip"));
 }
 
@@ -307,15 +245,7 @@ async fn translation_status_tracks_missing_and_outdated_texts() {
         .send()
         .await;
     let id = res.json()["id"].as_str().unwrap().to_string();
-    let status = |v: &Value, l: &str| {
-        v["locales"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["locale"] == l)
-            .unwrap()
-            .clone()
-    };
+    let status = |v: &Value, l: &str| v["locales"].as_array().unwrap().iter().find(|s| s["locale"] == l).unwrap().clone();
     let s = app
         .get(&format!("/api/v1/courses/{id}/translation-status"))
         .token(hq)
@@ -377,8 +307,10 @@ async fn bad_catalogue_input_gets_localized_field_errors() {
         .post("/api/v1/courses")
         .token(hq)
         .header("Accept-Language", "vi")
-        .json(json!({"code": "bad code", "translations": {"en": {"title": "  ", "summary": "x".repeat(2001)}, "fr": {"title": "Sécurité"}},
-                     "lessons": [{"translations": {"th": {"title": "t".repeat(201), "body": ""}}}]}))
+        .json(
+            json!({"code": "bad code", "translations": {"en": {"title": "  ", "summary": "x".repeat(2001)}, "fr": {"title": "Sécurité"}},
+                     "lessons": [{"translations": {"th": {"title": "t".repeat(201), "body": ""}}}]}),
+        )
         .send()
         .await;
     let doc = res.problem(422, "validation_failed");
@@ -433,10 +365,7 @@ async fn bad_catalogue_input_gets_localized_field_errors() {
         .json(json!({"branches": ["ZZZ"]}))
         .send()
         .await;
-    assert_eq!(
-        res.problem(422, "validation_failed")["errors"][0]["code"],
-        "unknown_branch"
-    );
+    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["code"], "unknown_branch");
     app.put(&format!("/api/v1/courses/{eid}/translations/xx"))
         .token(hq)
         .json(json!({"title": "x"}))
@@ -467,16 +396,8 @@ async fn lessons_keep_an_order_and_bodies_are_stored_as_given() {
     assert_eq!(res.status, 201, "{}", res.text());
     let intro = res.json();
     assert_eq!(intro["position"], 1);
-    assert_eq!(
-        intro["body"], markdown,
-        "stored and served as given, never rendered"
-    );
-    let detail = app
-        .get(&format!("/api/v1/courses/{id}?lang=en"))
-        .token(hq)
-        .send()
-        .await
-        .json();
+    assert_eq!(intro["body"], markdown, "stored and served as given, never rendered");
+    let detail = app.get(&format!("/api/v1/courses/{id}?lang=en")).token(hq).send().await.json();
     let titles: Vec<&str> = detail["lessons"]
         .as_array()
         .unwrap()
@@ -485,11 +406,7 @@ async fn lessons_keep_an_order_and_bodies_are_stored_as_given() {
         .collect();
     assert_eq!(
         titles,
-        vec![
-            "Intro",
-            "Lesson 1: high-voltage safety",
-            "Lesson 2: high-voltage safety"
-        ]
+        vec!["Intro", "Lesson 1: high-voltage safety", "Lesson 2: high-voltage safety"]
     );
     let ids: Vec<String> = detail["lessons"]
         .as_array()
@@ -519,10 +436,7 @@ async fn lessons_keep_an_order_and_bodies_are_stored_as_given() {
         .iter()
         .map(|l| l["id"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        order,
-        vec![ids[2].as_str(), ids[0].as_str(), ids[1].as_str()]
-    );
+    assert_eq!(order, vec![ids[2].as_str(), ids[0].as_str(), ids[1].as_str()]);
     app.post(&format!("/api/v1/courses/{id}/lessons/reorder"))
         .token(hq)
         .json(json!({"lesson_ids": [ids[0]]}))
@@ -537,12 +451,7 @@ async fn lessons_keep_an_order_and_bodies_are_stored_as_given() {
             .status,
         204
     );
-    let detail = app
-        .get(&format!("/api/v1/courses/{id}"))
-        .token(hq)
-        .send()
-        .await
-        .json();
+    let detail = app.get(&format!("/api/v1/courses/{id}")).token(hq).send().await.json();
     let positions: Vec<i64> = detail["lessons"]
         .as_array()
         .unwrap()
@@ -550,14 +459,7 @@ async fn lessons_keep_an_order_and_bodies_are_stored_as_given() {
         .map(|l| l["position"].as_i64().unwrap())
         .collect();
     assert_eq!(positions, vec![1, 2]);
-    assert_eq!(
-        app.delete(&format!("/api/v1/courses/{id}"))
-            .token(hq)
-            .send()
-            .await
-            .status,
-        204
-    );
+    assert_eq!(app.delete(&format!("/api/v1/courses/{id}")).token(hq).send().await.status, 204);
     app.get(&format!("/api/v1/courses/{id}"))
         .token(hq)
         .send()

@@ -7,8 +7,7 @@ use std::path::Path;
 use zhijiang::i18n::{self, Locale};
 
 fn ids(source: &str) -> BTreeSet<String> {
-    let resource = fluent_syntax::parser::parse(source)
-        .unwrap_or_else(|(_, errors)| panic!("ftl junk: {errors:?}"));
+    let resource = fluent_syntax::parser::parse(source).unwrap_or_else(|(_, errors)| panic!("ftl junk: {errors:?}"));
     resource
         .body
         .iter()
@@ -54,23 +53,15 @@ fn rust_sources(dir: &Path, out: &mut Vec<String>) {
 #[test]
 fn every_message_the_code_uses_exists() {
     let mut sources = Vec::new();
-    rust_sources(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        &mut sources,
-    );
+    rust_sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut sources);
     let code = sources.join("\n");
     let mut needed = BTreeSet::new();
     let problem = Regex::new(r#"ApiError::(?:conflict|bad_request)\(\s*"([a-z_]+)""#).unwrap();
-    let problem_new =
-        Regex::new(r#"ApiError::new\(\s*StatusCode::[A-Z_]+,\s*"([a-z_]+)""#).unwrap();
-    let field =
-        Regex::new(r#"(?:FieldError::new|ApiError::field)\([^;]*?,\s*"([a-z_]+)"\s*\)"#).unwrap();
+    let problem_new = Regex::new(r#"ApiError::new\(\s*StatusCode::[A-Z_]+,\s*"([a-z_]+)""#).unwrap();
+    let field = Regex::new(r#"(?:FieldError::new|ApiError::field)\([^;]*?,\s*"([a-z_]+)"\s*\)"#).unwrap();
     let template = Regex::new(r#"template:\s*"([a-z_]+)""#).unwrap();
     let direct = Regex::new(r#"i18n::t(?:_attr)?\([^,]+,\s*"([a-z][a-z0-9_-]+)""#).unwrap();
-    for c in problem
-        .captures_iter(&code)
-        .chain(problem_new.captures_iter(&code))
-    {
+    for c in problem.captures_iter(&code).chain(problem_new.captures_iter(&code)) {
         needed.insert(format!("problem-{}", &c[1]));
     }
     for c in field.captures_iter(&code) {

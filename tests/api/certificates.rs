@@ -36,13 +36,7 @@ async fn course(app: &TestApp, world: &World) -> Course {
 
 /// Enrols `user_id`, completes the lesson and starts and answers the exam
 /// right; returns the attempt id (not yet submitted).
-async fn ready_to_pass(
-    app: &TestApp,
-    world: &World,
-    c: &Course,
-    user_id: &str,
-    token: &str,
-) -> String {
+async fn ready_to_pass(app: &TestApp, world: &World, c: &Course, user_id: &str, token: &str) -> String {
     let e = app
         .post(&format!("/api/v1/cohorts/{}/enrolments", c.cohort_id))
         .token(&world.bkk_admin.token)
@@ -70,14 +64,11 @@ async fn ready_to_pass(
     let id = attempt["id"].as_str().unwrap().to_string();
     for q in attempt["questions"].as_array().unwrap() {
         let selected = options(q, &right_answer(q));
-        app.put(&format!(
-            "/api/v1/attempts/{id}/answers/{}",
-            q["id"].as_str().unwrap()
-        ))
-        .token(token)
-        .json(json!({"selected": selected}))
-        .send()
-        .await;
+        app.put(&format!("/api/v1/attempts/{id}/answers/{}", q["id"].as_str().unwrap()))
+            .token(token)
+            .json(json!({"selected": selected}))
+            .send()
+            .await;
     }
     id
 }
@@ -96,24 +87,11 @@ async fn passing_certifies_once_emails_and_verifies_everywhere() {
     let c = course(&app, &world).await;
     let t = &world.bkk_trainee.token;
     let attempt = ready_to_pass(&app, &world, &c, &world.bkk_trainee.id, t).await;
-    let result = app
-        .post(&format!("/api/v1/attempts/{attempt}/submit"))
-        .token(t)
-        .send()
-        .await
-        .json();
+    let result = app.post(&format!("/api/v1/attempts/{attempt}/submit")).token(t).send().await.json();
     assert_eq!(result["passed"], true);
-    let cert_id = result["certificate_id"]
-        .as_str()
-        .expect("certified")
-        .to_string();
+    let cert_id = result["certificate_id"].as_str().expect("certified").to_string();
 
-    let mine = app
-        .get("/api/v1/users/me/certificates")
-        .token(t)
-        .send()
-        .await
-        .json();
+    let mine = app.get("/api/v1/users/me/certificates").token(t).send().await.json();
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
     let cert = &mine["items"][0];
     assert_eq!(cert["id"], cert_id.as_str());
@@ -122,27 +100,14 @@ async fn passing_certifies_once_emails_and_verifies_everywhere() {
     assert_eq!(cert["status"], "valid");
 
     // The email, in the trainee's own language (Thai), with the link.
-    Worker::new(app.state.clone())
-        .unwrap()
-        .drain_once()
-        .await
-        .unwrap();
+    Worker::new(app.state.clone()).unwrap().drain_once().await.unwrap();
     let messages = sink.wait_for(1);
     let m = messages
         .iter()
         .find(|m| m["rcpt_tos"][0] == "somchai@bkk.test")
         .expect("certificate email");
-    assert!(
-        m["subject"].as_str().unwrap().starts_with("ได้รับการรับรอง"),
-        "{}",
-        m["subject"]
-    );
-    assert!(
-        m["text"]
-            .as_str()
-            .unwrap()
-            .contains(&format!("http://zhijiang.test/verify/{code}"))
-    );
+    assert!(m["subject"].as_str().unwrap().starts_with("ได้รับการรับรอง"), "{}", m["subject"]);
+    assert!(m["text"].as_str().unwrap().contains(&format!("http://zhijiang.test/verify/{code}")));
     assert!(m["html"].as_str().unwrap().contains(&code));
 
     // Public JSON check, no account needed; the code is forgiving of case and look-alikes.
@@ -163,17 +128,9 @@ async fn passing_certifies_once_emails_and_verifies_everywhere() {
     assert!(v["issued_at"].as_str().unwrap().ends_with('Z'));
 
     // The HTML page: bilingual, with a QR code, no scripts or outside assets.
-    let page = app
-        .get(&format!("/verify/{code}"))
-        .header("Accept-Language", "th")
-        .send()
-        .await;
+    let page = app.get(&format!("/verify/{code}")).header("Accept-Language", "th").send().await;
     assert_eq!(page.status, 200);
-    assert!(
-        page.header("content-type")
-            .unwrap()
-            .starts_with("text/html")
-    );
+    assert!(page.header("content-type").unwrap().starts_with("text/html"));
     let html = page.text();
     assert!(html.contains("trainee of BKK"));
     assert!(
@@ -181,22 +138,12 @@ async fn passing_certifies_once_emails_and_verifies_everywhere() {
         "Chinese and Thai side by side"
     );
     assert!(html.contains("<svg") && !html.contains("<script"));
-    assert!(
-        html.contains("2569"),
-        "Thai pages show the Buddhist Era year"
-    );
+    assert!(html.contains("2569"), "Thai pages show the Buddhist Era year");
 
     // The credential verifies with the branch's JWKS in an independent library.
-    let credential = app
-        .get(&format!("/api/v1/certificates/{cert_id}/credential"))
-        .token(t)
-        .send()
-        .await;
+    let credential = app.get(&format!("/api/v1/certificates/{cert_id}/credential")).token(t).send().await;
     assert_eq!(credential.status, 200);
-    assert_eq!(
-        credential.header("content-type").as_deref(),
-        Some("application/vc+jwt")
-    );
+    assert_eq!(credential.header("content-type").as_deref(), Some("application/vc+jwt"));
     let dir = tempfile::tempdir().unwrap();
     let check = |token: &str, jwks: &Value| -> Value {
         std::fs::write(dir.path().join("token"), token).unwrap();
@@ -215,42 +162,19 @@ async fn passing_certifies_once_emails_and_verifies_everywhere() {
         );
         serde_json::from_slice(&out.stdout).unwrap()
     };
-    let jwks = app
-        .get("/api/v1/branches/BKK/jwks.json")
-        .send()
-        .await
-        .json();
+    let jwks = app.get("/api/v1/branches/BKK/jwks.json").send().await.json();
     let checked = check(&credential.text(), &jwks);
     assert_eq!(checked["header"]["typ"], "vc+jwt");
     let payload = &checked["payload"];
-    assert_eq!(
-        payload["type"],
-        json!(["VerifiableCredential", "OpenBadgeCredential"])
-    );
-    assert_eq!(
-        payload["@context"][0],
-        "https://www.w3.org/ns/credentials/v2"
-    );
+    assert_eq!(payload["type"], json!(["VerifiableCredential", "OpenBadgeCredential"]));
+    assert_eq!(payload["@context"][0], "https://www.w3.org/ns/credentials/v2");
     assert!(payload["@context"][1].as_str().unwrap().contains("ob/v3p0"));
-    assert_eq!(
-        payload["credentialSubject"]["achievement"]["type"],
-        json!(["Achievement"])
-    );
+    assert_eq!(payload["credentialSubject"]["achievement"]["type"], json!(["Achievement"]));
     assert!(payload["validFrom"].is_string());
-    assert_eq!(
-        payload["credentialStatus"]["id"],
-        format!("http://zhijiang.test/verify/{code}")
-    );
+    assert_eq!(payload["credentialStatus"]["id"], format!("http://zhijiang.test/verify/{code}"));
     // After a key rotation the earlier credential still verifies (retired keys stay published).
-    app.post("/api/v1/branches/BKK/keys/rotate")
-        .token(&world.hq.token)
-        .send()
-        .await;
-    let jwks = app
-        .get("/api/v1/branches/BKK/jwks.json")
-        .send()
-        .await
-        .json();
+    app.post("/api/v1/branches/BKK/keys/rotate").token(&world.hq.token).send().await;
+    let jwks = app.get("/api/v1/branches/BKK/jwks.json").send().await.json();
     check(&credential.text(), &jwks);
     // A forged credential does not.
     let mut forged = credential.text();
@@ -267,19 +191,10 @@ async fn passing_certifies_once_emails_and_verifies_everywhere() {
 
     // Finishing again certifies nobody twice.
     assert_eq!(
-        app.post(&format!("/api/v1/attempts/{attempt}/submit"))
-            .token(t)
-            .send()
-            .await
-            .json()["certificate_id"],
+        app.post(&format!("/api/v1/attempts/{attempt}/submit")).token(t).send().await.json()["certificate_id"],
         cert_id.as_str()
     );
-    let all = app
-        .get("/api/v1/certificates")
-        .token(&world.hq.token)
-        .send()
-        .await
-        .json();
+    let all = app.get("/api/v1/certificates").token(&world.hq.token).send().await.json();
     assert_eq!(all["items"].as_array().unwrap().len(), 1);
 }
 
@@ -291,30 +206,13 @@ async fn a_double_submit_race_issues_exactly_one_certificate() {
     let t = &world.bkk_trainee.token;
     let attempt = ready_to_pass(&app, &world, &c, &world.bkk_trainee.id, t).await;
     let path = format!("/api/v1/attempts/{attempt}/submit");
-    let (a, b) = tokio::join!(
-        app.post(&path).token(t).send(),
-        app.post(&path).token(t).send()
-    );
-    assert_eq!(
-        (a.status, b.status),
-        (200, 200),
-        "{} / {}",
-        a.text(),
-        b.text()
-    );
+    let (a, b) = tokio::join!(app.post(&path).token(t).send(), app.post(&path).token(t).send());
+    assert_eq!((a.status, b.status), (200, 200), "{} / {}", a.text(), b.text());
     assert_eq!(a.json(), b.json());
-    let certs = app
-        .get("/api/v1/certificates")
-        .token(&world.hq.token)
-        .send()
-        .await
-        .json();
+    let certs = app.get("/api/v1/certificates").token(&world.hq.token).send().await.json();
     assert_eq!(certs["items"].as_array().unwrap().len(), 1);
     use sea_orm::{EntityTrait, PaginatorTrait};
-    let emails = zhijiang::notifications::entity::Entity::find()
-        .count(&app.state.db)
-        .await
-        .unwrap();
+    let emails = zhijiang::notifications::entity::Entity::find().count(&app.state.db).await.unwrap();
     assert_eq!(emails, 1, "one certificate email");
 }
 
@@ -354,11 +252,7 @@ async fn certificate_emails_arrive_in_each_trainees_language() {
             .json();
         assert!(r["certificate_id"].is_string());
     }
-    Worker::new(app.state.clone())
-        .unwrap()
-        .drain_once()
-        .await
-        .unwrap();
+    Worker::new(app.state.clone()).unwrap().drain_once().await.unwrap();
     let messages = sink.wait_for(4);
     for (locale, subject) in subjects {
         let to = format!("{}@bkk.test", locale.to_lowercase());
@@ -366,11 +260,7 @@ async fn certificate_emails_arrive_in_each_trainees_language() {
             .iter()
             .find(|m| m["rcpt_tos"][0] == to.as_str())
             .unwrap_or_else(|| panic!("no email for {locale}"));
-        assert!(
-            m["subject"].as_str().unwrap().starts_with(subject),
-            "{locale}: {}",
-            m["subject"]
-        );
+        assert!(m["subject"].as_str().unwrap().starts_with(subject), "{locale}: {}", m["subject"]);
         assert!(m["text"].as_str().unwrap().contains("/verify/BKK-"));
     }
 }
@@ -382,21 +272,11 @@ async fn revocation_shows_at_once_and_scopes_hold() {
     let c = course(&app, &world).await;
     let t = &world.bkk_trainee.token;
     let attempt = ready_to_pass(&app, &world, &c, &world.bkk_trainee.id, t).await;
-    let cert = app
-        .post(&format!("/api/v1/attempts/{attempt}/submit"))
-        .token(t)
-        .send()
-        .await
-        .json()["certificate_id"]
+    let cert = app.post(&format!("/api/v1/attempts/{attempt}/submit")).token(t).send().await.json()["certificate_id"]
         .as_str()
         .unwrap()
         .to_string();
-    let code = app
-        .get(&format!("/api/v1/certificates/{cert}"))
-        .token(t)
-        .send()
-        .await
-        .json()["code"]
+    let code = app.get(&format!("/api/v1/certificates/{cert}")).token(t).send().await.json()["code"]
         .as_str()
         .unwrap()
         .to_string();
@@ -424,11 +304,7 @@ async fn revocation_shows_at_once_and_scopes_hold() {
         200
     );
     assert!(
-        app.get("/api/v1/certificates")
-            .token(&world.han_admin.token)
-            .send()
-            .await
-            .json()["items"]
+        app.get("/api/v1/certificates").token(&world.han_admin.token).send().await.json()["items"]
             .as_array()
             .unwrap()
             .is_empty()
@@ -477,11 +353,7 @@ async fn revocation_shows_at_once_and_scopes_hold() {
         .problem(404, "not_found");
     let page = app.get("/verify/BKK-0000-0000").send().await;
     assert_eq!(page.status, 404);
-    assert!(
-        page.header("content-type")
-            .unwrap()
-            .starts_with("text/html")
-    );
+    assert!(page.header("content-type").unwrap().starts_with("text/html"));
 }
 
 #[actix_rt::test]
@@ -497,11 +369,7 @@ async fn the_verify_page_is_rate_limited() {
             404
         );
     }
-    let res = app
-        .get("/verify/BKK-0000-0000")
-        .header("Accept", "application/json")
-        .send()
-        .await;
+    let res = app.get("/verify/BKK-0000-0000").header("Accept", "application/json").send().await;
     res.problem(429, "too_many_requests");
     assert!(res.header("retry-after").is_some());
 }
@@ -513,21 +381,11 @@ async fn the_verify_page_renders_in_a_real_browser() {
     let c = course(&app, &world).await;
     let t = &world.bkk_trainee.token;
     let attempt = ready_to_pass(&app, &world, &c, &world.bkk_trainee.id, t).await;
-    let cert = app
-        .post(&format!("/api/v1/attempts/{attempt}/submit"))
-        .token(t)
-        .send()
-        .await
-        .json()["certificate_id"]
+    let cert = app.post(&format!("/api/v1/attempts/{attempt}/submit")).token(t).send().await.json()["certificate_id"]
         .as_str()
         .unwrap()
         .to_string();
-    let code = app
-        .get(&format!("/api/v1/certificates/{cert}"))
-        .token(t)
-        .send()
-        .await
-        .json()["code"]
+    let code = app.get(&format!("/api/v1/certificates/{cert}")).token(t).send().await.json()["code"]
         .as_str()
         .unwrap()
         .to_string();
@@ -542,15 +400,8 @@ async fn the_verify_page_renders_in_a_real_browser() {
     std::fs::write(&file, &html).unwrap();
     let chromium = ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
-        .find(|c| {
-            Command::new(c)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .expect(
-            "Chromium is needed for this test: apt-get install chromium (scripts/test installs it)",
-        );
+        .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .expect("Chromium is needed for this test: apt-get install chromium (scripts/test installs it)");
     let profile = dir.path().join("profile");
     let common = [
         "--headless",
@@ -582,11 +433,7 @@ async fn the_verify_page_renders_in_a_real_browser() {
         .arg(format!("file://{}", file.display()))
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let png = std::fs::read(&shot).expect("a screenshot");
     assert!(png.starts_with(b"\x89PNG"), "a PNG");
     assert!(

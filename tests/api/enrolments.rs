@@ -38,10 +38,7 @@ async fn cohorts_belong_to_a_branch_and_an_offered_course() {
         .json(json!({"course_id": course_id, "name": "x", "starts_on": "2026-01-01", "ends_on": "2026-02-01", "capacity": 5}))
         .send()
         .await;
-    assert_eq!(
-        res.problem(422, "validation_failed")["errors"][0]["code"],
-        "course_not_offered"
-    );
+    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["code"], "course_not_offered");
     // Another branch's cohort is "not found", for reading and writing alike.
     app.get(&format!("/api/v1/cohorts/{id}"))
         .token(&world.han_admin.token)
@@ -54,18 +51,19 @@ async fn cohorts_belong_to_a_branch_and_an_offered_course() {
         .send()
         .await
         .problem(404, "not_found");
-    app.post("/api/v1/branches/BKK/cohorts").token(&world.han_admin.token).json(json!({"course_id": course_id, "name": "x", "starts_on": "2026-01-01", "ends_on": "2026-02-01", "capacity": 5})).send().await.problem(404, "not_found");
+    app.post("/api/v1/branches/BKK/cohorts")
+        .token(&world.han_admin.token)
+        .json(json!({"course_id": course_id, "name": "x", "starts_on": "2026-01-01", "ends_on": "2026-02-01", "capacity": 5}))
+        .send()
+        .await
+        .problem(404, "not_found");
     app.get(&format!("/api/v1/cohorts/{id}"))
         .token(&world.bkk_trainee.token)
         .send()
         .await
         .problem(403, "forbidden");
     assert_eq!(
-        app.get(&format!("/api/v1/cohorts/{id}"))
-            .token(&world.hq.token)
-            .send()
-            .await
-            .status,
+        app.get(&format!("/api/v1/cohorts/{id}")).token(&world.hq.token).send().await.status,
         200
     );
     let list = app
@@ -90,11 +88,13 @@ async fn cohorts_belong_to_a_branch_and_an_offered_course() {
         .map(|e| e["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, vec!["required", "ends_before_start", "out_of_range"]);
-    let res = app.post("/api/v1/branches/BKK/cohorts").token(&world.bkk_admin.token).json(json!({"course_id": course_id, "name": "x", "starts_on": "01/03/2026", "ends_on": "2026-04-01", "capacity": 3})).send().await;
-    assert_eq!(
-        res.problem(422, "validation_failed")["errors"][0]["code"],
-        "invalid_date"
-    );
+    let res = app
+        .post("/api/v1/branches/BKK/cohorts")
+        .token(&world.bkk_admin.token)
+        .json(json!({"course_id": course_id, "name": "x", "starts_on": "01/03/2026", "ends_on": "2026-04-01", "capacity": 3}))
+        .send()
+        .await;
+    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["code"], "invalid_date");
     let patched = app
         .patch(&format!("/api/v1/cohorts/{id}"))
         .token(&world.bkk_admin.token)
@@ -116,14 +116,7 @@ async fn trainees_progress_through_lessons_to_completion() {
         .iter()
         .map(|l| l["id"].as_str().unwrap().to_string())
         .collect();
-    let c = cohort(
-        &app,
-        &world.bkk_admin.token,
-        "BKK",
-        course["id"].as_str().unwrap(),
-        10,
-    )
-    .await;
+    let c = cohort(&app, &world.bkk_admin.token, "BKK", course["id"].as_str().unwrap(), 10).await;
     let cid = c["id"].as_str().unwrap();
     let res = app
         .post(&format!("/api/v1/cohorts/{cid}/enrolments"))
@@ -135,10 +128,7 @@ async fn trainees_progress_through_lessons_to_completion() {
     let enrolment = res.json();
     let eid = enrolment["id"].as_str().unwrap().to_string();
     assert_eq!(enrolment["status"], "active");
-    assert_eq!(
-        enrolment["progress"],
-        json!({"done": 0, "total": 3, "percent": 0.0})
-    );
+    assert_eq!(enrolment["progress"], json!({"done": 0, "total": 3, "percent": 0.0}));
     app.post(&format!("/api/v1/cohorts/{cid}/enrolments"))
         .token(&world.bkk_admin.token)
         .json(json!({"user_id": world.bkk_trainee.id}))
@@ -152,47 +142,31 @@ async fn trainees_progress_through_lessons_to_completion() {
         .json(json!({"user_id": world.han_trainee.id}))
         .send()
         .await;
-    assert_eq!(
-        res.problem(422, "validation_failed")["errors"][0]["code"],
-        "unknown_user"
-    );
+    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["code"], "unknown_user");
 
     let t = &world.bkk_trainee.token;
     for lesson in &lessons[..2] {
         for _ in 0..2 {
             let res = app
-                .post(&format!(
-                    "/api/v1/enrolments/{eid}/lessons/{lesson}/complete"
-                ))
+                .post(&format!("/api/v1/enrolments/{eid}/lessons/{lesson}/complete"))
                 .token(t)
                 .send()
                 .await;
             assert_eq!(res.status, 204, "idempotent: {}", res.text());
         }
     }
-    let mine = app
-        .get("/api/v1/users/me/enrolments")
-        .token(t)
-        .send()
-        .await
-        .json();
+    let mine = app.get("/api/v1/users/me/enrolments").token(t).send().await.json();
     let item = &mine["items"][0];
     assert_eq!(item["progress"]["done"], 2);
     assert_eq!(item["status"], "active");
-    assert_eq!(
-        item["course"]["title"],
-        "ความปลอดภัยระบบไฟฟ้าแรงสูงของรถยนต์ไฟฟ้า"
-    );
+    assert_eq!(item["course"]["title"], "ความปลอดภัยระบบไฟฟ้าแรงสูงของรถยนต์ไฟฟ้า");
     assert_eq!(item["cohort"]["name"], "2026 intake 1");
     // Another trainee, another branch's admin: not found.
-    app.post(&format!(
-        "/api/v1/enrolments/{eid}/lessons/{}/complete",
-        lessons[2]
-    ))
-    .token(&world.han_trainee.token)
-    .send()
-    .await
-    .problem(404, "not_found");
+    app.post(&format!("/api/v1/enrolments/{eid}/lessons/{}/complete", lessons[2]))
+        .token(&world.han_trainee.token)
+        .send()
+        .await
+        .problem(404, "not_found");
     app.get(&format!("/api/v1/enrolments/{eid}"))
         .token(&world.han_admin.token)
         .send()
@@ -204,36 +178,24 @@ async fn trainees_progress_through_lessons_to_completion() {
         .send()
         .await
         .problem(404, "not_found");
-    app.post(&format!(
-        "/api/v1/enrolments/{eid}/lessons/{}/complete",
-        lessons[2]
-    ))
-    .token(t)
-    .send()
-    .await;
-    let one = app
-        .get(&format!("/api/v1/enrolments/{eid}"))
+    app.post(&format!("/api/v1/enrolments/{eid}/lessons/{}/complete", lessons[2]))
         .token(t)
         .send()
-        .await
-        .json();
+        .await;
+    let one = app.get(&format!("/api/v1/enrolments/{eid}")).token(t).send().await.json();
     assert_eq!(one["status"], "completed");
     assert_eq!(one["progress"]["percent"], 100.0);
     assert_eq!(one["completed_lesson_ids"].as_array().unwrap().len(), 3);
     assert!(one["completed_at"].is_string());
     let members = app
-        .get(&format!(
-            "/api/v1/cohorts/{cid}/enrolments?status=completed"
-        ))
+        .get(&format!("/api/v1/cohorts/{cid}/enrolments?status=completed"))
         .token(&world.bkk_admin.token)
         .send()
         .await
         .json();
     assert_eq!(members["items"][0]["trainee"]["email"], "somchai@bkk.test");
     let none = app
-        .get(&format!(
-            "/api/v1/cohorts/{cid}/enrolments?status=withdrawn"
-        ))
+        .get(&format!("/api/v1/cohorts/{cid}/enrolments?status=withdrawn"))
         .token(&world.bkk_admin.token)
         .send()
         .await
@@ -249,14 +211,11 @@ async fn trainees_progress_through_lessons_to_completion() {
     .send()
     .await
     .problem(409, "lesson_in_use");
-    app.delete(&format!(
-        "/api/v1/courses/{}",
-        course["id"].as_str().unwrap()
-    ))
-    .token(&world.hq.token)
-    .send()
-    .await
-    .problem(409, "course_in_use");
+    app.delete(&format!("/api/v1/courses/{}", course["id"].as_str().unwrap()))
+        .token(&world.hq.token)
+        .send()
+        .await
+        .problem(409, "course_in_use");
 }
 
 #[actix_rt::test]
@@ -265,14 +224,7 @@ async fn withdrawal_frees_the_seat_and_stops_progress() {
     let world = World::build(&app).await;
     let course = published_course(&app, &world.hq.token, "EV-HV-101", 2, &["BKK"]).await;
     let lesson = course["lessons"][0]["id"].as_str().unwrap().to_string();
-    let c = cohort(
-        &app,
-        &world.bkk_admin.token,
-        "BKK",
-        course["id"].as_str().unwrap(),
-        1,
-    )
-    .await;
+    let c = cohort(&app, &world.bkk_admin.token, "BKK", course["id"].as_str().unwrap(), 1).await;
     let cid = c["id"].as_str().unwrap();
     let e = app
         .post(&format!("/api/v1/cohorts/{cid}/enrolments"))
@@ -282,16 +234,7 @@ async fn withdrawal_frees_the_seat_and_stops_progress() {
         .await
         .json();
     let eid = e["id"].as_str().unwrap();
-    let other = create_user(
-        &app,
-        &world.bkk_admin.token,
-        "BKK",
-        "second@bkk.test",
-        "trainee",
-        "th",
-        None,
-    )
-    .await;
+    let other = create_user(&app, &world.bkk_admin.token, "BKK", "second@bkk.test", "trainee", "th", None).await;
     app.post(&format!("/api/v1/cohorts/{cid}/enrolments"))
         .token(&world.bkk_admin.token)
         .json(json!({"user_id": other["id"]}))
@@ -316,13 +259,11 @@ async fn withdrawal_frees_the_seat_and_stops_progress() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["status"], "withdrawn");
-    app.post(&format!(
-        "/api/v1/enrolments/{eid}/lessons/{lesson}/complete"
-    ))
-    .token(&world.bkk_trainee.token)
-    .send()
-    .await
-    .problem(409, "enrolment_not_active");
+    app.post(&format!("/api/v1/enrolments/{eid}/lessons/{lesson}/complete"))
+        .token(&world.bkk_trainee.token)
+        .send()
+        .await
+        .problem(409, "enrolment_not_active");
     let res = app
         .post(&format!("/api/v1/cohorts/{cid}/enrolments"))
         .token(&world.bkk_admin.token)
@@ -337,14 +278,7 @@ async fn fifty_concurrent_enrolments_for_five_seats_give_exactly_five() {
     let app = TestApp::new().await;
     let world = World::build(&app).await;
     let course = published_course(&app, &world.hq.token, "EV-HV-101", 1, &["BKK"]).await;
-    let c = cohort(
-        &app,
-        &world.bkk_admin.token,
-        "BKK",
-        course["id"].as_str().unwrap(),
-        5,
-    )
-    .await;
+    let c = cohort(&app, &world.bkk_admin.token, "BKK", course["id"].as_str().unwrap(), 5).await;
     let cid = c["id"].as_str().unwrap().to_string();
     let mut ids = Vec::new();
     for i in 0..50 {

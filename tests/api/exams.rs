@@ -18,15 +18,7 @@ async fn setup(app: &TestApp, question_count: i64, partial: bool, shuffle: bool)
     let world = World::build(app).await;
     let course = published_course(app, &world.hq.token, "EV-HV-101", 2, &["BKK", "HAN"]).await;
     let course_id = course["id"].as_str().unwrap();
-    let exam = published_exam(
-        app,
-        &world.hq.token,
-        course_id,
-        question_count,
-        partial,
-        shuffle,
-    )
-    .await;
+    let exam = published_exam(app, &world.hq.token, course_id, question_count, partial, shuffle).await;
     let cohort = app
         .post("/api/v1/branches/BKK/cohorts")
         .token(&world.bkk_admin.token)
@@ -35,10 +27,7 @@ async fn setup(app: &TestApp, question_count: i64, partial: bool, shuffle: bool)
         .await
         .json();
     let e = app
-        .post(&format!(
-            "/api/v1/cohorts/{}/enrolments",
-            cohort["id"].as_str().unwrap()
-        ))
+        .post(&format!("/api/v1/cohorts/{}/enrolments", cohort["id"].as_str().unwrap()))
         .token(&world.bkk_admin.token)
         .json(json!({"user_id": world.bkk_trainee.id}))
         .send()
@@ -56,26 +45,15 @@ async fn setup(app: &TestApp, question_count: i64, partial: bool, shuffle: bool)
 fn assert_no_key(res: &Response) {
     let text = res.text();
     assert!(!text.contains("\"correct\""), "answer key leaked: {text}");
-    assert!(
-        !text.contains("partial_credit"),
-        "bank internals leaked: {text}"
-    );
+    assert!(!text.contains("partial_credit"), "bank internals leaked: {text}");
 }
 
-async fn answer(
-    app: &TestApp,
-    token: &str,
-    attempt: &Value,
-    pick: impl Fn(&Value) -> Vec<&'static str>,
-) {
+async fn answer(app: &TestApp, token: &str, attempt: &Value, pick: impl Fn(&Value) -> Vec<&'static str>) {
     let id = attempt["id"].as_str().unwrap();
     for q in attempt["questions"].as_array().unwrap() {
         let selected = options(q, &pick(q));
         let res = app
-            .put(&format!(
-                "/api/v1/attempts/{id}/answers/{}",
-                q["id"].as_str().unwrap()
-            ))
+            .put(&format!("/api/v1/attempts/{id}/answers/{}", q["id"].as_str().unwrap()))
             .token(token)
             .json(json!({"selected": selected}))
             .send()
@@ -97,11 +75,7 @@ async fn a_perfect_attempt_passes_and_completes_the_enrolment() {
         .await;
     assert_no_key(&exam);
     assert_eq!(exam.json()["title"], "สอบปลายภาค");
-    let res = app
-        .post(&format!("/api/v1/exams/{}/attempts", s.exam_id))
-        .token(t)
-        .send()
-        .await;
+    let res = app.post(&format!("/api/v1/exams/{}/attempts", s.exam_id)).token(t).send().await;
     assert_eq!(res.status, 201, "{}", res.text());
     assert_no_key(&res);
     let attempt = res.json();
@@ -124,16 +98,9 @@ async fn a_perfect_attempt_passes_and_completes_the_enrolment() {
         .send()
         .await
         .json();
-    assert_eq!(
-        before["status"], "active",
-        "the exam is part of the completion rule"
-    );
+    assert_eq!(before["status"], "active", "the exam is part of the completion rule");
     let id = attempt["id"].as_str().unwrap();
-    let res = app
-        .post(&format!("/api/v1/attempts/{id}/submit"))
-        .token(t)
-        .send()
-        .await;
+    let res = app.post(&format!("/api/v1/attempts/{id}/submit")).token(t).send().await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_no_key(&res);
     let result = res.json();
@@ -142,12 +109,7 @@ async fn a_perfect_attempt_passes_and_completes_the_enrolment() {
     assert_eq!(result["percent"], 100.0);
     assert_eq!(result["passed"], true);
     assert!(result.get("certificate_id").is_some());
-    let again = app
-        .post(&format!("/api/v1/attempts/{id}/submit"))
-        .token(t)
-        .send()
-        .await
-        .json();
+    let again = app.post(&format!("/api/v1/attempts/{id}/submit")).token(t).send().await.json();
     assert_eq!(again, result, "a second submit returns the same result");
     let after = app
         .get(&format!("/api/v1/enrolments/{}", s.enrolment_id))
@@ -156,28 +118,18 @@ async fn a_perfect_attempt_passes_and_completes_the_enrolment() {
         .await
         .json();
     assert_eq!(after["status"], "completed");
-    let view = app
-        .get(&format!("/api/v1/attempts/{id}"))
-        .token(t)
-        .send()
-        .await;
+    let view = app.get(&format!("/api/v1/attempts/{id}")).token(t).send().await;
     assert_no_key(&view);
     assert_eq!(view.json()["result"]["passed"], true);
-    assert!(
-        view.json().get("review").is_none(),
-        "per-question review is off by default"
-    );
+    assert!(view.json().get("review").is_none(), "per-question review is off by default");
     // Answers after submit are refused.
     let q = &attempt["questions"][0];
-    app.put(&format!(
-        "/api/v1/attempts/{id}/answers/{}",
-        q["id"].as_str().unwrap()
-    ))
-    .token(t)
-    .json(json!({"selected": []}))
-    .send()
-    .await
-    .problem(409, "attempt_submitted");
+    app.put(&format!("/api/v1/attempts/{id}/answers/{}", q["id"].as_str().unwrap()))
+        .token(t)
+        .json(json!({"selected": []}))
+        .send()
+        .await
+        .problem(409, "attempt_submitted");
 }
 
 #[actix_rt::test]
@@ -193,20 +145,15 @@ async fn grading_of_every_kind_with_and_without_partial_credit() {
             .await
             .json();
         // Q1 right, Q2 half right (A only), Q3 wrong, Q4 unanswered.
-        answer(&app, t, &attempt, |q| {
-            match &q["prompt"].as_str().unwrap()[..2] {
-                "Q1" => vec!["B"],
-                "Q2" => vec!["A"],
-                "Q3" => vec!["False"],
-                _ => vec![],
-            }
+        answer(&app, t, &attempt, |q| match &q["prompt"].as_str().unwrap()[..2] {
+            "Q1" => vec!["B"],
+            "Q2" => vec!["A"],
+            "Q3" => vec!["False"],
+            _ => vec![],
         })
         .await;
         let result = app
-            .post(&format!(
-                "/api/v1/attempts/{}/submit",
-                attempt["id"].as_str().unwrap()
-            ))
+            .post(&format!("/api/v1/attempts/{}/submit", attempt["id"].as_str().unwrap()))
             .token(t)
             .send()
             .await
@@ -235,11 +182,7 @@ async fn an_attempt_is_stable_across_reloads_and_answers_last_write_wins() {
         3,
         "question_count questions are drawn"
     );
-    let again = app
-        .post(&format!("/api/v1/exams/{}/attempts", s.exam_id))
-        .token(t)
-        .send()
-        .await;
+    let again = app.post(&format!("/api/v1/exams/{}/attempts", s.exam_id)).token(t).send().await;
     assert_eq!(again.status, 200, "a second start returns the open attempt");
     assert_eq!(again.json()["id"], first["id"]);
     assert_eq!(
@@ -265,12 +208,7 @@ async fn an_attempt_is_stable_across_reloads_and_answers_last_write_wins() {
             .await;
         assert_eq!(res.status, 204);
     }
-    let view = app
-        .get(&format!("/api/v1/attempts/{id}"))
-        .token(t)
-        .send()
-        .await
-        .json();
+    let view = app.get(&format!("/api/v1/attempts/{id}")).token(t).send().await.json();
     assert_eq!(view["answers"][qid], json!([ids[1]]), "last write wins");
     assert_eq!(view["questions"], first["questions"]);
     // Junk option ids and questions that are not in the attempt.
@@ -280,10 +218,7 @@ async fn an_attempt_is_stable_across_reloads_and_answers_last_write_wins() {
         .json(json!({"selected": ["zzz"]}))
         .send()
         .await;
-    assert_eq!(
-        res.problem(422, "validation_failed")["errors"][0]["code"],
-        "no_such_option"
-    );
+    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["code"], "no_such_option");
     app.put(&format!("/api/v1/attempts/{id}/answers/{}", s.exam_id))
         .token(t)
         .json(json!({"selected": []}))
@@ -318,34 +253,23 @@ async fn the_deadline_closes_the_attempt_as_it_stood() {
         .find(|q| q["prompt"].as_str().unwrap().starts_with("Q1"))
         .unwrap()
         .clone();
-    app.put(&format!(
-        "/api/v1/attempts/{id}/answers/{}",
-        q1["id"].as_str().unwrap()
-    ))
-    .token(t)
-    .json(json!({"selected": options(&q1, &["B"])}))
-    .send()
-    .await;
+    app.put(&format!("/api/v1/attempts/{id}/answers/{}", q1["id"].as_str().unwrap()))
+        .token(t)
+        .json(json!({"selected": options(&q1, &["B"])}))
+        .send()
+        .await;
     app.state.clock.advance(Duration::minutes(31));
     // Access tokens live 15 minutes: sign in again.
     let t = &app.login("BKK", &s.world.bkk_trainee.email, PASSWORD).await;
     let late = app
-        .put(&format!(
-            "/api/v1/attempts/{id}/answers/{}",
-            q1["id"].as_str().unwrap()
-        ))
+        .put(&format!("/api/v1/attempts/{id}/answers/{}", q1["id"].as_str().unwrap()))
         .token(t)
         .header("Accept-Language", "th")
         .json(json!({"selected": []}))
         .send()
         .await;
     assert_eq!(late.problem(409, "exam_time_over")["title"], "หมดเวลาแล้ว");
-    let view = app
-        .get(&format!("/api/v1/attempts/{id}"))
-        .token(t)
-        .send()
-        .await
-        .json();
+    let view = app.get(&format!("/api/v1/attempts/{id}")).token(t).send().await.json();
     assert_eq!(view["status"], "submitted", "graded lazily on read");
     assert_eq!(view["result"]["score"], 1.0);
     assert_eq!(view["submitted_at"], view["deadline"]);
@@ -363,17 +287,10 @@ async fn the_sweep_grades_forgotten_attempts() {
         .await
         .json();
     app.state.clock.advance(Duration::hours(1));
-    assert_eq!(
-        zhijiang::exams::attempts::sweep(&app.state).await.unwrap(),
-        1
-    );
+    assert_eq!(zhijiang::exams::attempts::sweep(&app.state).await.unwrap(), 1);
     let admin = app.login("BKK", &s.world.bkk_admin.email, PASSWORD).await;
     let han_admin = app.login("HAN", &s.world.han_admin.email, PASSWORD).await;
-    let listing = app
-        .get(&format!("/api/v1/exams/{}/attempts", s.exam_id))
-        .token(&admin)
-        .send()
-        .await;
+    let listing = app.get(&format!("/api/v1/exams/{}/attempts", s.exam_id)).token(&admin).send().await;
     assert_eq!(listing.status, 200, "{}", listing.text());
     let listing = listing.json();
     assert_eq!(listing["items"][0]["id"], attempt["id"]);
@@ -395,34 +312,21 @@ async fn concurrent_starts_make_one_attempt_and_attempts_run_out() {
     let s = setup(&app, 4, false, true).await;
     let t = &s.world.bkk_trainee.token;
     let path = format!("/api/v1/exams/{}/attempts", s.exam_id);
-    let (a, b) = tokio::join!(
-        app.post(&path).token(t).send(),
-        app.post(&path).token(t).send()
-    );
+    let (a, b) = tokio::join!(app.post(&path).token(t).send(), app.post(&path).token(t).send());
     let mut statuses = [a.status, b.status];
     statuses.sort();
     assert_eq!(statuses, [200, 201], "{} / {}", a.text(), b.text());
     assert_eq!(a.json()["id"], b.json()["id"]);
     let id = a.json()["id"].as_str().unwrap().to_string();
-    app.post(&format!("/api/v1/attempts/{id}/submit"))
-        .token(t)
-        .send()
-        .await;
+    app.post(&format!("/api/v1/attempts/{id}/submit")).token(t).send().await;
     let second = app.post(&path).token(t).send().await;
     assert_eq!(second.status, 201);
     assert_eq!(second.json()["attempt_number"], 2);
-    app.post(&format!(
-        "/api/v1/attempts/{}/submit",
-        second.json()["id"].as_str().unwrap()
-    ))
-    .token(t)
-    .send()
-    .await;
-    app.post(&path)
+    app.post(&format!("/api/v1/attempts/{}/submit", second.json()["id"].as_str().unwrap()))
         .token(t)
         .send()
-        .await
-        .problem(409, "attempts_exhausted");
+        .await;
+    app.post(&path).token(t).send().await.problem(409, "attempts_exhausted");
 }
 
 #[actix_rt::test]
@@ -491,22 +395,12 @@ async fn editing_a_published_exam_leaves_running_attempts_alone() {
         .send()
         .await
         .json();
-    let exam = app
-        .get(&format!("/api/v1/exams/{}", s.exam_id))
-        .token(hq)
-        .send()
-        .await
-        .json();
+    let exam = app.get(&format!("/api/v1/exams/{}", s.exam_id)).token(hq).send().await.json();
     let q1 = exam["questions"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|q| {
-            q["translations"]["en"]["prompt"]
-                .as_str()
-                .unwrap()
-                .starts_with("Q1")
-        })
+        .find(|q| q["translations"]["en"]["prompt"].as_str().unwrap().starts_with("Q1"))
         .unwrap()
         .clone();
     // Headquarters changes Q1's right answer to "C".
@@ -518,46 +412,27 @@ async fn editing_a_published_exam_leaves_running_attempts_alone() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(
-        app.get(&format!("/api/v1/exams/{}", s.exam_id))
-            .token(hq)
-            .send()
-            .await
-            .json()["has_unpublished_changes"],
+        app.get(&format!("/api/v1/exams/{}", s.exam_id)).token(hq).send().await.json()["has_unpublished_changes"],
         true
     );
     let view = app
-        .get(&format!(
-            "/api/v1/attempts/{}",
-            attempt["id"].as_str().unwrap()
-        ))
+        .get(&format!("/api/v1/attempts/{}", attempt["id"].as_str().unwrap()))
         .token(t)
         .send()
         .await
         .json();
-    assert_eq!(
-        view["questions"], attempt["questions"],
-        "the attempt keeps its version"
-    );
+    assert_eq!(view["questions"], attempt["questions"], "the attempt keeps its version");
     answer(&app, t, &attempt, right_answer).await;
     let result = app
-        .post(&format!(
-            "/api/v1/attempts/{}/submit",
-            attempt["id"].as_str().unwrap()
-        ))
+        .post(&format!("/api/v1/attempts/{}/submit", attempt["id"].as_str().unwrap()))
         .token(t)
         .send()
         .await
         .json();
-    assert_eq!(
-        result["score"], 5.0,
-        "graded against the version it was drawn from"
-    );
+    assert_eq!(result["score"], 5.0, "graded against the version it was drawn from");
     // Translation status now lists the question texts.
     let status = app
-        .get(&format!(
-            "/api/v1/courses/{}/translation-status",
-            s.course["id"].as_str().unwrap()
-        ))
+        .get(&format!("/api/v1/courses/{}/translation-status", s.course["id"].as_str().unwrap()))
         .token(hq)
         .send()
         .await
@@ -569,14 +444,7 @@ async fn editing_a_published_exam_leaves_running_attempts_alone() {
         .find(|l| l["locale"] == "th")
         .unwrap()
         .clone();
-    assert!(
-        th["missing"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|m| m["kind"] == "question"),
-        "{th}"
-    );
+    assert!(th["missing"].as_array().unwrap().iter().any(|m| m["kind"] == "question"), "{th}");
 }
 
 #[actix_rt::test]
@@ -614,14 +482,7 @@ async fn bad_questions_are_refused_with_field_errors() {
     for (body, code) in cases {
         let res = app.post(&path).token(hq).json(body).send().await;
         let doc = res.problem(422, "validation_failed");
-        assert!(
-            doc["errors"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|e| e["code"] == code),
-            "{code}: {doc}"
-        );
+        assert!(doc["errors"].as_array().unwrap().iter().any(|e| e["code"] == code), "{code}: {doc}");
     }
     let res = app
         .post(&format!("/api/v1/courses/{}/exams", s.course["id"].as_str().unwrap()))
@@ -630,12 +491,9 @@ async fn bad_questions_are_refused_with_field_errors() {
         .send()
         .await
         .json();
-    app.post(&format!(
-        "/api/v1/exams/{}/publish",
-        res["id"].as_str().unwrap()
-    ))
-    .token(hq)
-    .send()
-    .await
-    .problem(409, "question_bank_too_small");
+    app.post(&format!("/api/v1/exams/{}/publish", res["id"].as_str().unwrap()))
+        .token(hq)
+        .send()
+        .await
+        .problem(409, "question_bank_too_small");
 }

@@ -28,15 +28,9 @@ async fn health_readiness_metrics_openapi_and_docs_answer() {
 
     let docs = app.get("/docs/").send().await;
     assert_eq!(docs.status, 200);
-    assert!(
-        docs.text().to_lowercase().contains("swagger"),
-        "docs page is Swagger UI"
-    );
+    assert!(docs.text().to_lowercase().contains("swagger"), "docs page is Swagger UI");
     // Its assets are served from the binary, not a CDN.
-    assert!(
-        !docs.text().contains("https://"),
-        "docs must work without internet"
-    );
+    assert!(!docs.text().contains("https://"), "docs must work without internet");
     let asset = app.get("/docs/swagger-ui.css").send().await;
     assert_eq!(asset.status, 200);
 
@@ -44,9 +38,7 @@ async fn health_readiness_metrics_openapi_and_docs_answer() {
     assert_eq!(metrics.status, 200);
     let text = metrics.text();
     assert!(
-        text.contains(
-            "zhijiang_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
-        ),
+        text.contains("zhijiang_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"),
         "{text}"
     );
     assert!(text.contains("zhijiang_http_request_duration_seconds_bucket"));
@@ -97,34 +89,18 @@ async fn extractor_failures_are_problem_documents() {
     assert_eq!(doc["errors"][0]["field"], "branch");
     assert_eq!(doc["errors"][0]["code"], "invalid_type");
     // Missing fields too.
-    let res = app
-        .post("/api/v1/auth/login")
-        .json(json!({"branch": "HQ"}))
-        .send()
-        .await;
+    let res = app.post("/api/v1/auth/login").json(json!({"branch": "HQ"})).send().await;
     let doc = res.problem(400, "invalid_json");
     assert_eq!(doc["errors"][0]["code"], "required");
     // Not JSON at all.
-    let res = app
-        .post("/api/v1/auth/login")
-        .body("text/plain", "hello")
-        .send()
-        .await;
+    let res = app.post("/api/v1/auth/login").body("text/plain", "hello").send().await;
     res.problem(415, "unsupported_media_type");
     // Too large.
     let huge = format!("{{\"branch\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
-    let res = app
-        .post("/api/v1/auth/login")
-        .body("application/json", huge)
-        .send()
-        .await;
+    let res = app.post("/api/v1/auth/login").body("application/json", huge).send().await;
     res.problem(413, "payload_too_large");
     // Unknown route, wrong method.
-    let res = app
-        .get("/api/v1/nothing-here")
-        .header("Accept-Language", "zh-CN")
-        .send()
-        .await;
+    let res = app.get("/api/v1/nothing-here").header("Accept-Language", "zh-CN").send().await;
     let doc = res.problem(404, "not_found");
     assert_eq!(doc["title"], "未找到");
     let res = app.delete("/healthz").send().await;
@@ -155,61 +131,34 @@ async fn language_negotiation_follows_the_contract() {
         ("en-GB", "en"),
     ] {
         let res = app.get("/nope").header("Accept-Language", tag).send().await;
-        assert_eq!(
-            res.header("content-language").as_deref(),
-            Some(expected),
-            "{tag}"
-        );
+        assert_eq!(res.header("content-language").as_deref(), Some(expected), "{tag}");
     }
     // ?lang= wins over the header.
-    let res = app
-        .get("/nope?lang=th")
-        .header("Accept-Language", "vi")
-        .send()
-        .await;
+    let res = app.get("/nope?lang=th").header("Accept-Language", "vi").send().await;
     assert_eq!(res.header("content-language").as_deref(), Some("th"));
     assert_eq!(title(&res), "ไม่พบข้อมูล");
     // Nothing usable: English.
-    let res = app
-        .get("/nope")
-        .header("Accept-Language", "de-DE, fr")
-        .send()
-        .await;
+    let res = app.get("/nope").header("Accept-Language", "de-DE, fr").send().await;
     assert_eq!(res.header("content-language").as_deref(), Some("en"));
 }
 
 #[actix_rt::test]
 async fn request_ids_are_echoed_or_made() {
     let app = TestApp::new().await;
-    let res = app
-        .get("/healthz")
-        .header("X-Request-Id", "trace-abc-123")
-        .send()
-        .await;
+    let res = app.get("/healthz").header("X-Request-Id", "trace-abc-123").send().await;
     assert_eq!(res.header("x-request-id").as_deref(), Some("trace-abc-123"));
     let res = app.get("/healthz").send().await;
     let id = res.header("x-request-id").expect("a request id is made");
     assert_eq!(id.len(), 36);
     // Junk ids are replaced, not echoed.
-    let res = app
-        .get("/healthz")
-        .header("X-Request-Id", "bad id with spaces")
-        .send()
-        .await;
-    assert_ne!(
-        res.header("x-request-id").as_deref(),
-        Some("bad id with spaces")
-    );
+    let res = app.get("/healthz").header("X-Request-Id", "bad id with spaces").send().await;
+    assert_ne!(res.header("x-request-id").as_deref(), Some("bad id with spaces"));
 }
 
 #[actix_rt::test]
 async fn json_is_compressed_for_clients_that_ask() {
     let app = TestApp::new().await;
-    let res = app
-        .get("/openapi.json")
-        .header("Accept-Encoding", "gzip")
-        .send()
-        .await;
+    let res = app.get("/openapi.json").header("Accept-Encoding", "gzip").send().await;
     assert_eq!(res.status, 200);
     assert_eq!(res.header("content-encoding").as_deref(), Some("gzip"));
 }

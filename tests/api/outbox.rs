@@ -45,21 +45,13 @@ async fn a_committed_email_arrives_once_readable_in_each_locale() {
     for (locale, name) in names {
         queue(
             &app,
-            email(
-                &format!("{}@example.test", locale.as_str().to_lowercase()),
-                locale,
-                name,
-            ),
+            email(&format!("{}@example.test", locale.as_str().to_lowercase()), locale, name),
         )
         .await;
     }
     let worker = Worker::new(app.state.clone()).unwrap();
     assert_eq!(worker.drain_once().await.unwrap(), 4);
-    assert_eq!(
-        worker.drain_once().await.unwrap(),
-        0,
-        "nothing is sent twice"
-    );
+    assert_eq!(worker.drain_once().await.unwrap(), 0, "nothing is sent twice");
     let messages = sink.wait_for(4);
     assert_eq!(messages.len(), 4);
     for (locale, name) in names {
@@ -69,11 +61,7 @@ async fn a_committed_email_arrives_once_readable_in_each_locale() {
             .find(|m| m["rcpt_tos"][0] == to.as_str())
             .expect("message for each locale");
         let subject = i18n::t(locale, "email-test-subject", &[]);
-        assert_eq!(
-            m["subject"],
-            subject.as_str(),
-            "decoded subject in {locale}"
-        );
+        assert_eq!(m["subject"], subject.as_str(), "decoded subject in {locale}");
         let text = i18n::t(locale, "email-test-text", &[("name", Arg::from(name))]);
         assert!(m["text"].as_str().unwrap().contains(&text), "{m}");
         assert!(m["html"].as_str().unwrap().contains(name));
@@ -89,13 +77,9 @@ async fn an_email_in_a_rolled_back_transaction_never_arrives() {
     let url = sink.url();
     let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
     let txn = app.state.db.begin().await.unwrap();
-    enqueue(
-        &txn,
-        email("ghost@example.test", Locale::En, "Ghost"),
-        app.state.clock.now(),
-    )
-    .await
-    .unwrap();
+    enqueue(&txn, email("ghost@example.test", Locale::En, "Ghost"), app.state.clock.now())
+        .await
+        .unwrap();
     txn.rollback().await.unwrap();
     let worker = Worker::new(app.state.clone()).unwrap();
     assert_eq!(worker.drain_once().await.unwrap(), 0);
@@ -115,10 +99,7 @@ async fn smtp_down_then_up_delivers_exactly_once() {
     assert_eq!(row.status, "pending", "a refused connection is retried");
     assert_eq!(row.attempts, 1);
     assert!(row.last_error.is_some());
-    assert!(
-        row.next_attempt_at > app.state.clock.now(),
-        "backoff pushes the next attempt out"
-    );
+    assert!(row.next_attempt_at > app.state.clock.now(), "backoff pushes the next attempt out");
     // Not due yet: nothing happens.
     assert_eq!(worker.drain_once().await.unwrap(), 0);
 
@@ -145,11 +126,7 @@ async fn two_workers_draining_500_emails_deliver_each_once() {
     for i in 0..500 {
         enqueue(
             &txn,
-            email(
-                &format!("t{i}@example.test"),
-                Locale::Vi,
-                &format!("Học viên {i}"),
-            ),
+            email(&format!("t{i}@example.test"), Locale::Vi, &format!("Học viên {i}")),
             app.state.clock.now(),
         )
         .await
@@ -172,16 +149,9 @@ async fn two_workers_draining_500_emails_deliver_each_once() {
     assert_eq!(na + nb, 500, "every row handled once ({na} + {nb})");
     let messages = sink.wait_for(500);
     std::thread::sleep(std::time::Duration::from_millis(500));
-    let messages = if messages.len() == 500 {
-        sink.messages()
-    } else {
-        messages
-    };
+    let messages = if messages.len() == 500 { sink.messages() } else { messages };
     assert_eq!(messages.len(), 500);
-    let mut recipients: Vec<String> = messages
-        .iter()
-        .map(|m| m["rcpt_tos"][0].as_str().unwrap().to_string())
-        .collect();
+    let mut recipients: Vec<String> = messages.iter().map(|m| m["rcpt_tos"][0].as_str().unwrap().to_string()).collect();
     recipients.sort();
     recipients.dedup();
     assert_eq!(recipients.len(), 500, "no recipient got two");
@@ -198,14 +168,10 @@ async fn a_dead_workers_claim_is_taken_over_after_its_lease() {
     assert_eq!(doomed.claim(10).await.unwrap().len(), 1);
     drop(doomed); // dies holding the lease
     let survivor = Worker::new(app.state.clone()).unwrap();
-    assert_eq!(
-        survivor.drain_once().await.unwrap(),
-        0,
-        "the lease is still held"
-    );
-    app.state.clock.advance(Duration::seconds(
-        zhijiang::notifications::worker::LEASE_SECONDS + 1,
-    ));
+    assert_eq!(survivor.drain_once().await.unwrap(), 0, "the lease is still held");
+    app.state
+        .clock
+        .advance(Duration::seconds(zhijiang::notifications::worker::LEASE_SECONDS + 1));
     assert_eq!(survivor.drain_once().await.unwrap(), 1);
     assert_eq!(sink.wait_for(1).len(), 1);
 }
@@ -220,21 +186,13 @@ async fn a_5xx_reply_ends_failed_with_the_reason_visible_and_can_be_retried() {
     queue(&app, email("bounce@example.test", Locale::En, "Nobody")).await;
     let worker = Worker::new(app.state.clone()).unwrap();
     worker.drain_once().await.unwrap();
-    let res = app
-        .get("/api/v1/notifications?status=failed")
-        .token(&world.hq.token)
-        .send()
-        .await;
+    let res = app.get("/api/v1/notifications?status=failed").token(&world.hq.token).send().await;
     assert_eq!(res.status, 200, "{}", res.text());
     let items = res.json()["items"].as_array().unwrap().clone();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["status"], "failed");
     assert_eq!(items[0]["attempts"], 1);
-    assert!(
-        items[0]["last_error"].as_str().unwrap().contains("550"),
-        "{}",
-        items[0]
-    );
+    assert!(items[0]["last_error"].as_str().unwrap().contains("550"), "{}", items[0]);
     let id = items[0]["id"].as_str().unwrap();
     // Trainees may not look; branch admins do not see HQ's mail.
     app.get("/api/v1/notifications")
@@ -269,15 +227,9 @@ async fn without_smtp_mail_is_written_as_eml_files() {
     queue(&app, email("file@example.test", Locale::Th, "สมชาย")).await;
     let worker = Worker::new(app.state.clone()).unwrap();
     assert_eq!(worker.drain_once().await.unwrap(), 1);
-    let files: Vec<_> = std::fs::read_dir(&app.state.config.mail_dir)
-        .unwrap()
-        .flatten()
-        .collect();
+    let files: Vec<_> = std::fs::read_dir(&app.state.config.mail_dir).unwrap().flatten().collect();
     assert_eq!(files.len(), 1);
     let text = std::fs::read_to_string(files[0].path()).unwrap();
-    assert!(
-        text.contains("Subject: =?utf-8?"),
-        "UTF-8 subjects are encoded: {text}"
-    );
+    assert!(text.contains("Subject: =?utf-8?"), "UTF-8 subjects are encoded: {text}");
     assert!(text.contains("To: "));
 }

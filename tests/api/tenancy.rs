@@ -59,24 +59,9 @@ async fn role_and_branch_matrix() {
             ),
             [201, 403, 403],
         ),
-        case(
-            "POST",
-            "/api/v1/branches/BKK/users",
-            trainee("BKK"),
-            [201, 0, 403],
-        ),
-        case(
-            "POST",
-            "/api/v1/branches/BKK/users",
-            trainee("BKK"),
-            [0, 201, 403],
-        ),
-        case(
-            "POST",
-            "/api/v1/branches/HAN/users",
-            trainee("HAN"),
-            [201, 404, 403],
-        ),
+        case("POST", "/api/v1/branches/BKK/users", trainee("BKK"), [201, 0, 403]),
+        case("POST", "/api/v1/branches/BKK/users", trainee("BKK"), [0, 201, 403]),
+        case("POST", "/api/v1/branches/HAN/users", trainee("HAN"), [201, 404, 403]),
         case(
             "POST",
             "/api/v1/branches/BKK/users",
@@ -87,24 +72,9 @@ async fn role_and_branch_matrix() {
         ),
         case("GET", "/api/v1/branches/BKK/users", None, [200, 200, 403]),
         case("GET", "/api/v1/branches/HAN/users", None, [200, 404, 403]),
-        case(
-            "POST",
-            "/api/v1/branches/BKK/keys/rotate",
-            None,
-            [200, 403, 403],
-        ),
-        case(
-            "POST",
-            "/api/v1/branches/HAN/keys/rotate",
-            None,
-            [200, 403, 403],
-        ),
-        case(
-            "GET",
-            "/api/v1/branches/HAN/jwks.json",
-            None,
-            [200, 200, 200],
-        ),
+        case("POST", "/api/v1/branches/BKK/keys/rotate", None, [200, 403, 403]),
+        case("POST", "/api/v1/branches/HAN/keys/rotate", None, [200, 403, 403]),
+        case("GET", "/api/v1/branches/HAN/jwks.json", None, [200, 200, 200]),
         case("GET", "/api/v1/notifications", None, [200, 200, 403]),
         case("GET", "/api/v1/users/me", None, [200, 200, 200]),
     ];
@@ -133,23 +103,9 @@ async fn role_and_branch_matrix() {
                 None => call,
             };
             let res = call.send().await;
-            assert_eq!(
-                res.status,
-                expected,
-                "{who} {} {}: {}",
-                c.method,
-                c.path,
-                res.text()
-            );
+            assert_eq!(res.status, expected, "{who} {} {}: {}", c.method, c.path, res.text());
             if expected >= 400 {
-                res.problem(
-                    expected,
-                    if expected == 404 {
-                        "not_found"
-                    } else {
-                        "forbidden"
-                    },
-                );
+                res.problem(expected, if expected == 404 { "not_found" } else { "forbidden" });
             }
         }
         if c.path.ends_with("/keys/rotate") {
@@ -177,12 +133,7 @@ async fn role_and_branch_matrix() {
 async fn a_branch_admin_sees_only_its_own_users_and_branch() {
     let app = TestApp::new().await;
     let world = World::build(&app).await;
-    let res = app
-        .get("/api/v1/branches")
-        .token(&world.han_admin.token)
-        .send()
-        .await
-        .json();
+    let res = app.get("/api/v1/branches").token(&world.han_admin.token).send().await.json();
     let codes: Vec<&str> = res["items"]
         .as_array()
         .unwrap()
@@ -190,12 +141,7 @@ async fn a_branch_admin_sees_only_its_own_users_and_branch() {
         .map(|b| b["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, vec!["HAN"]);
-    let res = app
-        .get("/api/v1/branches")
-        .token(&world.hq.token)
-        .send()
-        .await
-        .json();
+    let res = app.get("/api/v1/branches").token(&world.hq.token).send().await.json();
     assert_eq!(res["items"].as_array().unwrap().len(), 3);
     let users = app
         .get("/api/v1/branches/HAN/users")
@@ -220,9 +166,7 @@ async fn a_branch_admin_sees_only_its_own_users_and_branch() {
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
     let cursor = page["next_cursor"].as_str().unwrap();
     let next = app
-        .get(&format!(
-            "/api/v1/branches/HAN/users?limit=1&cursor={cursor}"
-        ))
+        .get(&format!("/api/v1/branches/HAN/users?limit=1&cursor={cursor}"))
         .token(&world.han_admin.token)
         .send()
         .await
@@ -259,14 +203,8 @@ async fn branch_validation_reports_every_bad_field_localized() {
         .iter()
         .map(|e| e["field"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        fields,
-        vec!["code", "country", "default_locale", "time_zone", "names.de"]
-    );
-    assert_eq!(
-        doc["errors"][0]["message"],
-        "ใช้ตัวอักษรพิมพ์ใหญ่หรือตัวเลข 2 ถึง 8 ตัว"
-    );
+    assert_eq!(fields, vec!["code", "country", "default_locale", "time_zone", "names.de"]);
+    assert_eq!(doc["errors"][0]["message"], "ใช้ตัวอักษรพิมพ์ใหญ่หรือตัวเลข 2 ถึง 8 ตัว");
     let dup = app
         .post("/api/v1/branches")
         .token(&world.hq.token)

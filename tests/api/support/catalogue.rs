@@ -4,13 +4,7 @@ use super::TestApp;
 use serde_json::{Value, json};
 
 /// A course in all four locales with `lessons` lessons, published to `branches`.
-pub async fn published_course(
-    app: &TestApp,
-    hq: &str,
-    code: &str,
-    lessons: usize,
-    branches: &[&str],
-) -> Value {
+pub async fn published_course(app: &TestApp, hq: &str, code: &str, lessons: usize, branches: &[&str]) -> Value {
     let lesson_list: Vec<Value> = (1..=lessons)
         .map(|i| {
             json!({"translations": {

@@ -5,14 +5,7 @@ use serde_json::{Value, json};
 
 /// Four questions: single (correct "B"), multiple (correct "A","C"; partial
 /// credit as asked), true/false (correct "True"), single (correct "D").
-pub async fn published_exam(
-    app: &TestApp,
-    hq: &str,
-    course_id: &str,
-    question_count: i64,
-    partial: bool,
-    shuffle: bool,
-) -> Value {
+pub async fn published_exam(app: &TestApp, hq: &str, course_id: &str, question_count: i64, partial: bool, shuffle: bool) -> Value {
     let res = app
         .post(&format!("/api/v1/courses/{course_id}/exams"))
         .token(hq)
@@ -30,19 +23,10 @@ pub async fn published_exam(
         json!({"kind": "single_choice", "points": 1, "translations": {"en": {"prompt": "Q4 Torque?", "options": ["A", "B", "C", "D"]}}, "correct": [3]}),
     ];
     for q in questions {
-        let res = app
-            .post(&format!("/api/v1/exams/{id}/questions"))
-            .token(hq)
-            .json(q)
-            .send()
-            .await;
+        let res = app.post(&format!("/api/v1/exams/{id}/questions")).token(hq).json(q).send().await;
         assert_eq!(res.status, 201, "{}", res.text());
     }
-    let res = app
-        .post(&format!("/api/v1/exams/{id}/publish"))
-        .token(hq)
-        .send()
-        .await;
+    let res = app.post(&format!("/api/v1/exams/{id}/publish")).token(hq).send().await;
     assert_eq!(res.status, 200, "{}", res.text());
     res.json()
 }

@@ -28,9 +28,7 @@ pub use world::World;
 
 /// Which database this run of the suite uses.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("ZHIJIANG_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|v| !v.is_empty())
+    std::env::var("ZHIJIANG_TEST_POSTGRES_URL").ok().filter(|v| !v.is_empty())
 }
 
 /// A PostgreSQL database made for one test and dropped after it.
@@ -45,16 +43,11 @@ impl Drop for PgDatabase {
         let name = self.name.clone();
         // Drop runs inside the test's runtime; use a thread with its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             rt.block_on(async {
                 if let Ok(db) = Database::connect(&admin_url).await {
                     let _ = db
-                        .execute_unprepared(&format!(
-                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                        ))
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
                         .await;
                 }
             });
@@ -97,10 +90,7 @@ impl TestApp {
     /// A fresh app; `adjust` may change the configuration (SMTP URL, ...).
     pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> TestApp {
         if let Ok(filter) = std::env::var("ZHIJIANG_TEST_LOG") {
-            let _ = tracing_subscriber::fmt()
-                .with_env_filter(filter)
-                .with_test_writer()
-                .try_init();
+            let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
         }
         let dir = tempfile::tempdir().expect("temp dir");
         let (url, pg) = match postgres_url() {
@@ -114,15 +104,9 @@ impl TestApp {
                     .await
                     .expect("create test database");
                 admin.close().await.ok();
-                (
-                    with_database(&admin_url, &name),
-                    Some(PgDatabase { admin_url, name }),
-                )
+                (with_database(&admin_url, &name), Some(PgDatabase { admin_url, name }))
             }
-            None => (
-                format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
-                None,
-            ),
+            None => (format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()), None),
         };
         let mut config = Config::for_database(&url);
         config.master_key = Some(MasterKey::generate().to_base64());
@@ -135,14 +119,9 @@ impl TestApp {
         let service = actix_web::test::init_service(zhijiang::app(state.clone())).await;
         let service = rc_service(service.map(|res: ServiceResponse<_>| res.map_into_boxed_body()));
         let n = PEERS.fetch_add(1, Ordering::Relaxed);
-        let peer: SocketAddr = format!(
-            "10.{}.{}.{}:40000",
-            (n >> 16) & 255,
-            (n >> 8) & 255,
-            n & 255
-        )
-        .parse()
-        .unwrap();
+        let peer: SocketAddr = format!("10.{}.{}.{}:40000", (n >> 16) & 255, (n >> 8) & 255, n & 255)
+            .parse()
+            .unwrap();
         TestApp {
             state,
             service,
@@ -179,16 +158,8 @@ impl TestApp {
             .json(serde_json::json!({"branch": branch, "email": email, "password": password}))
             .send()
             .await;
-        assert_eq!(
-            res.status,
-            200,
-            "login of {email} at {branch}: {}",
-            res.text()
-        );
-        res.json()["access_token"]
-            .as_str()
-            .expect("access_token")
-            .to_string()
+        assert_eq!(res.status, 200, "login of {email} at {branch}: {}", res.text());
+        res.json()["access_token"].as_str().expect("access_token").to_string()
     }
 }
 
@@ -205,15 +176,11 @@ impl<'a> Call<'a> {
         }
     }
     pub fn token(mut self, token: &str) -> Self {
-        self.request = self
-            .request
-            .insert_header(("Authorization", format!("Bearer {token}")));
+        self.request = self.request.insert_header(("Authorization", format!("Bearer {token}")));
         self
     }
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.request = self
-            .request
-            .insert_header((name.to_string(), value.to_string()));
+        self.request = self.request.insert_header((name.to_string(), value.to_string()));
         self
     }
     pub fn json(mut self, body: Value) -> Self {
@@ -235,19 +202,12 @@ impl<'a> Call<'a> {
         let response = self.app.service.call(self.request.to_request()).await;
         let response = match response {
             Ok(r) => r,
-            Err(err) => ServiceResponse::new(
-                actix_web::test::TestRequest::default().to_http_request(),
-                err.error_response(),
-            ),
+            Err(err) => ServiceResponse::new(actix_web::test::TestRequest::default().to_http_request(), err.error_response()),
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = to_bytes(response.into_body()).await.unwrap_or_default();
-        Response {
-            status,
-            headers,
-            body,
-        }
+        Response { status, headers, body }
     }
 }
 
@@ -260,27 +220,18 @@ pub struct Response {
 
 impl Response {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).to_string()
     }
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
     }
     /// Asserts a problem document with this status and code, and returns it.
     #[track_caller]
     pub fn problem(&self, status: u16, code: &str) -> Value {
-        assert_eq!(
-            self.status,
-            status,
-            "expected {status} {code}, got: {}",
-            self.text()
-        );
+        assert_eq!(self.status, status, "expected {status} {code}, got: {}", self.text());
         assert_eq!(
             self.header("content-type").as_deref(),
             Some("application/problem+json"),

@@ -15,11 +15,7 @@ pub struct SmtpSink {
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .unwrap()
-        .port()
+    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().unwrap().port()
 }
 
 fn script() -> PathBuf {
@@ -59,11 +55,7 @@ impl SmtpSink {
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(15);
         while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "SMTP sink did not start on port {}",
-                self.port
-            );
+            assert!(Instant::now() < deadline, "SMTP sink did not start on port {}", self.port);
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -95,11 +87,7 @@ impl SmtpSink {
             if messages.len() >= n {
                 return messages;
             }
-            assert!(
-                Instant::now() < deadline,
-                "expected {n} messages, got {}",
-                messages.len()
-            );
+            assert!(Instant::now() < deadline, "expected {n} messages, got {}", messages.len());
             std::thread::sleep(Duration::from_millis(50));
         }
     }

@@ -20,14 +20,7 @@ pub struct World {
     pub han_trainee: Person,
 }
 
-pub async fn create_branch(
-    app: &TestApp,
-    hq_token: &str,
-    code: &str,
-    country: &str,
-    locale: &str,
-    tz: &str,
-) -> Value {
+pub async fn create_branch(app: &TestApp, hq_token: &str, code: &str, country: &str, locale: &str, tz: &str) -> Value {
     let res = app
         .post("/api/v1/branches")
         .token(hq_token)
@@ -39,15 +32,7 @@ pub async fn create_branch(
     res.json()
 }
 
-pub async fn create_user(
-    app: &TestApp,
-    token: &str,
-    branch: &str,
-    email: &str,
-    role: &str,
-    locale: &str,
-    password: Option<&str>,
-) -> Value {
+pub async fn create_user(app: &TestApp, token: &str, branch: &str, email: &str, role: &str, locale: &str, password: Option<&str>) -> Value {
     let mut body = json!({"email": email, "display_name": format!("{role} of {branch}"), "role": role, "locale": locale});
     if let Some(p) = password {
         body["password"] = json!(p);
@@ -62,14 +47,7 @@ pub async fn create_user(
     res.json()
 }
 
-async fn person(
-    app: &TestApp,
-    hq_token: &str,
-    branch: &str,
-    email: &str,
-    role: &str,
-    locale: &str,
-) -> Person {
+async fn person(app: &TestApp, hq_token: &str, branch: &str, email: &str, role: &str, locale: &str) -> Person {
     let user = create_user(app, hq_token, branch, email, role, locale, Some(PASSWORD)).await;
     let token = app.login(branch, email, PASSWORD).await;
     Person {
@@ -88,25 +66,9 @@ impl World {
         let hq_token = app.login("HQ", hq_email, PASSWORD).await;
         create_branch(app, &hq_token, "BKK", "TH", "th", "Asia/Bangkok").await;
         create_branch(app, &hq_token, "HAN", "VN", "vi", "Asia/Ho_Chi_Minh").await;
-        let bkk_admin = person(
-            app,
-            &hq_token,
-            "BKK",
-            "admin@bkk.test",
-            "branch_admin",
-            "th",
-        )
-        .await;
+        let bkk_admin = person(app, &hq_token, "BKK", "admin@bkk.test", "branch_admin", "th").await;
         let bkk_trainee = person(app, &hq_token, "BKK", "somchai@bkk.test", "trainee", "th").await;
-        let han_admin = person(
-            app,
-            &hq_token,
-            "HAN",
-            "admin@han.test",
-            "branch_admin",
-            "vi",
-        )
-        .await;
+        let han_admin = person(app, &hq_token, "HAN", "admin@han.test", "branch_admin", "vi").await;
         let han_trainee = person(app, &hq_token, "HAN", "minh@han.test", "trainee", "vi").await;
         World {
             hq: Person {

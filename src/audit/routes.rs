@@ -1,0 +1,135 @@
+//! `GET /api/v1/audit`: who did what to which record, when (headquarters).
+//! Audit rows have no update or delete endpoint: they cannot be changed
+//! through the API.
+
+use super::entity::{self as audit, Entity as Audit};
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::http::PageParams;
+use crate::http::page::encode_cursor;
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub id: Uuid,
+    pub actor_user_id: Option<Uuid>,
+    pub actor_email: Option<String>,
+    /// The branch whose record changed (code), if any.
+    pub branch: Option<String>,
+    pub action: String,
+    pub record_type: String,
+    pub record_id: String,
+    pub details: serde_json::Value,
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct AuditFilter {
+    /// User id of who acted.
+    pub actor: Option<Uuid>,
+    /// Branch code.
+    pub branch: Option<String>,
+    /// e.g. `user`, `course`, `certificate`.
+    pub record_type: Option<String>,
+    pub record_id: Option<String>,
+    /// e.g. `certificate.revoke`.
+    pub action: Option<String>,
+    /// RFC 3339; entries at or after.
+    pub from: Option<String>,
+    /// RFC 3339; entries before.
+    pub to: Option<String>,
+}
+
+fn parse_time(field: &'static str, value: &Option<String>) -> ApiResult<Option<DateTime<Utc>>> {
+    match value {
+        None => Ok(None),
+        Some(v) => DateTime::parse_from_rfc3339(v)
+            .map(|d| Some(d.with_timezone(&Utc)))
+            .or_else(|_| {
+                chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").map(|d| Some(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()))
+            })
+            .map_err(|_| ApiError::validation(vec![FieldError::new(field, "invalid_date")])),
+    }
+}
+
+/// The audit log, newest first (headquarters).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(PageParams, AuditFilter), security(("bearer" = [])),
+    responses((status = 200, body = inline(crate::http::page::List<AuditEntry>)), (status = 403)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    page: web::Query<PageParams>,
+    filter: web::Query<AuditFilter>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin])?;
+    let page = page.page()?;
+    let mut query = Audit::find();
+    if let Some(actor) = filter.actor {
+        query = query.filter(audit::Column::ActorUserId.eq(actor));
+    }
+    if let Some(code) = &filter.branch {
+        let id = crate::branches::service::find_by_code(&state.db, code)
+            .await?
+            .map(|b| b.id)
+            .unwrap_or(Uuid::nil());
+        query = query.filter(audit::Column::BranchId.eq(id));
+    }
+    if let Some(v) = &filter.record_type {
+        query = query.filter(audit::Column::RecordType.eq(v.clone()));
+    }
+    if let Some(v) = &filter.record_id {
+        query = query.filter(audit::Column::RecordId.eq(v.clone()));
+    }
+    if let Some(v) = &filter.action {
+        query = query.filter(audit::Column::Action.eq(v.clone()));
+    }
+    if let Some(from) = parse_time("from", &filter.from)? {
+        query = query.filter(audit::Column::CreatedAt.gte(from));
+    }
+    if let Some(to) = parse_time("to", &filter.to)? {
+        query = query.filter(audit::Column::CreatedAt.lt(to));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(audit::Column::Id.lt(after));
+    }
+    let mut rows = query.order_by_desc(audit::Column::Id).limit(page.limit + 1).all(&state.db).await?;
+    let more = rows.len() as u64 > page.limit;
+    rows.truncate(page.limit as usize);
+    let next_cursor = if more { rows.last().map(|r| encode_cursor(r.id)) } else { None };
+    let branch_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.branch_id).collect();
+    let codes: std::collections::HashMap<Uuid, String> = crate::branches::entity::Entity::find()
+        .filter(crate::branches::entity::Column::Id.is_in(branch_ids))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.code))
+        .collect();
+    let items: Vec<AuditEntry> = rows
+        .into_iter()
+        .map(|r| AuditEntry {
+            id: r.id,
+            actor_user_id: r.actor_user_id,
+            actor_email: r.actor_email,
+            branch: r.branch_id.and_then(|b| codes.get(&b).cloned()),
+            action: r.action,
+            record_type: r.record_type,
+            record_id: r.record_id,
+            details: serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null),
+            ip: r.ip,
+            request_id: r.request_id,
+            created_at: r.created_at,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(crate::http::page::List { items, next_cursor }))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/api/v1/audit").route(web::get().to(list)));
+}

@@ -1,0 +1,251 @@
+//! The completion report: one row per branch × course × cohort, computed
+//! with three aggregate queries whatever the number of enrolments.
+
+use crate::db::statement;
+use crate::error::ApiResult;
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, Value};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use uuid::Uuid;
+
+/// Which rows a report covers. `branch_id` is forced to the caller's own
+/// branch for branch administrators.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub branch_id: Option<Uuid>,
+    pub course_id: Option<Uuid>,
+    pub cohort_id: Option<Uuid>,
+    /// Enrolments made in [from, to).
+    pub enrolled_from: Option<DateTime<Utc>>,
+    pub enrolled_to: Option<DateTime<Utc>>,
+    /// Certificates issued in [from, to).
+    pub certified_from: Option<DateTime<Utc>>,
+    pub certified_to: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct CompletionRow {
+    /// Branch code.
+    pub branch: String,
+    pub course_id: Uuid,
+    pub course_code: String,
+    pub cohort_id: Uuid,
+    pub cohort_name: String,
+    /// Every enrolment, whatever its status.
+    pub enrolled: i64,
+    pub active: i64,
+    pub completed: i64,
+    pub certified: i64,
+    pub withdrawn: i64,
+    /// Share (0-1) of trainees who sat the exam and passed it; null if nobody sat it.
+    pub pass_rate: Option<f64>,
+    /// Mean of each examined trainee's best percentage (0-100); null if nobody sat it.
+    pub average_score: Option<f64>,
+    /// Median days from enrolment to certificate; null without certificates.
+    pub median_days_to_certificate: Option<f64>,
+}
+
+/// `WHERE` conditions on the enrolments table `e`, with their values.
+fn conditions(f: &Filter, first: usize) -> (String, Vec<Value>) {
+    let mut parts = vec!["1 = 1".to_string()];
+    let mut values: Vec<Value> = Vec::new();
+    let mut add = |sql: &str, value: Value| {
+        values.push(value);
+        parts.push(sql.replace("{}", &format!("${}", first + values.len() - 1)));
+    };
+    if let Some(v) = f.branch_id {
+        add("e.branch_id = {}", v.into());
+    }
+    if let Some(v) = f.course_id {
+        add("e.course_id = {}", v.into());
+    }
+    if let Some(v) = f.cohort_id {
+        add("e.cohort_id = {}", v.into());
+    }
+    if let Some(v) = f.enrolled_from {
+        add("e.enrolled_at >= {}", v.into());
+    }
+    if let Some(v) = f.enrolled_to {
+        add("e.enrolled_at < {}", v.into());
+    }
+    (parts.join(" AND "), values)
+}
+
+fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(|a, b| a.total_cmp(b));
+    let mid = values.len() / 2;
+    let m = if values.len() % 2 == 1 {
+        values[mid]
+    } else {
+        (values[mid - 1] + values[mid]) / 2.0
+    };
+    Some((m * 10.0).round() / 10.0)
+}
+
+pub async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResult<Vec<CompletionRow>> {
+    let (where_e, values) = conditions(f, 1);
+    let counts = db
+        .query_all_raw(statement(
+            db,
+            &format!(
+                "SELECT e.branch_id, e.course_id, e.cohort_id, COUNT(*) AS enrolled, \
+                 SUM(CASE WHEN e.status = 'active' THEN 1 ELSE 0 END) AS active, \
+                 SUM(CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END) AS completed, \
+                 SUM(CASE WHEN e.status = 'withdrawn' THEN 1 ELSE 0 END) AS withdrawn \
+                 FROM enrolments e WHERE {where_e} GROUP BY e.branch_id, e.course_id, e.cohort_id"
+            ),
+            values.clone(),
+        ))
+        .await?;
+
+    let exams = db
+        .query_all_raw(statement(
+            db,
+            &format!(
+                "SELECT e.cohort_id, COUNT(*) AS examined, SUM(b.passed_any) AS passed, AVG(b.best) AS average \
+                 FROM (SELECT enrolment_id, MAX(percent) AS best, MAX(CASE WHEN passed THEN 1 ELSE 0 END) AS passed_any \
+                       FROM attempts WHERE status = 'submitted' GROUP BY enrolment_id) b \
+                 JOIN enrolments e ON e.id = b.enrolment_id WHERE {where_e} GROUP BY e.cohort_id"
+            ),
+            values.clone(),
+        ))
+        .await?;
+    let mut exam_stats: HashMap<Uuid, (i64, i64, Option<f64>)> = HashMap::new();
+    for row in exams {
+        let cohort: Uuid = row.try_get("", "cohort_id")?;
+        let examined: i64 = row.try_get("", "examined")?;
+        let passed: i64 = row.try_get::<Option<i64>>("", "passed")?.unwrap_or(0);
+        let average: Option<f64> = row.try_get("", "average")?;
+        exam_stats.insert(cohort, (examined, passed, average));
+    }
+
+    let mut cert_sql = format!(
+        "SELECT e.cohort_id, e.enrolled_at, c.issued_at FROM certificates c JOIN enrolments e ON e.id = c.enrolment_id WHERE {where_e}"
+    );
+    let mut cert_values = values.clone();
+    if let Some(v) = f.certified_from {
+        cert_values.push(v.into());
+        cert_sql.push_str(&format!(" AND c.issued_at >= ${}", cert_values.len()));
+    }
+    if let Some(v) = f.certified_to {
+        cert_values.push(v.into());
+        cert_sql.push_str(&format!(" AND c.issued_at < ${}", cert_values.len()));
+    }
+    let mut certified: HashMap<Uuid, Vec<f64>> = HashMap::new();
+    for row in db.query_all_raw(statement(db, &cert_sql, cert_values)).await? {
+        let cohort: Uuid = row.try_get("", "cohort_id")?;
+        let enrolled_at: DateTime<Utc> = row.try_get("", "enrolled_at")?;
+        let issued_at: DateTime<Utc> = row.try_get("", "issued_at")?;
+        certified
+            .entry(cohort)
+            .or_default()
+            .push((issued_at - enrolled_at).num_seconds() as f64 / 86_400.0);
+    }
+
+    let mut keys: Vec<(Uuid, Uuid, Uuid, i64, i64, i64, i64)> = Vec::new();
+    for row in counts {
+        keys.push((
+            row.try_get("", "branch_id")?,
+            row.try_get("", "course_id")?,
+            row.try_get("", "cohort_id")?,
+            row.try_get("", "enrolled")?,
+            row.try_get::<Option<i64>>("", "active")?.unwrap_or(0),
+            row.try_get::<Option<i64>>("", "completed")?.unwrap_or(0),
+            row.try_get::<Option<i64>>("", "withdrawn")?.unwrap_or(0),
+        ));
+    }
+    let names = Names::load(db, &keys).await?;
+    let mut rows: Vec<CompletionRow> = keys
+        .into_iter()
+        .map(|(branch, course, cohort, enrolled, active, completed, withdrawn)| {
+            let (examined, passed, average) = exam_stats.get(&cohort).copied().unwrap_or((0, 0, None));
+            let mut days = certified.remove(&cohort).unwrap_or_default();
+            CompletionRow {
+                branch: names.branches.get(&branch).cloned().unwrap_or_default(),
+                course_id: course,
+                course_code: names.courses.get(&course).cloned().unwrap_or_default(),
+                cohort_id: cohort,
+                cohort_name: names.cohorts.get(&cohort).cloned().unwrap_or_default(),
+                enrolled,
+                active,
+                completed,
+                certified: days.len() as i64,
+                withdrawn,
+                pass_rate: (examined > 0).then(|| ((passed as f64 / examined as f64) * 1000.0).round() / 1000.0),
+                average_score: if examined > 0 {
+                    average.map(|a| (a * 10.0).round() / 10.0)
+                } else {
+                    None
+                },
+                median_days_to_certificate: median(&mut days),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (&a.branch, &a.course_code, &a.cohort_name, a.cohort_id).cmp(&(&b.branch, &b.course_code, &b.cohort_name, b.cohort_id))
+    });
+    Ok(rows)
+}
+
+/// Codes and names for the ids in a report, one query each.
+struct Names {
+    branches: BTreeMap<Uuid, String>,
+    courses: BTreeMap<Uuid, String>,
+    cohorts: BTreeMap<Uuid, String>,
+}
+
+impl Names {
+    async fn load(db: &impl ConnectionTrait, keys: &[(Uuid, Uuid, Uuid, i64, i64, i64, i64)]) -> ApiResult<Names> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let branch_ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let course_ids: Vec<Uuid> = keys.iter().map(|k| k.1).collect();
+        let cohort_ids: Vec<Uuid> = keys.iter().map(|k| k.2).collect();
+        let mut names = Names {
+            branches: BTreeMap::new(),
+            courses: BTreeMap::new(),
+            cohorts: BTreeMap::new(),
+        };
+        for chunk in branch_ids.chunks(500) {
+            for b in crate::branches::entity::Entity::find()
+                .filter(crate::branches::entity::Column::Id.is_in(chunk.to_vec()))
+                .all(db)
+                .await?
+            {
+                names.branches.insert(b.id, b.code);
+            }
+        }
+        for chunk in course_ids.chunks(500) {
+            for c in crate::courses::course_entity::Entity::find()
+                .filter(crate::courses::course_entity::Column::Id.is_in(chunk.to_vec()))
+                .all(db)
+                .await?
+            {
+                names.courses.insert(c.id, c.code);
+            }
+        }
+        for chunk in cohort_ids.chunks(500) {
+            for c in crate::cohorts::entity::Entity::find()
+                .filter(crate::cohorts::entity::Column::Id.is_in(chunk.to_vec()))
+                .all(db)
+                .await?
+            {
+                names.cohorts.insert(c.id, c.name);
+            }
+        }
+        Ok(names)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(super::median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(super::median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(super::median(&mut []), None);
+    }
+}

@@ -1,0 +1,208 @@
+//! `GET /api/v1/reports/completion` and `/api/v1/reports/talent-pool`, as
+//! JSON or, with `Accept: text/csv`, as CSV streamed row by row.
+
+use super::completion::{self, CompletionRow};
+use super::csv::{BOM, Cell, header, line};
+use super::talent::{self, TalentRow};
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::http::negotiate;
+use crate::i18n::Locale;
+use crate::state::AppState;
+use actix_web::http::header as h;
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct CompletionQuery {
+    /// Branch code (a branch admin only ever sees its own branch).
+    pub branch: Option<String>,
+    pub course_id: Option<Uuid>,
+    pub cohort_id: Option<Uuid>,
+    /// Start of the period (`YYYY-MM-DD` or RFC 3339), inclusive.
+    pub from: Option<String>,
+    /// End of the period, exclusive.
+    pub to: Option<String>,
+    /// What the period applies to: `enrolled` (default) or `certified`.
+    pub date_field: Option<String>,
+}
+
+fn parse_time(field: &'static str, value: &Option<String>) -> ApiResult<Option<DateTime<Utc>>> {
+    match value.as_deref() {
+        None | Some("") => Ok(None),
+        Some(v) => DateTime::parse_from_rfc3339(v)
+            .map(|d| d.with_timezone(&Utc))
+            .or_else(|_| NaiveDate::parse_from_str(v, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()))
+            .map(Some)
+            .map_err(|_| ApiError::validation(vec![FieldError::new(field, "invalid_date")])),
+    }
+}
+
+fn wants_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(h::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/csv"))
+}
+
+/// Streams a BOM, a header line and one line per row.
+fn csv_response(locale: Locale, filename: &str, columns: &'static [&'static str], lines: Vec<Vec<Cell>>) -> HttpResponse {
+    let head = [BOM.to_vec(), header(locale, columns)].concat();
+    let stream = futures_util::stream::iter(
+        std::iter::once(Ok::<Bytes, actix_web::Error>(Bytes::from(head)))
+            .chain(lines.into_iter().map(|cells| Ok(Bytes::from(line(&cells))))),
+    );
+    crate::http::with_language(
+        HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((h::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")))
+            .streaming(stream),
+        locale,
+    )
+}
+
+const COMPLETION_COLUMNS: &[&str] = &[
+    "branch",
+    "course_id",
+    "course_code",
+    "cohort_id",
+    "cohort_name",
+    "enrolled",
+    "active",
+    "completed",
+    "certified",
+    "withdrawn",
+    "pass_rate",
+    "average_score",
+    "median_days_to_certificate",
+];
+
+fn completion_cells(r: CompletionRow) -> Vec<Cell> {
+    vec![
+        Cell::Text(r.branch),
+        Cell::Text(r.course_id.to_string()),
+        Cell::Text(r.course_code),
+        Cell::Text(r.cohort_id.to_string()),
+        Cell::Text(r.cohort_name),
+        Cell::Int(r.enrolled),
+        Cell::Int(r.active),
+        Cell::Int(r.completed),
+        Cell::Int(r.certified),
+        Cell::Int(r.withdrawn),
+        Cell::Num(r.pass_rate),
+        Cell::Num(r.average_score),
+        Cell::Num(r.median_days_to_certificate),
+    ]
+}
+
+/// Completion per branch × course × cohort. Headquarters sees every branch;
+/// a branch admin its own (filters outside it give no rows, not an error).
+#[utoipa::path(get, path = "/api/v1/reports/completion", tag = "reports", params(CompletionQuery), security(("bearer" = [])),
+    responses((status = 200, description = "`{\"items\": [...]}`, or CSV with Accept: text/csv", body = inline(Vec<CompletionRow>)), (status = 403), (status = 422)))]
+pub async fn completion(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    q: web::Query<CompletionQuery>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
+    let from = parse_time("from", &q.from)?;
+    let to = parse_time("to", &q.to)?;
+    let by_certificate = match q.date_field.as_deref() {
+        None | Some("enrolled") => false,
+        Some("certified") => true,
+        Some(_) => return Err(ApiError::field("date_field", "invalid_choice")),
+    };
+    let mut filter = completion::Filter {
+        course_id: q.course_id,
+        cohort_id: q.cohort_id,
+        ..Default::default()
+    };
+    if by_certificate {
+        filter.certified_from = from;
+        filter.certified_to = to;
+    } else {
+        filter.enrolled_from = from;
+        filter.enrolled_to = to;
+    }
+    let requested_branch = match &q.branch {
+        Some(code) => Some(
+            crate::branches::service::find_by_code(&state.db, code)
+                .await?
+                .map(|b| b.id)
+                .unwrap_or(Uuid::nil()),
+        ),
+        None => None,
+    };
+    filter.branch_id = match (caller.is_hq(), requested_branch) {
+        (true, b) => b,
+        (false, Some(b)) if b != caller.branch_id => Some(Uuid::nil()),
+        (false, _) => Some(caller.branch_id),
+    };
+    let rows = completion::completion(&state.db, &filter).await?;
+    let locale = negotiate(&req);
+    if wants_csv(&req) {
+        return Ok(csv_response(
+            locale,
+            "completion.csv",
+            COMPLETION_COLUMNS,
+            rows.into_iter().map(completion_cells).collect(),
+        ));
+    }
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": rows })))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct TalentQuery {
+    pub course_id: Option<Uuid>,
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+const TALENT_COLUMNS: &[&str] = &["course_id", "course_code", "country", "month", "certified_count"];
+
+/// Certified technicians per course, country and month (headquarters).
+#[utoipa::path(get, path = "/api/v1/reports/talent-pool", tag = "reports", params(TalentQuery), security(("bearer" = [])),
+    responses((status = 200, description = "`{\"items\": [...]}`, or CSV with Accept: text/csv", body = inline(Vec<TalentRow>)), (status = 403)))]
+pub async fn talent_pool(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    q: web::Query<TalentQuery>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::HqAdmin])?;
+    let filter = talent::Filter {
+        course_id: q.course_id,
+        country: q.country.as_ref().map(|c| c.to_ascii_uppercase()),
+        from: parse_time("from", &q.from)?,
+        to: parse_time("to", &q.to)?,
+    };
+    let rows = talent::talent_pool(&state.db, &filter).await?;
+    let locale = negotiate(&req);
+    if wants_csv(&req) {
+        let lines = rows
+            .into_iter()
+            .map(|r| {
+                vec![
+                    Cell::Text(r.course_id.to_string()),
+                    Cell::Text(r.course_code),
+                    Cell::Text(r.country),
+                    Cell::Text(r.month),
+                    Cell::Int(r.certified_count),
+                ]
+            })
+            .collect();
+        return Ok(csv_response(locale, "talent-pool.csv", TALENT_COLUMNS, lines));
+    }
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": rows })))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/api/v1/reports/completion").route(web::get().to(completion)))
+        .service(web::resource("/api/v1/reports/talent-pool").route(web::get().to(talent_pool)));
+}
