@@ -65,13 +65,23 @@ pub fn parse_import(body: &[u8]) -> Result<ParsedImport, ApiError> {
     let locale_at = position("locale");
     let width = headers.len();
 
+    // Line numbers from byte offsets: the same for LF and CRLF files.
+    // (A record after a CRLF may be reported as starting on its "\n".)
+    let bytes = text.as_bytes();
+    let line_at = |byte: u64| {
+        let mut at = (byte as usize).min(bytes.len());
+        while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
+            at += 1;
+        }
+        1 + bytes[..at].iter().filter(|b| **b == b'\n').count()
+    };
     let mut parsed = ParsedImport::default();
     let mut seen = HashSet::new();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(err) => {
-                let row = err.position().map(|p| p.line() as usize).unwrap_or(0);
+                let row = err.position().map(|p| line_at(p.byte())).unwrap_or(0);
                 parsed.failures.push(RowFailure {
                     row,
                     code: "wrong_column_count",
@@ -79,7 +89,7 @@ pub fn parse_import(body: &[u8]) -> Result<ParsedImport, ApiError> {
                 continue;
             }
         };
-        let row = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let row = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
         if record.iter().all(|c| c.is_empty()) {
             continue;
         }

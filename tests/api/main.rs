@@ -10,5 +10,6 @@ mod certificates;
 mod enrolments;
 mod exams;
 mod foundation;
+mod import;
 mod outbox;
 mod tenancy;
