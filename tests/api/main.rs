@@ -12,4 +12,5 @@ mod exams;
 mod foundation;
 mod import;
 mod outbox;
+mod reports;
 mod tenancy;
