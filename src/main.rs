@@ -35,6 +35,20 @@ enum Command {
 
 #[derive(Subcommand)]
 enum Admin {
+    /// Seed a large world for benchmarks: branches L01.., the demo course and
+    /// exam, one cohort per branch, trainees t{n}@l01.load.test sharing one
+    /// password. Prints what it made as JSON.
+    SeedLoad {
+        #[arg(long, default_value_t = 2)]
+        branches: usize,
+        #[arg(long, default_value_t = 1000)]
+        trainees_per_branch: usize,
+        #[arg(long, default_value = "load-test-password")]
+        password: String,
+        /// Also write results: completions, passed and failed attempts, certificates, withdrawals.
+        #[arg(long)]
+        with_results: bool,
+    },
     /// Create the HQ branch (if needed) and a headquarters administrator. Idempotent.
     CreateHq {
         #[arg(long)]
@@ -65,6 +79,12 @@ fn main() -> ExitCode {
             Command::Migrate => zhijiang::serve::migrate(config).await,
             Command::Worker => zhijiang::serve::worker(config).await,
             Command::Admin(Admin::CreateHq { email, password }) => zhijiang::serve::create_hq(config, &email, &password).await,
+            Command::Admin(Admin::SeedLoad {
+                branches,
+                trainees_per_branch,
+                password,
+                with_results,
+            }) => zhijiang::serve::seed_load(config, branches, trainees_per_branch, &password, with_results).await,
         }
     });
     match result {

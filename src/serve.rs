@@ -70,6 +70,22 @@ pub async fn create_hq(config: Config, email: &str, password: &str) -> Result<()
     Ok(())
 }
 
+/// `admin seed-load`: a large world for benchmarks.
+pub async fn seed_load(config: Config, branches: usize, per_branch: usize, password: &str, with_results: bool) -> Result<(), RunError> {
+    let state = build_state(config).await?;
+    let started = std::time::Instant::now();
+    let world = crate::demo::load::seed_load(&state, branches, per_branch, password, with_results)
+        .await
+        .map_err(RunError::Other)?;
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        trainees = world.trainees,
+        "load world seeded"
+    );
+    println!("{}", serde_json::to_string_pretty(&world).unwrap_or_default());
+    Ok(())
+}
+
 /// Runs only the outbox worker until SIGINT or SIGTERM.
 pub async fn worker(config: Config) -> Result<(), RunError> {
     let state = build_state(config).await?;

@@ -8,6 +8,9 @@ use crate::state::AppState;
 use crate::users::service::{self as users, NewUser};
 use std::collections::BTreeMap;
 
+mod content;
+pub mod load;
+
 pub const DEMO_PASSWORD: &str = "zhijiang-demo-2026";
 
 struct DemoBranch {
@@ -86,6 +89,8 @@ pub async fn seed(state: &AppState) -> Result<(), String> {
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await.map_err(|e| e.to_string())?;
     let mut logins = Vec::new();
+    let mut people = BTreeMap::new();
+    let mut branch_rows = BTreeMap::new();
     for demo in BRANCHES {
         let names: BTreeMap<Locale, String> = demo.names.iter().map(|(l, n)| (*l, n.to_string())).collect();
         let new = NewBranch {
@@ -104,15 +109,20 @@ pub async fn seed(state: &AppState) -> Result<(), String> {
                 locale: *locale,
                 password: Some(DEMO_PASSWORD.into()),
             };
-            users::insert(state, &txn, &branch, new, now).await.map_err(|e| e.to_string())?;
+            let user = users::insert(state, &txn, &branch, new, now).await.map_err(|e| e.to_string())?;
+            people.insert(email.to_string(), user);
             logins.push(format!("  {:<4} {:<13} {}", demo.code, role.as_str(), email));
         }
+        branch_rows.insert(demo.code, branch);
     }
+    let code = content::seed(state, &txn, &branch_rows, &people, now).await?;
     txn.commit().await.map_err(|e| e.to_string())?;
     println!("Demo world seeded. Every demo login uses the password {DEMO_PASSWORD}:");
     for line in logins {
         println!("{line}");
     }
+    println!("Course EV-HV-101 is published to BKK and HAN with its exam. Malee (BKK) is certified:");
+    println!("  {}/verify/{code}", state.config.public_url);
     println!(
         "Try: curl -s {}/api/v1/auth/login -H 'Content-Type: application/json' \\",
         state.config.public_url

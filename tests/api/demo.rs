@@ -1,0 +1,55 @@
+//! Issue 9: the newcomer's demo world.
+
+use crate::support::TestApp;
+use serde_json::json;
+use zhijiang::demo::DEMO_PASSWORD;
+
+#[actix_rt::test]
+async fn the_demo_world_seeds_once_with_trainees_at_several_stages() {
+    let app = TestApp::new().await;
+    zhijiang::demo::seed(&app.state).await.unwrap();
+    zhijiang::demo::seed(&app.state).await.unwrap();
+    let hq = app.login("HQ", "hq@demo.zhijiang.localhost", DEMO_PASSWORD).await;
+    let branches = app.get("/api/v1/branches").token(&hq).send().await.json();
+    assert_eq!(branches["items"].as_array().unwrap().len(), 3, "seeded once");
+    let courses = app.get("/api/v1/courses").token(&hq).send().await.json();
+    let course = &courses["items"][0];
+    assert_eq!(course["code"], "EV-HV-101");
+    let status = app
+        .get(&format!("/api/v1/courses/{}/translation-status", course["id"].as_str().unwrap()))
+        .token(&hq)
+        .send()
+        .await
+        .json();
+    assert!(
+        status["locales"].as_array().unwrap().iter().all(|l| l["complete"] == true),
+        "all four locales complete: {status}"
+    );
+    // Somchai is halfway, Malee certified, Minh just enrolled.
+    let somchai = app.login("BKK", "somchai@bkk.demo.zhijiang.localhost", DEMO_PASSWORD).await;
+    let mine = app.get("/api/v1/users/me/enrolments").token(&somchai).send().await.json();
+    assert_eq!(mine["items"][0]["progress"]["done"], 1);
+    let malee = app.login("BKK", "malee@bkk.demo.zhijiang.localhost", DEMO_PASSWORD).await;
+    let certs = app.get("/api/v1/users/me/certificates").token(&malee).send().await.json();
+    let code = certs["items"][0]["code"].as_str().unwrap();
+    let verify = app
+        .get(&format!("/verify/{code}"))
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .json();
+    assert_eq!(verify["status"], "valid");
+    assert_eq!(verify["holder_name"], "Malee Srisuk");
+    let minh = app.login("HAN", "minh@han.demo.zhijiang.localhost", DEMO_PASSWORD).await;
+    let mine = app
+        .get("/api/v1/users/me/enrolments")
+        .token(&minh)
+        .header("Accept-Language", "vi")
+        .send()
+        .await
+        .json();
+    assert_eq!(mine["items"][0]["course"]["title"], "An toàn điện cao áp trên xe điện");
+    let report = app.get("/api/v1/reports/completion").token(&hq).send().await.json();
+    assert_eq!(report["items"].as_array().unwrap().len(), 2);
+    let _ = json!({});
+}
