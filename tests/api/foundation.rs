@@ -162,3 +162,96 @@ async fn json_is_compressed_for_clients_that_ask() {
     assert_eq!(res.status, 200);
     assert_eq!(res.header("content-encoding").as_deref(), Some("gzip"));
 }
+
+#[actix_rt::test]
+async fn the_openapi_document_describes_every_contract_path() {
+    let app = TestApp::new().await;
+    let doc = app.get("/openapi.json").send().await.json();
+    let paths = doc["paths"].as_object().unwrap();
+    let contract = [
+        ("post", "/api/v1/auth/login"),
+        ("post", "/api/v1/auth/refresh"),
+        ("post", "/api/v1/auth/logout"),
+        ("post", "/api/v1/auth/accept-invite"),
+        ("get", "/api/v1/branches/{code}/jwks.json"),
+        ("post", "/api/v1/branches/{code}/keys/rotate"),
+        ("post", "/api/v1/branches"),
+        ("get", "/api/v1/branches"),
+        ("get", "/api/v1/branches/{code}"),
+        ("patch", "/api/v1/branches/{code}"),
+        ("post", "/api/v1/branches/{code}/users"),
+        ("get", "/api/v1/branches/{code}/users"),
+        ("get", "/api/v1/users/me"),
+        ("patch", "/api/v1/users/me"),
+        ("post", "/api/v1/courses"),
+        ("get", "/api/v1/courses"),
+        ("get", "/api/v1/courses/{id}"),
+        ("put", "/api/v1/courses/{id}/translations/{locale}"),
+        ("post", "/api/v1/courses/{id}/lessons"),
+        ("put", "/api/v1/courses/{id}/lessons/{lesson_id}"),
+        ("post", "/api/v1/courses/{id}/publish"),
+        ("get", "/api/v1/courses/{id}/translation-status"),
+        ("post", "/api/v1/branches/{code}/cohorts"),
+        ("get", "/api/v1/branches/{code}/cohorts"),
+        ("get", "/api/v1/cohorts/{id}"),
+        ("patch", "/api/v1/cohorts/{id}"),
+        ("post", "/api/v1/cohorts/{id}/enrolments"),
+        ("post", "/api/v1/cohorts/{id}/enrolments/import"),
+        ("get", "/api/v1/users/me/enrolments"),
+        ("post", "/api/v1/enrolments/{id}/lessons/{lesson_id}/complete"),
+        ("post", "/api/v1/enrolments/{id}/withdraw"),
+        ("post", "/api/v1/courses/{id}/exams"),
+        ("post", "/api/v1/exams/{id}/questions"),
+        ("post", "/api/v1/exams/{id}/publish"),
+        ("post", "/api/v1/exams/{id}/attempts"),
+        ("put", "/api/v1/attempts/{id}/answers/{question_id}"),
+        ("post", "/api/v1/attempts/{id}/submit"),
+        ("get", "/api/v1/attempts/{id}"),
+        ("get", "/api/v1/users/me/certificates"),
+        ("get", "/api/v1/certificates/{id}"),
+        ("get", "/api/v1/certificates/{id}/credential"),
+        ("post", "/api/v1/certificates/{id}/revoke"),
+        ("get", "/verify/{code}"),
+        ("get", "/api/v1/reports/completion"),
+        ("get", "/api/v1/audit"),
+        ("get", "/healthz"),
+        ("get", "/readyz"),
+        ("get", "/metrics"),
+    ];
+    for (method, path) in contract {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "OpenAPI lacks {method} {path}"
+        );
+    }
+    // And every documented path answers something other than "no such route".
+    for (path, item) in paths {
+        let concrete = path
+            .replace("{code}", "BKK")
+            .replace("{locale}", "th")
+            .replace('{', "")
+            .replace('}', "")
+            .replace("id", "00000000-0000-0000-0000-000000000000")
+            .replace(
+                "lesson_00000000-0000-0000-0000-000000000000",
+                "00000000-0000-0000-0000-000000000000",
+            )
+            .replace(
+                "question_00000000-0000-0000-0000-000000000000",
+                "00000000-0000-0000-0000-000000000000",
+            );
+        for method in item.as_object().unwrap().keys() {
+            let call = match method.as_str() {
+                "get" => app.get(&concrete),
+                "post" => app.post(&concrete),
+                "put" => app.put(&concrete),
+                "patch" => app.patch(&concrete),
+                "delete" => app.delete(&concrete),
+                _ => continue,
+            };
+            let res = call.send().await;
+            assert_ne!(res.status, 405, "{method} {path} is documented but not routed");
+            assert!(res.status < 500, "{method} {path}: {}", res.text());
+        }
+    }
+}

@@ -14,4 +14,5 @@ mod foundation;
 mod import;
 mod outbox;
 mod reports;
+mod resilience;
 mod tenancy;
