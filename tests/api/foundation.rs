@@ -229,8 +229,7 @@ async fn the_openapi_document_describes_every_contract_path() {
         let concrete = path
             .replace("{code}", "BKK")
             .replace("{locale}", "th")
-            .replace('{', "")
-            .replace('}', "")
+            .replace(['{', '}'], "")
             .replace("id", "00000000-0000-0000-0000-000000000000")
             .replace(
                 "lesson_00000000-0000-0000-0000-000000000000",
