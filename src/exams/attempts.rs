@@ -193,6 +193,24 @@ pub async fn close(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime
         .exec(db)
         .await?;
     let fresh = Attempts::find_by_id(row.id).one(db).await?.ok_or_else(ApiError::not_found)?;
+    if closed.rows_affected == 1 {
+        // Every result is audited, however the attempt was closed.
+        let how = if now > row.deadline { "deadline" } else { "submitted" };
+        let details = serde_json::json!({"score": grade.score, "max_score": grade.max_score, "percent": grade.percent, "passed": grade.passed, "closed_by": how});
+        crate::audit::service::write(
+            db,
+            Some(row.user_id),
+            None,
+            Some(row.branch_id),
+            "attempt.grade",
+            "attempt",
+            &row.id.to_string(),
+            details,
+            None,
+            None,
+        )
+        .await?;
+    }
     if closed.rows_affected == 1 && grade.passed {
         after_pass(db, &fresh, now).await?;
         return Attempts::find_by_id(row.id).one(db).await?.ok_or_else(ApiError::not_found);

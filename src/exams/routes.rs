@@ -491,25 +491,12 @@ pub async fn save_answer(
 /// Submits and grades the attempt; a second submit returns the same result.
 #[utoipa::path(post, path = "/api/v1/attempts/{id}/submit", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = AttemptResult), (status = 404)))]
-pub async fn submit(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub async fn submit(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     caller.require(&[Role::Trainee])?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let row = attempts::find_visible(&txn, &caller, *id).await?;
     let closed = attempts::close(&txn, row, now).await?;
-    if closed.updated_at == now && closed.status == attempts::SUBMITTED {
-        audit::record(
-            &txn,
-            &req,
-            &caller,
-            Some(closed.branch_id),
-            "attempt.submit",
-            "attempt",
-            &closed.id.to_string(),
-            json!({"percent": closed.percent, "passed": closed.passed}),
-        )
-        .await?;
-    }
     txn.commit().await?;
     let result = views::result(&closed).ok_or_else(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(result))

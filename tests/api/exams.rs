@@ -296,6 +296,18 @@ async fn the_sweep_grades_forgotten_attempts() {
     assert_eq!(listing["items"][0]["id"], attempt["id"]);
     assert_eq!(listing["items"][0]["status"], "submitted");
     assert_eq!(listing["items"][0]["result"]["score"], 0.0);
+    // The result is audited even though nobody submitted it.
+    let hq = app.login("HQ", &s.world.hq.email, PASSWORD).await;
+    let audit = app
+        .get(&format!(
+            "/api/v1/audit?action=attempt.grade&record_id={}",
+            attempt["id"].as_str().unwrap()
+        ))
+        .token(&hq)
+        .send()
+        .await
+        .json();
+    assert_eq!(audit["items"][0]["details"]["closed_by"], "deadline");
     // HAN's admin sees none of BKK's attempts.
     let han = app
         .get(&format!("/api/v1/exams/{}/attempts", s.exam_id))
