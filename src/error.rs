@@ -231,4 +231,30 @@ pub fn is_foreign_key_violation(err: &DbErr) -> bool {
     text.contains("FOREIGN KEY constraint failed") || text.contains("violates foreign key constraint")
 }
 
+/// The shape of a problem document, for the OpenAPI document.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Problem)]
+pub struct ProblemSchema {
+    /// A URI reference naming the kind of problem.
+    #[schema(rename = "type")]
+    pub type_: String,
+    /// Short, localized.
+    pub title: String,
+    pub status: u16,
+    /// Localized explanation.
+    pub detail: String,
+    /// Stable machine-readable code: `validation_failed`, `not_found`, ...
+    pub code: String,
+    /// Field errors, for validation problems.
+    pub errors: Option<Vec<ProblemField>>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ProblemField {
+    pub field: String,
+    pub code: String,
+    /// Localized.
+    pub message: String,
+}
+
 pub type ApiResult<T> = Result<T, ApiError>;

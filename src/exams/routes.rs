@@ -502,6 +502,18 @@ pub async fn submit(state: web::Data<AppState>, caller: Caller, id: web::Path<Uu
     Ok(HttpResponse::Ok().json(result))
 }
 
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AttemptSummary {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub attempt_number: i32,
+    pub status: String,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub deadline: chrono::DateTime<chrono::Utc>,
+    pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub result: Option<AttemptResult>,
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct AttemptFilter {
     pub user_id: Option<Uuid>,
@@ -509,7 +521,7 @@ pub struct AttemptFilter {
 
 /// Attempts at an exam in the caller's scope, with results (headquarters, branch admins).
 #[utoipa::path(get, path = "/api/v1/exams/{id}/attempts", tag = "exams", params(("id" = Uuid, Path), PageParams, AttemptFilter),
-    security(("bearer" = [])), responses((status = 200, body = inline(List<views::AttemptResult>)), (status = 403), (status = 404)))]
+    security(("bearer" = [])), responses((status = 200, body = inline(List<AttemptSummary>)), (status = 403), (status = 404)))]
 pub async fn list_attempts(
     state: web::Data<AppState>,
     caller: Caller,
@@ -533,14 +545,20 @@ pub async fn list_attempts(
     let more = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
     let next_cursor = if more { rows.last().map(|r| encode_cursor(r.id)) } else { None };
-    let items: Vec<serde_json::Value> = rows
+    let items: Vec<AttemptSummary> = rows
         .iter()
-        .map(|r| {
-            json!({"id": r.id, "user_id": r.user_id, "attempt_number": r.attempt_number, "status": r.status,
-                   "started_at": r.started_at, "deadline": r.deadline, "submitted_at": r.submitted_at, "result": views::result(r)})
+        .map(|r| AttemptSummary {
+            id: r.id,
+            user_id: r.user_id,
+            attempt_number: r.attempt_number,
+            status: r.status.clone(),
+            started_at: r.started_at,
+            deadline: r.deadline,
+            submitted_at: r.submitted_at,
+            result: views::result(r),
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({"items": items, "next_cursor": next_cursor})))
+    Ok(HttpResponse::Ok().json(List { items, next_cursor }))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -5,6 +5,57 @@ use utoipa::{Modify, OpenApi};
 
 struct BearerAuth;
 
+/// Every operation may answer with a problem document for these statuses
+/// (bad input, authentication, scope, conflicts, limits, an unavailable
+/// database); they are added where an operation does not describe them.
+struct Problems;
+
+impl Modify for Problems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components
+            .schemas
+            .insert("Problem".into(), <crate::error::ProblemSchema as utoipa::PartialSchema>::schema());
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    crate::http::PROBLEM_JSON,
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+                )
+                .build()
+        };
+        let standard = [
+            ("400", "Malformed request (RFC 9457 problem)"),
+            ("401", "No or a bad token"),
+            ("403", "This role may not use this endpoint"),
+            ("404", "Not found, or not visible to the caller"),
+            ("405", "Method not allowed"),
+            ("409", "Conflict with the current state"),
+            ("413", "Body too large"),
+            ("415", "Unsupported media type"),
+            ("422", "Validation failed"),
+            ("429", "Too many requests"),
+            ("503", "The database is unavailable"),
+        ];
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch]
+                .into_iter()
+                .flatten()
+            {
+                for (code, description) in standard {
+                    operation
+                        .responses
+                        .responses
+                        .entry(code.to_string())
+                        .or_insert_with(|| problem(description).into());
+                }
+            }
+        }
+    }
+}
+
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
@@ -18,7 +69,7 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Zhijiang API", description = "Training platform backend for an international network of EV technician academies. Errors are RFC 9457 problem documents (application/problem+json)."),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &Problems),
     paths(
         crate::ops::routes::healthz,
         crate::ops::routes::readyz,

@@ -16,6 +16,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct CompletionReport {
+    pub items: Vec<CompletionRow>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct TalentReport {
+    pub items: Vec<TalentRow>,
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct CompletionQuery {
     /// Branch code (a branch admin only ever sees its own branch).
@@ -101,7 +111,7 @@ fn completion_cells(r: CompletionRow) -> Vec<Cell> {
 /// Completion per branch × course × cohort. Headquarters sees every branch;
 /// a branch admin its own (filters outside it give no rows, not an error).
 #[utoipa::path(get, path = "/api/v1/reports/completion", tag = "reports", params(CompletionQuery), security(("bearer" = [])),
-    responses((status = 200, description = "`{\"items\": [...]}`, or CSV with Accept: text/csv", body = inline(Vec<CompletionRow>)), (status = 403), (status = 422)))]
+    responses((status = 200, description = "`{\"items\": [...]}`, or CSV with Accept: text/csv", body = CompletionReport), (status = 403), (status = 422)))]
 pub async fn completion(
     state: web::Data<AppState>,
     caller: Caller,
@@ -152,7 +162,7 @@ pub async fn completion(
             rows.into_iter().map(completion_cells).collect(),
         ));
     }
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": rows })))
+    Ok(HttpResponse::Ok().json(CompletionReport { items: rows }))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -168,7 +178,7 @@ const TALENT_COLUMNS: &[&str] = &["course_id", "course_code", "country", "month"
 
 /// Certified technicians per course, country and month (headquarters).
 #[utoipa::path(get, path = "/api/v1/reports/talent-pool", tag = "reports", params(TalentQuery), security(("bearer" = [])),
-    responses((status = 200, description = "`{\"items\": [...]}`, or CSV with Accept: text/csv", body = inline(Vec<TalentRow>)), (status = 403)))]
+    responses((status = 200, description = "`{\"items\": [...]}`, or CSV with Accept: text/csv", body = TalentReport), (status = 403)))]
 pub async fn talent_pool(
     state: web::Data<AppState>,
     caller: Caller,
@@ -199,7 +209,7 @@ pub async fn talent_pool(
             .collect();
         return Ok(csv_response(locale, "talent-pool.csv", TALENT_COLUMNS, lines));
     }
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": rows })))
+    Ok(HttpResponse::Ok().json(TalentReport { items: rows }))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
