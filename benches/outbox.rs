@@ -9,7 +9,10 @@
 //! emails inside transactions, drain them with `Worker::drain_once` until it
 //! returns 0, wait until the sink has written N messages, and check that each
 //! email arrived exactly once. Optional settings: ZHIJIANG_BENCH_N (default
-//! 2000), ZHIJIANG_BENCH_ROUNDS (default 2: each case is measured twice).
+//! 2000), ZHIJIANG_BENCH_ROUNDS (default 2: each case is measured twice),
+//! ZHIJIANG_BENCH_SINK (test, lean or both, the default): the test suite's
+//! sink parses every message and is itself the bottleneck near 130/s on two
+//! cores; bench/lean_smtp_sink.py speaks the same SMTP without parsing.
 
 use sea_orm::{ColumnTrait, TransactionTrait};
 use sea_orm::{ConnectionTrait, Database, EntityTrait, PaginatorTrait, QueryFilter};
@@ -37,10 +40,10 @@ struct Sink {
 }
 
 impl Sink {
-    fn start(dir: PathBuf) -> Sink {
+    fn start(kind: SinkKind, dir: PathBuf) -> Sink {
         std::fs::create_dir_all(&dir).unwrap();
         let port = free_port();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(kind.script());
         let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
         let child = Command::new(python)
             .arg(script)
@@ -121,6 +124,30 @@ fn with_database(url: &str, name: &str) -> String {
     }
 }
 
+/// Which aiosmtpd server receives the mail.
+#[derive(Clone, Copy, PartialEq)]
+enum SinkKind {
+    /// tests/support/smtp_sink.py: parses each message (CPU-bound near 130/s here).
+    Test,
+    /// bench/lean_smtp_sink.py: same SMTP, no MIME parsing.
+    Lean,
+}
+
+impl SinkKind {
+    fn script(self) -> &'static str {
+        match self {
+            SinkKind::Test => "tests/support/smtp_sink.py",
+            SinkKind::Lean => "bench/lean_smtp_sink.py",
+        }
+    }
+    fn name(self) -> &'static str {
+        match self {
+            SinkKind::Test => "test sink",
+            SinkKind::Lean => "lean sink",
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Backend {
     Sqlite,
@@ -196,9 +223,9 @@ struct Outcome {
     other_rows: u64,
 }
 
-async fn run_case(backend: Backend, workers: usize, n: usize) -> Outcome {
+async fn run_case(kind: SinkKind, backend: Backend, workers: usize, n: usize) -> Outcome {
     let dir = tempfile::tempdir().unwrap();
-    let sink = Sink::start(dir.path().join("sink"));
+    let sink = Sink::start(kind, dir.path().join("sink"));
     let db = fresh_db(backend, dir.path()).await;
 
     let mut config = Config::for_database(&db.url);
@@ -330,6 +357,12 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2);
+    // ZHIJIANG_BENCH_SINK=test|lean|both (default both).
+    let sinks = match std::env::var("ZHIJIANG_BENCH_SINK").as_deref() {
+        Ok("test") => vec![SinkKind::Test],
+        Ok("lean") => vec![SinkKind::Lean],
+        _ => vec![SinkKind::Test, SinkKind::Lean],
+    };
     let mut backends = vec![Backend::Sqlite];
     if std::env::var("ZHIJIANG_BENCH_POSTGRES_URL").is_ok_and(|v| !v.is_empty()) {
         backends.push(Backend::Postgres);
@@ -352,7 +385,8 @@ fn main() {
             .join(" ")
     );
     println!(
-        "{:<11} {:>7} {:>5} {:>12} {:>9} {:>11} {:>10} {:>10} {:>7}",
+        "{:<10} {:<11} {:>7} {:>5} {:>12} {:>9} {:>11} {:>10} {:>10} {:>7}",
+        "sink",
         "database",
         "workers",
         "round",
@@ -364,47 +398,50 @@ fn main() {
         "check"
     );
     let mut failures = 0;
-    for backend in backends {
-        if !filter.is_empty()
-            && !backend
-                .name()
-                .to_lowercase()
-                .contains(&filter.to_lowercase())
-        {
-            continue;
-        }
-        for workers in [1, 2] {
-            for round in 1..=rounds {
-                let o = runtime.block_on(run_case(backend, workers, n));
-                let exact = o.delivered == n
-                    && o.unique == n
-                    && o.sent_rows == n as u64
-                    && o.other_rows == 0;
-                let check = if !exact {
-                    failures += 1;
-                    "WRONG"
-                } else if o.per_s < TARGET_PER_SECOND {
-                    "slow"
-                } else {
-                    "ok"
-                };
-                println!(
-                    "{:<11} {:>7} {:>5} {:>12.0} {:>9.2} {:>11.2} {:>10.0} {:>10} {:>7}",
-                    backend.name(),
-                    workers,
-                    round,
-                    o.enqueue_per_s,
-                    o.drain_s,
-                    o.delivered_s,
-                    o.per_s,
-                    format!("{}/{}", o.delivered, n),
-                    check
-                );
-                if !exact {
+    for kind in sinks {
+        for &backend in &backends {
+            if !filter.is_empty()
+                && !backend
+                    .name()
+                    .to_lowercase()
+                    .contains(&filter.to_lowercase())
+            {
+                continue;
+            }
+            for workers in [1, 2] {
+                for round in 1..=rounds {
+                    let o = runtime.block_on(run_case(kind, backend, workers, n));
+                    let exact = o.delivered == n
+                        && o.unique == n
+                        && o.sent_rows == n as u64
+                        && o.other_rows == 0;
+                    let check = if !exact {
+                        failures += 1;
+                        "WRONG"
+                    } else if o.per_s < TARGET_PER_SECOND {
+                        "slow"
+                    } else {
+                        "ok"
+                    };
                     println!(
-                        "    delivered {} messages ({} distinct), outbox rows sent {} / other {}",
-                        o.delivered, o.unique, o.sent_rows, o.other_rows
+                        "{:<10} {:<11} {:>7} {:>5} {:>12.0} {:>9.2} {:>11.2} {:>10.0} {:>10} {:>7}",
+                        kind.name(),
+                        backend.name(),
+                        workers,
+                        round,
+                        o.enqueue_per_s,
+                        o.drain_s,
+                        o.delivered_s,
+                        o.per_s,
+                        format!("{}/{}", o.delivered, n),
+                        check
                     );
+                    if !exact {
+                        println!(
+                            "    delivered {} messages ({} distinct), outbox rows sent {} / other {}",
+                            o.delivered, o.unique, o.sent_rows, o.other_rows
+                        );
+                    }
                 }
             }
         }
