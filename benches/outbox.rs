@@ -56,10 +56,7 @@ impl Sink {
         let sink = Sink { child, port, dir };
         let deadline = Instant::now() + Duration::from_secs(15);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "SMTP sink did not start on port {port}"
-            );
+            assert!(Instant::now() < deadline, "SMTP sink did not start on port {port}");
             std::thread::sleep(Duration::from_millis(50));
         }
         sink
@@ -101,11 +98,7 @@ impl Drop for Sink {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 fn with_database(url: &str, name: &str) -> String {
@@ -341,18 +334,12 @@ fn main() {
         return;
     }
     // An optional argument selects the database: `sqlite` or `postgres`.
-    let filter = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with("--"))
-        .unwrap_or_default();
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with("--")).unwrap_or_default();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(std::env::var("ZHIJIANG_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         .try_init();
-    let n: usize = std::env::var("ZHIJIANG_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000);
+    let n: usize = std::env::var("ZHIJIANG_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
     let rounds: usize = std::env::var("ZHIJIANG_BENCH_ROUNDS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -369,52 +356,27 @@ fn main() {
     } else {
         println!("(PostgreSQL skipped: set ZHIJIANG_BENCH_POSTGRES_URL to include it)");
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "outbox benchmark: N = {n} emails per case, {rounds} rounds, {} cores, load average at start: {}",
-        std::thread::available_parallelism()
-            .map(|p| p.get())
-            .unwrap_or(0),
-        load.split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" ")
+        std::thread::available_parallelism().map(|p| p.get()).unwrap_or(0),
+        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
     );
     println!(
         "{:<10} {:<11} {:>7} {:>5} {:>12} {:>9} {:>11} {:>10} {:>10} {:>7}",
-        "sink",
-        "database",
-        "workers",
-        "round",
-        "enqueue/s",
-        "drain s",
-        "delivered s",
-        "emails/s",
-        "delivered",
-        "check"
+        "sink", "database", "workers", "round", "enqueue/s", "drain s", "delivered s", "emails/s", "delivered", "check"
     );
     let mut failures = 0;
     for kind in sinks {
         for &backend in &backends {
-            if !filter.is_empty()
-                && !backend
-                    .name()
-                    .to_lowercase()
-                    .contains(&filter.to_lowercase())
-            {
+            if !filter.is_empty() && !backend.name().to_lowercase().contains(&filter.to_lowercase()) {
                 continue;
             }
             for workers in [1, 2] {
                 for round in 1..=rounds {
                     let o = runtime.block_on(run_case(kind, backend, workers, n));
-                    let exact = o.delivered == n
-                        && o.unique == n
-                        && o.sent_rows == n as u64
-                        && o.other_rows == 0;
+                    let exact = o.delivered == n && o.unique == n && o.sent_rows == n as u64 && o.other_rows == 0;
                     let check = if !exact {
                         failures += 1;
                         "WRONG"

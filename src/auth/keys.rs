@@ -69,6 +69,10 @@ pub struct KeyRing {
     master: MasterKey,
     verifiers: RwLock<HashMap<String, Verifier>>,
     signers: RwLock<HashMap<Uuid, Signer>>,
+    /// Tokens whose signature was checked recently, by SHA-256 of the token:
+    /// a client sending the same token again skips the Ed25519 check. Cleared
+    /// with the key caches, and bounded by the same 30-second freshness.
+    verified: RwLock<HashMap<[u8; 32], (super::tokens::Claims, Verifier, Instant)>>,
 }
 
 impl KeyRing {
@@ -77,6 +81,7 @@ impl KeyRing {
             master,
             verifiers: RwLock::default(),
             signers: RwLock::default(),
+            verified: RwLock::default(),
         }
     }
 
@@ -202,10 +207,29 @@ impl KeyRing {
         self.create_key(db, branch_id, branch_code, now).await
     }
 
-    /// Forgets cached keys (after a rotation commits).
+    /// Forgets cached keys and tokens (after a rotation commits).
     pub fn invalidate(&self) {
         self.verifiers.write().unwrap_or_else(|p| p.into_inner()).clear();
         self.signers.write().unwrap_or_else(|p| p.into_inner()).clear();
+        self.verified.write().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
+    /// A token verified less than 30 seconds ago.
+    pub fn recently_verified(&self, digest: &[u8; 32]) -> Option<(super::tokens::Claims, Verifier)> {
+        let cache = self.verified.read().unwrap_or_else(|p| p.into_inner());
+        let (claims, verifier, at) = cache.get(digest)?;
+        (at.elapsed() < CACHE_TTL).then(|| (claims.clone(), verifier.clone()))
+    }
+
+    pub fn remember_verified(&self, digest: [u8; 32], claims: super::tokens::Claims, verifier: Verifier) {
+        let mut cache = self.verified.write().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= 50_000 {
+            cache.retain(|_, (_, _, at)| at.elapsed() < CACHE_TTL);
+            if cache.len() >= 50_000 {
+                cache.clear();
+            }
+        }
+        cache.insert(digest, (claims, verifier, Instant::now()));
     }
 
     /// Public keys that still verify: the active one and retired ones, so

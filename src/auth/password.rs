@@ -74,3 +74,35 @@ mod tests {
         assert!(check_rules("p", "long enough phrase").is_empty());
     }
 }
+
+/// At most this many password hashes are computed at once. Each argon2id run
+/// takes 19 MiB: without a bound, a burst of logins (an exam-day morning, or
+/// an attacker) would run hundreds at once on the blocking pool and take
+/// gigabytes; with it, logins queue and memory stays flat.
+fn permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        tokio::sync::Semaphore::new(cores.max(2))
+    })
+}
+
+async fn bounded<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let _permit = permits().acquire().await.ok()?;
+    actix_web::web::block(work).await.ok()
+}
+
+/// `hash`, off the async workers and within the concurrency bound.
+pub async fn hash_async(password: String) -> Option<String> {
+    bounded(move || hash(&password)).await
+}
+
+/// `verify`, off the async workers and within the concurrency bound.
+pub async fn verify_async(password: String, stored: String) -> bool {
+    bounded(move || verify(&password, &stored)).await.unwrap_or(false)
+}
+
+/// `verify_dummy`, the same way.
+pub async fn verify_dummy_async(password: String) {
+    bounded(move || verify_dummy(&password)).await;
+}

@@ -95,10 +95,10 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Logi
     let ok = match &candidate {
         Some(u) => {
             let stored = u.password_hash.clone().unwrap_or_default();
-            web::block(move || password::verify(&given, &stored)).await.unwrap_or(false)
+            password::verify_async(given, stored).await
         }
         None => {
-            web::block(move || password::verify_dummy(&given)).await.ok();
+            password::verify_dummy_async(given).await;
             false
         }
     };
@@ -179,7 +179,7 @@ pub async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, body: J
     }
     let row = Users::find_by_id(invite.user_id).one(&txn).await?.ok_or_else(invalid)?;
     let given = body.password.clone();
-    let hash = web::block(move || password::hash(&given)).await.map_err(|_| ApiError::internal())?;
+    let hash = password::hash_async(given).await.ok_or_else(ApiError::internal)?;
     let mut active: user::ActiveModel = row.into();
     active.password_hash = Set(Some(hash));
     active.status = Set(users::ACTIVE.to_string());

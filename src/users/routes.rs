@@ -180,13 +180,11 @@ pub async fn update_me(state: web::Data<AppState>, caller: Caller, req: HttpRequ
         } else {
             let current = body.current_password.clone().unwrap_or_default();
             let stored = row.password_hash.clone().unwrap_or_default();
-            let ok = web::block(move || password::verify(&current, &stored)).await.unwrap_or(false);
+            let ok = password::verify_async(current, stored).await;
             if !ok {
                 errors.push(FieldError::new("current_password", "wrong_password"));
             } else {
-                let hash = web::block(move || password::hash(&new_password))
-                    .await
-                    .map_err(|_| ApiError::internal())?;
+                let hash = password::hash_async(new_password).await.ok_or_else(ApiError::internal)?;
                 active.password_hash = Set(Some(hash));
                 password_changed = true;
             }

@@ -105,11 +105,7 @@ pub async fn insert(
     }
     // Hashing is slow by design: do it off the async workers.
     let hash = match new.password.clone() {
-        Some(p) => Some(
-            actix_web::web::block(move || password::hash(&p))
-                .await
-                .map_err(|_| ApiError::internal())?,
-        ),
+        Some(p) => Some(password::hash_async(p).await.ok_or_else(ApiError::internal)?),
         None => None,
     };
     let invited = hash.is_none();
