@@ -52,29 +52,6 @@ pub fn check_rules(field: &str, password: &str) -> Vec<FieldError> {
     errors
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hashes_verify_and_are_salted() {
-        let a = hash("correct horse battery");
-        let b = hash("correct horse battery");
-        assert_ne!(a, b);
-        assert!(a.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery", &a));
-        assert!(!verify("wrong", &a));
-        assert!(!verify("x", "not a hash"));
-    }
-
-    #[test]
-    fn rules() {
-        assert_eq!(check_rules("p", "short")[0].code, "password_too_short");
-        assert_eq!(check_rules("p", "aaaaaaaaaaaa")[0].code, "password_too_simple");
-        assert!(check_rules("p", "long enough phrase").is_empty());
-    }
-}
-
 /// At most this many password hashes are computed at once. Each argon2id run
 /// takes 19 MiB: without a bound, a burst of logins (an exam-day morning, or
 /// an attacker) would run hundreds at once on the blocking pool and take
@@ -105,4 +82,27 @@ pub async fn verify_async(password: String, stored: String) -> bool {
 /// `verify_dummy`, the same way.
 pub async fn verify_dummy_async(password: String) {
     bounded(move || verify_dummy(&password)).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_and_are_salted() {
+        let a = hash("correct horse battery");
+        let b = hash("correct horse battery");
+        assert_ne!(a, b);
+        assert!(a.starts_with("$argon2id$"));
+        assert!(verify("correct horse battery", &a));
+        assert!(!verify("wrong", &a));
+        assert!(!verify("x", "not a hash"));
+    }
+
+    #[test]
+    fn rules() {
+        assert_eq!(check_rules("p", "short")[0].code, "password_too_short");
+        assert_eq!(check_rules("p", "aaaaaaaaaaaa")[0].code, "password_too_simple");
+        assert!(check_rules("p", "long enough phrase").is_empty());
+    }
 }
