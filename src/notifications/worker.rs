@@ -29,7 +29,8 @@ pub const LEASE_SECONDS: i64 = 60;
 /// Attempts before a transiently failing email is marked failed.
 pub const MAX_ATTEMPTS: i32 = 10;
 const BATCH: u64 = 64;
-const PARALLEL_SENDS: usize = 16;
+/// Emails sent at once by one worker (and SMTP connections kept open).
+pub const PARALLEL_SENDS: usize = 16;
 
 pub struct Worker {
     state: AppState,
