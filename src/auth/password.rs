@@ -52,21 +52,45 @@ pub fn check_rules(field: &str, password: &str) -> Vec<FieldError> {
     errors
 }
 
-/// At most this many password hashes are computed at once. Each argon2id run
-/// takes 19 MiB: without a bound, a burst of logins (an exam-day morning, or
-/// an attacker) would run hundreds at once on the blocking pool and take
-/// gigabytes; with it, logins queue and memory stays flat.
-fn permits() -> &'static tokio::sync::Semaphore {
-    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
-    PERMITS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        tokio::sync::Semaphore::new(cores.max(2))
+/// Password hashes run on a few dedicated threads (one per core). Each
+/// argon2id run takes 19 MiB: run on the general blocking pool, a burst of
+/// logins (an exam-day morning, or an attacker) would spread over hundreds of
+/// threads and leave each allocator arena holding its 19 MiB. With a fixed
+/// set of threads, logins queue and memory stays flat.
+type Job = Box<dyn FnOnce() + Send>;
+
+fn hashers() -> &'static std::sync::Mutex<std::sync::mpsc::Sender<Job>> {
+    static SENDER: OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<Job>>> = OnceLock::new();
+    SENDER.get_or_init(|| {
+        let (sender, receiver) = std::sync::mpsc::channel::<Job>();
+        let receiver = std::sync::Arc::new(std::sync::Mutex::new(receiver));
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
+        for i in 0..threads {
+            let receiver = receiver.clone();
+            let _ = std::thread::Builder::new().name(format!("zhijiang-argon2-{i}")).spawn(move || {
+                loop {
+                    let job = match receiver.lock() {
+                        Ok(r) => r.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            });
+        }
+        std::sync::Mutex::new(sender)
     })
 }
 
 async fn bounded<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
-    let _permit = permits().acquire().await.ok()?;
-    actix_web::web::block(work).await.ok()
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = tx.send(work());
+    });
+    hashers().lock().ok()?.send(job).ok()?;
+    rx.await.ok()
 }
 
 /// `hash`, off the async workers and within the concurrency bound.

@@ -28,7 +28,9 @@ impl Transport {
                 let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| e.to_string())?;
                 // One pooled connection per concurrent send of the worker.
                 let pool = lettre::transport::smtp::PoolConfig::new().max_size(super::worker::PARALLEL_SENDS as u32);
-                Ok(Transport::Smtp(builder.timeout(Some(Duration::from_secs(20))).pool_config(pool).build()))
+                Ok(Transport::Smtp(
+                    builder.timeout(Some(Duration::from_secs(20))).pool_config(pool).build(),
+                ))
             }
             None => Ok(Transport::Files(mail_dir)),
         }
