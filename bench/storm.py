@@ -15,6 +15,7 @@ import asyncio
 import json
 import os
 import random
+import resource
 import statistics
 import sys
 import time
@@ -228,6 +229,8 @@ async def storm(args):
     all_storm = sum(len(stats.lat[s]) for s in ("start", "save", "submit"))
     result["storm_requests"] = all_storm
     result["storm_req_per_s"] = round(all_storm / result["storm_seconds"], 1) if result["storm_seconds"] else None
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    result["client_cpu_s"] = round(ru.ru_utime + ru.ru_stime, 1)
     return result
 
 
@@ -289,7 +292,7 @@ def print_table(r):
     lp = r.get("login_phase", {})
     print(f"login phase: {lp}")
     print(f"storm: {r['trainees_started']} started, {r['trainees_submitted']} submitted, {r['passed']} passed, "
-          f"{r['storm_requests']} requests in {r['storm_seconds']} s = {r['storm_req_per_s']} req/s")
+          f"{r['storm_requests']} requests in {r['storm_seconds']} s = {r['storm_req_per_s']} req/s; client CPU {r['client_cpu_s']} s")
     print(f"{'step':8} {'requests':>9} {'errors':>7} {'p50 ms':>9} {'p99 ms':>9} {'max ms':>9} {'req/s':>8}")
     for s in STEPS:
         x = r["steps"].get(s)
