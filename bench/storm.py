@@ -191,6 +191,12 @@ async def storm(args):
         else:
             result["login_phase"] = {"logins": 0, "note": "all tokens from cache"}
         print(f"# logins done: {result['login_phase']}", file=sys.stderr, flush=True)
+        if args.login_only:
+            lp = stats.summary().get("login")
+            if lp:
+                print(f"login: {lp['requests']} requests, {lp['errors']} errors, p50 {lp['p50_ms']} ms, p99 {lp['p99_ms']} ms, "
+                      f"{lp['req_per_s']} logins/s (concurrency {args.login_concurrency})", flush=True)
+            sys.exit(0)
         # Phase 2: the storm. Everyone starts within the same start window.
         acks = [] if args.ack_log else None
         t0 = time.monotonic() + 1.0
@@ -324,6 +330,7 @@ def main():
     p.add_argument("--token-cache")
     p.add_argument("--ack-log")
     p.add_argument("--ready-file")
+    p.add_argument("--login-only", action="store_true", help="only log in (filling --token-cache), then exit")
     p.add_argument("--json-out")
     args = p.parse_args()
     if args.mode == "storm":

@@ -23,6 +23,14 @@ storm_runs() {
   new_db "$kind" storm
   seed_load --branches 10 --trainees-per-branch $(( (max + 9) / 10 ))
   local cache=$BENCH_TMP/tokens.json
+  # Logins first, in a server of their own: argon2id (19 MiB, 2 passes) bounds
+  # them by design, and their memory would otherwise dominate the storm's peak RSS.
+  start_server "$BENCH_TMP/server-$kind-login.log"
+  echo "### $kind logins of $max trainees (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+  python3 "$BENCH_DIR/storm.py" storm --login-only --base "$BASE" --exam "$EXAM_ID" --n "$max" --branches 10 \
+    --password "$BENCH_PASSWORD" --pool "$POOL" --token-cache "$cache" 2>/dev/null
+  echo "server peak RSS after logins (VmHWM): $(peak_rss_mib) MiB; resident now (VmRSS): $(awk '/VmRSS/{printf "%.1f", $2/1024}' /proc/$SERVER_PID/status) MiB; threads: $(awk '/Threads/{print $2}' /proc/$SERVER_PID/status)"
+  stop_server
   for n in "${sizes[@]}"; do
     for r in $(seq 1 "$REPEAT"); do
       start_server "$BENCH_TMP/server-$kind-$n-$r.log"
