@@ -66,6 +66,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         keys: Arc::new(KeyRing::new(master)),
         throttle: Arc::new(throttle),
         verify_limiter: Arc::new(verify_limiter),
+        catalogue: Arc::default(),
     })
 }
 

@@ -18,4 +18,6 @@ pub struct AppState {
     pub throttle: Arc<Throttle>,
     /// Limits scraping of the public verify page.
     pub verify_limiter: Arc<crate::http::rate_limit::RateLimiter>,
+    /// Recent catalogue reads.
+    pub catalogue: Arc<crate::courses::cache::CatalogueCache>,
 }

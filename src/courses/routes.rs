@@ -10,7 +10,7 @@ use crate::audit;
 use crate::auth::{Caller, Role};
 use crate::branches::service as branches;
 use crate::error::{ApiError, ApiResult, FieldError, is_foreign_key_violation, is_unique_violation};
-use crate::http::etag::json_with_etag;
+use crate::http::etag::json_bytes_with_etag;
 use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
@@ -141,6 +141,7 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest
     )
     .await?;
     txn.commit().await?;
+    state.catalogue.bump();
     let detail = detail_of(&state, &req, &caller, row).await?;
     Ok(detail_response(&req, &caller, detail, true))
 }
@@ -162,6 +163,12 @@ pub async fn list(
     filter: web::Query<CourseFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
+    let locale = negotiate(&req);
+    let key = cache_key(&req, &caller, locale);
+    if let Some(body) = state.catalogue.get(&key) {
+        return Ok(json_bytes_with_etag(&req, locale, body));
+    }
+    let generation = state.catalogue.generation();
     let mut query = Courses::find().filter(service::visibility(&caller));
     if let Some(status) = &filter.status {
         if status != DRAFT && status != PUBLISHED {
@@ -176,7 +183,6 @@ pub async fn list(
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let texts = service::course_texts(&state.db, &ids).await?;
     let counts = service::lesson_counts(&state.db, &ids).await?;
-    let locale = negotiate(&req);
     let empty = BTreeMap::new();
     let list = List::from_rows(
         rows,
@@ -193,16 +199,38 @@ pub async fn list(
             )
         },
     );
-    Ok(json_with_etag(&req, locale, &list))
+    let body: web::Bytes = serde_json::to_vec(&list).unwrap_or_default().into();
+    state.catalogue.put(key, generation, body.clone());
+    Ok(json_bytes_with_etag(&req, locale, body))
+}
+
+/// What a catalogue read depends on: the URL, who may see what (headquarters
+/// sees drafts and editors' data; others see their branch's offer), and the
+/// languages.
+fn cache_key(req: &HttpRequest, caller: &Caller, locale: Locale) -> String {
+    let audience = if caller.is_hq() {
+        "hq".to_string()
+    } else {
+        caller.branch_id.to_string()
+    };
+    format!("{}|{audience}|{locale}|{}", req.uri(), caller.branch_default_locale)
 }
 
 /// A course with its lessons in order, in the response language.
 #[utoipa::path(get, path = "/api/v1/courses/{id}", tag = "courses", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = CourseDetail), (status = 304), (status = 401), (status = 404)))]
 pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    let locale = negotiate(&req);
+    let key = cache_key(&req, &caller, locale);
+    if let Some(body) = state.catalogue.get(&key) {
+        return Ok(json_bytes_with_etag(&req, locale, body));
+    }
+    let generation = state.catalogue.generation();
     let row = service::find_visible(&state.db, &caller, *id).await?;
     let detail = detail_of(&state, &req, &caller, row).await?;
-    Ok(json_with_etag(&req, negotiate(&req), &detail))
+    let body: web::Bytes = serde_json::to_vec(&detail).unwrap_or_default().into();
+    state.catalogue.put(key, generation, body.clone());
+    Ok(json_bytes_with_etag(&req, locale, body))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -262,6 +290,7 @@ pub async fn update(
     )
     .await?;
     txn.commit().await?;
+    state.catalogue.bump();
     let detail = detail_of(&state, &req, &caller, row).await?;
     Ok(detail_response(&req, &caller, detail, false))
 }
@@ -292,6 +321,7 @@ pub async fn delete(state: web::Data<AppState>, caller: Caller, req: HttpRequest
     )
     .await?;
     txn.commit().await?;
+    state.catalogue.bump();
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -344,6 +374,7 @@ pub async fn put_translation(
     )
     .await?;
     txn.commit().await?;
+    state.catalogue.bump();
     let row = Courses::find_by_id(id).one(&state.db).await?.ok_or_else(ApiError::not_found)?;
     let detail = detail_of(&state, &req, &caller, row).await?;
     Ok(detail_response(&req, &caller, detail, false))
@@ -400,6 +431,7 @@ pub async fn add_lesson(
     )
     .await?;
     txn.commit().await?;
+    state.catalogue.bump();
     let view = lesson_view(&state, &req, &caller, row.id, created.id).await?;
     Ok(with_language(HttpResponse::Created().json(view), negotiate(&req)))
 }
@@ -471,6 +503,7 @@ pub async fn update_lesson(
     )
     .await?;
     txn.commit().await?;
+    state.catalogue.bump();
     let view = lesson_view(&state, &req, &caller, course.id, row.id).await?;
     Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
@@ -511,6 +544,7 @@ pub async fn delete_lesson(
     )
     .await?;
     txn.commit().await?;
+    state.catalogue.bump();
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -561,6 +595,7 @@ pub async fn reorder(
     )
     .await?;
     txn.commit().await?;
+    state.catalogue.bump();
     let row = Courses::find_by_id(course.id)
         .one(&state.db)
         .await?
@@ -641,6 +676,7 @@ pub async fn publish(
     )
     .await?;
     txn.commit().await?;
+    state.catalogue.bump();
     let detail = detail_of(&state, &req, &caller, course).await?;
     Ok(detail_response(&req, &caller, detail, false))
 }

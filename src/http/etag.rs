@@ -11,7 +11,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub fn json_with_etag(req: &HttpRequest, locale: Locale, body: &impl Serialize) -> HttpResponse {
-    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    json_bytes_with_etag(req, locale, serde_json::to_vec(body).unwrap_or_default().into())
+}
+
+/// The same for a body already serialised (a cached one).
+pub fn json_bytes_with_etag(req: &HttpRequest, locale: Locale, bytes: actix_web::web::Bytes) -> HttpResponse {
     let digest = Sha256::digest(&bytes);
     let etag = format!("W/\"{}\"", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16]));
     let matches = req

@@ -1,0 +1,51 @@
+//! A short-lived cache of catalogue reads. Trainees on slow links reload the
+//! catalogue constantly; the same branch, language and page give the same
+//! bytes, so they are kept for a few seconds. Any catalogue change made
+//! through this process empties the cache at once; other processes see it
+//! within `TTL`.
+
+use actix_web::web::Bytes;
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+pub const TTL: Duration = Duration::from_secs(5);
+const MAX_ENTRIES: usize = 10_000;
+
+#[derive(Default)]
+pub struct CatalogueCache {
+    generation: AtomicU64,
+    entries: RwLock<HashMap<String, (u64, Instant, Bytes)>>,
+}
+
+impl CatalogueCache {
+    /// Forgets everything (after a catalogue change commits).
+    pub fn bump(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub fn get(&self, key: &str) -> Option<Bytes> {
+        let generation = self.generation.load(Ordering::SeqCst);
+        let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
+        let (g, at, body) = entries.get(key)?;
+        (*g == generation && at.elapsed() < TTL).then(|| body.clone())
+    }
+
+    /// Stores a body computed when the generation was `generation` (read
+    /// before computing, so a change committed meanwhile is never cached).
+    pub fn put(&self, key: String, generation: u64, body: Bytes) {
+        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= MAX_ENTRIES {
+            entries.retain(|_, (_, at, _)| at.elapsed() < TTL);
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+        }
+        entries.insert(key, (generation, Instant::now(), body));
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+}
