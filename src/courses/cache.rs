@@ -16,7 +16,7 @@ const MAX_ENTRIES: usize = 10_000;
 #[derive(Default)]
 pub struct CatalogueCache {
     generation: AtomicU64,
-    entries: RwLock<HashMap<String, (u64, Instant, Bytes)>>,
+    entries: RwLock<HashMap<String, (u64, Instant, Bytes, String)>>,
 }
 
 impl CatalogueCache {
@@ -25,24 +25,25 @@ impl CatalogueCache {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
-    pub fn get(&self, key: &str) -> Option<Bytes> {
+    /// The cached body and its ETag.
+    pub fn get(&self, key: &str) -> Option<(Bytes, String)> {
         let generation = self.generation.load(Ordering::SeqCst);
         let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
-        let (g, at, body) = entries.get(key)?;
-        (*g == generation && at.elapsed() < TTL).then(|| body.clone())
+        let (g, at, body, etag) = entries.get(key)?;
+        (*g == generation && at.elapsed() < TTL).then(|| (body.clone(), etag.clone()))
     }
 
     /// Stores a body computed when the generation was `generation` (read
     /// before computing, so a change committed meanwhile is never cached).
-    pub fn put(&self, key: String, generation: u64, body: Bytes) {
+    pub fn put(&self, key: String, generation: u64, body: Bytes, etag: String) {
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= MAX_ENTRIES {
-            entries.retain(|_, (_, at, _)| at.elapsed() < TTL);
+            entries.retain(|_, (_, at, _, _)| at.elapsed() < TTL);
             if entries.len() >= MAX_ENTRIES {
                 entries.clear();
             }
         }
-        entries.insert(key, (generation, Instant::now(), body));
+        entries.insert(key, (generation, Instant::now(), body, etag));
     }
 
     pub fn generation(&self) -> u64 {

@@ -10,7 +10,7 @@ use crate::audit;
 use crate::auth::{Caller, Role};
 use crate::branches::service as branches;
 use crate::error::{ApiError, ApiResult, FieldError, is_foreign_key_violation, is_unique_violation};
-use crate::http::etag::json_bytes_with_etag;
+use crate::http::etag::{etag_of, json_bytes_with_known_etag};
 use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
@@ -165,8 +165,8 @@ pub async fn list(
     let page = page.page()?;
     let locale = negotiate(&req);
     let key = cache_key(&req, &caller, locale);
-    if let Some(body) = state.catalogue.get(&key) {
-        return Ok(json_bytes_with_etag(&req, locale, body));
+    if let Some((body, etag)) = state.catalogue.get(&key) {
+        return Ok(json_bytes_with_known_etag(&req, locale, body, &etag));
     }
     let generation = state.catalogue.generation();
     let mut query = Courses::find().filter(service::visibility(&caller));
@@ -200,8 +200,9 @@ pub async fn list(
         },
     );
     let body: web::Bytes = serde_json::to_vec(&list).unwrap_or_default().into();
-    state.catalogue.put(key, generation, body.clone());
-    Ok(json_bytes_with_etag(&req, locale, body))
+    let etag = etag_of(&body);
+    state.catalogue.put(key, generation, body.clone(), etag.clone());
+    Ok(json_bytes_with_known_etag(&req, locale, body, &etag))
 }
 
 /// What a catalogue read depends on: the URL, who may see what (headquarters
@@ -222,15 +223,16 @@ fn cache_key(req: &HttpRequest, caller: &Caller, locale: Locale) -> String {
 pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let locale = negotiate(&req);
     let key = cache_key(&req, &caller, locale);
-    if let Some(body) = state.catalogue.get(&key) {
-        return Ok(json_bytes_with_etag(&req, locale, body));
+    if let Some((body, etag)) = state.catalogue.get(&key) {
+        return Ok(json_bytes_with_known_etag(&req, locale, body, &etag));
     }
     let generation = state.catalogue.generation();
     let row = service::find_visible(&state.db, &caller, *id).await?;
     let detail = detail_of(&state, &req, &caller, row).await?;
     let body: web::Bytes = serde_json::to_vec(&detail).unwrap_or_default().into();
-    state.catalogue.put(key, generation, body.clone());
-    Ok(json_bytes_with_etag(&req, locale, body))
+    let etag = etag_of(&body);
+    state.catalogue.put(key, generation, body.clone(), etag.clone());
+    Ok(json_bytes_with_known_etag(&req, locale, body, &etag))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -14,10 +14,20 @@ pub fn json_with_etag(req: &HttpRequest, locale: Locale, body: &impl Serialize) 
     json_bytes_with_etag(req, locale, serde_json::to_vec(body).unwrap_or_default().into())
 }
 
-/// The same for a body already serialised (a cached one).
+/// The same for a body already serialised.
 pub fn json_bytes_with_etag(req: &HttpRequest, locale: Locale, bytes: actix_web::web::Bytes) -> HttpResponse {
-    let digest = Sha256::digest(&bytes);
-    let etag = format!("W/\"{}\"", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16]));
+    let etag = etag_of(&bytes);
+    json_bytes_with_known_etag(req, locale, bytes, &etag)
+}
+
+/// The weak validator of a body.
+pub fn etag_of(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    format!("W/\"{}\"", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16]))
+}
+
+/// The same with the validator computed before (cached bodies keep theirs).
+pub fn json_bytes_with_known_etag(req: &HttpRequest, locale: Locale, bytes: actix_web::web::Bytes, etag: &str) -> HttpResponse {
     let matches = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -29,7 +39,7 @@ pub fn json_bytes_with_etag(req: &HttpRequest, locale: Locale, bytes: actix_web:
         HttpResponse::Ok().content_type("application/json").body(bytes)
     };
     let headers = response.headers_mut();
-    headers.insert(header::ETAG, header::HeaderValue::from_str(&etag).expect("ascii"));
+    headers.insert(header::ETAG, header::HeaderValue::from_str(etag).expect("ascii"));
     headers.insert(
         header::VARY,
         header::HeaderValue::from_static("Accept-Language, Authorization, Accept-Encoding"),
