@@ -6,7 +6,6 @@ use super::entity::{self as audit, Entity as Audit};
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::PageParams;
-use crate::http::page::encode_cursor;
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -99,10 +98,8 @@ pub async fn list(
     if let Some(after) = page.after {
         query = query.filter(audit::Column::Id.lt(after));
     }
-    let mut rows = query.order_by_desc(audit::Column::Id).limit(page.limit + 1).all(&state.db).await?;
-    let more = rows.len() as u64 > page.limit;
-    rows.truncate(page.limit as usize);
-    let next_cursor = if more { rows.last().map(|r| encode_cursor(r.id)) } else { None };
+    let rows = query.order_by_desc(audit::Column::Id).limit(page.limit + 1).all(&state.db).await?;
+    let (rows, next_cursor) = crate::http::page::split_page(rows, page, |r| r.id);
     let branch_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.branch_id).collect();
     let codes: std::collections::HashMap<Uuid, String> = crate::branches::entity::Entity::find()
         .filter(crate::branches::entity::Column::Id.is_in(branch_ids))

@@ -9,7 +9,7 @@ use crate::audit;
 use crate::auth::{Caller, Role};
 use crate::branches::entity::Entity as Branches;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::http::page::{List, encode_cursor};
+use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
 use crate::state::AppState;
@@ -123,14 +123,12 @@ async fn list_for(
     if let Some(after) = page.after {
         query = query.filter(certificate::Column::Id.gt(after));
     }
-    let mut rows = query
+    let rows = query
         .order_by_asc(certificate::Column::Id)
         .limit(page.limit + 1)
         .all(&state.db)
         .await?;
-    let more = rows.len() as u64 > page.limit;
-    rows.truncate(page.limit as usize);
-    let next_cursor = if more { rows.last().map(|r| encode_cursor(r.id)) } else { None };
+    let (rows, next_cursor) = crate::http::page::split_page(rows, page, |r| r.id);
     let locale = negotiate(req);
     let items = views(state, rows, locale, caller.branch_default_locale).await?;
     Ok(with_language(HttpResponse::Ok().json(List { items, next_cursor }), locale))

@@ -205,14 +205,8 @@ pub async fn list(
     if let Some(after) = page.after {
         query = query.filter(cohort::Column::Id.gt(after));
     }
-    let mut rows = query.order_by_asc(cohort::Column::Id).limit(page.limit + 1).all(&state.db).await?;
-    let more = rows.len() as u64 > page.limit;
-    rows.truncate(page.limit as usize);
-    let next_cursor = if more {
-        rows.last().map(|r| crate::http::page::encode_cursor(r.id))
-    } else {
-        None
-    };
+    let rows = query.order_by_asc(cohort::Column::Id).limit(page.limit + 1).all(&state.db).await?;
+    let (rows, next_cursor) = crate::http::page::split_page(rows, page, |r| r.id);
     let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
     let locale = negotiate(&req);
     let items = views(&state.db, rows, &branch.code, locale, default).await?;

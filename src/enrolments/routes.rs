@@ -9,7 +9,7 @@ use crate::cohorts::service as cohorts;
 use crate::courses::service as courses;
 use crate::courses::texts::{chain, pick};
 use crate::error::{ApiError, ApiResult};
-use crate::http::page::{List, encode_cursor};
+use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
 use crate::state::AppState;
@@ -244,14 +244,12 @@ pub async fn members(
     if let Some(after) = page.after {
         query = query.filter(enrolment::Column::Id.gt(after));
     }
-    let mut rows = query
+    let rows = query
         .order_by_asc(enrolment::Column::Id)
         .limit(page.limit + 1)
         .all(&state.db)
         .await?;
-    let more = rows.len() as u64 > page.limit;
-    rows.truncate(page.limit as usize);
-    let next_cursor = if more { rows.last().map(|r| encode_cursor(r.id)) } else { None };
+    let (rows, next_cursor) = crate::http::page::split_page(rows, page, |r| r.id);
     let locale = negotiate(&req);
     let items = views(&state.db, rows, locale, caller.branch_default_locale, true).await?;
     Ok(with_language(HttpResponse::Ok().json(List { items, next_cursor }), locale))
@@ -276,14 +274,12 @@ pub async fn mine(
     if let Some(after) = page.after {
         query = query.filter(enrolment::Column::Id.gt(after));
     }
-    let mut rows = query
+    let rows = query
         .order_by_asc(enrolment::Column::Id)
         .limit(page.limit + 1)
         .all(&state.db)
         .await?;
-    let more = rows.len() as u64 > page.limit;
-    rows.truncate(page.limit as usize);
-    let next_cursor = if more { rows.last().map(|r| encode_cursor(r.id)) } else { None };
+    let (rows, next_cursor) = crate::http::page::split_page(rows, page, |r| r.id);
     let locale = negotiate(&req);
     let items = views(&state.db, rows, locale, caller.branch_default_locale, false).await?;
     Ok(with_language(HttpResponse::Ok().json(List { items, next_cursor }), locale))

@@ -11,7 +11,7 @@ use crate::auth::{Caller, Role};
 use crate::courses::service as courses;
 use crate::courses::texts::chain;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::http::page::{List, encode_cursor};
+use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -541,10 +541,8 @@ pub async fn list_attempts(
     if let Some(after) = page.after {
         query = query.filter(attempt::Column::Id.gt(after));
     }
-    let mut rows = query.order_by_asc(attempt::Column::Id).limit(page.limit + 1).all(&state.db).await?;
-    let more = rows.len() as u64 > page.limit;
-    rows.truncate(page.limit as usize);
-    let next_cursor = if more { rows.last().map(|r| encode_cursor(r.id)) } else { None };
+    let rows = query.order_by_asc(attempt::Column::Id).limit(page.limit + 1).all(&state.db).await?;
+    let (rows, next_cursor) = crate::http::page::split_page(rows, page, |r| r.id);
     let items: Vec<AttemptSummary> = rows
         .iter()
         .map(|r| AttemptSummary {

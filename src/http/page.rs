@@ -52,6 +52,15 @@ fn decode_cursor(text: &str) -> Option<Uuid> {
     Uuid::from_slice(&bytes).ok()
 }
 
+/// Splits up to `limit + 1` rows into the page and the cursor of the next
+/// one (the extra row only says that another page exists).
+pub fn split_page<R>(mut rows: Vec<R>, page: Page, id_of: impl Fn(&R) -> Uuid) -> (Vec<R>, Option<String>) {
+    let more = rows.len() as u64 > page.limit;
+    rows.truncate(page.limit as usize);
+    let next_cursor = if more { rows.last().map(|r| encode_cursor(id_of(r))) } else { None };
+    (rows, next_cursor)
+}
+
 /// A page of a list: `{"items": [...], "next_cursor": "..." | null}`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct List<T> {
