@@ -4,7 +4,7 @@
 
 use super::entity::{self as audit, Entity as Audit};
 use crate::auth::{Caller, Role};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::ApiResult;
 use crate::http::PageParams;
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
@@ -46,18 +46,6 @@ pub struct AuditFilter {
     pub to: Option<String>,
 }
 
-fn parse_time(field: &'static str, value: &Option<String>) -> ApiResult<Option<DateTime<Utc>>> {
-    match value {
-        None => Ok(None),
-        Some(v) => DateTime::parse_from_rfc3339(v)
-            .map(|d| Some(d.with_timezone(&Utc)))
-            .or_else(|_| {
-                chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").map(|d| Some(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()))
-            })
-            .map_err(|_| ApiError::validation(vec![FieldError::new(field, "invalid_date")])),
-    }
-}
-
 /// The audit log, newest first (headquarters).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(PageParams, AuditFilter), security(("bearer" = [])),
     responses((status = 200, body = inline(crate::http::page::List<AuditEntry>)), (status = 403)))]
@@ -89,10 +77,10 @@ pub async fn list(
     if let Some(v) = &filter.action {
         query = query.filter(audit::Column::Action.eq(v.clone()));
     }
-    if let Some(from) = parse_time("from", &filter.from)? {
+    if let Some(from) = crate::http::parse_time("from", &filter.from)? {
         query = query.filter(audit::Column::CreatedAt.gte(from));
     }
-    if let Some(to) = parse_time("to", &filter.to)? {
+    if let Some(to) = crate::http::parse_time("to", &filter.to)? {
         query = query.filter(audit::Column::CreatedAt.lt(to));
     }
     if let Some(after) = page.after {

@@ -9,8 +9,8 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
-use sea_orm::sea_query::{Condition, SimpleExpr};
-use sea_orm::{ColumnTrait, sea_query::Expr};
+use sea_orm::ColumnTrait;
+use sea_orm::sea_query::Condition;
 use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -74,14 +74,6 @@ impl Scope {
         match self {
             Scope::All => Condition::all(),
             Scope::Branch(id) => Condition::all().add(column.eq(*id)),
-        }
-    }
-
-    /// The same for a raw expression.
-    pub fn expr(&self, column: impl ColumnTrait) -> SimpleExpr {
-        match self {
-            Scope::All => Expr::value(true),
-            Scope::Branch(id) => column.eq(*id),
         }
     }
 }

@@ -45,13 +45,7 @@ async fn views(state: &AppState, rows: Vec<certificate::Model>, locale: Locale, 
     let course_ids: Vec<Uuid> = rows.iter().map(|r| r.course_id).collect();
     let branch_ids: Vec<Uuid> = rows.iter().map(|r| r.branch_id).collect();
     let texts = crate::courses::service::course_texts(&state.db, &course_ids).await?;
-    let codes: HashMap<Uuid, String> = crate::courses::course_entity::Entity::find()
-        .filter(crate::courses::course_entity::Column::Id.is_in(course_ids))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.code))
-        .collect();
+    let codes = crate::courses::service::course_codes(&state.db, &course_ids).await?;
     let branches: HashMap<Uuid, String> = Branches::find()
         .filter(crate::branches::entity::Column::Id.is_in(branch_ids))
         .all(&state.db)

@@ -72,13 +72,7 @@ pub async fn views(
 ) -> ApiResult<Vec<Cohort>> {
     let course_ids: Vec<Uuid> = rows.iter().map(|r| r.course_id).collect();
     let texts = courses::course_texts(db, &course_ids).await?;
-    let codes: std::collections::HashMap<Uuid, String> = crate::courses::course_entity::Entity::find()
-        .filter(crate::courses::course_entity::Column::Id.is_in(course_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.code))
-        .collect();
+    let codes = crate::courses::service::course_codes(db, &course_ids).await?;
     let chain = chain(requested, default);
     Ok(rows
         .into_iter()

@@ -43,9 +43,8 @@ pub struct CreateCourse {
     pub lessons: Vec<NewLesson>,
 }
 
-fn detail_response(req: &HttpRequest, caller: &Caller, body: CourseDetail, created: bool) -> HttpResponse {
+fn detail_response(req: &HttpRequest, body: CourseDetail, created: bool) -> HttpResponse {
     let locale = negotiate(req);
-    let _ = caller;
     if created {
         with_language(HttpResponse::Created().json(body), locale)
     } else {
@@ -143,7 +142,7 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest
     txn.commit().await?;
     state.catalogue.bump();
     let detail = detail_of(&state, &req, &caller, row).await?;
-    Ok(detail_response(&req, &caller, detail, true))
+    Ok(detail_response(&req, detail, true))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -294,7 +293,7 @@ pub async fn update(
     txn.commit().await?;
     state.catalogue.bump();
     let detail = detail_of(&state, &req, &caller, row).await?;
-    Ok(detail_response(&req, &caller, detail, false))
+    Ok(detail_response(&req, detail, false))
 }
 
 /// Deletes a course while nothing depends on it (no cohorts, no exams); 409 otherwise.
@@ -379,7 +378,7 @@ pub async fn put_translation(
     state.catalogue.bump();
     let row = Courses::find_by_id(id).one(&state.db).await?.ok_or_else(ApiError::not_found)?;
     let detail = detail_of(&state, &req, &caller, row).await?;
-    Ok(detail_response(&req, &caller, detail, false))
+    Ok(detail_response(&req, detail, false))
 }
 
 async fn lesson_view(state: &AppState, req: &HttpRequest, caller: &Caller, course_id: Uuid, lesson_id: Uuid) -> ApiResult<Lesson> {
@@ -603,7 +602,7 @@ pub async fn reorder(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let detail = detail_of(&state, &req, &caller, row).await?;
-    Ok(detail_response(&req, &caller, detail, false))
+    Ok(detail_response(&req, detail, false))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -680,7 +679,7 @@ pub async fn publish(
     txn.commit().await?;
     state.catalogue.bump();
     let detail = detail_of(&state, &req, &caller, course).await?;
-    Ok(detail_response(&req, &caller, detail, false))
+    Ok(detail_response(&req, detail, false))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -82,6 +82,20 @@ pub async fn course_texts(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Has
     Ok(out)
 }
 
+/// Codes of many courses in one query.
+pub async fn course_codes(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(Courses::find()
+        .filter(course::Column::Id.is_in(ids.to_vec()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.code))
+        .collect())
+}
+
 /// Lesson counts of many courses in one query.
 pub async fn lesson_counts(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>, DbErr> {
     if ids.is_empty() {

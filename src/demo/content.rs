@@ -11,7 +11,6 @@ use crate::courses::texts::{CourseText, LessonText};
 use crate::exams::authoring::{self, QuestionInputText};
 use crate::exams::{attempts, bank, exam_entity as exam};
 use crate::i18n::Locale;
-use crate::state::AppState;
 use crate::users::entity as user;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
@@ -146,7 +145,6 @@ pub async fn course_and_exam(
 
 /// Seeds the course world; returns the certified trainee's certificate code.
 pub async fn seed(
-    state: &AppState,
     txn: &DatabaseTransaction,
     branches: &BTreeMap<&str, branch::Model>,
     people: &BTreeMap<String, user::Model>,
@@ -223,6 +221,5 @@ pub async fn seed(
         .await
         .map_err(err)?
         .ok_or("the demo trainee was not certified")?;
-    let _ = state;
     Ok(certificate.code)
 }

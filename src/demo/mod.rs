@@ -115,7 +115,7 @@ pub async fn seed(state: &AppState) -> Result<(), String> {
         }
         branch_rows.insert(demo.code, branch);
     }
-    let code = content::seed(state, &txn, &branch_rows, &people, now).await?;
+    let code = content::seed(&txn, &branch_rows, &people, now).await?;
     txn.commit().await.map_err(|e| e.to_string())?;
     println!("Demo world seeded. Every demo login uses the password {DEMO_PASSWORD}:");
     for line in logins {

@@ -93,13 +93,7 @@ pub async fn views(
         .map(|c| (c.id, c))
         .collect();
     let texts = courses::course_texts(db, &course_ids).await?;
-    let codes: HashMap<Uuid, String> = crate::courses::course_entity::Entity::find()
-        .filter(crate::courses::course_entity::Column::Id.is_in(course_ids.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.code))
-        .collect();
+    let codes = crate::courses::service::course_codes(db, &course_ids).await?;
     let totals = courses::lesson_counts(db, &course_ids).await?;
     let done = service::done_counts(db, &ids).await?;
     let users: HashMap<Uuid, crate::users::entity::Model> = if with_trainee {

@@ -17,3 +17,17 @@ pub use locale::{LocaleHints, negotiate, with_language};
 pub use page::{Page, PageParams};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// A period bound from a query parameter: RFC 3339, or a plain `YYYY-MM-DD`
+/// (midnight UTC). Empty means no bound; anything else is a 422 on `field`.
+pub fn parse_time(field: &'static str, value: &Option<String>) -> Result<Option<chrono::DateTime<chrono::Utc>>, crate::error::ApiError> {
+    use chrono::{DateTime, NaiveDate, Utc};
+    match value.as_deref() {
+        None | Some("") => Ok(None),
+        Some(v) => DateTime::parse_from_rfc3339(v)
+            .map(|d| d.with_timezone(&Utc))
+            .or_else(|_| NaiveDate::parse_from_str(v, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()))
+            .map(Some)
+            .map_err(|_| crate::error::ApiError::validation(vec![crate::error::FieldError::new(field, "invalid_date")])),
+    }
+}

@@ -5,14 +5,13 @@ use super::completion::{self, CompletionRow};
 use super::csv::{BOM, Cell, header, line};
 use super::talent::{self, TalentRow};
 use crate::auth::{Caller, Role};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult};
 use crate::http::negotiate;
 use crate::i18n::Locale;
 use crate::state::AppState;
 use actix_web::http::header as h;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -38,17 +37,6 @@ pub struct CompletionQuery {
     pub to: Option<String>,
     /// What the period applies to: `enrolled` (default) or `certified`.
     pub date_field: Option<String>,
-}
-
-fn parse_time(field: &'static str, value: &Option<String>) -> ApiResult<Option<DateTime<Utc>>> {
-    match value.as_deref() {
-        None | Some("") => Ok(None),
-        Some(v) => DateTime::parse_from_rfc3339(v)
-            .map(|d| d.with_timezone(&Utc))
-            .or_else(|_| NaiveDate::parse_from_str(v, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()))
-            .map(Some)
-            .map_err(|_| ApiError::validation(vec![FieldError::new(field, "invalid_date")])),
-    }
 }
 
 fn wants_csv(req: &HttpRequest) -> bool {
@@ -119,8 +107,8 @@ pub async fn completion(
     q: web::Query<CompletionQuery>,
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
-    let from = parse_time("from", &q.from)?;
-    let to = parse_time("to", &q.to)?;
+    let from = crate::http::parse_time("from", &q.from)?;
+    let to = crate::http::parse_time("to", &q.to)?;
     let by_certificate = match q.date_field.as_deref() {
         None | Some("enrolled") => false,
         Some("certified") => true,
@@ -189,8 +177,8 @@ pub async fn talent_pool(
     let filter = talent::Filter {
         course_id: q.course_id,
         country: q.country.as_ref().map(|c| c.to_ascii_uppercase()),
-        from: parse_time("from", &q.from)?,
-        to: parse_time("to", &q.to)?,
+        from: crate::http::parse_time("from", &q.from)?,
+        to: crate::http::parse_time("to", &q.to)?,
     };
     let rows = talent::talent_pool(&state.db, &filter).await?;
     let locale = negotiate(&req);
