@@ -23,6 +23,7 @@ pub mod ops;
 pub mod reports;
 pub mod serve;
 pub mod state;
+pub mod text;
 pub mod users;
 
 use crate::auth::crypto::MasterKey;

@@ -16,3 +16,8 @@ import-row-wrong_column_count = Row { $row }: the number of cells does not match
 import-row-not_a_trainee = Row { $row }: this person is an administrator, not a trainee.
 import-row-cohort_full = Row { $row }: the cohort is full.
 import-row-already_enrolled = Row { $row }: already enrolled in this cohort.
+
+## hardening: text policy
+import-row-email_invalid_characters = Row { $row }: the email address contains a control or invisible character.
+import-row-email_mixed_scripts = Row { $row }: the email address mixes alphabets (for example Latin and Cyrillic letters) before the @.
+import-row-display_name_invalid_characters = Row { $row }: the name contains a line break, a control character or an invisible character.

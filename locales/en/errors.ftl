@@ -86,3 +86,7 @@ field-ends_before_start = The end date is before the start date.
 field-invalid_date = Use a date like 2026-03-01.
 field-unknown_user = There is no such user in this branch.
 field-not_a_trainee = Only trainees can be enrolled.
+
+## hardening: text policy
+field-invalid_characters = Contains a character that cannot be stored here ({ $character }): control characters, line breaks in a single line, and invisible or text-direction characters are not allowed.
+field-mixed_scripts = The part before @ mixes alphabets (for example Latin and Cyrillic letters); use one alphabet.

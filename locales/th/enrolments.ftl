@@ -16,3 +16,8 @@ import-row-wrong_column_count = แถว { $row }: จำนวนช่อง�
 import-row-not_a_trainee = แถว { $row }: บุคคลนี้เป็นผู้ดูแลระบบ ไม่ใช่ผู้เรียน
 import-row-cohort_full = แถว { $row }: รุ่นนี้เต็มแล้ว
 import-row-already_enrolled = แถว { $row }: ลงทะเบียนในรุ่นนี้แล้ว
+
+## hardening: text policy
+import-row-email_invalid_characters = แถว { $row }: อีเมลมีอักขระควบคุมหรืออักขระที่มองไม่เห็น
+import-row-email_mixed_scripts = แถว { $row }: ส่วนหน้า @ ของอีเมลใช้ตัวอักษรหลายระบบปนกัน (เช่น อักษรละตินกับอักษรซีริลลิก)
+import-row-display_name_invalid_characters = แถว { $row }: ชื่อมีการขึ้นบรรทัดใหม่ อักขระควบคุม หรืออักขระที่มองไม่เห็น

@@ -16,3 +16,8 @@ import-row-wrong_column_count = Dòng { $row }: số ô không khớp với tiê
 import-row-not_a_trainee = Dòng { $row }: người này là quản trị viên, không phải học viên.
 import-row-cohort_full = Dòng { $row }: lớp đã đủ chỗ.
 import-row-already_enrolled = Dòng { $row }: đã ghi danh vào lớp này.
+
+## hardening: text policy
+import-row-email_invalid_characters = Dòng { $row }: địa chỉ email chứa ký tự điều khiển hoặc ký tự ẩn.
+import-row-email_mixed_scripts = Dòng { $row }: phần trước @ của địa chỉ email trộn lẫn nhiều bảng chữ cái (ví dụ chữ Latinh và chữ Kirin).
+import-row-display_name_invalid_characters = Dòng { $row }: tên chứa ký tự xuống dòng, ký tự điều khiển hoặc ký tự ẩn.

@@ -85,3 +85,7 @@ field-ends_before_start = Ngày kết thúc trước ngày bắt đầu.
 field-invalid_date = Dùng định dạng ngày như 2026-03-01.
 field-unknown_user = Không có người dùng này trong chi nhánh.
 field-not_a_trainee = Chỉ học viên mới được ghi danh.
+
+## hardening: text policy
+field-invalid_characters = Có ký tự không thể lưu ở đây ({ $character }): không được dùng ký tự điều khiển, xuống dòng trong trường một dòng, ký tự ẩn hoặc ký tự đổi hướng văn bản.
+field-mixed_scripts = Phần trước @ trộn lẫn nhiều bảng chữ cái (ví dụ chữ Latinh và chữ Kirin); hãy dùng một bảng chữ cái.

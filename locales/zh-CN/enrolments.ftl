@@ -16,3 +16,8 @@ import-row-wrong_column_count = 第 { $row } 行：单元格数量与表头不�
 import-row-not_a_trainee = 第 { $row } 行：此人是管理员，不是学员。
 import-row-cohort_full = 第 { $row } 行：班级已满。
 import-row-already_enrolled = 第 { $row } 行：已在本班级报名。
+
+## hardening: text policy
+import-row-email_invalid_characters = 第 { $row } 行：电子邮箱地址包含控制字符或不可见字符。
+import-row-email_mixed_scripts = 第 { $row } 行：电子邮箱地址 @ 前面的部分混用了不同文字（例如拉丁字母和西里尔字母）。
+import-row-display_name_invalid_characters = 第 { $row } 行：姓名包含换行符、控制字符或不可见字符。

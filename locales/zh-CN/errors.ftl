@@ -85,3 +85,7 @@ field-ends_before_start = 结束日期早于开始日期。
 field-invalid_date = 请使用类似 2026-03-01 的日期格式。
 field-unknown_user = 本分院没有该用户。
 field-not_a_trainee = 只有学员可以报名。
+
+## hardening: text policy
+field-invalid_characters = 包含不能保存在此处的字符（{ $character }）：不允许控制字符、单行文本中的换行，以及不可见字符或文字方向控制字符。
+field-mixed_scripts = @ 前面的部分混用了不同文字（例如拉丁字母和西里尔字母），请只使用一种文字。

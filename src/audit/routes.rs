@@ -4,7 +4,7 @@
 
 use super::entity::{self as audit, Entity as Audit};
 use crate::auth::{Caller, Role};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::http::PageParams;
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
@@ -57,6 +57,15 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
     let page = page.page()?;
+    // Free-text filters are compared, never stored, but NUL would still fail the query.
+    let texts = [("record_type", &filter.record_type), ("record_id", &filter.record_id), ("action", &filter.action)];
+    let errors: Vec<_> = texts
+        .iter()
+        .filter_map(|(field, value)| value.as_deref().and_then(|v| crate::text::check_lookup(field, v, 200).err()))
+        .collect();
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
     let mut query = Audit::find();
     if let Some(actor) = filter.actor {
         query = query.filter(audit::Column::ActorUserId.eq(actor));

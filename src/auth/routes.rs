@@ -8,6 +8,7 @@ use crate::branches::service as branches;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Json;
 use crate::state::AppState;
+use crate::text;
 use crate::users::entity::{self as user, Entity as Users};
 use crate::users::invitation_entity::{self as invitation, Entity as Invitations};
 use crate::users::service as users;
@@ -68,6 +69,13 @@ async fn pair(state: &AppState, db: &impl ConnectionTrait, row: &user::Model, br
     })
 }
 
+/// A token a client sends back: refused with 422 if it has characters or a
+/// length no token of ours has (it is hashed, so this is about the answer
+/// being clear, not about the database).
+fn check_token(field: &str, value: &str) -> ApiResult<()> {
+    text::TOKEN.check(field, value).map(|_| ()).map_err(|e| ApiError::validation(vec![e]))
+}
+
 fn client_address(req: &HttpRequest) -> String {
     req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
@@ -76,7 +84,17 @@ fn client_address(req: &HttpRequest) -> String {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login,
     responses((status = 200, body = TokenPair), (status = 401), (status = 429)))]
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Login>) -> ApiResult<HttpResponse> {
-    let account = format!("{}/{}", body.branch.to_ascii_uppercase(), users::normalize_email(&body.email));
+    // Text that could never be stored is refused before anything else looks
+    // at it; a clean but unknown branch or address is a plain 401 below.
+    let mut errors = Vec::new();
+    if let Err(e) = text::check_lookup("branch", &body.branch, 8) {
+        errors.push(e);
+    }
+    let email_key = text::email::lookup_key("email", &body.email).map_err(|e| errors.push(e)).ok();
+    let Some(email_key) = email_key.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::validation(errors));
+    };
+    let account = format!("{}/{}", body.branch.to_ascii_uppercase(), email_key);
     if let Err(wait) = state.throttle.check(&account, &client_address(&req)) {
         state.metrics.logins_throttled.fetch_add(1, Ordering::Relaxed);
         return Err(ApiError::too_many_requests(wait));
@@ -115,6 +133,7 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Logi
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = TokenPair), (status = 401)))]
 pub async fn refresh_tokens(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
+    check_token("refresh_token", &body.refresh_token)?;
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let outcome = refresh::spend(&txn, &body.refresh_token, now).await?;
@@ -145,6 +164,7 @@ pub async fn refresh_tokens(state: web::Data<AppState>, body: Json<RefreshReques
 /// Ends the session the refresh token belongs to.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest, responses((status = 204)))]
 pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
+    check_token("refresh_token", &body.refresh_token)?;
     refresh::revoke_by_token(&state.db, &body.refresh_token, state.clock.now()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -154,6 +174,7 @@ pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> A
 #[utoipa::path(post, path = "/api/v1/auth/accept-invite", tag = "auth", request_body = AcceptInvite,
     responses((status = 200, body = TokenPair), (status = 400, description = "invalid, used or expired token"), (status = 422)))]
 pub async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, body: Json<AcceptInvite>) -> ApiResult<HttpResponse> {
+    check_token("token", &body.token)?;
     let rules = password::check_rules("password", &body.password);
     if !rules.is_empty() {
         return Err(ApiError::validation(rules));

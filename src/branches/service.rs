@@ -22,7 +22,7 @@ pub fn valid_time_zone(tz: &str) -> bool {
     tz.parse::<chrono_tz::Tz>().is_ok()
 }
 
-/// Localized names `{locale: text}`: known locale keys, 1-200 characters.
+/// Localized names `{locale: text}`: known locale keys, each a `text::BRANCH_NAME`.
 pub fn check_names(field: &str, names: &BTreeMap<String, String>, errors: &mut Vec<FieldError>) -> BTreeMap<Locale, String> {
     let mut clean = BTreeMap::new();
     for (key, text) in names {
@@ -30,14 +30,8 @@ pub fn check_names(field: &str, names: &BTreeMap<String, String>, errors: &mut V
             errors.push(FieldError::new(format!("{field}.{key}"), "unknown_locale"));
             continue;
         };
-        let text = text.trim();
-        let length = text.chars().count();
-        if length == 0 {
-            errors.push(FieldError::new(format!("{field}.{key}"), "required"));
-        } else if length > 200 {
-            errors.push(FieldError::new(format!("{field}.{key}"), "too_long").arg("max", 200));
-        } else {
-            clean.insert(locale, text.to_string());
+        if let Some(text) = crate::text::BRANCH_NAME.collect(format!("{field}.{key}"), text, errors) {
+            clean.insert(locale, text);
         }
     }
     clean
@@ -126,7 +120,13 @@ pub async fn insert(state: &AppState, db: &impl ConnectionTrait, new: NewBranch,
     Ok(row)
 }
 
+/// The branch with this code (any case). A value that cannot be a code
+/// finds nothing without a query, so that no caller-sent text (a path, a
+/// filter, a list of codes) can make the database fail on NUL and the like.
 pub async fn find_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<branch::Model>, DbErr> {
+    if !valid_code(&code.to_ascii_uppercase()) {
+        return Ok(None);
+    }
     Branches::find()
         .filter(branch::Column::Code.eq(code.to_ascii_uppercase()))
         .one(db)

@@ -8,7 +8,7 @@ use super::service::{self, REVOKED, VALID, branch_name};
 use crate::audit;
 use crate::auth::{Caller, Role};
 use crate::branches::entity::Entity as Branches;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult};
 use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
@@ -241,13 +241,8 @@ pub async fn revoke(
     body: Json<Revoke>,
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
-    let reason = body.reason.trim();
-    if reason.is_empty() {
-        return Err(ApiError::validation(vec![FieldError::new("reason", "required")]));
-    }
-    if reason.chars().count() > 1000 {
-        return Err(ApiError::validation(vec![FieldError::new("reason", "too_long").arg("max", 1000)]));
-    }
+    let reason = crate::text::REASON.check("reason", &body.reason).map_err(|e| ApiError::validation(vec![e]))?;
+    let reason = reason.as_str();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let row = service::find_visible(&txn, &caller, *id).await?;

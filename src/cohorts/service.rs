@@ -50,12 +50,7 @@ pub fn check_fields(
     errors: &mut Vec<FieldError>,
 ) {
     if let Some(name) = name {
-        let length = name.trim().chars().count();
-        if length == 0 {
-            errors.push(FieldError::new("name", "required"));
-        } else if length > 120 {
-            errors.push(FieldError::new("name", "too_long").arg("max", 120));
-        }
+        crate::text::COHORT_NAME.collect("name", name, errors);
     }
     if let (Some(start), Some(end)) = (starts_on, ends_on)
         && end < start

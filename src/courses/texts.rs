@@ -4,12 +4,9 @@
 
 use crate::error::FieldError;
 use crate::i18n::{self, Locale};
+use crate::text;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-pub const TITLE_MAX: usize = 200;
-pub const SUMMARY_MAX: usize = 2_000;
-pub const BODY_MAX: usize = 100_000;
 
 #[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -28,15 +25,6 @@ pub struct LessonText {
     pub body: String,
 }
 
-fn check_len(field: String, text: &str, max: usize, required: bool, errors: &mut Vec<FieldError>) {
-    let length = text.chars().count();
-    if required && text.trim().is_empty() {
-        errors.push(FieldError::new(field, "required"));
-    } else if length > max {
-        errors.push(FieldError::new(field, "too_long").arg("max", max));
-    }
-}
-
 /// Checks `{locale: {title, summary}}`; `prefix` names the JSON path.
 pub fn check_course_texts(
     prefix: &str,
@@ -49,17 +37,10 @@ pub fn check_course_texts(
             errors.push(FieldError::new(format!("{prefix}.{key}"), "unknown_locale"));
             continue;
         };
-        let before = errors.len();
-        check_len(format!("{prefix}.{key}.title"), &text.title, TITLE_MAX, true, errors);
-        check_len(format!("{prefix}.{key}.summary"), &text.summary, SUMMARY_MAX, false, errors);
-        if errors.len() == before {
-            clean.insert(
-                locale,
-                CourseText {
-                    title: text.title.trim().to_string(),
-                    summary: text.summary.trim().to_string(),
-                },
-            );
+        let title = text::TITLE.collect(format!("{prefix}.{key}.title"), &text.title, errors);
+        let summary = text::SUMMARY.collect(format!("{prefix}.{key}.summary"), &text.summary, errors);
+        if let (Some(title), Some(summary)) = (title, summary) {
+            clean.insert(locale, CourseText { title, summary });
         }
     }
     clean
@@ -76,18 +57,11 @@ pub fn check_lesson_texts(
             errors.push(FieldError::new(format!("{prefix}.{key}"), "unknown_locale"));
             continue;
         };
-        let before = errors.len();
-        check_len(format!("{prefix}.{key}.title"), &text.title, TITLE_MAX, true, errors);
-        check_len(format!("{prefix}.{key}.body"), &text.body, BODY_MAX, false, errors);
-        if errors.len() == before {
-            // Bodies keep their author's whitespace: it is Markdown.
-            clean.insert(
-                locale,
-                LessonText {
-                    title: text.title.trim().to_string(),
-                    body: text.body.clone(),
-                },
-            );
+        let title = text::TITLE.collect(format!("{prefix}.{key}.title"), &text.title, errors);
+        // Bodies keep their author's whitespace: it is Markdown.
+        let body = text::LESSON_BODY.collect(format!("{prefix}.{key}.body"), &text.body, errors);
+        if let (Some(title), Some(body)) = (title, body) {
+            clean.insert(locale, LessonText { title, body });
         }
     }
     clean

@@ -5,7 +5,7 @@
 
 use crate::error::ApiError;
 use crate::i18n::{self, Arg, Locale};
-use crate::users::service::{normalize_email, valid_email};
+use crate::text::{self, EmailAddress};
 use actix_web::http::StatusCode;
 use std::collections::HashSet;
 
@@ -25,8 +25,9 @@ pub struct ImportRow {
 #[derive(Clone, Debug, PartialEq)]
 pub struct RowFailure {
     pub row: usize,
-    /// `invalid_email`, `missing_display_name`, `display_name_too_long`,
-    /// `unknown_locale`, `duplicate_in_file`, `wrong_column_count`, or a
+    /// `invalid_email`, `email_invalid_characters`, `email_mixed_scripts`,
+    /// `missing_display_name`, `display_name_too_long`,
+    /// `display_name_invalid_characters`, `unknown_locale`, `duplicate_in_file`, `wrong_column_count`, or a
     /// reason found later (`cohort_full`, `not_a_trainee`, ...).
     pub code: &'static str,
 }
@@ -103,27 +104,14 @@ pub fn parse_import(body: &[u8]) -> Result<ParsedImport, ApiError> {
             });
             continue;
         }
-        let email = record.get(email_at).unwrap_or("").to_string();
-        let name = record.get(name_at).unwrap_or("").to_string();
         let locale_text = locale_at.and_then(|i| record.get(i)).unwrap_or("");
-        let failure = if !valid_email(&email) {
-            Some("invalid_email")
-        } else if name.is_empty() {
-            Some("missing_display_name")
-        } else if name.chars().count() > 120 {
-            Some("display_name_too_long")
-        } else if !locale_text.is_empty() && Locale::from_tag(locale_text).is_none() {
-            Some("unknown_locale")
-        } else if !seen.insert(normalize_email(&email)) {
-            Some("duplicate_in_file")
-        } else {
-            None
-        };
-        match failure {
-            Some(code) => parsed.failures.push(RowFailure { row, code }),
-            None => parsed.rows.push(ImportRow {
+        let checked = check_cells(record.get(email_at).unwrap_or(""), record.get(name_at).unwrap_or(""), locale_text)
+            .and_then(|(email, name)| if seen.insert(email.key()) { Ok((email, name)) } else { Err("duplicate_in_file") });
+        match checked {
+            Err(code) => parsed.failures.push(RowFailure { row, code }),
+            Ok((email, name)) => parsed.rows.push(ImportRow {
                 row,
-                email,
+                email: email.as_str().to_string(),
                 display_name: name,
                 locale: Locale::from_tag(locale_text),
             }),
@@ -133,6 +121,25 @@ pub fn parse_import(body: &[u8]) -> Result<ParsedImport, ApiError> {
         return Err(ApiError::bad_request("csv_empty"));
     }
     Ok(parsed)
+}
+
+/// The text policy (`crate::text`) applied to one row's cells; a failure is
+/// a row code that names the column.
+fn check_cells(email: &str, name: &str, locale: &str) -> Result<(EmailAddress, String), &'static str> {
+    let email = EmailAddress::parse("email", email).map_err(|e| match e.code {
+        "invalid_characters" => "email_invalid_characters",
+        "mixed_scripts" => "email_mixed_scripts",
+        _ => "invalid_email",
+    })?;
+    let name = text::PERSON_NAME.check("display_name", name).map_err(|e| match e.code {
+        "required" => "missing_display_name",
+        "too_long" => "display_name_too_long",
+        _ => "display_name_invalid_characters",
+    })?;
+    if !locale.is_empty() && Locale::from_tag(locale).is_none() {
+        return Err("unknown_locale");
+    }
+    Ok((email, name))
 }
 
 #[cfg(test)]
@@ -170,7 +177,7 @@ mod tests {
                 (5, "unknown_locale"),
                 (6, "duplicate_in_file"),
                 (7, "wrong_column_count"),
-                (8, "invalid_email")
+                (8, "email_invalid_characters")
             ]
         );
         let good: Vec<&str> = parsed.rows.iter().map(|r| r.email.as_str()).collect();

@@ -9,6 +9,7 @@ use super::question_translation_entity::{self as question_text, Entity as Questi
 use super::version_entity::{self as version, Entity as Versions};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::i18n::Locale;
+use crate::text;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
@@ -65,14 +66,10 @@ pub fn check_titles(texts: &BTreeMap<String, ExamText>, errors: &mut Vec<FieldEr
     for (key, text) in texts {
         match Locale::from_canonical(key) {
             None => errors.push(FieldError::new(format!("translations.{key}"), "unknown_locale")),
-            Some(l) if text.title.trim().is_empty() => {
-                errors.push(FieldError::new(format!("translations.{}.title", l.as_str()), "required"))
-            }
-            Some(l) if text.title.chars().count() > 200 => {
-                errors.push(FieldError::new(format!("translations.{}.title", l.as_str()), "too_long").arg("max", 200))
-            }
             Some(l) => {
-                clean.insert(l, text.title.trim().to_string());
+                if let Some(title) = text::TITLE.collect(format!("translations.{}.title", l.as_str()), &text.title, errors) {
+                    clean.insert(l, title);
+                }
             }
         }
     }
@@ -116,11 +113,7 @@ pub fn check_question(
             continue;
         };
         let prefix = format!("translations.{key}");
-        if text.prompt.trim().is_empty() {
-            errors.push(FieldError::new(format!("{prefix}.prompt"), "required"));
-        } else if text.prompt.chars().count() > 5_000 {
-            errors.push(FieldError::new(format!("{prefix}.prompt"), "too_long").arg("max", 5_000));
-        }
+        let prompt = text::PROMPT.collect(format!("{prefix}.prompt"), &text.prompt, &mut errors);
         if text.options.len() < 2 || text.options.len() > 10 {
             errors.push(
                 FieldError::new(format!("{prefix}.options"), "option_count")
@@ -128,13 +121,12 @@ pub fn check_question(
                     .arg("max", 10),
             );
         }
-        for (i, option) in text.options.iter().enumerate() {
-            if option.trim().is_empty() {
-                errors.push(FieldError::new(format!("{prefix}.options[{i}]"), "required"));
-            } else if option.chars().count() > 1_000 {
-                errors.push(FieldError::new(format!("{prefix}.options[{i}]"), "too_long").arg("max", 1_000));
-            }
-        }
+        let options: Vec<String> = text
+            .options
+            .iter()
+            .enumerate()
+            .map(|(i, option)| text::OPTION.collect(format!("{prefix}.options[{i}]"), option, &mut errors).unwrap_or_default())
+            .collect();
         match option_count {
             None => option_count = Some(text.options.len()),
             Some(n) if n != text.options.len() => {
@@ -145,8 +137,8 @@ pub fn check_question(
         clean.insert(
             locale,
             QuestionText {
-                prompt: text.prompt.trim().to_string(),
-                options: text.options.iter().map(|o| o.trim().to_string()).collect(),
+                prompt: prompt.unwrap_or_default(),
+                options,
             },
         );
     }

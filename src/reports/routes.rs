@@ -174,6 +174,9 @@ pub async fn talent_pool(
     q: web::Query<TalentQuery>,
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
+    if let Some(country) = &q.country {
+        crate::text::check_lookup("country", country, 64).map_err(|e| ApiError::validation(vec![e]))?;
+    }
     let filter = talent::Filter {
         course_id: q.course_id,
         country: q.country.as_ref().map(|c| c.to_ascii_uppercase()),

@@ -162,15 +162,10 @@ pub async fn update_me(state: web::Data<AppState>, caller: Caller, req: HttpRequ
             None => errors.push(FieldError::new("locale", "unknown_locale")),
         }
     }
-    if let Some(name) = &body.display_name {
-        let name = name.trim();
-        if name.is_empty() {
-            errors.push(FieldError::new("display_name", "required"));
-        } else if name.chars().count() > 120 {
-            errors.push(FieldError::new("display_name", "too_long").arg("max", 120));
-        } else {
-            active.display_name = Set(name.to_string());
-        }
+    if let Some(name) = &body.display_name
+        && let Some(name) = crate::text::PERSON_NAME.collect("display_name", name, &mut errors)
+    {
+        active.display_name = Set(name);
     }
     let mut password_changed = false;
     if let Some(new_password) = body.password.clone() {

@@ -11,6 +11,7 @@ use crate::error::{ApiError, FieldError, is_unique_violation};
 use crate::i18n::{self, Locale};
 use crate::notifications::{Email, enqueue};
 use crate::state::AppState;
+use crate::text::{self, EmailAddress};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Map, Value, json};
@@ -21,29 +22,16 @@ pub const ACTIVE: &str = "active";
 pub const INVITED: &str = "invited";
 pub const INVITATION_DAYS: i64 = 7;
 
-/// Emails are unique per branch, compared case-insensitively.
+/// Emails are unique per branch, compared on their NFKC, lower-cased form
+/// (see `crate::text::email`).
 pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
+    text::email::key_of(email)
 }
 
-/// A pragmatic address check: one `@`, a local part, a dotted domain, no
-/// spaces, at most 254 characters. Delivery is the real test.
+/// Whether `email` is an address a user can be created with (see
+/// `text::EmailAddress::parse`). Delivery is the real test.
 pub fn valid_email(email: &str) -> bool {
-    let email = email.trim();
-    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return false;
-    }
-    let Some((local, domain)) = email.rsplit_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && local.len() <= 64
-        && !local.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-        && email.parse::<lettre::Address>().is_ok()
+    EmailAddress::parse("email", email).is_ok()
 }
 
 pub struct NewUser {
@@ -58,15 +46,8 @@ pub struct NewUser {
 /// fields in messages (empty for a JSON body, `row` columns for CSV).
 pub fn validate_new(email: &str, display_name: &str, role: &str, locale: &str, password: Option<&str>) -> Result<NewUser, Vec<FieldError>> {
     let mut errors = Vec::new();
-    if !valid_email(email) {
-        errors.push(FieldError::new("email", "invalid_email"));
-    }
-    let name = display_name.trim();
-    if name.is_empty() {
-        errors.push(FieldError::new("display_name", "required"));
-    } else if name.chars().count() > 120 {
-        errors.push(FieldError::new("display_name", "too_long").arg("max", 120));
-    }
+    let email = EmailAddress::parse("email", email).map_err(|e| errors.push(e)).ok();
+    let name = text::PERSON_NAME.collect("display_name", display_name, &mut errors);
     let role = Role::parse(role);
     if role.is_none() {
         errors.push(FieldError::new("role", "invalid_choice"));
@@ -81,9 +62,12 @@ pub fn validate_new(email: &str, display_name: &str, role: &str, locale: &str, p
     if !errors.is_empty() {
         return Err(errors);
     }
+    let (Some(email), Some(display_name)) = (email, name) else {
+        return Err(errors);
+    };
     Ok(NewUser {
-        email: email.trim().to_string(),
-        display_name: name.to_string(),
+        email: email.as_str().to_string(),
+        display_name,
         role: role.unwrap_or(Role::Trainee),
         locale: locale_value.unwrap_or(Locale::En),
         password: password.map(str::to_string),
