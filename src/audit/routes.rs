@@ -58,7 +58,11 @@ pub async fn list(
     caller.require(&[Role::HqAdmin])?;
     let page = page.page()?;
     // Free-text filters are compared, never stored, but NUL would still fail the query.
-    let texts = [("record_type", &filter.record_type), ("record_id", &filter.record_id), ("action", &filter.action)];
+    let texts = [
+        ("record_type", &filter.record_type),
+        ("record_id", &filter.record_id),
+        ("action", &filter.action),
+    ];
     let errors: Vec<_> = texts
         .iter()
         .filter_map(|(field, value)| value.as_deref().and_then(|v| crate::text::check_lookup(field, v, 200).err()))

@@ -73,7 +73,10 @@ async fn pair(state: &AppState, db: &impl ConnectionTrait, row: &user::Model, br
 /// length no token of ours has (it is hashed, so this is about the answer
 /// being clear, not about the database).
 fn check_token(field: &str, value: &str) -> ApiResult<()> {
-    text::TOKEN.check(field, value).map(|_| ()).map_err(|e| ApiError::validation(vec![e]))
+    text::TOKEN
+        .check(field, value)
+        .map(|_| ())
+        .map_err(|e| ApiError::validation(vec![e]))
 }
 
 fn client_address(req: &HttpRequest) -> String {

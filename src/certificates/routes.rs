@@ -241,7 +241,9 @@ pub async fn revoke(
     body: Json<Revoke>,
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin])?;
-    let reason = crate::text::REASON.check("reason", &body.reason).map_err(|e| ApiError::validation(vec![e]))?;
+    let reason = crate::text::REASON
+        .check("reason", &body.reason)
+        .map_err(|e| ApiError::validation(vec![e]))?;
     let reason = reason.as_str();
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;

@@ -105,8 +105,14 @@ pub fn parse_import(body: &[u8]) -> Result<ParsedImport, ApiError> {
             continue;
         }
         let locale_text = locale_at.and_then(|i| record.get(i)).unwrap_or("");
-        let checked = check_cells(record.get(email_at).unwrap_or(""), record.get(name_at).unwrap_or(""), locale_text)
-            .and_then(|(email, name)| if seen.insert(email.key()) { Ok((email, name)) } else { Err("duplicate_in_file") });
+        let checked =
+            check_cells(record.get(email_at).unwrap_or(""), record.get(name_at).unwrap_or(""), locale_text).and_then(|(email, name)| {
+                if seen.insert(email.key()) {
+                    Ok((email, name))
+                } else {
+                    Err("duplicate_in_file")
+                }
+            });
         match checked {
             Err(code) => parsed.failures.push(RowFailure { row, code }),
             Ok((email, name)) => parsed.rows.push(ImportRow {

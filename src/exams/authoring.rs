@@ -125,7 +125,11 @@ pub fn check_question(
             .options
             .iter()
             .enumerate()
-            .map(|(i, option)| text::OPTION.collect(format!("{prefix}.options[{i}]"), option, &mut errors).unwrap_or_default())
+            .map(|(i, option)| {
+                text::OPTION
+                    .collect(format!("{prefix}.options[{i}]"), option, &mut errors)
+                    .unwrap_or_default()
+            })
             .collect();
         match option_count {
             None => option_count = Some(text.options.len()),

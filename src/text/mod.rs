@@ -111,11 +111,7 @@ impl Text {
         } else {
             value.to_string()
         };
-        let value = if self.keep_whitespace {
-            value
-        } else {
-            value.trim().to_string()
-        };
+        let value = if self.keep_whitespace { value } else { value.trim().to_string() };
         if let Some(c) = first_disallowed(&value, self.multiline) {
             return Err(invalid_characters(field, c));
         }
@@ -205,8 +201,24 @@ mod tests {
     #[test]
     fn lines_refuse_breaks_controls_and_invisible_characters() {
         for bad in [
-            "a\nb", "a\rb", "a\tb", "a\0b", "a\u{7f}b", "a\u{85}b", "a\u{202E}b", "a\u{200B}b", "\u{FEFF}a", "a\u{2066}b",
-            "a\u{2028}b", "a\u{00AD}b", "a\u{FFFE}", "a\u{FDD0}", "a\u{10FFFF}", "\u{200D}a", "a\u{200C}", "a \u{200D} b",
+            "a\nb",
+            "a\rb",
+            "a\tb",
+            "a\0b",
+            "a\u{7f}b",
+            "a\u{85}b",
+            "a\u{202E}b",
+            "a\u{200B}b",
+            "\u{FEFF}a",
+            "a\u{2066}b",
+            "a\u{2028}b",
+            "a\u{00AD}b",
+            "a\u{FFFE}",
+            "a\u{FDD0}",
+            "a\u{10FFFF}",
+            "\u{200D}a",
+            "a\u{200C}",
+            "a \u{200D} b",
         ] {
             assert_eq!(code(PERSON_NAME.check("n", bad)), "invalid_characters", "{bad:?}");
         }
@@ -214,7 +226,16 @@ mod tests {
 
     #[test]
     fn lines_keep_what_real_names_need() {
-        for good in ["สมชาย ใจดี", "Nguyễn Văn A", "王小明", "O'Brien-Smith", "André", "می\u{200C}خواهم", "👩\u{200D}🔧 Lan", "A\u{3000}B"] {
+        for good in [
+            "สมชาย ใจดี",
+            "Nguyễn Văn A",
+            "王小明",
+            "O'Brien-Smith",
+            "André",
+            "می\u{200C}خواهم",
+            "👩\u{200D}🔧 Lan",
+            "A\u{3000}B",
+        ] {
             assert_eq!(PERSON_NAME.check("n", good).unwrap(), good);
         }
         assert_eq!(PERSON_NAME.check("n", "  Lan  ").unwrap(), "Lan");

@@ -17,7 +17,19 @@ use zhijiang::notifications::worker::Worker;
 /// Characters no stored text may contain (in the middle of a value, where
 /// trimming cannot remove them).
 const HOSTILE: &[&str] = &[
-    "\u{0}", "\u{1}", "\u{1b}[2J", "\u{7f}", "\u{85}", "\u{9b}", "\u{202E}", "\u{200B}", "\u{FEFF}", "\u{2066}", "\u{2028}", "\u{FFFE}", "\r",
+    "\u{0}",
+    "\u{1}",
+    "\u{1b}[2J",
+    "\u{7f}",
+    "\u{85}",
+    "\u{9b}",
+    "\u{202E}",
+    "\u{200B}",
+    "\u{FEFF}",
+    "\u{2066}",
+    "\u{2028}",
+    "\u{FFFE}",
+    "\r",
 ];
 /// Line breaks: refused only in single-line fields.
 const BREAKS: &[&str] = &["\r\n", "\n"];
@@ -44,7 +56,15 @@ struct Target {
     kind: Kind,
 }
 
-fn target(method: &'static str, path: String, token: Option<&str>, body: Value, pointer: &'static str, field: &'static str, kind: Kind) -> Target {
+fn target(
+    method: &'static str,
+    path: String,
+    token: Option<&str>,
+    body: Value,
+    pointer: &'static str,
+    field: &'static str,
+    kind: Kind,
+) -> Target {
     Target {
         method,
         path,
@@ -173,8 +193,14 @@ async fn hostile_text_is_refused_everywhere_and_email_keeps_flowing() {
         .await;
     assert_eq!(draft.status, 201, "{}", draft.text());
     let draft_id = draft.json()["id"].as_str().unwrap().to_string();
-    let question = json!({"kind": "single_choice", "points": 1, "translations": {"en": {"prompt": "Which?", "options": ["A", "B"]}}, "correct": [0]});
-    let q = app.post(&format!("/api/v1/exams/{draft_id}/questions")).token(hq).json(question.clone()).send().await;
+    let question =
+        json!({"kind": "single_choice", "points": 1, "translations": {"en": {"prompt": "Which?", "options": ["A", "B"]}}, "correct": [0]});
+    let q = app
+        .post(&format!("/api/v1/exams/{draft_id}/questions"))
+        .token(hq)
+        .json(question.clone())
+        .send()
+        .await;
     assert_eq!(q.status, 201, "{}", q.text());
     let question_id = q.json()["id"].as_str().unwrap().to_string();
     let cohort = app
@@ -197,7 +223,11 @@ async fn hostile_text_is_refused_everywhere_and_email_keeps_flowing() {
         .token(&w.bkk_trainee.token)
         .send()
         .await;
-    let attempt = app.post(&format!("/api/v1/exams/{exam_id}/attempts")).token(&w.bkk_trainee.token).send().await;
+    let attempt = app
+        .post(&format!("/api/v1/exams/{exam_id}/attempts"))
+        .token(&w.bkk_trainee.token)
+        .send()
+        .await;
     assert!(attempt.status == 201 || attempt.status == 200, "{}", attempt.text());
     let attempt = attempt.json();
     let attempt_id = attempt["id"].as_str().unwrap().to_string();
@@ -207,7 +237,8 @@ async fn hostile_text_is_refused_everywhere_and_email_keeps_flowing() {
     use Kind::{Body, Format, Line};
     let lesson = json!({"translations": {"en": {"title": "T", "body": "B"}}});
     let new_course = json!({"code": "EV-NEW-1", "translations": {"en": {"title": "T", "summary": "S"}}, "lessons": [lesson.clone()]});
-    let new_branch = json!({"code": "SGN", "country": "VN", "default_locale": "vi", "time_zone": "Asia/Ho_Chi_Minh", "names": {"en": "Saigon"}});
+    let new_branch =
+        json!({"code": "SGN", "country": "VN", "default_locale": "vi", "time_zone": "Asia/Ho_Chi_Minh", "names": {"en": "Saigon"}});
     let new_user = json!({"email": "new@bkk.test", "display_name": "New", "role": "trainee", "locale": "th"});
     let new_cohort = json!({"course_id": course_id, "name": "C2", "starts_on": "2026-03-01", "ends_on": "2026-06-30", "capacity": 5});
     let exam_body = json!({"translations": {"en": {"title": "T"}}, "pass_mark_percent": 70, "time_limit_minutes": 30, "max_attempts": 2, "question_count": 1});
@@ -215,54 +246,430 @@ async fn hostile_text_is_refused_everywhere_and_email_keeps_flowing() {
     let (bkk_admin, bkk_trainee) = (w.bkk_admin.token.as_str(), w.bkk_trainee.token.as_str());
     let c = |p: &str| format!("/api/v1/courses/{course_id}{p}");
     let targets = vec![
-        target("POST", "/api/v1/auth/login".into(), None, login.clone(), "/branch", "branch", Line(8)),
-        target("POST", "/api/v1/auth/login".into(), None, login.clone(), "/email", "email", Line(254)),
-        target("POST", "/api/v1/auth/refresh".into(), None, json!({"refresh_token": "x"}), "/refresh_token", "refresh_token", Line(256)),
-        target("POST", "/api/v1/auth/logout".into(), None, json!({"refresh_token": "x"}), "/refresh_token", "refresh_token", Line(256)),
-        target("POST", "/api/v1/auth/accept-invite".into(), None, json!({"token": "x", "password": PASSWORD}), "/token", "token", Line(256)),
-        target("POST", "/api/v1/branches".into(), Some(hq), new_branch.clone(), "/names/en", "names.en", Line(200)),
-        target("POST", "/api/v1/branches".into(), Some(hq), new_branch.clone(), "/code", "code", Format),
-        target("POST", "/api/v1/branches".into(), Some(hq), new_branch.clone(), "/country", "country", Format),
-        target("POST", "/api/v1/branches".into(), Some(hq), new_branch.clone(), "/time_zone", "time_zone", Format),
-        target("POST", "/api/v1/branches".into(), Some(hq), new_branch.clone(), "/default_locale", "default_locale", Format),
-        target("PATCH", "/api/v1/branches/BKK".into(), Some(hq), json!({"names": {"th": "x"}}), "/names/th", "names.th", Line(200)),
-        target("PATCH", "/api/v1/branches/BKK".into(), Some(hq), json!({"country": "TH"}), "/country", "country", Format),
-        target("PATCH", "/api/v1/branches/BKK".into(), Some(hq), json!({"time_zone": "Asia/Bangkok"}), "/time_zone", "time_zone", Format),
-        target("POST", "/api/v1/branches/BKK/users".into(), Some(bkk_admin), new_user.clone(), "/email", "email", Line(254)),
-        target("POST", "/api/v1/branches/BKK/users".into(), Some(bkk_admin), new_user.clone(), "/display_name", "display_name", Line(120)),
-        target("POST", "/api/v1/branches/BKK/users".into(), Some(hq), new_user.clone(), "/role", "role", Format),
-        target("POST", "/api/v1/branches/BKK/users".into(), Some(hq), new_user.clone(), "/locale", "locale", Format),
-        target("PATCH", "/api/v1/users/me".into(), Some(bkk_trainee), json!({"display_name": "x"}), "/display_name", "display_name", Line(120)),
-        target("PATCH", "/api/v1/users/me".into(), Some(bkk_trainee), json!({"locale": "th"}), "/locale", "locale", Format),
-        target("POST", "/api/v1/courses".into(), Some(hq), new_course.clone(), "/code", "code", Format),
-        target("POST", "/api/v1/courses".into(), Some(hq), new_course.clone(), "/translations/en/title", "translations.en.title", Line(200)),
-        target("POST", "/api/v1/courses".into(), Some(hq), new_course.clone(), "/translations/en/summary", "translations.en.summary", Body(2_000)),
-        target("POST", "/api/v1/courses".into(), Some(hq), new_course.clone(), "/lessons/0/translations/en/title", "lessons[0].translations.en.title", Line(200)),
-        target("POST", "/api/v1/courses".into(), Some(hq), new_course.clone(), "/lessons/0/translations/en/body", "lessons[0].translations.en.body", Body(100_000)),
+        target(
+            "POST",
+            "/api/v1/auth/login".into(),
+            None,
+            login.clone(),
+            "/branch",
+            "branch",
+            Line(8),
+        ),
+        target(
+            "POST",
+            "/api/v1/auth/login".into(),
+            None,
+            login.clone(),
+            "/email",
+            "email",
+            Line(254),
+        ),
+        target(
+            "POST",
+            "/api/v1/auth/refresh".into(),
+            None,
+            json!({"refresh_token": "x"}),
+            "/refresh_token",
+            "refresh_token",
+            Line(256),
+        ),
+        target(
+            "POST",
+            "/api/v1/auth/logout".into(),
+            None,
+            json!({"refresh_token": "x"}),
+            "/refresh_token",
+            "refresh_token",
+            Line(256),
+        ),
+        target(
+            "POST",
+            "/api/v1/auth/accept-invite".into(),
+            None,
+            json!({"token": "x", "password": PASSWORD}),
+            "/token",
+            "token",
+            Line(256),
+        ),
+        target(
+            "POST",
+            "/api/v1/branches".into(),
+            Some(hq),
+            new_branch.clone(),
+            "/names/en",
+            "names.en",
+            Line(200),
+        ),
+        target(
+            "POST",
+            "/api/v1/branches".into(),
+            Some(hq),
+            new_branch.clone(),
+            "/code",
+            "code",
+            Format,
+        ),
+        target(
+            "POST",
+            "/api/v1/branches".into(),
+            Some(hq),
+            new_branch.clone(),
+            "/country",
+            "country",
+            Format,
+        ),
+        target(
+            "POST",
+            "/api/v1/branches".into(),
+            Some(hq),
+            new_branch.clone(),
+            "/time_zone",
+            "time_zone",
+            Format,
+        ),
+        target(
+            "POST",
+            "/api/v1/branches".into(),
+            Some(hq),
+            new_branch.clone(),
+            "/default_locale",
+            "default_locale",
+            Format,
+        ),
+        target(
+            "PATCH",
+            "/api/v1/branches/BKK".into(),
+            Some(hq),
+            json!({"names": {"th": "x"}}),
+            "/names/th",
+            "names.th",
+            Line(200),
+        ),
+        target(
+            "PATCH",
+            "/api/v1/branches/BKK".into(),
+            Some(hq),
+            json!({"country": "TH"}),
+            "/country",
+            "country",
+            Format,
+        ),
+        target(
+            "PATCH",
+            "/api/v1/branches/BKK".into(),
+            Some(hq),
+            json!({"time_zone": "Asia/Bangkok"}),
+            "/time_zone",
+            "time_zone",
+            Format,
+        ),
+        target(
+            "POST",
+            "/api/v1/branches/BKK/users".into(),
+            Some(bkk_admin),
+            new_user.clone(),
+            "/email",
+            "email",
+            Line(254),
+        ),
+        target(
+            "POST",
+            "/api/v1/branches/BKK/users".into(),
+            Some(bkk_admin),
+            new_user.clone(),
+            "/display_name",
+            "display_name",
+            Line(120),
+        ),
+        target(
+            "POST",
+            "/api/v1/branches/BKK/users".into(),
+            Some(hq),
+            new_user.clone(),
+            "/role",
+            "role",
+            Format,
+        ),
+        target(
+            "POST",
+            "/api/v1/branches/BKK/users".into(),
+            Some(hq),
+            new_user.clone(),
+            "/locale",
+            "locale",
+            Format,
+        ),
+        target(
+            "PATCH",
+            "/api/v1/users/me".into(),
+            Some(bkk_trainee),
+            json!({"display_name": "x"}),
+            "/display_name",
+            "display_name",
+            Line(120),
+        ),
+        target(
+            "PATCH",
+            "/api/v1/users/me".into(),
+            Some(bkk_trainee),
+            json!({"locale": "th"}),
+            "/locale",
+            "locale",
+            Format,
+        ),
+        target(
+            "POST",
+            "/api/v1/courses".into(),
+            Some(hq),
+            new_course.clone(),
+            "/code",
+            "code",
+            Format,
+        ),
+        target(
+            "POST",
+            "/api/v1/courses".into(),
+            Some(hq),
+            new_course.clone(),
+            "/translations/en/title",
+            "translations.en.title",
+            Line(200),
+        ),
+        target(
+            "POST",
+            "/api/v1/courses".into(),
+            Some(hq),
+            new_course.clone(),
+            "/translations/en/summary",
+            "translations.en.summary",
+            Body(2_000),
+        ),
+        target(
+            "POST",
+            "/api/v1/courses".into(),
+            Some(hq),
+            new_course.clone(),
+            "/lessons/0/translations/en/title",
+            "lessons[0].translations.en.title",
+            Line(200),
+        ),
+        target(
+            "POST",
+            "/api/v1/courses".into(),
+            Some(hq),
+            new_course.clone(),
+            "/lessons/0/translations/en/body",
+            "lessons[0].translations.en.body",
+            Body(100_000),
+        ),
         target("PATCH", c(""), Some(hq), json!({"code": "EV-X-1"}), "/code", "code", Format),
-        target("PATCH", c(""), Some(hq), json!({"source_locale": "en"}), "/source_locale", "source_locale", Format),
-        target("PUT", c("/translations/th"), Some(hq), json!({"title": "T", "summary": "S"}), "/title", "title", Line(200)),
-        target("PUT", c("/translations/th"), Some(hq), json!({"title": "T", "summary": "S"}), "/summary", "summary", Body(2_000)),
-        target("POST", c("/lessons"), Some(hq), lesson.clone(), "/translations/en/title", "translations.en.title", Line(200)),
-        target("POST", c("/lessons"), Some(hq), lesson.clone(), "/translations/en/body", "translations.en.body", Body(100_000)),
-        target("PUT", c(&format!("/lessons/{lesson_id}")), Some(hq), lesson.clone(), "/translations/en/title", "translations.en.title", Line(200)),
-        target("PUT", c(&format!("/lessons/{lesson_id}")), Some(hq), lesson.clone(), "/translations/en/body", "translations.en.body", Body(100_000)),
-        target("POST", c("/publish"), Some(hq), json!({"branches": ["HAN"]}), "/branches/0", "branches[0]", Format),
-        target("POST", c("/exams"), Some(hq), exam_body.clone(), "/translations/en/title", "translations.en.title", Line(200)),
-        target("PATCH", format!("/api/v1/exams/{draft_id}"), Some(hq), json!({"translations": {"en": {"title": "T"}}}), "/translations/en/title", "translations.en.title", Line(200)),
-        target("POST", format!("/api/v1/exams/{draft_id}/questions"), Some(hq), question.clone(), "/translations/en/prompt", "translations.en.prompt", Body(5_000)),
-        target("POST", format!("/api/v1/exams/{draft_id}/questions"), Some(hq), question.clone(), "/translations/en/options/0", "translations.en.options[0]", Line(1_000)),
-        target("POST", format!("/api/v1/exams/{draft_id}/questions"), Some(hq), question.clone(), "/kind", "kind", Format),
-        target("PUT", format!("/api/v1/exams/{draft_id}/questions/{question_id}"), Some(hq), question.clone(), "/translations/en/prompt", "translations.en.prompt", Body(5_000)),
-        target("PUT", format!("/api/v1/exams/{draft_id}/questions/{question_id}"), Some(hq), question.clone(), "/translations/en/options/1", "translations.en.options[1]", Line(1_000)),
-        target("PUT", format!("/api/v1/attempts/{attempt_id}/answers/{attempt_question}"), Some(bkk_trainee), json!({"selected": ["x"]}), "/selected/0", "selected", Format),
-        target("POST", "/api/v1/branches/BKK/cohorts".into(), Some(bkk_admin), new_cohort.clone(), "/name", "name", Line(120)),
-        target("POST", "/api/v1/branches/BKK/cohorts".into(), Some(bkk_admin), new_cohort.clone(), "/starts_on", "starts_on", Format),
-        target("PATCH", format!("/api/v1/cohorts/{cohort_id}"), Some(bkk_admin), json!({"name": "x"}), "/name", "name", Line(120)),
-        target("PATCH", format!("/api/v1/cohorts/{cohort_id}"), Some(bkk_admin), json!({"status": "open"}), "/status", "status", Format),
-        target("PATCH", format!("/api/v1/cohorts/{cohort_id}"), Some(bkk_admin), json!({"ends_on": "2026-07-01"}), "/ends_on", "ends_on", Format),
-        target("POST", format!("/api/v1/cohorts/{cohort_id}/enrolments"), Some(bkk_admin), json!({"user_id": "x"}), "/user_id", "user_id", Format),
-        target("POST", format!("/api/v1/certificates/{certificate_id}/revoke"), Some(hq), json!({"reason": "x"}), "/reason", "reason", Body(1_000)),
+        target(
+            "PATCH",
+            c(""),
+            Some(hq),
+            json!({"source_locale": "en"}),
+            "/source_locale",
+            "source_locale",
+            Format,
+        ),
+        target(
+            "PUT",
+            c("/translations/th"),
+            Some(hq),
+            json!({"title": "T", "summary": "S"}),
+            "/title",
+            "title",
+            Line(200),
+        ),
+        target(
+            "PUT",
+            c("/translations/th"),
+            Some(hq),
+            json!({"title": "T", "summary": "S"}),
+            "/summary",
+            "summary",
+            Body(2_000),
+        ),
+        target(
+            "POST",
+            c("/lessons"),
+            Some(hq),
+            lesson.clone(),
+            "/translations/en/title",
+            "translations.en.title",
+            Line(200),
+        ),
+        target(
+            "POST",
+            c("/lessons"),
+            Some(hq),
+            lesson.clone(),
+            "/translations/en/body",
+            "translations.en.body",
+            Body(100_000),
+        ),
+        target(
+            "PUT",
+            c(&format!("/lessons/{lesson_id}")),
+            Some(hq),
+            lesson.clone(),
+            "/translations/en/title",
+            "translations.en.title",
+            Line(200),
+        ),
+        target(
+            "PUT",
+            c(&format!("/lessons/{lesson_id}")),
+            Some(hq),
+            lesson.clone(),
+            "/translations/en/body",
+            "translations.en.body",
+            Body(100_000),
+        ),
+        target(
+            "POST",
+            c("/publish"),
+            Some(hq),
+            json!({"branches": ["HAN"]}),
+            "/branches/0",
+            "branches[0]",
+            Format,
+        ),
+        target(
+            "POST",
+            c("/exams"),
+            Some(hq),
+            exam_body.clone(),
+            "/translations/en/title",
+            "translations.en.title",
+            Line(200),
+        ),
+        target(
+            "PATCH",
+            format!("/api/v1/exams/{draft_id}"),
+            Some(hq),
+            json!({"translations": {"en": {"title": "T"}}}),
+            "/translations/en/title",
+            "translations.en.title",
+            Line(200),
+        ),
+        target(
+            "POST",
+            format!("/api/v1/exams/{draft_id}/questions"),
+            Some(hq),
+            question.clone(),
+            "/translations/en/prompt",
+            "translations.en.prompt",
+            Body(5_000),
+        ),
+        target(
+            "POST",
+            format!("/api/v1/exams/{draft_id}/questions"),
+            Some(hq),
+            question.clone(),
+            "/translations/en/options/0",
+            "translations.en.options[0]",
+            Line(1_000),
+        ),
+        target(
+            "POST",
+            format!("/api/v1/exams/{draft_id}/questions"),
+            Some(hq),
+            question.clone(),
+            "/kind",
+            "kind",
+            Format,
+        ),
+        target(
+            "PUT",
+            format!("/api/v1/exams/{draft_id}/questions/{question_id}"),
+            Some(hq),
+            question.clone(),
+            "/translations/en/prompt",
+            "translations.en.prompt",
+            Body(5_000),
+        ),
+        target(
+            "PUT",
+            format!("/api/v1/exams/{draft_id}/questions/{question_id}"),
+            Some(hq),
+            question.clone(),
+            "/translations/en/options/1",
+            "translations.en.options[1]",
+            Line(1_000),
+        ),
+        target(
+            "PUT",
+            format!("/api/v1/attempts/{attempt_id}/answers/{attempt_question}"),
+            Some(bkk_trainee),
+            json!({"selected": ["x"]}),
+            "/selected/0",
+            "selected",
+            Format,
+        ),
+        target(
+            "POST",
+            "/api/v1/branches/BKK/cohorts".into(),
+            Some(bkk_admin),
+            new_cohort.clone(),
+            "/name",
+            "name",
+            Line(120),
+        ),
+        target(
+            "POST",
+            "/api/v1/branches/BKK/cohorts".into(),
+            Some(bkk_admin),
+            new_cohort.clone(),
+            "/starts_on",
+            "starts_on",
+            Format,
+        ),
+        target(
+            "PATCH",
+            format!("/api/v1/cohorts/{cohort_id}"),
+            Some(bkk_admin),
+            json!({"name": "x"}),
+            "/name",
+            "name",
+            Line(120),
+        ),
+        target(
+            "PATCH",
+            format!("/api/v1/cohorts/{cohort_id}"),
+            Some(bkk_admin),
+            json!({"status": "open"}),
+            "/status",
+            "status",
+            Format,
+        ),
+        target(
+            "PATCH",
+            format!("/api/v1/cohorts/{cohort_id}"),
+            Some(bkk_admin),
+            json!({"ends_on": "2026-07-01"}),
+            "/ends_on",
+            "ends_on",
+            Format,
+        ),
+        target(
+            "POST",
+            format!("/api/v1/cohorts/{cohort_id}/enrolments"),
+            Some(bkk_admin),
+            json!({"user_id": "x"}),
+            "/user_id",
+            "user_id",
+            Format,
+        ),
+        target(
+            "POST",
+            format!("/api/v1/certificates/{certificate_id}/revoke"),
+            Some(hq),
+            json!({"reason": "x"}),
+            "/reason",
+            "reason",
+            Body(1_000),
+        ),
     ];
 
     let before = snapshot(&app).await;
@@ -326,9 +733,16 @@ async fn hostile_text_is_refused_everywhere_and_email_keeps_flowing() {
             let at = format!("CSV {column} = {:?}", value.chars().take(12).collect::<String>());
             if res.status == 200 {
                 let report = res.json();
-                assert_eq!((report["created"].as_u64(), report["enrolled"].as_u64()), (Some(0), Some(0)), "{at}: {report}");
+                assert_eq!(
+                    (report["created"].as_u64(), report["enrolled"].as_u64()),
+                    (Some(0), Some(0)),
+                    "{at}: {report}"
+                );
                 let code = report["failed"][0]["code"].as_str().unwrap_or_default().to_string();
-                assert!(code.contains(column) || (column == "locale" && code == "unknown_locale"), "{at}: {report}");
+                assert!(
+                    code.contains(column) || (column == "locale" && code == "unknown_locale"),
+                    "{at}: {report}"
+                );
             } else {
                 assert!((400..500).contains(&res.status), "{at}: {}", res.text());
                 assert_eq!(res.header("content-type").as_deref(), Some("application/problem+json"), "{at}");
@@ -419,7 +833,12 @@ async fn look_alike_emails_are_one_account_or_refused() {
     let report = res.json();
     assert_eq!(report["created"], 0, "{report}");
     assert_eq!(report["enrolled"], 1, "{report}");
-    let codes: Vec<&str> = report["failed"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = report["failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
     assert_eq!(codes, ["email_invalid_characters", "email_mixed_scripts"], "{report}");
 }
 
@@ -448,6 +867,9 @@ async fn legitimate_text_is_kept_as_written() {
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let lesson = res.json();
-    let body = lesson["body"].as_str().or(lesson["translations"]["en"]["body"].as_str()).unwrap_or_default();
+    let body = lesson["body"]
+        .as_str()
+        .or(lesson["translations"]["en"]["body"].as_str())
+        .unwrap_or_default();
     assert_eq!(body, "# Steps\n\n\t1. Isolate\n", "{lesson}");
 }
