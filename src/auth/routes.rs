@@ -85,7 +85,7 @@ fn client_address(req: &HttpRequest) -> String {
 
 /// Signs in. Unknown email and wrong password get the same answer, after the same work.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login,
-    responses((status = 200, body = TokenPair), (status = 401), (status = 429)))]
+    responses((status = 200, body = TokenPair), (status = 401), (status = 422, description = "characters or lengths no account can have"), (status = 429)))]
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Login>) -> ApiResult<HttpResponse> {
     // Text that could never be stored is refused before anything else looks
     // at it; a clean but unknown branch or address is a plain 401 below.
@@ -134,7 +134,7 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Logi
 
 /// Trades a refresh token for a new pair. A spent token revokes its family.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
-    responses((status = 200, body = TokenPair), (status = 401)))]
+    responses((status = 200, body = TokenPair), (status = 401), (status = 422, description = "not shaped like a token")))]
 pub async fn refresh_tokens(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
     check_token("refresh_token", &body.refresh_token)?;
     let now = state.clock.now();
@@ -165,7 +165,8 @@ pub async fn refresh_tokens(state: web::Data<AppState>, body: Json<RefreshReques
 }
 
 /// Ends the session the refresh token belongs to.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest, responses((status = 204)))]
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses((status = 204), (status = 422, description = "not shaped like a token")))]
 pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
     check_token("refresh_token", &body.refresh_token)?;
     refresh::revoke_by_token(&state.db, &body.refresh_token, state.clock.now()).await?;
