@@ -86,3 +86,7 @@ field-ends_before_start = The end date is before the start date.
 field-invalid_date = Use a date like 2026-03-01.
 field-unknown_user = There is no such user in this branch.
 field-not_a_trainee = Only trainees can be enrolled.
+
+## hardening: worker
+problem-job_stale = Background job stalled
+    .detail = The background job { $job } has not completed a run for { $seconds } seconds: email or exam grading may be held up.

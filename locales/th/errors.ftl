@@ -85,3 +85,7 @@ field-ends_before_start = วันสิ้นสุดอยู่ก่อน
 field-invalid_date = ใช้รูปแบบวันที่เช่น 2026-03-01
 field-unknown_user = ไม่มีผู้ใช้นี้ในสาขานี้
 field-not_a_trainee = ลงทะเบียนได้เฉพาะผู้เรียนเท่านั้น
+
+## hardening: worker
+problem-job_stale = งานเบื้องหลังหยุดชะงัก
+    .detail = งานเบื้องหลัง { $job } ไม่ได้ทำงานเสร็จมา { $seconds } วินาทีแล้ว การส่งอีเมลหรือการตรวจให้คะแนนสอบอาจล่าช้า

@@ -85,3 +85,7 @@ field-ends_before_start = Ngày kết thúc trước ngày bắt đầu.
 field-invalid_date = Dùng định dạng ngày như 2026-03-01.
 field-unknown_user = Không có người dùng này trong chi nhánh.
 field-not_a_trainee = Chỉ học viên mới được ghi danh.
+
+## hardening: worker
+problem-job_stale = Tác vụ nền bị đình trệ
+    .detail = Tác vụ nền { $job } đã { $seconds } giây không hoàn tất lượt chạy nào; việc gửi email hoặc chấm điểm bài thi có thể bị chậm trễ.

@@ -85,3 +85,7 @@ field-ends_before_start = 结束日期早于开始日期。
 field-invalid_date = 请使用类似 2026-03-01 的日期格式。
 field-unknown_user = 本分院没有该用户。
 field-not_a_trainee = 只有学员可以报名。
+
+## hardening: worker
+problem-job_stale = 后台任务停滞
+    .detail = 后台任务 { $job } 已有 { $seconds } 秒未完成运行，邮件发送或考试评分可能因此延误。
