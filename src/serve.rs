@@ -62,6 +62,9 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), RunError> {
 
 /// `admin create-hq`: the first headquarters administrator.
 pub async fn create_hq(config: Config, email: &str, password: &str) -> Result<(), RunError> {
+    if let Some(reason) = crate::bootstrap::weak_bootstrap_password(password) {
+        return Err(RunError::Other(reason));
+    }
     let state = build_state(config).await?;
     let user = crate::users::service::create_hq_admin(&state, email, password)
         .await
