@@ -93,7 +93,10 @@ pub fn open_secrets(master: &MasterKey, recipient: &str, args: &mut Map<String, 
     let Some(sealed) = args.remove(SEALED) else {
         return Ok(());
     };
-    let bytes = sealed.as_str().and_then(|s| STANDARD.decode(s).ok()).ok_or("sealed arguments are not base64")?;
+    let bytes = sealed
+        .as_str()
+        .and_then(|s| STANDARD.decode(s).ok())
+        .ok_or("sealed arguments are not base64")?;
     let plain = master
         .open(&bytes, &secret_aad(recipient))
         .ok_or("sealed arguments do not open with this master key and recipient")?;

@@ -103,11 +103,7 @@ pub fn build_message(
     }
     let address: Address = recipient.parse().map_err(|e| format!("bad recipient address: {e}"))?;
     let to = Mailbox::new(recipient_name.map(str::to_string), address);
-    let subject: String = rendered
-        .subject
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let subject: String = rendered.subject.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     let domain = from.email.domain().to_string();
     Message::builder()
         .from(from.clone())

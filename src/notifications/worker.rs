@@ -87,7 +87,10 @@ impl Worker {
                 let worker = self.clone();
                 async move {
                     let w = worker.clone();
-                    supervise("housekeeping", &worker.state.metrics.jobs, shutdown, move |s| w.clone().run_housekeeping(s)).await
+                    supervise("housekeeping", &worker.state.metrics.jobs, shutdown, move |s| {
+                        w.clone().run_housekeeping(s)
+                    })
+                    .await
                 }
             };
             tokio::join!(outbox, chores);
@@ -208,10 +211,7 @@ impl Worker {
         let message = match std::panic::catch_unwind(AssertUnwindSafe(|| self.prepare(row))) {
             Ok(built) => built.map_err(permanent)?,
             Err(panic) => {
-                return Err(permanent(format!(
-                    "could not build the message: {}",
-                    panic_message(panic.as_ref())
-                )));
+                return Err(permanent(format!("could not build the message: {}", panic_message(panic.as_ref()))));
             }
         };
         match AssertUnwindSafe(self.transport.send(row.id, message)).catch_unwind().await {

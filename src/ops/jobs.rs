@@ -71,7 +71,11 @@ impl Heartbeats {
     }
 
     pub fn last_run(&self, job: &str) -> Option<DateTime<Utc>> {
-        self.beats.lock().unwrap_or_else(|p| p.into_inner()).get(job).and_then(|b| b.last_run)
+        self.beats
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(job)
+            .and_then(|b| b.last_run)
     }
 
     /// The first chore this process is expected to run whose last run (or,

@@ -33,7 +33,11 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
             .body(r#"{"status":"unavailable"}"#));
     }
     if let Some(stale) = state.metrics.jobs.stale(state.clock.now(), state.config.worker_stale_after) {
-        tracing::warn!(job = stale.job, seconds = stale.seconds, "a background chore has not run for too long");
+        tracing::warn!(
+            job = stale.job,
+            seconds = stale.seconds,
+            "a background chore has not run for too long"
+        );
         let mut problem = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "job_stale")
             .arg("job", stale.job)
             .arg("seconds", stale.seconds);

@@ -76,13 +76,22 @@ async fn poison_rows_fail_with_their_reason_and_the_next_email_still_goes_out() 
             raw_row(&app, "eve@example.test", Some("Eve\r\nBcc: everyone@example.test"), "test", args).await,
             "recipient name",
         ),
-        (raw_row(&app, "lf@example.test", Some("Line\nBreak"), "test", args).await, "recipient name"),
+        (
+            raw_row(&app, "lf@example.test", Some("Line\nBreak"), "test", args).await,
+            "recipient name",
+        ),
         (
             raw_row(&app, "x@example.test\r\nBcc: y@example.test", None, "test", args).await,
             "recipient address",
         ),
-        (raw_row(&app, "t@example.test", None, "no-such-template", args).await, "unknown template"),
-        (raw_row(&app, "j@example.test", None, "test", "{not json").await, "not a JSON object"),
+        (
+            raw_row(&app, "t@example.test", None, "no-such-template", args).await,
+            "unknown template",
+        ),
+        (
+            raw_row(&app, "j@example.test", None, "test", "{not json").await,
+            "not a JSON object",
+        ),
     ];
     let good = raw_row(&app, "lan@example.test", Some("Nguyễn Thị Lan"), "test", args).await;
 
@@ -276,7 +285,10 @@ async fn a_lost_or_wrong_master_key_stops_start_up_with_one_clear_line() {
 
     // A wrong key file is named as such.
     std::fs::write(empty.path().join("master.key"), &other).unwrap();
-    let err = zhijiang::build_state(restart_config(&app, None, empty.path())).await.err().expect("refused");
+    let err = zhijiang::build_state(restart_config(&app, None, empty.path()))
+        .await
+        .err()
+        .expect("refused");
     assert!(err.to_string().contains("master.key"), "{err}");
 
     // The right key still starts.
@@ -315,4 +327,24 @@ async fn a_known_or_short_bootstrap_password_is_refused_in_one_line() {
         .send()
         .await;
     assert_eq!(res.status, 401, "{}", res.text());
+}
+
+#[actix_rt::test]
+async fn links_of_invitations_sent_before_sealing_are_erased_by_the_migration() {
+    let app = TestApp::new().await;
+    let legacy = |token: &str| format!(r#"{{"name":"Old","link":"http://zhijiang.test/accept-invite?token={token}"}}"#);
+    let sent = raw_row(&app, "old@example.test", None, "invitation", &legacy("SENTLEGACYTOKEN")).await;
+    let pending = raw_row(&app, "new@example.test", None, "invitation", &legacy("PENDINGLEGACYTOKEN")).await;
+    let mut row: outbox::ActiveModel = Outbox::find_by_id(sent).one(&app.state.db).await.unwrap().unwrap().into();
+    row.status = Set("sent".into());
+    row.update(&app.state.db).await.unwrap();
+
+    // What the migration does to a database written before sealing.
+    zhijiang_migrations::erase_sent_invitation_links(&app.state.db).await.unwrap();
+
+    let sent = Outbox::find_by_id(sent).one(&app.state.db).await.unwrap().unwrap();
+    assert!(!sent.args.contains("SENTLEGACYTOKEN"), "{}", sent.args);
+    assert!(sent.args.contains("sealed_erased") && sent.args.contains("Old"), "{}", sent.args);
+    let pending = Outbox::find_by_id(pending).one(&app.state.db).await.unwrap().unwrap();
+    assert!(pending.args.contains("PENDINGLEGACYTOKEN"), "still to be sent: {}", pending.args);
 }
