@@ -48,7 +48,8 @@ pub fn weak_bootstrap_password(password: &str) -> Option<String> {
         .flat_map(char::to_lowercase)
         .collect();
     let known = KNOWN_PASSWORDS.contains(&folded.as_str()) || folded.contains("changeme");
-    let one_kind = folded.chars().all(|c| Some(c) == folded.chars().next());
+    let first = folded.chars().next();
+    let one_kind = folded.chars().all(|c| Some(c) == first);
     (known || one_kind).then(|| {
         "ZHIJIANG_BOOTSTRAP_PASSWORD is a known default or trivial password: choose your own, for example from `openssl rand -base64 18`".to_string()
     })
