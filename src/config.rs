@@ -37,6 +37,9 @@ pub struct Config {
     /// Run the outbox worker inside `serve`.
     pub run_worker: bool,
     pub worker_poll: Duration,
+    /// `/readyz` answers 503 when a background chore this process runs has
+    /// not completed a run for this long (default: 10 polls, at least 2 minutes).
+    pub worker_stale_after: Duration,
     pub bootstrap_email: Option<String>,
     pub bootstrap_password: Option<String>,
     pub workers: usize,
@@ -69,6 +72,7 @@ struct FileConfig {
     csv_limit_bytes: Option<usize>,
     run_worker: Option<bool>,
     worker_poll_ms: Option<u64>,
+    worker_stale_seconds: Option<u64>,
     bootstrap_email: Option<String>,
     bootstrap_password: Option<String>,
     workers: Option<usize>,
@@ -201,6 +205,14 @@ impl Config {
             120,
         )?
         .clamp(1, u32::MAX as u64) as u32;
+        let worker_poll = Duration::from_millis(number("ZHIJIANG_WORKER_POLL_MS", f.worker_poll_ms, 1000)?.max(10));
+        let worker_stale_after = match number("ZHIJIANG_WORKER_STALE_SECONDS", f.worker_stale_seconds, 0)? {
+            0 => (worker_poll * 10).max(Duration::from_secs(120)),
+            seconds => Duration::from_secs(seconds),
+        };
+        if worker_stale_after <= worker_poll {
+            return Err(bad("ZHIJIANG_WORKER_STALE_SECONDS", "must be longer than the worker poll interval"));
+        }
         Ok(Config {
             database_url,
             database_max_connections: max_connections as u32,
@@ -218,7 +230,8 @@ impl Config {
             json_limit,
             csv_limit,
             run_worker: flag("ZHIJIANG_RUN_WORKER", f.run_worker, true)?,
-            worker_poll: Duration::from_millis(number("ZHIJIANG_WORKER_POLL_MS", f.worker_poll_ms, 1000)?.max(10)),
+            worker_poll,
+            worker_stale_after,
             bootstrap_email: pick("ZHIJIANG_BOOTSTRAP_EMAIL", f.bootstrap_email),
             bootstrap_password: pick("ZHIJIANG_BOOTSTRAP_PASSWORD", f.bootstrap_password),
             workers,

@@ -47,6 +47,15 @@ pub enum StartError {
     Migration(sea_orm::DbErr),
     #[error("cannot load the master key: {0}")]
     MasterKey(std::io::Error),
+    #[error(
+        "no master key: the database holds sealed branch signing keys, but ZHIJIANG_MASTER_KEY is not set and {} does not exist; supply the key they were sealed with (a new key would lock every branch out)",
+        path.display()
+    )]
+    MasterKeyMissing { path: std::path::PathBuf },
+    #[error(
+        "wrong master key: the key from {source_name} does not open the sealed branch signing keys in the database; supply the key they were sealed with"
+    )]
+    MasterKeyMismatch { source_name: String },
 }
 
 /// Connects, migrates and assembles the shared state.
@@ -56,7 +65,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         source,
     })?;
     db::migrate(&db).await.map_err(StartError::Migration)?;
-    let master = MasterKey::load_or_create(config.master_key.as_deref(), &config.data_dir).map_err(StartError::MasterKey)?;
+    let master = master_key(&config, &db).await?;
     let throttle = auth::throttle::Throttle::new(config.login_failures_per_account, config.login_attempts_per_minute);
     let verify_limiter = http::rate_limit::RateLimiter::new(config.verify_requests_per_minute);
     Ok(AppState {
@@ -69,6 +78,38 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         verify_limiter: Arc::new(verify_limiter),
         catalogue: Arc::default(),
     })
+}
+
+/// The master key, checked against the database before anything uses it: a
+/// lost or wrong key would otherwise surface later as a 500 on every login.
+/// A new key is generated only for a database without sealed branch keys.
+async fn master_key(config: &Config, db: &sea_orm::DatabaseConnection) -> Result<MasterKey, StartError> {
+    use sea_orm::{EntityTrait, QueryOrder};
+    let sealed = auth::key_entity::Entity::find()
+        .order_by_desc(auth::key_entity::Column::CreatedAt)
+        .one(db)
+        .await
+        .map_err(|source| StartError::Database {
+            url: redact(&config.database_url),
+            source,
+        })?;
+    let loaded = MasterKey::load(config.master_key.as_deref(), &config.data_dir).map_err(StartError::MasterKey)?;
+    match (loaded, sealed) {
+        (Some(key), None) => Ok(key),
+        (None, None) => MasterKey::create_in(&config.data_dir).map_err(StartError::MasterKey),
+        (None, Some(_)) => Err(StartError::MasterKeyMissing {
+            path: MasterKey::file_in(&config.data_dir),
+        }),
+        (Some(key), Some(row)) => match key.open(&row.private_key_sealed, row.kid.as_bytes()) {
+            Some(_) => Ok(key),
+            None => Err(StartError::MasterKeyMismatch {
+                source_name: match config.master_key {
+                    Some(_) => "ZHIJIANG_MASTER_KEY".to_string(),
+                    None => MasterKey::file_in(&config.data_dir).display().to_string(),
+                },
+            }),
+        },
+    }
 }
 
 /// A database URL without its password, for messages.

@@ -40,7 +40,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), RunError> {
     let (stop_worker, stopped) = watch::channel(false);
     let worker_task = if run_worker {
         let worker = Worker::new(state.clone()).map_err(RunError::Other)?;
-        Some(tokio::spawn(worker.run(stopped)))
+        Some(worker.start(stopped))
     } else {
         None
     };
@@ -62,6 +62,9 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), RunError> {
 
 /// `admin create-hq`: the first headquarters administrator.
 pub async fn create_hq(config: Config, email: &str, password: &str) -> Result<(), RunError> {
+    if let Some(reason) = crate::bootstrap::weak_bootstrap_password(password) {
+        return Err(RunError::Other(reason));
+    }
     let state = build_state(config).await?;
     let user = crate::users::service::create_hq_admin(&state, email, password)
         .await
@@ -86,12 +89,12 @@ pub async fn seed_load(config: Config, branches: usize, per_branch: usize, passw
     Ok(())
 }
 
-/// Runs only the outbox worker until SIGINT or SIGTERM.
+/// Runs only the outbox worker (and the housekeeping chores) until SIGINT or SIGTERM.
 pub async fn worker(config: Config) -> Result<(), RunError> {
     let state = build_state(config).await?;
     let worker = Worker::new(state).map_err(RunError::Other)?;
     let (stop, stopped) = watch::channel(false);
-    let task = tokio::spawn(worker.run(stopped));
+    let task = worker.start(stopped);
     shutdown_signal().await;
     let _ = stop.send(true);
     let _ = task.await;

@@ -90,3 +90,6 @@ field-not_a_trainee = Only trainees can be enrolled.
 ## hardening: text policy
 field-invalid_characters = Contains a character that cannot be stored here ({ $character }): control characters, line breaks in a single line, and invisible or text-direction characters are not allowed.
 field-mixed_scripts = The part before @ mixes alphabets (for example Latin and Cyrillic letters); use one alphabet.
+## hardening: worker
+problem-job_stale = Background job stalled
+    .detail = The background job { $job } has not completed a run for { $seconds } seconds: email or exam grading may be held up.

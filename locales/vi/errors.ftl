@@ -89,3 +89,6 @@ field-not_a_trainee = Chỉ học viên mới được ghi danh.
 ## hardening: text policy
 field-invalid_characters = Có ký tự không thể lưu ở đây ({ $character }): không được dùng ký tự điều khiển, xuống dòng trong trường một dòng, ký tự ẩn hoặc ký tự đổi hướng văn bản.
 field-mixed_scripts = Phần trước @ trộn lẫn nhiều bảng chữ cái (ví dụ chữ Latinh và chữ Kirin); hãy dùng một bảng chữ cái.
+## hardening: worker
+problem-job_stale = Tác vụ nền bị đình trệ
+    .detail = Tác vụ nền { $job } đã { $seconds } giây không hoàn tất lượt chạy nào; việc gửi email hoặc chấm điểm bài thi có thể bị chậm trễ.

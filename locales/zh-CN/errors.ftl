@@ -89,3 +89,6 @@ field-not_a_trainee = 只有学员可以报名。
 ## hardening: text policy
 field-invalid_characters = 包含不能保存在此处的字符（{ $character }）：不允许控制字符、单行文本中的换行，以及不可见字符或文字方向控制字符。
 field-mixed_scripts = @ 前面的部分混用了不同文字（例如拉丁字母和西里尔字母），请只使用一种文字。
+## hardening: worker
+problem-job_stale = 后台任务停滞
+    .detail = 后台任务 { $job } 已有 { $seconds } 秒未完成运行，邮件发送或考试评分可能因此延误。

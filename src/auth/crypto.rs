@@ -11,7 +11,7 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Clone)]
 pub struct MasterKey(Key);
@@ -38,19 +38,34 @@ impl MasterKey {
         STANDARD.encode(self.0.as_slice())
     }
 
-    /// The configured key, or one kept in `data_dir/master.key` (created on
-    /// first use, with a warning: production should set ZHIJIANG_MASTER_KEY).
-    pub fn load_or_create(configured: Option<&str>, data_dir: &Path) -> std::io::Result<MasterKey> {
+    /// Where the key lives when ZHIJIANG_MASTER_KEY is not set.
+    pub fn file_in(data_dir: &Path) -> PathBuf {
+        data_dir.join("master.key")
+    }
+
+    /// The configured key, or the one kept in `data_dir/master.key`, or
+    /// `None` when there is neither.
+    pub fn load(configured: Option<&str>, data_dir: &Path) -> std::io::Result<Option<MasterKey>> {
         if let Some(text) = configured {
-            return MasterKey::from_base64(text).map_err(std::io::Error::other);
+            return MasterKey::from_base64(text).map(Some).map_err(std::io::Error::other);
         }
-        let path = data_dir.join("master.key");
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            return MasterKey::from_base64(&text).map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())));
+        let path = Self::file_in(data_dir);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => MasterKey::from_base64(&text)
+                .map(Some)
+                .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display()))),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(std::io::Error::other(format!("{}: {err}", path.display()))),
         }
+    }
+
+    /// A new key written to `data_dir/master.key` (first start of an empty
+    /// database only), with a warning: production should set ZHIJIANG_MASTER_KEY.
+    pub fn create_in(data_dir: &Path) -> std::io::Result<MasterKey> {
+        let path = Self::file_in(data_dir);
         tracing::warn!(
             path = %path.display(),
-            "ZHIJIANG_MASTER_KEY is not set: generated a master key into the data directory; set ZHIJIANG_MASTER_KEY in production"
+            "ZHIJIANG_MASTER_KEY is not set: generated a master key into the data directory; set ZHIJIANG_MASTER_KEY in production and keep a copy of it"
         );
         let key = MasterKey::generate();
         std::fs::create_dir_all(data_dir)?;

@@ -85,6 +85,11 @@ impl KeyRing {
         }
     }
 
+    /// The master key, for other secrets sealed at rest (invitation links in the outbox).
+    pub fn master(&self) -> &MasterKey {
+        &self.master
+    }
+
     /// Creates and stores a new active key for a branch (inside the caller's transaction).
     pub async fn create_key(
         &self,

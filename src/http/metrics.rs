@@ -36,6 +36,8 @@ pub struct Metrics {
     http: Mutex<BTreeMap<(String, String, u16), RouteStats>>,
     pub outbox: OutboxCounters,
     pub logins_throttled: AtomicU64,
+    /// Last runs of the background chores, and their restarts.
+    pub jobs: crate::ops::jobs::Heartbeats,
 }
 
 impl Metrics {

@@ -47,6 +47,14 @@ fn to_args(args: &Map<String, Value>, html: bool) -> Vec<(String, Arg)> {
         .collect()
 }
 
+/// Whether `template` names an email every locale can render (its English
+/// messages exist; other locales fall back to English).
+pub fn exists(template: &str) -> bool {
+    ["subject", "text", "html"]
+        .iter()
+        .all(|part| i18n::has(Locale::En, &format!("email-{template}-{part}")))
+}
+
 pub fn render(template: &str, locale: Locale, args: &Map<String, Value>) -> Rendered {
     let plain = to_args(args, false);
     let escaped = to_args(args, true);
@@ -74,6 +82,12 @@ pub fn render(template: &str, locale: Locale, args: &Map<String, Value>) -> Rend
 /// Builds the MIME message: multipart/alternative, UTF-8, encoded subject,
 /// and a Message-ID derived from the outbox id so a receiver can recognise a
 /// redelivery after a crash.
+///
+/// Header values are checked before lettre sees them: lettre panics on a
+/// display name containing CR or LF, and a row written before input
+/// validation existed (or by a future bug) may hold one. A recipient or name
+/// with control characters is refused with a reason; the subject, which is
+/// our own text around the arguments, has them replaced by spaces.
 pub fn build_message(
     id: uuid::Uuid,
     from: &Mailbox,
@@ -81,13 +95,20 @@ pub fn build_message(
     recipient_name: Option<&str>,
     rendered: &Rendered,
 ) -> Result<Message, String> {
+    if recipient.chars().any(char::is_control) {
+        return Err("bad recipient address: it contains control characters".into());
+    }
+    if recipient_name.is_some_and(|name| name.chars().any(char::is_control)) {
+        return Err("bad recipient name: it contains control characters (a line break, tab or NUL) that cannot go in a header".into());
+    }
     let address: Address = recipient.parse().map_err(|e| format!("bad recipient address: {e}"))?;
     let to = Mailbox::new(recipient_name.map(str::to_string), address);
+    let subject: String = rendered.subject.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     let domain = from.email.domain().to_string();
     Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(rendered.subject.clone())
+        .subject(subject)
         .message_id(Some(format!("<{id}@{domain}>")))
         .multipart(
             MultiPart::alternative()
@@ -111,5 +132,30 @@ mod tests {
         assert!(r.html.contains("&lt;b&gt;Somchai&lt;/b&gt;"));
         assert!(!r.html.contains("<b>Somchai"));
         assert!(!r.subject.is_empty());
+    }
+
+    #[test]
+    fn header_values_with_line_breaks_are_refused_not_panicked_on() {
+        let from: Mailbox = "Zhijiang <no-reply@zhijiang.test>".parse().unwrap();
+        let rendered = Rendered {
+            subject: "Hello\r\nBcc: evil@example.test".into(),
+            text: "t".into(),
+            html: "h".into(),
+        };
+        let id = uuid::Uuid::nil();
+        for name in ["A\r\nBcc: evil@example.test", "A\nB", "Ünï\rcode", "nul\0"] {
+            let err = build_message(id, &from, "x@example.test", Some(name), &rendered).unwrap_err();
+            assert!(err.contains("recipient name"), "{err}");
+        }
+        assert!(build_message(id, &from, "x\r\n@example.test", None, &rendered).is_err());
+        let message = build_message(id, &from, "x@example.test", Some("Somchai"), &rendered).unwrap();
+        let text = String::from_utf8_lossy(&message.formatted()).to_string();
+        assert!(!text.contains("\r\nBcc:"), "{text}");
+    }
+
+    #[test]
+    fn only_templates_with_messages_exist() {
+        assert!(exists("invitation"));
+        assert!(!exists("no-such-template"));
     }
 }

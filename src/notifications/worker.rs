@@ -9,17 +9,20 @@
 //! held, so a slow worker cannot overwrite a row another worker re-claimed.
 
 use super::entity::{self as outbox, Entity as Outbox};
-use super::outbox::{FAILED, PENDING, SENT};
+use super::outbox::{FAILED, PENDING, SENT, erase_secrets, open_secrets};
 use super::templates;
 use super::transport::{SendFailure, Transport};
 use crate::i18n::Locale;
+use crate::ops::jobs::{EXAM_SWEEP, IDEMPOTENCY_PURGE, OUTBOX, panic_message, supervise};
 use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
+use lettre::Message;
 use lettre::message::Mailbox;
 use rand::Rng;
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tokio::sync::watch;
@@ -32,6 +35,7 @@ const BATCH: u64 = 64;
 /// Emails sent at once by one worker (and SMTP connections kept open).
 pub const PARALLEL_SENDS: usize = 16;
 
+#[derive(Clone)]
 pub struct Worker {
     state: AppState,
     transport: Arc<Transport>,
@@ -60,12 +64,49 @@ impl Worker {
         })
     }
 
-    /// Drains due emails until `shutdown` turns true.
+    /// Starts the outbox loop and the housekeeping loop, each under a
+    /// supervisor that restarts it if it dies, and tells the heartbeats that
+    /// this process runs them (so `/readyz` watches them). The task ends once
+    /// `shutdown` turns true and both loops have stopped.
+    pub fn start(self, shutdown: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+        let jobs = &self.state.metrics.jobs;
+        let now = self.state.clock.now();
+        jobs.expect(OUTBOX, now);
+        jobs.expect(EXAM_SWEEP, now);
+        jobs.expect(IDEMPOTENCY_PURGE, now);
+        tokio::spawn(async move {
+            let outbox = {
+                let worker = self.clone();
+                let stop = shutdown.clone();
+                async move {
+                    let w = worker.clone();
+                    supervise(OUTBOX, &worker.state.metrics.jobs, stop, move |s| w.clone().run(s)).await
+                }
+            };
+            let chores = {
+                let worker = self.clone();
+                async move {
+                    let w = worker.clone();
+                    supervise("housekeeping", &worker.state.metrics.jobs, shutdown, move |s| {
+                        w.clone().run_housekeeping(s)
+                    })
+                    .await
+                }
+            };
+            tokio::join!(outbox, chores);
+        })
+    }
+
+    /// Drains due emails until `shutdown` turns true. Each completed pass is a
+    /// heartbeat of the `outbox` job.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(worker = %self.id, "outbox worker started");
         loop {
             let sent = match self.drain_once().await {
-                Ok(n) => n,
+                Ok(n) => {
+                    self.state.metrics.jobs.beat(OUTBOX, self.state.clock.now());
+                    n
+                }
                 Err(err) => {
                     tracing::warn!(error = %err, "outbox worker could not reach the database");
                     0
@@ -74,7 +115,6 @@ impl Worker {
             if *shutdown.borrow() {
                 break;
             }
-            self.housekeeping().await;
             if sent as u64 >= BATCH {
                 continue;
             }
@@ -89,16 +129,38 @@ impl Worker {
         tracing::info!(worker = %self.id, "outbox worker stopped");
     }
 
-    /// Small periodic chores that need a running process: grading expired
-    /// exam attempts, forgetting idempotent answers older than a day.
-    async fn housekeeping(&self) {
-        // Attempts left open past their deadline are graded as they stood.
-        if let Err(err) = crate::exams::attempts::sweep(&self.state).await {
-            tracing::warn!(error = %err, "could not grade expired attempts");
+    /// Small periodic chores that need a running process, every poll interval
+    /// until `shutdown`: grading expired exam attempts, and about hourly
+    /// forgetting idempotent answers older than a day. Kept apart from the
+    /// outbox loop so that a slow SMTP server does not delay grading, nor a
+    /// failing sweep hold up email.
+    pub async fn run_housekeeping(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            self.housekeeping().await;
+            tokio::select! {
+                _ = tokio::time::sleep(self.state.config.worker_poll) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                break;
+            }
         }
-        let due = rand::thread_rng().gen_ratio(1, 60);
-        if due && let Err(err) = crate::http::idempotency::purge_expired(&self.state).await {
-            tracing::warn!(error = %err, "could not purge old idempotency keys");
+    }
+
+    async fn housekeeping(&self) {
+        let jobs = &self.state.metrics.jobs;
+        // Attempts left open past their deadline are graded as they stood.
+        match crate::exams::attempts::sweep(&self.state).await {
+            Ok(_) => jobs.beat(EXAM_SWEEP, self.state.clock.now()),
+            Err(err) => tracing::warn!(error = %err, "could not grade expired attempts"),
+        }
+        let now = self.state.clock.now();
+        let due = jobs.last_run(IDEMPOTENCY_PURGE).is_none_or(|last| now - last >= Duration::hours(1));
+        if due {
+            match crate::http::idempotency::purge_expired(&self.state).await {
+                Ok(_) => jobs.beat(IDEMPOTENCY_PURGE, now),
+                Err(err) => tracing::warn!(error = %err, "could not purge old idempotency keys"),
+            }
         }
     }
 
@@ -140,15 +202,40 @@ impl Worker {
             .await
     }
 
+    /// Builds and sends one row. Nothing a row contains can take the loop
+    /// down: bad content is a permanent failure with its reason, and a panic
+    /// while building or sending (a library bug meeting odd data) is caught
+    /// and recorded the same way.
     async fn deliver(&self, row: &outbox::Model) -> Result<(), SendFailure> {
-        let mut args: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&row.args).unwrap_or_default();
+        let permanent = |reason: String| SendFailure { permanent: true, reason };
+        let message = match std::panic::catch_unwind(AssertUnwindSafe(|| self.prepare(row))) {
+            Ok(built) => built.map_err(permanent)?,
+            Err(panic) => {
+                return Err(permanent(format!("could not build the message: {}", panic_message(panic.as_ref()))));
+            }
+        };
+        match AssertUnwindSafe(self.transport.send(row.id, message)).catch_unwind().await {
+            Ok(sent) => sent,
+            Err(panic) => Err(permanent(format!(
+                "the mail transport failed unexpectedly: {}",
+                panic_message(panic.as_ref())
+            ))),
+        }
+    }
+
+    /// The MIME message of a row, or why there cannot be one.
+    fn prepare(&self, row: &outbox::Model) -> Result<Message, String> {
+        if !templates::exists(&row.template) {
+            return Err(format!("unknown template {:?}", row.template));
+        }
+        let mut args: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&row.args).map_err(|e| format!("arguments are not a JSON object: {e}"))?;
+        open_secrets(self.state.keys.master(), &row.recipient, &mut args)?;
         args.entry("public_url")
             .or_insert_with(|| serde_json::Value::String(self.state.config.public_url.clone()));
         let locale = Locale::from_canonical(&row.locale).unwrap_or(Locale::En);
         let rendered = templates::render(&row.template, locale, &args);
-        let message = templates::build_message(row.id, &self.from, &row.recipient, row.recipient_name.as_deref(), &rendered)
-            .map_err(|reason| SendFailure { permanent: true, reason })?;
-        self.transport.send(row.id, message).await
+        templates::build_message(row.id, &self.from, &row.recipient, row.recipient_name.as_deref(), &rendered)
     }
 
     async fn record(&self, row: &outbox::Model, outcome: Result<(), SendFailure>) -> Result<(), DbErr> {
@@ -160,13 +247,14 @@ impl Worker {
             .col_expr(outbox::Column::LeaseOwner, Expr::value(Option::<String>::None))
             .col_expr(outbox::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
             .col_expr(outbox::Column::UpdatedAt, Expr::value(now));
-        match outcome {
+        let finished = match outcome {
             Ok(()) => {
                 metrics.sent.fetch_add(1, Ordering::Relaxed);
                 update = update
                     .col_expr(outbox::Column::Status, Expr::value(SENT))
                     .col_expr(outbox::Column::SentAt, Expr::value(now))
                     .col_expr(outbox::Column::LastError, Expr::value(Option::<String>::None));
+                true
             }
             Err(failure) => {
                 let give_up = failure.permanent || attempts >= MAX_ATTEMPTS;
@@ -178,9 +266,16 @@ impl Worker {
                     metrics.retried.fetch_add(1, Ordering::Relaxed);
                     update = update.col_expr(outbox::Column::NextAttemptAt, Expr::value(now + backoff(attempts)));
                 }
-                let reason: String = failure.reason.chars().take(2000).collect();
+                // NUL cannot be stored in PostgreSQL text.
+                let reason: String = failure.reason.chars().filter(|c| *c != '\0').take(2000).collect();
                 update = update.col_expr(outbox::Column::LastError, Expr::value(reason));
+                give_up
             }
+        };
+        // A secret (an invitation link) is needed no longer once the email
+        // went out or will not be tried again.
+        if finished && let Some(args) = erase_secrets(&row.args) {
+            update = update.col_expr(outbox::Column::Args, Expr::value(args));
         }
         update
             .filter(outbox::Column::Id.eq(row.id))

@@ -1,5 +1,7 @@
 use crate::db;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
@@ -15,19 +17,34 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
 }
 
-/// The database answers; 503 while it does not (the pool reconnects by itself).
-#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, body = Health), (status = 503, body = Health)))]
-pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    match db::ping(&state.db).await {
-        Ok(()) => HttpResponse::Ok().json(Health { status: "ok" }),
-        Err(err) => {
-            tracing::warn!(error = %err, "readiness check failed");
-            HttpResponse::ServiceUnavailable()
-                .insert_header(("Retry-After", "5"))
-                .content_type("application/json")
-                .body(r#"{"status":"unavailable"}"#)
-        }
+/// The database answers and, where this process runs the worker, its
+/// background chores keep running: 503 while the database cannot be reached
+/// (the pool reconnects by itself), or a problem document `job_stale` naming
+/// the outbox worker or the exam sweep when it has not completed a run for
+/// longer than `ZHIJIANG_WORKER_STALE_SECONDS`.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, body = Health),
+    (status = 503, description = "database unreachable (`Health`), or a background chore stale (problem `job_stale`)")))]
+pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    if let Err(err) = db::ping(&state.db).await {
+        tracing::warn!(error = %err, "readiness check failed");
+        return Ok(HttpResponse::ServiceUnavailable()
+            .insert_header(("Retry-After", "5"))
+            .content_type("application/json")
+            .body(r#"{"status":"unavailable"}"#));
     }
+    if let Some(stale) = state.metrics.jobs.stale(state.clock.now(), state.config.worker_stale_after) {
+        tracing::warn!(
+            job = stale.job,
+            seconds = stale.seconds,
+            "a background chore has not run for too long"
+        );
+        let mut problem = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "job_stale")
+            .arg("job", stale.job)
+            .arg("seconds", stale.seconds);
+        problem.retry_after = Some(5);
+        return Err(problem);
+    }
+    Ok(HttpResponse::Ok().json(Health { status: "ok" }))
 }
 
 /// Prometheus text exposition.
@@ -40,6 +57,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let extra = crate::notifications::metrics::gauges(&state).await;
     let mut body = state.metrics.render(&gauges);
     body.push_str(&extra);
+    body.push_str(&state.metrics.jobs.render());
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(body)

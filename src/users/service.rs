@@ -131,7 +131,7 @@ pub async fn invite(
 }
 
 /// A new invitation (its token stored only as a hash) and the email that
-/// carries the token, for `invite` and for bulk imports.
+/// carries the token (sealed with the master key), for `invite` and for bulk imports.
 pub fn invitation_parts(
     state: &AppState,
     branch: &branch::Model,
@@ -157,11 +157,14 @@ pub fn invitation_parts(
     let mut args = Map::new();
     args.insert("name".into(), Value::String(row.display_name.clone()));
     args.insert("branch".into(), Value::String(branch_name));
-    args.insert(
+    args.insert("expires".into(), Value::String(expires_at.format("%Y-%m-%d").to_string()));
+    // The link carries the raw token: sealed, opened only by the worker when it sends.
+    let mut secrets = Map::new();
+    secrets.insert(
         "link".into(),
         Value::String(format!("{}/accept-invite?token={token}", state.config.public_url)),
     );
-    args.insert("expires".into(), Value::String(expires_at.format("%Y-%m-%d").to_string()));
+    crate::notifications::outbox::seal_secrets(state.keys.master(), &row.email, &mut args, secrets);
     let email = Email {
         branch_id: Some(branch.id),
         recipient: row.email.clone(),

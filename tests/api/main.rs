@@ -17,3 +17,4 @@ mod outbox;
 mod reports;
 mod resilience;
 mod tenancy;
+mod worker_hardening;
