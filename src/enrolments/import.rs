@@ -48,6 +48,9 @@ pub struct ImportReport {
     pub skipped: Vec<RowReport>,
 }
 
+/// The route of the import (its body limit is the CSV limit).
+pub const ROUTE: &str = "/api/v1/cohorts/{id}/enrolments/import";
+
 /// Rows per multi-row INSERT (at most 17 columns: well under the bind
 /// parameter limits of SQLite and PostgreSQL).
 const BATCH: usize = 500;
