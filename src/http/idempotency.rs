@@ -61,13 +61,13 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
     };
     let caller = caller.user_id.to_string();
     if key.is_empty() || key.len() > 255 {
-        return Ok(req.error_response(ApiError::field("Idempotency-Key", "too_long").arg("max", 255)));
+        return Ok(problem(req, ApiError::field("Idempotency-Key", "too_long").arg("max", 255)));
     }
     let limit = body_limit(&pattern, &state.config);
     let mut payload = req.take_payload();
     let body = match super::json::read_body(req.request(), &mut payload, limit).await {
         Ok(body) => body,
-        Err(err) => return Ok(req.error_response(err)),
+        Err(err) => return Ok(problem(req, err)),
     };
     let mut hasher = Sha256::new();
     hasher.update(req.method().as_str().as_bytes());
@@ -104,9 +104,9 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
                     existing.response_body.unwrap_or_default(),
                 )));
             }
-            Err(err) => return Ok(req.error_response(err)),
+            Err(err) => return Ok(problem(req, err)),
         },
-        Err(err) => return Ok(req.error_response(ApiError::from(err))),
+        Err(err) => return Ok(problem(req, ApiError::from(err))),
     };
 
     let response = next.call(req).await?;
@@ -144,6 +144,16 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
     }
     let response = head.set_body(bytes).map_into_boxed_body();
     Ok(ServiceResponse::new(request, response))
+}
+
+/// A refusal from this layer, as a problem document in the caller's
+/// language (this layer sits outside the one that localizes handlers' errors).
+fn problem(req: ServiceRequest, err: ApiError) -> ServiceResponse<BoxBody> {
+    let locale = super::negotiate(req.request());
+    let mut response = HttpResponse::build(err.status);
+    response.content_type(super::PROBLEM_JSON);
+    let response = super::with_language(response.body(err.to_problem(locale).to_string()), locale);
+    req.into_response(response)
 }
 
 /// The route pattern of a request whose answers may be remembered: a
