@@ -80,3 +80,9 @@ import_file "import $((CAP + 1)) rows (over the cap)" "$BENCH_TMP/over.csv"
 enrolled=$(curl -fs "$BASE/api/v1/cohorts/$cohort" -H "Authorization: Bearer $HQ" | json_field '["enrolled"]')
 echo "cohort enrolled afterwards: $enrolled"
 echo "server peak RSS (VmHWM): $(peak_rss_mib) MiB"
+slow=$(grep -c "slow statement" "$BENCH_TMP/server.log" || true)
+echo "statements the database took over 1 s for: ${slow:-0}"
+if [ "${BENCH_SHOW_SLOW:-0}" = 1 ]; then
+  grep "slow statement" "$BENCH_TMP/server.log" | sed -E 's/\x1b\[[0-9;]*m//g' | cut -c1-400 | head -5
+fi
+[ -z "${BENCH_KEEP_LOG:-}" ] || cp "$BENCH_TMP/server.log" "$BENCH_KEEP_LOG"

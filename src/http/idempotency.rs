@@ -181,7 +181,13 @@ enum Earlier {
 
 /// What to do when the caller already used this key: replay the answer,
 /// replace an expired claim, or refuse (in progress, or another request).
-async fn earlier_claim(state: &AppState, caller: &str, key: &str, claim: idem::ActiveModel, request_hash: &str) -> Result<Earlier, ApiError> {
+async fn earlier_claim(
+    state: &AppState,
+    caller: &str,
+    key: &str,
+    claim: idem::ActiveModel,
+    request_hash: &str,
+) -> Result<Earlier, ApiError> {
     let existing = IdempotencyKeys::find()
         .filter(idem::Column::Caller.eq(caller))
         .filter(idem::Column::IdemKey.eq(key))

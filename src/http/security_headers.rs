@@ -12,11 +12,11 @@
 //! `Referrer-Policy: no-referrer`: verify URLs carry certificate codes, and
 //! nothing here needs to tell other sites where a visitor came from.
 
+use actix_web::Error;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::Error;
 
 /// For answers that are data, not pages.
 pub const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -24,7 +24,10 @@ pub const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-u
 pub const DOCS_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
      img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-pub async fn security_headers(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+pub async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let docs = req.path() == "/docs" || req.path().starts_with("/docs/");
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();

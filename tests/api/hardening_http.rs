@@ -95,7 +95,11 @@ async fn import_row_numbers_hold_with_crlf_blank_lines_and_multi_line_cells() {
     assert_eq!((again["created"].as_i64(), again["enrolled"].as_i64()), (Some(0), Some(0)));
     assert_eq!(
         rows_and_codes(&again["skipped"]),
-        vec![(2, "already_enrolled".into()), (6, "already_enrolled".into()), (12, "already_enrolled".into())]
+        vec![
+            (2, "already_enrolled".into()),
+            (6, "already_enrolled".into()),
+            (12, "already_enrolled".into())
+        ]
     );
     assert_eq!(enrolled(&app, &world, &cohort).await, 3);
 }
@@ -146,7 +150,10 @@ async fn twenty_thousand_rows_import_with_every_row_number_right() {
     let res = import(&app, &world.bkk_admin.token, &cohort, file.clone()).await;
     assert_eq!(res.status, 200, "{}", res.text());
     let report = res.json();
-    assert_eq!((report["created"].as_i64(), report["enrolled"].as_i64()), (Some(10_000), Some(10_000)));
+    assert_eq!(
+        (report["created"].as_i64(), report["enrolled"].as_i64()),
+        (Some(10_000), Some(10_000))
+    );
     let failed = rows_and_codes(&report["failed"]);
     let invalid: Vec<_> = failed.iter().filter(|(_, c)| c == "invalid_email").cloned().collect();
     assert_eq!(invalid, bad);
@@ -335,7 +342,10 @@ async fn every_kind_of_answer_carries_security_headers() {
     assert_eq!(res.status, 200);
     assert_hardened(&res);
     let csp = res.header("content-security-policy").unwrap();
-    assert!(csp.contains("script-src 'self'") && !csp.contains("script-src 'self' 'unsafe"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("script-src 'self' 'unsafe"),
+        "{csp}"
+    );
 }
 
 // ---- item 17: catalogue cache ----
@@ -376,9 +386,19 @@ async fn junk_query_parameters_do_not_grow_the_catalogue_cache() {
     // Parameters that do change the answer are honoured.
     let one = app.get("/api/v1/courses?limit=1&pad=1").token(&world.hq.token).send().await.json();
     assert_eq!(one["items"].as_array().unwrap().len(), 1);
-    let th = app.get("/api/v1/courses?lang=th").token(&world.bkk_trainee.token).send().await.json();
+    let th = app
+        .get("/api/v1/courses?lang=th")
+        .token(&world.bkk_trainee.token)
+        .send()
+        .await
+        .json();
     assert_eq!(th["items"][0]["title"], "ความปลอดภัยระบบไฟฟ้าแรงสูงของรถยนต์ไฟฟ้า");
-    let zh = app.get("/api/v1/courses?lang=zh-CN").token(&world.bkk_trainee.token).send().await.json();
+    let zh = app
+        .get("/api/v1/courses?lang=zh-CN")
+        .token(&world.bkk_trainee.token)
+        .send()
+        .await
+        .json();
     assert_eq!(zh["items"][0]["title"], "新能源汽车高压安全");
     app.get("/api/v1/courses?status=junk")
         .token(&world.hq.token)
@@ -411,10 +431,13 @@ async fn certificate_code(app: &TestApp, world: &World) -> String {
     let eid = e.json()["id"].as_str().unwrap().to_string();
     let t = &world.bkk_trainee.token;
     for lesson in course["lessons"].as_array().unwrap() {
-        app.post(&format!("/api/v1/enrolments/{eid}/lessons/{}/complete", lesson["id"].as_str().unwrap()))
-            .token(t)
-            .send()
-            .await;
+        app.post(&format!(
+            "/api/v1/enrolments/{eid}/lessons/{}/complete",
+            lesson["id"].as_str().unwrap()
+        ))
+        .token(t)
+        .send()
+        .await;
     }
     let attempt = app
         .post(&format!("/api/v1/exams/{}/attempts", exam["id"].as_str().unwrap()))
@@ -476,7 +499,11 @@ async fn verify_follows_accept_q_values_and_says_it_varies() {
         .await;
     res.problem(404, "not_found");
     assert_eq!(res.header("vary").as_deref(), Some("Accept, Accept-Language"));
-    let res = app.get("/verify/BKK-0000-0000").header("Accept", "application/json;q=0").send().await;
+    let res = app
+        .get("/verify/BKK-0000-0000")
+        .header("Accept", "application/json;q=0")
+        .send()
+        .await;
     assert_eq!(res.status, 404);
     assert!(res.header("content-type").unwrap().starts_with("text/html"));
     assert_eq!(res.header("vary").as_deref(), Some("Accept, Accept-Language"));
@@ -490,5 +517,8 @@ async fn openapi_lists_both_media_types_of_verify() {
     assert!(content["application/json"]["schema"].is_object(), "{content}");
     assert!(content["text/html"]["schema"].is_object(), "{content}");
     let missing = &doc["paths"]["/verify/{code}"]["get"]["responses"]["404"]["content"];
-    assert!(missing["application/problem+json"].is_object() && missing["text/html"].is_object(), "{missing}");
+    assert!(
+        missing["application/problem+json"].is_object() && missing["text/html"].is_object(),
+        "{missing}"
+    );
 }
