@@ -147,6 +147,7 @@ pub fn app(
         .wrap(Compress::default())
         .wrap(from_fn(http::metrics::record))
         .wrap(from_fn(http::request_id::request_id))
+        .wrap(from_fn(http::security_headers::security_headers))
         .configure(ops::routes::configure)
         .configure(auth::routes::configure)
         .configure(branches::routes::configure)

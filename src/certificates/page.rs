@@ -130,6 +130,19 @@ body{background:#fff;font-size:11pt}
 }
 "#;
 
+/// The `Content-Security-Policy` of these pages: the one inline stylesheet,
+/// allowed by its SHA-256; no scripts, nothing loaded from anywhere, no
+/// framing. (The QR code is inline SVG markup, not an image.)
+pub fn content_security_policy() -> &'static str {
+    static POLICY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        use base64::Engine;
+        use sha2::{Digest, Sha256};
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(STYLE.as_bytes()));
+        format!("default-src 'none'; style-src 'sha256-{hash}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+    });
+    &POLICY
+}
+
 /// The HTML5 document around a page body.
 fn document(viewer: Locale, title: &str, class: &str, body: &str) -> String {
     format!(
@@ -259,6 +272,20 @@ mod tests {
     use chrono::TimeZone;
 
     const URL: &str = "https://academy.example/verify/BKK-7F3K-9QPX";
+
+    #[test]
+    fn the_policy_allows_exactly_the_inline_stylesheet() {
+        use base64::Engine;
+        use sha2::{Digest, Sha256};
+        let html = render_verify_page(&view(), Locale::Th);
+        let css = html.split("<style>").nth(1).unwrap().split("</style>").next().unwrap();
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(css.as_bytes()));
+        let policy = content_security_policy();
+        assert!(policy.contains(&format!("style-src 'sha256-{hash}'")), "{policy}");
+        assert!(policy.starts_with("default-src 'none'") && !policy.contains("script"));
+        assert_eq!(html.matches("<style>").count(), 1);
+        assert!(!html.contains(" style="));
+    }
 
     fn view() -> VerifyView {
         VerifyView {

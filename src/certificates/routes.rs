@@ -13,7 +13,7 @@ use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
 use crate::state::AppState;
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
@@ -296,9 +296,23 @@ pub struct Verification {
     pub locale: String,
 }
 
+/// JSON only for a client that prefers it to HTML by its `Accept` q-values;
+/// browsers, `*/*` and ties get the page.
 fn wants_json(req: &HttpRequest) -> bool {
-    let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    accept.contains("application/json") && !accept.contains("text/html")
+    crate::http::accept::prefers(req, "application/json", "text/html")
+}
+
+/// An HTML page of the verify route, with the policy that lets its inline
+/// stylesheet (and nothing else) apply.
+fn html_page(status: StatusCode, page: String, viewer: Locale) -> HttpResponse {
+    with_language(
+        HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CONTENT_SECURITY_POLICY, super::page::content_security_policy()))
+            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .body(page),
+        viewer,
+    )
 }
 
 async fn texts_in(
@@ -312,18 +326,37 @@ async fn texts_in(
     Ok((title, branch_name(branch, locale)))
 }
 
-/// The public check of a certificate: JSON for `Accept: application/json`,
-/// otherwise a printable bilingual HTML page with a QR code of its own URL.
+/// The public check of a certificate: JSON for a client that prefers
+/// `application/json` to `text/html` (by `Accept` q-values), otherwise a
+/// printable bilingual HTML page with a QR code of its own URL. The answer
+/// depends on `Accept` and `Accept-Language`, and says so in `Vary`.
 #[utoipa::path(get, path = "/verify/{code}", tag = "certificates", params(("code" = String, Path)),
-    responses((status = 200, body = Verification, description = "JSON, or an HTML page"), (status = 404), (status = 429)))]
+    responses(
+        (status = 200, description = "The certificate: JSON, or the printable HTML page",
+            content((Verification = "application/json"), (String = "text/html"))),
+        (status = 404, description = "No such certificate: a problem document, or an HTML page",
+            content((crate::error::ProblemSchema = "application/problem+json"), (String = "text/html"))),
+        (status = 429)))]
 pub async fn verify(state: web::Data<AppState>, req: HttpRequest, code: web::Path<String>) -> ApiResult<HttpResponse> {
+    let mut response = match verification(&state, &req, &code).await {
+        Ok(response) => response,
+        // Rendered as a problem document by the middleware, which keeps Vary.
+        Err(err) => actix_web::ResponseError::error_response(&err),
+    };
+    response
+        .headers_mut()
+        .insert(header::VARY, header::HeaderValue::from_static("Accept, Accept-Language"));
+    Ok(response)
+}
+
+async fn verification(state: &AppState, req: &HttpRequest, code: &str) -> ApiResult<HttpResponse> {
     let client = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
     if let Err(wait) = state.verify_limiter.check(&client) {
         return Err(ApiError::too_many_requests(wait));
     }
-    let viewer = negotiate(&req);
-    let json = wants_json(&req);
-    let canonical = super::code::normalize_code(&code);
+    let viewer = negotiate(req);
+    let json = wants_json(req);
+    let canonical = super::code::normalize_code(code);
     let row = match &canonical {
         Some(c) => service::by_code(&state.db, c).await?,
         None => None,
@@ -332,11 +365,8 @@ pub async fn verify(state: web::Data<AppState>, req: HttpRequest, code: web::Pat
         if json {
             return Err(ApiError::not_found());
         }
-        let page = render_not_found_page(&code, viewer);
-        return Ok(with_language(
-            HttpResponse::NotFound().content_type("text/html; charset=utf-8").body(page),
-            viewer,
-        ));
+        let page = render_not_found_page(code, viewer);
+        return Ok(html_page(StatusCode::NOT_FOUND, page, viewer));
     };
     let branch = Branches::find_by_id(row.branch_id)
         .one(&state.db)
@@ -380,13 +410,7 @@ pub async fn verify(state: web::Data<AppState>, req: HttpRequest, code: web::Pat
         verify_url: format!("{}/verify/{}", state.config.public_url, row.code),
     };
     let page = render_verify_page(&view, viewer);
-    Ok(with_language(
-        HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
-            .body(page),
-        viewer,
-    ))
+    Ok(html_page(StatusCode::OK, page, viewer))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

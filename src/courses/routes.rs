@@ -162,17 +162,26 @@ pub async fn list(
     filter: web::Query<CourseFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
+    if let Some(status) = &filter.status
+        && status != DRAFT
+        && status != PUBLISHED
+    {
+        return Err(ApiError::field("status", "invalid_choice"));
+    }
     let locale = negotiate(&req);
-    let key = cache_key(&req, &caller, locale);
+    let what = format!(
+        "list status={} limit={} after={}",
+        filter.status.as_deref().unwrap_or(""),
+        page.limit,
+        page.after.map(|id| id.to_string()).unwrap_or_default()
+    );
+    let key = cache_key(&what, &caller, locale);
     if let Some((body, etag)) = state.catalogue.get(&key) {
         return Ok(json_bytes_with_known_etag(&req, locale, body, &etag));
     }
     let generation = state.catalogue.generation();
     let mut query = Courses::find().filter(service::visibility(&caller));
     if let Some(status) = &filter.status {
-        if status != DRAFT && status != PUBLISHED {
-            return Err(ApiError::field("status", "invalid_choice"));
-        }
         query = query.filter(course::Column::Status.eq(status.clone()));
     }
     if let Some(after) = page.after {
@@ -204,16 +213,17 @@ pub async fn list(
     Ok(json_bytes_with_known_etag(&req, locale, body, &etag))
 }
 
-/// What a catalogue read depends on: the URL, who may see what (headquarters
-/// sees drafts and editors' data; others see their branch's offer), and the
-/// languages.
-fn cache_key(req: &HttpRequest, caller: &Caller, locale: Locale) -> String {
+/// What a catalogue read depends on: `what` was asked (the validated
+/// parameters that change the answer, never the raw URL: junk parameters
+/// must not make new entries), who may see what (headquarters sees drafts
+/// and editors' data; others see their branch's offer), and the languages.
+fn cache_key(what: &str, caller: &Caller, locale: Locale) -> String {
     let audience = if caller.is_hq() {
         "hq".to_string()
     } else {
         caller.branch_id.to_string()
     };
-    format!("{}|{audience}|{locale}|{}", req.uri(), caller.branch_default_locale)
+    format!("{what}|{audience}|{locale}|{}", caller.branch_default_locale)
 }
 
 /// A course with its lessons in order, in the response language.
@@ -221,7 +231,7 @@ fn cache_key(req: &HttpRequest, caller: &Caller, locale: Locale) -> String {
     responses((status = 200, body = CourseDetail), (status = 304), (status = 401), (status = 404)))]
 pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let locale = negotiate(&req);
-    let key = cache_key(&req, &caller, locale);
+    let key = cache_key(&format!("course {}", *id), &caller, locale);
     if let Some((body, etag)) = state.catalogue.get(&key) {
         return Ok(json_bytes_with_known_etag(&req, locale, body, &etag));
     }

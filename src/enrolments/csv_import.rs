@@ -66,15 +66,19 @@ pub fn parse_import(body: &[u8]) -> Result<ParsedImport, ApiError> {
     let locale_at = position("locale");
     let width = headers.len();
 
-    // Line numbers from byte offsets: the same for LF and CRLF files.
-    // (A record after a CRLF may be reported as starting on its "\n".)
+    // The csv crate counts lines as it reads (linear), but a record's
+    // position is where its read began: before the "\n" of a CRLF that
+    // ended the previous record, and before any blank lines it skipped.
+    // Stepping over those few bytes gives the line the record starts on.
     let bytes = text.as_bytes();
-    let line_at = |byte: u64| {
-        let mut at = (byte as usize).min(bytes.len());
-        while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
-            at += 1;
-        }
-        1 + bytes[..at].iter().filter(|b| **b == b'\n').count()
+    let line_of = |position: &csv::Position| {
+        let start = (position.byte() as usize).min(bytes.len());
+        let skipped_newlines = bytes[start..]
+            .iter()
+            .take_while(|b| **b == b'\n' || **b == b'\r')
+            .filter(|b| **b == b'\n')
+            .count();
+        position.line() as usize + skipped_newlines
     };
     let mut parsed = ParsedImport::default();
     let mut seen = HashSet::new();
@@ -82,7 +86,8 @@ pub fn parse_import(body: &[u8]) -> Result<ParsedImport, ApiError> {
         let record = match record {
             Ok(r) => r,
             Err(err) => {
-                let row = err.position().map(|p| line_at(p.byte())).unwrap_or(0);
+                too_many_rows(&parsed)?;
+                let row = err.position().map(line_of).unwrap_or(0);
                 parsed.failures.push(RowFailure {
                     row,
                     code: "wrong_column_count",
@@ -90,13 +95,11 @@ pub fn parse_import(body: &[u8]) -> Result<ParsedImport, ApiError> {
                 continue;
             }
         };
-        let row = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
+        let row = record.position().map(line_of).unwrap_or(0);
         if record.iter().all(|c| c.is_empty()) {
             continue;
         }
-        if parsed.rows.len() + parsed.failures.len() >= MAX_ROWS {
-            return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "csv_too_many_rows").arg("max", MAX_ROWS));
-        }
+        too_many_rows(&parsed)?;
         if record.len() != width {
             parsed.failures.push(RowFailure {
                 row,
@@ -146,6 +149,15 @@ fn check_cells(email: &str, name: &str, locale: &str) -> Result<(EmailAddress, S
         return Err("unknown_locale");
     }
     Ok((email, name))
+}
+
+/// Stops the parse at the first row past `MAX_ROWS`: nothing is kept, and
+/// the rest of the file is not read.
+fn too_many_rows(parsed: &ParsedImport) -> Result<(), ApiError> {
+    if parsed.rows.len() + parsed.failures.len() >= MAX_ROWS {
+        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "csv_too_many_rows").arg("max", MAX_ROWS));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -205,6 +217,52 @@ mod tests {
             .message(Locale::Th)
             .contains('3')
         );
+    }
+
+    #[test]
+    fn line_numbers_hold_across_crlf_blank_lines_and_multi_line_cells() {
+        for newline in ["\n", "\r\n"] {
+            let lines = [
+                "email,display_name,locale",
+                "a@x.th,A,th",
+                "\"b@x.th\",\"Two",
+                "line name\",th",
+                "",
+                "bad-one,C,th",
+                "\"c@x.th\",\"Three",
+                "",
+                "lines\",en",
+                "bad-two,D,vi",
+                "d@x.th,E",
+                "e@x.th,F,vi",
+            ];
+            let body = lines.join(newline) + newline;
+            let parsed = parse_import(body.as_bytes()).unwrap();
+            let good: Vec<(usize, &str)> = parsed.rows.iter().map(|r| (r.row, r.email.as_str())).collect();
+            assert_eq!(
+                good,
+                vec![(2, "a@x.th"), (3, "b@x.th"), (7, "c@x.th"), (12, "e@x.th")],
+                "{newline:?}"
+            );
+            let bad: Vec<(usize, &str)> = parsed.failures.iter().map(|f| (f.row, f.code)).collect();
+            assert_eq!(
+                bad,
+                vec![(6, "invalid_email"), (10, "invalid_email"), (11, "wrong_column_count")],
+                "{newline:?}"
+            );
+            assert_eq!(parsed.rows[1].display_name, format!("Two{newline}line name"));
+        }
+    }
+
+    #[test]
+    fn the_row_cap_stops_the_parse() {
+        let mut body = String::from("email,display_name,locale\n");
+        for i in 0..=MAX_ROWS {
+            body.push_str(&format!("t{i}@example.th,T {i},th\n"));
+        }
+        assert_eq!(parse_import(body.as_bytes()).unwrap_err().code, "csv_too_many_rows");
+        let at_cap = &body[..body.rfind("t50000@").unwrap()];
+        assert_eq!(parse_import(at_cap.as_bytes()).unwrap().rows.len(), MAX_ROWS);
     }
 
     #[test]

@@ -334,7 +334,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(enrol))
             .route(web::get().to(members)),
     )
-    .service(web::resource("/api/v1/cohorts/{id}/enrolments/import").route(web::post().to(super::import::import)))
+    .service(web::resource(super::import::ROUTE).route(web::post().to(super::import::import)))
     .service(web::resource("/api/v1/users/me/enrolments").route(web::get().to(mine)))
     .service(web::resource("/api/v1/enrolments/{id}").route(web::get().to(get)))
     .service(web::resource("/api/v1/enrolments/{id}/lessons/{lesson_id}/complete").route(web::post().to(complete_lesson)))

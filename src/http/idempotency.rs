@@ -2,6 +2,12 @@
 //! within 24 hours gets the first answer again instead of acting twice
 //! (API.md, Conventions). Trainees on flaky mobile links depend on it.
 //!
+//! Only authenticated callers on matched routes are served this way, with
+//! the route's own body limit. Anonymous requests and unknown paths pass
+//! through untouched (nothing buffered, nothing stored), and `/api/v1/auth/*`
+//! is never remembered: its answers carry access and refresh tokens, and a
+//! replayed refresh would let a spent refresh token escape reuse detection.
+//!
 //! The key is claimed by inserting a row before the handler runs (unique on
 //! caller + key), so two concurrent retries cannot both act: the second sees
 //! the claim and is told to retry (409 `idempotency_in_progress`). A key
@@ -27,6 +33,8 @@ use uuid::Uuid;
 pub const HEADER: &str = "idempotency-key";
 const REPLAYED: &str = "idempotent-replayed";
 const KEEP_HOURS: i64 = 24;
+/// Login, refresh, logout and invitation answers carry tokens: never stored.
+const AUTH_ROUTES: &str = "/api/v1/auth/";
 /// Response headers worth replaying.
 const KEPT_HEADERS: [header::HeaderName; 3] = [header::CONTENT_TYPE, header::CONTENT_LANGUAGE, header::LOCATION];
 
@@ -40,20 +48,27 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
     let (Some(key), true) = (key, req.method() == Method::POST) else {
         return next.call(req).await.map(|r| r.map_into_boxed_body());
     };
-    if key.is_empty() || key.len() > 255 {
-        return Err(ApiError::field("Idempotency-Key", "too_long").arg("max", 255).into());
-    }
+    let Some(pattern) = remembered_route(&req) else {
+        return next.call(req).await.map(|r| r.map_into_boxed_body());
+    };
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return next.call(req).await.map(|r| r.map_into_boxed_body());
     };
-
-    let caller = match authenticate(&state, req.request()).await {
-        Ok(c) => c.user_id.to_string(),
-        Err(_) => format!("anonymous:{}", req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()),
+    // Anonymous requests are served as if they had no key: nothing is read
+    // ahead of the handler and nothing is stored for them.
+    let Ok(caller) = authenticate(&state, req.request()).await else {
+        return next.call(req).await.map(|r| r.map_into_boxed_body());
     };
-    let limit = state.config.csv_limit.max(state.config.json_limit);
+    let caller = caller.user_id.to_string();
+    if key.is_empty() || key.len() > 255 {
+        return Ok(problem(req, ApiError::field("Idempotency-Key", "too_long").arg("max", 255)));
+    }
+    let limit = body_limit(&pattern, &state.config);
     let mut payload = req.take_payload();
-    let body = super::json::read_body(req.request(), &mut payload, limit).await?;
+    let body = match super::json::read_body(req.request(), &mut payload, limit).await {
+        Ok(body) => body,
+        Err(err) => return Ok(problem(req, err)),
+    };
     let mut hasher = Sha256::new();
     hasher.update(req.method().as_str().as_bytes());
     hasher.update(b" ");
@@ -80,42 +95,25 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
     };
     let claimed = match claim.clone().insert(&state.db).await {
         Ok(row) => row,
-        Err(err) if is_unique_violation(&err) => {
-            let existing = IdempotencyKeys::find()
-                .filter(idem::Column::Caller.eq(caller.clone()))
-                .filter(idem::Column::IdemKey.eq(key.clone()))
-                .one(&state.db)
-                .await
-                .map_err(ApiError::from)?
-                .ok_or_else(|| ApiError::conflict("idempotency_in_progress"))?;
-            if existing.created_at + Duration::hours(KEEP_HOURS) < now {
-                // Expired: forget it and act as new.
-                IdempotencyKeys::delete_by_id(existing.id)
-                    .exec(&state.db)
-                    .await
-                    .map_err(ApiError::from)?;
-                claim
-                    .insert(&state.db)
-                    .await
-                    .map_err(|_| ApiError::conflict("idempotency_in_progress"))?
-            } else if existing.request_hash != request_hash {
-                return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused").into());
-            } else if let Some(status) = existing.status_code {
+        Err(err) if is_unique_violation(&err) => match earlier_claim(&state, &caller, &key, claim, &request_hash).await {
+            Ok(Earlier::Expired(row)) => row,
+            Ok(Earlier::Answered(existing)) => {
                 return Ok(req.into_response(replay(
-                    status,
+                    existing.status_code.unwrap_or(200),
                     existing.response_headers.as_deref(),
                     existing.response_body.unwrap_or_default(),
                 )));
-            } else {
-                return Err(ApiError::conflict("idempotency_in_progress").into());
             }
-        }
-        Err(err) => return Err(ApiError::from(err).into()),
+            Err(err) => return Ok(problem(req, err)),
+        },
+        Err(err) => return Ok(problem(req, ApiError::from(err))),
     };
 
     let response = next.call(req).await?;
     let status = response.status();
-    if status.is_server_error() {
+    // 5xx: a retry should act again. 405: the path exists, but not for POST,
+    // so there was no route to remember an answer of.
+    if status.is_server_error() || status == StatusCode::METHOD_NOT_ALLOWED {
         let _ = IdempotencyKeys::delete_by_id(claimed.id).exec(&state.db).await;
         return Ok(response.map_into_boxed_body());
     }
@@ -146,6 +144,72 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
     }
     let response = head.set_body(bytes).map_into_boxed_body();
     Ok(ServiceResponse::new(request, response))
+}
+
+/// A refusal from this layer, as a problem document in the caller's
+/// language (this layer sits outside the one that localizes handlers' errors).
+fn problem(req: ServiceRequest, err: ApiError) -> ServiceResponse<BoxBody> {
+    let locale = super::negotiate(req.request());
+    let mut response = HttpResponse::build(err.status);
+    response.content_type(super::PROBLEM_JSON);
+    let response = super::with_language(response.body(err.to_problem(locale).to_string()), locale);
+    req.into_response(response)
+}
+
+/// The route pattern of a request whose answers may be remembered: a
+/// matched route outside `/api/v1/auth/`, whose answers carry tokens.
+fn remembered_route(req: &ServiceRequest) -> Option<String> {
+    req.match_pattern().filter(|pattern| !pattern.starts_with(AUTH_ROUTES))
+}
+
+/// The body limit of the route itself: the CSV import takes files, every
+/// other `POST` takes JSON.
+fn body_limit(pattern: &str, config: &crate::config::Config) -> usize {
+    if pattern == crate::enrolments::import::ROUTE {
+        config.csv_limit
+    } else {
+        config.json_limit
+    }
+}
+
+enum Earlier {
+    /// The earlier claim had expired and was replaced by this new claim.
+    Expired(idem::Model),
+    /// The same request was answered already: replay that answer.
+    Answered(idem::Model),
+}
+
+/// What to do when the caller already used this key: replay the answer,
+/// replace an expired claim, or refuse (in progress, or another request).
+async fn earlier_claim(
+    state: &AppState,
+    caller: &str,
+    key: &str,
+    claim: idem::ActiveModel,
+    request_hash: &str,
+) -> Result<Earlier, ApiError> {
+    let existing = IdempotencyKeys::find()
+        .filter(idem::Column::Caller.eq(caller))
+        .filter(idem::Column::IdemKey.eq(key))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::conflict("idempotency_in_progress"))?;
+    if existing.created_at + Duration::hours(KEEP_HOURS) < state.clock.now() {
+        // Expired: forget it and act as new.
+        IdempotencyKeys::delete_by_id(existing.id).exec(&state.db).await?;
+        return claim
+            .insert(&state.db)
+            .await
+            .map(Earlier::Expired)
+            .map_err(|_| ApiError::conflict("idempotency_in_progress"));
+    }
+    if existing.request_hash != request_hash {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused"));
+    }
+    if existing.status_code.is_none() {
+        return Err(ApiError::conflict("idempotency_in_progress"));
+    }
+    Ok(Earlier::Answered(existing))
 }
 
 fn replay(status: i32, headers: Option<&str>, body: Vec<u8>) -> HttpResponse {

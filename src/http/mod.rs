@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every area: JSON extraction with localized errors,
 //! language negotiation, pagination, and the middleware stack.
 
+pub mod accept;
 pub mod etag;
 pub mod idempotency;
 pub mod idempotency_entity;
@@ -11,6 +12,7 @@ pub mod page;
 pub mod problem;
 pub mod rate_limit;
 pub mod request_id;
+pub mod security_headers;
 
 pub use json::Json;
 pub use locale::{LocaleHints, negotiate, with_language};

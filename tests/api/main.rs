@@ -11,6 +11,7 @@ mod demo;
 mod enrolments;
 mod exams;
 mod foundation;
+mod hardening_http;
 mod hostile_text;
 mod import;
 mod outbox;
