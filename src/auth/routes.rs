@@ -1,12 +1,15 @@
 //! `/api/v1/auth/*`: login, refresh, logout, accepting an invitation.
 
 use super::password;
+use super::throttle;
 use super::refresh::{self, Spent};
 use super::tokens::{self, Subject};
 use crate::audit;
 use crate::branches::service as branches;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Json;
+use crate::http::client_address::client_address;
+use crate::http::json::JsonLimit;
 use crate::state::AppState;
 use crate::users::entity::{self as user, Entity as Users};
 use crate::users::invitation_entity::{self as invitation, Entity as Invitations};
@@ -68,19 +71,21 @@ async fn pair(state: &AppState, db: &impl ConnectionTrait, row: &user::Model, br
     })
 }
 
-fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
-}
+/// Bodies of `/api/v1/auth/*` are a few short fields: anything bigger is refused unread.
+pub const AUTH_JSON_LIMIT: usize = 8 * 1024;
 
 /// Signs in. Unknown email and wrong password get the same answer, after the same work.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login,
     responses((status = 200, body = TokenPair), (status = 401), (status = 429)))]
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Login>) -> ApiResult<HttpResponse> {
-    let account = format!("{}/{}", body.branch.to_ascii_uppercase(), users::normalize_email(&body.email));
-    if let Err(wait) = state.throttle.check(&account, &client_address(&req)) {
-        state.metrics.logins_throttled.fetch_add(1, Ordering::Relaxed);
-        return Err(ApiError::too_many_requests(wait));
-    }
+    let account = throttle::account(&body.branch, &body.email);
+    let attempt = match throttle::begin(&state, &account, client_address(&req)).await {
+        Ok(attempt) => attempt,
+        Err(refused) => {
+            state.metrics.logins_throttled.fetch_add(1, Ordering::Relaxed);
+            return Err(refused);
+        }
+    };
     let branch = if branches::valid_code(&body.branch.to_ascii_uppercase()) {
         branches::find_by_code(&state.db, &body.branch).await?
     } else {
@@ -103,10 +108,10 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Logi
         }
     };
     let (Some(row), Some(branch), true) = (candidate, branch, ok) else {
-        state.throttle.failed(&account);
+        throttle::failed(&state, &attempt).await?;
         return Err(ApiError::new(actix_web::http::StatusCode::UNAUTHORIZED, "invalid_credentials"));
     };
-    state.throttle.succeeded(&account);
+    throttle::succeeded(&state, &attempt).await?;
     let tokens = pair(&state, &state.db, &row, &branch.code, Uuid::now_v7()).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(tokens))
 }
@@ -189,7 +194,7 @@ pub async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, body: J
         .one(&txn)
         .await?
         .ok_or_else(invalid)?;
-    let ip = Some(client_address(&req));
+    let ip = Some(client_address(&req).to_string());
     audit::service::write(
         &txn,
         Some(row.id),
@@ -209,8 +214,9 @@ pub async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, body: J
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/v1/auth/login").route(web::post().to(login)))
-        .service(web::resource("/api/v1/auth/refresh").route(web::post().to(refresh_tokens)))
-        .service(web::resource("/api/v1/auth/logout").route(web::post().to(logout)))
-        .service(web::resource("/api/v1/auth/accept-invite").route(web::post().to(accept_invite)));
+    let limit = || JsonLimit(AUTH_JSON_LIMIT);
+    cfg.service(web::resource("/api/v1/auth/login").app_data(limit()).route(web::post().to(login)))
+        .service(web::resource("/api/v1/auth/refresh").app_data(limit()).route(web::post().to(refresh_tokens)))
+        .service(web::resource("/api/v1/auth/logout").app_data(limit()).route(web::post().to(logout)))
+        .service(web::resource("/api/v1/auth/accept-invite").app_data(limit()).route(web::post().to(accept_invite)));
 }

@@ -320,10 +320,8 @@ async fn texts_in(
 #[utoipa::path(get, path = "/verify/{code}", tag = "certificates", params(("code" = String, Path)),
     responses((status = 200, body = Verification, description = "JSON, or an HTML page"), (status = 404), (status = 429)))]
 pub async fn verify(state: web::Data<AppState>, req: HttpRequest, code: web::Path<String>) -> ApiResult<HttpResponse> {
-    let client = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    if let Err(wait) = state.verify_limiter.check(&client) {
-        return Err(ApiError::too_many_requests(wait));
-    }
+    let client = crate::http::client_address::client_address(&req);
+    crate::http::rate_limit::check(&state, "verify", client, state.config.verify_requests_per_minute).await?;
     let viewer = negotiate(&req);
     let json = wants_json(&req);
     let canonical = super::code::normalize_code(&code);

@@ -1,6 +1,8 @@
 //! HTTP plumbing shared by every area: JSON extraction with localized errors,
 //! language negotiation, pagination, and the middleware stack.
 
+pub mod client_address;
+pub mod counters;
 pub mod etag;
 pub mod idempotency;
 pub mod idempotency_entity;
