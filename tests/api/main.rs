@@ -16,3 +16,4 @@ mod outbox;
 mod reports;
 mod resilience;
 mod tenancy;
+mod throttling;
