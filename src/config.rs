@@ -42,7 +42,9 @@ pub struct Config {
     pub workers: usize,
     /// Login attempts allowed per client address per minute.
     pub login_attempts_per_minute: usize,
-    /// Failed logins that lock an account for 15 minutes.
+    /// Attempts on one account from one client address that lock that pair
+    /// for 15 minutes; 4 times as many failures from all clients space out
+    /// further attempts on the account (see `auth::throttle`).
     pub login_failures_per_account: usize,
     /// Requests per client address per minute to the public verify page.
     pub verify_requests_per_minute: u32,
@@ -206,7 +208,8 @@ impl Config {
         )?
         .clamp(1, u32::MAX as u64) as u32;
         let trusted = pick("ZHIJIANG_TRUSTED_PROXIES", f.trusted_proxies).unwrap_or_default();
-        let trusted = crate::http::client_address::Proxies::parse_list(&trusted).map_err(|reason| bad("ZHIJIANG_TRUSTED_PROXIES", reason))?;
+        let trusted =
+            crate::http::client_address::Proxies::parse_list(&trusted).map_err(|reason| bad("ZHIJIANG_TRUSTED_PROXIES", reason))?;
         let header = match pick("ZHIJIANG_FORWARDED_HEADER", f.forwarded_header)
             .map(|v| v.trim().to_ascii_lowercase())
             .as_deref()
@@ -291,7 +294,10 @@ mod tests {
             err.to_string(),
             "invalid setting ZHIJIANG_TRUSTED_PROXIES: `10.0.0.300` is not an IP address or CIDR block"
         );
-        let err = Config::resolve(FileConfig::default(), |k| (k == "ZHIJIANG_FORWARDED_HEADER").then(|| "x-real-ip".into())).unwrap_err();
+        let err = Config::resolve(FileConfig::default(), |k| {
+            (k == "ZHIJIANG_FORWARDED_HEADER").then(|| "x-real-ip".into())
+        })
+        .unwrap_err();
         assert_eq!(err.name, "ZHIJIANG_FORWARDED_HEADER");
     }
 

@@ -27,7 +27,12 @@ impl MigrationTrait for Migration {
         .await?;
         create_indexes(
             manager,
-            vec![index("throttle_counters", "ix_throttle_counters_window", &["window_ends_at"], false)],
+            vec![index(
+                "throttle_counters",
+                "ix_throttle_counters_window",
+                &["window_ends_at"],
+                false,
+            )],
         )
         .await
     }

@@ -1,8 +1,8 @@
 //! `/api/v1/auth/*`: login, refresh, logout, accepting an invitation.
 
 use super::password;
-use super::throttle;
 use super::refresh::{self, Spent};
+use super::throttle;
 use super::tokens::{self, Subject};
 use crate::audit;
 use crate::branches::service as branches;
@@ -216,7 +216,15 @@ pub async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, body: J
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let limit = || JsonLimit(AUTH_JSON_LIMIT);
     cfg.service(web::resource("/api/v1/auth/login").app_data(limit()).route(web::post().to(login)))
-        .service(web::resource("/api/v1/auth/refresh").app_data(limit()).route(web::post().to(refresh_tokens)))
+        .service(
+            web::resource("/api/v1/auth/refresh")
+                .app_data(limit())
+                .route(web::post().to(refresh_tokens)),
+        )
         .service(web::resource("/api/v1/auth/logout").app_data(limit()).route(web::post().to(logout)))
-        .service(web::resource("/api/v1/auth/accept-invite").app_data(limit()).route(web::post().to(accept_invite)));
+        .service(
+            web::resource("/api/v1/auth/accept-invite")
+                .app_data(limit())
+                .route(web::post().to(accept_invite)),
+        );
 }

@@ -107,7 +107,7 @@ impl Proxies {
             return peer;
         }
         let hops = match self.header {
-            ForwardedHeader::XForwardedFor => header_list(headers, "x-forwarded-for", |item| Some(item)),
+            ForwardedHeader::XForwardedFor => header_list(headers, "x-forwarded-for", Some),
             ForwardedHeader::Forwarded => header_list(headers, "forwarded", forwarded_for),
         };
         // Right to left: the nearest hop first. `nearest` is the last address

@@ -24,12 +24,7 @@ pub async fn check(state: &AppState, scope: &str, client: IpAddr, per_minute: u3
         add: 1,
         window: WINDOW,
     };
-    let count = state
-        .counters
-        .hit(&state.db, &[hit], now)
-        .await?
-        .pop()
-        .unwrap_or_default();
+    let count = state.counters.hit(&state.db, &[hit], now).await?.pop().unwrap_or_default();
     if count.hits > i64::from(per_minute.max(1)) {
         state.counters.remember_refusal(&key, count.window_ends_at, now);
         return Err(ApiError::too_many_requests(count.seconds_left(now)));

@@ -151,7 +151,7 @@ pub struct UpdateMe {
 }
 
 #[utoipa::path(patch, path = "/api/v1/users/me", tag = "users", request_body = UpdateMe, security(("bearer" = [])),
-    responses((status = 200, body = User), (status = 401), (status = 422)))]
+    responses((status = 200, body = User), (status = 401), (status = 422), (status = 429, description = "too many wrong current passwords")))]
 pub async fn update_me(state: web::Data<AppState>, caller: Caller, req: HttpRequest, body: Json<UpdateMe>) -> ApiResult<HttpResponse> {
     let row = load_me(&state, &caller).await?;
     let mut errors = Vec::new();

@@ -96,13 +96,17 @@ async fn a_distributed_guess_is_slowed_progressively_without_locking_the_owner_o
     assert_eq!(login_from(&app, owner, PASSWORD).await.status, 200);
     // Each further failure doubles the spacing: 2 s, then 4 s after the next failure.
     app.state.clock.advance(chrono::Duration::seconds(3));
-    login_from(&app, "198.51.100.9:5000", WRONG).await.problem(401, "invalid_credentials");
+    login_from(&app, "198.51.100.9:5000", WRONG)
+        .await
+        .problem(401, "invalid_credentials");
     app.state.clock.advance(chrono::Duration::seconds(3));
     let res = login_from(&app, "198.51.100.10:5000", WRONG).await;
     res.problem(429, "too_many_requests");
     assert!((1..=4).contains(&retry_after(&res)), "{:?}", res.header("retry-after"));
     app.state.clock.advance(chrono::Duration::seconds(2));
-    login_from(&app, "198.51.100.10:5000", WRONG).await.problem(401, "invalid_credentials");
+    login_from(&app, "198.51.100.10:5000", WRONG)
+        .await
+        .problem(401, "invalid_credentials");
 }
 
 #[actix_rt::test]
@@ -120,7 +124,9 @@ async fn a_wrong_current_password_counts_as_a_failed_login() {
     }
     change(PASSWORD).send().await.problem(429, "too_many_requests");
     // The same lock covers logging in from this client, not from others.
-    login_from(&app, &app.peer.to_string(), PASSWORD).await.problem(429, "too_many_requests");
+    login_from(&app, &app.peer.to_string(), PASSWORD)
+        .await
+        .problem(429, "too_many_requests");
     assert_eq!(login_from(&app, "203.0.113.5:6000", PASSWORD).await.status, 200);
 }
 
@@ -148,12 +154,19 @@ async fn throttle_state_has_a_fixed_size_per_key_and_expires() {
     }
     let keys = counter_keys(&app).await;
     assert!(!keys.is_empty());
-    assert!(keys.iter().all(|k| k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit())), "{keys:?}");
+    assert!(
+        keys.iter().all(|k| k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit())),
+        "{keys:?}"
+    );
     // Once their windows are over, counters are deleted and locks are lifted.
     for _ in 0..5 {
-        login_from(&app, "198.51.100.66:5000", WRONG).await.problem(401, "invalid_credentials");
+        login_from(&app, "198.51.100.66:5000", WRONG)
+            .await
+            .problem(401, "invalid_credentials");
     }
-    login_from(&app, "198.51.100.66:5000", PASSWORD).await.problem(429, "too_many_requests");
+    login_from(&app, "198.51.100.66:5000", PASSWORD)
+        .await
+        .problem(429, "too_many_requests");
     let before = counter_keys(&app).await.len();
     app.state.clock.advance(chrono::Duration::minutes(16));
     assert_eq!(login_from(&app, "198.51.100.66:5000", PASSWORD).await.status, 200);
@@ -186,7 +199,9 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_throttle() {
     .await;
     with_hq_admin(&app).await;
     for _ in 0..5 {
-        login_via_proxy(&app, "198.51.100.1", WRONG).await.problem(401, "invalid_credentials");
+        login_via_proxy(&app, "198.51.100.1", WRONG)
+            .await
+            .problem(401, "invalid_credentials");
     }
     // The client cannot escape by writing another address on the left.
     login_via_proxy(&app, "198.51.100.2, 198.51.100.1", PASSWORD)
@@ -265,7 +280,14 @@ async fn client_request_ids_are_kept_only_when_short_and_safe() {
     let app = TestApp::new().await;
     let echoed = |id: String| {
         let app = &app;
-        async move { app.get("/healthz").header("X-Request-Id", &id).send().await.header("x-request-id").unwrap() }
+        async move {
+            app.get("/healthz")
+                .header("X-Request-Id", &id)
+                .send()
+                .await
+                .header("x-request-id")
+                .unwrap()
+        }
     };
     let fine = format!("trace-{}.A_b", "9".repeat(54));
     assert_eq!(fine.len(), 64);
