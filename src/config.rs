@@ -45,10 +45,14 @@ pub struct Config {
     pub workers: usize,
     /// Login attempts allowed per client address per minute.
     pub login_attempts_per_minute: usize,
-    /// Failed logins that lock an account for 15 minutes.
+    /// Attempts on one account from one client address that lock that pair
+    /// for 15 minutes; 4 times as many failures from all clients space out
+    /// further attempts on the account (see `auth::throttle`).
     pub login_failures_per_account: usize,
     /// Requests per client address per minute to the public verify page.
     pub verify_requests_per_minute: u32,
+    /// Proxies whose forwarding header is believed, and which header that is.
+    pub proxies: crate::http::client_address::Proxies,
 }
 
 /// The same settings as optional values, as read from the TOML file.
@@ -79,6 +83,8 @@ struct FileConfig {
     login_attempts_per_minute: Option<usize>,
     login_failures_per_account: Option<usize>,
     verify_requests_per_minute: Option<u32>,
+    trusted_proxies: Option<String>,
+    forwarded_header: Option<String>,
 }
 
 /// A setting that could not be used; its `Display` is the one line printed.
@@ -213,6 +219,22 @@ impl Config {
         if worker_stale_after <= worker_poll {
             return Err(bad("ZHIJIANG_WORKER_STALE_SECONDS", "must be longer than the worker poll interval"));
         }
+        let trusted = pick("ZHIJIANG_TRUSTED_PROXIES", f.trusted_proxies).unwrap_or_default();
+        let trusted =
+            crate::http::client_address::Proxies::parse_list(&trusted).map_err(|reason| bad("ZHIJIANG_TRUSTED_PROXIES", reason))?;
+        let header = match pick("ZHIJIANG_FORWARDED_HEADER", f.forwarded_header)
+            .map(|v| v.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("x-forwarded-for") => crate::http::client_address::ForwardedHeader::XForwardedFor,
+            Some("forwarded") => crate::http::client_address::ForwardedHeader::Forwarded,
+            Some(other) => {
+                return Err(bad(
+                    "ZHIJIANG_FORWARDED_HEADER",
+                    format!("`{other}` is not x-forwarded-for or forwarded"),
+                ));
+            }
+        };
         Ok(Config {
             database_url,
             database_max_connections: max_connections as u32,
@@ -238,6 +260,7 @@ impl Config {
             login_attempts_per_minute,
             login_failures_per_account,
             verify_requests_per_minute,
+            proxies: crate::http::client_address::Proxies { trusted, header },
         })
     }
 
@@ -267,6 +290,28 @@ mod tests {
         let err = Config::resolve(FileConfig::default(), |k| (k == "ZHIJIANG_LISTEN").then(|| "nowhere".into())).unwrap_err();
         assert_eq!(err.name, "ZHIJIANG_LISTEN");
         assert!(err.to_string().starts_with("invalid setting ZHIJIANG_LISTEN"));
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_list_of_addresses_and_blocks() {
+        let c = Config::resolve(FileConfig::default(), |k| {
+            (k == "ZHIJIANG_TRUSTED_PROXIES").then(|| "10.0.0.0/8, 192.168.1.1,::1".into())
+        })
+        .unwrap();
+        assert_eq!(c.proxies.trusted.len(), 3);
+        let err = Config::resolve(FileConfig::default(), |k| {
+            (k == "ZHIJIANG_TRUSTED_PROXIES").then(|| "10.0.0.0/8, 10.0.0.300".into())
+        })
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid setting ZHIJIANG_TRUSTED_PROXIES: `10.0.0.300` is not an IP address or CIDR block"
+        );
+        let err = Config::resolve(FileConfig::default(), |k| {
+            (k == "ZHIJIANG_FORWARDED_HEADER").then(|| "x-real-ip".into())
+        })
+        .unwrap_err();
+        assert_eq!(err.name, "ZHIJIANG_FORWARDED_HEADER");
     }
 
     #[test]

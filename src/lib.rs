@@ -66,16 +66,13 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     })?;
     db::migrate(&db).await.map_err(StartError::Migration)?;
     let master = master_key(&config, &db).await?;
-    let throttle = auth::throttle::Throttle::new(config.login_failures_per_account, config.login_attempts_per_minute);
-    let verify_limiter = http::rate_limit::RateLimiter::new(config.verify_requests_per_minute);
     Ok(AppState {
         db,
         config: Arc::new(config),
         metrics: Arc::default(),
         clock: clock::Clock::default(),
         keys: Arc::new(KeyRing::new(master)),
-        throttle: Arc::new(throttle),
-        verify_limiter: Arc::new(verify_limiter),
+        counters: Arc::default(),
         catalogue: Arc::default(),
     })
 }

@@ -1,7 +1,6 @@
 //! What every handler and background task shares.
 
 use crate::auth::keys::KeyRing;
-use crate::auth::throttle::Throttle;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::http::metrics::Metrics;
@@ -15,9 +14,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub clock: Clock,
     pub keys: Arc<KeyRing>,
-    pub throttle: Arc<Throttle>,
-    /// Limits scraping of the public verify page.
-    pub verify_limiter: Arc<crate::http::rate_limit::RateLimiter>,
+    /// Login throttles and rate limits, counted in the database.
+    pub counters: Arc<crate::http::counters::Counters>,
     /// Recent catalogue reads.
     pub catalogue: Arc<crate::courses::cache::CatalogueCache>,
 }

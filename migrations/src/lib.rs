@@ -15,6 +15,7 @@ mod m20261128_000007_certificates;
 mod m20261129_000008_erase_sent_invitation_links;
 
 pub use m20261129_000008_erase_sent_invitation_links::erase_sent_invitation_links;
+mod m20261129_000009_throttle_counters;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_exams::Migration),
             Box::new(m20261128_000007_certificates::Migration),
             Box::new(m20261129_000008_erase_sent_invitation_links::Migration),
+            Box::new(m20261129_000009_throttle_counters::Migration),
         ]
     }
 }

@@ -19,7 +19,8 @@ pub async fn record(
     record_id: &str,
     details: serde_json::Value,
 ) -> Result<(), DbErr> {
-    let ip = req.connection_info().realip_remote_addr().map(str::to_string);
+    // The derived client address, never a raw header a client could write.
+    let ip = Some(crate::http::client_address::client_address(req).to_string());
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
     write(
         db,

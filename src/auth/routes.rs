@@ -2,11 +2,14 @@
 
 use super::password;
 use super::refresh::{self, Spent};
+use super::throttle;
 use super::tokens::{self, Subject};
 use crate::audit;
 use crate::branches::service as branches;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Json;
+use crate::http::client_address::client_address;
+use crate::http::json::JsonLimit;
 use crate::state::AppState;
 use crate::text;
 use crate::users::entity::{self as user, Entity as Users};
@@ -79,9 +82,8 @@ fn check_token(field: &str, value: &str) -> ApiResult<()> {
         .map_err(|e| ApiError::validation(vec![e]))
 }
 
-fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
-}
+/// Bodies of `/api/v1/auth/*` are a few short fields: anything bigger is refused unread.
+pub const AUTH_JSON_LIMIT: usize = 8 * 1024;
 
 /// Signs in. Unknown email and wrong password get the same answer, after the same work.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login,
@@ -97,11 +99,14 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Logi
     let Some(email_key) = email_key.filter(|_| errors.is_empty()) else {
         return Err(ApiError::validation(errors));
     };
-    let account = format!("{}/{}", body.branch.to_ascii_uppercase(), email_key);
-    if let Err(wait) = state.throttle.check(&account, &client_address(&req)) {
-        state.metrics.logins_throttled.fetch_add(1, Ordering::Relaxed);
-        return Err(ApiError::too_many_requests(wait));
-    }
+    let account = throttle::account(&body.branch, &email_key);
+    let attempt = match throttle::begin(&state, &account, client_address(&req)).await {
+        Ok(attempt) => attempt,
+        Err(refused) => {
+            state.metrics.logins_throttled.fetch_add(1, Ordering::Relaxed);
+            return Err(refused);
+        }
+    };
     let branch = if branches::valid_code(&body.branch.to_ascii_uppercase()) {
         branches::find_by_code(&state.db, &body.branch).await?
     } else {
@@ -124,10 +129,10 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Logi
         }
     };
     let (Some(row), Some(branch), true) = (candidate, branch, ok) else {
-        state.throttle.failed(&account);
+        throttle::failed(&state, &attempt).await?;
         return Err(ApiError::new(actix_web::http::StatusCode::UNAUTHORIZED, "invalid_credentials"));
     };
-    state.throttle.succeeded(&account);
+    throttle::succeeded(&state, &attempt).await?;
     let tokens = pair(&state, &state.db, &row, &branch.code, Uuid::now_v7()).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(tokens))
 }
@@ -214,7 +219,7 @@ pub async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, body: J
         .one(&txn)
         .await?
         .ok_or_else(invalid)?;
-    let ip = Some(client_address(&req));
+    let ip = Some(client_address(&req).to_string());
     audit::service::write(
         &txn,
         Some(row.id),
@@ -234,8 +239,17 @@ pub async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, body: J
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/v1/auth/login").route(web::post().to(login)))
-        .service(web::resource("/api/v1/auth/refresh").route(web::post().to(refresh_tokens)))
-        .service(web::resource("/api/v1/auth/logout").route(web::post().to(logout)))
-        .service(web::resource("/api/v1/auth/accept-invite").route(web::post().to(accept_invite)));
+    let limit = || JsonLimit(AUTH_JSON_LIMIT);
+    cfg.service(web::resource("/api/v1/auth/login").app_data(limit()).route(web::post().to(login)))
+        .service(
+            web::resource("/api/v1/auth/refresh")
+                .app_data(limit())
+                .route(web::post().to(refresh_tokens)),
+        )
+        .service(web::resource("/api/v1/auth/logout").app_data(limit()).route(web::post().to(logout)))
+        .service(
+            web::resource("/api/v1/auth/accept-invite")
+                .app_data(limit())
+                .route(web::post().to(accept_invite)),
+        );
 }

@@ -1,87 +1,135 @@
-//! Login throttling: per account (branch + email) and per client address.
+//! Password throttling, for logins and for the `current_password` of a
+//! password change. Counted in the database (`throttle_counters`), so several
+//! nodes on one database allow exactly what one node would.
 //!
-//! Kept in memory per process: with N nodes an attacker gets at most N times
-//! the budget, which argon2's cost already makes slow. Failures against an
-//! account lock it for the rest of the window; the client budget counts every
-//! attempt.
+//! The policy, with the default settings:
+//!
+//! - **Per account and client**: 5 attempts on one account (branch + email)
+//!   from one client address within 15 minutes; the 6th gets 429 until the
+//!   15 minutes are over. A correct password clears the count. This stops an
+//!   attacker guessing from one client, while the owner of the account, from
+//!   any client that has not failed, still gets in.
+//! - **Per client**: 30 attempts a minute from one client address, whatever
+//!   the accounts (stops spraying many accounts).
+//! - **Per account, from all clients**: once an account has had 20 failed
+//!   attempts (4 × the per-client bound) within 15 minutes, attempts on it are
+//!   spaced out: the next one is allowed 2 seconds after the last, doubling
+//!   with every further failure up to 60 seconds. A distributed guess is
+//!   slowed to about one a minute; the owner waits at most a minute, never
+//!   15 minutes.
+//!
+//! The client is the derived address (see `http::client_address`); an IPv6
+//! client counts per /64. The counted keys are hashes of fixed size, so
+//! nothing a client sends makes a counter bigger.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use crate::error::ApiError;
+use crate::http::client_address::throttle_key;
+use crate::http::counters::{self, Hit};
+use crate::state::AppState;
+use sea_orm::DbErr;
+use std::net::IpAddr;
+use std::time::Duration;
 
-const ACCOUNT_WINDOW: Duration = Duration::from_secs(15 * 60);
 const CLIENT_WINDOW: Duration = Duration::from_secs(60);
+const ACCOUNT_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// How many times the per-client bound an account takes from all clients
+/// before attempts on it are spaced out.
+const ACCOUNT_BOUND_FACTOR: i64 = 4;
+const FIRST_GAP: Duration = Duration::from_secs(2);
+const LONGEST_GAP: Duration = Duration::from_secs(60);
 
-pub struct Throttle {
-    account_failures: usize,
-    client_attempts: usize,
-    accounts: Mutex<HashMap<String, Vec<Instant>>>,
-    clients: Mutex<HashMap<String, Vec<Instant>>>,
+/// A password check the throttle allowed; report its outcome.
+pub struct Attempt {
+    pair_key: String,
+    account_key: String,
 }
 
-impl Default for Throttle {
-    fn default() -> Self {
-        Throttle::new(5, 30)
-    }
+/// The account a password belongs to: branch code and normalized email.
+pub fn account(branch: &str, email: &str) -> String {
+    format!("{}/{}", branch.to_ascii_uppercase(), crate::users::service::normalize_email(email))
 }
 
-fn prune(events: &mut Vec<Instant>, window: Duration, now: Instant) {
-    events.retain(|t| now.duration_since(*t) < window);
+/// The spacing of attempts on an account that has had `failures` in its window.
+fn gap_after(failures: i64, bound: i64) -> Duration {
+    let doublings = (failures - bound).clamp(0, 16) as u32;
+    (FIRST_GAP * 2u32.pow(doublings)).min(LONGEST_GAP)
 }
 
-/// Seconds until the oldest event in the window leaves it.
-fn wait(events: &[Instant], window: Duration, now: Instant) -> u64 {
-    events
-        .first()
-        .map(|t| window.saturating_sub(now.duration_since(*t)).as_secs() + 1)
-        .unwrap_or(1)
+fn now_ms(state: &AppState) -> i64 {
+    state.clock.now().timestamp_millis()
 }
 
-impl Throttle {
-    /// `account_failures` failed logins lock an account for 15 minutes;
-    /// `client_attempts` attempts per minute are allowed from one address.
-    pub fn new(account_failures: usize, client_attempts: usize) -> Throttle {
-        Throttle {
-            account_failures,
-            client_attempts,
-            accounts: Mutex::default(),
-            clients: Mutex::default(),
+/// Counts an attempt on `account` from `client`; a 429 with the wait if it
+/// must not go ahead.
+pub async fn begin(state: &AppState, account: &str, client: IpAddr) -> Result<Attempt, ApiError> {
+    let counters = &state.counters;
+    let now = now_ms(state);
+    let client = throttle_key(client);
+    let client_key = counters::key(&["login.client", &client]);
+    let pair_key = counters::key(&["login.account_client", account, &client]);
+    let account_key = counters::key(&["login.account", account]);
+    for key in [&client_key, &pair_key] {
+        if let Some(until) = counters.refused_until(key, now) {
+            return Err(ApiError::too_many_requests(counters::seconds_until(until, now)));
         }
     }
+    let hits = [
+        Hit {
+            key: &client_key,
+            add: 1,
+            window: CLIENT_WINDOW,
+        },
+        Hit {
+            key: &pair_key,
+            add: 1,
+            window: ACCOUNT_WINDOW,
+        },
+        // Read only: this counts failures, reported after the password check.
+        Hit {
+            key: &account_key,
+            add: 0,
+            window: ACCOUNT_WINDOW,
+        },
+    ];
+    let [by_client, by_pair, by_account] = <[_; 3]>::try_from(counters.hit(&state.db, &hits, now).await?).unwrap_or_default();
+    let per_client = state.config.login_attempts_per_minute as i64;
+    let per_pair = state.config.login_failures_per_account as i64;
+    if by_pair.hits > per_pair {
+        counters.remember_refusal(&pair_key, by_pair.window_ends_at, now);
+        return Err(ApiError::too_many_requests(by_pair.seconds_left(now)));
+    }
+    if by_client.hits > per_client {
+        counters.remember_refusal(&client_key, by_client.window_ends_at, now);
+        counters.undo(&state.db, &pair_key).await?;
+        return Err(ApiError::too_many_requests(by_client.seconds_left(now)));
+    }
+    let bound = per_pair * ACCOUNT_BOUND_FACTOR;
+    if by_account.hits >= bound {
+        let gap = gap_after(by_account.hits, bound);
+        if !counters.claim_slot(&state.db, &account_key, gap, now).await? {
+            // Refused by others' failures: this client's own count is not charged.
+            counters.undo(&state.db, &pair_key).await?;
+            let next = by_account.last_at.max(now - gap.as_millis() as i64) + gap.as_millis() as i64;
+            return Err(ApiError::too_many_requests(counters::seconds_until(next, now)));
+        }
+    }
+    Ok(Attempt { pair_key, account_key })
+}
 
-    /// Counts an attempt from `client`; `Err(seconds)` if it must wait.
-    pub fn check(&self, account: &str, client: &str) -> Result<(), u64> {
-        let now = Instant::now();
-        {
-            let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(failures) = accounts.get_mut(account) {
-                prune(failures, ACCOUNT_WINDOW, now);
-                if failures.len() >= self.account_failures {
-                    return Err(wait(failures, ACCOUNT_WINDOW, now));
-                }
-            }
-        }
-        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        if clients.len() > 100_000 {
-            clients.retain(|_, events| events.last().is_some_and(|t| now.duration_since(*t) < CLIENT_WINDOW));
-        }
-        let events = clients.entry(client.to_string()).or_default();
-        prune(events, CLIENT_WINDOW, now);
-        if events.len() >= self.client_attempts {
-            return Err(wait(events, CLIENT_WINDOW, now));
-        }
-        events.push(now);
-        Ok(())
-    }
+/// The password was wrong: it counts against the account from all clients
+/// (the attempt already counted for this client).
+pub async fn failed(state: &AppState, attempt: &Attempt) -> Result<(), DbErr> {
+    let hit = Hit {
+        key: &attempt.account_key,
+        add: 1,
+        window: ACCOUNT_WINDOW,
+    };
+    state.counters.hit(&state.db, &[hit], now_ms(state)).await.map(|_| ())
+}
 
-    pub fn failed(&self, account: &str) {
-        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
-        accounts.entry(account.to_string()).or_default().push(Instant::now());
-    }
-
-    pub fn succeeded(&self, account: &str) {
-        self.accounts.lock().unwrap_or_else(|p| p.into_inner()).remove(account);
-    }
+/// The password was right: this client's attempts on the account start over.
+pub async fn succeeded(state: &AppState, attempt: &Attempt) -> Result<(), DbErr> {
+    state.counters.clear(&state.db, &attempt.pair_key).await
 }
 
 #[cfg(test)]
@@ -89,13 +137,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn five_failures_lock_the_account_not_others() {
-        let t = Throttle::default();
-        for _ in 0..5 {
-            assert!(t.check("HQ/a@x", "1.1.1.1").is_ok());
-            t.failed("HQ/a@x");
-        }
-        assert!(t.check("HQ/a@x", "1.1.1.1").is_err());
-        assert!(t.check("HQ/b@x", "1.1.1.1").is_ok());
+    fn attempts_on_a_busy_account_are_spaced_progressively() {
+        assert_eq!(gap_after(20, 20), Duration::from_secs(2));
+        assert_eq!(gap_after(21, 20), Duration::from_secs(4));
+        assert_eq!(gap_after(24, 20), Duration::from_secs(32));
+        assert_eq!(gap_after(25, 20), Duration::from_secs(60));
+        assert_eq!(gap_after(10_000, 20), Duration::from_secs(60));
+    }
+
+    #[test]
+    fn accounts_ignore_case_of_branch_and_email() {
+        assert_eq!(account("bkk", "A@X.test"), account("BKK", "a@x.test"));
     }
 }

@@ -350,10 +350,8 @@ pub async fn verify(state: web::Data<AppState>, req: HttpRequest, code: web::Pat
 }
 
 async fn verification(state: &AppState, req: &HttpRequest, code: &str) -> ApiResult<HttpResponse> {
-    let client = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    if let Err(wait) = state.verify_limiter.check(&client) {
-        return Err(ApiError::too_many_requests(wait));
-    }
+    let client = crate::http::client_address::client_address(req);
+    crate::http::rate_limit::check(state, "verify", client, state.config.verify_requests_per_minute).await?;
     let viewer = negotiate(req);
     let json = wants_json(req);
     let canonical = super::code::normalize_code(code);

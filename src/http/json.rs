@@ -13,6 +13,11 @@ use serde::de::DeserializeOwned;
 
 pub struct Json<T>(pub T);
 
+/// A body limit for the routes it is attached to (`resource.app_data(...)`),
+/// smaller than the general `ZHIJIANG_JSON_LIMIT_BYTES`.
+#[derive(Clone, Copy, Debug)]
+pub struct JsonLimit(pub usize);
+
 impl<T> std::ops::Deref for Json<T> {
     type Target = T;
     fn deref(&self) -> &T {
@@ -97,10 +102,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             if !is_json(&req) {
                 return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type").arg("expected", "application/json"));
             }
-            let limit = req
+            let general = req
                 .app_data::<web::Data<AppState>>()
                 .map(|s| s.config.json_limit)
                 .unwrap_or(1024 * 1024);
+            let limit = req.app_data::<JsonLimit>().map_or(general, |l| l.0.min(general));
             let body = read_body(&req, &mut payload, limit).await?;
             parse(&body).map(Json)
         })

@@ -2,6 +2,8 @@
 //! language negotiation, pagination, and the middleware stack.
 
 pub mod accept;
+pub mod client_address;
+pub mod counters;
 pub mod etag;
 pub mod idempotency;
 pub mod idempotency_entity;

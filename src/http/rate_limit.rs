@@ -1,52 +1,33 @@
-//! A per-client fixed-window rate limiter for public endpoints that must
-//! survive scraping (the certificate verify page). In memory, per process.
+//! A per-client fixed-window rate limit for public endpoints that must
+//! survive scraping (the certificate verify page). Counted in the database so
+//! N nodes allow what one would; a client over its limit is then refused from
+//! memory until the window ends, without touching the database.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use crate::error::ApiError;
+use crate::http::client_address::throttle_key;
+use crate::http::counters::{self, Hit};
+use crate::state::AppState;
+use std::net::IpAddr;
+use std::time::Duration;
 
 const WINDOW: Duration = Duration::from_secs(60);
 
-pub struct RateLimiter {
-    per_minute: u32,
-    windows: Mutex<HashMap<String, (Instant, u32)>>,
-}
-
-impl RateLimiter {
-    pub fn new(per_minute: u32) -> RateLimiter {
-        RateLimiter {
-            per_minute: per_minute.max(1),
-            windows: Mutex::default(),
-        }
+/// Counts a request from `client` to `scope`; 429 with the wait when over `per_minute`.
+pub async fn check(state: &AppState, scope: &str, client: IpAddr, per_minute: u32) -> Result<(), ApiError> {
+    let now = state.clock.now().timestamp_millis();
+    let key = counters::key(&["rate", scope, &throttle_key(client)]);
+    if let Some(until) = state.counters.refused_until(&key, now) {
+        return Err(ApiError::too_many_requests(counters::seconds_until(until, now)));
     }
-
-    /// Counts a request from `client`; `Err(seconds)` to wait when over the limit.
-    pub fn check(&self, client: &str) -> Result<(), u64> {
-        let now = Instant::now();
-        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        if windows.len() > 100_000 {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
-        }
-        let entry = windows.entry(client.to_string()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= WINDOW {
-            *entry = (now, 0);
-        }
-        if entry.1 >= self.per_minute {
-            return Err(WINDOW.saturating_sub(now.duration_since(entry.0)).as_secs() + 1);
-        }
-        entry.1 += 1;
-        Ok(())
+    let hit = Hit {
+        key: &key,
+        add: 1,
+        window: WINDOW,
+    };
+    let count = state.counters.hit(&state.db, &[hit], now).await?.pop().unwrap_or_default();
+    if count.hits > i64::from(per_minute.max(1)) {
+        state.counters.remember_refusal(&key, count.window_ends_at, now);
+        return Err(ApiError::too_many_requests(count.seconds_left(now)));
     }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_limit_applies_per_client() {
-        let limiter = super::RateLimiter::new(2);
-        assert!(limiter.check("a").is_ok());
-        assert!(limiter.check("a").is_ok());
-        assert!(limiter.check("a").is_err());
-        assert!(limiter.check("b").is_ok());
-    }
+    Ok(())
 }

@@ -15,11 +15,17 @@ pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);
 
-/// A client's id is kept if it is short printable ASCII; otherwise a new one is made.
+/// Longest client-chosen request id that is kept.
+const MAX_CLIENT_ID: usize = 64;
+
+/// A client's id is kept if it is short and made of `[A-Za-z0-9._-]` only (it
+/// ends up in logs and the audit trail); otherwise a new one is made.
 fn accept_or_make(value: Option<&HeaderValue>) -> String {
     value
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
+        .filter(|v| {
+            !v.is_empty() && v.len() <= MAX_CLIENT_ID && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        })
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
 }

@@ -151,7 +151,7 @@ pub struct UpdateMe {
 }
 
 #[utoipa::path(patch, path = "/api/v1/users/me", tag = "users", request_body = UpdateMe, security(("bearer" = [])),
-    responses((status = 200, body = User), (status = 401), (status = 422)))]
+    responses((status = 200, body = User), (status = 401), (status = 422), (status = 429, description = "too many wrong current passwords")))]
 pub async fn update_me(state: web::Data<AppState>, caller: Caller, req: HttpRequest, body: Json<UpdateMe>) -> ApiResult<HttpResponse> {
     let row = load_me(&state, &caller).await?;
     let mut errors = Vec::new();
@@ -173,12 +173,18 @@ pub async fn update_me(state: web::Data<AppState>, caller: Caller, req: HttpRequ
         if !rules.is_empty() {
             errors.extend(rules);
         } else {
+            // Guessing the current password is guessing a login: same throttle.
+            let account = crate::auth::throttle::account(&caller.branch_code, &row.email);
+            let client = crate::http::client_address::client_address(&req);
+            let attempt = crate::auth::throttle::begin(&state, &account, client).await?;
             let current = body.current_password.clone().unwrap_or_default();
             let stored = row.password_hash.clone().unwrap_or_default();
             let ok = password::verify_async(current, stored).await;
             if !ok {
+                crate::auth::throttle::failed(&state, &attempt).await?;
                 errors.push(FieldError::new("current_password", "wrong_password"));
             } else {
+                crate::auth::throttle::succeeded(&state, &attempt).await?;
                 let hash = password::hash_async(new_password).await.ok_or_else(ApiError::internal)?;
                 active.password_hash = Set(Some(hash));
                 password_changed = true;

@@ -18,4 +18,5 @@ mod outbox;
 mod reports;
 mod resilience;
 mod tenancy;
+mod throttling;
 mod worker_hardening;

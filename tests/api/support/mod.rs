@@ -131,6 +131,23 @@ impl TestApp {
         }
     }
 
+    /// A second node on this app's database (same settings, then `adjust`):
+    /// what one node counts or changes, the other must see.
+    pub async fn another_node(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = (*self.state.config).clone();
+        adjust(&mut config);
+        let state = zhijiang::build_state(config).await.expect("second node state");
+        let service = actix_web::test::init_service(zhijiang::app(state.clone())).await;
+        let service = rc_service(service.map(|res: ServiceResponse<_>| res.map_into_boxed_body()));
+        TestApp {
+            state,
+            service,
+            peer: self.peer,
+            _dir: tempfile::tempdir().expect("temp dir"),
+            _pg: None,
+        }
+    }
+
     pub fn get(&self, path: &str) -> Call<'_> {
         Call::new(self, TestRequest::get(), path)
     }
@@ -174,6 +191,12 @@ impl<'a> Call<'a> {
             app,
             request: request.uri(path).peer_addr(app.peer),
         }
+    }
+    /// Sends this request from another client address.
+    pub fn peer(mut self, peer: &str) -> Self {
+        let address: SocketAddr = peer.parse().expect("a socket address like 10.0.0.1:40000");
+        self.request = self.request.peer_addr(address);
+        self
     }
     pub fn token(mut self, token: &str) -> Self {
         self.request = self.request.insert_header(("Authorization", format!("Bearer {token}")));

@@ -1,0 +1,197 @@
+//! Fixed-window counters in the database, so every node sees the same counts
+//! (N nodes allow what one would). A counter is a row per key: the hex
+//! SHA-256 of what is counted, so a row has the same size whatever a client
+//! sends. Rows expire with their window and are purged about once a minute.
+//!
+//! Each node also remembers, in memory, which keys are refused and until when:
+//! a refused client costs no database work until its window ends. That memo
+//! only ever holds refusals the database has confirmed, and is bounded.
+
+use sea_orm::{ConnectionTrait, DbErr, Value};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+/// Refusals remembered per node; past this the memo is emptied (it is only a shortcut).
+const MEMO_CAPACITY: usize = 50_000;
+/// Expired rows are deleted at most this often per node.
+const PURGE_EVERY_MS: i64 = 60_000;
+
+/// The fixed-size key of a counter: SHA-256 over the length-prefixed parts.
+pub fn key(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    format!("{:x}", hasher.finalize())
+}
+
+/// Adds `add` (0 only reads) to the counter `key`, whose window is `window` long.
+pub struct Hit<'a> {
+    pub key: &'a str,
+    pub add: i64,
+    pub window: Duration,
+}
+
+/// A counter after a hit. Times are milliseconds since the epoch.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Count {
+    pub hits: i64,
+    pub window_ends_at: i64,
+    pub last_at: i64,
+}
+
+impl Count {
+    /// Whole seconds (at least 1) until the window ends.
+    pub fn seconds_left(&self, now_ms: i64) -> u64 {
+        seconds_until(self.window_ends_at, now_ms)
+    }
+}
+
+/// Whole seconds, rounded up and at least 1, from `now_ms` to `until_ms`.
+pub fn seconds_until(until_ms: i64, now_ms: i64) -> u64 {
+    ((until_ms - now_ms).max(0) as u64).div_ceil(1000).max(1)
+}
+
+#[derive(Default)]
+pub struct Counters {
+    /// Key → end of the window in which the database refused it.
+    refused: Mutex<HashMap<String, i64>>,
+    last_purge_ms: AtomicI64,
+}
+
+impl Counters {
+    /// Until when `key` is known to be refused, without asking the database.
+    pub fn refused_until(&self, key: &str, now_ms: i64) -> Option<i64> {
+        let refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
+        refused.get(key).copied().filter(|until| *until > now_ms)
+    }
+
+    /// Remembers that the database refused `key` until `until_ms`.
+    pub fn remember_refusal(&self, key: &str, until_ms: i64, now_ms: i64) {
+        let mut refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
+        if refused.len() >= MEMO_CAPACITY {
+            refused.retain(|_, until| *until > now_ms);
+            if refused.len() >= MEMO_CAPACITY {
+                refused.clear();
+            }
+        }
+        refused.insert(key.to_string(), until_ms);
+    }
+
+    /// Counts every hit in one statement and returns the counters, in order.
+    /// A window that has ended starts again with this hit.
+    pub async fn hit(&self, db: &impl ConnectionTrait, hits: &[Hit<'_>], now_ms: i64) -> Result<Vec<Count>, DbErr> {
+        self.purge_now_and_then(db, now_ms).await?;
+        let mut sql = String::from("INSERT INTO throttle_counters (counter_key, hits, window_ends_at, last_at) VALUES ");
+        let mut values: Vec<Value> = Vec::with_capacity(hits.len() * 4 + 2);
+        for (i, hit) in hits.iter().enumerate() {
+            let n = i * 4;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4));
+            values.push(hit.key.into());
+            values.push(hit.add.into());
+            values.push((now_ms + hit.window.as_millis() as i64).into());
+            values.push(now_ms.into());
+        }
+        let n = hits.len() * 4;
+        sql.push_str(&format!(
+            " ON CONFLICT (counter_key) DO UPDATE SET \
+             hits = CASE WHEN throttle_counters.window_ends_at <= ${} THEN excluded.hits \
+                         ELSE throttle_counters.hits + excluded.hits END, \
+             last_at = CASE WHEN excluded.hits > 0 THEN excluded.last_at ELSE throttle_counters.last_at END, \
+             window_ends_at = CASE WHEN throttle_counters.window_ends_at <= ${} THEN excluded.window_ends_at \
+                                   ELSE throttle_counters.window_ends_at END \
+             RETURNING counter_key, hits, window_ends_at, last_at",
+            n + 1,
+            n + 2
+        ));
+        values.push(now_ms.into());
+        values.push(now_ms.into());
+        let rows = db.query_all_raw(crate::db::statement(db, &sql, values)).await?;
+        let mut by_key = HashMap::with_capacity(rows.len());
+        for row in rows {
+            let key: String = row.try_get("", "counter_key")?;
+            let count = Count {
+                hits: row.try_get("", "hits")?,
+                window_ends_at: row.try_get("", "window_ends_at")?,
+                last_at: row.try_get("", "last_at")?,
+            };
+            by_key.insert(key, count);
+        }
+        Ok(hits.iter().map(|h| by_key.get(h.key).copied().unwrap_or_default()).collect())
+    }
+
+    /// Takes back one hit of `key` (an attempt refused for another reason).
+    pub async fn undo(&self, db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
+        let sql = "UPDATE throttle_counters SET hits = hits - 1 WHERE counter_key = $1 AND hits > 0";
+        db.execute_raw(crate::db::statement(db, sql, vec![key.into()])).await.map(|_| ())
+    }
+
+    /// Claims the next slot of `key` if its last event is at least `gap` old;
+    /// atomic, so of several nodes asking at once only one gets the slot.
+    pub async fn claim_slot(&self, db: &impl ConnectionTrait, key: &str, gap: Duration, now_ms: i64) -> Result<bool, DbErr> {
+        let sql = "UPDATE throttle_counters SET last_at = $1 WHERE counter_key = $2 AND last_at <= $3";
+        let oldest = now_ms - gap.as_millis() as i64;
+        let done = db
+            .execute_raw(crate::db::statement(db, sql, vec![now_ms.into(), key.into(), oldest.into()]))
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Forgets `key` (a successful login ends its lock window).
+    pub async fn clear(&self, db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
+        let sql = "DELETE FROM throttle_counters WHERE counter_key = $1";
+        db.execute_raw(crate::db::statement(db, sql, vec![key.into()])).await.map(|_| ())
+    }
+
+    /// Deletes rows whose window has ended, at most once a minute per node.
+    async fn purge_now_and_then(&self, db: &impl ConnectionTrait, now_ms: i64) -> Result<(), DbErr> {
+        let last = self.last_purge_ms.load(Ordering::Relaxed);
+        if now_ms - last < PURGE_EVERY_MS
+            || self
+                .last_purge_ms
+                .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            return Ok(());
+        }
+        let sql = "DELETE FROM throttle_counters WHERE window_ends_at <= $1";
+        db.execute_raw(crate::db::statement(db, sql, vec![now_ms.into()])).await.map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_have_one_size_and_do_not_collide_across_parts() {
+        let long = "x".repeat(1 << 20);
+        assert_eq!(key(&["login", &long]).len(), 64);
+        assert_ne!(key(&["ab", "c"]), key(&["a", "bc"]));
+    }
+
+    #[test]
+    fn the_refusal_memo_is_bounded_and_expires() {
+        let counters = Counters::default();
+        counters.remember_refusal("a", 2_000, 1_000);
+        assert_eq!(counters.refused_until("a", 1_500), Some(2_000));
+        assert_eq!(counters.refused_until("a", 2_000), None);
+        for i in 0..MEMO_CAPACITY + 10 {
+            counters.remember_refusal(&i.to_string(), 10_000, 1_000);
+        }
+        assert!(counters.refused.lock().unwrap().len() <= MEMO_CAPACITY);
+    }
+
+    #[test]
+    fn waits_round_up_to_whole_seconds() {
+        assert_eq!(seconds_until(1_001, 0), 2);
+        assert_eq!(seconds_until(0, 5_000), 1);
+    }
+}
