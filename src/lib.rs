@@ -8,6 +8,7 @@ pub mod bootstrap;
 pub mod branches;
 pub mod certificates;
 pub mod clock;
+pub mod cluster;
 pub mod cohorts;
 pub mod config;
 pub mod courses;
@@ -48,7 +49,8 @@ pub enum StartError {
     MasterKey(std::io::Error),
 }
 
-/// Connects, migrates and assembles the shared state.
+/// Connects, migrates and assembles the shared state; on PostgreSQL also
+/// starts listening for other nodes' cache invalidations (`cluster`).
 pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     let db = db::connect(&config).await.map_err(|source| StartError::Database {
         url: redact(&config.database_url),
@@ -58,7 +60,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     let master = MasterKey::load_or_create(config.master_key.as_deref(), &config.data_dir).map_err(StartError::MasterKey)?;
     let throttle = auth::throttle::Throttle::new(config.login_failures_per_account, config.login_attempts_per_minute);
     let verify_limiter = http::rate_limit::RateLimiter::new(config.verify_requests_per_minute);
-    Ok(AppState {
+    let state = AppState {
         db,
         config: Arc::new(config),
         metrics: Arc::default(),
@@ -67,7 +69,10 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         throttle: Arc::new(throttle),
         verify_limiter: Arc::new(verify_limiter),
         catalogue: Arc::default(),
-    })
+        sessions: Arc::default(),
+    };
+    cluster::spawn_listener(&state);
+    Ok(state)
 }
 
 /// A database URL without its password, for messages.

@@ -20,4 +20,6 @@ pub struct AppState {
     pub verify_limiter: Arc<crate::http::rate_limit::RateLimiter>,
     /// Recent catalogue reads.
     pub catalogue: Arc<crate::courses::cache::CatalogueCache>,
+    /// Users' session standing, for checking access tokens.
+    pub sessions: Arc<crate::auth::sessions::Sessions>,
 }

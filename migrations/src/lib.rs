@@ -12,6 +12,7 @@ mod m20261128_000004_catalogue;
 mod m20261128_000005_cohorts_enrolments;
 mod m20261128_000006_exams;
 mod m20261128_000007_certificates;
+mod m20261129_000010_token_cutoff_option_keys;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_cohorts_enrolments::Migration),
             Box::new(m20261128_000006_exams::Migration),
             Box::new(m20261128_000007_certificates::Migration),
+            Box::new(m20261129_000010_token_cutoff_option_keys::Migration),
         ]
     }
 }

@@ -4,7 +4,8 @@
 use super::entity::{self as user, Entity as Users};
 use super::invitation_entity as invitation;
 use crate::auth::crypto::{random_token, token_hash};
-use crate::auth::{Role, password};
+use crate::auth::{Role, password, tokens};
+use crate::cluster::{self, Announced, Event};
 use crate::branches::entity as branch;
 use crate::branches::service::{self as branches, HQ, NewBranch};
 use crate::error::{ApiError, FieldError, is_unique_violation};
@@ -12,6 +13,7 @@ use crate::i18n::{self, Locale};
 use crate::notifications::{Email, enqueue};
 use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -119,6 +121,7 @@ pub async fn insert(
         locale: Set(new.locale.as_str().to_string()),
         password_hash: Set(hash),
         status: Set(if invited { INVITED } else { ACTIVE }.to_string()),
+        tokens_valid_after: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -194,6 +197,34 @@ pub fn invitation_parts(
         dedup_key: None,
     };
     (invitation, email)
+}
+
+/// Ends every access token of the user issued until now, on every node;
+/// the user's refresh tokens stay (logout: other devices refresh and carry
+/// on). Call inside the write's transaction, then `apply` the result after
+/// the commit.
+pub async fn end_access_tokens(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<Announced, sea_orm::DbErr> {
+    Users::update_many()
+        .col_expr(user::Column::TokensValidAfter, Expr::value(tokens::cutoff_after(now)))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    cluster::announce(db, Event::User(user_id)).await
+}
+
+/// Ends all the user's sessions: access tokens issued until now and every
+/// refresh token. For a password change, and for whatever deactivates or
+/// deletes a user. Call inside the write's transaction, then `apply` the
+/// result after the commit:
+///
+/// ```ignore
+/// let ended = users::service::end_sessions(&txn, user_id, now).await?;
+/// txn.commit().await?;
+/// ended.apply(&state);
+/// ```
+pub async fn end_sessions(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<Announced, sea_orm::DbErr> {
+    crate::auth::refresh::revoke_all_for_user(db, user_id, now).await?;
+    end_access_tokens(db, user_id, now).await
 }
 
 pub async fn find_in_branch(db: &impl ConnectionTrait, branch_id: Uuid, email: &str) -> Result<Option<user::Model>, sea_orm::DbErr> {
