@@ -116,6 +116,19 @@ impl TestApp {
         config.database_max_connections = 8;
         adjust(&mut config);
         let state = zhijiang::build_state(config).await.expect("app state");
+        Self::serving(state, dir, pg).await
+    }
+
+    /// Another node on this app's database: its own pool, caches and
+    /// invalidation listener, the same configuration (and master key, as
+    /// nodes of one deployment share it).
+    pub async fn another_node(&self) -> TestApp {
+        let config = (*self.state.config).clone();
+        let state = zhijiang::build_state(config).await.expect("second node state");
+        Self::serving(state, tempfile::tempdir().expect("temp dir"), None).await
+    }
+
+    async fn serving(state: AppState, dir: TempDir, pg: Option<PgDatabase>) -> TestApp {
         let service = actix_web::test::init_service(zhijiang::app(state.clone())).await;
         let service = rc_service(service.map(|res: ServiceResponse<_>| res.map_into_boxed_body()));
         let n = PEERS.fetch_add(1, Ordering::Relaxed);
