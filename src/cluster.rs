@@ -69,11 +69,7 @@ impl Announced {
 /// commits (at once if `db` is not in a transaction).
 pub async fn announce(db: &impl ConnectionTrait, event: Event) -> Result<Announced, DbErr> {
     if crate::db::is_postgres(db) {
-        let statement = crate::db::statement(
-            db,
-            "SELECT pg_notify($1, $2)",
-            vec![CHANNEL.into(), event.encode().into()],
-        );
+        let statement = crate::db::statement(db, "SELECT pg_notify($1, $2)", vec![CHANNEL.into(), event.encode().into()]);
         db.execute_raw(statement).await?;
     }
     Ok(Announced(event))

@@ -56,6 +56,13 @@ pub fn cutoff_after(now: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp(now.timestamp() + 1, 0).unwrap_or(now)
 }
 
+/// The `iat` of a token signed at `now` (Unix seconds): never before the
+/// user's cut-off, which is at most a second ahead of `now`, well inside
+/// every verifier's leeway.
+fn issued_at(now: i64, tokens_valid_after: Option<DateTime<Utc>>) -> i64 {
+    tokens_valid_after.map_or(now, |cutoff| cutoff.timestamp().max(now))
+}
+
 /// Whether a token was issued before its user's cut-off.
 pub fn issued_before(claims: &Claims, tokens_valid_after: Option<i64>) -> bool {
     tokens_valid_after.is_some_and(|cutoff| claims.iat < cutoff)
@@ -69,8 +76,7 @@ pub async fn issue(state: &AppState, subject: &Subject<'_>) -> Result<(String, i
     })?;
     let now = state.clock.now().timestamp();
     let ttl = state.config.access_token_ttl.as_secs() as i64;
-    // At most a second ahead of `now`, well inside every verifier's leeway.
-    let issued = subject.tokens_valid_after.map_or(now, |cutoff| cutoff.timestamp().max(now));
+    let issued = issued_at(now, subject.tokens_valid_after);
     let claims = Claims {
         sub: subject.user_id,
         branch: subject.branch_code.to_string(),
@@ -149,4 +155,56 @@ async fn verify_fully(state: &AppState, token: &str) -> Result<(Claims, crate::a
         return Err(ApiError::unauthenticated());
     }
     Ok((claims, verifier))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(iat: i64) -> Claims {
+        Claims {
+            sub: Uuid::nil(),
+            branch: "BKK".into(),
+            role: "trainee".into(),
+            locale: "th".into(),
+            iss: ISSUER.into(),
+            aud: "BKK".into(),
+            iat,
+            nbf: iat,
+            exp: iat + 900,
+            jti: Uuid::nil(),
+        }
+    }
+
+    /// A token signed at `at` by a user whose cut-off is `cutoff`.
+    fn signed_at(at: DateTime<Utc>, cutoff: Option<DateTime<Utc>>) -> Claims {
+        claims(issued_at(at.timestamp(), cutoff))
+    }
+
+    #[test]
+    fn within_one_second_tokens_before_a_cutoff_end_and_tokens_after_it_live() {
+        let t = |s: i64, ms: u32| DateTime::from_timestamp(s, ms * 1_000_000).unwrap();
+        for change in [t(1_000, 400), t(1_000, 0), t(1_000, 999)] {
+            let cutoff = cutoff_after(change);
+            let valid_after = Some(cutoff.timestamp());
+            // Earlier in the same second, and in the second before.
+            for before in [t(1_000, 0), t(999, 999)] {
+                if before <= change {
+                    assert!(
+                        issued_before(&signed_at(before, None), valid_after),
+                        "{before} vs change at {change}"
+                    );
+                }
+            }
+            // Later in the same second, and in the seconds after.
+            for after in [t(1_000, 999), t(1_001, 0), t(1_002, 500)] {
+                if after >= change {
+                    let token = signed_at(after, Some(cutoff));
+                    assert!(!issued_before(&token, valid_after), "{after} vs change at {change}");
+                    assert!(token.iat <= after.timestamp() + 1, "never more than a second ahead");
+                }
+            }
+        }
+        assert!(!issued_before(&claims(5), None), "no cut-off, nothing ends");
+    }
 }

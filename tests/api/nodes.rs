@@ -77,7 +77,11 @@ async fn another_node_refuses_ended_sessions_and_revoked_keys_and_sees_catalogue
     let first = catalogue(b, &world.bkk_trainee.token).await;
     assert_eq!(first.status, 200, "{}", first.text());
     assert!(first.text().contains("EV-HV-101"));
-    assert_eq!(catalogue(b, &world.bkk_trainee.token).await.body, first.body, "served again from B's cache");
+    assert_eq!(
+        catalogue(b, &world.bkk_trainee.token).await.body,
+        first.body,
+        "served again from B's cache"
+    );
     let res = a
         .patch(&format!("/api/v1/courses/{}", course["id"].as_str().unwrap()))
         .token(&world.hq.token)

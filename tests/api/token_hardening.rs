@@ -78,7 +78,10 @@ async fn a_branch_key_cannot_mint_headquarters_strangers_or_long_lived_tokens() 
 
     let ten_years = 10 * 365 * 24 * 3600;
     let cases: Vec<(&str, Value)> = vec![
-        ("BKK key claiming hq_admin for its trainee", forge(&|c| c["role"] = json!("hq_admin"))),
+        (
+            "BKK key claiming hq_admin for its trainee",
+            forge(&|c| c["role"] = json!("hq_admin")),
+        ),
         (
             "BKK key claiming hq_admin for the real HQ administrator",
             forge(&|c| {
@@ -87,23 +90,32 @@ async fn a_branch_key_cannot_mint_headquarters_strangers_or_long_lived_tokens() 
             }),
         ),
         ("BKK key naming HAN's trainee", forge(&|c| c["sub"] = json!(world.han_trainee.id))),
-        ("BKK key naming HAN's admin", forge(&|c| {
-            c["sub"] = json!(world.han_admin.id);
-            c["role"] = json!("branch_admin");
-        })),
+        (
+            "BKK key naming HAN's admin",
+            forge(&|c| {
+                c["sub"] = json!(world.han_admin.id);
+                c["role"] = json!("branch_admin");
+            }),
+        ),
         ("BKK key naming nobody", forge(&|c| c["sub"] = json!(Uuid::now_v7()))),
         ("BKK key promoting its trainee", forge(&|c| c["role"] = json!("branch_admin"))),
         ("ten-year lifetime", forge(&|c| c["exp"] = json!(now + ten_years))),
-        ("ten-year lifetime issued long ago", forge(&|c| {
-            c["iat"] = json!(now - ten_years + 600);
-            c["nbf"] = json!(now - ten_years + 600);
-            c["exp"] = json!(now + 600);
-        })),
-        ("expiry far ahead with a matching iat", forge(&|c| {
-            c["iat"] = json!(now + 3600);
-            c["nbf"] = json!(now);
-            c["exp"] = json!(now + 3600 + 900);
-        })),
+        (
+            "ten-year lifetime issued long ago",
+            forge(&|c| {
+                c["iat"] = json!(now - ten_years + 600);
+                c["nbf"] = json!(now - ten_years + 600);
+                c["exp"] = json!(now + 600);
+            }),
+        ),
+        (
+            "expiry far ahead with a matching iat",
+            forge(&|c| {
+                c["iat"] = json!(now + 3600);
+                c["nbf"] = json!(now);
+                c["exp"] = json!(now + 3600 + 900);
+            }),
+        ),
         ("a few minutes over the lifetime", forge(&|c| c["exp"] = json!(now + 900 + 300))),
     ];
     for (name, claims) in cases {
@@ -140,7 +152,11 @@ async fn logout_ends_the_users_access_tokens_at_once() {
         .send()
         .await;
     assert_eq!(res.status, 204, "{}", res.text());
-    app.get("/api/v1/users/me").token(&phone).send().await.problem(401, "unauthenticated");
+    app.get("/api/v1/users/me")
+        .token(&phone)
+        .send()
+        .await
+        .problem(401, "unauthenticated");
     assert_eq!(me_status(&app, &laptop).await, 401, "every access token of the user ends");
     assert_eq!(refresh_status(&app, &phone_refresh).await, 401, "the logged-out session is gone");
 
@@ -186,7 +202,11 @@ async fn a_password_change_ends_earlier_tokens_but_not_a_login_in_the_same_secon
     let (after, _) = sign_in(&app, "BKK", email, "a-new-long-passphrase").await;
     // Immediately, whatever second each fell into.
     assert_eq!(me_status(&app, &after).await, 200, "a token issued after the change works");
-    app.get("/api/v1/users/me").token(&before).send().await.problem(401, "unauthenticated");
+    app.get("/api/v1/users/me")
+        .token(&before)
+        .send()
+        .await
+        .problem(401, "unauthenticated");
     assert_eq!(me_status(&app, &world.bkk_admin.token).await, 401, "the World's own login too");
     assert_eq!(refresh_status(&app, &before_refresh).await, 401);
     // `iat` has whole seconds: the token after the change is dated after the
