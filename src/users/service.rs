@@ -13,7 +13,7 @@ use crate::i18n::{self, Locale};
 use crate::notifications::{Email, enqueue};
 use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -204,9 +204,16 @@ pub fn invitation_parts(
 /// on). Call inside the write's transaction, then `apply` the result after
 /// the commit.
 pub async fn end_access_tokens(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<Announced, sea_orm::DbErr> {
+    let cutoff = tokens::cutoff_after(now);
+    // Never moves back (a node whose clock is behind).
     Users::update_many()
-        .col_expr(user::Column::TokensValidAfter, Expr::value(tokens::cutoff_after(now)))
+        .col_expr(user::Column::TokensValidAfter, Expr::value(cutoff))
         .filter(user::Column::Id.eq(user_id))
+        .filter(
+            Condition::any()
+                .add(user::Column::TokensValidAfter.is_null())
+                .add(user::Column::TokensValidAfter.lt(cutoff)),
+        )
         .exec(db)
         .await?;
     cluster::announce(db, Event::User(user_id)).await
