@@ -8,6 +8,7 @@ pub mod bootstrap;
 pub mod branches;
 pub mod certificates;
 pub mod clock;
+pub mod cluster;
 pub mod cohorts;
 pub mod config;
 pub mod courses;
@@ -58,7 +59,8 @@ pub enum StartError {
     MasterKeyMismatch { source_name: String },
 }
 
-/// Connects, migrates and assembles the shared state.
+/// Connects, migrates and assembles the shared state; on PostgreSQL also
+/// starts listening for other nodes' cache invalidations (`cluster`).
 pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     let db = db::connect(&config).await.map_err(|source| StartError::Database {
         url: redact(&config.database_url),
@@ -66,7 +68,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     })?;
     db::migrate(&db).await.map_err(StartError::Migration)?;
     let master = master_key(&config, &db).await?;
-    Ok(AppState {
+    let state = AppState {
         db,
         config: Arc::new(config),
         metrics: Arc::default(),
@@ -74,7 +76,10 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         keys: Arc::new(KeyRing::new(master)),
         counters: Arc::default(),
         catalogue: Arc::default(),
-    })
+        sessions: Arc::default(),
+    };
+    cluster::spawn_listener(&state);
+    Ok(state)
 }
 
 /// The master key, checked against the database before anything uses it: a

@@ -18,4 +18,6 @@ pub struct AppState {
     pub counters: Arc<crate::http::counters::Counters>,
     /// Recent catalogue reads.
     pub catalogue: Arc<crate::courses::cache::CatalogueCache>,
+    /// Users' session standing, for checking access tokens.
+    pub sessions: Arc<crate::auth::sessions::Sessions>,
 }

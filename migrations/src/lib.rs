@@ -16,6 +16,7 @@ mod m20261129_000008_erase_sent_invitation_links;
 
 pub use m20261129_000008_erase_sent_invitation_links::erase_sent_invitation_links;
 mod m20261129_000009_throttle_counters;
+mod m20261129_000010_token_cutoff_option_keys;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_certificates::Migration),
             Box::new(m20261129_000008_erase_sent_invitation_links::Migration),
             Box::new(m20261129_000009_throttle_counters::Migration),
+            Box::new(m20261129_000010_token_cutoff_option_keys::Migration),
         ]
     }
 }

@@ -113,7 +113,7 @@ pub async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Caller,
     }
     let token = bearer(req).ok_or_else(ApiError::unauthenticated)?;
     let (claims, verifier) = tokens::verify(state, &token).await?;
-    let role = Role::parse(&claims.role).ok_or_else(ApiError::unauthenticated)?;
+    let role = super::sessions::admit(state, &claims, &verifier).await?;
     let locale = Locale::from_canonical(&claims.locale).unwrap_or(Locale::En);
     let branch_default_locale = Locale::from_canonical(&verifier.branch_default_locale).unwrap_or(Locale::En);
     let caller = Caller {

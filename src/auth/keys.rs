@@ -14,11 +14,13 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 /// How long a cached key decision stands before the database is asked again.
-/// Bounds how long another node keeps accepting a key revoked elsewhere.
+/// Other nodes learn of a rotation at once (`cluster`); this only bounds how
+/// long a lost announcement can matter.
 const CACHE_TTL: Duration = Duration::from_secs(30);
 
 pub const ACTIVE: &str = "active";
@@ -73,6 +75,9 @@ pub struct KeyRing {
     /// a client sending the same token again skips the Ed25519 check. Cleared
     /// with the key caches, and bounded by the same 30-second freshness.
     verified: RwLock<HashMap<[u8; 32], (super::tokens::Claims, Verifier, Instant)>>,
+    /// Bumped by `invalidate`: a lookup that started before a rotation
+    /// committed must not store what it read.
+    generation: AtomicU64,
 }
 
 impl KeyRing {
@@ -82,6 +87,7 @@ impl KeyRing {
             verifiers: RwLock::default(),
             signers: RwLock::default(),
             verified: RwLock::default(),
+            generation: AtomicU64::new(0),
         }
     }
 
@@ -131,6 +137,7 @@ impl KeyRing {
         {
             return Ok(Some(s.clone()));
         }
+        let generation = self.generation();
         let Some(row) = Keys::find()
             .filter(key::Column::BranchId.eq(branch_id))
             .filter(key::Column::Status.eq(ACTIVE))
@@ -150,10 +157,10 @@ impl KeyRing {
             key: EncodingKey::from_ed_der(&der),
             fetched: Instant::now(),
         };
-        self.signers
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(branch_id, signer.clone());
+        let mut cache = self.signers.write().unwrap_or_else(|p| p.into_inner());
+        if self.generation() == generation {
+            cache.insert(branch_id, signer.clone());
+        }
         Ok(Some(signer))
     }
 
@@ -164,6 +171,7 @@ impl KeyRing {
         {
             return Ok(Some(v.clone()));
         }
+        let generation = self.generation();
         let Some(row) = Keys::find().filter(key::Column::Kid.eq(kid)).one(db).await? else {
             return Ok(None);
         };
@@ -179,6 +187,9 @@ impl KeyRing {
             fetched: Instant::now(),
         };
         let mut cache = self.verifiers.write().unwrap_or_else(|p| p.into_inner());
+        if self.generation() != generation {
+            return Ok(Some(verifier));
+        }
         if cache.len() > 10_000 {
             cache.clear();
         }
@@ -214,9 +225,15 @@ impl KeyRing {
 
     /// Forgets cached keys and tokens (after a rotation commits).
     pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
         self.verifiers.write().unwrap_or_else(|p| p.into_inner()).clear();
         self.signers.write().unwrap_or_else(|p| p.into_inner()).clear();
         self.verified.write().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
+    /// Read before a lookup and handed back when storing its result.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     /// A token verified less than 30 seconds ago.
@@ -226,8 +243,12 @@ impl KeyRing {
         (at.elapsed() < CACHE_TTL).then(|| (claims.clone(), verifier.clone()))
     }
 
-    pub fn remember_verified(&self, digest: [u8; 32], claims: super::tokens::Claims, verifier: Verifier) {
+    /// Stores a verified token, unless the keys changed since `generation`.
+    pub fn remember_verified(&self, digest: [u8; 32], claims: super::tokens::Claims, verifier: Verifier, generation: u64) {
         let mut cache = self.verified.write().unwrap_or_else(|p| p.into_inner());
+        if self.generation() != generation {
+            return;
+        }
         if cache.len() >= 50_000 {
             cache.retain(|_, (_, _, at)| at.elapsed() < CACHE_TTL);
             if cache.len() >= 50_000 {

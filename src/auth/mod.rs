@@ -9,6 +9,7 @@ pub mod password;
 pub mod refresh;
 pub mod refresh_entity;
 pub mod routes;
+pub mod sessions;
 pub mod throttle;
 pub mod tokens;
 

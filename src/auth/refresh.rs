@@ -88,16 +88,19 @@ pub async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid, now: Date
         .map(|_| ())
 }
 
-/// Logout: revokes the family of `token`, if it is one of ours.
-pub async fn revoke_by_token(db: &impl ConnectionTrait, token: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
-    if let Some(row) = RefreshTokens::find()
+/// Logout: revokes the family of `token`, if it is one of ours. Returns the
+/// user whose session this was, if the token was still live (not revoked,
+/// not expired): only such a token may end the user's access tokens.
+pub async fn revoke_by_token(db: &impl ConnectionTrait, token: &str, now: DateTime<Utc>) -> Result<Option<Uuid>, DbErr> {
+    let Some(row) = RefreshTokens::find()
         .filter(refresh::Column::TokenHash.eq(token_hash(token)))
         .one(db)
         .await?
-    {
-        revoke_family(db, row.family_id, now).await?;
-    }
-    Ok(())
+    else {
+        return Ok(None);
+    };
+    revoke_family(db, row.family_id, now).await?;
+    Ok((row.revoked_at.is_none() && row.expires_at > now).then_some(row.user_id))
 }
 
 /// After a password change every session of the user ends.

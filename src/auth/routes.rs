@@ -60,6 +60,7 @@ async fn pair(state: &AppState, db: &impl ConnectionTrait, row: &user::Model, br
         branch_code,
         role: &row.role,
         locale: &row.locale,
+        tokens_valid_after: row.tokens_valid_after,
     };
     let (access_token, expires_in) = tokens::issue(state, &subject).await?;
     let ttl = chrono::Duration::from_std(state.config.refresh_token_ttl).unwrap_or(chrono::Duration::days(30));
@@ -169,12 +170,22 @@ pub async fn refresh_tokens(state: web::Data<AppState>, body: Json<RefreshReques
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(tokens))
 }
 
-/// Ends the session the refresh token belongs to.
+/// Ends the session the refresh token belongs to, and every access token
+/// the user holds (on every node); other devices refresh and carry on.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
     responses((status = 204), (status = 422, description = "not shaped like a token")))]
 pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
     check_token("refresh_token", &body.refresh_token)?;
-    refresh::revoke_by_token(&state.db, &body.refresh_token, state.clock.now()).await?;
+    let now = state.clock.now();
+    let txn = crate::db::begin(&state.db).await?;
+    let ended = match refresh::revoke_by_token(&txn, &body.refresh_token, now).await? {
+        Some(user_id) => Some(users::end_access_tokens(&txn, user_id, now).await?),
+        None => None,
+    };
+    txn.commit().await?;
+    if let Some(ended) = ended {
+        ended.apply(&state);
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -215,6 +226,9 @@ pub async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, body: J
     active.status = Set(users::ACTIVE.to_string());
     active.updated_at = Set(now);
     let row = active.update(&txn).await?;
+    // A password set ends whatever came before it.
+    let ended = users::end_sessions(&txn, row.id, now).await?;
+    let row = Users::find_by_id(row.id).one(&txn).await?.ok_or_else(invalid)?;
     let branch = crate::branches::entity::Entity::find_by_id(row.branch_id)
         .one(&txn)
         .await?
@@ -235,6 +249,7 @@ pub async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, body: J
     .await?;
     let tokens = pair(&state, &txn, &row, &branch.code, Uuid::now_v7()).await?;
     txn.commit().await?;
+    ended.apply(&state);
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(tokens))
 }
 

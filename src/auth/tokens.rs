@@ -4,10 +4,13 @@
 //! very branch in its `branch` claim, its audience is that branch, its issuer
 //! is `zhijiang`, and it is within its lifetime on the service clock. Only
 //! `EdDSA` is accepted: `none`, HMAC-with-the-public-key and every other
-//! algorithm fail before any key is used.
+//! algorithm fail before any key is used. A token may live no longer than
+//! the configured access-token lifetime, however long its own `exp` says.
+//! `auth::sessions` then checks the user it names.
 
 use crate::error::ApiError;
 use crate::state::AppState;
+use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
@@ -38,6 +41,31 @@ pub struct Subject<'a> {
     pub branch_code: &'a str,
     pub role: &'a str,
     pub locale: &'a str,
+    /// The user's `tokens_valid_after`: the token's `iat` is never before it.
+    pub tokens_valid_after: Option<DateTime<Utc>>,
+}
+
+/// The `tokens_valid_after` that ends every access token issued up to `now`.
+///
+/// `iat` has whole seconds. A token issued earlier in the same second as
+/// `now` has `iat` = floor(now), so the cut-off is the next whole second and
+/// that token is refused. A token issued after the cut-off was set takes
+/// `iat` = max(now, cut-off) (see `issue`), so signing in again within the
+/// same second works. Both hold whatever the sub-second timing.
+pub fn cutoff_after(now: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(now.timestamp() + 1, 0).unwrap_or(now)
+}
+
+/// The `iat` of a token signed at `now` (Unix seconds): never before the
+/// user's cut-off, which is at most a second ahead of `now`, well inside
+/// every verifier's leeway.
+fn issued_at(now: i64, tokens_valid_after: Option<DateTime<Utc>>) -> i64 {
+    tokens_valid_after.map_or(now, |cutoff| cutoff.timestamp().max(now))
+}
+
+/// Whether a token was issued before its user's cut-off.
+pub fn issued_before(claims: &Claims, tokens_valid_after: Option<i64>) -> bool {
+    tokens_valid_after.is_some_and(|cutoff| claims.iat < cutoff)
 }
 
 /// Signs an access token; returns it with its lifetime in seconds.
@@ -48,6 +76,7 @@ pub async fn issue(state: &AppState, subject: &Subject<'_>) -> Result<(String, i
     })?;
     let now = state.clock.now().timestamp();
     let ttl = state.config.access_token_ttl.as_secs() as i64;
+    let issued = issued_at(now, subject.tokens_valid_after);
     let claims = Claims {
         sub: subject.user_id,
         branch: subject.branch_code.to_string(),
@@ -55,7 +84,7 @@ pub async fn issue(state: &AppState, subject: &Subject<'_>) -> Result<(String, i
         locale: subject.locale.to_string(),
         iss: ISSUER.to_string(),
         aud: subject.branch_code.to_string(),
-        iat: now,
+        iat: issued,
         nbf: now,
         exp: now + ttl,
         jti: Uuid::new_v4(),
@@ -80,7 +109,13 @@ pub fn sign(kid: &str, key: &jsonwebtoken::EncodingKey, claims: &impl Serialize)
 pub async fn verify(state: &AppState, token: &str) -> Result<(Claims, crate::auth::keys::Verifier), ApiError> {
     let digest: [u8; 32] = sha2::Sha256::digest(token.as_bytes()).into();
     let now = state.clock.now().timestamp();
-    let in_lifetime = |c: &Claims| !(c.exp + LEEWAY_SECONDS < now || c.nbf - LEEWAY_SECONDS > now || c.iat - LEEWAY_SECONDS > now);
+    let ttl = state.config.access_token_ttl.as_secs() as i64;
+    let in_lifetime = |c: &Claims| {
+        !(c.exp + LEEWAY_SECONDS < now || c.nbf - LEEWAY_SECONDS > now || c.iat - LEEWAY_SECONDS > now)
+            // No longer-lived tokens than this service issues, whoever signed them.
+            && c.exp - c.iat <= ttl
+            && c.exp <= now + ttl + LEEWAY_SECONDS
+    };
     if let Some((claims, verifier)) = state.keys.recently_verified(&digest) {
         return if in_lifetime(&claims) {
             Ok((claims, verifier))
@@ -88,11 +123,12 @@ pub async fn verify(state: &AppState, token: &str) -> Result<(Claims, crate::aut
             Err(ApiError::unauthenticated())
         };
     }
+    let generation = state.keys.generation();
     let (claims, verifier) = verify_fully(state, token).await?;
     if !in_lifetime(&claims) {
         return Err(ApiError::unauthenticated());
     }
-    state.keys.remember_verified(digest, claims.clone(), verifier.clone());
+    state.keys.remember_verified(digest, claims.clone(), verifier.clone(), generation);
     Ok((claims, verifier))
 }
 
@@ -119,4 +155,56 @@ async fn verify_fully(state: &AppState, token: &str) -> Result<(Claims, crate::a
         return Err(ApiError::unauthenticated());
     }
     Ok((claims, verifier))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(iat: i64) -> Claims {
+        Claims {
+            sub: Uuid::nil(),
+            branch: "BKK".into(),
+            role: "trainee".into(),
+            locale: "th".into(),
+            iss: ISSUER.into(),
+            aud: "BKK".into(),
+            iat,
+            nbf: iat,
+            exp: iat + 900,
+            jti: Uuid::nil(),
+        }
+    }
+
+    /// A token signed at `at` by a user whose cut-off is `cutoff`.
+    fn signed_at(at: DateTime<Utc>, cutoff: Option<DateTime<Utc>>) -> Claims {
+        claims(issued_at(at.timestamp(), cutoff))
+    }
+
+    #[test]
+    fn within_one_second_tokens_before_a_cutoff_end_and_tokens_after_it_live() {
+        let t = |s: i64, ms: u32| DateTime::from_timestamp(s, ms * 1_000_000).unwrap();
+        for change in [t(1_000, 400), t(1_000, 0), t(1_000, 999)] {
+            let cutoff = cutoff_after(change);
+            let valid_after = Some(cutoff.timestamp());
+            // Earlier in the same second, and in the second before.
+            for before in [t(1_000, 0), t(999, 999)] {
+                if before <= change {
+                    assert!(
+                        issued_before(&signed_at(before, None), valid_after),
+                        "{before} vs change at {change}"
+                    );
+                }
+            }
+            // Later in the same second, and in the seconds after.
+            for after in [t(1_000, 999), t(1_001, 0), t(1_002, 500)] {
+                if after >= change {
+                    let token = signed_at(after, Some(cutoff));
+                    assert!(!issued_before(&token, valid_after), "{after} vs change at {change}");
+                    assert!(token.iat <= after.timestamp() + 1, "never more than a second ahead");
+                }
+            }
+        }
+        assert!(!issued_before(&claims(5), None), "no cut-off, nothing ends");
+    }
 }

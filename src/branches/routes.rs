@@ -187,8 +187,10 @@ pub async fn update(
         changes,
     )
     .await?;
+    // Cached verifiers carry the branch's details.
+    let changed = crate::cluster::announce(&txn, crate::cluster::Event::Keys(updated.id)).await?;
     txn.commit().await?;
-    state.keys.invalidate();
+    changed.apply(&state);
     let locale = negotiate(&req);
     Ok(with_language(HttpResponse::Ok().json(to_dto(updated, locale)), locale))
 }
@@ -252,8 +254,9 @@ pub async fn rotate(
         json!({"kid": key.kid, "revoke_old": options.revoke_old}),
     )
     .await?;
+    let rotated = crate::cluster::announce(&txn, crate::cluster::Event::Keys(row.id)).await?;
     txn.commit().await?;
-    state.keys.invalidate();
+    rotated.apply(&state);
     let set = state.keys.jwks(&state.db, row.id).await?;
     Ok(HttpResponse::Ok().json(Rotated {
         kid: key.kid,

@@ -1,8 +1,8 @@
 //! A short-lived cache of catalogue reads. Trainees on slow links reload the
 //! catalogue constantly; the same branch, language and page give the same
-//! bytes, so they are kept for a few seconds. Any catalogue change made
-//! through this process empties the cache at once; other processes see it
-//! within `TTL`.
+//! bytes, so they are kept for a few seconds. Any catalogue change empties
+//! the cache at once, on every node (`cluster::Event::Catalogue`); `TTL`
+//! only bounds what a lost announcement can leave behind.
 //!
 //! Keys are built from what changes the answer (see `courses::routes`), never
 //! from the raw URL, and the cache is bounded in entries and in bytes: when

@@ -9,6 +9,7 @@ use super::texts::{CourseText, LessonText, check_course_texts, check_lesson_text
 use crate::audit;
 use crate::auth::{Caller, Role};
 use crate::branches::service as branches;
+use crate::cluster::{self, Event};
 use crate::error::{ApiError, ApiResult, FieldError, is_foreign_key_violation, is_unique_violation};
 use crate::http::etag::{etag_of, json_bytes_with_known_etag};
 use crate::http::page::List;
@@ -139,8 +140,9 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest
         json!({"code": row.code, "lessons": lessons.len()}),
     )
     .await?;
+    let changed = cluster::announce(&txn, Event::Catalogue).await?;
     txn.commit().await?;
-    state.catalogue.bump();
+    changed.apply(&state);
     let detail = detail_of(&state, &req, &caller, row).await?;
     Ok(detail_response(&req, detail, true))
 }
@@ -300,8 +302,9 @@ pub async fn update(
         json!({"code": body.code, "source_locale": body.source_locale}),
     )
     .await?;
+    let changed = cluster::announce(&txn, Event::Catalogue).await?;
     txn.commit().await?;
-    state.catalogue.bump();
+    changed.apply(&state);
     let detail = detail_of(&state, &req, &caller, row).await?;
     Ok(detail_response(&req, detail, false))
 }
@@ -331,8 +334,9 @@ pub async fn delete(state: web::Data<AppState>, caller: Caller, req: HttpRequest
         json!({"code": row.code}),
     )
     .await?;
+    let changed = cluster::announce(&txn, Event::Catalogue).await?;
     txn.commit().await?;
-    state.catalogue.bump();
+    changed.apply(&state);
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -384,8 +388,9 @@ pub async fn put_translation(
         json!({"locale": locale}),
     )
     .await?;
+    let changed = cluster::announce(&txn, Event::Catalogue).await?;
     txn.commit().await?;
-    state.catalogue.bump();
+    changed.apply(&state);
     let row = Courses::find_by_id(id).one(&state.db).await?.ok_or_else(ApiError::not_found)?;
     let detail = detail_of(&state, &req, &caller, row).await?;
     Ok(detail_response(&req, detail, false))
@@ -441,8 +446,9 @@ pub async fn add_lesson(
         json!({"course_id": row.id}),
     )
     .await?;
+    let changed = cluster::announce(&txn, Event::Catalogue).await?;
     txn.commit().await?;
-    state.catalogue.bump();
+    changed.apply(&state);
     let view = lesson_view(&state, &req, &caller, row.id, created.id).await?;
     Ok(with_language(HttpResponse::Created().json(view), negotiate(&req)))
 }
@@ -513,8 +519,9 @@ pub async fn update_lesson(
         json!({"position": body.position, "locales": texts.keys().map(|l| l.as_str()).collect::<Vec<_>>()}),
     )
     .await?;
+    let changed = cluster::announce(&txn, Event::Catalogue).await?;
     txn.commit().await?;
-    state.catalogue.bump();
+    changed.apply(&state);
     let view = lesson_view(&state, &req, &caller, course.id, row.id).await?;
     Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
@@ -554,8 +561,9 @@ pub async fn delete_lesson(
         json!({"course_id": course.id}),
     )
     .await?;
+    let changed = cluster::announce(&txn, Event::Catalogue).await?;
     txn.commit().await?;
-    state.catalogue.bump();
+    changed.apply(&state);
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -605,8 +613,9 @@ pub async fn reorder(
         json!({"lesson_ids": body.lesson_ids}),
     )
     .await?;
+    let changed = cluster::announce(&txn, Event::Catalogue).await?;
     txn.commit().await?;
-    state.catalogue.bump();
+    changed.apply(&state);
     let row = Courses::find_by_id(course.id)
         .one(&state.db)
         .await?
@@ -686,8 +695,9 @@ pub async fn publish(
         json!({"branches": body.branches}),
     )
     .await?;
+    let changed = cluster::announce(&txn, Event::Catalogue).await?;
     txn.commit().await?;
-    state.catalogue.bump();
+    changed.apply(&state);
     let detail = detail_of(&state, &req, &caller, course).await?;
     Ok(detail_response(&req, detail, false))
 }

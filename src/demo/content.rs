@@ -9,7 +9,7 @@ use crate::courses::course_entity as course;
 use crate::courses::offering_entity as offering;
 use crate::courses::texts::{CourseText, LessonText};
 use crate::exams::authoring::{self, QuestionInputText};
-use crate::exams::{attempts, bank, exam_entity as exam};
+use crate::exams::{attempts, exam_entity as exam};
 use crate::i18n::Locale;
 use crate::users::entity as user;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -210,7 +210,7 @@ pub async fn seed(
         let ids: Vec<String> = question
             .correct
             .iter()
-            .map(|i| bank::option_id(attempt.id, question.id, *i))
+            .map(|i| attempts::option_ids_of(&attempt).id(question.id, *i))
             .collect();
         attempts::save_answer(txn, &attempt, question.id, &ids, now)
             .await

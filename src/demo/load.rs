@@ -100,6 +100,7 @@ pub async fn seed_load(
                 locale: Set(branch.default_locale.clone()),
                 password_hash: Set(Some(hash.clone())),
                 status: Set(crate::users::service::ACTIVE.to_string()),
+                tokens_valid_after: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
             });
@@ -165,6 +166,7 @@ pub async fn seed_load(
                     percent: Set(Some((percent * 10.0f64).round() / 10.0)),
                     passed: Set(Some(passed)),
                     certificate_id: Set(None),
+                    option_key: Set(None),
                     updated_at: Set(now),
                 });
                 if passed {

@@ -321,6 +321,7 @@ fn plan(
                 locale: row.locale.unwrap_or(branch_locale).as_str().to_string(),
                 password_hash: None,
                 status: INVITED.to_string(),
+                tokens_valid_after: None,
                 created_at: now,
                 updated_at: now,
             };

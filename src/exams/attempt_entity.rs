@@ -22,6 +22,9 @@ pub struct Model {
     pub percent: Option<f64>,
     pub passed: Option<bool>,
     pub certificate_id: Option<Uuid>,
+    /// The secret keying this attempt's option ids (none for attempts
+    /// started before option ids were keyed: they keep their old ids).
+    pub option_key: Option<String>,
     pub updated_at: DateTimeUtc,
 }
 

@@ -84,6 +84,7 @@ pub async fn start(
         percent: Set(None),
         passed: Set(None),
         certificate_id: Set(None),
+        option_key: Set(Some(crate::auth::crypto::random_token())),
         updated_at: Set(now),
     };
     match row.insert(db).await {
@@ -114,6 +115,11 @@ pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) 
     query.one(db).await?.ok_or_else(ApiError::not_found)
 }
 
+/// How this attempt names its options (see `bank::OptionIds`).
+pub fn option_ids_of(row: &attempt::Model) -> bank::OptionIds<'_> {
+    bank::OptionIds::new(row.id, row.option_key.as_deref())
+}
+
 pub fn drawn(row: &attempt::Model) -> Vec<Drawn> {
     serde_json::from_str(&row.draw).unwrap_or_default()
 }
@@ -137,7 +143,9 @@ pub async fn save_answer(
     }
     let snapshot = authoring::snapshot(db, row.version_id).await?.ok_or_else(ApiError::internal)?;
     let question = snapshot.question(question_id).ok_or_else(ApiError::not_found)?;
-    let indices = bank::indices_of(row.id, question, option_ids).ok_or_else(|| ApiError::field("selected", "no_such_option"))?;
+    let indices = option_ids_of(row)
+        .indices_of(question, option_ids)
+        .ok_or_else(|| ApiError::field("selected", "no_such_option"))?;
     if (question.kind != bank::MULTIPLE) && indices.len() > 1 {
         return Err(ApiError::field("selected", "one_correct_option"));
     }

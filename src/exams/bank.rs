@@ -105,26 +105,55 @@ pub fn draw(snapshot: &Snapshot, rng: &mut impl Rng) -> Vec<Drawn> {
         .collect()
 }
 
-/// The opaque id of option `index` of a question in an attempt: stable
-/// across reloads, meaningless to anyone reading it.
-pub fn option_id(attempt_id: Uuid, question_id: Uuid, index: usize) -> String {
+/// Names the options of one attempt. An option id must be stable across
+/// reloads and must not reveal the option's authored position: it is an
+/// HMAC under the attempt's own random secret (`attempts.option_key`), so
+/// nobody can map ids back to positions by hashing candidates.
+#[derive(Clone, Copy)]
+pub struct OptionIds<'a> {
+    attempt_id: Uuid,
+    key: Option<&'a str>,
+}
+
+impl<'a> OptionIds<'a> {
+    /// `key` is the attempt's stored secret; `None` for attempts started
+    /// before ids were keyed, which keep the ids their trainee already saw.
+    pub fn new(attempt_id: Uuid, key: Option<&'a str>) -> OptionIds<'a> {
+        OptionIds { attempt_id, key }
+    }
+
+    /// The opaque id of option `index` of a question.
+    pub fn id(&self, question_id: Uuid, index: usize) -> String {
+        let digest: [u8; 32] = match self.key {
+            Some(key) => {
+                let message = [question_id.as_bytes().as_slice(), &(index as u64).to_le_bytes()].concat();
+                crate::auth::crypto::hmac_sha256(key.as_bytes(), &message)
+            }
+            None => legacy_option_digest(self.attempt_id, question_id, index),
+        };
+        digest[..6].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Maps option ids sent by a client back to option indices; `None` if
+    /// any id is not an option of this question.
+    pub fn indices_of(&self, question: &SnapQuestion, ids: &[String]) -> Option<Vec<usize>> {
+        let mut out = BTreeSet::new();
+        for id in ids {
+            let index = (0..question.option_count).find(|i| self.id(question.id, *i) == *id)?;
+            out.insert(index);
+        }
+        Some(out.into_iter().collect())
+    }
+}
+
+/// The unkeyed derivation of attempts started before option ids were keyed.
+/// Anyone can compute it, which is why new attempts do not use it.
+pub fn legacy_option_digest(attempt_id: Uuid, question_id: Uuid, index: usize) -> [u8; 32] {
     let mut hasher = Sha256::new();
     hasher.update(attempt_id.as_bytes());
     hasher.update(question_id.as_bytes());
     hasher.update((index as u64).to_le_bytes());
-    let digest = hasher.finalize();
-    digest[..6].iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Maps option ids sent by a client back to option indices; `None` if any id
-/// is not an option of this question.
-pub fn indices_of(attempt_id: Uuid, question: &SnapQuestion, ids: &[String]) -> Option<Vec<usize>> {
-    let mut out = BTreeSet::new();
-    for id in ids {
-        let index = (0..question.option_count).find(|i| option_id(attempt_id, question.id, *i) == *id)?;
-        out.insert(index);
-    }
-    Some(out.into_iter().collect())
+    hasher.finalize().into()
 }
 
 /// Points earned for `selected` (option indices).
@@ -211,9 +240,25 @@ mod tests {
     fn option_ids_round_trip_and_reject_strangers() {
         let question = q(SINGLE, &[1], 3, false);
         let attempt = Uuid::new_v4();
-        let ids: Vec<String> = (0..3).map(|i| option_id(attempt, question.id, i)).collect();
-        assert_eq!(indices_of(attempt, &question, &ids[1..2]), Some(vec![1]));
-        assert_eq!(indices_of(attempt, &question, &["nope".into()]), None);
-        assert_eq!(indices_of(Uuid::new_v4(), &question, &ids[..1]), None, "ids belong to one attempt");
+        for key in [Some("a-secret"), None] {
+            let names = OptionIds::new(attempt, key);
+            let ids: Vec<String> = (0..3).map(|i| names.id(question.id, i)).collect();
+            assert_eq!(names.indices_of(&question, &ids[1..2]), Some(vec![1]));
+            assert_eq!(names.indices_of(&question, &["nope".into()]), None);
+            let other = OptionIds::new(Uuid::new_v4(), Some("another-secret"));
+            assert_eq!(other.indices_of(&question, &ids[..1]), None, "ids belong to one attempt");
+        }
+    }
+
+    #[test]
+    fn keyed_ids_differ_from_the_unkeyed_derivation() {
+        let question = Uuid::new_v4();
+        let attempt = Uuid::new_v4();
+        let keyed = OptionIds::new(attempt, Some("a-secret"));
+        let legacy = OptionIds::new(attempt, None);
+        for i in 0..4 {
+            assert_ne!(keyed.id(question, i), legacy.id(question, i));
+        }
+        assert_ne!(keyed.id(question, 0), OptionIds::new(attempt, Some("b-secret")).id(question, 0));
     }
 }

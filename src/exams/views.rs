@@ -145,7 +145,7 @@ pub fn result(row: &attempt::Model) -> Option<AttemptResult> {
     })
 }
 
-fn question_view(attempt_id: Uuid, q: &SnapQuestion, d: &Drawn, chain: &[Locale]) -> QuestionView {
+fn question_view(names: bank::OptionIds<'_>, q: &SnapQuestion, d: &Drawn, chain: &[Locale]) -> QuestionView {
     let prompt = pick(chain, |l| q.texts.get(&l).map(|t| t.prompt.as_str()));
     // Options come from one locale as a set, so they always match each other.
     let options_locale = chain
@@ -166,7 +166,7 @@ fn question_view(attempt_id: Uuid, q: &SnapQuestion, d: &Drawn, chain: &[Locale]
             .order
             .iter()
             .map(|index| OptionView {
-                id: bank::option_id(attempt_id, q.id, *index),
+                id: names.id(q.id, *index),
                 text: texts.get(*index).cloned().unwrap_or_default(),
             })
             .collect(),
@@ -180,13 +180,14 @@ pub fn attempt(
     answers: &BTreeMap<Uuid, Vec<usize>>,
     chain: &[Locale],
 ) -> Attempt {
+    let names = super::attempts::option_ids_of(row);
     let questions = drawn
         .iter()
-        .filter_map(|d| snapshot.question(d.q).map(|q| question_view(row.id, q, d, chain)))
+        .filter_map(|d| snapshot.question(d.q).map(|q| question_view(names, q, d, chain)))
         .collect();
     let answer_ids = answers
         .iter()
-        .map(|(q, indices)| (*q, indices.iter().map(|i| bank::option_id(row.id, *q, *i)).collect()))
+        .map(|(q, indices)| (*q, indices.iter().map(|i| names.id(*q, *i)).collect()))
         .collect();
     let review = (snapshot.review_allowed && row.status == super::attempts::SUBMITTED).then(|| {
         drawn

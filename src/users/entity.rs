@@ -13,6 +13,9 @@ pub struct Model {
     pub locale: String,
     pub password_hash: Option<String>,
     pub status: String,
+    /// Access tokens issued (`iat`) before this instant are refused: set when
+    /// the user logs out, changes password or is deactivated. Whole seconds.
+    pub tokens_valid_after: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

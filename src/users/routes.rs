@@ -197,8 +197,10 @@ pub async fn update_me(state: web::Data<AppState>, caller: Caller, req: HttpRequ
     active.updated_at = Set(state.clock.now());
     let txn = crate::db::begin(&state.db).await?;
     let updated = active.update(&txn).await?;
+    let mut ended = None;
     if password_changed {
-        crate::auth::refresh::revoke_all_for_user(&txn, updated.id, state.clock.now()).await?;
+        // Every session ends, this one too: the client signs in again.
+        ended = Some(service::end_sessions(&txn, updated.id, state.clock.now()).await?);
         audit::record(
             &txn,
             &req,
@@ -212,6 +214,9 @@ pub async fn update_me(state: web::Data<AppState>, caller: Caller, req: HttpRequ
         .await?;
     }
     txn.commit().await?;
+    if let Some(ended) = ended {
+        ended.apply(&state);
+    }
     Ok(HttpResponse::Ok().json(to_dto(updated, &caller.branch_code)))
 }
 

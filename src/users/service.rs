@@ -4,15 +4,17 @@
 use super::entity::{self as user, Entity as Users};
 use super::invitation_entity as invitation;
 use crate::auth::crypto::{random_token, token_hash};
-use crate::auth::{Role, password};
+use crate::auth::{Role, password, tokens};
 use crate::branches::entity as branch;
 use crate::branches::service::{self as branches, HQ, NewBranch};
+use crate::cluster::{self, Announced, Event};
 use crate::error::{ApiError, FieldError, is_unique_violation};
 use crate::i18n::{self, Locale};
 use crate::notifications::{Email, enqueue};
 use crate::state::AppState;
 use crate::text::{self, EmailAddress};
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -97,6 +99,7 @@ pub async fn insert(
         locale: Set(new.locale.as_str().to_string()),
         password_hash: Set(hash),
         status: Set(if invited { INVITED } else { ACTIVE }.to_string()),
+        tokens_valid_after: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -175,6 +178,41 @@ pub fn invitation_parts(
         dedup_key: None,
     };
     (invitation, email)
+}
+
+/// Ends every access token of the user issued until now, on every node;
+/// the user's refresh tokens stay (logout: other devices refresh and carry
+/// on). Call inside the write's transaction, then `apply` the result after
+/// the commit.
+pub async fn end_access_tokens(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<Announced, sea_orm::DbErr> {
+    let cutoff = tokens::cutoff_after(now);
+    // Never moves back (a node whose clock is behind).
+    Users::update_many()
+        .col_expr(user::Column::TokensValidAfter, Expr::value(cutoff))
+        .filter(user::Column::Id.eq(user_id))
+        .filter(
+            Condition::any()
+                .add(user::Column::TokensValidAfter.is_null())
+                .add(user::Column::TokensValidAfter.lt(cutoff)),
+        )
+        .exec(db)
+        .await?;
+    cluster::announce(db, Event::User(user_id)).await
+}
+
+/// Ends all the user's sessions: access tokens issued until now and every
+/// refresh token. For a password change, and for whatever deactivates or
+/// deletes a user. Call inside the write's transaction, then `apply` the
+/// result after the commit:
+///
+/// ```ignore
+/// let ended = users::service::end_sessions(&txn, user_id, now).await?;
+/// txn.commit().await?;
+/// ended.apply(&state);
+/// ```
+pub async fn end_sessions(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<Announced, sea_orm::DbErr> {
+    crate::auth::refresh::revoke_all_for_user(db, user_id, now).await?;
+    end_access_tokens(db, user_id, now).await
 }
 
 pub async fn find_in_branch(db: &impl ConnectionTrait, branch_id: Uuid, email: &str) -> Result<Option<user::Model>, sea_orm::DbErr> {

@@ -116,6 +116,10 @@ impl TestApp {
         config.database_max_connections = 8;
         adjust(&mut config);
         let state = zhijiang::build_state(config).await.expect("app state");
+        Self::serving(state, dir, pg).await
+    }
+
+    async fn serving(state: AppState, dir: TempDir, pg: Option<PgDatabase>) -> TestApp {
         let service = actix_web::test::init_service(zhijiang::app(state.clone())).await;
         let service = rc_service(service.map(|res: ServiceResponse<_>| res.map_into_boxed_body()));
         let n = PEERS.fetch_add(1, Ordering::Relaxed);
@@ -132,20 +136,16 @@ impl TestApp {
     }
 
     /// A second node on this app's database (same settings, then `adjust`):
-    /// what one node counts or changes, the other must see.
+    /// its own pool, caches and invalidation listener, and the same master
+    /// key, as nodes of one deployment share it. Requests come from the same
+    /// client address, so what one node counts or changes, the other sees.
     pub async fn another_node(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let mut config = (*self.state.config).clone();
         adjust(&mut config);
         let state = zhijiang::build_state(config).await.expect("second node state");
-        let service = actix_web::test::init_service(zhijiang::app(state.clone())).await;
-        let service = rc_service(service.map(|res: ServiceResponse<_>| res.map_into_boxed_body()));
-        TestApp {
-            state,
-            service,
-            peer: self.peer,
-            _dir: tempfile::tempdir().expect("temp dir"),
-            _pg: None,
-        }
+        let mut node = Self::serving(state, tempfile::tempdir().expect("temp dir"), None).await;
+        node.peer = self.peer;
+        node
     }
 
     pub fn get(&self, path: &str) -> Call<'_> {
