@@ -239,11 +239,7 @@ mod tests {
             let body = lines.join(newline) + newline;
             let parsed = parse_import(body.as_bytes()).unwrap();
             let good: Vec<(usize, &str)> = parsed.rows.iter().map(|r| (r.row, r.email.as_str())).collect();
-            assert_eq!(
-                good,
-                vec![(2, "a@x.th"), (12, "e@x.th")],
-                "{newline:?}"
-            );
+            assert_eq!(good, vec![(2, "a@x.th"), (12, "e@x.th")], "{newline:?}");
             let bad: Vec<(usize, &str)> = parsed.failures.iter().map(|f| (f.row, f.code)).collect();
             assert_eq!(
                 bad,

@@ -20,5 +20,5 @@ mod reports;
 mod resilience;
 mod tenancy;
 mod throttling;
-mod worker_hardening;
 mod token_hardening;
+mod worker_hardening;
