@@ -16,6 +16,7 @@ mod hostile_text;
 mod import;
 mod nodes;
 mod outbox;
+mod processes;
 mod reports;
 mod resilience;
 mod tenancy;
