@@ -168,7 +168,7 @@ impl Config {
             .unwrap_or_else(|| data_dir.join("mail-out"));
         let master_key = pick("ZHIJIANG_MASTER_KEY", f.master_key);
         if let Some(key) = &master_key {
-            crate::auth::crypto::MasterKey::from_base64(key).map_err(|reason| bad("ZHIJIANG_MASTER_KEY", reason))?;
+            crate::crypto::MasterKey::from_base64(key).map_err(|reason| bad("ZHIJIANG_MASTER_KEY", reason))?;
         }
         let log_format = match pick("ZHIJIANG_LOG_FORMAT", f.log_format).as_deref() {
             None | Some("human") => LogFormat::Human,

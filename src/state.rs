@@ -1,9 +1,9 @@
 //! What every handler and background task shares.
 
-use crate::auth::keys::KeyRing;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::http::metrics::Metrics;
+use crate::signing::KeyRing;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
@@ -17,7 +17,7 @@ pub struct AppState {
     /// Login throttles and rate limits, counted in the database.
     pub counters: Arc<crate::http::counters::Counters>,
     /// Recent catalogue reads.
-    pub catalogue: Arc<crate::courses::cache::CatalogueCache>,
+    pub catalogue: Arc<crate::http::cache::CatalogueCache>,
     /// Users' session standing, for checking access tokens.
-    pub sessions: Arc<crate::auth::sessions::Sessions>,
+    pub sessions: Arc<crate::tenancy::sessions::Sessions>,
 }

@@ -3,10 +3,10 @@
 //! through the API.
 
 use super::entity::{self as audit, Entity as Audit};
-use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::http::PageParams;
 use crate::state::AppState;
+use crate::tenancy::{Caller, Role};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};

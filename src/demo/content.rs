@@ -2,7 +2,6 @@
 //! exam, cohorts, and trainees at several stages: one just enrolled, one
 //! halfway, one certified.
 
-use crate::auth::{Caller, Role};
 use crate::branches::entity as branch;
 use crate::cohorts::entity as cohort;
 use crate::courses::course_entity as course;
@@ -11,6 +10,7 @@ use crate::courses::texts::{CourseText, LessonText};
 use crate::exams::authoring::{self, QuestionInputText};
 use crate::exams::{attempts, exam_entity as exam};
 use crate::i18n::Locale;
+use crate::tenancy::{Caller, Role};
 use crate::users::entity as user;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};

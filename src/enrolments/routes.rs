@@ -3,7 +3,6 @@
 use super::entity::{self as enrolment, Entity as Enrolments};
 use super::service::{self, ACTIVE, COMPLETED, WITHDRAWN};
 use crate::audit;
-use crate::auth::{Caller, Role};
 use crate::cohorts::entity::Entity as Cohorts;
 use crate::cohorts::service as cohorts;
 use crate::courses::service as courses;
@@ -13,6 +12,7 @@ use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::tenancy::{Caller, Role};
 use crate::users::entity::Entity as Users;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};

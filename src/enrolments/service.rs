@@ -3,11 +3,11 @@
 
 use super::completion_entity::{self as completion, Entity as Completions};
 use super::entity::{self as enrolment, Entity as Enrolments};
-use crate::auth::{Caller, Role};
 use crate::cohorts::entity as cohort;
 use crate::cohorts::service::{self as cohorts, OPEN};
 use crate::courses::lesson_entity::{self as lesson, Entity as Lessons};
 use crate::error::{ApiError, ApiResult, is_unique_violation};
+use crate::tenancy::{Caller, Role};
 use crate::users::entity::{self as user, Entity as Users};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;

@@ -7,10 +7,10 @@ use super::attempt_entity::{self as attempt, Entity as Attempts};
 use super::authoring::{self, PUBLISHED};
 use super::bank::{self, Drawn, Snapshot};
 use super::exam_entity as exam;
-use crate::auth::{Caller, Role};
 use crate::enrolments::entity::{self as enrolment, Entity as Enrolments};
 use crate::enrolments::service::ACTIVE;
 use crate::error::{ApiError, ApiResult, is_unique_violation};
+use crate::tenancy::{Caller, Role};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -84,7 +84,7 @@ pub async fn start(
         percent: Set(None),
         passed: Set(None),
         certificate_id: Set(None),
-        option_key: Set(Some(crate::auth::crypto::random_token())),
+        option_key: Set(Some(crate::crypto::random_token())),
         updated_at: Set(now),
     };
     match row.insert(db).await {

@@ -37,7 +37,7 @@ pub struct Metrics {
     pub outbox: OutboxCounters,
     pub logins_throttled: AtomicU64,
     /// Last runs of the background chores, and their restarts.
-    pub jobs: crate::ops::jobs::Heartbeats,
+    pub jobs: super::heartbeats::Heartbeats,
 }
 
 impl Metrics {

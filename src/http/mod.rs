@@ -2,9 +2,11 @@
 //! language negotiation, pagination, and the middleware stack.
 
 pub mod accept;
+pub mod cache;
 pub mod client_address;
 pub mod counters;
 pub mod etag;
+pub mod heartbeats;
 pub mod idempotency;
 pub mod idempotency_entity;
 pub mod json;

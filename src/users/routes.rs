@@ -3,13 +3,14 @@
 use super::entity::{self as user, Entity as Users};
 use super::service::{self, validate_new};
 use crate::audit;
-use crate::auth::{Caller, Role, password};
+use crate::auth::password;
 use crate::branches::service as branches;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::tenancy::{Caller, Role};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};

@@ -3,15 +3,16 @@
 
 use super::entity::{self as user, Entity as Users};
 use super::invitation_entity as invitation;
-use crate::auth::crypto::{random_token, token_hash};
-use crate::auth::{Role, password, tokens};
+use crate::auth::{password, tokens};
 use crate::branches::entity as branch;
 use crate::branches::service::{self as branches, HQ, NewBranch};
 use crate::cluster::{self, Announced, Event};
+use crate::crypto::{random_token, token_hash};
 use crate::error::{ApiError, FieldError, is_unique_violation};
 use crate::i18n::{self, Locale};
 use crate::notifications::{Email, enqueue};
 use crate::state::AppState;
+use crate::tenancy::Role;
 use crate::text::{self, EmailAddress};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Condition, Expr};
