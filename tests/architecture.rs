@@ -21,7 +21,7 @@ const INFRASTRUCTURE: &[&str] = &[
 const KNOWN_CYCLES: &[&[&str]] = &[
     &["audit", "branches"],
     &["auth", "users"],
-    &["certificates", "cohorts", "courses", "enrolments", "exams"],
+    &["certificates", "enrolments", "exams"],
     &["config", "db", "error", "http", "state", "tenancy"],
 ];
 

@@ -7,13 +7,13 @@ use super::exam_entity::{self as exam, Entity as Exams};
 use super::question_entity::{self as question, Entity as Questions};
 use super::views::{self, Attempt, AttemptResult, Exam};
 use crate::audit;
-use crate::auth::{Caller, Role};
 use crate::courses::service as courses;
 use crate::courses::texts::chain;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::state::AppState;
+use crate::tenancy::{Caller, Role};
 use actix_web::{HttpRequest, HttpResponse, web};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Deserialize;
@@ -561,6 +561,9 @@ pub async fn list_attempts(
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
+        web::resource("/api/v1/courses/{id}/translation-status").route(web::get().to(super::translation_status::translation_status)),
+    )
+    .service(
         web::resource("/api/v1/courses/{id}/exams")
             .route(web::post().to(create))
             .route(web::get().to(list)),

@@ -99,7 +99,7 @@ impl Modify for BearerAuth {
         crate::courses::routes::delete_lesson,
         crate::courses::routes::reorder,
         crate::courses::routes::publish,
-        crate::courses::status::translation_status,
+        crate::exams::translation_status::translation_status,
         crate::cohorts::routes::create,
         crate::cohorts::routes::list,
         crate::cohorts::routes::get,
