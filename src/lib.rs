@@ -23,6 +23,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod notifications;
 pub mod ops;
+pub mod progress;
 pub mod reports;
 pub mod serve;
 pub mod signing;
@@ -166,8 +167,9 @@ pub fn app(
         .configure(cohorts::routes::configure)
         .configure(enrolments::routes::configure)
         .configure(exams::routes::configure)
+        .configure(progress::routes::configure)
         .configure(certificates::routes::configure)
-        .configure(audit::routes::configure)
+        .configure(reports::audit_log::configure)
         .configure(reports::routes::configure)
         .configure(notifications::routes::configure)
         .service(

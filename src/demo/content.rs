@@ -180,11 +180,11 @@ pub async fn seed(
     let somchai = enrol(&bkk, "somchai@bkk.demo.zhijiang.localhost").await?;
     let malee = enrol(&bkk, "malee@bkk.demo.zhijiang.localhost").await?;
     enrol(&han, "minh@han.demo.zhijiang.localhost").await?;
-    crate::enrolments::service::complete_lesson(txn, &somchai, lessons[0].id, now)
+    crate::progress::lesson_done(txn, &somchai, lessons[0].id, now)
         .await
         .map_err(|e| e.code.to_string())?;
     for lesson in &lessons {
-        crate::enrolments::service::complete_lesson(txn, &malee, lesson.id, now)
+        crate::progress::lesson_done(txn, &malee, lesson.id, now)
             .await
             .map_err(|e| e.code.to_string())?;
     }
@@ -199,7 +199,7 @@ pub async fn seed(
         locale: Locale::Th,
         branch_default_locale: Locale::Th,
     };
-    let (started, snapshot) = attempts::start(txn, &caller, &exam_row, now)
+    let (started, snapshot) = crate::progress::start_attempt(txn, &caller, &exam_row, now)
         .await
         .map_err(|e| e.code.to_string())?;
     let attempt = match started {
@@ -216,7 +216,9 @@ pub async fn seed(
             .await
             .map_err(|e| e.code.to_string())?;
     }
-    attempts::close(txn, attempt, now).await.map_err(|e| e.code.to_string())?;
+    crate::progress::close_attempt(txn, attempt, now)
+        .await
+        .map_err(|e| e.code.to_string())?;
     let certificate = crate::certificates::service::for_user_course(txn, trainee.id, course.id)
         .await
         .map_err(err)?

@@ -2,7 +2,7 @@
 //! sweep and the idempotency purge, each run under the supervisor that
 //! restarts it when it dies. Their heartbeats are kept in
 //! `http::heartbeats`; the chores themselves live with their areas
-//! (`notifications::worker`, `exams::attempts::sweep`,
+//! (`notifications::worker`, `progress::sweep`,
 //! `http::idempotency::purge_expired`).
 //!
 //! A chore that stops silently is worse than one that crashes loudly: email
@@ -77,7 +77,7 @@ impl Worker {
     async fn housekeeping(&self) {
         let jobs = &self.state.metrics.jobs;
         // Attempts left open past their deadline are graded as they stood.
-        match crate::exams::attempts::sweep(&self.state).await {
+        match crate::progress::sweep(&self.state).await {
             Ok(_) => jobs.beat(EXAM_SWEEP, self.state.clock.now()),
             Err(err) => tracing::warn!(error = %err, "could not grade expired attempts"),
         }

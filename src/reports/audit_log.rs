@@ -1,8 +1,9 @@
 //! `GET /api/v1/audit`: who did what to which record, when (headquarters).
 //! Audit rows have no update or delete endpoint: they cannot be changed
-//! through the API.
+//! through the API. Served from reports, not from `audit`, because it reads
+//! the branches the rows name: areas write audit rows, so `audit` imports none.
 
-use super::entity::{self as audit, Entity as Audit};
+use crate::audit::entity::{self as audit, Entity as Audit};
 use crate::error::{ApiError, ApiResult};
 use crate::http::PageParams;
 use crate::state::AppState;
