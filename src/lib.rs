@@ -21,6 +21,7 @@ pub mod exams;
 pub mod http;
 pub mod i18n;
 pub mod jobs;
+pub mod net;
 pub mod notifications;
 pub mod ops;
 pub mod progress;

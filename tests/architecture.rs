@@ -11,14 +11,14 @@ use std::path::Path;
 
 /// Shared pieces that areas use; they may import each other, never an area.
 const INFRASTRUCTURE: &[&str] = &[
-    "clock", "cluster", "config", "crypto", "db", "error", "http", "i18n", "signing", "state", "tenancy", "text",
+    "clock", "cluster", "config", "crypto", "db", "error", "http", "i18n", "net", "signing", "state", "tenancy", "text",
 ];
 
 /// Cycles that still exist, each as the set of modules in one strongly
 /// connected component. This list may only shrink: a new cycle, or a module
 /// joining an existing one, fails the test, and so does a listed cycle that
 /// has been broken (remove it here).
-const KNOWN_CYCLES: &[&[&str]] = &[&["auth", "users"], &["config", "db", "error", "http", "state", "tenancy"]];
+const KNOWN_CYCLES: &[&[&str]] = &[&["auth", "users"], &["http", "state"]];
 
 /// Imports from infrastructure into an area that still exist ("from -> to").
 /// May only shrink, like `KNOWN_CYCLES`.

@@ -22,7 +22,7 @@ pub use json::Json;
 pub use locale::{LocaleHints, negotiate, with_language};
 pub use page::{Page, PageParams};
 
-pub const PROBLEM_JSON: &str = "application/problem+json";
+pub use crate::error::PROBLEM_JSON;
 
 /// A period bound from a query parameter: RFC 3339, or a plain `YYYY-MM-DD`
 /// (midnight UTC). Empty means no bound; anything else is a 422 on `field`.
