@@ -24,8 +24,8 @@
 
 use crate::error::ApiError;
 use crate::http::client_address::throttle_key;
-use crate::http::counters::{self, Hit};
 use crate::state::AppState;
+use crate::state::counters::{self, Hit};
 use sea_orm::DbErr;
 use std::net::IpAddr;
 use std::time::Duration;

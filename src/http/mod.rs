@@ -2,11 +2,8 @@
 //! language negotiation, pagination, and the middleware stack.
 
 pub mod accept;
-pub mod cache;
 pub mod client_address;
-pub mod counters;
 pub mod etag;
-pub mod heartbeats;
 pub mod idempotency;
 pub mod idempotency_entity;
 pub mod json;
@@ -17,6 +14,9 @@ pub mod problem;
 pub mod rate_limit;
 pub mod request_id;
 pub mod security_headers;
+
+// Kept at their old paths for callers outside `src/`.
+pub use crate::state::{cache, counters, heartbeats};
 
 pub use json::Json;
 pub use locale::{LocaleHints, negotiate, with_language};

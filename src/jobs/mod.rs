@@ -1,7 +1,7 @@
 //! Background chores, in one place: outbox delivery, the exam-deadline
 //! sweep and the idempotency purge, each run under the supervisor that
 //! restarts it when it dies. Their heartbeats are kept in
-//! `http::heartbeats`; the chores themselves live with their areas
+//! `state::heartbeats`; the chores themselves live with their areas
 //! (`notifications::worker`, `progress::sweep`,
 //! `http::idempotency::purge_expired`).
 //!
@@ -11,9 +11,9 @@
 //! `/readyz` answers 503 when a chore this process runs has fallen behind.
 
 use crate::error::panic_message;
-use crate::http::heartbeats::Heartbeats;
-pub use crate::http::heartbeats::{EXAM_SWEEP, IDEMPOTENCY_PURGE, OUTBOX};
 use crate::notifications::worker::Worker;
+use crate::state::heartbeats::Heartbeats;
+pub use crate::state::heartbeats::{EXAM_SWEEP, IDEMPOTENCY_PURGE, OUTBOX};
 use chrono::Duration as ChronoDuration;
 use futures_util::FutureExt;
 use std::future::Future;

@@ -1,9 +1,16 @@
-//! What every handler and background task shares.
+//! What every handler and background task shares, and the in-memory parts
+//! it holds: metrics and heartbeats, the database-backed throttle counters,
+//! and the catalogue cache.
+
+pub mod cache;
+pub mod counters;
+pub mod heartbeats;
+pub mod metrics;
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::http::metrics::Metrics;
 use crate::signing::KeyRing;
+use metrics::Metrics;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
@@ -15,9 +22,9 @@ pub struct AppState {
     pub clock: Clock,
     pub keys: Arc<KeyRing>,
     /// Login throttles and rate limits, counted in the database.
-    pub counters: Arc<crate::http::counters::Counters>,
+    pub counters: Arc<counters::Counters>,
     /// Recent catalogue reads.
-    pub catalogue: Arc<crate::http::cache::CatalogueCache>,
+    pub catalogue: Arc<cache::CatalogueCache>,
     /// Users' session standing, for checking access tokens.
     pub sessions: Arc<crate::tenancy::sessions::Sessions>,
 }
