@@ -33,16 +33,7 @@ pub struct Subject<'a> {
     pub tokens_valid_after: Option<DateTime<Utc>>,
 }
 
-/// The `tokens_valid_after` that ends every access token issued up to `now`.
-///
-/// `iat` has whole seconds. A token issued earlier in the same second as
-/// `now` has `iat` = floor(now), so the cut-off is the next whole second and
-/// that token is refused. A token issued after the cut-off was set takes
-/// `iat` = max(now, cut-off) (see `issue`), so signing in again within the
-/// same second works. Both hold whatever the sub-second timing.
-pub fn cutoff_after(now: DateTime<Utc>) -> DateTime<Utc> {
-    DateTime::from_timestamp(now.timestamp() + 1, 0).unwrap_or(now)
-}
+pub use crate::signing::cutoff_after;
 
 /// The `iat` of a token signed at `now` (Unix seconds): never before the
 /// user's cut-off, which is at most a second ahead of `now`, well inside

@@ -33,6 +33,17 @@ const PKCS8_ED25519_PREFIX: [u8; 16] = [
     0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
 ];
 
+/// The `tokens_valid_after` that ends every access token issued up to `now`.
+///
+/// `iat` has whole seconds. A token issued earlier in the same second as
+/// `now` has `iat` = floor(now), so the cut-off is the next whole second and
+/// that token is refused. A token issued after the cut-off was set takes
+/// `iat` = max(now, cut-off) (see `auth::tokens::issue`), so signing in again within the
+/// same second works. Both hold whatever the sub-second timing.
+pub fn cutoff_after(now: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(now.timestamp() + 1, 0).unwrap_or(now)
+}
+
 /// The claims of an access token (see `auth::tokens`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Claims {
