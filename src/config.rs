@@ -52,7 +52,7 @@ pub struct Config {
     /// Requests per client address per minute to the public verify page.
     pub verify_requests_per_minute: u32,
     /// Proxies whose forwarding header is believed, and which header that is.
-    pub proxies: crate::http::client_address::Proxies,
+    pub proxies: crate::net::Proxies,
 }
 
 /// The same settings as optional values, as read from the TOML file.
@@ -168,7 +168,7 @@ impl Config {
             .unwrap_or_else(|| data_dir.join("mail-out"));
         let master_key = pick("ZHIJIANG_MASTER_KEY", f.master_key);
         if let Some(key) = &master_key {
-            crate::auth::crypto::MasterKey::from_base64(key).map_err(|reason| bad("ZHIJIANG_MASTER_KEY", reason))?;
+            crate::crypto::MasterKey::from_base64(key).map_err(|reason| bad("ZHIJIANG_MASTER_KEY", reason))?;
         }
         let log_format = match pick("ZHIJIANG_LOG_FORMAT", f.log_format).as_deref() {
             None | Some("human") => LogFormat::Human,
@@ -220,14 +220,13 @@ impl Config {
             return Err(bad("ZHIJIANG_WORKER_STALE_SECONDS", "must be longer than the worker poll interval"));
         }
         let trusted = pick("ZHIJIANG_TRUSTED_PROXIES", f.trusted_proxies).unwrap_or_default();
-        let trusted =
-            crate::http::client_address::Proxies::parse_list(&trusted).map_err(|reason| bad("ZHIJIANG_TRUSTED_PROXIES", reason))?;
+        let trusted = crate::net::Proxies::parse_list(&trusted).map_err(|reason| bad("ZHIJIANG_TRUSTED_PROXIES", reason))?;
         let header = match pick("ZHIJIANG_FORWARDED_HEADER", f.forwarded_header)
             .map(|v| v.trim().to_ascii_lowercase())
             .as_deref()
         {
-            None | Some("x-forwarded-for") => crate::http::client_address::ForwardedHeader::XForwardedFor,
-            Some("forwarded") => crate::http::client_address::ForwardedHeader::Forwarded,
+            None | Some("x-forwarded-for") => crate::net::ForwardedHeader::XForwardedFor,
+            Some("forwarded") => crate::net::ForwardedHeader::Forwarded,
             Some(other) => {
                 return Err(bad(
                     "ZHIJIANG_FORWARDED_HEADER",
@@ -260,7 +259,7 @@ impl Config {
             login_attempts_per_minute,
             login_failures_per_account,
             verify_requests_per_minute,
-            proxies: crate::http::client_address::Proxies { trusted, header },
+            proxies: crate::net::Proxies { trusted, header },
         })
     }
 

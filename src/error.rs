@@ -14,6 +14,9 @@ use sea_orm::DbErr;
 use serde_json::{Value, json};
 use std::fmt;
 
+/// The media type of problem documents (RFC 9457).
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
 /// One invalid input field.
 #[derive(Clone, Debug)]
 pub struct FieldError {
@@ -180,7 +183,7 @@ impl ResponseError for ApiError {
         // response language. The English body is only seen if that middleware
         // is bypassed, which the app never does.
         let mut response = HttpResponse::build(self.status);
-        response.content_type(crate::http::PROBLEM_JSON);
+        response.content_type(PROBLEM_JSON);
         if let Some(seconds) = self.retry_after {
             response.insert_header(("Retry-After", seconds.to_string()));
         }
@@ -258,3 +261,14 @@ pub struct ProblemField {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The text of a panic payload (`panic!("...")` gives a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
+    }
+}

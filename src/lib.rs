@@ -12,6 +12,7 @@ pub mod cluster;
 pub mod cohorts;
 pub mod config;
 pub mod courses;
+pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod enrolments;
@@ -19,18 +20,23 @@ pub mod error;
 pub mod exams;
 pub mod http;
 pub mod i18n;
+pub mod jobs;
+pub mod net;
 pub mod notifications;
 pub mod ops;
+pub mod progress;
 pub mod reports;
 pub mod serve;
+pub mod signing;
 pub mod state;
+pub mod tenancy;
 pub mod text;
 pub mod users;
 
-use crate::auth::crypto::MasterKey;
-use crate::auth::keys::KeyRing;
 use crate::config::Config;
+use crate::crypto::MasterKey;
 use crate::error::ApiError;
+use crate::signing::KeyRing;
 use crate::state::AppState;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -137,6 +143,10 @@ pub fn app(
     let data = web::Data::new(state);
     App::new()
         .app_data(data)
+        .app_data(web::Data::new(http::idempotency::Settings {
+            authenticate: auth::caller::authenticate_boxed,
+            upload_routes: &[enrolments::import::ROUTE],
+        }))
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
             let mut e = ApiError::bad_request("invalid_query");
             e.errors
@@ -158,8 +168,9 @@ pub fn app(
         .configure(cohorts::routes::configure)
         .configure(enrolments::routes::configure)
         .configure(exams::routes::configure)
+        .configure(progress::routes::configure)
         .configure(certificates::routes::configure)
-        .configure(audit::routes::configure)
+        .configure(reports::audit_log::configure)
         .configure(reports::routes::configure)
         .configure(notifications::routes::configure)
         .service(

@@ -1,8 +1,8 @@
 //! Writing audit rows, in the same transaction as the change they describe.
 
 use super::entity as audit;
-use crate::auth::Caller;
 use crate::http::request_id::RequestId;
+use crate::tenancy::Caller;
 use actix_web::{HttpMessage, HttpRequest};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use uuid::Uuid;

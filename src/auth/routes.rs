@@ -203,7 +203,7 @@ pub async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, body: J
     let txn = crate::db::begin(&state.db).await?;
     let invalid = || ApiError::bad_request("invitation_invalid");
     let invite = Invitations::find()
-        .filter(invitation::Column::TokenHash.eq(super::crypto::token_hash(&body.token)))
+        .filter(invitation::Column::TokenHash.eq(crate::crypto::token_hash(&body.token)))
         .one(&txn)
         .await?
         .filter(|i| i.used_at.is_none() && i.expires_at > now)

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, Header, Validation};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::Digest;
 use uuid::Uuid;
 
@@ -20,19 +20,7 @@ pub const ISSUER: &str = "zhijiang";
 /// Clock skew tolerated on `exp`/`nbf`/`iat`, in seconds.
 const LEEWAY_SECONDS: i64 = 30;
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Claims {
-    pub sub: Uuid,
-    pub branch: String,
-    pub role: String,
-    pub locale: String,
-    pub iss: String,
-    pub aud: String,
-    pub iat: i64,
-    pub nbf: i64,
-    pub exp: i64,
-    pub jti: Uuid,
-}
+pub use crate::signing::Claims;
 
 /// What the login answer needs of a user.
 pub struct Subject<'a> {
@@ -45,16 +33,7 @@ pub struct Subject<'a> {
     pub tokens_valid_after: Option<DateTime<Utc>>,
 }
 
-/// The `tokens_valid_after` that ends every access token issued up to `now`.
-///
-/// `iat` has whole seconds. A token issued earlier in the same second as
-/// `now` has `iat` = floor(now), so the cut-off is the next whole second and
-/// that token is refused. A token issued after the cut-off was set takes
-/// `iat` = max(now, cut-off) (see `issue`), so signing in again within the
-/// same second works. Both hold whatever the sub-second timing.
-pub fn cutoff_after(now: DateTime<Utc>) -> DateTime<Utc> {
-    DateTime::from_timestamp(now.timestamp() + 1, 0).unwrap_or(now)
-}
+pub use crate::signing::cutoff_after;
 
 /// The `iat` of a token signed at `now` (Unix seconds): never before the
 /// user's cut-off, which is at most a second ahead of `now`, well inside
@@ -106,7 +85,7 @@ pub fn sign(kid: &str, key: &jsonwebtoken::EncodingKey, claims: &impl Serialize)
 /// Checks a bearer token; any failure is the same 401. A token seen and
 /// verified in the last 30 seconds skips the signature check; its lifetime is
 /// checked every time.
-pub async fn verify(state: &AppState, token: &str) -> Result<(Claims, crate::auth::keys::Verifier), ApiError> {
+pub async fn verify(state: &AppState, token: &str) -> Result<(Claims, crate::signing::Verifier), ApiError> {
     let digest: [u8; 32] = sha2::Sha256::digest(token.as_bytes()).into();
     let now = state.clock.now().timestamp();
     let ttl = state.config.access_token_ttl.as_secs() as i64;
@@ -132,13 +111,24 @@ pub async fn verify(state: &AppState, token: &str) -> Result<(Claims, crate::aut
     Ok((claims, verifier))
 }
 
-async fn verify_fully(state: &AppState, token: &str) -> Result<(Claims, crate::auth::keys::Verifier), ApiError> {
+/// A key's branch: its code and default locale.
+async fn branch_of_key(db: &sea_orm::DatabaseConnection, branch_id: Uuid) -> Result<Option<(String, String)>, sea_orm::DbErr> {
+    use sea_orm::EntityTrait;
+    let branch = crate::branches::entity::Entity::find_by_id(branch_id).one(db).await?;
+    Ok(branch.map(|b| (b.code, b.default_locale)))
+}
+
+async fn verify_fully(state: &AppState, token: &str) -> Result<(Claims, crate::signing::Verifier), ApiError> {
     let header = jsonwebtoken::decode_header(token).map_err(|_| ApiError::unauthenticated())?;
     if header.alg != Algorithm::EdDSA {
         return Err(ApiError::unauthenticated());
     }
     let kid = header.kid.ok_or_else(ApiError::unauthenticated)?;
-    let verifier = state.keys.verifier(&state.db, &kid).await?.ok_or_else(ApiError::unauthenticated)?;
+    let verifier = state
+        .keys
+        .verifier(&state.db, &kid, |branch_id| branch_of_key(&state.db, branch_id))
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
     if !verifier.usable {
         return Err(ApiError::unauthenticated());
     }

@@ -3,13 +3,13 @@
 use super::entity::{self as branch, Entity as Branches};
 use super::service::{self, check_names, names_json, parse_names, valid_time_zone};
 use crate::audit;
-use crate::auth::keys::JwkSet;
-use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::{self, Locale};
+use crate::signing::JwkSet;
 use crate::state::AppState;
+use crate::tenancy::{Caller, Role};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};

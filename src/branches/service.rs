@@ -3,10 +3,10 @@
 
 use super::countries::is_country;
 use super::entity::{self as branch, Entity as Branches};
-use crate::auth::Caller;
 use crate::error::{ApiError, FieldError, is_unique_violation};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::tenancy::Caller;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 use std::collections::BTreeMap;

@@ -4,10 +4,7 @@
 pub mod code;
 pub mod credential;
 pub mod entity;
-pub mod issue;
 pub mod page;
 pub mod qr;
 pub mod routes;
 pub mod service;
-
-pub use issue::on_exam_passed;

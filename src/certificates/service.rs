@@ -5,7 +5,6 @@
 use super::code::new_code;
 use super::entity::{self as certificate, Entity as Certificates};
 use super::page::format_date;
-use crate::auth::{Caller, Role};
 use crate::branches::entity::{self as branch, Entity as Branches};
 use crate::branches::service::parse_names;
 use crate::courses::course_entity::{self as course, Entity as Courses};
@@ -15,6 +14,7 @@ use crate::enrolments::entity as enrolment;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Locale;
 use crate::notifications::{Email, enqueue};
+use crate::tenancy::{Caller, Role};
 use crate::users::entity::Entity as Users;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};

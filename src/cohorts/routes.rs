@@ -3,7 +3,6 @@
 use super::entity::{self as cohort, Entity as Cohorts};
 use super::service::{self, CLOSED, OPEN};
 use crate::audit;
-use crate::auth::{Caller, Role};
 use crate::branches::service as branches;
 use crate::courses::service as courses;
 use crate::courses::texts::{chain, pick};
@@ -12,6 +11,7 @@ use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::tenancy::{Caller, Role};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};

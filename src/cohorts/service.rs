@@ -3,11 +3,11 @@
 //! concurrent enrolments can never overfill it.
 
 use super::entity::{self as cohort, Entity as Cohorts};
-use crate::auth::Caller;
 use crate::courses::course_entity::Entity as Courses;
 use crate::courses::offering_entity::{self as offering, Entity as Offerings};
 use crate::courses::service::PUBLISHED;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::tenancy::Caller;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};

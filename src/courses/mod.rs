@@ -1,7 +1,6 @@
 //! The headquarters course catalogue: courses, lessons, translations with
 //! per-field fallback, publishing to branches.
 
-pub mod cache;
 pub mod course_entity;
 pub mod course_translation_entity;
 pub mod dto;

@@ -7,7 +7,6 @@ use super::offering_entity as offering;
 use super::service::{self, DRAFT, PUBLISHED};
 use super::texts::{CourseText, LessonText, check_course_texts, check_lesson_texts};
 use crate::audit;
-use crate::auth::{Caller, Role};
 use crate::branches::service as branches;
 use crate::cluster::{self, Event};
 use crate::error::{ApiError, ApiResult, FieldError, is_foreign_key_violation, is_unique_violation};
@@ -16,6 +15,7 @@ use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::tenancy::{Caller, Role};
 use actix_web::{HttpRequest, HttpResponse, web};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
@@ -715,7 +715,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::delete().to(delete)),
     )
     .service(web::resource("/api/v1/courses/{id}/translations/{locale}").route(web::put().to(put_translation)))
-    .service(web::resource("/api/v1/courses/{id}/translation-status").route(web::get().to(super::status::translation_status)))
     .service(web::resource("/api/v1/courses/{id}/publish").route(web::post().to(publish)))
     .service(web::resource("/api/v1/courses/{id}/lessons").route(web::post().to(add_lesson)))
     .service(web::resource("/api/v1/courses/{id}/lessons/reorder").route(web::post().to(reorder)))

@@ -7,9 +7,9 @@ use super::lesson_entity::{self as lesson, Entity as Lessons};
 use super::lesson_translation_entity::{self as lesson_text, Entity as LessonTexts};
 use super::offering_entity::{self as offering, Entity as Offerings};
 use super::texts::{CourseText, LessonText};
-use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Locale;
+use crate::tenancy::Caller;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait as _, Query};
 use sea_orm::{

@@ -1,16 +1,12 @@
-//! `GET /api/v1/courses/{id}/translation-status`: for each locale, which
+//! The translation status of a course (served by
+//! `exams::translation_status`): for each locale, which
 //! texts are missing and which are older than the source text they
 //! translate (the source locale's text changed after the translation).
 //!
 //! It works on generic "text records" so that other areas (exam questions)
 //! can add theirs: see `TextRecord`.
 
-use super::service;
-use crate::auth::{Caller, Role};
-use crate::error::ApiResult;
 use crate::i18n::Locale;
-use crate::state::AppState;
-use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -94,53 +90,4 @@ pub fn compute(course_id: Uuid, source: Locale, records: &[TextRecord]) -> Trans
         source_locale: source.as_str().to_string(),
         locales,
     }
-}
-
-/// Per locale, which course and lesson texts are missing or outdated (headquarters).
-#[utoipa::path(get, path = "/api/v1/courses/{id}/translation-status", tag = "courses", params(("id" = Uuid, Path)),
-    security(("bearer" = [])), responses((status = 200, body = TranslationStatus), (status = 403), (status = 404)))]
-pub async fn translation_status(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::HqAdmin])?;
-    let course = service::find_visible(&state.db, &caller, *id).await?;
-    let source = Locale::from_canonical(&course.source_locale).unwrap_or(Locale::En);
-    let bundle = service::load_bundle(&state.db, course).await?;
-    let mut records = vec![TextRecord {
-        kind: "course",
-        id: bundle.course.id,
-        position: None,
-        fields: &["title", "summary"],
-        versions: bundle
-            .texts
-            .iter()
-            .map(|(l, t)| {
-                (
-                    *l,
-                    (
-                        BTreeMap::from([("title", t.title.clone()), ("summary", t.summary.clone())]),
-                        t.updated_at,
-                    ),
-                )
-            })
-            .collect(),
-    }];
-    for lesson in &bundle.lessons {
-        records.push(TextRecord {
-            kind: "lesson",
-            id: lesson.lesson.id,
-            position: Some(lesson.lesson.position),
-            fields: &["title", "body"],
-            versions: lesson
-                .texts
-                .iter()
-                .map(|(l, t)| {
-                    (
-                        *l,
-                        (BTreeMap::from([("title", t.title.clone()), ("body", t.body.clone())]), t.updated_at),
-                    )
-                })
-                .collect(),
-        });
-    }
-    records.extend(crate::exams::translation_records(&state.db, bundle.course.id).await?);
-    Ok(HttpResponse::Ok().json(compute(bundle.course.id, source, &records)))
 }

@@ -2,7 +2,6 @@
 //! exam, cohorts, and trainees at several stages: one just enrolled, one
 //! halfway, one certified.
 
-use crate::auth::{Caller, Role};
 use crate::branches::entity as branch;
 use crate::cohorts::entity as cohort;
 use crate::courses::course_entity as course;
@@ -11,6 +10,7 @@ use crate::courses::texts::{CourseText, LessonText};
 use crate::exams::authoring::{self, QuestionInputText};
 use crate::exams::{attempts, exam_entity as exam};
 use crate::i18n::Locale;
+use crate::tenancy::{Caller, Role};
 use crate::users::entity as user;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
@@ -180,11 +180,11 @@ pub async fn seed(
     let somchai = enrol(&bkk, "somchai@bkk.demo.zhijiang.localhost").await?;
     let malee = enrol(&bkk, "malee@bkk.demo.zhijiang.localhost").await?;
     enrol(&han, "minh@han.demo.zhijiang.localhost").await?;
-    crate::enrolments::service::complete_lesson(txn, &somchai, lessons[0].id, now)
+    crate::progress::lesson_done(txn, &somchai, lessons[0].id, now)
         .await
         .map_err(|e| e.code.to_string())?;
     for lesson in &lessons {
-        crate::enrolments::service::complete_lesson(txn, &malee, lesson.id, now)
+        crate::progress::lesson_done(txn, &malee, lesson.id, now)
             .await
             .map_err(|e| e.code.to_string())?;
     }
@@ -199,7 +199,7 @@ pub async fn seed(
         locale: Locale::Th,
         branch_default_locale: Locale::Th,
     };
-    let (started, snapshot) = attempts::start(txn, &caller, &exam_row, now)
+    let (started, snapshot) = crate::progress::start_attempt(txn, &caller, &exam_row, now)
         .await
         .map_err(|e| e.code.to_string())?;
     let attempt = match started {
@@ -216,7 +216,9 @@ pub async fn seed(
             .await
             .map_err(|e| e.code.to_string())?;
     }
-    attempts::close(txn, attempt, now).await.map_err(|e| e.code.to_string())?;
+    crate::progress::close_attempt(txn, attempt, now)
+        .await
+        .map_err(|e| e.code.to_string())?;
     let certificate = crate::certificates::service::for_user_course(txn, trainee.id, course.id)
         .await
         .map_err(err)?

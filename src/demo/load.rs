@@ -5,7 +5,7 @@
 //! completed and certified, some failed, some withdrawn.
 
 use super::content::course_and_exam;
-use crate::auth::{Role, password};
+use crate::auth::password;
 use crate::branches::service::{self as branches, NewBranch};
 use crate::certificates::entity as certificate;
 use crate::cohorts::entity as cohort;
@@ -13,6 +13,7 @@ use crate::enrolments::entity as enrolment;
 use crate::exams::attempt_entity as attempt;
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::tenancy::Role;
 use crate::users::entity as user;
 use chrono::Duration;
 use rand::Rng;

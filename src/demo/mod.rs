@@ -1,10 +1,10 @@
 //! `serve --demo`: seeds a small demo world on first start (when the HQ
 //! branch does not exist yet) and prints the logins.
 
-use crate::auth::Role;
 use crate::branches::service::{self as branches, NewBranch};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::tenancy::Role;
 use crate::users::service::{self as users, NewUser};
 use std::collections::BTreeMap;
 

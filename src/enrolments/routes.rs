@@ -3,7 +3,6 @@
 use super::entity::{self as enrolment, Entity as Enrolments};
 use super::service::{self, ACTIVE, COMPLETED, WITHDRAWN};
 use crate::audit;
-use crate::auth::{Caller, Role};
 use crate::cohorts::entity::Entity as Cohorts;
 use crate::cohorts::service as cohorts;
 use crate::courses::service as courses;
@@ -13,6 +12,7 @@ use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::tenancy::{Caller, Role};
 use crate::users::entity::Entity as Users;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -288,21 +288,6 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, i
     Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
 
-/// Marks a lesson done (the trainee, on their own enrolment). Idempotent.
-#[utoipa::path(post, path = "/api/v1/enrolments/{id}/lessons/{lesson_id}/complete", tag = "enrolments",
-    params(("id" = Uuid, Path), ("lesson_id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 204), (status = 403), (status = 404), (status = 409, description = "enrolment withdrawn")))]
-pub async fn complete_lesson(state: web::Data<AppState>, caller: Caller, path: web::Path<(Uuid, Uuid)>) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Trainee])?;
-    let (id, lesson_id) = path.into_inner();
-    let now = state.clock.now();
-    let txn = crate::db::begin(&state.db).await?;
-    let row = service::find_visible(&txn, &caller, id).await?;
-    service::complete_lesson(&txn, &row, lesson_id, now).await?;
-    txn.commit().await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
 /// Withdraws a trainee from the cohort (frees the seat).
 #[utoipa::path(post, path = "/api/v1/enrolments/{id}/withdraw", tag = "enrolments", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Enrolment), (status = 403), (status = 404)))]
@@ -337,6 +322,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(web::resource(super::import::ROUTE).route(web::post().to(super::import::import)))
     .service(web::resource("/api/v1/users/me/enrolments").route(web::get().to(mine)))
     .service(web::resource("/api/v1/enrolments/{id}").route(web::get().to(get)))
-    .service(web::resource("/api/v1/enrolments/{id}/lessons/{lesson_id}/complete").route(web::post().to(complete_lesson)))
     .service(web::resource("/api/v1/enrolments/{id}/withdraw").route(web::post().to(withdraw)));
 }

@@ -3,14 +3,13 @@
 
 use super::completion_entity::{self as completion, Entity as Completions};
 use super::entity::{self as enrolment, Entity as Enrolments};
-use crate::auth::{Caller, Role};
 use crate::cohorts::entity as cohort;
 use crate::cohorts::service::{self as cohorts, OPEN};
 use crate::courses::lesson_entity::{self as lesson, Entity as Lessons};
 use crate::error::{ApiError, ApiResult, is_unique_violation};
+use crate::tenancy::{Caller, Role};
 use crate::users::entity::{self as user, Entity as Users};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -103,8 +102,9 @@ pub async fn withdraw(db: &impl ConnectionTrait, row: enrolment::Model, now: Dat
     Ok(active.update(db).await?)
 }
 
-/// Records a lesson as done (idempotent) and re-evaluates completion.
-pub async fn complete_lesson(db: &impl ConnectionTrait, row: &enrolment::Model, lesson_id: Uuid, now: DateTime<Utc>) -> ApiResult<()> {
+/// Records a lesson as done (idempotent). Completion and certification then
+/// follow through `progress::lesson_done`.
+pub async fn record_lesson(db: &impl ConnectionTrait, row: &enrolment::Model, lesson_id: Uuid, now: DateTime<Utc>) -> ApiResult<()> {
     let lesson = Lessons::find_by_id(lesson_id)
         .filter(lesson::Column::CourseId.eq(row.course_id))
         .one(db)
@@ -123,7 +123,6 @@ pub async fn complete_lesson(db: &impl ConnectionTrait, row: &enrolment::Model, 
         .on_conflict_do_nothing_on([completion::Column::EnrolmentId, completion::Column::LessonId])
         .exec(db)
         .await?;
-    reevaluate(db, row, now).await?;
     Ok(())
 }
 
@@ -135,36 +134,6 @@ pub async fn progress_of(db: &impl ConnectionTrait, row: &enrolment::Model) -> R
         .await? as i64;
     let total = Lessons::find().filter(lesson::Column::CourseId.eq(row.course_id)).count(db).await? as i64;
     Ok((done, total))
-}
-
-/// Marks an active enrolment completed when every lesson is done and the
-/// exam (if the course has one) is passed, and certifies the trainee.
-/// Returns whether it completed now.
-pub async fn reevaluate(db: &impl ConnectionTrait, row: &enrolment::Model, now: DateTime<Utc>) -> Result<bool, DbErr> {
-    if row.status != ACTIVE {
-        return Ok(false);
-    }
-    let (done, total) = progress_of(db, row).await?;
-    if total == 0 || done < total {
-        return Ok(false);
-    }
-    if !crate::exams::requirement_met(db, row.course_id, row.user_id).await? {
-        return Ok(false);
-    }
-    let changed = Enrolments::update_many()
-        .col_expr(enrolment::Column::Status, Expr::value(COMPLETED))
-        .col_expr(enrolment::Column::CompletedAt, Expr::value(now))
-        .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
-        .filter(enrolment::Column::Id.eq(row.id))
-        .filter(enrolment::Column::Status.eq(ACTIVE))
-        .exec(db)
-        .await?;
-    if changed.rows_affected == 1 {
-        // Every lesson done and the exam passed: certified, in this transaction.
-        crate::certificates::service::issue(db, row, now).await?;
-        return Ok(true);
-    }
-    Ok(false)
 }
 
 /// Completed-lesson counts for many enrolments in one query.

@@ -7,15 +7,13 @@ use super::attempt_entity::{self as attempt, Entity as Attempts};
 use super::authoring::{self, PUBLISHED};
 use super::bank::{self, Drawn, Snapshot};
 use super::exam_entity as exam;
-use crate::auth::{Caller, Role};
 use crate::enrolments::entity::{self as enrolment, Entity as Enrolments};
 use crate::enrolments::service::ACTIVE;
 use crate::error::{ApiError, ApiResult, is_unique_violation};
+use crate::tenancy::{Caller, Role};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -50,7 +48,10 @@ pub async fn start(
         .await?
         .ok_or_else(|| ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "not_enrolled"))?;
     if let Some(open) = open_attempt(db, exam.id, caller.user_id).await? {
-        let open = finalize_if_expired(db, open, now).await?;
+        // `progress::start_attempt` has graded an attempt past its deadline
+        // (and certified on a pass) before calling this; grading here only
+        // guards a caller that did not.
+        let open = if now > open.deadline { grade(db, open, now).await?.0 } else { open };
         if open.status == OPEN {
             let snapshot = authoring::snapshot(db, open.version_id).await?.ok_or_else(ApiError::internal)?;
             return Ok((Started::Existing(open), snapshot));
@@ -84,7 +85,7 @@ pub async fn start(
         percent: Set(None),
         passed: Set(None),
         certificate_id: Set(None),
-        option_key: Set(Some(crate::auth::crypto::random_token())),
+        option_key: Set(Some(crate::crypto::random_token())),
         updated_at: Set(now),
     };
     match row.insert(db).await {
@@ -179,10 +180,12 @@ pub async fn answers(db: &impl ConnectionTrait, attempt_id: Uuid) -> Result<BTre
 }
 
 /// Grades and closes an open attempt. Only the first close counts: a second
-/// submit (or a race with the sweep) returns the stored result.
-pub async fn close(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<attempt::Model> {
+/// submit (or a race with the sweep) returns the stored result. The flag is
+/// true when this call closed it with a pass: completion and certification
+/// then follow, which is `progress::close_attempt`'s job, not this area's.
+pub async fn grade(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<(attempt::Model, bool)> {
     if row.status != OPEN {
-        return Ok(row);
+        return Ok((row, false));
     }
     let snapshot = authoring::snapshot(db, row.version_id).await?.ok_or_else(ApiError::internal)?;
     let grade = bank::grade(&snapshot, &drawn(&row), &answers(db, row.id).await?);
@@ -219,56 +222,7 @@ pub async fn close(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime
         )
         .await?;
     }
-    if closed.rows_affected == 1 && grade.passed {
-        after_pass(db, &fresh, now).await?;
-        return Attempts::find_by_id(row.id).one(db).await?.ok_or_else(ApiError::not_found);
-    }
-    Ok(fresh)
-}
-
-/// A passed exam may complete the enrolment, and completion certifies: the
-/// seam where certificates hook in, inside the same transaction.
-async fn after_pass(db: &impl ConnectionTrait, row: &attempt::Model, now: DateTime<Utc>) -> ApiResult<()> {
-    let Some(enrolment) = Enrolments::find_by_id(row.enrolment_id).one(db).await? else {
-        return Ok(());
-    };
-    crate::enrolments::service::reevaluate(db, &enrolment, now).await?;
-    if let Some(certificate_id) = crate::certificates::on_exam_passed(db, row, now).await? {
-        Attempts::update_many()
-            .col_expr(attempt::Column::CertificateId, Expr::value(certificate_id))
-            .filter(attempt::Column::Id.eq(row.id))
-            .exec(db)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Grades the attempt if its deadline has passed (lazy grading on read).
-pub async fn finalize_if_expired(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<attempt::Model> {
-    if row.status == OPEN && now > row.deadline {
-        close(db, row, now).await
-    } else {
-        Ok(row)
-    }
-}
-
-/// Grades every open attempt past its deadline (the periodic sweep).
-pub async fn sweep(state: &crate::state::AppState) -> ApiResult<usize> {
-    let now = state.clock.now();
-    let expired = Attempts::find()
-        .filter(attempt::Column::Status.eq(OPEN))
-        .filter(attempt::Column::Deadline.lt(now))
-        .order_by_asc(attempt::Column::Deadline)
-        .limit(200)
-        .all(&state.db)
-        .await?;
-    let count = expired.len();
-    for row in expired {
-        let txn = crate::db::begin(&state.db).await?;
-        close(&txn, row, now).await?;
-        txn.commit().await?;
-    }
-    Ok(count)
+    Ok((fresh, closed.rows_affected == 1 && grade.passed))
 }
 
 /// Whether the user passed a published exam of the course (or the course has none).

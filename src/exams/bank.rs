@@ -127,7 +127,7 @@ impl<'a> OptionIds<'a> {
         let digest: [u8; 32] = match self.key {
             Some(key) => {
                 let message = [question_id.as_bytes().as_slice(), &(index as u64).to_le_bytes()].concat();
-                crate::auth::crypto::hmac_sha256(key.as_bytes(), &message)
+                crate::crypto::hmac_sha256(key.as_bytes(), &message)
             }
             None => legacy_option_digest(self.attempt_id, question_id, index),
         };

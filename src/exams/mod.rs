@@ -11,6 +11,7 @@ pub mod exam_translation_entity;
 pub mod question_entity;
 pub mod question_translation_entity;
 pub mod routes;
+pub mod translation_status;
 pub mod version_entity;
 pub mod views;
 

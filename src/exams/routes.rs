@@ -1,19 +1,18 @@
 //! `/api/v1/courses/{id}/exams`, `/api/v1/exams/*`, `/api/v1/attempts/*`.
 
-use super::attempt_entity::{self as attempt, Entity as Attempts};
-use super::attempts::{self, Started};
+use super::attempts;
 use super::authoring::{self, DRAFT, ExamText, PUBLISHED, QuestionInputText};
 use super::exam_entity::{self as exam, Entity as Exams};
 use super::question_entity::{self as question, Entity as Questions};
-use super::views::{self, Attempt, AttemptResult, Exam};
+use super::views::{self, Exam};
 use crate::audit;
-use crate::auth::{Caller, Role};
 use crate::courses::service as courses;
 use crate::courses::texts::chain;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::page::List;
-use crate::http::{Json, PageParams, negotiate, with_language};
+use crate::http::{Json, negotiate, with_language};
 use crate::state::AppState;
+use crate::tenancy::{Caller, Role};
 use actix_web::{HttpRequest, HttpResponse, web};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Deserialize;
@@ -72,7 +71,7 @@ pub struct AnswerInput {
 
 /// The exam if the caller may see it: headquarters any; others published
 /// exams of courses offered to their branch.
-async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<exam::Model> {
+pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<exam::Model> {
     let row = Exams::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
     if !caller.is_hq() {
         if row.status != PUBLISHED {
@@ -404,69 +403,6 @@ pub async fn publish(state: web::Data<AppState>, caller: Caller, req: HttpReques
     Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
 
-async fn attempt_view(state: &AppState, req: &HttpRequest, caller: &Caller, row: &attempt::Model) -> ApiResult<Attempt> {
-    let snapshot = authoring::snapshot(&state.db, row.version_id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
-    let answers = attempts::answers(&state.db, row.id).await?;
-    Ok(views::attempt(
-        row,
-        &snapshot,
-        &attempts::drawn(row),
-        &answers,
-        &chain(negotiate(req), caller.branch_default_locale),
-    ))
-}
-
-/// Starts an attempt (a trainee with an active enrolment in the course). A
-/// second start while one is open returns that one (200).
-#[utoipa::path(post, path = "/api/v1/exams/{id}/attempts", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 201, body = Attempt), (status = 200, body = Attempt, description = "the open attempt"), (status = 403), (status = 404), (status = 409, description = "attempts_exhausted")))]
-pub async fn start(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Trainee])?;
-    let now = state.clock.now();
-    let row = find_visible(&state.db, &caller, *id).await?;
-    let txn = crate::db::begin(&state.db).await?;
-    let outcome = attempts::start(&txn, &caller, &row, now).await;
-    let (started, created) = match outcome {
-        Ok((Started::New(a), _)) => (a, true),
-        Ok((Started::Existing(a), _)) => (a, false),
-        Err(e) if e.code == "attempt_race" => {
-            // Another start won; this one answers with the winner's attempt.
-            drop(txn);
-            let open = attempts::open_attempt(&state.db, row.id, caller.user_id)
-                .await?
-                .ok_or_else(ApiError::internal)?;
-            let view = attempt_view(&state, &req, &caller, &open).await?;
-            return Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)));
-        }
-        Err(e) => return Err(e),
-    };
-    txn.commit().await?;
-    let view = attempt_view(&state, &req, &caller, &started).await?;
-    let response = if created {
-        HttpResponse::Created().json(view)
-    } else {
-        HttpResponse::Ok().json(view)
-    };
-    Ok(with_language(response, negotiate(&req)))
-}
-
-/// An attempt and, once submitted, its result. An attempt past its deadline is graded on the way.
-#[utoipa::path(get, path = "/api/v1/attempts/{id}", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Attempt), (status = 404)))]
-pub async fn get_attempt(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    let mut row = attempts::find_visible(&state.db, &caller, *id).await?;
-    let now = state.clock.now();
-    if row.status == attempts::OPEN && now > row.deadline {
-        let txn = crate::db::begin(&state.db).await?;
-        row = attempts::close(&txn, row, now).await?;
-        txn.commit().await?;
-    }
-    let view = attempt_view(&state, &req, &caller, &row).await?;
-    Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
-}
-
 /// Saves the answer to one question; the last write wins. After the deadline: 409 `exam_time_over`.
 #[utoipa::path(put, path = "/api/v1/attempts/{id}/answers/{question_id}", tag = "exams", params(("id" = Uuid, Path), ("question_id" = Uuid, Path)),
     request_body = AnswerInput, security(("bearer" = [])),
@@ -488,79 +424,11 @@ pub async fn save_answer(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Submits and grades the attempt; a second submit returns the same result.
-#[utoipa::path(post, path = "/api/v1/attempts/{id}/submit", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = AttemptResult), (status = 404)))]
-pub async fn submit(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Trainee])?;
-    let now = state.clock.now();
-    let txn = crate::db::begin(&state.db).await?;
-    let row = attempts::find_visible(&txn, &caller, *id).await?;
-    let closed = attempts::close(&txn, row, now).await?;
-    txn.commit().await?;
-    let result = views::result(&closed).ok_or_else(ApiError::internal)?;
-    Ok(HttpResponse::Ok().json(result))
-}
-
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct AttemptSummary {
-    pub id: Uuid,
-    pub user_id: Uuid,
-    pub attempt_number: i32,
-    pub status: String,
-    pub started_at: chrono::DateTime<chrono::Utc>,
-    pub deadline: chrono::DateTime<chrono::Utc>,
-    pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
-    pub result: Option<AttemptResult>,
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-pub struct AttemptFilter {
-    pub user_id: Option<Uuid>,
-}
-
-/// Attempts at an exam in the caller's scope, with results (headquarters, branch admins).
-#[utoipa::path(get, path = "/api/v1/exams/{id}/attempts", tag = "exams", params(("id" = Uuid, Path), PageParams, AttemptFilter),
-    security(("bearer" = [])), responses((status = 200, body = inline(List<AttemptSummary>)), (status = 403), (status = 404)))]
-pub async fn list_attempts(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    page: web::Query<PageParams>,
-    filter: web::Query<AttemptFilter>,
-) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
-    let page = page.page()?;
-    let row = find_visible(&state.db, &caller, *id).await?;
-    let mut query = Attempts::find()
-        .filter(attempt::Column::ExamId.eq(row.id))
-        .filter(caller.scope().condition(attempt::Column::BranchId));
-    if let Some(user) = filter.user_id {
-        query = query.filter(attempt::Column::UserId.eq(user));
-    }
-    if let Some(after) = page.after {
-        query = query.filter(attempt::Column::Id.gt(after));
-    }
-    let rows = query.order_by_asc(attempt::Column::Id).limit(page.limit + 1).all(&state.db).await?;
-    let (rows, next_cursor) = crate::http::page::split_page(rows, page, |r| r.id);
-    let items: Vec<AttemptSummary> = rows
-        .iter()
-        .map(|r| AttemptSummary {
-            id: r.id,
-            user_id: r.user_id,
-            attempt_number: r.attempt_number,
-            status: r.status.clone(),
-            started_at: r.started_at,
-            deadline: r.deadline,
-            submitted_at: r.submitted_at,
-            result: views::result(r),
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(List { items, next_cursor }))
-}
-
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
+        web::resource("/api/v1/courses/{id}/translation-status").route(web::get().to(super::translation_status::translation_status)),
+    )
+    .service(
         web::resource("/api/v1/courses/{id}/exams")
             .route(web::post().to(create))
             .route(web::get().to(list)),
@@ -577,12 +445,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::delete().to(delete_question)),
     )
     .service(web::resource("/api/v1/exams/{id}/publish").route(web::post().to(publish)))
-    .service(
-        web::resource("/api/v1/exams/{id}/attempts")
-            .route(web::post().to(start))
-            .route(web::get().to(list_attempts)),
-    )
-    .service(web::resource("/api/v1/attempts/{id}").route(web::get().to(get_attempt)))
-    .service(web::resource("/api/v1/attempts/{id}/answers/{question_id}").route(web::put().to(save_answer)))
-    .service(web::resource("/api/v1/attempts/{id}/submit").route(web::post().to(submit)));
+    .service(web::resource("/api/v1/attempts/{id}/answers/{question_id}").route(web::put().to(save_answer)));
 }

@@ -15,9 +15,9 @@
 //! 5xx are not remembered, so a retry after a server fault acts again.
 
 use super::idempotency_entity::{self as idem, Entity as IdempotencyKeys};
-use crate::auth::caller::authenticate;
 use crate::error::{ApiError, is_unique_violation};
 use crate::state::AppState;
+use crate::tenancy::Caller;
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
@@ -38,6 +38,17 @@ const AUTH_ROUTES: &str = "/api/v1/auth/";
 /// Response headers worth replaying.
 const KEPT_HEADERS: [header::HeaderName; 3] = [header::CONTENT_TYPE, header::CONTENT_LANGUAGE, header::LOCATION];
 
+/// Authenticates a request (provided by `auth`).
+pub type Authenticate =
+    for<'a> fn(&'a AppState, &'a actix_web::HttpRequest) -> futures_util::future::LocalBoxFuture<'a, Result<Caller, ApiError>>;
+
+/// What the layer needs from the areas, registered as app data by `crate::app`.
+pub struct Settings {
+    pub authenticate: Authenticate,
+    /// Route patterns that take files (the CSV limit) rather than JSON.
+    pub upload_routes: &'static [&'static str],
+}
+
 pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
     let key = req
         .headers()
@@ -54,16 +65,19 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return next.call(req).await.map(|r| r.map_into_boxed_body());
     };
+    let Some(settings) = req.app_data::<web::Data<Settings>>().cloned() else {
+        return next.call(req).await.map(|r| r.map_into_boxed_body());
+    };
     // Anonymous requests are served as if they had no key: nothing is read
     // ahead of the handler and nothing is stored for them.
-    let Ok(caller) = authenticate(&state, req.request()).await else {
+    let Ok(caller) = (settings.authenticate)(&state, req.request()).await else {
         return next.call(req).await.map(|r| r.map_into_boxed_body());
     };
     let caller = caller.user_id.to_string();
     if key.is_empty() || key.len() > 255 {
         return Ok(problem(req, ApiError::field("Idempotency-Key", "too_long").arg("max", 255)));
     }
-    let limit = body_limit(&pattern, &state.config);
+    let limit = body_limit(&pattern, &settings, &state.config);
     let mut payload = req.take_payload();
     let body = match super::json::read_body(req.request(), &mut payload, limit).await {
         Ok(body) => body,
@@ -164,8 +178,8 @@ fn remembered_route(req: &ServiceRequest) -> Option<String> {
 
 /// The body limit of the route itself: the CSV import takes files, every
 /// other `POST` takes JSON.
-fn body_limit(pattern: &str, config: &crate::config::Config) -> usize {
-    if pattern == crate::enrolments::import::ROUTE {
+fn body_limit(pattern: &str, settings: &Settings, config: &crate::config::Config) -> usize {
+    if settings.upload_routes.contains(&pattern) {
         config.csv_limit
     } else {
         config.json_limit

@@ -3,7 +3,6 @@
 
 pub mod accept;
 pub mod client_address;
-pub mod counters;
 pub mod etag;
 pub mod idempotency;
 pub mod idempotency_entity;
@@ -16,11 +15,14 @@ pub mod rate_limit;
 pub mod request_id;
 pub mod security_headers;
 
+// Kept at their old paths for callers outside `src/`.
+pub use crate::state::{cache, counters, heartbeats};
+
 pub use json::Json;
 pub use locale::{LocaleHints, negotiate, with_language};
 pub use page::{Page, PageParams};
 
-pub const PROBLEM_JSON: &str = "application/problem+json";
+pub use crate::error::PROBLEM_JSON;
 
 /// A period bound from a query parameter: RFC 3339, or a plain `YYYY-MM-DD`
 /// (midnight UTC). Empty means no bound; anything else is a 422 on `field`.

@@ -5,8 +5,8 @@
 
 use crate::error::ApiError;
 use crate::http::client_address::throttle_key;
-use crate::http::counters::{self, Hit};
 use crate::state::AppState;
+use crate::state::counters::{self, Hit};
 use std::net::IpAddr;
 use std::time::Duration;
 

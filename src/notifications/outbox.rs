@@ -2,7 +2,7 @@
 //! business row and its email commit or roll back together.
 
 use super::entity::{self as outbox, Entity as Outbox};
-use crate::auth::crypto::MasterKey;
+use crate::crypto::MasterKey;
 use crate::i18n::Locale;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;

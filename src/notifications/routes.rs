@@ -3,11 +3,11 @@
 use super::entity::{self as outbox, Entity as Outbox};
 use super::outbox::{FAILED, PENDING};
 use crate::audit;
-use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::http::PageParams;
 use crate::http::page::List;
 use crate::state::AppState;
+use crate::tenancy::{Caller, Role};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};

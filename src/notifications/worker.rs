@@ -12,9 +12,10 @@ use super::entity::{self as outbox, Entity as Outbox};
 use super::outbox::{FAILED, PENDING, SENT, erase_secrets, open_secrets};
 use super::templates;
 use super::transport::{SendFailure, Transport};
+use crate::error::panic_message;
 use crate::i18n::Locale;
-use crate::ops::jobs::{EXAM_SWEEP, IDEMPOTENCY_PURGE, OUTBOX, panic_message, supervise};
 use crate::state::AppState;
+use crate::state::heartbeats::OUTBOX;
 use chrono::{DateTime, Duration, Utc};
 use futures_util::{FutureExt, StreamExt};
 use lettre::Message;
@@ -37,7 +38,7 @@ pub const PARALLEL_SENDS: usize = 16;
 
 #[derive(Clone)]
 pub struct Worker {
-    state: AppState,
+    pub(crate) state: AppState,
     transport: Arc<Transport>,
     from: Mailbox,
     pub id: String,
@@ -61,39 +62,6 @@ impl Worker {
             transport: Arc::new(transport),
             from,
             id,
-        })
-    }
-
-    /// Starts the outbox loop and the housekeeping loop, each under a
-    /// supervisor that restarts it if it dies, and tells the heartbeats that
-    /// this process runs them (so `/readyz` watches them). The task ends once
-    /// `shutdown` turns true and both loops have stopped.
-    pub fn start(self, shutdown: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
-        let jobs = &self.state.metrics.jobs;
-        let now = self.state.clock.now();
-        jobs.expect(OUTBOX, now);
-        jobs.expect(EXAM_SWEEP, now);
-        jobs.expect(IDEMPOTENCY_PURGE, now);
-        tokio::spawn(async move {
-            let outbox = {
-                let worker = self.clone();
-                let stop = shutdown.clone();
-                async move {
-                    let w = worker.clone();
-                    supervise(OUTBOX, &worker.state.metrics.jobs, stop, move |s| w.clone().run(s)).await
-                }
-            };
-            let chores = {
-                let worker = self.clone();
-                async move {
-                    let w = worker.clone();
-                    supervise("housekeeping", &worker.state.metrics.jobs, shutdown, move |s| {
-                        w.clone().run_housekeeping(s)
-                    })
-                    .await
-                }
-            };
-            tokio::join!(outbox, chores);
         })
     }
 
@@ -127,41 +95,6 @@ impl Worker {
             }
         }
         tracing::info!(worker = %self.id, "outbox worker stopped");
-    }
-
-    /// Small periodic chores that need a running process, every poll interval
-    /// until `shutdown`: grading expired exam attempts, and about hourly
-    /// forgetting idempotent answers older than a day. Kept apart from the
-    /// outbox loop so that a slow SMTP server does not delay grading, nor a
-    /// failing sweep hold up email.
-    pub async fn run_housekeeping(self, mut shutdown: watch::Receiver<bool>) {
-        loop {
-            self.housekeeping().await;
-            tokio::select! {
-                _ = tokio::time::sleep(self.state.config.worker_poll) => {}
-                _ = shutdown.changed() => {}
-            }
-            if *shutdown.borrow() {
-                break;
-            }
-        }
-    }
-
-    async fn housekeeping(&self) {
-        let jobs = &self.state.metrics.jobs;
-        // Attempts left open past their deadline are graded as they stood.
-        match crate::exams::attempts::sweep(&self.state).await {
-            Ok(_) => jobs.beat(EXAM_SWEEP, self.state.clock.now()),
-            Err(err) => tracing::warn!(error = %err, "could not grade expired attempts"),
-        }
-        let now = self.state.clock.now();
-        let due = jobs.last_run(IDEMPOTENCY_PURGE).is_none_or(|last| now - last >= Duration::hours(1));
-        if due {
-            match crate::http::idempotency::purge_expired(&self.state).await {
-                Ok(_) => jobs.beat(IDEMPOTENCY_PURGE, now),
-                Err(err) => tracing::warn!(error = %err, "could not purge old idempotency keys"),
-            }
-        }
     }
 
     /// Claims up to one batch and delivers it. Returns how many rows were handled.

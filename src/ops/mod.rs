@@ -1,6 +1,5 @@
 //! Operational endpoints: liveness, readiness, metrics, the OpenAPI document
-//! and its viewer; heartbeats and supervision of background chores.
+//! and its viewer.
 
-pub mod jobs;
 pub mod openapi;
 pub mod routes;

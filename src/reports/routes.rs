@@ -4,11 +4,11 @@
 use super::completion::{self, CompletionRow};
 use super::csv::{BOM, Cell, header, line};
 use super::talent::{self, TalentRow};
-use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::http::negotiate;
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::tenancy::{Caller, Role};
 use actix_web::http::header as h;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};

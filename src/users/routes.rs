@@ -1,15 +1,16 @@
 //! `/api/v1/branches/{code}/users` and `/api/v1/users/me`.
 
 use super::entity::{self as user, Entity as Users};
+use super::password;
 use super::service::{self, validate_new};
 use crate::audit;
-use crate::auth::{Caller, Role, password};
 use crate::branches::service as branches;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
 use crate::state::AppState;
+use crate::tenancy::{Caller, Role};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
@@ -174,17 +175,17 @@ pub async fn update_me(state: web::Data<AppState>, caller: Caller, req: HttpRequ
             errors.extend(rules);
         } else {
             // Guessing the current password is guessing a login: same throttle.
-            let account = crate::auth::throttle::account(&caller.branch_code, &row.email);
+            let account = super::throttle::account(&caller.branch_code, &row.email);
             let client = crate::http::client_address::client_address(&req);
-            let attempt = crate::auth::throttle::begin(&state, &account, client).await?;
+            let attempt = super::throttle::begin(&state, &account, client).await?;
             let current = body.current_password.clone().unwrap_or_default();
             let stored = row.password_hash.clone().unwrap_or_default();
             let ok = password::verify_async(current, stored).await;
             if !ok {
-                crate::auth::throttle::failed(&state, &attempt).await?;
+                super::throttle::failed(&state, &attempt).await?;
                 errors.push(FieldError::new("current_password", "wrong_password"));
             } else {
-                crate::auth::throttle::succeeded(&state, &attempt).await?;
+                super::throttle::succeeded(&state, &attempt).await?;
                 let hash = password::hash_async(new_password).await.ok_or_else(ApiError::internal)?;
                 active.password_hash = Set(Some(hash));
                 password_changed = true;

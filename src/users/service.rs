@@ -3,15 +3,16 @@
 
 use super::entity::{self as user, Entity as Users};
 use super::invitation_entity as invitation;
-use crate::auth::crypto::{random_token, token_hash};
-use crate::auth::{Role, password, tokens};
+use super::password;
 use crate::branches::entity as branch;
 use crate::branches::service::{self as branches, HQ, NewBranch};
 use crate::cluster::{self, Announced, Event};
+use crate::crypto::{random_token, token_hash};
 use crate::error::{ApiError, FieldError, is_unique_violation};
 use crate::i18n::{self, Locale};
 use crate::notifications::{Email, enqueue};
 use crate::state::AppState;
+use crate::tenancy::Role;
 use crate::text::{self, EmailAddress};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Condition, Expr};
@@ -185,7 +186,7 @@ pub fn invitation_parts(
 /// on). Call inside the write's transaction, then `apply` the result after
 /// the commit.
 pub async fn end_access_tokens(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<Announced, sea_orm::DbErr> {
-    let cutoff = tokens::cutoff_after(now);
+    let cutoff = crate::signing::cutoff_after(now);
     // Never moves back (a node whose clock is behind).
     Users::update_many()
         .col_expr(user::Column::TokensValidAfter, Expr::value(cutoff))
@@ -211,7 +212,7 @@ pub async fn end_access_tokens(db: &impl ConnectionTrait, user_id: Uuid, now: Da
 /// ended.apply(&state);
 /// ```
 pub async fn end_sessions(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<Announced, sea_orm::DbErr> {
-    crate::auth::refresh::revoke_all_for_user(db, user_id, now).await?;
+    super::refresh::revoke_all_for_user(db, user_id, now).await?;
     end_access_tokens(db, user_id, now).await
 }
 

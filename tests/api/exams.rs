@@ -287,7 +287,7 @@ async fn the_sweep_grades_forgotten_attempts() {
         .await
         .json();
     app.state.clock.advance(Duration::hours(1));
-    assert_eq!(zhijiang::exams::attempts::sweep(&app.state).await.unwrap(), 1);
+    assert_eq!(zhijiang::progress::sweep(&app.state).await.unwrap(), 1);
     let admin = app.login("BKK", &s.world.bkk_admin.email, PASSWORD).await;
     let han_admin = app.login("HAN", &s.world.han_admin.email, PASSWORD).await;
     let listing = app.get(&format!("/api/v1/exams/{}/attempts", s.exam_id)).token(&admin).send().await;

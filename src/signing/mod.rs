@@ -1,17 +1,18 @@
-//! Each branch's Ed25519 signing keys: creation, sealing at rest, rotation,
+//! Each branch's Ed25519 signing keys (the `branch_keys` table): creation, sealing at rest, rotation,
 //! the JWKS, and a short-lived in-memory cache so that verifying a token
 //! costs no database round trip on the hot path.
 
-use super::crypto::MasterKey;
-use super::key_entity::{self as key, Entity as Keys};
-use crate::branches::entity::Entity as Branches;
+use crate::crypto::MasterKey;
+pub mod entity;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
+use entity::{self as key, Entity as Keys};
 use jsonwebtoken::{DecodingKey, EncodingKey};
 use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,6 +32,32 @@ pub const REVOKED: &str = "revoked";
 const PKCS8_ED25519_PREFIX: [u8; 16] = [
     0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
 ];
+
+/// The `tokens_valid_after` that ends every access token issued up to `now`.
+///
+/// `iat` has whole seconds. A token issued earlier in the same second as
+/// `now` has `iat` = floor(now), so the cut-off is the next whole second and
+/// that token is refused. A token issued after the cut-off was set takes
+/// `iat` = max(now, cut-off) (see `auth::tokens::issue`), so signing in again within the
+/// same second works. Both hold whatever the sub-second timing.
+pub fn cutoff_after(now: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(now.timestamp() + 1, 0).unwrap_or(now)
+}
+
+/// The claims of an access token (see `auth::tokens`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: Uuid,
+    pub branch: String,
+    pub role: String,
+    pub locale: String,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub nbf: i64,
+    pub exp: i64,
+    pub jti: Uuid,
+}
 
 #[derive(Clone)]
 pub struct Verifier {
@@ -74,7 +101,7 @@ pub struct KeyRing {
     /// Tokens whose signature was checked recently, by SHA-256 of the token:
     /// a client sending the same token again skips the Ed25519 check. Cleared
     /// with the key caches, and bounded by the same 30-second freshness.
-    verified: RwLock<HashMap<[u8; 32], (super::tokens::Claims, Verifier, Instant)>>,
+    verified: RwLock<HashMap<[u8; 32], (Claims, Verifier, Instant)>>,
     /// Bumped by `invalidate`: a lookup that started before a rotation
     /// committed must not store what it read.
     generation: AtomicU64,
@@ -164,8 +191,13 @@ impl KeyRing {
         Ok(Some(signer))
     }
 
-    /// The public key named `kid`, with its branch, if it exists.
-    pub async fn verifier(&self, db: &impl ConnectionTrait, kid: &str) -> Result<Option<Verifier>, DbErr> {
+    /// The public key named `kid`, with its branch, if it exists. `branch`
+    /// reads a branch's code and default locale by id.
+    pub async fn verifier<F, Fut>(&self, db: &impl ConnectionTrait, kid: &str, branch: F) -> Result<Option<Verifier>, DbErr>
+    where
+        F: FnOnce(Uuid) -> Fut,
+        Fut: Future<Output = Result<Option<(String, String)>, DbErr>>,
+    {
         if let Some(v) = self.verifiers.read().unwrap_or_else(|p| p.into_inner()).get(kid)
             && v.fetched.elapsed() < CACHE_TTL
         {
@@ -175,13 +207,13 @@ impl KeyRing {
         let Some(row) = Keys::find().filter(key::Column::Kid.eq(kid)).one(db).await? else {
             return Ok(None);
         };
-        let Some(branch) = Branches::find_by_id(row.branch_id).one(db).await? else {
+        let Some((branch_code, branch_default_locale)) = branch(row.branch_id).await? else {
             return Ok(None);
         };
         let verifier = Verifier {
-            branch_id: branch.id,
-            branch_code: branch.code,
-            branch_default_locale: branch.default_locale,
+            branch_id: row.branch_id,
+            branch_code,
+            branch_default_locale,
             key: DecodingKey::from_ed_der(&row.public_key),
             usable: row.status != REVOKED,
             fetched: Instant::now(),
@@ -237,14 +269,14 @@ impl KeyRing {
     }
 
     /// A token verified less than 30 seconds ago.
-    pub fn recently_verified(&self, digest: &[u8; 32]) -> Option<(super::tokens::Claims, Verifier)> {
+    pub fn recently_verified(&self, digest: &[u8; 32]) -> Option<(Claims, Verifier)> {
         let cache = self.verified.read().unwrap_or_else(|p| p.into_inner());
         let (claims, verifier, at) = cache.get(digest)?;
         (at.elapsed() < CACHE_TTL).then(|| (claims.clone(), verifier.clone()))
     }
 
     /// Stores a verified token, unless the keys changed since `generation`.
-    pub fn remember_verified(&self, digest: [u8; 32], claims: super::tokens::Claims, verifier: Verifier, generation: u64) {
+    pub fn remember_verified(&self, digest: [u8; 32], claims: Claims, verifier: Verifier, generation: u64) {
         let mut cache = self.verified.write().unwrap_or_else(|p| p.into_inner());
         if self.generation() != generation {
             return;

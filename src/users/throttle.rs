@@ -24,8 +24,8 @@
 
 use crate::error::ApiError;
 use crate::http::client_address::throttle_key;
-use crate::http::counters::{self, Hit};
 use crate::state::AppState;
+use crate::state::counters::{self, Hit};
 use sea_orm::DbErr;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -46,7 +46,7 @@ pub struct Attempt {
 
 /// The account a password belongs to: branch code and normalized email.
 pub fn account(branch: &str, email: &str) -> String {
-    format!("{}/{}", branch.to_ascii_uppercase(), crate::users::service::normalize_email(email))
+    format!("{}/{}", branch.to_ascii_uppercase(), super::service::normalize_email(email))
 }
 
 /// The spacing of attempts on an account that has had `failures` in its window.

@@ -2,8 +2,8 @@
 //! Presenting a spent token means it was stolen or replayed, so the whole
 //! family descended from that login is revoked.
 
-use super::crypto::{random_token, token_hash};
 use super::refresh_entity::{self as refresh, Entity as RefreshTokens};
+use crate::crypto::{random_token, token_hash};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};

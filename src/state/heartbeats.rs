@@ -1,22 +1,13 @@
-//! Background chores (outbox delivery, the exam-deadline sweep, the
-//! idempotency purge): their heartbeats, and the supervisor that restarts
-//! one when it dies.
-//!
-//! A chore that stops silently is worse than one that crashes loudly: email
-//! and exam grading stop while the API still answers. So each chore records
-//! the time of its last completed run here; `/metrics` exposes it and
-//! `/readyz` answers 503 when a chore this process runs has fallen behind.
+//! Heartbeats of the background chores (see `crate::jobs`): each records the
+//! time of its last completed run here; `/metrics` exposes it and `/readyz`
+//! answers 503 when a chore this process runs has fallen behind.
 
 use chrono::{DateTime, Utc};
-use futures_util::FutureExt;
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-use tokio::sync::watch;
 
 /// One pass of the outbox worker (claim, deliver, record).
 pub const OUTBOX: &str = "outbox";
@@ -117,86 +108,9 @@ impl Heartbeats {
     }
 }
 
-/// Runs the chore `make()` builds until `shutdown` turns true; if it dies
-/// (panics) it is logged, counted and started again after a pause that
-/// doubles from one second to a minute, so a chore that crashes at once does
-/// not spin.
-pub async fn supervise<F, Fut>(name: &'static str, heartbeats: &Heartbeats, shutdown: watch::Receiver<bool>, mut make: F)
-where
-    F: FnMut(watch::Receiver<bool>) -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let mut pause = Duration::from_secs(1);
-    loop {
-        let task = tokio::spawn(AssertUnwindSafe(make(shutdown.clone())).catch_unwind());
-        let outcome = task.await;
-        if *shutdown.borrow() {
-            return;
-        }
-        let reason = match outcome {
-            Ok(Ok(())) => "returned before shutdown".to_string(),
-            Ok(Err(panic)) => panic_message(panic.as_ref()),
-            Err(join) => join.to_string(),
-        };
-        heartbeats.restarts.fetch_add(1, Ordering::Relaxed);
-        tracing::error!(job = name, %reason, restart_in_ms = pause.as_millis() as u64, "background chore died; restarting it");
-        let mut shutdown = shutdown.clone();
-        tokio::select! {
-            _ = tokio::time::sleep(pause) => {}
-            _ = shutdown.changed() => {}
-        }
-        if *shutdown.borrow() {
-            return;
-        }
-        pause = (pause * 2).min(Duration::from_secs(60));
-    }
-}
-
-/// The text of a panic payload (`panic!("...")` gives a `&str` or a `String`).
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "panic".to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
-    use std::sync::atomic::AtomicUsize;
-
-    #[tokio::test]
-    async fn a_chore_that_panics_is_started_again() {
-        let heartbeats = Arc::new(Heartbeats::default());
-        let runs = Arc::new(AtomicUsize::new(0));
-        let (stop, stopped) = watch::channel(false);
-        let supervisor = {
-            let heartbeats = heartbeats.clone();
-            let runs = runs.clone();
-            tokio::spawn(async move {
-                supervise("test", &heartbeats, stopped, move |mut shutdown| {
-                    let run = runs.fetch_add(1, Ordering::SeqCst);
-                    async move {
-                        if run < 2 {
-                            panic!("poison row {run}");
-                        }
-                        let _ = shutdown.changed().await;
-                    }
-                })
-                .await
-            })
-        };
-        // Restarted after 1 s, then after 2 s.
-        tokio::time::sleep(Duration::from_millis(3500)).await;
-        assert_eq!(runs.load(Ordering::SeqCst), 3, "two crashes, then a run that lasts");
-        assert_eq!(heartbeats.restarts.load(Ordering::Relaxed), 2);
-        stop.send(true).unwrap();
-        supervisor.await.unwrap();
-    }
 
     #[test]
     fn only_expected_chores_go_stale() {

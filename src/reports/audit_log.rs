@@ -1,12 +1,13 @@
 //! `GET /api/v1/audit`: who did what to which record, when (headquarters).
 //! Audit rows have no update or delete endpoint: they cannot be changed
-//! through the API.
+//! through the API. Served from reports, not from `audit`, because it reads
+//! the branches the rows name: areas write audit rows, so `audit` imports none.
 
-use super::entity::{self as audit, Entity as Audit};
-use crate::auth::{Caller, Role};
+use crate::audit::entity::{self as audit, Entity as Audit};
 use crate::error::{ApiError, ApiResult};
 use crate::http::PageParams;
 use crate::state::AppState;
+use crate::tenancy::{Caller, Role};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};

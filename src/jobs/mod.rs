@@ -1,0 +1,166 @@
+//! Background chores, in one place: outbox delivery, the exam-deadline
+//! sweep and the idempotency purge, each run under the supervisor that
+//! restarts it when it dies. Their heartbeats are kept in
+//! `state::heartbeats`; the chores themselves live with their areas
+//! (`notifications::worker`, `progress::sweep`,
+//! `http::idempotency::purge_expired`).
+//!
+//! A chore that stops silently is worse than one that crashes loudly: email
+//! and exam grading stop while the API still answers. So each chore records
+//! the time of its last completed run here; `/metrics` exposes it and
+//! `/readyz` answers 503 when a chore this process runs has fallen behind.
+
+use crate::error::panic_message;
+use crate::notifications::worker::Worker;
+use crate::state::heartbeats::Heartbeats;
+pub use crate::state::heartbeats::{EXAM_SWEEP, IDEMPOTENCY_PURGE, OUTBOX};
+use chrono::Duration as ChronoDuration;
+use futures_util::FutureExt;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use tokio::sync::watch;
+
+impl Worker {
+    /// Starts the outbox loop and the housekeeping loop, each under a
+    /// supervisor that restarts it if it dies, and tells the heartbeats that
+    /// this process runs them (so `/readyz` watches them). The task ends once
+    /// `shutdown` turns true and both loops have stopped.
+    pub fn start(self, shutdown: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+        let jobs = &self.state.metrics.jobs;
+        let now = self.state.clock.now();
+        jobs.expect(OUTBOX, now);
+        jobs.expect(EXAM_SWEEP, now);
+        jobs.expect(IDEMPOTENCY_PURGE, now);
+        tokio::spawn(async move {
+            let outbox = {
+                let worker = self.clone();
+                let stop = shutdown.clone();
+                async move {
+                    let w = worker.clone();
+                    supervise(OUTBOX, &worker.state.metrics.jobs, stop, move |s| w.clone().run(s)).await
+                }
+            };
+            let chores = {
+                let worker = self.clone();
+                async move {
+                    let w = worker.clone();
+                    supervise("housekeeping", &worker.state.metrics.jobs, shutdown, move |s| {
+                        w.clone().run_housekeeping(s)
+                    })
+                    .await
+                }
+            };
+            tokio::join!(outbox, chores);
+        })
+    }
+
+    /// Small periodic chores that need a running process, every poll interval
+    /// until `shutdown`: grading expired exam attempts, and about hourly
+    /// forgetting idempotent answers older than a day. Kept apart from the
+    /// outbox loop so that a slow SMTP server does not delay grading, nor a
+    /// failing sweep hold up email.
+    pub async fn run_housekeeping(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            self.housekeeping().await;
+            tokio::select! {
+                _ = tokio::time::sleep(self.state.config.worker_poll) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                break;
+            }
+        }
+    }
+
+    async fn housekeeping(&self) {
+        let jobs = &self.state.metrics.jobs;
+        // Attempts left open past their deadline are graded as they stood.
+        match crate::progress::sweep(&self.state).await {
+            Ok(_) => jobs.beat(EXAM_SWEEP, self.state.clock.now()),
+            Err(err) => tracing::warn!(error = %err, "could not grade expired attempts"),
+        }
+        let now = self.state.clock.now();
+        let due = jobs
+            .last_run(IDEMPOTENCY_PURGE)
+            .is_none_or(|last| now - last >= ChronoDuration::hours(1));
+        if due {
+            match crate::http::idempotency::purge_expired(&self.state).await {
+                Ok(_) => jobs.beat(IDEMPOTENCY_PURGE, now),
+                Err(err) => tracing::warn!(error = %err, "could not purge old idempotency keys"),
+            }
+        }
+    }
+}
+
+/// Runs the chore `make()` builds until `shutdown` turns true; if it dies
+/// (panics) it is logged, counted and started again after a pause that
+/// doubles from one second to a minute, so a chore that crashes at once does
+/// not spin.
+pub async fn supervise<F, Fut>(name: &'static str, heartbeats: &Heartbeats, shutdown: watch::Receiver<bool>, mut make: F)
+where
+    F: FnMut(watch::Receiver<bool>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let mut pause = Duration::from_secs(1);
+    loop {
+        let task = tokio::spawn(AssertUnwindSafe(make(shutdown.clone())).catch_unwind());
+        let outcome = task.await;
+        if *shutdown.borrow() {
+            return;
+        }
+        let reason = match outcome {
+            Ok(Ok(())) => "returned before shutdown".to_string(),
+            Ok(Err(panic)) => panic_message(panic.as_ref()),
+            Err(join) => join.to_string(),
+        };
+        heartbeats.restarts.fetch_add(1, Ordering::Relaxed);
+        tracing::error!(job = name, %reason, restart_in_ms = pause.as_millis() as u64, "background chore died; restarting it");
+        let mut shutdown = shutdown.clone();
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => {}
+            _ = shutdown.changed() => {}
+        }
+        if *shutdown.borrow() {
+            return;
+        }
+        pause = (pause * 2).min(Duration::from_secs(60));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicUsize;
+
+    #[tokio::test]
+    async fn a_chore_that_panics_is_started_again() {
+        let heartbeats = Arc::new(Heartbeats::default());
+        let runs = Arc::new(AtomicUsize::new(0));
+        let (stop, stopped) = watch::channel(false);
+        let supervisor = {
+            let heartbeats = heartbeats.clone();
+            let runs = runs.clone();
+            tokio::spawn(async move {
+                supervise("test", &heartbeats, stopped, move |mut shutdown| {
+                    let run = runs.fetch_add(1, Ordering::SeqCst);
+                    async move {
+                        if run < 2 {
+                            panic!("poison row {run}");
+                        }
+                        let _ = shutdown.changed().await;
+                    }
+                })
+                .await
+            })
+        };
+        // Restarted after 1 s, then after 2 s.
+        tokio::time::sleep(Duration::from_millis(3500)).await;
+        assert_eq!(runs.load(Ordering::SeqCst), 3, "two crashes, then a run that lasts");
+        assert_eq!(heartbeats.restarts.load(Ordering::Relaxed), 2);
+        stop.send(true).unwrap();
+        supervisor.await.unwrap();
+    }
+}

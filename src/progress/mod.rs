@@ -1,0 +1,133 @@
+//! Progress through a course, owned in one place: a lesson done or an exam
+//! passed re-evaluates the enrolment, and a completed enrolment certifies
+//! the trainee, all in the caller's transaction. Enrolments, exams and
+//! certificates each do their own part and never call back into each other;
+//! this module calls them in order.
+
+pub mod routes;
+
+use crate::certificates::service as certificates;
+use crate::enrolments::entity::{self as enrolment, Entity as Enrolments};
+use crate::enrolments::service::{self as enrolments, ACTIVE, COMPLETED};
+use crate::error::ApiResult;
+use crate::exams::attempt_entity::{self as attempt, Entity as Attempts};
+use crate::exams::attempts::{self, OPEN, Started};
+use crate::exams::bank::Snapshot;
+use crate::exams::exam_entity as exam;
+use crate::tenancy::Caller;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Records a lesson as done (idempotent) and re-evaluates completion.
+pub async fn lesson_done(db: &impl ConnectionTrait, row: &enrolment::Model, lesson_id: Uuid, now: DateTime<Utc>) -> ApiResult<()> {
+    enrolments::record_lesson(db, row, lesson_id, now).await?;
+    reevaluate(db, row, now).await?;
+    Ok(())
+}
+
+/// Marks an active enrolment completed when every lesson is done and the
+/// exam (if the course has one) is passed, and certifies the trainee.
+/// Returns whether it completed now.
+pub async fn reevaluate(db: &impl ConnectionTrait, row: &enrolment::Model, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    if row.status != ACTIVE {
+        return Ok(false);
+    }
+    let (done, total) = enrolments::progress_of(db, row).await?;
+    if total == 0 || done < total {
+        return Ok(false);
+    }
+    if !crate::exams::requirement_met(db, row.course_id, row.user_id).await? {
+        return Ok(false);
+    }
+    let changed = Enrolments::update_many()
+        .col_expr(enrolment::Column::Status, Expr::value(COMPLETED))
+        .col_expr(enrolment::Column::CompletedAt, Expr::value(now))
+        .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
+        .filter(enrolment::Column::Id.eq(row.id))
+        .filter(enrolment::Column::Status.eq(ACTIVE))
+        .exec(db)
+        .await?;
+    if changed.rows_affected == 1 {
+        // Every lesson done and the exam passed: certified, in this transaction.
+        certificates::issue(db, row, now).await?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// Grades and closes an attempt (see `exams::attempts::grade`); a pass may
+/// complete the enrolment, and completion certifies, in the same transaction.
+pub async fn close_attempt(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<attempt::Model> {
+    let id = row.id;
+    let (fresh, passed_now) = attempts::grade(db, row, now).await?;
+    if passed_now {
+        exam_passed(db, &fresh, now).await?;
+        return Attempts::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or_else(crate::error::ApiError::not_found);
+    }
+    Ok(fresh)
+}
+
+/// A passed exam may complete the enrolment, and completion certifies; the
+/// attempt then names the trainee's certificate for the course.
+async fn exam_passed(db: &impl ConnectionTrait, row: &attempt::Model, now: DateTime<Utc>) -> ApiResult<()> {
+    let Some(enrolment) = Enrolments::find_by_id(row.enrolment_id).one(db).await? else {
+        return Ok(());
+    };
+    reevaluate(db, &enrolment, now).await?;
+    if let Some(certificate) = certificates::for_user_course(db, enrolment.user_id, enrolment.course_id).await? {
+        Attempts::update_many()
+            .col_expr(attempt::Column::CertificateId, Expr::value(certificate.id))
+            .filter(attempt::Column::Id.eq(row.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Starts (or resumes) the caller's attempt at a published exam, first
+/// grading an open attempt left past its deadline.
+pub async fn start_attempt(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    exam: &exam::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<(Started, Arc<Snapshot>)> {
+    if let Some(open) = attempts::open_attempt(db, exam.id, caller.user_id).await? {
+        finalize_if_expired(db, open, now).await?;
+    }
+    attempts::start(db, caller, exam, now).await
+}
+
+/// Grades the attempt if its deadline has passed (lazy grading on read).
+pub async fn finalize_if_expired(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<attempt::Model> {
+    if row.status == OPEN && now > row.deadline {
+        close_attempt(db, row, now).await
+    } else {
+        Ok(row)
+    }
+}
+
+/// Grades every open attempt past its deadline (the periodic sweep).
+pub async fn sweep(state: &crate::state::AppState) -> ApiResult<usize> {
+    let now = state.clock.now();
+    let expired = Attempts::find()
+        .filter(attempt::Column::Status.eq(OPEN))
+        .filter(attempt::Column::Deadline.lt(now))
+        .order_by_asc(attempt::Column::Deadline)
+        .limit(200)
+        .all(&state.db)
+        .await?;
+    let count = expired.len();
+    for row in expired {
+        let txn = crate::db::begin(&state.db).await?;
+        close_attempt(&txn, row, now).await?;
+        txn.commit().await?;
+    }
+    Ok(count)
+}
