@@ -22,9 +22,11 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct CreateBranch {
     /// 2-8 upper-case letters or digits.
+    #[schema(pattern = "^[A-Z0-9]{2,8}$")]
     pub code: String,
     /// ISO 3166-1 alpha-2.
     pub country: String,
+    #[schema(value_type = crate::i18n::Locale)]
     pub default_locale: String,
     /// IANA time zone name, e.g. `Asia/Bangkok`.
     pub time_zone: String,
@@ -36,6 +38,7 @@ pub struct CreateBranch {
 #[serde(deny_unknown_fields)]
 pub struct UpdateBranch {
     pub country: Option<String>,
+    #[schema(value_type = Option<crate::i18n::Locale>)]
     pub default_locale: Option<String>,
     pub time_zone: Option<String>,
     pub names: Option<BTreeMap<String, String>>,

@@ -227,6 +227,7 @@ pub async fn credential(state: web::Data<AppState>, caller: Caller, id: web::Pat
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Revoke {
+    #[schema(max_length = 1000)]
     pub reason: String,
 }
 

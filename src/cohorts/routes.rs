@@ -23,19 +23,23 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct CreateCohort {
     pub course_id: Uuid,
+    #[schema(max_length = 120)]
     pub name: String,
     /// `YYYY-MM-DD`, in the branch's time zone.
     pub starts_on: String,
     pub ends_on: String,
+    #[schema(minimum = 1, maximum = 10000)]
     pub capacity: i32,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCohort {
+    #[schema(max_length = 120)]
     pub name: Option<String>,
     pub starts_on: Option<String>,
     pub ends_on: Option<String>,
+    #[schema(minimum = 1, maximum = 10000)]
     pub capacity: Option<i32>,
     /// `open` or `closed` (a closed cohort takes no new enrolments).
     pub status: Option<String>,

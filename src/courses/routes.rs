@@ -38,6 +38,7 @@ pub struct CreateCourse {
     /// Unique, e.g. `EV-HV-101`.
     pub code: String,
     /// The locale authors write in (default: the first of zh-CN, en, th, vi given).
+    #[schema(value_type = Option<crate::i18n::Locale>)]
     pub source_locale: Option<String>,
     pub translations: BTreeMap<String, CourseText>,
     #[serde(default)]
@@ -250,6 +251,7 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, i
 #[serde(deny_unknown_fields)]
 pub struct UpdateCourse {
     pub code: Option<String>,
+    #[schema(value_type = Option<crate::i18n::Locale>)]
     pub source_locale: Option<String>,
 }
 
@@ -457,6 +459,7 @@ pub async fn add_lesson(
 #[serde(deny_unknown_fields)]
 pub struct UpdateLesson {
     /// Move the lesson to this 1-based position.
+    #[schema(minimum = 1)]
     pub position: Option<i32>,
     /// Locales to set; others are kept.
     pub translations: Option<BTreeMap<String, LessonText>>,

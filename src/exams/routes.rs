@@ -25,10 +25,14 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct CreateExam {
     pub translations: BTreeMap<String, ExamText>,
+    #[schema(minimum = 1, maximum = 100)]
     pub pass_mark_percent: i32,
+    #[schema(minimum = 1, maximum = 600)]
     pub time_limit_minutes: i32,
+    #[schema(minimum = 1, maximum = 100)]
     pub max_attempts: i32,
     /// Questions drawn per attempt from the bank.
+    #[schema(minimum = 1, maximum = 500)]
     pub question_count: i32,
     #[serde(default)]
     pub shuffle: bool,
@@ -41,9 +45,13 @@ pub struct CreateExam {
 #[serde(deny_unknown_fields)]
 pub struct UpdateExam {
     pub translations: Option<BTreeMap<String, ExamText>>,
+    #[schema(minimum = 1, maximum = 100)]
     pub pass_mark_percent: Option<i32>,
+    #[schema(minimum = 1, maximum = 600)]
     pub time_limit_minutes: Option<i32>,
+    #[schema(minimum = 1, maximum = 100)]
     pub max_attempts: Option<i32>,
+    #[schema(minimum = 1, maximum = 500)]
     pub question_count: Option<i32>,
     pub shuffle: Option<bool>,
     pub review_allowed: Option<bool>,
@@ -54,6 +62,7 @@ pub struct UpdateExam {
 pub struct QuestionInput {
     /// `single_choice`, `multiple_choice` or `true_false`.
     pub kind: String,
+    #[schema(minimum = 1, maximum = 100)]
     pub points: i32,
     /// Multiple choice only: credit for partly right answers (default all or nothing).
     #[serde(default)]

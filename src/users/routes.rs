@@ -21,9 +21,11 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     pub email: String,
+    #[schema(max_length = 120)]
     pub display_name: String,
     /// `hq_admin` (HQ only), `branch_admin` or `trainee`.
     pub role: String,
+    #[schema(value_type = crate::i18n::Locale)]
     pub locale: String,
     /// Without one, the user is emailed an invitation link.
     pub password: Option<String>,
@@ -143,7 +145,9 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpRes
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMe {
+    #[schema(value_type = Option<crate::i18n::Locale>)]
     pub locale: Option<String>,
+    #[schema(max_length = 120)]
     pub display_name: Option<String>,
     /// A new password; needs `current_password`.
     pub password: Option<String>,
