@@ -23,7 +23,7 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct CreateCohort {
     pub course_id: Uuid,
-    #[schema(max_length = 120)]
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     /// `YYYY-MM-DD`, in the branch's time zone.
     pub starts_on: String,
@@ -42,6 +42,7 @@ pub struct UpdateCohort {
     #[schema(minimum = 1, maximum = 10000)]
     pub capacity: Option<i32>,
     /// `open` or `closed` (a closed cohort takes no new enrolments).
+    #[schema(pattern = "^(open|closed)$")]
     pub status: Option<String>,
 }
 
@@ -173,6 +174,7 @@ pub async fn create(
 pub struct CohortFilter {
     pub course_id: Option<Uuid>,
     /// `open` or `closed`.
+    #[param(pattern = "^(open|closed)$")]
     pub status: Option<String>,
 }
 

@@ -151,6 +151,7 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct CourseFilter {
     /// `draft` or `published` (headquarters).
+    #[param(pattern = "^(draft|published)$")]
     pub status: Option<String>,
 }
 
@@ -344,7 +345,7 @@ pub async fn delete(state: web::Data<AppState>, caller: Caller, req: HttpRequest
 
 /// Sets one locale's title and summary.
 #[utoipa::path(put, path = "/api/v1/courses/{id}/translations/{locale}", tag = "courses",
-    params(("id" = Uuid, Path), ("locale" = String, Path, description = "zh-CN, en, th or vi")), request_body = CourseText,
+    params(("id" = Uuid, Path), ("locale" = crate::i18n::Locale, Path, description = "zh-CN, en, th or vi")), request_body = CourseText,
     security(("bearer" = [])), responses((status = 200, body = CourseDetail), (status = 403), (status = 404), (status = 422)))]
 pub async fn put_translation(
     state: web::Data<AppState>,

@@ -61,6 +61,7 @@ pub struct UpdateExam {
 #[serde(deny_unknown_fields)]
 pub struct QuestionInput {
     /// `single_choice`, `multiple_choice` or `true_false`.
+    #[schema(pattern = "^(single_choice|multiple_choice|true_false)$")]
     pub kind: String,
     #[schema(minimum = 1, maximum = 100)]
     pub points: i32,

@@ -21,9 +21,10 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     pub email: String,
-    #[schema(max_length = 120)]
+    #[schema(min_length = 1, max_length = 120)]
     pub display_name: String,
     /// `hq_admin` (HQ only), `branch_admin` or `trainee`.
+    #[schema(pattern = "^(hq_admin|branch_admin|trainee)$")]
     pub role: String,
     #[schema(value_type = crate::i18n::Locale)]
     pub locale: String,
@@ -98,6 +99,7 @@ pub async fn create(
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct UserFilter {
     /// Only users with this role.
+    #[param(pattern = "^(hq_admin|branch_admin|trainee)$")]
     pub role: Option<String>,
 }
 
