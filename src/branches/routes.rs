@@ -31,6 +31,7 @@ pub struct CreateBranch {
     /// IANA time zone name, e.g. `Asia/Bangkok`.
     pub time_zone: String,
     /// `{locale: name}`.
+    #[schema(value_type = BTreeMap<crate::i18n::Locale, String>)]
     pub names: BTreeMap<String, String>,
 }
 
@@ -41,6 +42,7 @@ pub struct UpdateBranch {
     #[schema(value_type = Option<crate::i18n::Locale>)]
     pub default_locale: Option<String>,
     pub time_zone: Option<String>,
+    #[schema(value_type = Option<BTreeMap<crate::i18n::Locale, String>>)]
     pub names: Option<BTreeMap<String, String>>,
 }
 

@@ -26,7 +26,9 @@ pub struct CreateCohort {
     #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     /// `YYYY-MM-DD`, in the branch's time zone.
+    #[schema(format = Date)]
     pub starts_on: String,
+    #[schema(format = Date)]
     pub ends_on: String,
     #[schema(minimum = 1, maximum = 10000)]
     pub capacity: i32,
@@ -37,7 +39,9 @@ pub struct CreateCohort {
 pub struct UpdateCohort {
     #[schema(max_length = 120)]
     pub name: Option<String>,
+    #[schema(format = Date)]
     pub starts_on: Option<String>,
+    #[schema(format = Date)]
     pub ends_on: Option<String>,
     #[schema(minimum = 1, maximum = 10000)]
     pub capacity: Option<i32>,

@@ -29,6 +29,7 @@ use uuid::Uuid;
 pub struct NewLesson {
     /// 1-based; omitted or past the end appends.
     pub position: Option<i32>,
+    #[schema(value_type = BTreeMap<crate::i18n::Locale, LessonText>)]
     pub translations: BTreeMap<String, LessonText>,
 }
 
@@ -40,6 +41,7 @@ pub struct CreateCourse {
     /// The locale authors write in (default: the first of zh-CN, en, th, vi given).
     #[schema(value_type = Option<crate::i18n::Locale>)]
     pub source_locale: Option<String>,
+    #[schema(value_type = BTreeMap<crate::i18n::Locale, CourseText>)]
     pub translations: BTreeMap<String, CourseText>,
     #[serde(default)]
     pub lessons: Vec<NewLesson>,
@@ -463,6 +465,7 @@ pub struct UpdateLesson {
     #[schema(minimum = 1)]
     pub position: Option<i32>,
     /// Locales to set; others are kept.
+    #[schema(value_type = Option<BTreeMap<crate::i18n::Locale, LessonText>>)]
     pub translations: Option<BTreeMap<String, LessonText>>,
 }
 

@@ -24,6 +24,7 @@ use uuid::Uuid;
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateExam {
+    #[schema(value_type = BTreeMap<crate::i18n::Locale, ExamText>)]
     pub translations: BTreeMap<String, ExamText>,
     #[schema(minimum = 1, maximum = 100)]
     pub pass_mark_percent: i32,
@@ -44,6 +45,7 @@ pub struct CreateExam {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateExam {
+    #[schema(value_type = Option<BTreeMap<crate::i18n::Locale, ExamText>>)]
     pub translations: Option<BTreeMap<String, ExamText>>,
     #[schema(minimum = 1, maximum = 100)]
     pub pass_mark_percent: Option<i32>,
@@ -68,6 +70,7 @@ pub struct QuestionInput {
     /// Multiple choice only: credit for partly right answers (default all or nothing).
     #[serde(default)]
     pub partial_credit: bool,
+    #[schema(value_type = BTreeMap<crate::i18n::Locale, QuestionInputText>)]
     pub translations: BTreeMap<String, QuestionInputText>,
     /// Indices of the correct options.
     pub correct: Vec<i64>,

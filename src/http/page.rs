@@ -14,7 +14,7 @@ pub struct PageParams {
     #[param(value_type = u32, required = false, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
     /// `next_cursor` of the previous page.
-    #[param(value_type = String, required = false)]
+    #[param(value_type = String, required = false, pattern = "^([A-Za-z0-9_-]{21}[AQgw])?$")]
     pub cursor: Option<String>,
 }
 
