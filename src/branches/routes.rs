@@ -25,6 +25,7 @@ pub struct CreateBranch {
     #[schema(pattern = "^[A-Z0-9]{2,8}$")]
     pub code: String,
     /// ISO 3166-1 alpha-2.
+    #[schema(pattern = "^[A-Z]{2}$")]
     pub country: String,
     #[schema(value_type = crate::i18n::Locale)]
     pub default_locale: String,
@@ -38,6 +39,7 @@ pub struct CreateBranch {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateBranch {
+    #[schema(pattern = "^[A-Z]{2}$")]
     pub country: Option<String>,
     #[schema(value_type = Option<crate::i18n::Locale>)]
     pub default_locale: Option<String>,

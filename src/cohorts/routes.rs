@@ -37,7 +37,7 @@ pub struct CreateCohort {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCohort {
-    #[schema(max_length = 120)]
+    #[schema(max_length = 120, min_length = 1)]
     pub name: Option<String>,
     #[schema(format = Date)]
     pub starts_on: Option<String>,

@@ -37,6 +37,7 @@ pub struct NewLesson {
 #[serde(deny_unknown_fields)]
 pub struct CreateCourse {
     /// Unique, e.g. `EV-HV-101`.
+    #[schema(pattern = "^[A-Z0-9][A-Z0-9-]{1,31}$")]
     pub code: String,
     /// The locale authors write in (default: the first of zh-CN, en, th, vi given).
     #[schema(value_type = Option<crate::i18n::Locale>)]
@@ -253,6 +254,7 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, i
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCourse {
+    #[schema(pattern = "^[A-Z0-9][A-Z0-9-]{1,31}$")]
     pub code: Option<String>,
     #[schema(value_type = Option<crate::i18n::Locale>)]
     pub source_locale: Option<String>,

@@ -73,6 +73,7 @@ pub struct QuestionInput {
     #[schema(value_type = BTreeMap<crate::i18n::Locale, QuestionInputText>)]
     pub translations: BTreeMap<String, QuestionInputText>,
     /// Indices of the correct options.
+    #[schema(min_items = 1)]
     pub correct: Vec<i64>,
 }
 

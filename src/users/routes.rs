@@ -29,6 +29,7 @@ pub struct CreateUser {
     #[schema(value_type = crate::i18n::Locale)]
     pub locale: String,
     /// Without one, the user is emailed an invitation link.
+    #[schema(min_length = 10, max_length = 128)]
     pub password: Option<String>,
 }
 
@@ -152,6 +153,7 @@ pub struct UpdateMe {
     #[schema(max_length = 120)]
     pub display_name: Option<String>,
     /// A new password; needs `current_password`.
+    #[schema(min_length = 10, max_length = 128)]
     pub password: Option<String>,
     pub current_password: Option<String>,
 }
