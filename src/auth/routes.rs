@@ -49,6 +49,7 @@ pub struct RefreshRequest {
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct AcceptInvite {
     pub token: String,
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
 }
 

@@ -22,22 +22,29 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct CreateBranch {
     /// 2-8 upper-case letters or digits.
+    #[schema(pattern = "^[A-Z0-9]{2,8}$")]
     pub code: String,
     /// ISO 3166-1 alpha-2.
+    #[schema(pattern = "^[A-Z]{2}$")]
     pub country: String,
+    #[schema(value_type = crate::i18n::Locale)]
     pub default_locale: String,
     /// IANA time zone name, e.g. `Asia/Bangkok`.
     pub time_zone: String,
     /// `{locale: name}`.
+    #[schema(value_type = BTreeMap<crate::i18n::Locale, String>)]
     pub names: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateBranch {
+    #[schema(pattern = "^[A-Z]{2}$")]
     pub country: Option<String>,
+    #[schema(value_type = Option<crate::i18n::Locale>)]
     pub default_locale: Option<String>,
     pub time_zone: Option<String>,
+    #[schema(value_type = Option<BTreeMap<crate::i18n::Locale, String>>)]
     pub names: Option<BTreeMap<String, String>>,
 }
 

@@ -83,6 +83,7 @@ pub struct CertificateFilter {
     pub branch: Option<String>,
     pub course_id: Option<Uuid>,
     /// `valid` or `revoked`.
+    #[param(pattern = "^(valid|revoked)$")]
     pub status: Option<String>,
 }
 
@@ -227,6 +228,7 @@ pub async fn credential(state: web::Data<AppState>, caller: Caller, id: web::Pat
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Revoke {
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
 }
 

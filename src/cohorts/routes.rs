@@ -23,21 +23,30 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct CreateCohort {
     pub course_id: Uuid,
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     /// `YYYY-MM-DD`, in the branch's time zone.
+    #[schema(format = Date)]
     pub starts_on: String,
+    #[schema(format = Date)]
     pub ends_on: String,
+    #[schema(minimum = 1, maximum = 10000)]
     pub capacity: i32,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCohort {
+    #[schema(max_length = 120, min_length = 1)]
     pub name: Option<String>,
+    #[schema(format = Date)]
     pub starts_on: Option<String>,
+    #[schema(format = Date)]
     pub ends_on: Option<String>,
+    #[schema(minimum = 1, maximum = 10000)]
     pub capacity: Option<i32>,
     /// `open` or `closed` (a closed cohort takes no new enrolments).
+    #[schema(pattern = "^(open|closed)$")]
     pub status: Option<String>,
 }
 
@@ -169,6 +178,7 @@ pub async fn create(
 pub struct CohortFilter {
     pub course_id: Option<Uuid>,
     /// `open` or `closed`.
+    #[param(pattern = "^(open|closed)$")]
     pub status: Option<String>,
 }
 

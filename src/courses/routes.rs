@@ -29,6 +29,7 @@ use uuid::Uuid;
 pub struct NewLesson {
     /// 1-based; omitted or past the end appends.
     pub position: Option<i32>,
+    #[schema(value_type = BTreeMap<crate::i18n::Locale, LessonText>)]
     pub translations: BTreeMap<String, LessonText>,
 }
 
@@ -36,9 +37,12 @@ pub struct NewLesson {
 #[serde(deny_unknown_fields)]
 pub struct CreateCourse {
     /// Unique, e.g. `EV-HV-101`.
+    #[schema(pattern = "^[A-Z0-9][A-Z0-9-]{1,31}$")]
     pub code: String,
     /// The locale authors write in (default: the first of zh-CN, en, th, vi given).
+    #[schema(value_type = Option<crate::i18n::Locale>)]
     pub source_locale: Option<String>,
+    #[schema(value_type = BTreeMap<crate::i18n::Locale, CourseText>)]
     pub translations: BTreeMap<String, CourseText>,
     #[serde(default)]
     pub lessons: Vec<NewLesson>,
@@ -150,6 +154,7 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct CourseFilter {
     /// `draft` or `published` (headquarters).
+    #[param(pattern = "^(draft|published)$")]
     pub status: Option<String>,
 }
 
@@ -249,7 +254,9 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, i
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCourse {
+    #[schema(pattern = "^[A-Z0-9][A-Z0-9-]{1,31}$")]
     pub code: Option<String>,
+    #[schema(value_type = Option<crate::i18n::Locale>)]
     pub source_locale: Option<String>,
 }
 
@@ -342,7 +349,7 @@ pub async fn delete(state: web::Data<AppState>, caller: Caller, req: HttpRequest
 
 /// Sets one locale's title and summary.
 #[utoipa::path(put, path = "/api/v1/courses/{id}/translations/{locale}", tag = "courses",
-    params(("id" = Uuid, Path), ("locale" = String, Path, description = "zh-CN, en, th or vi")), request_body = CourseText,
+    params(("id" = Uuid, Path), ("locale" = crate::i18n::Locale, Path, description = "zh-CN, en, th or vi")), request_body = CourseText,
     security(("bearer" = [])), responses((status = 200, body = CourseDetail), (status = 403), (status = 404), (status = 422)))]
 pub async fn put_translation(
     state: web::Data<AppState>,
@@ -457,8 +464,10 @@ pub async fn add_lesson(
 #[serde(deny_unknown_fields)]
 pub struct UpdateLesson {
     /// Move the lesson to this 1-based position.
+    #[schema(minimum = 1)]
     pub position: Option<i32>,
     /// Locales to set; others are kept.
+    #[schema(value_type = Option<BTreeMap<crate::i18n::Locale, LessonText>>)]
     pub translations: Option<BTreeMap<String, LessonText>>,
 }
 

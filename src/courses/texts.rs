@@ -11,17 +11,21 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CourseText {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub summary: String,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LessonText {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     /// Light markup (Markdown), stored as given and never rendered as HTML by the server.
     #[serde(default)]
+    #[schema(max_length = 100000)]
     pub body: String,
 }
 

@@ -206,6 +206,7 @@ pub async fn enrol(
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct MemberFilter {
     /// `active`, `completed` or `withdrawn`.
+    #[param(pattern = "^(active|completed|withdrawn)$")]
     pub status: Option<String>,
 }
 

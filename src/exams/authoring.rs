@@ -22,12 +22,14 @@ pub const PUBLISHED: &str = "published";
 #[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExamText {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionInputText {
+    #[schema(min_length = 1, max_length = 5000)]
     pub prompt: String,
     pub options: Vec<String>,
 }

@@ -9,9 +9,12 @@ use uuid::Uuid;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct PageParams {
-    /// How many items (1-200, default 50).
+    /// How many items (1-200, default 50). Read as text, so that a value
+    /// that is not a number is a field error like one out of range.
+    #[param(value_type = u32, required = false, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
     /// `next_cursor` of the previous page.
+    #[param(value_type = String, required = false, pattern = "^([A-Za-z0-9_-]{21}[AQgw])?$")]
     pub cursor: Option<String>,
 }
 

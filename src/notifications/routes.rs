@@ -49,6 +49,7 @@ impl From<outbox::Model> for Notification {
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct NotificationFilter {
     /// Only emails in this state (`pending`, `sent`, `failed`).
+    #[param(pattern = "^(pending|sent|failed)$")]
     pub status: Option<String>,
 }
 

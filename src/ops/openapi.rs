@@ -6,50 +6,103 @@ use utoipa::{Modify, OpenApi};
 struct BearerAuth;
 
 /// Every operation may answer with a problem document for these statuses
-/// (bad input, authentication, scope, conflicts, limits, an unavailable
-/// database); they are added where an operation does not describe them.
+/// (bad input, authentication, scope, conflicts, limits, a fault, an
+/// unavailable database); they are added where an operation does not describe
+/// them, and every 4xx/5xx answer an operation does describe gets the problem
+/// document as content (and the standard description if it has none), so
+/// generated clients can read every error.
 struct Problems;
+
+/// Status, name in `components/responses`, description.
+const STANDARD_PROBLEMS: [(&str, &str, &str); 12] = [
+    ("400", "BadRequest", "Malformed request (RFC 9457 problem)"),
+    ("401", "Unauthenticated", "No or a bad token"),
+    ("403", "Forbidden", "This role may not use this endpoint"),
+    ("404", "NotFound", "Not found, or not visible to the caller"),
+    ("405", "MethodNotAllowed", "Method not allowed"),
+    ("409", "Conflict", "Conflict with the current state"),
+    ("413", "PayloadTooLarge", "Body too large"),
+    ("415", "UnsupportedMediaType", "Unsupported media type"),
+    ("422", "ValidationFailed", "Validation failed"),
+    ("429", "TooManyRequests", "Too many requests"),
+    ("500", "Internal", "Internal error"),
+    ("503", "ServiceUnavailable", "The database is unavailable"),
+];
 
 impl Modify for Problems {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
         let components = openapi.components.get_or_insert_with(Default::default);
         components
             .schemas
             .insert("Problem".into(), <crate::error::ProblemSchema as utoipa::PartialSchema>::schema());
-        let problem = |description: &str| {
-            ResponseBuilder::new()
+        components.schemas.insert(
+            "ProblemField".into(),
+            <crate::error::ProblemField as utoipa::PartialSchema>::schema(),
+        );
+        let content = || ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+        for (_, name, description) in STANDARD_PROBLEMS {
+            let response = ResponseBuilder::new()
                 .description(description)
-                .content(
-                    crate::http::PROBLEM_JSON,
-                    ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
-                )
-                .build()
-        };
-        let standard = [
-            ("400", "Malformed request (RFC 9457 problem)"),
-            ("401", "No or a bad token"),
-            ("403", "This role may not use this endpoint"),
-            ("404", "Not found, or not visible to the caller"),
-            ("405", "Method not allowed"),
-            ("409", "Conflict with the current state"),
-            ("413", "Body too large"),
-            ("415", "Unsupported media type"),
-            ("422", "Validation failed"),
-            ("429", "Too many requests"),
-            ("503", "The database is unavailable"),
-        ];
+                .content(crate::http::PROBLEM_JSON, content())
+                .build();
+            components.responses.insert(name.to_string(), response.into());
+        }
         for item in openapi.paths.paths.values_mut() {
             for operation in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch]
                 .into_iter()
                 .flatten()
             {
-                for (code, description) in standard {
-                    operation
-                        .responses
-                        .responses
+                let responses = &mut operation.responses.responses;
+                for (code, response) in responses.iter_mut() {
+                    if !(code.starts_with('4') || code.starts_with('5')) {
+                        continue;
+                    }
+                    let RefOr::T(described) = response else { continue };
+                    let standard = STANDARD_PROBLEMS.iter().find(|(c, _, _)| c == code);
+                    match standard {
+                        // A bare `(status = 404)`: the standard answer.
+                        Some((_, name, _)) if described.description.trim().is_empty() && described.content.is_empty() => {
+                            *response = Ref::new(format!("#/components/responses/{name}")).into();
+                        }
+                        _ => {
+                            if described.description.trim().is_empty() {
+                                described.description = standard.map_or("Error (RFC 9457 problem)", |(_, _, d)| d).to_string();
+                            }
+                            described
+                                .content
+                                .entry(crate::http::PROBLEM_JSON.to_string())
+                                .or_insert_with(content);
+                        }
+                    }
+                }
+                for (code, name, _) in STANDARD_PROBLEMS {
+                    responses
                         .entry(code.to_string())
-                        .or_insert_with(|| problem(description).into());
+                        .or_insert_with(|| Ref::new(format!("#/components/responses/{name}")).into());
+                }
+            }
+        }
+    }
+}
+
+/// Operation ids are the handlers' names, which repeat across areas (`list`,
+/// `get`, `create`): each is prefixed with its tag (`branches_list`) so that
+/// every id is unique, as OpenAPI requires and client generators need.
+struct OperationIds;
+
+impl Modify for OperationIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch]
+                .into_iter()
+                .flatten()
+            {
+                let tag = operation.tags.as_ref().and_then(|t| t.first()).cloned();
+                if let (Some(tag), Some(id)) = (tag, operation.operation_id.as_mut())
+                    && !id.starts_with(&format!("{tag}_"))
+                {
+                    *id = format!("{tag}_{id}");
                 }
             }
         }
@@ -69,7 +122,7 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Zhijiang API", description = "Training platform backend for an international network of EV technician academies. Errors are RFC 9457 problem documents (application/problem+json)."),
-    modifiers(&BearerAuth, &Problems),
+    modifiers(&BearerAuth, &Problems, &OperationIds),
     paths(
         crate::ops::routes::healthz,
         crate::ops::routes::readyz,

@@ -23,7 +23,8 @@ pub async fn healthz() -> HttpResponse {
 /// the outbox worker or the exam sweep when it has not completed a run for
 /// longer than `ZHIJIANG_WORKER_STALE_SECONDS`.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, body = Health),
-    (status = 503, description = "database unreachable (`Health`), or a background chore stale (problem `job_stale`)")))]
+    (status = 503, description = "database unreachable (`Health`), or a background chore stale (problem `job_stale`)",
+        content((Health = "application/json"), (crate::error::ProblemSchema = "application/problem+json")))))]
 pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     if let Err(err) = db::ping(&state.db).await {
         tracing::warn!(error = %err, "readiness check failed");

@@ -42,8 +42,10 @@ pub struct AuditFilter {
     /// e.g. `certificate.revoke`.
     pub action: Option<String>,
     /// RFC 3339; entries at or after.
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// RFC 3339; entries before.
+    #[param(format = DateTime)]
     pub to: Option<String>,
 }
 

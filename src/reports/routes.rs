@@ -36,6 +36,7 @@ pub struct CompletionQuery {
     /// End of the period, exclusive.
     pub to: Option<String>,
     /// What the period applies to: `enrolled` (default) or `certified`.
+    #[param(pattern = "^(enrolled|certified)$")]
     pub date_field: Option<String>,
 }
 

@@ -22,11 +22,15 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     pub email: String,
+    #[schema(min_length = 1, max_length = 120)]
     pub display_name: String,
     /// `hq_admin` (HQ only), `branch_admin` or `trainee`.
+    #[schema(pattern = "^(hq_admin|branch_admin|trainee)$")]
     pub role: String,
+    #[schema(value_type = crate::i18n::Locale)]
     pub locale: String,
     /// Without one, the user is emailed an invitation link.
+    #[schema(min_length = 10, max_length = 128)]
     pub password: Option<String>,
 }
 
@@ -97,6 +101,7 @@ pub async fn create(
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct UserFilter {
     /// Only users with this role.
+    #[param(pattern = "^(hq_admin|branch_admin|trainee)$")]
     pub role: Option<String>,
 }
 
@@ -144,9 +149,12 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpRes
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMe {
+    #[schema(value_type = Option<crate::i18n::Locale>)]
     pub locale: Option<String>,
+    #[schema(max_length = 120)]
     pub display_name: Option<String>,
     /// A new password; needs `current_password`.
+    #[schema(min_length = 10, max_length = 128)]
     pub password: Option<String>,
     pub current_password: Option<String>,
 }

@@ -7,6 +7,7 @@ mod auth;
 mod catalogue;
 mod catalogue_keys;
 mod certificates;
+mod contract;
 mod demo;
 mod enrolments;
 mod exams;

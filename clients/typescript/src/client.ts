@@ -1,0 +1,83 @@
+// A tiny client written against the types generated from the OpenAPI
+// document: if the document stops describing these operations, or describes
+// them differently, `tsc --noEmit` fails.
+import type { components, operations, paths } from "./schema";
+
+type Schemas = components["schemas"];
+export type Login = Schemas["Login"];
+export type TokenPair = Schemas["TokenPair"];
+export type Problem = Schemas["Problem"];
+export type ProblemField = Schemas["ProblemField"];
+export type Branch = Schemas["Branch"];
+
+type LoginBody = paths["/api/v1/auth/login"]["post"]["requestBody"]["content"]["application/json"];
+type LoginOk = paths["/api/v1/auth/login"]["post"]["responses"]["200"]["content"]["application/json"];
+type LoginRejected = paths["/api/v1/auth/login"]["post"]["responses"]["401"]["content"]["application/problem+json"];
+type BranchQuery = NonNullable<operations["branches_list"]["parameters"]["query"]>;
+type BranchPage = operations["branches_list"]["responses"]["200"]["content"]["application/json"];
+
+export class ApiProblem extends Error {
+  constructor(readonly problem: Problem) {
+    super(`${problem.status} ${problem.code}: ${problem.detail}`);
+  }
+
+  /** Field messages of a validation problem, by field. */
+  fields(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const field of this.problem.errors ?? []) {
+      const f: ProblemField = field;
+      out[f.field] = f.message;
+    }
+    return out;
+  }
+}
+
+export class Client {
+  constructor(
+    readonly base: string,
+    private token?: string,
+  ) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    const res = await fetch(this.base + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new ApiProblem((await res.json()) as Problem);
+    return (await res.json()) as T;
+  }
+
+  async login(login: LoginBody): Promise<TokenPair> {
+    const pair: LoginOk = await this.call<LoginOk>("POST", "/api/v1/auth/login", login);
+    this.token = pair.access_token;
+    return pair;
+  }
+
+  async branches(query: BranchQuery = {}): Promise<BranchPage> {
+    const params = new URLSearchParams();
+    if (query.limit !== undefined) params.set("limit", String(query.limit));
+    if (query.cursor !== undefined) params.set("cursor", query.cursor);
+    return this.call<BranchPage>("GET", `/api/v1/branches?${params}`);
+  }
+}
+
+// Checked uses of the generated shapes.
+const login: Login = { branch: "HQ", email: "admin@example.com", password: "secret" };
+const limit: number | undefined = ({ limit: 20 } satisfies BranchQuery).limit;
+const rejected: LoginRejected = { type: "/problems/unauthenticated", title: "", status: 401, detail: "", code: "unauthenticated" };
+export const examples = { login, limit, rejected };
+
+export async function firstBranchCodes(base: string): Promise<string[]> {
+  const client = new Client(base);
+  const pair = await client.login(login);
+  const seconds: number = pair.expires_in;
+  void seconds;
+  const page = await client.branches({ limit: 50 });
+  const next: string | null | undefined = page.next_cursor;
+  void next;
+  return page.items.map((branch: Branch) => branch.code);
+}
