@@ -109,13 +109,13 @@ pub async fn seed_load(
             let enrolled_at = now - Duration::days(rng.gen_range(10..120));
             let enrolment_id = Uuid::now_v7();
             let status = if fate < 0.40 {
-                "completed"
+                enrolment::Status::Completed
             } else if fate < 0.55 {
-                "active"
+                enrolment::Status::Active
             } else if fate < 0.65 {
-                "withdrawn"
+                enrolment::Status::Withdrawn
             } else {
-                "active"
+                enrolment::Status::Active
             };
             enrolments.push(enrolment::ActiveModel {
                 id: Set(enrolment_id),
@@ -123,7 +123,7 @@ pub async fn seed_load(
                 branch_id: Set(branch.id),
                 course_id: Set(course.id),
                 user_id: Set(user_id),
-                status: Set(status.to_string()),
+                status: Set(status),
                 enrolled_at: Set(enrolled_at),
                 completed_at: Set((fate < 0.40).then_some(now)),
                 withdrawn_at: Set((0.55..0.65).contains(&fate).then_some(now)),

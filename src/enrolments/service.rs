@@ -15,10 +15,6 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 use std::collections::HashMap;
 use uuid::Uuid;
 
-pub const ACTIVE: &str = "active";
-pub const COMPLETED: &str = "completed";
-pub const WITHDRAWN: &str = "withdrawn";
-
 /// An enrolment the caller may see: their own (trainee), their branch's
 /// (branch admin), any (headquarters). Otherwise 404.
 pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<enrolment::Model> {
@@ -50,7 +46,7 @@ pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: U
         .one(db)
         .await?;
     if let Some(e) = &existing
-        && e.status != WITHDRAWN
+        && e.status != enrolment::Status::Withdrawn
     {
         return Err(ApiError::conflict("already_enrolled"));
     }
@@ -61,7 +57,7 @@ pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: U
         // Coming back after a withdrawal keeps the earlier progress.
         Some(e) => {
             let mut active: enrolment::ActiveModel = e.into();
-            active.status = Set(ACTIVE.to_string());
+            active.status = Set(enrolment::Status::Active);
             active.withdrawn_at = Set(None);
             active.updated_at = Set(now);
             active.update(db).await?
@@ -72,7 +68,7 @@ pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: U
             branch_id: Set(cohort.branch_id),
             course_id: Set(cohort.course_id),
             user_id: Set(user_id),
-            status: Set(ACTIVE.to_string()),
+            status: Set(enrolment::Status::Active),
             enrolled_at: Set(now),
             completed_at: Set(None),
             withdrawn_at: Set(None),
@@ -92,12 +88,12 @@ pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: U
 }
 
 pub async fn withdraw(db: &impl ConnectionTrait, row: enrolment::Model, now: DateTime<Utc>) -> ApiResult<enrolment::Model> {
-    if row.status == WITHDRAWN {
+    if row.status == enrolment::Status::Withdrawn {
         return Ok(row);
     }
     cohorts::free_seat(db, row.cohort_id).await?;
     let mut active: enrolment::ActiveModel = row.into();
-    active.status = Set(WITHDRAWN.to_string());
+    active.status = Set(enrolment::Status::Withdrawn);
     active.withdrawn_at = Set(Some(now));
     active.updated_at = Set(now);
     Ok(active.update(db).await?)
@@ -110,7 +106,7 @@ pub async fn complete_lesson(db: &impl ConnectionTrait, row: &enrolment::Model, 
         .one(db)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    if row.status == WITHDRAWN {
+    if row.status == enrolment::Status::Withdrawn {
         return Err(ApiError::conflict("enrolment_not_active"));
     }
     let insert = completion::ActiveModel {
@@ -141,7 +137,7 @@ pub async fn progress_of(db: &impl ConnectionTrait, row: &enrolment::Model) -> R
 /// exam (if the course has one) is passed, and certifies the trainee.
 /// Returns whether it completed now.
 pub async fn reevaluate(db: &impl ConnectionTrait, row: &enrolment::Model, now: DateTime<Utc>) -> Result<bool, DbErr> {
-    if row.status != ACTIVE {
+    if row.status != enrolment::Status::Active {
         return Ok(false);
     }
     let (done, total) = progress_of(db, row).await?;
@@ -152,11 +148,11 @@ pub async fn reevaluate(db: &impl ConnectionTrait, row: &enrolment::Model, now: 
         return Ok(false);
     }
     let changed = Enrolments::update_many()
-        .col_expr(enrolment::Column::Status, Expr::value(COMPLETED))
+        .col_expr(enrolment::Column::Status, Expr::value(enrolment::Status::Completed))
         .col_expr(enrolment::Column::CompletedAt, Expr::value(now))
         .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
         .filter(enrolment::Column::Id.eq(row.id))
-        .filter(enrolment::Column::Status.eq(ACTIVE))
+        .filter(enrolment::Column::Status.eq(enrolment::Status::Active))
         .exec(db)
         .await?;
     if changed.rows_affected == 1 {

@@ -9,7 +9,6 @@ use super::bank::{self, Drawn, Snapshot};
 use super::exam_entity as exam;
 use crate::auth::{Caller, Role};
 use crate::enrolments::entity::{self as enrolment, Entity as Enrolments};
-use crate::enrolments::service::ACTIVE;
 use crate::error::{ApiError, ApiResult, is_unique_violation};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -45,7 +44,7 @@ pub async fn start(
     let enrolment = Enrolments::find()
         .filter(enrolment::Column::UserId.eq(caller.user_id))
         .filter(enrolment::Column::CourseId.eq(exam.course_id))
-        .filter(enrolment::Column::Status.eq(ACTIVE))
+        .filter(enrolment::Column::Status.eq(enrolment::Status::Active))
         .one(db)
         .await?
         .ok_or_else(|| ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "not_enrolled"))?;

@@ -1,6 +1,7 @@
 //! The completion report: one row per branch × course × cohort, computed
 //! with three aggregate queries whatever the number of enrolments.
 
+use crate::enrolments::entity::Status;
 use crate::error::ApiResult;
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
@@ -58,7 +59,7 @@ fn conditions(f: &Filter) -> Condition {
 }
 
 /// `SUM(CASE WHEN e.status = <status> THEN 1 ELSE 0 END)`.
-fn count_status(status: &str) -> Expr {
+fn count_status(status: Status) -> Expr {
     Func::sum(Expr::case(Expr::col((E, "status")).eq(status), 1).finally(0)).into()
 }
 
@@ -86,9 +87,9 @@ pub async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResult<Vec<
             Query::select()
                 .columns(group)
                 .expr_as(Func::count(Expr::col(Asterisk)), "enrolled")
-                .expr_as(count_status("active"), "active")
-                .expr_as(count_status("completed"), "completed")
-                .expr_as(count_status("withdrawn"), "withdrawn")
+                .expr_as(count_status(Status::Active), "active")
+                .expr_as(count_status(Status::Completed), "completed")
+                .expr_as(count_status(Status::Withdrawn), "withdrawn")
                 .from_as("enrolments", E)
                 .cond_where(conditions(f))
                 .group_by_columns(group),
