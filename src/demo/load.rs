@@ -156,7 +156,7 @@ pub async fn seed_load(
                     course_id: Set(course.id),
                     enrolment_id: Set(enrolment_id),
                     attempt_number: Set(1),
-                    status: Set(crate::exams::attempts::SUBMITTED.to_string()),
+                    status: Set(crate::exams::attempt_entity::Status::Submitted),
                     started_at: Set(submitted - Duration::minutes(20)),
                     deadline: Set(submitted + Duration::minutes(10)),
                     submitted_at: Set(Some(submitted)),

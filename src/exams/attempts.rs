@@ -19,9 +19,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
-pub const OPEN: &str = "open";
-pub const SUBMITTED: &str = "submitted";
-
 pub enum Started {
     New(attempt::Model),
     /// The trainee already had an open attempt: the same one, again.
@@ -50,7 +47,7 @@ pub async fn start(
         .ok_or_else(|| ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "not_enrolled"))?;
     if let Some(open) = open_attempt(db, exam.id, caller.user_id).await? {
         let open = finalize_if_expired(db, open, now).await?;
-        if open.status == OPEN {
+        if open.status == attempt::Status::Open {
             let snapshot = authoring::snapshot(db, open.version_id).await?.ok_or_else(ApiError::internal)?;
             return Ok((Started::Existing(open), snapshot));
         }
@@ -73,7 +70,7 @@ pub async fn start(
         course_id: Set(exam.course_id),
         enrolment_id: Set(enrolment.id),
         attempt_number: Set(previous + 1),
-        status: Set(OPEN.to_string()),
+        status: Set(attempt::Status::Open),
         started_at: Set(now),
         deadline: Set(now + Duration::minutes(snapshot.time_limit_minutes as i64)),
         submitted_at: Set(None),
@@ -99,7 +96,7 @@ pub async fn open_attempt(db: &impl ConnectionTrait, exam_id: Uuid, user_id: Uui
     Attempts::find()
         .filter(attempt::Column::ExamId.eq(exam_id))
         .filter(attempt::Column::UserId.eq(user_id))
-        .filter(attempt::Column::Status.eq(OPEN))
+        .filter(attempt::Column::Status.eq(attempt::Status::Open))
         .one(db)
         .await
 }
@@ -131,7 +128,7 @@ pub async fn save_answer(
     option_ids: &[String],
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    if row.status != OPEN {
+    if row.status != attempt::Status::Open {
         return Err(ApiError::conflict("attempt_submitted"));
     }
     if now > row.deadline {
@@ -180,7 +177,7 @@ pub async fn answers(db: &impl ConnectionTrait, attempt_id: Uuid) -> Result<BTre
 /// Grades and closes an open attempt. Only the first close counts: a second
 /// submit (or a race with the sweep) returns the stored result.
 pub async fn close(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<attempt::Model> {
-    if row.status != OPEN {
+    if row.status != attempt::Status::Open {
         return Ok(row);
     }
     let snapshot = authoring::snapshot(db, row.version_id).await?.ok_or_else(ApiError::internal)?;
@@ -188,7 +185,7 @@ pub async fn close(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime
     // A late submit is graded as it stood at the deadline.
     let submitted_at = if now > row.deadline { row.deadline } else { now };
     let closed = Attempts::update_many()
-        .col_expr(attempt::Column::Status, Expr::value(SUBMITTED))
+        .col_expr(attempt::Column::Status, Expr::value(attempt::Status::Submitted))
         .col_expr(attempt::Column::SubmittedAt, Expr::value(submitted_at))
         .col_expr(attempt::Column::Score, Expr::value(grade.score))
         .col_expr(attempt::Column::MaxScore, Expr::value(grade.max_score))
@@ -196,7 +193,7 @@ pub async fn close(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime
         .col_expr(attempt::Column::Passed, Expr::value(grade.passed))
         .col_expr(attempt::Column::UpdatedAt, Expr::value(now))
         .filter(attempt::Column::Id.eq(row.id))
-        .filter(attempt::Column::Status.eq(OPEN))
+        .filter(attempt::Column::Status.eq(attempt::Status::Open))
         .exec(db)
         .await?;
     let fresh = Attempts::find_by_id(row.id).one(db).await?.ok_or_else(ApiError::not_found)?;
@@ -244,7 +241,7 @@ async fn after_pass(db: &impl ConnectionTrait, row: &attempt::Model, now: DateTi
 
 /// Grades the attempt if its deadline has passed (lazy grading on read).
 pub async fn finalize_if_expired(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<attempt::Model> {
-    if row.status == OPEN && now > row.deadline {
+    if row.status == attempt::Status::Open && now > row.deadline {
         close(db, row, now).await
     } else {
         Ok(row)
@@ -255,7 +252,7 @@ pub async fn finalize_if_expired(db: &impl ConnectionTrait, row: attempt::Model,
 pub async fn sweep(state: &crate::state::AppState) -> ApiResult<usize> {
     let now = state.clock.now();
     let expired = Attempts::find()
-        .filter(attempt::Column::Status.eq(OPEN))
+        .filter(attempt::Column::Status.eq(attempt::Status::Open))
         .filter(attempt::Column::Deadline.lt(now))
         .order_by_asc(attempt::Column::Deadline)
         .limit(200)

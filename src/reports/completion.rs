@@ -3,6 +3,7 @@
 
 use crate::enrolments::entity::Status;
 use crate::error::ApiResult;
+use crate::exams::attempt_entity::Status as AttemptStatus;
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait, Func, JoinType, Query};
@@ -102,7 +103,7 @@ pub async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResult<Vec<
         .expr_as(Func::max(Expr::col("percent")), "best")
         .expr_as(Func::max(Expr::case(Expr::col("passed"), 1).finally(0)), "passed_any")
         .from("attempts")
-        .and_where(Expr::col("status").eq("submitted"))
+        .and_where(Expr::col("status").eq(AttemptStatus::Submitted))
         .group_by_col("enrolment_id")
         .take();
     let exams = db
