@@ -179,7 +179,7 @@ pub async fn seed_load(
                         enrolment_id: Set(enrolment_id),
                         holder_name: Set(format!("Trainee {n} of {}", branch.code)),
                         issued_at: Set(submitted),
-                        status: Set(crate::certificates::service::VALID.to_string()),
+                        status: Set(crate::certificates::entity::Status::Valid),
                         revoked_at: Set(None),
                         revoked_reason: Set(None),
                         updated_at: Set(now),

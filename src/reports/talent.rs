@@ -49,7 +49,7 @@ pub async fn talent_pool(db: &impl ConnectionTrait, f: &Filter) -> ApiResult<Vec
         )
         .cond_where(
             Condition::all()
-                .add(Expr::col(("c", "status")).eq("valid"))
+                .add(Expr::col(("c", "status")).eq(crate::certificates::entity::Status::Valid))
                 .add_option(f.course_id.map(|v| Expr::col(("c", "course_id")).eq(v)))
                 .add_option(f.country.clone().map(|v| Expr::col(("b", "country")).eq(v)))
                 .add_option(f.from.map(|v| Expr::col(("c", "issued_at")).gte(v)))
