@@ -13,8 +13,6 @@ use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-pub const OPEN: &str = "open";
-pub const CLOSED: &str = "closed";
 pub const CAPACITY_MAX: i32 = 10_000;
 
 /// The cohort if the caller's scope includes its branch; 404 otherwise.

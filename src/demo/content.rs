@@ -161,7 +161,7 @@ pub async fn seed(
         ends_on: Set(NaiveDate::from_ymd_opt(2026, 6, 26).unwrap_or_default()),
         capacity: Set(30),
         seats_taken: Set(0),
-        status: Set(crate::cohorts::service::OPEN.to_string()),
+        status: Set(crate::cohorts::entity::Status::Open),
         created_at: Set(now),
         updated_at: Set(now),
     };

@@ -75,7 +75,7 @@ pub async fn seed_load(
             ends_on: Set((now + Duration::days(90)).date_naive()),
             capacity: Set(per_branch as i32),
             seats_taken: Set(per_branch as i32),
-            status: Set(crate::cohorts::service::OPEN.to_string()),
+            status: Set(crate::cohorts::entity::Status::Open),
             created_at: Set(now),
             updated_at: Set(now),
         }

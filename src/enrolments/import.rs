@@ -143,7 +143,7 @@ async fn enrol_rows(state: &AppState, caller: &Caller, req: &HttpRequest, cohort
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let cohort = cohorts::lock(&txn, cohort_id).await?.ok_or_else(ApiError::not_found)?;
-    if cohort.status != cohorts::OPEN {
+    if cohort.status != crate::cohorts::entity::Status::Open {
         return Err(ApiError::conflict("cohort_closed"));
     }
     let branch = crate::branches::entity::Entity::find_by_id(cohort.branch_id)

@@ -5,7 +5,7 @@ use super::completion_entity::{self as completion, Entity as Completions};
 use super::entity::{self as enrolment, Entity as Enrolments};
 use crate::auth::{Caller, Role};
 use crate::cohorts::entity as cohort;
-use crate::cohorts::service::{self as cohorts, OPEN};
+use crate::cohorts::service as cohorts;
 use crate::courses::lesson_entity::{self as lesson, Entity as Lessons};
 use crate::error::{ApiError, ApiResult, is_unique_violation};
 use crate::users::entity::{self as user, Entity as Users};
@@ -37,7 +37,7 @@ pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: U
     if trainee.role != Role::Trainee.as_str() {
         return Err(ApiError::field("user_id", "not_a_trainee"));
     }
-    if cohort.status != OPEN {
+    if cohort.status != cohort::Status::Open {
         return Err(ApiError::conflict("cohort_closed"));
     }
     let existing = Enrolments::find()
