@@ -103,7 +103,7 @@ pub async fn course_and_exam(
     let exam_row = exam::ActiveModel {
         id: Set(Uuid::now_v7()),
         course_id: Set(course.id),
-        status: Set(authoring::DRAFT.to_string()),
+        status: Set(crate::exams::exam_entity::Status::Draft),
         pass_mark_percent: Set(e.pass_mark_percent),
         time_limit_minutes: Set(e.time_limit_minutes),
         max_attempts: Set(e.max_attempts),

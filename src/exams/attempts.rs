@@ -4,7 +4,7 @@
 
 use super::answer_entity::{self as answer, Entity as Answers};
 use super::attempt_entity::{self as attempt, Entity as Attempts};
-use super::authoring::{self, PUBLISHED};
+use super::authoring;
 use super::bank::{self, Drawn, Snapshot};
 use super::exam_entity as exam;
 use crate::auth::{Caller, Role};
@@ -34,7 +34,7 @@ pub async fn start(
 ) -> ApiResult<(Started, Arc<Snapshot>)> {
     let version_id = exam
         .current_version_id
-        .filter(|_| exam.status == PUBLISHED)
+        .filter(|_| exam.status == exam::Status::Published)
         .ok_or_else(ApiError::not_found)?;
     let snapshot = authoring::snapshot(db, version_id).await?.ok_or_else(ApiError::internal)?;
     // Only trainees with an active enrolment in the course sit its exam.
@@ -271,7 +271,7 @@ pub async fn sweep(state: &crate::state::AppState) -> ApiResult<usize> {
 pub async fn exam_requirement_met(db: &impl ConnectionTrait, course_id: Uuid, user_id: Uuid) -> Result<bool, DbErr> {
     let has_exam = exam::Entity::find()
         .filter(exam::Column::CourseId.eq(course_id))
-        .filter(exam::Column::Status.eq(PUBLISHED))
+        .filter(exam::Column::Status.eq(exam::Status::Published))
         .count(db)
         .await?
         > 0;

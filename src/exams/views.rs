@@ -55,7 +55,7 @@ pub fn exam(row: exam::Model, titles: &BTreeMap<Locale, String>, chain: &[Locale
     Exam {
         id: row.id,
         course_id: row.course_id,
-        status: row.status,
+        status: row.status.to_value(),
         title: title.text,
         locale: title.locale.map(|l| l.as_str().to_string()),
         pass_mark_percent: row.pass_mark_percent,
