@@ -6,7 +6,6 @@ use super::entity::{self as cohort, Entity as Cohorts};
 use crate::auth::Caller;
 use crate::courses::course_entity::Entity as Courses;
 use crate::courses::offering_entity::{self as offering, Entity as Offerings};
-use crate::courses::service::PUBLISHED;
 use crate::error::{ApiError, ApiResult, FieldError};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
@@ -29,7 +28,7 @@ pub async fn course_offered(db: &impl ConnectionTrait, course_id: Uuid, branch_i
     let Some(course) = Courses::find_by_id(course_id).one(db).await? else {
         return Ok(false);
     };
-    if course.status != PUBLISHED {
+    if course.status != crate::courses::course_entity::Status::Published {
         return Ok(false);
     }
     Ok(Offerings::find()

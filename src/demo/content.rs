@@ -62,7 +62,7 @@ pub async fn course_and_exam(
         id: Set(Uuid::now_v7()),
         code: Set(content.code.clone()),
         source_locale: Set(content.source_locale.clone()),
-        status: Set(crate::courses::service::PUBLISHED.to_string()),
+        status: Set(crate::courses::course_entity::Status::Published),
         created_at: Set(now),
         updated_at: Set(now),
     }
