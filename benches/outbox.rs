@@ -301,12 +301,12 @@ async fn run_case(kind: SinkKind, backend: Backend, workers: usize, n: usize) ->
         eprintln!("note: workers claimed {claimed} rows for {n} emails");
     }
     let sent_rows = outbox::Entity::find()
-        .filter(outbox::Column::Status.eq("sent"))
+        .filter(outbox::Column::Status.eq(outbox::Status::Sent))
         .count(&state.db)
         .await
         .unwrap();
     let other_rows = outbox::Entity::find()
-        .filter(outbox::Column::Status.ne("sent"))
+        .filter(outbox::Column::Status.ne(outbox::Status::Sent))
         .count(&state.db)
         .await
         .unwrap();

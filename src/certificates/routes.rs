@@ -4,7 +4,7 @@
 use super::credential::{CredentialInput, open_badge, sign_vc_jwt};
 use super::entity::{self as certificate, Entity as Certificates};
 use super::page::{VerifyView, render_not_found_page, render_verify_page, second_language};
-use super::service::{self, REVOKED, VALID, branch_name};
+use super::service::{self, branch_name};
 use crate::audit;
 use crate::branches::entity::Entity as Branches;
 use crate::error::{ApiError, ApiResult};
@@ -16,7 +16,7 @@ use crate::tenancy::{Caller, Role};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
@@ -62,7 +62,7 @@ async fn views(state: &AppState, rows: Vec<certificate::Model>, locale: Locale, 
                 id: r.id,
                 verify_url: format!("{}/verify/{}", state.config.public_url, r.code),
                 code: r.code,
-                status: r.status,
+                status: r.status.to_value(),
                 user_id: r.user_id,
                 holder_name: r.holder_name,
                 branch: branches.get(&r.branch_id).cloned().unwrap_or_default(),
@@ -110,10 +110,8 @@ async fn list_for(
         query = query.filter(certificate::Column::CourseId.eq(course));
     }
     if let Some(status) = &filter.status {
-        if status != VALID && status != REVOKED {
-            return Err(ApiError::field("status", "invalid_choice"));
-        }
-        query = query.filter(certificate::Column::Status.eq(status.clone()));
+        let status = certificate::Status::try_from_value(status).map_err(|_| ApiError::field("status", "invalid_choice"))?;
+        query = query.filter(certificate::Column::Status.eq(status));
     }
     if let Some(after) = page.after {
         query = query.filter(certificate::Column::Id.gt(after));
@@ -204,7 +202,7 @@ pub async fn credential(state: web::Data<AppState>, caller: Caller, id: web::Pat
         branch_name: branch_name(&branch, locale),
         branch_country: branch.country.clone(),
         issued_at: row.issued_at,
-        revoked: row.status == REVOKED,
+        revoked: row.status == certificate::Status::Revoked,
         public_url: state.config.public_url.clone(),
         locale,
     };
@@ -250,11 +248,11 @@ pub async fn revoke(
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let row = service::find_visible(&txn, &caller, *id).await?;
-    let row = if row.status == REVOKED {
+    let row = if row.status == certificate::Status::Revoked {
         row
     } else {
         let mut active: certificate::ActiveModel = row.into();
-        active.status = Set(REVOKED.to_string());
+        active.status = Set(certificate::Status::Revoked);
         active.revoked_at = Set(Some(now));
         active.revoked_reason = Set(Some(reason.to_string()));
         active.updated_at = Set(now);
@@ -377,7 +375,7 @@ async fn verification(state: &AppState, req: &HttpRequest, code: &str) -> ApiRes
         let (course_title, branch_label) = texts_in(&state.db, &row, &branch, viewer).await?;
         let body = Verification {
             code: row.code.clone(),
-            status: row.status.clone(),
+            status: row.status.to_value(),
             holder_name: row.holder_name.clone(),
             course_title,
             course_code: course.code,
@@ -398,7 +396,7 @@ async fn verification(state: &AppState, req: &HttpRequest, code: &str) -> ApiRes
     let (course_title_viewer, branch_name_viewer) = texts_in(&state.db, &row, &branch, second).await?;
     let view = VerifyView {
         code: row.code.clone(),
-        status_valid: row.status == VALID,
+        status_valid: row.status == certificate::Status::Valid,
         revoked_reason: row.revoked_reason.clone(),
         holder_name: row.holder_name.clone(),
         course_title_zh,

@@ -21,9 +21,6 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-pub const VALID: &str = "valid";
-pub const REVOKED: &str = "revoked";
-
 /// Certifies the trainee of a completed enrolment, once. Returns the
 /// certificate's id (the existing one if there is one).
 pub async fn issue(db: &impl ConnectionTrait, enrolment: &enrolment::Model, now: DateTime<Utc>) -> Result<Option<Uuid>, DbErr> {
@@ -47,7 +44,7 @@ pub async fn issue(db: &impl ConnectionTrait, enrolment: &enrolment::Model, now:
         enrolment_id: Set(enrolment.id),
         holder_name: Set(user.display_name.clone()),
         issued_at: Set(now),
-        status: Set(VALID.to_string()),
+        status: Set(certificate::Status::Valid),
         revoked_at: Set(None),
         revoked_reason: Set(None),
         updated_at: Set(now),

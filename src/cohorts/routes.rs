@@ -1,7 +1,7 @@
 //! `/api/v1/branches/{code}/cohorts` and `/api/v1/cohorts/{id}`.
 
 use super::entity::{self as cohort, Entity as Cohorts};
-use super::service::{self, CLOSED, OPEN};
+use super::service;
 use crate::audit;
 use crate::branches::service as branches;
 use crate::courses::service as courses;
@@ -14,7 +14,7 @@ use crate::state::AppState;
 use crate::tenancy::{Caller, Role};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -101,7 +101,7 @@ pub async fn views(
                 capacity: r.capacity,
                 enrolled: r.seats_taken,
                 seats_left: (r.capacity - r.seats_taken).max(0),
-                status: r.status,
+                status: r.status.to_value(),
                 created_at: r.created_at,
                 updated_at: r.updated_at,
             }
@@ -152,7 +152,7 @@ pub async fn create(
         ends_on: Set(ends_on.unwrap_or_default()),
         capacity: Set(body.capacity),
         seats_taken: Set(0),
-        status: Set(OPEN.to_string()),
+        status: Set(cohort::Status::Open),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -201,10 +201,8 @@ pub async fn list(
         query = query.filter(cohort::Column::CourseId.eq(course_id));
     }
     if let Some(status) = &filter.status {
-        if status != OPEN && status != CLOSED {
-            return Err(ApiError::field("status", "invalid_choice"));
-        }
-        query = query.filter(cohort::Column::Status.eq(status.clone()));
+        let status = cohort::Status::try_from_value(status).map_err(|_| ApiError::field("status", "invalid_choice"))?;
+        query = query.filter(cohort::Column::Status.eq(status));
     }
     if let Some(after) = page.after {
         query = query.filter(cohort::Column::Id.gt(after));
@@ -252,12 +250,11 @@ pub async fn update(
         body.capacity,
         &mut errors,
     );
-    if let Some(status) = &body.status
-        && status != OPEN
-        && status != CLOSED
-    {
-        errors.push(FieldError::new("status", "invalid_choice"));
-    }
+    let status = body.status.as_ref().and_then(|s| {
+        cohort::Status::try_from_value(s)
+            .map_err(|_| errors.push(FieldError::new("status", "invalid_choice")))
+            .ok()
+    });
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -279,8 +276,8 @@ pub async fn update(
     if let Some(c) = body.capacity {
         active.capacity = Set(c);
     }
-    if let Some(s) = &body.status {
-        active.status = Set(s.clone());
+    if let Some(s) = status {
+        active.status = Set(s);
     }
     active.updated_at = Set(state.clock.now());
     let updated = active.update(&txn).await?;

@@ -5,7 +5,6 @@
 use super::entity::{self as cohort, Entity as Cohorts};
 use crate::courses::course_entity::Entity as Courses;
 use crate::courses::offering_entity::{self as offering, Entity as Offerings};
-use crate::courses::service::PUBLISHED;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::tenancy::Caller;
 use chrono::NaiveDate;
@@ -13,8 +12,6 @@ use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-pub const OPEN: &str = "open";
-pub const CLOSED: &str = "closed";
 pub const CAPACITY_MAX: i32 = 10_000;
 
 /// The cohort if the caller's scope includes its branch; 404 otherwise.
@@ -31,7 +28,7 @@ pub async fn course_offered(db: &impl ConnectionTrait, course_id: Uuid, branch_i
     let Some(course) = Courses::find_by_id(course_id).one(db).await? else {
         return Ok(false);
     };
-    if course.status != PUBLISHED {
+    if course.status != crate::courses::course_entity::Status::Published {
         return Ok(false);
     }
     Ok(Offerings::find()

@@ -7,9 +7,19 @@ pub struct Model {
     pub id: Uuid,
     pub code: String,
     pub source_locale: String,
-    pub status: String,
+    pub status: Status,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+/// Trainees and branches only see `published` courses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Status {
+    #[sea_orm(string_value = "draft")]
+    Draft,
+    #[sea_orm(string_value = "published")]
+    Published,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ use crate::courses::course_entity as course;
 use crate::courses::course_translation_entity as course_text;
 use crate::i18n::Locale;
 use chrono::{DateTime, Utc};
+use sea_orm::ActiveEnum;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -88,7 +89,7 @@ pub fn list_item(
     CourseListItem {
         id: row.id,
         code: row.code,
-        status: row.status,
+        status: row.status.to_value(),
         locale: code(title.locale),
         field_locales: FieldLocales {
             title: code(title.locale),
@@ -158,7 +159,7 @@ pub fn detail(bundle: CourseBundle, requested: Locale, default: Locale, editor: 
     CourseDetail {
         id: c.id,
         code: c.code,
-        status: c.status,
+        status: c.status.to_value(),
         source_locale: c.source_locale,
         locale: code(title.locale),
         field_locales: FieldLocales {

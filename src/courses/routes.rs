@@ -4,7 +4,7 @@ use super::course_entity::{self as course, Entity as Courses};
 use super::dto::{self, CourseDetail, CourseListItem, Lesson};
 use super::lesson_entity::{self as lesson, Entity as Lessons};
 use super::offering_entity as offering;
-use super::service::{self, DRAFT, PUBLISHED};
+use super::service;
 use super::texts::{CourseText, LessonText, check_course_texts, check_lesson_texts};
 use crate::audit;
 use crate::branches::service as branches;
@@ -18,7 +18,7 @@ use crate::state::AppState;
 use crate::tenancy::{Caller, Role};
 use actix_web::{HttpRequest, HttpResponse, web};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -114,7 +114,7 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest
         id: Set(Uuid::now_v7()),
         code: Set(code),
         source_locale: Set(source.unwrap_or(Locale::En).as_str().to_string()),
-        status: Set(DRAFT.to_string()),
+        status: Set(course::Status::Draft),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -169,12 +169,11 @@ pub async fn list(
     filter: web::Query<CourseFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
-    if let Some(status) = &filter.status
-        && status != DRAFT
-        && status != PUBLISHED
-    {
-        return Err(ApiError::field("status", "invalid_choice"));
-    }
+    let status = filter
+        .status
+        .as_ref()
+        .map(|s| course::Status::try_from_value(s).map_err(|_| ApiError::field("status", "invalid_choice")))
+        .transpose()?;
     let locale = negotiate(&req);
     let what = format!(
         "list status={} limit={} after={}",
@@ -188,8 +187,8 @@ pub async fn list(
     }
     let generation = state.catalogue.generation();
     let mut query = Courses::find().filter(service::visibility(&caller));
-    if let Some(status) = &filter.status {
-        query = query.filter(course::Column::Status.eq(status.clone()));
+    if let Some(status) = status {
+        query = query.filter(course::Column::Status.eq(status));
     }
     if let Some(after) = page.after {
         query = query.filter(course::Column::Id.gt(after));
@@ -690,7 +689,7 @@ pub async fn publish(
             .await?;
     }
     let mut active: course::ActiveModel = course.into();
-    active.status = Set(PUBLISHED.to_string());
+    active.status = Set(course::Status::Published);
     active.updated_at = Set(now);
     let course = active.update(&txn).await?;
     audit::record(

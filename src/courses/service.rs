@@ -18,9 +18,6 @@ use sea_orm::{
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
-pub const DRAFT: &str = "draft";
-pub const PUBLISHED: &str = "published";
-
 pub struct LessonBundle {
     pub lesson: lesson::Model,
     pub texts: BTreeMap<Locale, lesson_text::Model>,
@@ -51,7 +48,7 @@ pub fn visibility(caller: &Caller) -> Condition {
         .and_where(offering::Column::BranchId.eq(caller.branch_id))
         .to_owned();
     Condition::all()
-        .add(course::Column::Status.eq(PUBLISHED))
+        .add(course::Column::Status.eq(course::Status::Published))
         .add(course::Column::Id.in_subquery(offered))
 }
 

@@ -62,7 +62,7 @@ pub async fn course_and_exam(
         id: Set(Uuid::now_v7()),
         code: Set(content.code.clone()),
         source_locale: Set(content.source_locale.clone()),
-        status: Set(crate::courses::service::PUBLISHED.to_string()),
+        status: Set(crate::courses::course_entity::Status::Published),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -103,7 +103,7 @@ pub async fn course_and_exam(
     let exam_row = exam::ActiveModel {
         id: Set(Uuid::now_v7()),
         course_id: Set(course.id),
-        status: Set(authoring::DRAFT.to_string()),
+        status: Set(crate::exams::exam_entity::Status::Draft),
         pass_mark_percent: Set(e.pass_mark_percent),
         time_limit_minutes: Set(e.time_limit_minutes),
         max_attempts: Set(e.max_attempts),
@@ -161,7 +161,7 @@ pub async fn seed(
         ends_on: Set(NaiveDate::from_ymd_opt(2026, 6, 26).unwrap_or_default()),
         capacity: Set(30),
         seats_taken: Set(0),
-        status: Set(crate::cohorts::service::OPEN.to_string()),
+        status: Set(crate::cohorts::entity::Status::Open),
         created_at: Set(now),
         updated_at: Set(now),
     };

@@ -76,7 +76,7 @@ pub async fn seed_load(
             ends_on: Set((now + Duration::days(90)).date_naive()),
             capacity: Set(per_branch as i32),
             seats_taken: Set(per_branch as i32),
-            status: Set(crate::cohorts::service::OPEN.to_string()),
+            status: Set(crate::cohorts::entity::Status::Open),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -110,13 +110,13 @@ pub async fn seed_load(
             let enrolled_at = now - Duration::days(rng.gen_range(10..120));
             let enrolment_id = Uuid::now_v7();
             let status = if fate < 0.40 {
-                "completed"
+                enrolment::Status::Completed
             } else if fate < 0.55 {
-                "active"
+                enrolment::Status::Active
             } else if fate < 0.65 {
-                "withdrawn"
+                enrolment::Status::Withdrawn
             } else {
-                "active"
+                enrolment::Status::Active
             };
             enrolments.push(enrolment::ActiveModel {
                 id: Set(enrolment_id),
@@ -124,7 +124,7 @@ pub async fn seed_load(
                 branch_id: Set(branch.id),
                 course_id: Set(course.id),
                 user_id: Set(user_id),
-                status: Set(status.to_string()),
+                status: Set(status),
                 enrolled_at: Set(enrolled_at),
                 completed_at: Set((fate < 0.40).then_some(now)),
                 withdrawn_at: Set((0.55..0.65).contains(&fate).then_some(now)),
@@ -157,7 +157,7 @@ pub async fn seed_load(
                     course_id: Set(course.id),
                     enrolment_id: Set(enrolment_id),
                     attempt_number: Set(1),
-                    status: Set(crate::exams::attempts::SUBMITTED.to_string()),
+                    status: Set(crate::exams::attempt_entity::Status::Submitted),
                     started_at: Set(submitted - Duration::minutes(20)),
                     deadline: Set(submitted + Duration::minutes(10)),
                     submitted_at: Set(Some(submitted)),
@@ -180,7 +180,7 @@ pub async fn seed_load(
                         enrolment_id: Set(enrolment_id),
                         holder_name: Set(format!("Trainee {n} of {}", branch.code)),
                         issued_at: Set(submitted),
-                        status: Set(crate::certificates::service::VALID.to_string()),
+                        status: Set(crate::certificates::entity::Status::Valid),
                         revoked_at: Set(None),
                         revoked_reason: Set(None),
                         updated_at: Set(now),

@@ -9,11 +9,24 @@ pub struct Model {
     pub branch_id: Uuid,
     pub course_id: Uuid,
     pub user_id: Uuid,
-    pub status: String,
+    pub status: Status,
     pub enrolled_at: DateTimeUtc,
     pub completed_at: Option<DateTimeUtc>,
     pub withdrawn_at: Option<DateTimeUtc>,
     pub updated_at: DateTimeUtc,
+}
+
+/// An enrolment is `active` until the completion rule marks it `completed`
+/// or the trainee is `withdrawn`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Status {
+    #[sea_orm(string_value = "active")]
+    Active,
+    #[sea_orm(string_value = "completed")]
+    Completed,
+    #[sea_orm(string_value = "withdrawn")]
+    Withdrawn,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,7 +6,6 @@
 
 use super::csv_import::{ParsedImport, RowFailure, parse_import};
 use super::entity::{self as enrolment, Entity as Enrolments};
-use super::service::{ACTIVE, WITHDRAWN};
 use crate::audit;
 use crate::cohorts::service as cohorts;
 use crate::error::{ApiError, ApiResult};
@@ -144,7 +143,7 @@ async fn enrol_rows(state: &AppState, caller: &Caller, req: &HttpRequest, cohort
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
     let cohort = cohorts::lock(&txn, cohort_id).await?.ok_or_else(ApiError::not_found)?;
-    if cohort.status != cohorts::OPEN {
+    if cohort.status != crate::cohorts::entity::Status::Open {
         return Err(ApiError::conflict("cohort_closed"));
     }
     let branch = crate::branches::entity::Entity::find_by_id(cohort.branch_id)
@@ -185,7 +184,7 @@ async fn enrol_rows(state: &AppState, caller: &Caller, req: &HttpRequest, cohort
     }
     for chunk in plan.reactivated.chunks(BATCH) {
         Enrolments::update_many()
-            .col_expr(enrolment::Column::Status, Expr::value(ACTIVE))
+            .col_expr(enrolment::Column::Status, Expr::value(enrolment::Status::Active))
             .col_expr(
                 enrolment::Column::WithdrawnAt,
                 Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
@@ -295,7 +294,7 @@ fn plan(
             None => (Uuid::now_v7(), true),
         };
         let previous = existing.get(&user_id);
-        if previous.is_some_and(|e| e.status != WITHDRAWN) {
+        if previous.is_some_and(|e| e.status != enrolment::Status::Withdrawn) {
             plan.skipped.push(RowFailure {
                 row: row.row,
                 code: "already_enrolled",
@@ -339,7 +338,7 @@ fn plan(
                 branch_id: Set(cohort.branch_id),
                 course_id: Set(cohort.course_id),
                 user_id: Set(user_id),
-                status: Set(ACTIVE.to_string()),
+                status: Set(enrolment::Status::Active),
                 enrolled_at: Set(now),
                 completed_at: Set(None),
                 withdrawn_at: Set(None),

@@ -1,7 +1,7 @@
 //! Enrolling trainees, their progress, withdrawals.
 
 use super::entity::{self as enrolment, Entity as Enrolments};
-use super::service::{self, ACTIVE, COMPLETED, WITHDRAWN};
+use super::service;
 use crate::audit;
 use crate::cohorts::entity::Entity as Cohorts;
 use crate::cohorts::service as cohorts;
@@ -16,7 +16,7 @@ use crate::tenancy::{Caller, Role};
 use crate::users::entity::Entity as Users;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
@@ -137,7 +137,7 @@ pub async fn views(
                     starts_on: cohort.map(|c| c.starts_on).unwrap_or_default(),
                     ends_on: cohort.map(|c| c.ends_on).unwrap_or_default(),
                 },
-                status: r.status,
+                status: r.status.to_value(),
                 progress: Progress {
                     done,
                     total,
@@ -210,11 +210,11 @@ pub struct MemberFilter {
     pub status: Option<String>,
 }
 
-fn check_status(status: &Option<String>) -> ApiResult<()> {
-    match status.as_deref() {
-        None | Some(ACTIVE) | Some(COMPLETED) | Some(WITHDRAWN) => Ok(()),
-        Some(_) => Err(ApiError::field("status", "invalid_choice")),
-    }
+fn parse_status(status: &Option<String>) -> ApiResult<Option<enrolment::Status>> {
+    status
+        .as_ref()
+        .map(|s| enrolment::Status::try_from_value(s).map_err(|_| ApiError::field("status", "invalid_choice")))
+        .transpose()
 }
 
 /// A cohort's members with their progress.
@@ -230,11 +230,11 @@ pub async fn members(
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
     let page = page.page()?;
-    check_status(&filter.status)?;
+    let status = parse_status(&filter.status)?;
     let cohort = cohorts::find_scoped(&state.db, &caller, *id).await?;
     let mut query = Enrolments::find().filter(enrolment::Column::CohortId.eq(cohort.id));
-    if let Some(status) = &filter.status {
-        query = query.filter(enrolment::Column::Status.eq(status.clone()));
+    if let Some(status) = status {
+        query = query.filter(enrolment::Column::Status.eq(status));
     }
     if let Some(after) = page.after {
         query = query.filter(enrolment::Column::Id.gt(after));
@@ -261,10 +261,10 @@ pub async fn mine(
     filter: web::Query<MemberFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
-    check_status(&filter.status)?;
+    let status = parse_status(&filter.status)?;
     let mut query = Enrolments::find().filter(enrolment::Column::UserId.eq(caller.user_id));
-    if let Some(status) = &filter.status {
-        query = query.filter(enrolment::Column::Status.eq(status.clone()));
+    if let Some(status) = status {
+        query = query.filter(enrolment::Column::Status.eq(status));
     }
     if let Some(after) = page.after {
         query = query.filter(enrolment::Column::Id.gt(after));

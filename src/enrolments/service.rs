@@ -4,7 +4,7 @@
 use super::completion_entity::{self as completion, Entity as Completions};
 use super::entity::{self as enrolment, Entity as Enrolments};
 use crate::cohorts::entity as cohort;
-use crate::cohorts::service::{self as cohorts, OPEN};
+use crate::cohorts::service as cohorts;
 use crate::courses::lesson_entity::{self as lesson, Entity as Lessons};
 use crate::error::{ApiError, ApiResult, is_unique_violation};
 use crate::tenancy::{Caller, Role};
@@ -13,10 +13,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
 use std::collections::HashMap;
 use uuid::Uuid;
-
-pub const ACTIVE: &str = "active";
-pub const COMPLETED: &str = "completed";
-pub const WITHDRAWN: &str = "withdrawn";
 
 /// An enrolment the caller may see: their own (trainee), their branch's
 /// (branch admin), any (headquarters). Otherwise 404.
@@ -40,7 +36,7 @@ pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: U
     if trainee.role != Role::Trainee.as_str() {
         return Err(ApiError::field("user_id", "not_a_trainee"));
     }
-    if cohort.status != OPEN {
+    if cohort.status != cohort::Status::Open {
         return Err(ApiError::conflict("cohort_closed"));
     }
     let existing = Enrolments::find()
@@ -49,7 +45,7 @@ pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: U
         .one(db)
         .await?;
     if let Some(e) = &existing
-        && e.status != WITHDRAWN
+        && e.status != enrolment::Status::Withdrawn
     {
         return Err(ApiError::conflict("already_enrolled"));
     }
@@ -60,7 +56,7 @@ pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: U
         // Coming back after a withdrawal keeps the earlier progress.
         Some(e) => {
             let mut active: enrolment::ActiveModel = e.into();
-            active.status = Set(ACTIVE.to_string());
+            active.status = Set(enrolment::Status::Active);
             active.withdrawn_at = Set(None);
             active.updated_at = Set(now);
             active.update(db).await?
@@ -71,7 +67,7 @@ pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: U
             branch_id: Set(cohort.branch_id),
             course_id: Set(cohort.course_id),
             user_id: Set(user_id),
-            status: Set(ACTIVE.to_string()),
+            status: Set(enrolment::Status::Active),
             enrolled_at: Set(now),
             completed_at: Set(None),
             withdrawn_at: Set(None),
@@ -91,12 +87,12 @@ pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: U
 }
 
 pub async fn withdraw(db: &impl ConnectionTrait, row: enrolment::Model, now: DateTime<Utc>) -> ApiResult<enrolment::Model> {
-    if row.status == WITHDRAWN {
+    if row.status == enrolment::Status::Withdrawn {
         return Ok(row);
     }
     cohorts::free_seat(db, row.cohort_id).await?;
     let mut active: enrolment::ActiveModel = row.into();
-    active.status = Set(WITHDRAWN.to_string());
+    active.status = Set(enrolment::Status::Withdrawn);
     active.withdrawn_at = Set(Some(now));
     active.updated_at = Set(now);
     Ok(active.update(db).await?)
@@ -110,7 +106,7 @@ pub async fn record_lesson(db: &impl ConnectionTrait, row: &enrolment::Model, le
         .one(db)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    if row.status == WITHDRAWN {
+    if row.status == enrolment::Status::Withdrawn {
         return Err(ApiError::conflict("enrolment_not_active"));
     }
     let insert = completion::ActiveModel {

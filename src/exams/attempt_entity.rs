@@ -12,7 +12,7 @@ pub struct Model {
     pub course_id: Uuid,
     pub enrolment_id: Uuid,
     pub attempt_number: i32,
-    pub status: String,
+    pub status: Status,
     pub started_at: DateTimeUtc,
     pub deadline: DateTimeUtc,
     pub submitted_at: Option<DateTimeUtc>,
@@ -26,6 +26,17 @@ pub struct Model {
     /// started before option ids were keyed: they keep their old ids).
     pub option_key: Option<String>,
     pub updated_at: DateTimeUtc,
+}
+
+/// An attempt is `open` until it is submitted (by the trainee, or by the
+/// deadline).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Status {
+    #[sea_orm(string_value = "open")]
+    Open,
+    #[sea_orm(string_value = "submitted")]
+    Submitted,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,11 +4,10 @@
 
 use super::answer_entity::{self as answer, Entity as Answers};
 use super::attempt_entity::{self as attempt, Entity as Attempts};
-use super::authoring::{self, PUBLISHED};
+use super::authoring;
 use super::bank::{self, Drawn, Snapshot};
 use super::exam_entity as exam;
 use crate::enrolments::entity::{self as enrolment, Entity as Enrolments};
-use crate::enrolments::service::ACTIVE;
 use crate::error::{ApiError, ApiResult, is_unique_violation};
 use crate::tenancy::{Caller, Role};
 use chrono::{DateTime, Duration, Utc};
@@ -17,9 +16,6 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use uuid::Uuid;
-
-pub const OPEN: &str = "open";
-pub const SUBMITTED: &str = "submitted";
 
 pub enum Started {
     New(attempt::Model),
@@ -36,14 +32,14 @@ pub async fn start(
 ) -> ApiResult<(Started, Arc<Snapshot>)> {
     let version_id = exam
         .current_version_id
-        .filter(|_| exam.status == PUBLISHED)
+        .filter(|_| exam.status == exam::Status::Published)
         .ok_or_else(ApiError::not_found)?;
     let snapshot = authoring::snapshot(db, version_id).await?.ok_or_else(ApiError::internal)?;
     // Only trainees with an active enrolment in the course sit its exam.
     let enrolment = Enrolments::find()
         .filter(enrolment::Column::UserId.eq(caller.user_id))
         .filter(enrolment::Column::CourseId.eq(exam.course_id))
-        .filter(enrolment::Column::Status.eq(ACTIVE))
+        .filter(enrolment::Column::Status.eq(enrolment::Status::Active))
         .one(db)
         .await?
         .ok_or_else(|| ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "not_enrolled"))?;
@@ -52,7 +48,7 @@ pub async fn start(
         // (and certified on a pass) before calling this; grading here only
         // guards a caller that did not.
         let open = if now > open.deadline { grade(db, open, now).await?.0 } else { open };
-        if open.status == OPEN {
+        if open.status == attempt::Status::Open {
             let snapshot = authoring::snapshot(db, open.version_id).await?.ok_or_else(ApiError::internal)?;
             return Ok((Started::Existing(open), snapshot));
         }
@@ -75,7 +71,7 @@ pub async fn start(
         course_id: Set(exam.course_id),
         enrolment_id: Set(enrolment.id),
         attempt_number: Set(previous + 1),
-        status: Set(OPEN.to_string()),
+        status: Set(attempt::Status::Open),
         started_at: Set(now),
         deadline: Set(now + Duration::minutes(snapshot.time_limit_minutes as i64)),
         submitted_at: Set(None),
@@ -101,7 +97,7 @@ pub async fn open_attempt(db: &impl ConnectionTrait, exam_id: Uuid, user_id: Uui
     Attempts::find()
         .filter(attempt::Column::ExamId.eq(exam_id))
         .filter(attempt::Column::UserId.eq(user_id))
-        .filter(attempt::Column::Status.eq(OPEN))
+        .filter(attempt::Column::Status.eq(attempt::Status::Open))
         .one(db)
         .await
 }
@@ -133,7 +129,7 @@ pub async fn save_answer(
     option_ids: &[String],
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    if row.status != OPEN {
+    if row.status != attempt::Status::Open {
         return Err(ApiError::conflict("attempt_submitted"));
     }
     if now > row.deadline {
@@ -184,7 +180,7 @@ pub async fn answers(db: &impl ConnectionTrait, attempt_id: Uuid) -> Result<BTre
 /// true when this call closed it with a pass: completion and certification
 /// then follow, which is `progress::close_attempt`'s job, not this area's.
 pub async fn grade(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<(attempt::Model, bool)> {
-    if row.status != OPEN {
+    if row.status != attempt::Status::Open {
         return Ok((row, false));
     }
     let snapshot = authoring::snapshot(db, row.version_id).await?.ok_or_else(ApiError::internal)?;
@@ -192,7 +188,7 @@ pub async fn grade(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime
     // A late submit is graded as it stood at the deadline.
     let submitted_at = if now > row.deadline { row.deadline } else { now };
     let closed = Attempts::update_many()
-        .col_expr(attempt::Column::Status, Expr::value(SUBMITTED))
+        .col_expr(attempt::Column::Status, Expr::value(attempt::Status::Submitted))
         .col_expr(attempt::Column::SubmittedAt, Expr::value(submitted_at))
         .col_expr(attempt::Column::Score, Expr::value(grade.score))
         .col_expr(attempt::Column::MaxScore, Expr::value(grade.max_score))
@@ -200,7 +196,7 @@ pub async fn grade(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime
         .col_expr(attempt::Column::Passed, Expr::value(grade.passed))
         .col_expr(attempt::Column::UpdatedAt, Expr::value(now))
         .filter(attempt::Column::Id.eq(row.id))
-        .filter(attempt::Column::Status.eq(OPEN))
+        .filter(attempt::Column::Status.eq(attempt::Status::Open))
         .exec(db)
         .await?;
     let fresh = Attempts::find_by_id(row.id).one(db).await?.ok_or_else(ApiError::not_found)?;
@@ -229,7 +225,7 @@ pub async fn grade(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime
 pub async fn exam_requirement_met(db: &impl ConnectionTrait, course_id: Uuid, user_id: Uuid) -> Result<bool, DbErr> {
     let has_exam = exam::Entity::find()
         .filter(exam::Column::CourseId.eq(course_id))
-        .filter(exam::Column::Status.eq(PUBLISHED))
+        .filter(exam::Column::Status.eq(exam::Status::Published))
         .count(db)
         .await?
         > 0;

@@ -16,9 +16,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
-pub const DRAFT: &str = "draft";
-pub const PUBLISHED: &str = "published";
-
 #[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExamText {
@@ -362,7 +359,7 @@ pub async fn publish(db: &impl ConnectionTrait, row: exam::Model, now: DateTime<
     .insert(db)
     .await?;
     let mut active: exam::ActiveModel = row.into();
-    active.status = Set(PUBLISHED.to_string());
+    active.status = Set(exam::Status::Published);
     active.current_version_id = Set(Some(saved.id));
     active.has_unpublished_changes = Set(false);
     active.updated_at = Set(now);
@@ -372,7 +369,7 @@ pub async fn publish(db: &impl ConnectionTrait, row: exam::Model, now: DateTime<
 /// Notes that the bank or settings changed after publication.
 pub async fn mark_changed(db: &impl ConnectionTrait, row: &exam::Model, now: DateTime<Utc>) -> Result<(), DbErr> {
     let mut active: exam::ActiveModel = row.clone().into();
-    active.has_unpublished_changes = Set(row.status == PUBLISHED);
+    active.has_unpublished_changes = Set(row.status == exam::Status::Published);
     active.updated_at = Set(now);
     active.update(db).await.map(|_| ())
 }

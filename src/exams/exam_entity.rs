@@ -6,7 +6,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub course_id: Uuid,
-    pub status: String,
+    pub status: Status,
     pub pass_mark_percent: i32,
     pub time_limit_minutes: i32,
     pub max_attempts: i32,
@@ -17,6 +17,16 @@ pub struct Model {
     pub has_unpublished_changes: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+/// Trainees only see and sit `published` exams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Status {
+    #[sea_orm(string_value = "draft")]
+    Draft,
+    #[sea_orm(string_value = "published")]
+    Published,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,7 +1,7 @@
 //! `/api/v1/courses/{id}/exams`, `/api/v1/exams/*`, `/api/v1/attempts/*`.
 
 use super::attempts;
-use super::authoring::{self, DRAFT, ExamText, PUBLISHED, QuestionInputText};
+use super::authoring::{self, ExamText, QuestionInputText};
 use super::exam_entity::{self as exam, Entity as Exams};
 use super::question_entity::{self as question, Entity as Questions};
 use super::views::{self, Exam};
@@ -88,7 +88,7 @@ pub struct AnswerInput {
 pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<exam::Model> {
     let row = Exams::find_by_id(id).one(db).await?.ok_or_else(ApiError::not_found)?;
     if !caller.is_hq() {
-        if row.status != PUBLISHED {
+        if row.status != exam::Status::Published {
             return Err(ApiError::not_found());
         }
         courses::find_visible(db, caller, row.course_id).await?;
@@ -140,7 +140,7 @@ pub async fn create(
     let row = exam::ActiveModel {
         id: Set(Uuid::now_v7()),
         course_id: Set(course.id),
-        status: Set(DRAFT.to_string()),
+        status: Set(exam::Status::Draft),
         pass_mark_percent: Set(s.pass_mark_percent),
         time_limit_minutes: Set(s.time_limit_minutes),
         max_attempts: Set(s.max_attempts),
@@ -180,7 +180,7 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, req: HttpRequest, 
     let course = courses::find_visible(&state.db, &caller, *id).await?;
     let mut query = Exams::find().filter(exam::Column::CourseId.eq(course.id));
     if !caller.is_hq() {
-        query = query.filter(exam::Column::Status.eq(PUBLISHED));
+        query = query.filter(exam::Column::Status.eq(exam::Status::Published));
     }
     let rows = query.order_by_asc(exam::Column::Id).limit(200).all(&state.db).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
@@ -254,7 +254,7 @@ pub async fn update(
     if let Some(v) = body.review_allowed {
         active.review_allowed = Set(v);
     }
-    active.has_unpublished_changes = Set(row.status == PUBLISHED);
+    active.has_unpublished_changes = Set(row.status == exam::Status::Published);
     active.updated_at = Set(now);
     let row = active.update(&txn).await?;
     audit::record(

@@ -7,6 +7,7 @@ use super::exam_entity as exam;
 use crate::courses::texts::pick;
 use crate::i18n::Locale;
 use chrono::{DateTime, Utc};
+use sea_orm::ActiveEnum;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -54,7 +55,7 @@ pub fn exam(row: exam::Model, titles: &BTreeMap<Locale, String>, chain: &[Locale
     Exam {
         id: row.id,
         course_id: row.course_id,
-        status: row.status,
+        status: row.status.to_value(),
         title: title.text,
         locale: title.locale.map(|l| l.as_str().to_string()),
         pass_mark_percent: row.pass_mark_percent,
@@ -189,7 +190,7 @@ pub fn attempt(
         .iter()
         .map(|(q, indices)| (*q, indices.iter().map(|i| names.id(*q, *i)).collect()))
         .collect();
-    let review = (snapshot.review_allowed && row.status == super::attempts::SUBMITTED).then(|| {
+    let review = (snapshot.review_allowed && row.status == attempt::Status::Submitted).then(|| {
         drawn
             .iter()
             .filter_map(|d| snapshot.question(d.q))
@@ -205,7 +206,7 @@ pub fn attempt(
         exam_id: row.exam_id,
         user_id: row.user_id,
         attempt_number: row.attempt_number,
-        status: row.status.clone(),
+        status: row.status.to_value(),
         started_at: row.started_at,
         deadline: row.deadline,
         submitted_at: row.submitted_at,

@@ -1,13 +1,12 @@
 //! Outbox gauges measured at scrape time.
 
 use super::entity::{self as outbox, Entity as Outbox};
-use super::outbox::PENDING;
 use crate::state::AppState;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use std::fmt::Write;
 
 pub async fn gauges(state: &AppState) -> String {
-    let pending = Outbox::find().filter(outbox::Column::Status.eq(PENDING));
+    let pending = Outbox::find().filter(outbox::Column::Status.eq(outbox::Status::Pending));
     let count = pending.clone().count(&state.db).await.unwrap_or(0);
     let oldest = pending.order_by_asc(outbox::Column::CreatedAt).one(&state.db).await.ok().flatten();
     let age = oldest

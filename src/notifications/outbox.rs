@@ -11,10 +11,6 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-pub const PENDING: &str = "pending";
-pub const SENT: &str = "sent";
-pub const FAILED: &str = "failed";
-
 /// Key in `args` holding the secret arguments (an invitation link), sealed
 /// with the master key. Only the worker opens them, at send time, and it
 /// erases them once the email is sent or has failed for good: whoever reads
@@ -65,7 +61,7 @@ pub fn model(email: Email, now: DateTime<Utc>) -> outbox::ActiveModel {
         template: Set(email.template.to_string()),
         args: Set(Value::Object(email.args).to_string()),
         dedup_key: Set(email.dedup_key),
-        status: Set(PENDING.to_string()),
+        status: Set(outbox::Status::Pending),
         attempts: Set(0),
         next_attempt_at: Set(now),
         lease_owner: Set(None),

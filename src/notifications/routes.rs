@@ -1,7 +1,6 @@
 //! `GET /api/v1/notifications`, `POST /api/v1/notifications/{id}/retry`.
 
 use super::entity::{self as outbox, Entity as Outbox};
-use super::outbox::{FAILED, PENDING};
 use crate::audit;
 use crate::error::{ApiError, ApiResult};
 use crate::http::PageParams;
@@ -10,7 +9,7 @@ use crate::state::AppState;
 use crate::tenancy::{Caller, Role};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -36,7 +35,7 @@ impl From<outbox::Model> for Notification {
             recipient: m.recipient,
             locale: m.locale,
             template: m.template,
-            status: m.status,
+            status: m.status.to_value(),
             attempts: m.attempts,
             last_error: m.last_error,
             next_attempt_at: m.next_attempt_at,
@@ -67,10 +66,8 @@ pub async fn list(
     let page = page.page()?;
     let mut query = Outbox::find().filter(caller.scope().condition(outbox::Column::BranchId));
     if let Some(status) = &filter.status {
-        if ![PENDING, super::outbox::SENT, FAILED].contains(&status.as_str()) {
-            return Err(ApiError::field("status", "invalid_choice"));
-        }
-        query = query.filter(outbox::Column::Status.eq(status.clone()));
+        let status = outbox::Status::try_from_value(status).map_err(|_| ApiError::field("status", "invalid_choice"))?;
+        query = query.filter(outbox::Column::Status.eq(status));
     }
     if let Some(after) = page.after {
         query = query.filter(outbox::Column::Id.lt(after));
@@ -91,13 +88,13 @@ pub async fn retry(state: web::Data<AppState>, caller: Caller, req: HttpRequest,
         .one(&txn)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    if row.status != FAILED {
+    if row.status != outbox::Status::Failed {
         return Err(ApiError::conflict("not_failed"));
     }
     let now = state.clock.now();
     let branch_id = row.branch_id;
     let mut active: outbox::ActiveModel = row.into();
-    active.status = Set(PENDING.to_string());
+    active.status = Set(outbox::Status::Pending);
     active.attempts = Set(0);
     active.next_attempt_at = Set(now);
     active.updated_at = Set(now);

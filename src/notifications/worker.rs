@@ -9,7 +9,7 @@
 //! held, so a slow worker cannot overwrite a row another worker re-claimed.
 
 use super::entity::{self as outbox, Entity as Outbox};
-use super::outbox::{FAILED, PENDING, SENT, erase_secrets, open_secrets};
+use super::outbox::{erase_secrets, open_secrets};
 use super::templates;
 use super::transport::{SendFailure, Transport};
 use crate::error::panic_message;
@@ -119,7 +119,7 @@ impl Worker {
         let due = Query::select()
             .column(outbox::Column::Id)
             .from(Outbox)
-            .and_where(outbox::Column::Status.eq(PENDING))
+            .and_where(outbox::Column::Status.eq(outbox::Status::Pending))
             .and_where(outbox::Column::NextAttemptAt.lte(now))
             .and_where(outbox::Column::LeaseUntil.is_null().or(outbox::Column::LeaseUntil.lt(now)))
             .order_by(outbox::Column::NextAttemptAt, sea_orm::Order::Asc)
@@ -184,7 +184,7 @@ impl Worker {
             Ok(()) => {
                 metrics.sent.fetch_add(1, Ordering::Relaxed);
                 update = update
-                    .col_expr(outbox::Column::Status, Expr::value(SENT))
+                    .col_expr(outbox::Column::Status, Expr::value(outbox::Status::Sent))
                     .col_expr(outbox::Column::SentAt, Expr::value(now))
                     .col_expr(outbox::Column::LastError, Expr::value(Option::<String>::None));
                 true
@@ -194,7 +194,7 @@ impl Worker {
                 tracing::warn!(id = %row.id, attempts, permanent = failure.permanent, reason = %failure.reason, "email not delivered");
                 if give_up {
                     metrics.failed.fetch_add(1, Ordering::Relaxed);
-                    update = update.col_expr(outbox::Column::Status, Expr::value(FAILED));
+                    update = update.col_expr(outbox::Column::Status, Expr::value(outbox::Status::Failed));
                 } else {
                     metrics.retried.fetch_add(1, Ordering::Relaxed);
                     update = update.col_expr(outbox::Column::NextAttemptAt, Expr::value(now + backoff(attempts)));

@@ -8,10 +8,10 @@ pub mod routes;
 
 use crate::certificates::service as certificates;
 use crate::enrolments::entity::{self as enrolment, Entity as Enrolments};
-use crate::enrolments::service::{self as enrolments, ACTIVE, COMPLETED};
+use crate::enrolments::service as enrolments;
 use crate::error::ApiResult;
 use crate::exams::attempt_entity::{self as attempt, Entity as Attempts};
-use crate::exams::attempts::{self, OPEN, Started};
+use crate::exams::attempts::{self, Started};
 use crate::exams::bank::Snapshot;
 use crate::exams::exam_entity as exam;
 use crate::tenancy::Caller;
@@ -32,7 +32,7 @@ pub async fn lesson_done(db: &impl ConnectionTrait, row: &enrolment::Model, less
 /// exam (if the course has one) is passed, and certifies the trainee.
 /// Returns whether it completed now.
 pub async fn reevaluate(db: &impl ConnectionTrait, row: &enrolment::Model, now: DateTime<Utc>) -> Result<bool, DbErr> {
-    if row.status != ACTIVE {
+    if row.status != enrolment::Status::Active {
         return Ok(false);
     }
     let (done, total) = enrolments::progress_of(db, row).await?;
@@ -43,11 +43,11 @@ pub async fn reevaluate(db: &impl ConnectionTrait, row: &enrolment::Model, now: 
         return Ok(false);
     }
     let changed = Enrolments::update_many()
-        .col_expr(enrolment::Column::Status, Expr::value(COMPLETED))
+        .col_expr(enrolment::Column::Status, Expr::value(enrolment::Status::Completed))
         .col_expr(enrolment::Column::CompletedAt, Expr::value(now))
         .col_expr(enrolment::Column::UpdatedAt, Expr::value(now))
         .filter(enrolment::Column::Id.eq(row.id))
-        .filter(enrolment::Column::Status.eq(ACTIVE))
+        .filter(enrolment::Column::Status.eq(enrolment::Status::Active))
         .exec(db)
         .await?;
     if changed.rows_affected == 1 {
@@ -106,7 +106,7 @@ pub async fn start_attempt(
 
 /// Grades the attempt if its deadline has passed (lazy grading on read).
 pub async fn finalize_if_expired(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<attempt::Model> {
-    if row.status == OPEN && now > row.deadline {
+    if row.status == attempt::Status::Open && now > row.deadline {
         close_attempt(db, row, now).await
     } else {
         Ok(row)
@@ -117,7 +117,7 @@ pub async fn finalize_if_expired(db: &impl ConnectionTrait, row: attempt::Model,
 pub async fn sweep(state: &crate::state::AppState) -> ApiResult<usize> {
     let now = state.clock.now();
     let expired = Attempts::find()
-        .filter(attempt::Column::Status.eq(OPEN))
+        .filter(attempt::Column::Status.eq(attempt::Status::Open))
         .filter(attempt::Column::Deadline.lt(now))
         .order_by_asc(attempt::Column::Deadline)
         .limit(200)

@@ -15,7 +15,7 @@ use crate::http::{PageParams, negotiate, with_language};
 use crate::state::AppState;
 use crate::tenancy::{Caller, Role};
 use actix_web::{HttpRequest, HttpResponse, web};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveEnum, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -88,7 +88,7 @@ pub async fn start(state: web::Data<AppState>, caller: Caller, req: HttpRequest,
 pub async fn get_attempt(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let mut row = attempts::find_visible(&state.db, &caller, *id).await?;
     let now = state.clock.now();
-    if row.status == attempts::OPEN && now > row.deadline {
+    if row.status == attempt::Status::Open && now > row.deadline {
         let txn = crate::db::begin(&state.db).await?;
         row = super::close_attempt(&txn, row, now).await?;
         txn.commit().await?;
@@ -158,7 +158,7 @@ pub async fn list_attempts(
             id: r.id,
             user_id: r.user_id,
             attempt_number: r.attempt_number,
-            status: r.status.clone(),
+            status: r.status.to_value(),
             started_at: r.started_at,
             deadline: r.deadline,
             submitted_at: r.submitted_at,

@@ -1,10 +1,12 @@
 //! The completion report: one row per branch × course × cohort, computed
 //! with three aggregate queries whatever the number of enrolments.
 
-use crate::db::statement;
+use crate::enrolments::entity::Status;
 use crate::error::ApiResult;
+use crate::exams::attempt_entity::Status as AttemptStatus;
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, Value};
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait, Func, JoinType, Query};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
@@ -46,30 +48,20 @@ pub struct CompletionRow {
     pub median_days_to_certificate: Option<f64>,
 }
 
-/// `WHERE` conditions on the enrolments table `e`, with their values.
-fn conditions(f: &Filter, first: usize) -> (String, Vec<Value>) {
-    let mut parts = vec!["1 = 1".to_string()];
-    let mut values: Vec<Value> = Vec::new();
-    let mut add = |sql: &str, value: Value| {
-        values.push(value);
-        parts.push(sql.replace("{}", &format!("${}", first + values.len() - 1)));
-    };
-    if let Some(v) = f.branch_id {
-        add("e.branch_id = {}", v.into());
-    }
-    if let Some(v) = f.course_id {
-        add("e.course_id = {}", v.into());
-    }
-    if let Some(v) = f.cohort_id {
-        add("e.cohort_id = {}", v.into());
-    }
-    if let Some(v) = f.enrolled_from {
-        add("e.enrolled_at >= {}", v.into());
-    }
-    if let Some(v) = f.enrolled_to {
-        add("e.enrolled_at < {}", v.into());
-    }
-    (parts.join(" AND "), values)
+/// Conditions on the enrolments table `e`.
+fn conditions(f: &Filter) -> Condition {
+    let col = |name: &'static str| Expr::col((E, name));
+    Condition::all()
+        .add_option(f.branch_id.map(|v| col("branch_id").eq(v)))
+        .add_option(f.course_id.map(|v| col("course_id").eq(v)))
+        .add_option(f.cohort_id.map(|v| col("cohort_id").eq(v)))
+        .add_option(f.enrolled_from.map(|v| col("enrolled_at").gte(v)))
+        .add_option(f.enrolled_to.map(|v| col("enrolled_at").lt(v)))
+}
+
+/// `SUM(CASE WHEN e.status = <status> THEN 1 ELSE 0 END)`.
+fn count_status(status: Status) -> Expr {
+    Func::sum(Expr::case(Expr::col((E, "status")).eq(status), 1).finally(0)).into()
 }
 
 fn median(values: &mut [f64]) -> Option<f64> {
@@ -86,33 +78,51 @@ fn median(values: &mut [f64]) -> Option<f64> {
     Some((m * 10.0).round() / 10.0)
 }
 
+/// The alias of the enrolments table in every query.
+const E: &str = "e";
+
 pub async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResult<Vec<CompletionRow>> {
-    let (where_e, values) = conditions(f, 1);
+    let group = [(E, "branch_id"), (E, "course_id"), (E, "cohort_id")];
     let counts = db
-        .query_all_raw(statement(
-            db,
-            &format!(
-                "SELECT e.branch_id, e.course_id, e.cohort_id, COUNT(*) AS enrolled, \
-                 SUM(CASE WHEN e.status = 'active' THEN 1 ELSE 0 END) AS active, \
-                 SUM(CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END) AS completed, \
-                 SUM(CASE WHEN e.status = 'withdrawn' THEN 1 ELSE 0 END) AS withdrawn \
-                 FROM enrolments e WHERE {where_e} GROUP BY e.branch_id, e.course_id, e.cohort_id"
-            ),
-            values.clone(),
-        ))
+        .query_all(
+            Query::select()
+                .columns(group)
+                .expr_as(Func::count(Expr::col(Asterisk)), "enrolled")
+                .expr_as(count_status(Status::Active), "active")
+                .expr_as(count_status(Status::Completed), "completed")
+                .expr_as(count_status(Status::Withdrawn), "withdrawn")
+                .from_as("enrolments", E)
+                .cond_where(conditions(f))
+                .group_by_columns(group),
+        )
         .await?;
 
+    // Each examined enrolment's best percentage and whether any attempt passed.
+    let best = Query::select()
+        .column("enrolment_id")
+        .expr_as(Func::max(Expr::col("percent")), "best")
+        .expr_as(Func::max(Expr::case(Expr::col("passed"), 1).finally(0)), "passed_any")
+        .from("attempts")
+        .and_where(Expr::col("status").eq(AttemptStatus::Submitted))
+        .group_by_col("enrolment_id")
+        .take();
     let exams = db
-        .query_all_raw(statement(
-            db,
-            &format!(
-                "SELECT e.cohort_id, COUNT(*) AS examined, SUM(b.passed_any) AS passed, AVG(b.best) AS average \
-                 FROM (SELECT enrolment_id, MAX(percent) AS best, MAX(CASE WHEN passed THEN 1 ELSE 0 END) AS passed_any \
-                       FROM attempts WHERE status = 'submitted' GROUP BY enrolment_id) b \
-                 JOIN enrolments e ON e.id = b.enrolment_id WHERE {where_e} GROUP BY e.cohort_id"
-            ),
-            values.clone(),
-        ))
+        .query_all(
+            Query::select()
+                .column((E, "cohort_id"))
+                .expr_as(Func::count(Expr::col(Asterisk)), "examined")
+                .expr_as(Func::sum(Expr::col(("b", "passed_any"))), "passed")
+                .expr_as(Func::avg(Expr::col(("b", "best"))), "average")
+                .from_subquery(best, "b")
+                .join_as(
+                    JoinType::InnerJoin,
+                    "enrolments",
+                    E,
+                    Expr::col((E, "id")).equals(("b", "enrolment_id")),
+                )
+                .cond_where(conditions(f))
+                .group_by_col((E, "cohort_id")),
+        )
         .await?;
     let mut exam_stats: HashMap<Uuid, (i64, i64, Option<f64>)> = HashMap::new();
     for row in exams {
@@ -123,20 +133,26 @@ pub async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResult<Vec<
         exam_stats.insert(cohort, (examined, passed, average));
     }
 
-    let mut cert_sql = format!(
-        "SELECT e.cohort_id, e.enrolled_at, c.issued_at FROM certificates c JOIN enrolments e ON e.id = c.enrolment_id WHERE {where_e}"
-    );
-    let mut cert_values = values.clone();
-    if let Some(v) = f.certified_from {
-        cert_values.push(v.into());
-        cert_sql.push_str(&format!(" AND c.issued_at >= ${}", cert_values.len()));
-    }
-    if let Some(v) = f.certified_to {
-        cert_values.push(v.into());
-        cert_sql.push_str(&format!(" AND c.issued_at < ${}", cert_values.len()));
-    }
+    let issued_at = || Expr::col(("c", "issued_at"));
+    let certificates = Query::select()
+        .column((E, "cohort_id"))
+        .column((E, "enrolled_at"))
+        .column(("c", "issued_at"))
+        .from_as("certificates", "c")
+        .join_as(
+            JoinType::InnerJoin,
+            "enrolments",
+            E,
+            Expr::col((E, "id")).equals(("c", "enrolment_id")),
+        )
+        .cond_where(
+            conditions(f)
+                .add_option(f.certified_from.map(|v| issued_at().gte(v)))
+                .add_option(f.certified_to.map(|v| issued_at().lt(v))),
+        )
+        .take();
     let mut certified: HashMap<Uuid, Vec<f64>> = HashMap::new();
-    for row in db.query_all_raw(statement(db, &cert_sql, cert_values)).await? {
+    for row in db.query_all(&certificates).await? {
         let cohort: Uuid = row.try_get("", "cohort_id")?;
         let enrolled_at: DateTime<Utc> = row.try_get("", "enrolled_at")?;
         let issued_at: DateTime<Utc> = row.try_get("", "issued_at")?;

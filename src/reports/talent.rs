@@ -1,10 +1,10 @@
 //! The talent pool: certified technicians per course (skill), country and
 //! month — the supply side of the EV industry's talent planning.
 
-use crate::db::statement;
 use crate::error::ApiResult;
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, Value};
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, JoinType, Query};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -29,29 +29,35 @@ pub struct TalentRow {
 }
 
 pub async fn talent_pool(db: &impl ConnectionTrait, f: &Filter) -> ApiResult<Vec<TalentRow>> {
-    let mut sql = String::from(
-        "SELECT c.course_id, b.country, c.issued_at, co.code FROM certificates c \
-         JOIN branches b ON b.id = c.branch_id JOIN courses co ON co.id = c.course_id WHERE c.status = 'valid'",
-    );
-    let mut values: Vec<Value> = Vec::new();
-    if let Some(v) = f.course_id {
-        values.push(v.into());
-        sql.push_str(&format!(" AND c.course_id = ${}", values.len()));
-    }
-    if let Some(v) = &f.country {
-        values.push(v.clone().into());
-        sql.push_str(&format!(" AND b.country = ${}", values.len()));
-    }
-    if let Some(v) = f.from {
-        values.push(v.into());
-        sql.push_str(&format!(" AND c.issued_at >= ${}", values.len()));
-    }
-    if let Some(v) = f.to {
-        values.push(v.into());
-        sql.push_str(&format!(" AND c.issued_at < ${}", values.len()));
-    }
+    let query = Query::select()
+        .column(("c", "course_id"))
+        .column(("b", "country"))
+        .column(("c", "issued_at"))
+        .column(("co", "code"))
+        .from_as("certificates", "c")
+        .join_as(
+            JoinType::InnerJoin,
+            "branches",
+            "b",
+            Expr::col(("b", "id")).equals(("c", "branch_id")),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            "courses",
+            "co",
+            Expr::col(("co", "id")).equals(("c", "course_id")),
+        )
+        .cond_where(
+            Condition::all()
+                .add(Expr::col(("c", "status")).eq(crate::certificates::entity::Status::Valid))
+                .add_option(f.course_id.map(|v| Expr::col(("c", "course_id")).eq(v)))
+                .add_option(f.country.clone().map(|v| Expr::col(("b", "country")).eq(v)))
+                .add_option(f.from.map(|v| Expr::col(("c", "issued_at")).gte(v)))
+                .add_option(f.to.map(|v| Expr::col(("c", "issued_at")).lt(v))),
+        )
+        .take();
     let mut counts: BTreeMap<(String, String, String, Uuid), i64> = BTreeMap::new();
-    for row in db.query_all_raw(statement(db, &sql, values)).await? {
+    for row in db.query_all(&query).await? {
         let course: Uuid = row.try_get("", "course_id")?;
         let country: String = row.try_get("", "country")?;
         let issued: DateTime<Utc> = row.try_get("", "issued_at")?;

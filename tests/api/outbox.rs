@@ -6,7 +6,7 @@ use chrono::Duration;
 use sea_orm::{EntityTrait, PaginatorTrait, TransactionTrait};
 use serde_json::{Map, Value};
 use zhijiang::i18n::{self, Arg, Locale};
-use zhijiang::notifications::entity::Entity as Outbox;
+use zhijiang::notifications::entity::{Entity as Outbox, Status};
 use zhijiang::notifications::worker::Worker;
 use zhijiang::notifications::{Email, enqueue};
 
@@ -96,7 +96,7 @@ async fn smtp_down_then_up_delivers_exactly_once() {
     let worker = Worker::new(app.state.clone()).unwrap();
     assert_eq!(worker.drain_once().await.unwrap(), 1);
     let row = Outbox::find().one(&app.state.db).await.unwrap().unwrap();
-    assert_eq!(row.status, "pending", "a refused connection is retried");
+    assert_eq!(row.status, Status::Pending, "a refused connection is retried");
     assert_eq!(row.attempts, 1);
     assert!(row.last_error.is_some());
     assert!(row.next_attempt_at > app.state.clock.now(), "backoff pushes the next attempt out");
@@ -112,7 +112,7 @@ async fn smtp_down_then_up_delivers_exactly_once() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert_eq!(sink.messages().len(), 1, "{messages:?}");
     let row = Outbox::find().one(&app.state.db).await.unwrap().unwrap();
-    assert_eq!(row.status, "sent");
+    assert_eq!(row.status, Status::Sent);
     assert_eq!(row.attempts, 2);
 }
 

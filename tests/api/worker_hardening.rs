@@ -31,7 +31,7 @@ async fn raw_row(app: &TestApp, recipient: &str, name: Option<&str>, template: &
         template: Set(template.into()),
         args: Set(args.into()),
         dedup_key: Set(None),
-        status: Set("pending".into()),
+        status: Set(outbox::Status::Pending),
         attempts: Set(0),
         next_attempt_at: Set(now),
         lease_owner: Set(None),
@@ -52,7 +52,7 @@ async fn until_nothing_pending(app: &TestApp) -> Vec<outbox::Model> {
     let deadline = Instant::now() + std::time::Duration::from_secs(20);
     loop {
         let rows = Outbox::find().all(&app.state.db).await.unwrap();
-        if rows.iter().all(|r| r.status != "pending") {
+        if rows.iter().all(|r| r.status != outbox::Status::Pending) {
             return rows;
         }
         assert!(Instant::now() < deadline, "rows still pending: {rows:?}");
@@ -102,13 +102,13 @@ async fn poison_rows_fail_with_their_reason_and_the_next_email_still_goes_out() 
 
     for (id, reason) in poison {
         let row = rows.iter().find(|r| r.id == id).unwrap();
-        assert_eq!(row.status, "failed", "{row:?}");
+        assert_eq!(row.status, outbox::Status::Failed, "{row:?}");
         assert_eq!(row.attempts, 1, "refused for good, not retried: {row:?}");
         let error = row.last_error.as_deref().unwrap_or_default();
         assert!(error.contains(reason), "{reason:?} in {error:?}");
     }
     let row = rows.iter().find(|r| r.id == good).unwrap();
-    assert_eq!(row.status, "sent", "{row:?}");
+    assert_eq!(row.status, outbox::Status::Sent, "{row:?}");
     assert_eq!(messages.len(), 1);
     assert_eq!(messages[0]["rcpt_tos"][0], "lan@example.test");
     assert!(messages[0]["to"].as_str().unwrap().contains("Nguyễn Thị Lan"));
@@ -207,7 +207,7 @@ async fn a_sent_invitation_leaves_no_usable_token_in_the_outbox_and_its_link_wor
         assert!(!dump.contains(&token), "token left in {dump}");
     }
     let sent = Outbox::find_by_id(queued.id).one(&app.state.db).await.unwrap().unwrap();
-    assert_eq!(sent.status, "sent");
+    assert_eq!(sent.status, outbox::Status::Sent);
     assert!(!sent.args.contains("\"sealed\""), "sealed link erased after sending: {}", sent.args);
 
     let res = app
@@ -234,7 +234,7 @@ async fn an_invitation_that_fails_for_good_has_its_link_erased_too() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.status, "failed");
+    assert_eq!(row.status, outbox::Status::Failed);
     assert!(!row.args.contains("\"sealed\""), "{}", row.args);
     // Retried by an administrator, it fails with a reason instead of going out without its link.
     let retry = app
@@ -245,7 +245,7 @@ async fn an_invitation_that_fails_for_good_has_its_link_erased_too() {
     assert_eq!(retry.status, 200, "{}", retry.text());
     Worker::new(app.state.clone()).unwrap().drain_once().await.unwrap();
     let row = Outbox::find_by_id(row.id).one(&app.state.db).await.unwrap().unwrap();
-    assert_eq!(row.status, "failed");
+    assert_eq!(row.status, outbox::Status::Failed);
     assert!(row.last_error.unwrap().contains("new invitation"));
 }
 
@@ -336,7 +336,7 @@ async fn links_of_invitations_sent_before_sealing_are_erased_by_the_migration() 
     let sent = raw_row(&app, "old@example.test", None, "invitation", &legacy("SENTLEGACYTOKEN")).await;
     let pending = raw_row(&app, "new@example.test", None, "invitation", &legacy("PENDINGLEGACYTOKEN")).await;
     let mut row: outbox::ActiveModel = Outbox::find_by_id(sent).one(&app.state.db).await.unwrap().unwrap().into();
-    row.status = Set("sent".into());
+    row.status = Set(outbox::Status::Sent);
     row.update(&app.state.db).await.unwrap();
 
     // What the migration does to a database written before sealing.
