@@ -3,27 +3,13 @@
 //! routes, security headers, the bounded catalogue cache, and content
 //! negotiation on the verify route.
 
-use crate::support::catalogue::published_course;
+use crate::support::catalogue::{bkk_cohort, published_course};
 use crate::support::exams::{options, published_exam, right_answer};
 use crate::support::world::PASSWORD;
 use crate::support::{Response, TestApp, World};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use zhijiang::http::idempotency_entity::Entity as IdempotencyKeys;
-
-async fn cohort(app: &TestApp, world: &World, capacity: i64) -> String {
-    let course = published_course(app, &world.hq.token, "EV-HV-101", 1, &["BKK"]).await;
-    let res = app
-        .post("/api/v1/branches/BKK/cohorts")
-        .token(&world.bkk_admin.token)
-        .json(
-            json!({"course_id": course["id"], "name": "Intake", "starts_on": "2026-03-01", "ends_on": "2026-06-30", "capacity": capacity}),
-        )
-        .send()
-        .await;
-    assert_eq!(res.status, 201, "{}", res.text());
-    res.json()["id"].as_str().unwrap().to_string()
-}
 
 async fn import(app: &TestApp, token: &str, cohort: &str, body: String) -> Response {
     app.post(&format!("/api/v1/cohorts/{cohort}/enrolments/import"))
@@ -58,7 +44,7 @@ fn rows_and_codes(list: &Value) -> Vec<(i64, String)> {
 async fn import_row_numbers_hold_with_crlf_blank_lines_and_multi_line_cells() {
     let app = TestApp::new().await;
     let world = World::build(&app).await;
-    let cohort = cohort(&app, &world, 50).await;
+    let cohort = bkk_cohort(&app, &world, 50).await;
     // Multi-line cells sit in an extra column (ignored by the import), so
     // that the names themselves stay plain.
     let lines = [
@@ -108,7 +94,7 @@ async fn import_row_numbers_hold_with_crlf_blank_lines_and_multi_line_cells() {
 async fn a_file_past_the_row_cap_is_refused_and_enrols_nobody() {
     let app = TestApp::new().await;
     let world = World::build(&app).await;
-    let cohort = cohort(&app, &world, 100).await;
+    let cohort = bkk_cohort(&app, &world, 100).await;
     let mut file = String::from("email,display_name,locale\n");
     for i in 0..50_001 {
         file.push_str(&format!("cap{i}@bkk.test,T {i},th\n"));
@@ -133,7 +119,7 @@ async fn a_file_past_the_row_cap_is_refused_and_enrols_nobody() {
 async fn twenty_thousand_rows_import_with_every_row_number_right() {
     let app = TestApp::new().await;
     let world = World::build(&app).await;
-    let cohort = cohort(&app, &world, 10_000).await;
+    let cohort = bkk_cohort(&app, &world, 10_000).await;
     let mut file = String::from("email,display_name,locale\r\n");
     let mut bad = Vec::new();
     for i in 0..20_000 {

@@ -1,24 +1,10 @@
 //! Issue 6: importing trainees by CSV.
 
-use crate::support::catalogue::published_course;
+use crate::support::catalogue::bkk_cohort;
 use crate::support::smtp::SmtpSink;
 use crate::support::{TestApp, World};
 use serde_json::{Value, json};
 use zhijiang::notifications::worker::Worker;
-
-async fn cohort(app: &TestApp, world: &World, capacity: i64) -> String {
-    let course = published_course(app, &world.hq.token, "EV-HV-101", 1, &["BKK"]).await;
-    let res = app
-        .post("/api/v1/branches/BKK/cohorts")
-        .token(&world.bkk_admin.token)
-        .json(
-            json!({"course_id": course["id"], "name": "Intake", "starts_on": "2026-03-01", "ends_on": "2026-06-30", "capacity": capacity}),
-        )
-        .send()
-        .await;
-    assert_eq!(res.status, 201, "{}", res.text());
-    res.json()["id"].as_str().unwrap().to_string()
-}
 
 async fn import(app: &TestApp, token: &str, cohort: &str, body: &str) -> crate::support::Response {
     app.post(&format!("/api/v1/cohorts/{cohort}/enrolments/import"))
@@ -36,7 +22,7 @@ async fn good_rows_are_enrolled_bad_rows_reported_and_a_reimport_changes_nothing
     let url = sink.url();
     let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
     let world = World::build(&app).await;
-    let cohort = cohort(&app, &world, 10).await;
+    let cohort = bkk_cohort(&app, &world, 10).await;
     let file = "\u{feff}email,display_name,locale\r\n\
                 somchai@bkk.test,\"Somchai, W.\",th\r\n\
                 new.one@bkk.test,สมหญิง ใจดี,th\r\n\
@@ -103,7 +89,7 @@ async fn good_rows_are_enrolled_bad_rows_reported_and_a_reimport_changes_nothing
 async fn bad_files_are_4xx_problems_and_scopes_hold() {
     let app = TestApp::new().await;
     let world = World::build(&app).await;
-    let cohort = cohort(&app, &world, 10).await;
+    let cohort = bkk_cohort(&app, &world, 10).await;
     let t = &world.bkk_admin.token;
     let garbage = app
         .post(&format!("/api/v1/cohorts/{cohort}/enrolments/import"))
@@ -134,7 +120,7 @@ async fn bad_files_are_4xx_problems_and_scopes_hold() {
 async fn a_full_cohort_fails_the_rows_beyond_capacity() {
     let app = TestApp::new().await;
     let world = World::build(&app).await;
-    let cohort = cohort(&app, &world, 2).await;
+    let cohort = bkk_cohort(&app, &world, 2).await;
     let res = import(
         &app,
         &world.bkk_admin.token,
@@ -159,7 +145,7 @@ async fn a_full_cohort_fails_the_rows_beyond_capacity() {
 async fn five_thousand_rows_import_in_one_request() {
     let app = TestApp::new().await;
     let world = World::build(&app).await;
-    let cohort = cohort(&app, &world, 6000).await;
+    let cohort = bkk_cohort(&app, &world, 6000).await;
     let mut file = String::from("email,display_name,locale\n");
     for i in 0..5000 {
         file.push_str(&format!("trainee{i}@bkk.test,ผู้เรียน {i},th\n"));

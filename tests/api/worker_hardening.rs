@@ -14,36 +14,34 @@ use tokio::sync::watch;
 use uuid::Uuid;
 use zhijiang::auth::crypto::MasterKey;
 use zhijiang::config::Config;
+use zhijiang::i18n::Locale;
 use zhijiang::notifications::entity::{self as outbox, Entity as Outbox};
+use zhijiang::notifications::outbox::{Email, model as outbox_row};
 use zhijiang::notifications::worker::Worker;
 
 /// An outbox row written straight to the database, as a row from before input
 /// validation existed (or from a future bug) would be.
 async fn raw_row(app: &TestApp, recipient: &str, name: Option<&str>, template: &str, args: &str) -> Uuid {
     let now = app.state.clock.now();
-    let id = Uuid::now_v7();
-    outbox::ActiveModel {
-        id: Set(id),
-        branch_id: Set(None),
-        recipient: Set(recipient.into()),
-        recipient_name: Set(name.map(str::to_string)),
-        locale: Set("en".into()),
-        template: Set(template.into()),
-        args: Set(args.into()),
-        dedup_key: Set(None),
-        status: Set(outbox::Status::Pending),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        lease_owner: Set(None),
-        lease_until: Set(None),
-        last_error: Set(None),
-        sent_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&app.state.db)
-    .await
-    .expect("insert outbox row");
+    // The row `enqueue` would write, then the fields validation now refuses.
+    let mut row = outbox_row(
+        Email {
+            branch_id: None,
+            recipient: String::new(),
+            recipient_name: None,
+            locale: Locale::En,
+            template: "test",
+            args: Default::default(),
+            dedup_key: None,
+        },
+        now,
+    );
+    row.recipient = Set(recipient.into());
+    row.recipient_name = Set(name.map(str::to_string));
+    row.template = Set(template.into());
+    row.args = Set(args.into());
+    let id = row.id.clone().unwrap();
+    row.insert(&app.state.db).await.expect("insert outbox row");
     id
 }
 

@@ -46,3 +46,18 @@ pub async fn published_course(app: &TestApp, hq: &str, code: &str, lessons: usiz
     }
     course
 }
+
+/// A cohort at BKK of a new one-lesson course `EV-HV-101` offered to BKK; its id.
+pub async fn bkk_cohort(app: &TestApp, world: &super::World, capacity: i64) -> String {
+    let course = published_course(app, &world.hq.token, "EV-HV-101", 1, &["BKK"]).await;
+    let res = app
+        .post("/api/v1/branches/BKK/cohorts")
+        .token(&world.bkk_admin.token)
+        .json(
+            json!({"course_id": course["id"], "name": "Intake", "starts_on": "2026-03-01", "ends_on": "2026-06-30", "capacity": capacity}),
+        )
+        .send()
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    res.json()["id"].as_str().unwrap().to_string()
+}
