@@ -36,6 +36,7 @@ pub mod users;
 use crate::config::Config;
 use crate::crypto::MasterKey;
 use crate::error::ApiError;
+use crate::error::{FieldCode, ProblemCode};
 use crate::signing::KeyRing;
 use crate::state::AppState;
 use actix_web::body::MessageBody;
@@ -148,9 +149,9 @@ pub fn app(
             upload_routes: &[enrolments::import::ROUTE],
         }))
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
-            let mut e = ApiError::bad_request("invalid_query");
+            let mut e = ApiError::bad_request(ProblemCode::InvalidQuery);
             e.errors
-                .push(crate::error::FieldError::new("query", "invalid_value").arg("reason", err.to_string()));
+                .push(crate::error::FieldError::new("query", FieldCode::InvalidValue).arg("reason", err.to_string()));
             e.into()
         }))
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))

@@ -6,6 +6,7 @@ use super::throttle;
 use super::tokens::{self, Subject};
 use crate::audit;
 use crate::branches::service as branches;
+use crate::error::ProblemCode;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Json;
 use crate::http::client_address::client_address;
@@ -132,7 +133,10 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Logi
     };
     let (Some(row), Some(branch), true) = (candidate, branch, ok) else {
         throttle::failed(&state, &attempt).await?;
-        return Err(ApiError::new(actix_web::http::StatusCode::UNAUTHORIZED, "invalid_credentials"));
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            ProblemCode::InvalidCredentials,
+        ));
     };
     throttle::succeeded(&state, &attempt).await?;
     let tokens = pair(&state, &state.db, &row, &branch.code, Uuid::now_v7()).await?;
@@ -202,7 +206,7 @@ pub async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, body: J
     }
     let now = state.clock.now();
     let txn = crate::db::begin(&state.db).await?;
-    let invalid = || ApiError::bad_request("invitation_invalid");
+    let invalid = || ApiError::bad_request(ProblemCode::InvitationInvalid);
     let invite = Invitations::find()
         .filter(invitation::Column::TokenHash.eq(crate::crypto::token_hash(&body.token)))
         .one(&txn)

@@ -3,6 +3,7 @@
 use super::entity::{self as branch, Entity as Branches};
 use super::service::{self, check_names, names_json, parse_names, valid_time_zone};
 use crate::audit;
+use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
@@ -151,26 +152,26 @@ pub async fn update(
         if super::countries::is_country(country) {
             active.country = Set(country.clone());
         } else {
-            errors.push(FieldError::new("country", "invalid_country"));
+            errors.push(FieldError::new("country", FieldCode::InvalidCountry));
         }
     }
     if let Some(locale) = &body.default_locale {
         match Locale::from_canonical(locale) {
             Some(l) => active.default_locale = Set(l.as_str().to_string()),
-            None => errors.push(FieldError::new("default_locale", "unknown_locale")),
+            None => errors.push(FieldError::new("default_locale", FieldCode::UnknownLocale)),
         }
     }
     if let Some(tz) = &body.time_zone {
         if valid_time_zone(tz) {
             active.time_zone = Set(tz.clone());
         } else {
-            errors.push(FieldError::new("time_zone", "invalid_time_zone"));
+            errors.push(FieldError::new("time_zone", FieldCode::InvalidTimeZone));
         }
     }
     if let Some(names) = &body.names {
         let clean = check_names("names", names, &mut errors);
         if names.is_empty() {
-            errors.push(FieldError::new("names", "required"));
+            errors.push(FieldError::new("names", FieldCode::Required));
         }
         active.names = Set(names_json(&clean));
     }

@@ -4,6 +4,7 @@
 use super::countries::is_country;
 use super::entity::{self as branch, Entity as Branches};
 use crate::error::{ApiError, FieldError, is_unique_violation};
+use crate::error::{FieldCode, ProblemCode};
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::tenancy::Caller;
@@ -27,7 +28,7 @@ pub fn check_names(field: &str, names: &BTreeMap<String, String>, errors: &mut V
     let mut clean = BTreeMap::new();
     for (key, text) in names {
         let Some(locale) = Locale::from_canonical(key) else {
-            errors.push(FieldError::new(format!("{field}.{key}"), "unknown_locale"));
+            errors.push(FieldError::new(format!("{field}.{key}"), FieldCode::UnknownLocale));
             continue;
         };
         if let Some(text) = crate::text::BRANCH_NAME.collect(format!("{field}.{key}"), text, errors) {
@@ -67,21 +68,21 @@ pub fn validate_new(
 ) -> Result<NewBranch, ApiError> {
     let mut errors = Vec::new();
     if !valid_code(code) {
-        errors.push(FieldError::new("code", "invalid_branch_code"));
+        errors.push(FieldError::new("code", FieldCode::InvalidBranchCode));
     }
     if !is_country(country) {
-        errors.push(FieldError::new("country", "invalid_country"));
+        errors.push(FieldError::new("country", FieldCode::InvalidCountry));
     }
     let locale = Locale::from_canonical(default_locale);
     if locale.is_none() {
-        errors.push(FieldError::new("default_locale", "unknown_locale"));
+        errors.push(FieldError::new("default_locale", FieldCode::UnknownLocale));
     }
     if !valid_time_zone(time_zone) {
-        errors.push(FieldError::new("time_zone", "invalid_time_zone"));
+        errors.push(FieldError::new("time_zone", FieldCode::InvalidTimeZone));
     }
     let clean = check_names("names", names, &mut errors);
     if names.is_empty() {
-        errors.push(FieldError::new("names", "required"));
+        errors.push(FieldError::new("names", FieldCode::Required));
     }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
@@ -111,7 +112,7 @@ pub async fn insert(state: &AppState, db: &impl ConnectionTrait, new: NewBranch,
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
-            ApiError::conflict("branch_exists")
+            ApiError::conflict(ProblemCode::BranchExists)
         } else {
             e.into()
         }

@@ -7,6 +7,7 @@ use super::page::{VerifyView, render_not_found_page, render_verify_page, second_
 use super::service::{self, branch_name};
 use crate::audit;
 use crate::branches::entity::Entity as Branches;
+use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult};
 use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
@@ -110,7 +111,7 @@ async fn list_for(
         query = query.filter(certificate::Column::CourseId.eq(course));
     }
     if let Some(status) = &filter.status {
-        let status = certificate::Status::try_from_value(status).map_err(|_| ApiError::field("status", "invalid_choice"))?;
+        let status = certificate::Status::try_from_value(status).map_err(|_| ApiError::field("status", FieldCode::InvalidChoice))?;
         query = query.filter(certificate::Column::Status.eq(status));
     }
     if let Some(after) = page.after {

@@ -7,6 +7,7 @@ use crate::branches::service as branches;
 use crate::courses::service as courses;
 use crate::courses::texts::{chain, pick};
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{FieldCode, ProblemCode};
 use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
@@ -136,7 +137,7 @@ pub async fn create(
     let ends_on = service::parse_date("ends_on", &body.ends_on, &mut errors);
     service::check_fields(Some(&body.name), starts_on, ends_on, Some(body.capacity), &mut errors);
     if !service::course_offered(&state.db, body.course_id, branch.id).await? {
-        errors.push(FieldError::new("course_id", "course_not_offered"));
+        errors.push(FieldError::new("course_id", FieldCode::CourseNotOffered));
     }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
@@ -201,7 +202,7 @@ pub async fn list(
         query = query.filter(cohort::Column::CourseId.eq(course_id));
     }
     if let Some(status) = &filter.status {
-        let status = cohort::Status::try_from_value(status).map_err(|_| ApiError::field("status", "invalid_choice"))?;
+        let status = cohort::Status::try_from_value(status).map_err(|_| ApiError::field("status", FieldCode::InvalidChoice))?;
         query = query.filter(cohort::Column::Status.eq(status));
     }
     if let Some(after) = page.after {
@@ -252,7 +253,7 @@ pub async fn update(
     );
     let status = body.status.as_ref().and_then(|s| {
         cohort::Status::try_from_value(s)
-            .map_err(|_| errors.push(FieldError::new("status", "invalid_choice")))
+            .map_err(|_| errors.push(FieldError::new("status", FieldCode::InvalidChoice)))
             .ok()
     });
     if !errors.is_empty() {
@@ -261,7 +262,7 @@ pub async fn update(
     if let Some(capacity) = body.capacity
         && capacity < row.seats_taken
     {
-        return Err(ApiError::conflict("capacity_below_enrolled").arg("enrolled", row.seats_taken as i64));
+        return Err(ApiError::conflict(ProblemCode::CapacityBelowEnrolled).arg("enrolled", row.seats_taken as i64));
     }
     let mut active: cohort::ActiveModel = row.clone().into();
     if let Some(name) = &body.name {

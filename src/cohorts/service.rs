@@ -5,6 +5,7 @@
 use super::entity::{self as cohort, Entity as Cohorts};
 use crate::courses::course_entity::Entity as Courses;
 use crate::courses::offering_entity::{self as offering, Entity as Offerings};
+use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::tenancy::Caller;
 use chrono::NaiveDate;
@@ -52,12 +53,16 @@ pub fn check_fields(
     if let (Some(start), Some(end)) = (starts_on, ends_on)
         && end < start
     {
-        errors.push(FieldError::new("ends_on", "ends_before_start"));
+        errors.push(FieldError::new("ends_on", FieldCode::EndsBeforeStart));
     }
     if let Some(capacity) = capacity
         && !(1..=CAPACITY_MAX).contains(&capacity)
     {
-        errors.push(FieldError::new("capacity", "out_of_range").arg("min", 1).arg("max", CAPACITY_MAX));
+        errors.push(
+            FieldError::new("capacity", FieldCode::OutOfRange)
+                .arg("min", 1)
+                .arg("max", CAPACITY_MAX),
+        );
     }
 }
 
@@ -66,7 +71,7 @@ pub fn parse_date(field: &'static str, text: &str, errors: &mut Vec<FieldError>)
     match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
         Ok(d) => Some(d),
         Err(_) => {
-            errors.push(FieldError::new(field, "invalid_date"));
+            errors.push(FieldError::new(field, FieldCode::InvalidDate));
             None
         }
     }

@@ -10,6 +10,7 @@ use crate::audit;
 use crate::branches::service as branches;
 use crate::cluster::{self, Event};
 use crate::error::{ApiError, ApiResult, FieldError, is_foreign_key_violation, is_unique_violation};
+use crate::error::{FieldCode, ProblemCode};
 use crate::http::etag::{etag_of, json_bytes_with_known_etag};
 use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
@@ -76,21 +77,21 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest
     let mut errors = Vec::new();
     let code = body.code.trim().to_string();
     if !service::valid_code(&code) {
-        errors.push(FieldError::new("code", "invalid_course_code"));
+        errors.push(FieldError::new("code", FieldCode::InvalidCourseCode));
     }
     let texts = check_course_texts("translations", &body.translations, &mut errors);
     if body.translations.is_empty() {
-        errors.push(FieldError::new("translations", "required"));
+        errors.push(FieldError::new("translations", FieldCode::Required));
     }
     let source = match &body.source_locale {
         Some(s) => match Locale::from_canonical(s) {
             Some(l) if texts.contains_key(&l) || !errors.is_empty() => Some(l),
             Some(_) => {
-                errors.push(FieldError::new("source_locale", "source_not_translated"));
+                errors.push(FieldError::new("source_locale", FieldCode::SourceNotTranslated));
                 None
             }
             None => {
-                errors.push(FieldError::new("source_locale", "unknown_locale"));
+                errors.push(FieldError::new("source_locale", FieldCode::UnknownLocale));
                 None
             }
         },
@@ -101,7 +102,7 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest
         let prefix = format!("lessons[{i}].translations");
         let clean = check_lesson_texts(&prefix, &l.translations, &mut errors);
         if l.translations.is_empty() {
-            errors.push(FieldError::new(prefix, "required"));
+            errors.push(FieldError::new(prefix, FieldCode::Required));
         }
         lessons.push((l.position, clean));
     }
@@ -122,7 +123,7 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
-            ApiError::conflict("course_exists")
+            ApiError::conflict(ProblemCode::CourseExists)
         } else {
             e.into()
         }
@@ -172,7 +173,7 @@ pub async fn list(
     let status = filter
         .status
         .as_ref()
-        .map(|s| course::Status::try_from_value(s).map_err(|_| ApiError::field("status", "invalid_choice")))
+        .map(|s| course::Status::try_from_value(s).map_err(|_| ApiError::field("status", FieldCode::InvalidChoice)))
         .transpose()?;
     let locale = negotiate(&req);
     let what = format!(
@@ -277,13 +278,13 @@ pub async fn update(
         if service::valid_code(code.trim()) {
             active.code = Set(code.trim().to_string());
         } else {
-            errors.push(FieldError::new("code", "invalid_course_code"));
+            errors.push(FieldError::new("code", FieldCode::InvalidCourseCode));
         }
     }
     if let Some(source) = &body.source_locale {
         match Locale::from_canonical(source) {
             Some(l) => active.source_locale = Set(l.as_str().to_string()),
-            None => errors.push(FieldError::new("source_locale", "unknown_locale")),
+            None => errors.push(FieldError::new("source_locale", FieldCode::UnknownLocale)),
         }
     }
     if !errors.is_empty() {
@@ -292,7 +293,7 @@ pub async fn update(
     active.updated_at = Set(state.clock.now());
     let row = active.update(&txn).await.map_err(|e| {
         if is_unique_violation(&e) {
-            ApiError::conflict("course_exists")
+            ApiError::conflict(ProblemCode::CourseExists)
         } else {
             e.into()
         }
@@ -324,7 +325,7 @@ pub async fn delete(state: web::Data<AppState>, caller: Caller, req: HttpRequest
     let row = service::find_visible(&txn, &caller, *id).await?;
     Courses::delete_by_id(row.id).exec(&txn).await.map_err(|e| {
         if is_foreign_key_violation(&e) {
-            ApiError::conflict("course_in_use")
+            ApiError::conflict(ProblemCode::CourseInUse)
         } else {
             e.into()
         }
@@ -431,7 +432,7 @@ pub async fn add_lesson(
     let mut errors = Vec::new();
     let texts = check_lesson_texts("translations", &body.translations, &mut errors);
     if body.translations.is_empty() {
-        errors.push(FieldError::new("translations", "required"));
+        errors.push(FieldError::new("translations", FieldCode::Required));
     }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
@@ -500,7 +501,7 @@ pub async fn update_lesson(
     if let Some(p) = body.position
         && p < 1
     {
-        errors.push(FieldError::new("position", "out_of_range").arg("min", 1).arg("max", 10_000));
+        errors.push(FieldError::new("position", FieldCode::OutOfRange).arg("min", 1).arg("max", 10_000));
     }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
@@ -551,7 +552,7 @@ pub async fn delete_lesson(
     let row = find_lesson(&txn, course.id, lesson_id).await?;
     Lessons::delete_by_id(row.id).exec(&txn).await.map_err(|e| {
         if is_foreign_key_violation(&e) {
-            ApiError::conflict("lesson_in_use")
+            ApiError::conflict(ProblemCode::LessonInUse)
         } else {
             e.into()
         }
@@ -606,7 +607,7 @@ pub async fn reorder(
     current.sort();
     wanted.sort();
     if current != wanted {
-        return Err(ApiError::field("lesson_ids", "not_a_permutation"));
+        return Err(ApiError::field("lesson_ids", FieldCode::NotAPermutation));
     }
     service::set_order(&txn, &body.lesson_ids).await?;
     service::touch(&txn, course.id, state.clock.now()).await?;
@@ -658,7 +659,7 @@ pub async fn publish(
     for (i, code) in body.branches.iter().enumerate() {
         match branches::find_by_code(&txn, code).await? {
             Some(b) => branch_ids.push(b.id),
-            None => errors.push(FieldError::new(format!("branches[{i}]"), "unknown_branch")),
+            None => errors.push(FieldError::new(format!("branches[{i}]"), FieldCode::UnknownBranch)),
         }
     }
     if !errors.is_empty() {
@@ -670,7 +671,7 @@ pub async fn publish(
         .copied()
         .unwrap_or(0);
     if lesson_count == 0 {
-        return Err(ApiError::conflict("course_has_no_lessons"));
+        return Err(ApiError::conflict(ProblemCode::CourseHasNoLessons));
     }
     for branch_id in branch_ids {
         let row = offering::ActiveModel {

@@ -2,6 +2,7 @@
 //! and the per-field fallback of what readers get (API.md: requested locale,
 //! branch default, English, Chinese).
 
+use crate::error::FieldCode;
 use crate::error::FieldError;
 use crate::i18n::{self, Locale};
 use crate::text;
@@ -38,7 +39,7 @@ pub fn check_course_texts(
     let mut clean = BTreeMap::new();
     for (key, text) in texts {
         let Some(locale) = Locale::from_canonical(key) else {
-            errors.push(FieldError::new(format!("{prefix}.{key}"), "unknown_locale"));
+            errors.push(FieldError::new(format!("{prefix}.{key}"), FieldCode::UnknownLocale));
             continue;
         };
         let title = text::TITLE.collect(format!("{prefix}.{key}.title"), &text.title, errors);
@@ -58,7 +59,7 @@ pub fn check_lesson_texts(
     let mut clean = BTreeMap::new();
     for (key, text) in texts {
         let Some(locale) = Locale::from_canonical(key) else {
-            errors.push(FieldError::new(format!("{prefix}.{key}"), "unknown_locale"));
+            errors.push(FieldError::new(format!("{prefix}.{key}"), FieldCode::UnknownLocale));
             continue;
         };
         let title = text::TITLE.collect(format!("{prefix}.{key}.title"), &text.title, errors);

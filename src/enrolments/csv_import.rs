@@ -4,6 +4,8 @@
 //! reported with its line number and never affects the others.
 
 use crate::error::ApiError;
+use crate::error::ProblemCode;
+use crate::error::{FieldCode, ImportRowCode};
 use crate::i18n::{self, Arg, Locale};
 use crate::text::{self, EmailAddress};
 use actix_web::http::StatusCode;
@@ -29,12 +31,12 @@ pub struct RowFailure {
     /// `missing_display_name`, `display_name_too_long`,
     /// `display_name_invalid_characters`, `unknown_locale`, `duplicate_in_file`, `wrong_column_count`, or a
     /// reason found later (`cohort_full`, `not_a_trainee`, ...).
-    pub code: &'static str,
+    pub code: ImportRowCode,
 }
 
 impl RowFailure {
     pub fn message(&self, locale: Locale) -> String {
-        i18n::t(locale, &format!("import-row-{}", self.code), &[("row", Arg::from(self.row))])
+        i18n::t(locale, &self.code.message_id(), &[("row", Arg::from(self.row))])
     }
 }
 
@@ -46,22 +48,25 @@ pub struct ParsedImport {
 
 pub fn parse_import(body: &[u8]) -> Result<ParsedImport, ApiError> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let text = std::str::from_utf8(body).map_err(|_| ApiError::bad_request("csv_not_text"))?;
+    let text = std::str::from_utf8(body).map_err(|_| ApiError::bad_request(ProblemCode::CsvNotText))?;
     if text.contains('\0') {
-        return Err(ApiError::bad_request("csv_not_text"));
+        return Err(ApiError::bad_request(ProblemCode::CsvNotText));
     }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|_| ApiError::bad_request("csv_bad_header"))?.clone();
+    let headers = reader
+        .headers()
+        .map_err(|_| ApiError::bad_request(ProblemCode::CsvBadHeader))?
+        .clone();
     let position = |name: &str| {
         headers
             .iter()
             .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
     };
     let (Some(email_at), Some(name_at)) = (position("email"), position("display_name")) else {
-        return Err(ApiError::bad_request("csv_bad_header"));
+        return Err(ApiError::bad_request(ProblemCode::CsvBadHeader));
     };
     let locale_at = position("locale");
     let width = headers.len();
@@ -90,7 +95,7 @@ pub fn parse_import(body: &[u8]) -> Result<ParsedImport, ApiError> {
                 let row = err.position().map(line_of).unwrap_or(0);
                 parsed.failures.push(RowFailure {
                     row,
-                    code: "wrong_column_count",
+                    code: ImportRowCode::WrongColumnCount,
                 });
                 continue;
             }
@@ -103,7 +108,7 @@ pub fn parse_import(body: &[u8]) -> Result<ParsedImport, ApiError> {
         if record.len() != width {
             parsed.failures.push(RowFailure {
                 row,
-                code: "wrong_column_count",
+                code: ImportRowCode::WrongColumnCount,
             });
             continue;
         }
@@ -113,7 +118,7 @@ pub fn parse_import(body: &[u8]) -> Result<ParsedImport, ApiError> {
                 if seen.insert(email.key()) {
                     Ok((email, name))
                 } else {
-                    Err("duplicate_in_file")
+                    Err(ImportRowCode::DuplicateInFile)
                 }
             });
         match checked {
@@ -127,26 +132,26 @@ pub fn parse_import(body: &[u8]) -> Result<ParsedImport, ApiError> {
         }
     }
     if parsed.rows.is_empty() && parsed.failures.is_empty() {
-        return Err(ApiError::bad_request("csv_empty"));
+        return Err(ApiError::bad_request(ProblemCode::CsvEmpty));
     }
     Ok(parsed)
 }
 
 /// The text policy (`crate::text`) applied to one row's cells; a failure is
 /// a row code that names the column.
-fn check_cells(email: &str, name: &str, locale: &str) -> Result<(EmailAddress, String), &'static str> {
+fn check_cells(email: &str, name: &str, locale: &str) -> Result<(EmailAddress, String), ImportRowCode> {
     let email = EmailAddress::parse("email", email).map_err(|e| match e.code {
-        "invalid_characters" => "email_invalid_characters",
-        "mixed_scripts" => "email_mixed_scripts",
-        _ => "invalid_email",
+        FieldCode::InvalidCharacters => ImportRowCode::EmailInvalidCharacters,
+        FieldCode::MixedScripts => ImportRowCode::EmailMixedScripts,
+        _ => ImportRowCode::InvalidEmail,
     })?;
     let name = text::PERSON_NAME.check("display_name", name).map_err(|e| match e.code {
-        "required" => "missing_display_name",
-        "too_long" => "display_name_too_long",
-        _ => "display_name_invalid_characters",
+        FieldCode::Required => ImportRowCode::MissingDisplayName,
+        FieldCode::TooLong => ImportRowCode::DisplayNameTooLong,
+        _ => ImportRowCode::DisplayNameInvalidCharacters,
     })?;
     if !locale.is_empty() && Locale::from_tag(locale).is_none() {
-        return Err("unknown_locale");
+        return Err(ImportRowCode::UnknownLocale);
     }
     Ok((email, name))
 }
@@ -155,7 +160,7 @@ fn check_cells(email: &str, name: &str, locale: &str) -> Result<(EmailAddress, S
 /// the rest of the file is not read.
 fn too_many_rows(parsed: &ParsedImport) -> Result<(), ApiError> {
     if parsed.rows.len() + parsed.failures.len() >= MAX_ROWS {
-        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "csv_too_many_rows").arg("max", MAX_ROWS));
+        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, ProblemCode::CsvTooManyRows).arg("max", MAX_ROWS));
     }
     Ok(())
 }
@@ -186,7 +191,7 @@ mod tests {
     fn bad_rows_are_reported_with_their_lines_and_good_rows_kept() {
         let body = "email,display_name,locale\nok@x.th,สมชาย,th\nnot-an-email,X,th\nok2@x.th,,th\nok3@x.th,Y,fr\nOK@x.th,Dup,th\nshort@x.th,Z\n\"multi\nline\"@x.th,Q,en\nlast@x.th,王,zh-Hans\n";
         let parsed = parse_import(body.as_bytes()).unwrap();
-        let codes: Vec<(usize, &str)> = parsed.failures.iter().map(|f| (f.row, f.code)).collect();
+        let codes: Vec<(usize, &str)> = parsed.failures.iter().map(|f| (f.row, f.code.as_str())).collect();
         assert_eq!(
             codes,
             vec![
@@ -206,13 +211,16 @@ mod tests {
 
     #[test]
     fn garbage_and_wrong_headers_are_refused() {
-        assert_eq!(parse_import(&[0xff, 0xfe, 0x00, 0x01]).unwrap_err().code, "csv_not_text");
-        assert_eq!(parse_import(b"name,mail\nx,y\n").unwrap_err().code, "csv_bad_header");
-        assert_eq!(parse_import(b"email,display_name,locale\n").unwrap_err().code, "csv_empty");
+        assert_eq!(parse_import(&[0xff, 0xfe, 0x00, 0x01]).unwrap_err().code, ProblemCode::CsvNotText);
+        assert_eq!(parse_import(b"name,mail\nx,y\n").unwrap_err().code, ProblemCode::CsvBadHeader);
+        assert_eq!(
+            parse_import(b"email,display_name,locale\n").unwrap_err().code,
+            ProblemCode::CsvEmpty
+        );
         assert!(
             RowFailure {
                 row: 3,
-                code: "invalid_email"
+                code: ImportRowCode::InvalidEmail
             }
             .message(Locale::Th)
             .contains('3')
@@ -240,7 +248,7 @@ mod tests {
             let parsed = parse_import(body.as_bytes()).unwrap();
             let good: Vec<(usize, &str)> = parsed.rows.iter().map(|r| (r.row, r.email.as_str())).collect();
             assert_eq!(good, vec![(2, "a@x.th"), (12, "e@x.th")], "{newline:?}");
-            let bad: Vec<(usize, &str)> = parsed.failures.iter().map(|f| (f.row, f.code)).collect();
+            let bad: Vec<(usize, &str)> = parsed.failures.iter().map(|f| (f.row, f.code.as_str())).collect();
             assert_eq!(
                 bad,
                 vec![
@@ -263,7 +271,7 @@ mod tests {
         for i in 0..=MAX_ROWS {
             body.push_str(&format!("t{i}@example.th,T {i},th\n"));
         }
-        assert_eq!(parse_import(body.as_bytes()).unwrap_err().code, "csv_too_many_rows");
+        assert_eq!(parse_import(body.as_bytes()).unwrap_err().code, ProblemCode::CsvTooManyRows);
         let at_cap = &body[..body.rfind("t50000@").unwrap()];
         assert_eq!(parse_import(at_cap.as_bytes()).unwrap().rows.len(), MAX_ROWS);
     }

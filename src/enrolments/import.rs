@@ -8,6 +8,8 @@ use super::csv_import::{ParsedImport, RowFailure, parse_import};
 use super::entity::{self as enrolment, Entity as Enrolments};
 use crate::audit;
 use crate::cohorts::service as cohorts;
+use crate::error::ImportRowCode;
+use crate::error::ProblemCode;
 use crate::error::{ApiError, ApiResult};
 use crate::http::json::read_body;
 use crate::http::{negotiate, with_language};
@@ -78,7 +80,7 @@ pub async fn import(
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
     if !is_csv(&req) {
-        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type").arg("expected", "text/csv"));
+        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ProblemCode::UnsupportedMediaType).arg("expected", "text/csv"));
     }
     // Refuse other branches' cohorts before reading a large body.
     cohorts::find_scoped(&state.db, &caller, *id).await?;
@@ -113,7 +115,7 @@ impl Outcome {
         self.failed.sort_by_key(|f| f.row);
         let report = |f: &RowFailure| RowReport {
             row: f.row,
-            code: f.code,
+            code: f.code.as_str(),
             message: f.message(locale),
         };
         ImportReport {
@@ -144,7 +146,7 @@ async fn enrol_rows(state: &AppState, caller: &Caller, req: &HttpRequest, cohort
     let txn = crate::db::begin(&state.db).await?;
     let cohort = cohorts::lock(&txn, cohort_id).await?.ok_or_else(ApiError::not_found)?;
     if cohort.status != crate::cohorts::entity::Status::Open {
-        return Err(ApiError::conflict("cohort_closed"));
+        return Err(ApiError::conflict(ProblemCode::CohortClosed));
     }
     let branch = crate::branches::entity::Entity::find_by_id(cohort.branch_id)
         .one(&txn)
@@ -286,7 +288,7 @@ fn plan(
             Some(u) if u.role != Role::Trainee.as_str() => {
                 plan.failed.push(RowFailure {
                     row: row.row,
-                    code: "not_a_trainee",
+                    code: ImportRowCode::NotATrainee,
                 });
                 continue;
             }
@@ -297,14 +299,14 @@ fn plan(
         if previous.is_some_and(|e| e.status != enrolment::Status::Withdrawn) {
             plan.skipped.push(RowFailure {
                 row: row.row,
-                code: "already_enrolled",
+                code: ImportRowCode::AlreadyEnrolled,
             });
             continue;
         }
         if free == 0 {
             plan.failed.push(RowFailure {
                 row: row.row,
-                code: "cohort_full",
+                code: ImportRowCode::CohortFull,
             });
             continue;
         }

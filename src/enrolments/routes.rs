@@ -7,6 +7,7 @@ use crate::cohorts::entity::Entity as Cohorts;
 use crate::cohorts::service as cohorts;
 use crate::courses::service as courses;
 use crate::courses::texts::{chain, pick};
+use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult};
 use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
@@ -213,7 +214,7 @@ pub struct MemberFilter {
 fn parse_status(status: &Option<String>) -> ApiResult<Option<enrolment::Status>> {
     status
         .as_ref()
-        .map(|s| enrolment::Status::try_from_value(s).map_err(|_| ApiError::field("status", "invalid_choice")))
+        .map(|s| enrolment::Status::try_from_value(s).map_err(|_| ApiError::field("status", FieldCode::InvalidChoice)))
         .transpose()
 }
 

@@ -7,6 +7,7 @@ use crate::cohorts::entity as cohort;
 use crate::cohorts::service as cohorts;
 use crate::courses::lesson_entity::{self as lesson, Entity as Lessons};
 use crate::error::{ApiError, ApiResult, is_unique_violation};
+use crate::error::{FieldCode, ProblemCode};
 use crate::tenancy::{Caller, Role};
 use crate::users::entity::{self as user, Entity as Users};
 use chrono::{DateTime, Utc};
@@ -32,12 +33,12 @@ pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: U
         .filter(user::Column::BranchId.eq(cohort.branch_id))
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::field("user_id", "unknown_user"))?;
+        .ok_or_else(|| ApiError::field("user_id", FieldCode::UnknownUser))?;
     if trainee.role != Role::Trainee.as_str() {
-        return Err(ApiError::field("user_id", "not_a_trainee"));
+        return Err(ApiError::field("user_id", FieldCode::NotATrainee));
     }
     if cohort.status != cohort::Status::Open {
-        return Err(ApiError::conflict("cohort_closed"));
+        return Err(ApiError::conflict(ProblemCode::CohortClosed));
     }
     let existing = Enrolments::find()
         .filter(enrolment::Column::CohortId.eq(cohort.id))
@@ -47,10 +48,10 @@ pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: U
     if let Some(e) = &existing
         && e.status != enrolment::Status::Withdrawn
     {
-        return Err(ApiError::conflict("already_enrolled"));
+        return Err(ApiError::conflict(ProblemCode::AlreadyEnrolled));
     }
     if !cohorts::take_seat(db, cohort.id).await? {
-        return Err(ApiError::conflict("cohort_full"));
+        return Err(ApiError::conflict(ProblemCode::CohortFull));
     }
     let row = match existing {
         // Coming back after a withdrawal keeps the earlier progress.
@@ -77,7 +78,7 @@ pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: U
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                ApiError::conflict("already_enrolled")
+                ApiError::conflict(ProblemCode::AlreadyEnrolled)
             } else {
                 e.into()
             }
@@ -107,7 +108,7 @@ pub async fn record_lesson(db: &impl ConnectionTrait, row: &enrolment::Model, le
         .await?
         .ok_or_else(ApiError::not_found)?;
     if row.status == enrolment::Status::Withdrawn {
-        return Err(ApiError::conflict("enrolment_not_active"));
+        return Err(ApiError::conflict(ProblemCode::EnrolmentNotActive));
     }
     let insert = completion::ActiveModel {
         id: Set(Uuid::now_v7()),

@@ -9,6 +9,7 @@ use super::bank::{self, Drawn, Snapshot};
 use super::exam_entity as exam;
 use crate::enrolments::entity::{self as enrolment, Entity as Enrolments};
 use crate::error::{ApiError, ApiResult, is_unique_violation};
+use crate::error::{FieldCode, ProblemCode};
 use crate::tenancy::{Caller, Role};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -42,7 +43,7 @@ pub async fn start(
         .filter(enrolment::Column::Status.eq(enrolment::Status::Active))
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::new(actix_web::http::StatusCode::FORBIDDEN, "not_enrolled"))?;
+        .ok_or_else(|| ApiError::new(actix_web::http::StatusCode::FORBIDDEN, ProblemCode::NotEnrolled))?;
     if let Some(open) = open_attempt(db, exam.id, caller.user_id).await? {
         // `progress::start_attempt` has graded an attempt past its deadline
         // (and certified on a pass) before calling this; grading here only
@@ -59,7 +60,7 @@ pub async fn start(
         .count(db)
         .await? as i32;
     if previous >= snapshot.max_attempts {
-        return Err(ApiError::conflict("attempts_exhausted").arg("max", snapshot.max_attempts as i64));
+        return Err(ApiError::conflict(ProblemCode::AttemptsExhausted).arg("max", snapshot.max_attempts as i64));
     }
     let drawn = bank::draw(&snapshot, &mut rand::thread_rng());
     let row = attempt::ActiveModel {
@@ -88,7 +89,7 @@ pub async fn start(
         Ok(row) => Ok((Started::New(row), snapshot)),
         // A concurrent start won the race (the database allows one open
         // attempt); answer with that one.
-        Err(err) if is_unique_violation(&err) => Err(ApiError::conflict("attempt_race")),
+        Err(err) if is_unique_violation(&err) => Err(ApiError::conflict(ProblemCode::AttemptRace)),
         Err(err) => Err(err.into()),
     }
 }
@@ -130,10 +131,10 @@ pub async fn save_answer(
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
     if row.status != attempt::Status::Open {
-        return Err(ApiError::conflict("attempt_submitted"));
+        return Err(ApiError::conflict(ProblemCode::AttemptSubmitted));
     }
     if now > row.deadline {
-        return Err(ApiError::conflict("exam_time_over"));
+        return Err(ApiError::conflict(ProblemCode::ExamTimeOver));
     }
     if !drawn(row).iter().any(|d| d.q == question_id) {
         return Err(ApiError::not_found());
@@ -142,9 +143,9 @@ pub async fn save_answer(
     let question = snapshot.question(question_id).ok_or_else(ApiError::not_found)?;
     let indices = option_ids_of(row)
         .indices_of(question, option_ids)
-        .ok_or_else(|| ApiError::field("selected", "no_such_option"))?;
+        .ok_or_else(|| ApiError::field("selected", FieldCode::NoSuchOption))?;
     if (question.kind != bank::MULTIPLE) && indices.len() > 1 {
-        return Err(ApiError::field("selected", "one_correct_option"));
+        return Err(ApiError::field("selected", FieldCode::OneCorrectOption));
     }
     let value = answer::ActiveModel {
         id: Set(Uuid::now_v7()),

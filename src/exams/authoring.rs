@@ -8,6 +8,7 @@ use super::question_entity::{self as question, Entity as Questions};
 use super::question_translation_entity::{self as question_text, Entity as QuestionTexts};
 use super::version_entity::{self as version, Entity as Versions};
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{FieldCode, ProblemCode};
 use crate::i18n::Locale;
 use crate::text;
 use chrono::{DateTime, Utc};
@@ -42,7 +43,7 @@ pub struct Settings {
 pub fn check_settings(pass: i32, minutes: i32, attempts: i32, count: i32, errors: &mut Vec<FieldError>) -> Settings {
     let mut range = |field: &'static str, value: i32, min: i32, max: i32| {
         if !(min..=max).contains(&value) {
-            errors.push(FieldError::new(field, "out_of_range").arg("min", min).arg("max", max));
+            errors.push(FieldError::new(field, FieldCode::OutOfRange).arg("min", min).arg("max", max));
         }
     };
     range("pass_mark_percent", pass, 1, 100);
@@ -60,11 +61,11 @@ pub fn check_settings(pass: i32, minutes: i32, attempts: i32, count: i32, errors
 pub fn check_titles(texts: &BTreeMap<String, ExamText>, errors: &mut Vec<FieldError>) -> BTreeMap<Locale, String> {
     let mut clean = BTreeMap::new();
     if texts.is_empty() {
-        errors.push(FieldError::new("translations", "required"));
+        errors.push(FieldError::new("translations", FieldCode::Required));
     }
     for (key, text) in texts {
         match Locale::from_canonical(key) {
-            None => errors.push(FieldError::new(format!("translations.{key}"), "unknown_locale")),
+            None => errors.push(FieldError::new(format!("translations.{key}"), FieldCode::UnknownLocale)),
             Some(l) => {
                 if let Some(title) = text::TITLE.collect(format!("translations.{}.title", l.as_str()), &text.title, errors) {
                     clean.insert(l, title);
@@ -96,26 +97,26 @@ pub fn check_question(
 ) -> Result<CleanQuestion, ApiError> {
     let mut errors = Vec::new();
     if ![SINGLE, MULTIPLE, TRUE_FALSE].contains(&kind) {
-        errors.push(FieldError::new("kind", "invalid_choice"));
+        errors.push(FieldError::new("kind", FieldCode::InvalidChoice));
     }
     if !(1..=100).contains(&points) {
-        errors.push(FieldError::new("points", "out_of_range").arg("min", 1).arg("max", 100));
+        errors.push(FieldError::new("points", FieldCode::OutOfRange).arg("min", 1).arg("max", 100));
     }
     if texts.is_empty() {
-        errors.push(FieldError::new("translations", "required"));
+        errors.push(FieldError::new("translations", FieldCode::Required));
     }
     let mut clean = BTreeMap::new();
     let mut option_count: Option<usize> = None;
     for (key, text) in texts {
         let Some(locale) = Locale::from_canonical(key) else {
-            errors.push(FieldError::new(format!("translations.{key}"), "unknown_locale"));
+            errors.push(FieldError::new(format!("translations.{key}"), FieldCode::UnknownLocale));
             continue;
         };
         let prefix = format!("translations.{key}");
         let prompt = text::PROMPT.collect(format!("{prefix}.prompt"), &text.prompt, &mut errors);
         if text.options.len() < 2 || text.options.len() > 10 {
             errors.push(
-                FieldError::new(format!("{prefix}.options"), "option_count")
+                FieldError::new(format!("{prefix}.options"), FieldCode::OptionCount)
                     .arg("min", 2)
                     .arg("max", 10),
             );
@@ -133,7 +134,7 @@ pub fn check_question(
         match option_count {
             None => option_count = Some(text.options.len()),
             Some(n) if n != text.options.len() => {
-                errors.push(FieldError::new(format!("{prefix}.options"), "options_differ_between_locales"))
+                errors.push(FieldError::new(format!("{prefix}.options"), FieldCode::OptionsDifferBetweenLocales))
             }
             _ => {}
         }
@@ -147,21 +148,21 @@ pub fn check_question(
     }
     let count = option_count.unwrap_or(0);
     if kind == TRUE_FALSE && count != 2 && count != 0 {
-        errors.push(FieldError::new("translations", "true_false_needs_two_options"));
+        errors.push(FieldError::new("translations", FieldCode::TrueFalseNeedsTwoOptions));
     }
     let mut indices: Vec<usize> = Vec::new();
     for (i, c) in correct.iter().enumerate() {
         if *c < 0 || *c as usize >= count.max(1) {
-            errors.push(FieldError::new(format!("correct[{i}]"), "no_such_option"));
+            errors.push(FieldError::new(format!("correct[{i}]"), FieldCode::NoSuchOption));
         } else if !indices.contains(&(*c as usize)) {
             indices.push(*c as usize);
         }
     }
     indices.sort();
     if correct.is_empty() {
-        errors.push(FieldError::new("correct", "required"));
+        errors.push(FieldError::new("correct", FieldCode::Required));
     } else if (kind == SINGLE || kind == TRUE_FALSE) && indices.len() > 1 {
-        errors.push(FieldError::new("correct", "one_correct_option"));
+        errors.push(FieldError::new("correct", FieldCode::OneCorrectOption));
     }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
@@ -326,7 +327,7 @@ pub async fn titles(db: &impl ConnectionTrait, exam_ids: &[Uuid]) -> Result<Hash
 pub async fn publish(db: &impl ConnectionTrait, row: exam::Model, now: DateTime<Utc>) -> ApiResult<exam::Model> {
     let bank = load_bank(db, row.id).await?;
     if (bank.len() as i32) < row.question_count {
-        return Err(ApiError::conflict("question_bank_too_small")
+        return Err(ApiError::conflict(ProblemCode::QuestionBankTooSmall)
             .arg("needed", row.question_count as i64)
             .arg("available", bank.len() as i64));
     }

@@ -8,6 +8,7 @@ use super::views::{self, Exam};
 use crate::audit;
 use crate::courses::service as courses;
 use crate::courses::texts::chain;
+use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::page::List;
 use crate::http::{Json, negotiate, with_language};
@@ -430,7 +431,9 @@ pub async fn save_answer(
     caller.require(&[Role::Trainee])?;
     let (id, question_id) = path.into_inner();
     if body.selected.len() > 10 {
-        return Err(ApiError::validation(vec![FieldError::new("selected", "too_long").arg("max", 10)]));
+        return Err(ApiError::validation(vec![
+            FieldError::new("selected", FieldCode::TooLong).arg("max", 10),
+        ]));
     }
     let now = state.clock.now();
     let row = attempts::find_visible(&state.db, &caller, id).await?;

@@ -16,6 +16,7 @@
 
 use super::idempotency_entity::{self as idem, Entity as IdempotencyKeys};
 use crate::error::{ApiError, is_unique_violation};
+use crate::error::{FieldCode, ProblemCode};
 use crate::state::AppState;
 use crate::tenancy::Caller;
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
@@ -75,7 +76,7 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
     };
     let caller = caller.user_id.to_string();
     if key.is_empty() || key.len() > 255 {
-        return Ok(problem(req, ApiError::field("Idempotency-Key", "too_long").arg("max", 255)));
+        return Ok(problem(req, ApiError::field("Idempotency-Key", FieldCode::TooLong).arg("max", 255)));
     }
     let limit = body_limit(&pattern, &settings, &state.config);
     let mut payload = req.take_payload();
@@ -207,7 +208,7 @@ async fn earlier_claim(
         .filter(idem::Column::IdemKey.eq(key))
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::conflict("idempotency_in_progress"))?;
+        .ok_or_else(|| ApiError::conflict(ProblemCode::IdempotencyInProgress))?;
     if existing.created_at + Duration::hours(KEEP_HOURS) < state.clock.now() {
         // Expired: forget it and act as new.
         IdempotencyKeys::delete_by_id(existing.id).exec(&state.db).await?;
@@ -215,13 +216,13 @@ async fn earlier_claim(
             .insert(&state.db)
             .await
             .map(Earlier::Expired)
-            .map_err(|_| ApiError::conflict("idempotency_in_progress"));
+            .map_err(|_| ApiError::conflict(ProblemCode::IdempotencyInProgress));
     }
     if existing.request_hash != request_hash {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused"));
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::IdempotencyKeyReused));
     }
     if existing.status_code.is_none() {
-        return Err(ApiError::conflict("idempotency_in_progress"));
+        return Err(ApiError::conflict(ProblemCode::IdempotencyInProgress));
     }
     Ok(Earlier::Answered(existing))
 }

@@ -2,6 +2,8 @@
 //! media type 415, too large 413, broken syntax 400 `malformed_json`, wrong
 //! types or missing fields 400 `invalid_json` naming the field.
 
+use crate::error::FieldCode;
+use crate::error::ProblemCode;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
 use actix_web::dev::Payload;
@@ -36,7 +38,7 @@ fn is_json(req: &HttpRequest) -> bool {
 
 /// Reads the whole body, refusing more than `limit` bytes with 413.
 pub async fn read_body(req: &HttpRequest, payload: &mut Payload, limit: usize) -> Result<web::Bytes, ApiError> {
-    let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").arg("limit", limit);
+    let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, ProblemCode::PayloadTooLarge).arg("limit", limit);
     if let Some(length) = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -48,7 +50,7 @@ pub async fn read_body(req: &HttpRequest, payload: &mut Payload, limit: usize) -
     }
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| ApiError::bad_request("malformed_body"))?;
+        let chunk = chunk.map_err(|_| ApiError::bad_request(ProblemCode::MalformedBody))?;
         if body.len() + chunk.len() > limit {
             return Err(too_large());
         }
@@ -62,7 +64,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize::<_, T>(&mut de);
     if value.is_ok() && de.end().is_err() {
-        return Err(ApiError::bad_request("malformed_json"));
+        return Err(ApiError::bad_request(ProblemCode::MalformedJson));
     }
     value.map_err(|err| {
         let path = err.path().to_string();
@@ -71,22 +73,22 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             serde_json::error::Category::Data => {
                 let field = if path == "." { String::new() } else { path };
                 let code = if inner.to_string().starts_with("missing field") {
-                    "required"
+                    FieldCode::Required
                 } else {
-                    "invalid_type"
+                    FieldCode::InvalidType
                 };
-                let field = if code == "required" {
+                let field = if code == FieldCode::Required {
                     // serde reports the missing field in the message, not the path.
                     let name = inner.to_string().split('`').nth(1).unwrap_or("").to_string();
                     if field.is_empty() { name } else { format!("{field}.{name}") }
                 } else {
                     field
                 };
-                let mut e = ApiError::bad_request("invalid_json");
+                let mut e = ApiError::bad_request(ProblemCode::InvalidJson);
                 e.errors.push(FieldError::new(field, code));
                 e
             }
-            _ => ApiError::bad_request("malformed_json"),
+            _ => ApiError::bad_request(ProblemCode::MalformedJson),
         }
     })
 }
@@ -100,7 +102,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         let mut payload = payload.take();
         Box::pin(async move {
             if !is_json(&req) {
-                return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type").arg("expected", "application/json"));
+                return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ProblemCode::UnsupportedMediaType)
+                    .arg("expected", "application/json"));
             }
             let general = req
                 .app_data::<web::Data<AppState>>()

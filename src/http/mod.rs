@@ -1,6 +1,8 @@
 //! HTTP plumbing shared by every area: JSON extraction with localized errors,
 //! language negotiation, pagination, and the middleware stack.
 
+use crate::error::FieldCode;
+
 pub mod accept;
 pub mod client_address;
 pub mod etag;
@@ -34,6 +36,6 @@ pub fn parse_time(field: &'static str, value: &Option<String>) -> Result<Option<
             .map(|d| d.with_timezone(&Utc))
             .or_else(|_| NaiveDate::parse_from_str(v, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()))
             .map(Some)
-            .map_err(|_| crate::error::ApiError::validation(vec![crate::error::FieldError::new(field, "invalid_date")])),
+            .map_err(|_| crate::error::ApiError::validation(vec![crate::error::FieldError::new(field, FieldCode::InvalidDate)])),
     }
 }

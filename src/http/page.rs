@@ -1,6 +1,7 @@
 //! Cursor pagination (`?limit=`, default 50, max 200; `?cursor=`). Ids are
 //! UUIDv7, ordered by creation time, so the cursor is the last id served.
 
+use crate::error::FieldCode;
 use crate::error::{ApiError, FieldError};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -32,7 +33,7 @@ impl PageParams {
                 Ok(n) if (1..=200).contains(&n) => n,
                 _ => {
                     return Err(ApiError::validation(vec![
-                        FieldError::new("limit", "out_of_range").arg("min", 1).arg("max", 200),
+                        FieldError::new("limit", FieldCode::OutOfRange).arg("min", 1).arg("max", 200),
                     ]));
                 }
             },
@@ -40,7 +41,7 @@ impl PageParams {
         let after = match &self.cursor {
             None => None,
             Some(c) if c.is_empty() => None,
-            Some(c) => Some(decode_cursor(c).ok_or_else(|| ApiError::field("cursor", "invalid_cursor"))?),
+            Some(c) => Some(decode_cursor(c).ok_or_else(|| ApiError::field("cursor", FieldCode::InvalidCursor))?),
         };
         Ok(Page { limit, after })
     }

@@ -3,6 +3,7 @@
 use super::entity::{self as outbox, Entity as Outbox};
 use crate::audit;
 use crate::error::{ApiError, ApiResult};
+use crate::error::{FieldCode, ProblemCode};
 use crate::http::PageParams;
 use crate::http::page::List;
 use crate::state::AppState;
@@ -66,7 +67,7 @@ pub async fn list(
     let page = page.page()?;
     let mut query = Outbox::find().filter(caller.scope().condition(outbox::Column::BranchId));
     if let Some(status) = &filter.status {
-        let status = outbox::Status::try_from_value(status).map_err(|_| ApiError::field("status", "invalid_choice"))?;
+        let status = outbox::Status::try_from_value(status).map_err(|_| ApiError::field("status", FieldCode::InvalidChoice))?;
         query = query.filter(outbox::Column::Status.eq(status));
     }
     if let Some(after) = page.after {
@@ -89,7 +90,7 @@ pub async fn retry(state: web::Data<AppState>, caller: Caller, req: HttpRequest,
         .await?
         .ok_or_else(ApiError::not_found)?;
     if row.status != outbox::Status::Failed {
-        return Err(ApiError::conflict("not_failed"));
+        return Err(ApiError::conflict(ProblemCode::NotFailed));
     }
     let now = state.clock.now();
     let branch_id = row.branch_id;

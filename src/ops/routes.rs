@@ -1,4 +1,5 @@
 use crate::db;
+use crate::error::ProblemCode;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -39,7 +40,7 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
             seconds = stale.seconds,
             "a background chore has not run for too long"
         );
-        let mut problem = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "job_stale")
+        let mut problem = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, ProblemCode::JobStale)
             .arg("job", stale.job)
             .arg("seconds", stale.seconds);
         problem.retry_after = Some(5);

@@ -4,6 +4,7 @@
 
 use crate::courses::texts::chain;
 use crate::enrolments::service as enrolments;
+use crate::error::ProblemCode;
 use crate::error::{ApiError, ApiResult};
 use crate::exams::attempt_entity::{self as attempt, Entity as Attempts};
 use crate::exams::attempts::{self, Started};
@@ -61,7 +62,7 @@ pub async fn start(state: web::Data<AppState>, caller: Caller, req: HttpRequest,
     let (started, created) = match outcome {
         Ok((Started::New(a), _)) => (a, true),
         Ok((Started::Existing(a), _)) => (a, false),
-        Err(e) if e.code == "attempt_race" => {
+        Err(e) if e.code == ProblemCode::AttemptRace => {
             // Another start won; this one answers with the winner's attempt.
             drop(txn);
             let open = attempts::open_attempt(&state.db, row.id, caller.user_id)

@@ -4,6 +4,7 @@
 use super::completion::{self, CompletionRow};
 use super::csv::{BOM, Cell, header, line};
 use super::talent::{self, TalentRow};
+use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult};
 use crate::http::negotiate;
 use crate::i18n::Locale;
@@ -113,7 +114,7 @@ pub async fn completion(
     let by_certificate = match q.date_field.as_deref() {
         None | Some("enrolled") => false,
         Some("certified") => true,
-        Some(_) => return Err(ApiError::field("date_field", "invalid_choice")),
+        Some(_) => return Err(ApiError::field("date_field", FieldCode::InvalidChoice)),
     };
     let mut filter = completion::Filter {
         course_id: q.course_id,

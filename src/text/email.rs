@@ -15,6 +15,7 @@
 //! - accounts are matched on the lower-cased form (`EmailAddress::key`);
 //! - 254 characters at most, 64 in the local part (RFC 5321).
 
+use crate::error::FieldCode;
 use crate::error::FieldError;
 use unicode_normalization::UnicodeNormalization;
 use unicode_security::MixedScript;
@@ -33,7 +34,7 @@ impl EmailAddress {
     pub fn parse(field: &str, raw: &str) -> Result<EmailAddress, FieldError> {
         let address = normalized(field, raw)?;
         let Some((local, domain)) = address.rsplit_once('@') else {
-            return Err(FieldError::new(field, "invalid_email"));
+            return Err(FieldError::new(field, FieldCode::InvalidEmail));
         };
         let well_formed = !local.is_empty()
             && local.len() <= LOCAL_MAX
@@ -44,10 +45,10 @@ impl EmailAddress {
             && !domain.contains("..")
             && address.parse::<lettre::Address>().is_ok();
         if !well_formed {
-            return Err(FieldError::new(field, "invalid_email"));
+            return Err(FieldError::new(field, FieldCode::InvalidEmail));
         }
         if !local.is_single_script() {
-            return Err(FieldError::new(field, "mixed_scripts"));
+            return Err(FieldError::new(field, FieldCode::MixedScripts));
         }
         Ok(EmailAddress(address))
     }
@@ -75,7 +76,7 @@ fn normalized(field: &str, raw: &str) -> Result<String, FieldError> {
     let raw = raw.trim();
     // Bound the work before normalizing: NFKC can only grow a string a little.
     if raw.chars().count() > MAX {
-        return Err(FieldError::new(field, "too_long").arg("max", MAX));
+        return Err(FieldError::new(field, FieldCode::TooLong).arg("max", MAX));
     }
     if let Some(c) = raw.chars().find(|c| *c == '\u{200C}' || *c == '\u{200D}') {
         return Err(super::invalid_characters(field, c));
@@ -88,7 +89,7 @@ fn normalized(field: &str, raw: &str) -> Result<String, FieldError> {
         return Err(super::invalid_characters(field, c));
     }
     if address.chars().count() > MAX {
-        return Err(FieldError::new(field, "too_long").arg("max", MAX));
+        return Err(FieldError::new(field, FieldCode::TooLong).arg("max", MAX));
     }
     Ok(address)
 }
@@ -108,7 +109,7 @@ fn fold(address: &str) -> String {
 mod tests {
     use super::*;
 
-    fn key(raw: &str) -> Result<String, &'static str> {
+    fn key(raw: &str) -> Result<String, FieldCode> {
         EmailAddress::parse("email", raw).map(|e| e.key()).map_err(|e| e.code)
     }
 
@@ -116,12 +117,12 @@ mod tests {
     fn look_alikes_fold_to_one_account_or_are_refused() {
         assert_eq!(key("Somchai@BKK.test"), Ok("somchai@bkk.test".into()));
         assert_eq!(key("ｓｏｍｃｈａｉ@ｂｋｋ.ｔｅｓｔ"), Ok("somchai@bkk.test".into()));
-        assert_eq!(key("somchai\u{200B}@bkk.test"), Err("invalid_characters"));
-        assert_eq!(key("som\u{200D}chai@bkk.test"), Err("invalid_characters"));
-        assert_eq!(key("s\u{043E}mchai@bkk.test"), Err("mixed_scripts"));
+        assert_eq!(key("somchai\u{200B}@bkk.test"), Err(FieldCode::InvalidCharacters));
+        assert_eq!(key("som\u{200D}chai@bkk.test"), Err(FieldCode::InvalidCharacters));
+        assert_eq!(key("s\u{043E}mchai@bkk.test"), Err(FieldCode::MixedScripts));
         assert_eq!(key("andre\u{301}@x.test"), key("andr\u{E9}@x.test"));
-        assert_eq!(key("a\0@x.test"), Err("invalid_characters"));
-        assert_eq!(key("a\r\nBcc: x@y.test@x.test"), Err("invalid_characters"));
+        assert_eq!(key("a\0@x.test"), Err(FieldCode::InvalidCharacters));
+        assert_eq!(key("a\r\nBcc: x@y.test@x.test"), Err(FieldCode::InvalidCharacters));
     }
 
     #[test]
@@ -129,11 +130,11 @@ mod tests {
         assert!(key("สมชาย@example.th").is_ok());
         assert!(key("王小明2024@example.cn").is_ok());
         assert!(key("nguyen.van.a+tag@example.vn").is_ok());
-        assert_eq!(key("not-an-email"), Err("invalid_email"));
-        assert_eq!(key(&format!("{}@x.test", "a".repeat(65))), Err("invalid_email"));
-        assert_eq!(key(&format!("a@{}.test", "b".repeat(250))), Err("too_long"));
+        assert_eq!(key("not-an-email"), Err(FieldCode::InvalidEmail));
+        assert_eq!(key(&format!("{}@x.test", "a".repeat(65))), Err(FieldCode::InvalidEmail));
+        assert_eq!(key(&format!("a@{}.test", "b".repeat(250))), Err(FieldCode::TooLong));
         assert_eq!(EmailAddress::parse("email", " Lan@X.test ").unwrap().as_str(), "Lan@X.test");
         assert_eq!(lookup_key("email", "LAN@x.test").unwrap(), "lan@x.test");
-        assert_eq!(lookup_key("email", "a\0").unwrap_err().code, "invalid_characters");
+        assert_eq!(lookup_key("email", "a\0").unwrap_err().code, FieldCode::InvalidCharacters);
     }
 }

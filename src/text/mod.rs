@@ -26,6 +26,7 @@
 
 pub mod email;
 
+use crate::error::FieldCode;
 use crate::error::FieldError;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
@@ -116,10 +117,10 @@ impl Text {
             return Err(invalid_characters(field, c));
         }
         if self.required && value.trim().is_empty() {
-            return Err(FieldError::new(field, "required"));
+            return Err(FieldError::new(field, FieldCode::Required));
         }
         if value.chars().count() > self.max {
-            return Err(FieldError::new(field, "too_long").arg("max", self.max));
+            return Err(FieldError::new(field, FieldCode::TooLong).arg("max", self.max));
         }
         Ok(value)
     }
@@ -139,7 +140,7 @@ impl Text {
 /// The field error for a refused character, naming it (`U+202E`) so that an
 /// author can find an invisible one.
 pub fn invalid_characters(field: impl Into<String>, c: char) -> FieldError {
-    FieldError::new(field, "invalid_characters").arg("character", format!("U+{:04X}", c as u32))
+    FieldError::new(field, FieldCode::InvalidCharacters).arg("character", format!("U+{:04X}", c as u32))
 }
 
 /// A short value that is looked up, never stored (query filters, codes in
@@ -150,7 +151,7 @@ pub fn check_lookup(field: &str, value: &str, max: usize) -> Result<(), FieldErr
         return Err(invalid_characters(field, c));
     }
     if value.chars().count() > max {
-        return Err(FieldError::new(field, "too_long").arg("max", max));
+        return Err(FieldError::new(field, FieldCode::TooLong).arg("max", max));
     }
     Ok(())
 }
@@ -195,7 +196,7 @@ mod tests {
     use super::*;
 
     fn code(result: Result<String, FieldError>) -> &'static str {
-        result.err().map(|e| e.code).unwrap_or("ok")
+        result.err().map_or("ok", |e| e.code.as_str())
     }
 
     #[test]

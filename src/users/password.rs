@@ -1,6 +1,7 @@
 //! Password hashing (argon2id, OWASP 2025 parameters: 19 MiB, 2 passes, 1
 //! lane) and the password rules.
 
+use crate::error::FieldCode;
 use crate::error::FieldError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -40,13 +41,13 @@ pub fn check_rules(field: &str, password: &str) -> Vec<FieldError> {
     let length = password.chars().count();
     let mut errors = Vec::new();
     if length < 10 {
-        errors.push(FieldError::new(field, "password_too_short").arg("min", 10));
+        errors.push(FieldError::new(field, FieldCode::PasswordTooShort).arg("min", 10));
     } else if length > 128 {
-        errors.push(FieldError::new(field, "too_long").arg("max", 128));
+        errors.push(FieldError::new(field, FieldCode::TooLong).arg("max", 128));
     } else {
         let first = password.chars().next();
         if password.chars().all(|c| Some(c) == first) {
-            errors.push(FieldError::new(field, "password_too_simple"));
+            errors.push(FieldError::new(field, FieldCode::PasswordTooSimple));
         }
     }
     errors
@@ -125,8 +126,8 @@ mod tests {
 
     #[test]
     fn rules() {
-        assert_eq!(check_rules("p", "short")[0].code, "password_too_short");
-        assert_eq!(check_rules("p", "aaaaaaaaaaaa")[0].code, "password_too_simple");
+        assert_eq!(check_rules("p", "short")[0].code, FieldCode::PasswordTooShort);
+        assert_eq!(check_rules("p", "aaaaaaaaaaaa")[0].code, FieldCode::PasswordTooSimple);
         assert!(check_rules("p", "long enough phrase").is_empty());
     }
 }

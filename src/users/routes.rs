@@ -5,6 +5,7 @@ use super::password;
 use super::service::{self, validate_new};
 use crate::audit;
 use crate::branches::service as branches;
+use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
@@ -121,7 +122,7 @@ pub async fn list(
     let mut query = Users::find().filter(user::Column::BranchId.eq(branch.id));
     if let Some(role) = &filter.role {
         if Role::parse(role).is_none() {
-            return Err(ApiError::field("role", "invalid_choice"));
+            return Err(ApiError::field("role", FieldCode::InvalidChoice));
         }
         query = query.filter(user::Column::Role.eq(role.clone()));
     }
@@ -168,7 +169,7 @@ pub async fn update_me(state: web::Data<AppState>, caller: Caller, req: HttpRequ
     if let Some(locale) = &body.locale {
         match Locale::from_canonical(locale) {
             Some(l) => active.locale = Set(l.as_str().to_string()),
-            None => errors.push(FieldError::new("locale", "unknown_locale")),
+            None => errors.push(FieldError::new("locale", FieldCode::UnknownLocale)),
         }
     }
     if let Some(name) = &body.display_name
@@ -191,7 +192,7 @@ pub async fn update_me(state: web::Data<AppState>, caller: Caller, req: HttpRequ
             let ok = password::verify_async(current, stored).await;
             if !ok {
                 super::throttle::failed(&state, &attempt).await?;
-                errors.push(FieldError::new("current_password", "wrong_password"));
+                errors.push(FieldError::new("current_password", FieldCode::WrongPassword));
             } else {
                 super::throttle::succeeded(&state, &attempt).await?;
                 let hash = password::hash_async(new_password).await.ok_or_else(ApiError::internal)?;

@@ -9,6 +9,7 @@ use crate::branches::service::{self as branches, HQ, NewBranch};
 use crate::cluster::{self, Announced, Event};
 use crate::crypto::{random_token, token_hash};
 use crate::error::{ApiError, FieldError, is_unique_violation};
+use crate::error::{FieldCode, ProblemCode};
 use crate::i18n::{self, Locale};
 use crate::notifications::{Email, enqueue};
 use crate::state::AppState;
@@ -47,11 +48,11 @@ pub fn validate_new(email: &str, display_name: &str, role: &str, locale: &str, p
     let name = text::PERSON_NAME.collect("display_name", display_name, &mut errors);
     let role = Role::parse(role);
     if role.is_none() {
-        errors.push(FieldError::new("role", "invalid_choice"));
+        errors.push(FieldError::new("role", FieldCode::InvalidChoice));
     }
     let locale_value = Locale::from_canonical(locale);
     if locale_value.is_none() {
-        errors.push(FieldError::new("locale", "unknown_locale"));
+        errors.push(FieldError::new("locale", FieldCode::UnknownLocale));
     }
     if let Some(p) = password {
         errors.extend(password::check_rules("password", p));
@@ -82,7 +83,7 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> Result<user::Model, ApiError> {
     if new.role == Role::HqAdmin && branch.code != HQ {
-        return Err(ApiError::field("role", "role_not_in_branch"));
+        return Err(ApiError::field("role", FieldCode::RoleNotInBranch));
     }
     // Hashing is slow by design: do it off the async workers.
     let hash = match new.password.clone() {
@@ -108,7 +109,7 @@ pub async fn insert(
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
-            ApiError::conflict("email_taken")
+            ApiError::conflict(ProblemCode::EmailTaken)
         } else {
             e.into()
         }

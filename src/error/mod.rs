@@ -1,11 +1,23 @@
-//! The single API error type. Every failure a client can see becomes an
-//! RFC 9457 problem document with a stable `code` and a `title`, `detail` and
-//! field messages in the response language.
+//! How errors travel from a rule to the client.
 //!
-//! Handlers return `ApiError`; its `error_response` leaves the error in the
-//! response extensions and `http::problem::ProblemDocuments` renders it once
-//! the request's language is known (including the caller's saved locale, which
-//! only authentication learns).
+//! - **Inside an area** a service returns that area's own `thiserror` enum
+//!   (`ExamError::AttemptsExhausted { max }`, `CohortError::Full`, ...). The
+//!   variants name what went wrong in the area's words and keep their cause
+//!   (`#[from] DbErr`), so callers match on variants, never on strings.
+//! - **At the edge** each area enum has one `From<AreaError> for ApiError`
+//!   that chooses the status, the [`ProblemCode`] and the detail arguments.
+//!   That mapping is the only place an area decides what a client sees.
+//! - **`ApiError`** is what handlers return: an RFC 9457 problem document with
+//!   a stable code, rendered in the response language by
+//!   `http::problem::ProblemDocuments` once that language is known (the
+//!   caller's saved locale is only learnt during authentication).
+//! - **Codes are types** ([`ProblemCode`], [`FieldCode`], [`ImportRowCode`]):
+//!   a misspelt code does not compile, and one test walks every code and
+//!   checks it has messages in every locale.
+//! - **Faults are logged with their cause.** A 500 is built from the error
+//!   that caused it ([`ApiError::internal_from`]), which logs the whole
+//!   source chain at `error` with the request's id; the client only sees
+//!   `internal`.
 
 use crate::i18n::{self, Arg, Locale};
 use actix_web::http::StatusCode;
@@ -13,6 +25,9 @@ use actix_web::{HttpResponse, ResponseError};
 use sea_orm::DbErr;
 use serde_json::{Value, json};
 use std::fmt;
+
+mod codes;
+pub use codes::{FieldCode, ImportRowCode, ProblemCode};
 
 /// The media type of problem documents (RFC 9457).
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -22,13 +37,13 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 pub struct FieldError {
     /// JSON path of the field (`translations.th.title`) or CSV column.
     pub field: String,
-    /// Stable code, also the Fluent id suffix: `field-{code}`.
-    pub code: &'static str,
+    /// Stable code; `field-{code}` is its Fluent message.
+    pub code: FieldCode,
     pub args: Vec<(&'static str, Arg)>,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: &'static str) -> Self {
+    pub fn new(field: impl Into<String>, code: FieldCode) -> Self {
         FieldError {
             field: field.into(),
             code,
@@ -40,7 +55,7 @@ impl FieldError {
         self
     }
     pub fn message(&self, locale: Locale) -> String {
-        i18n::t(locale, &format!("field-{}", self.code), &self.args)
+        i18n::t(locale, &self.code.message_id(), &self.args)
     }
 }
 
@@ -48,7 +63,7 @@ impl FieldError {
 pub struct ApiError {
     pub status: StatusCode,
     /// Stable machine-readable code; `problem-{code}` is its Fluent message.
-    pub code: &'static str,
+    pub code: ProblemCode,
     /// Arguments for the detail text (`problem-{code}.detail`).
     pub args: Vec<(&'static str, Arg)>,
     pub errors: Vec<FieldError>,
@@ -57,7 +72,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str) -> Self {
+    pub fn new(status: StatusCode, code: ProblemCode) -> Self {
         ApiError {
             status,
             code,
@@ -71,40 +86,48 @@ impl ApiError {
         self
     }
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found")
+        Self::new(StatusCode::NOT_FOUND, ProblemCode::NotFound)
     }
     pub fn unauthenticated() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated")
+        Self::new(StatusCode::UNAUTHORIZED, ProblemCode::Unauthenticated)
     }
     pub fn forbidden() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden")
+        Self::new(StatusCode::FORBIDDEN, ProblemCode::Forbidden)
     }
-    pub fn conflict(code: &'static str) -> Self {
+    pub fn conflict(code: ProblemCode) -> Self {
         Self::new(StatusCode::CONFLICT, code)
     }
-    pub fn bad_request(code: &'static str) -> Self {
+    pub fn bad_request(code: ProblemCode) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code)
     }
+    /// A fault with no error value to show for it (a broken invariant).
+    /// Prefer [`ApiError::internal_from`], which logs the cause.
     pub fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, ProblemCode::Internal)
+    }
+    /// A fault caused by `cause`: logs its whole source chain (the client
+    /// only sees `internal`).
+    pub fn internal_from(cause: &(dyn std::error::Error + 'static)) -> Self {
+        tracing::error!(error = %cause_chain(cause), "internal error");
+        Self::internal()
     }
     pub fn unavailable() -> Self {
-        let mut e = Self::new(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable");
+        let mut e = Self::new(StatusCode::SERVICE_UNAVAILABLE, ProblemCode::ServiceUnavailable);
         e.retry_after = Some(5);
         e
     }
     pub fn too_many_requests(retry_after: u64) -> Self {
-        let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+        let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, ProblemCode::TooManyRequests);
         e.retry_after = Some(retry_after.max(1));
         e
     }
     pub fn validation(errors: Vec<FieldError>) -> Self {
-        let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::ValidationFailed);
         e.errors = errors;
         e
     }
     /// One invalid field.
-    pub fn field(field: impl Into<String>, code: &'static str) -> Self {
+    pub fn field(field: impl Into<String>, code: FieldCode) -> Self {
         Self::validation(vec![FieldError::new(field, code)])
     }
 
@@ -112,20 +135,20 @@ impl ApiError {
     /// wrong method, ...), so that those too become problem documents.
     pub fn from_status(status: StatusCode) -> Self {
         let code = match status.as_u16() {
-            400 => "bad_request",
-            401 => "unauthenticated",
-            403 => "forbidden",
-            404 => "not_found",
-            405 => "method_not_allowed",
-            406 => "not_acceptable",
-            408 => "request_timeout",
-            409 => "conflict",
-            413 => "payload_too_large",
-            415 => "unsupported_media_type",
-            429 => "too_many_requests",
-            503 => "service_unavailable",
-            s if s >= 500 => "internal",
-            _ => "bad_request",
+            400 => ProblemCode::BadRequest,
+            401 => ProblemCode::Unauthenticated,
+            403 => ProblemCode::Forbidden,
+            404 => ProblemCode::NotFound,
+            405 => ProblemCode::MethodNotAllowed,
+            406 => ProblemCode::NotAcceptable,
+            408 => ProblemCode::RequestTimeout,
+            409 => ProblemCode::Conflict,
+            413 => ProblemCode::PayloadTooLarge,
+            415 => ProblemCode::UnsupportedMediaType,
+            429 => ProblemCode::TooManyRequests,
+            503 => ProblemCode::ServiceUnavailable,
+            s if s >= 500 => ProblemCode::Internal,
+            _ => ProblemCode::BadRequest,
         };
         let status = if status.is_client_error() || status.is_server_error() {
             status
@@ -137,7 +160,7 @@ impl ApiError {
 
     /// The problem document in `locale`.
     pub fn to_problem(&self, locale: Locale) -> Value {
-        let id = format!("problem-{}", self.code);
+        let id = self.code.message_id();
         let title = if i18n::has(Locale::En, &id) {
             i18n::t(locale, &id, &self.args)
         } else {
@@ -199,9 +222,20 @@ impl From<DbErr> for ApiError {
             tracing::warn!(error = %err, "database unavailable");
             return ApiError::unavailable();
         }
-        tracing::error!(error = %err, "database error");
-        ApiError::internal()
+        ApiError::internal_from(&err)
     }
+}
+
+/// `cause: its source: its source ...`, for logs.
+pub fn cause_chain(cause: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = cause.to_string();
+    let mut next = cause.source();
+    while let Some(source) = next {
+        text.push_str(": ");
+        text.push_str(&source.to_string());
+        next = source.source();
+    }
+    text
 }
 
 /// Whether a database error means "the database is not there right now"

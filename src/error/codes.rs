@@ -1,0 +1,159 @@
+//! The closed sets of error codes a client can see.
+//!
+//! A code is part of the API contract (clients branch on it) and each one
+//! needs a message in every locale: `problem-{code}` (title, `.detail`),
+//! `field-{code}` and `import-row-{code}`. Codes are enum variants rather
+//! than strings so that a misspelt code does not compile, and so that one
+//! test (`tests/api/catalogue_keys.rs`) can walk `ALL` and prove every code
+//! has its messages in every locale.
+
+use std::fmt;
+
+/// Declares a code enum: its variants, their wire text and the Fluent prefix.
+macro_rules! error_codes {
+    ($(#[$meta:meta])* $name:ident, prefix = $prefix:literal, { $($variant:ident = $text:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($variant,)*
+        }
+
+        impl $name {
+            /// Every code, for the test that checks their messages.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+            /// The prefix of the Fluent message ids of these codes.
+            pub const PREFIX: &'static str = $prefix;
+
+            /// The stable text clients see in `code`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+
+            /// The Fluent message id: `{prefix}-{code}`.
+            pub fn message_id(self) -> String {
+                format!("{}-{}", $prefix, self.as_str())
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// The `code` of a problem document.
+    ProblemCode, prefix = "problem", {
+        AlreadyEnrolled = "already_enrolled",
+        AttemptRace = "attempt_race",
+        AttemptSubmitted = "attempt_submitted",
+        AttemptsExhausted = "attempts_exhausted",
+        BadRequest = "bad_request",
+        BranchExists = "branch_exists",
+        CapacityBelowEnrolled = "capacity_below_enrolled",
+        CohortClosed = "cohort_closed",
+        CohortFull = "cohort_full",
+        Conflict = "conflict",
+        CourseExists = "course_exists",
+        CourseHasNoLessons = "course_has_no_lessons",
+        CourseInUse = "course_in_use",
+        CsvBadHeader = "csv_bad_header",
+        CsvEmpty = "csv_empty",
+        CsvNotText = "csv_not_text",
+        CsvTooManyRows = "csv_too_many_rows",
+        EmailTaken = "email_taken",
+        EnrolmentNotActive = "enrolment_not_active",
+        ExamTimeOver = "exam_time_over",
+        Forbidden = "forbidden",
+        IdempotencyInProgress = "idempotency_in_progress",
+        IdempotencyKeyReused = "idempotency_key_reused",
+        Internal = "internal",
+        InvalidCredentials = "invalid_credentials",
+        InvalidJson = "invalid_json",
+        InvalidQuery = "invalid_query",
+        InvitationInvalid = "invitation_invalid",
+        JobStale = "job_stale",
+        LessonInUse = "lesson_in_use",
+        MalformedBody = "malformed_body",
+        MalformedJson = "malformed_json",
+        MethodNotAllowed = "method_not_allowed",
+        NotAcceptable = "not_acceptable",
+        NotEnrolled = "not_enrolled",
+        NotFailed = "not_failed",
+        NotFound = "not_found",
+        PayloadTooLarge = "payload_too_large",
+        QuestionBankTooSmall = "question_bank_too_small",
+        RequestTimeout = "request_timeout",
+        ServiceUnavailable = "service_unavailable",
+        TooManyRequests = "too_many_requests",
+        Unauthenticated = "unauthenticated",
+        UnsupportedMediaType = "unsupported_media_type",
+        ValidationFailed = "validation_failed",
+    }
+}
+
+error_codes! {
+    /// The `code` of one invalid field in a validation problem.
+    FieldCode, prefix = "field", {
+        CourseNotOffered = "course_not_offered",
+        EndsBeforeStart = "ends_before_start",
+        InvalidBranchCode = "invalid_branch_code",
+        InvalidCharacters = "invalid_characters",
+        InvalidChoice = "invalid_choice",
+        InvalidCountry = "invalid_country",
+        InvalidCourseCode = "invalid_course_code",
+        InvalidCursor = "invalid_cursor",
+        InvalidDate = "invalid_date",
+        InvalidEmail = "invalid_email",
+        InvalidTimeZone = "invalid_time_zone",
+        InvalidType = "invalid_type",
+        InvalidValue = "invalid_value",
+        MixedScripts = "mixed_scripts",
+        NoSuchOption = "no_such_option",
+        NotAPermutation = "not_a_permutation",
+        NotATrainee = "not_a_trainee",
+        OneCorrectOption = "one_correct_option",
+        OptionCount = "option_count",
+        OptionsDifferBetweenLocales = "options_differ_between_locales",
+        OutOfRange = "out_of_range",
+        PasswordTooShort = "password_too_short",
+        PasswordTooSimple = "password_too_simple",
+        Required = "required",
+        RoleNotInBranch = "role_not_in_branch",
+        SourceNotTranslated = "source_not_translated",
+        TooLong = "too_long",
+        TrueFalseNeedsTwoOptions = "true_false_needs_two_options",
+        UnknownBranch = "unknown_branch",
+        UnknownLocale = "unknown_locale",
+        UnknownUser = "unknown_user",
+        WrongPassword = "wrong_password",
+    }
+}
+
+error_codes! {
+    /// Why one row of a CSV enrolment import was not taken.
+    ImportRowCode, prefix = "import-row", {
+        AlreadyEnrolled = "already_enrolled",
+        CohortFull = "cohort_full",
+        DisplayNameInvalidCharacters = "display_name_invalid_characters",
+        DisplayNameTooLong = "display_name_too_long",
+        DuplicateInFile = "duplicate_in_file",
+        EmailInvalidCharacters = "email_invalid_characters",
+        EmailMixedScripts = "email_mixed_scripts",
+        InvalidEmail = "invalid_email",
+        MissingDisplayName = "missing_display_name",
+        NotATrainee = "not_a_trainee",
+        UnknownLocale = "unknown_locale",
+        WrongColumnCount = "wrong_column_count",
+    }
+}
