@@ -10,6 +10,7 @@ pub mod certificates;
 pub mod clock;
 pub mod cluster;
 pub mod cohorts;
+pub mod command;
 pub mod config;
 pub mod courses;
 pub mod crypto;

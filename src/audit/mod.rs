@@ -1,8 +1,11 @@
 //! The audit log: who changed which record, when and from where. Rows are
-//! written in the same transaction as the change they describe; the log is
-//! read through `reports::audit_log`.
+//! written in the same transaction as the change they describe (service
+//! commands add an [`AuditEntry`] to their `Command`); the log is read
+//! through `reports::audit_log`.
 
 pub mod entity;
+pub mod entry;
 pub mod service;
 
+pub use entry::{AuditEntry, Author, write_entry};
 pub use service::record;

@@ -3,9 +3,10 @@
 use super::tokens;
 use crate::error::ApiError;
 use crate::http::LocaleHints;
+use crate::http::request_id::RequestId;
 use crate::i18n::Locale;
 use crate::state::AppState;
-use crate::tenancy::Caller;
+use crate::tenancy::{Actor, Authorized, Caller, Origin, RoleSet};
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
@@ -58,5 +59,41 @@ impl FromRequest for Caller {
             let state = req.app_data::<web::Data<AppState>>().ok_or_else(ApiError::internal)?.clone();
             authenticate(&state, &req).await
         })
+    }
+}
+
+/// The request's origin for the audit log: the derived client address
+/// (`http::client_address`, honouring trusted proxies only) and request id.
+pub fn origin(req: &HttpRequest) -> Origin {
+    Origin {
+        address: Some(crate::http::client_address::client_address(req).to_string()),
+        request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
+    }
+}
+
+impl FromRequest for Actor {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req.app_data::<web::Data<AppState>>().ok_or_else(ApiError::internal)?.clone();
+            let caller = authenticate(&state, &req).await?;
+            Ok(Actor {
+                caller,
+                origin: origin(&req),
+            })
+        })
+    }
+}
+
+impl<R: RoleSet + 'static> FromRequest for Authorized<R> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let actor = Actor::from_request(req, payload);
+        Box::pin(async move { Authorized::new(actor.await?) })
     }
 }

@@ -2,22 +2,21 @@
 
 use super::entity::{self as cohort, Entity as Cohorts};
 use super::service;
-use crate::audit;
 use crate::branches::service as branches;
 use crate::courses::service as courses;
 use crate::courses::texts::{chain, pick};
-use crate::error::{ApiError, ApiResult, FieldError};
-use crate::error::{FieldCode, ProblemCode};
+use crate::error::FieldCode;
+use crate::error::{ApiError, ApiResult};
+use crate::http::CursorPage;
 use crate::http::page::List;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
 use crate::state::AppState;
-use crate::tenancy::{Caller, Role};
+use crate::tenancy::{Authorized, Caller, Staff};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use uuid::Uuid;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -125,53 +124,21 @@ async fn one_view(state: &AppState, req: &HttpRequest, caller: &Caller, row: coh
     security(("bearer" = [])), responses((status = 201, body = Cohort), (status = 403), (status = 404), (status = 422)))]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    Authorized(actor, _): Authorized<Staff>,
     req: HttpRequest,
     code: web::Path<String>,
     body: Json<CreateCohort>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
-    let branch = branches::visible(&state.db, &caller, &code).await?;
-    let mut errors = Vec::new();
-    let starts_on = service::parse_date("starts_on", &body.starts_on, &mut errors);
-    let ends_on = service::parse_date("ends_on", &body.ends_on, &mut errors);
-    service::check_fields(Some(&body.name), starts_on, ends_on, Some(body.capacity), &mut errors);
-    if !service::course_offered(&state.db, body.course_id, branch.id).await? {
-        errors.push(FieldError::new("course_id", FieldCode::CourseNotOffered));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    let now = state.clock.now();
-    let txn = crate::db::begin(&state.db).await?;
-    let row = cohort::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        branch_id: Set(branch.id),
-        course_id: Set(body.course_id),
-        name: Set(body.name.trim().to_string()),
-        starts_on: Set(starts_on.unwrap_or_default()),
-        ends_on: Set(ends_on.unwrap_or_default()),
-        capacity: Set(body.capacity),
-        seats_taken: Set(0),
-        status: Set(cohort::Status::Open),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        &req,
-        &caller,
-        Some(branch.id),
-        "cohort.create",
-        "cohort",
-        &row.id.to_string(),
-        json!({"course_id": row.course_id, "capacity": row.capacity}),
-    )
-    .await?;
-    txn.commit().await?;
-    let view = one_view(&state, &req, &caller, row).await?;
+    let branch = branches::visible(&state.db, &actor, &code).await?;
+    let new = service::NewCohort {
+        course_id: body.course_id,
+        name: &body.name,
+        starts_on: &body.starts_on,
+        ends_on: &body.ends_on,
+        capacity: body.capacity,
+    };
+    let row = service::create(&state, &actor, branch.id, new).await?;
+    let view = one_view(&state, &req, &actor, row).await?;
     Ok(with_language(HttpResponse::Created().json(view), negotiate(&req)))
 }
 
@@ -188,16 +155,15 @@ pub struct CohortFilter {
     security(("bearer" = [])), responses((status = 200, body = inline(List<Cohort>)), (status = 403), (status = 404)))]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
+    Authorized(caller, _): Authorized<Staff>,
     req: HttpRequest,
     code: web::Path<String>,
     page: web::Query<PageParams>,
     filter: web::Query<CohortFilter>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
     let page = page.page()?;
     let branch = branches::visible(&state.db, &caller, &code).await?;
-    let mut query = Cohorts::find().filter(cohort::Column::BranchId.eq(branch.id));
+    let mut query = crate::tenancy::visible::<Cohorts>(&caller).filter(cohort::Column::BranchId.eq(branch.id));
     if let Some(course_id) = filter.course_id {
         query = query.filter(cohort::Column::CourseId.eq(course_id));
     }
@@ -205,10 +171,7 @@ pub async fn list(
         let status = cohort::Status::try_from_value(status).map_err(|_| ApiError::field("status", FieldCode::InvalidChoice))?;
         query = query.filter(cohort::Column::Status.eq(status));
     }
-    if let Some(after) = page.after {
-        query = query.filter(cohort::Column::Id.gt(after));
-    }
-    let rows = query.order_by_asc(cohort::Column::Id).limit(page.limit + 1).all(&state.db).await?;
+    let rows = query.cursor_page(cohort::Column::Id, page).all(&state.db).await?;
     let (rows, next_cursor) = crate::http::page::split_page(rows, page, |r| r.id);
     let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
     let locale = negotiate(&req);
@@ -218,8 +181,12 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/cohorts/{id}", tag = "cohorts", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Cohort), (status = 403), (status = 404)))]
-pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
+pub async fn get(
+    state: web::Data<AppState>,
+    Authorized(caller, _): Authorized<Staff>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let row = service::find_scoped(&state.db, &caller, *id).await?;
     let view = one_view(&state, &req, &caller, row).await?;
     Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
@@ -229,74 +196,20 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, i
     security(("bearer" = [])), responses((status = 200, body = Cohort), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn update(
     state: web::Data<AppState>,
-    caller: Caller,
+    Authorized(actor, _): Authorized<Staff>,
     req: HttpRequest,
     id: web::Path<Uuid>,
     body: Json<UpdateCohort>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
-    let txn = crate::db::begin(&state.db).await?;
-    let row = service::find_scoped(&txn, &caller, *id).await?;
-    let row = service::lock(&txn, row.id).await?.ok_or_else(ApiError::not_found)?;
-    let mut errors = Vec::new();
-    let starts_on = body
-        .starts_on
-        .as_deref()
-        .and_then(|d| service::parse_date("starts_on", d, &mut errors));
-    let ends_on = body.ends_on.as_deref().and_then(|d| service::parse_date("ends_on", d, &mut errors));
-    service::check_fields(
-        body.name.as_deref(),
-        starts_on.or(Some(row.starts_on)),
-        ends_on.or(Some(row.ends_on)),
-        body.capacity,
-        &mut errors,
-    );
-    let status = body.status.as_ref().and_then(|s| {
-        cohort::Status::try_from_value(s)
-            .map_err(|_| errors.push(FieldError::new("status", FieldCode::InvalidChoice)))
-            .ok()
-    });
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    if let Some(capacity) = body.capacity
-        && capacity < row.seats_taken
-    {
-        return Err(ApiError::conflict(ProblemCode::CapacityBelowEnrolled).arg("enrolled", row.seats_taken as i64));
-    }
-    let mut active: cohort::ActiveModel = row.clone().into();
-    if let Some(name) = &body.name {
-        active.name = Set(name.trim().to_string());
-    }
-    if let Some(d) = starts_on {
-        active.starts_on = Set(d);
-    }
-    if let Some(d) = ends_on {
-        active.ends_on = Set(d);
-    }
-    if let Some(c) = body.capacity {
-        active.capacity = Set(c);
-    }
-    if let Some(s) = status {
-        active.status = Set(s);
-    }
-    active.updated_at = Set(state.clock.now());
-    let updated = active.update(&txn).await?;
-    let changes =
-        json!({"name": body.name, "starts_on": body.starts_on, "ends_on": body.ends_on, "capacity": body.capacity, "status": body.status});
-    audit::record(
-        &txn,
-        &req,
-        &caller,
-        Some(updated.branch_id),
-        "cohort.update",
-        "cohort",
-        &updated.id.to_string(),
-        changes,
-    )
-    .await?;
-    txn.commit().await?;
-    let view = one_view(&state, &req, &caller, updated).await?;
+    let changes = service::CohortChanges {
+        name: body.name.as_deref(),
+        starts_on: body.starts_on.as_deref(),
+        ends_on: body.ends_on.as_deref(),
+        capacity: body.capacity,
+        status: body.status.as_deref(),
+    };
+    let updated = service::update(&state, &actor, *id, changes).await?;
+    let view = one_view(&state, &req, &actor, updated).await?;
     Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
 

@@ -2,26 +2,144 @@
 //! that branch; seats are counted with a conditional update so that
 //! concurrent enrolments can never overfill it.
 
+use super::CohortError;
 use super::entity::{self as cohort, Entity as Cohorts};
+use crate::audit::AuditEntry;
+use crate::command::Command;
 use crate::courses::course_entity::Entity as Courses;
 use crate::courses::offering_entity::{self as offering, Entity as Offerings};
 use crate::error::FieldCode;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::FieldError;
+use crate::state::AppState;
 use crate::tenancy::Caller;
+use crate::tenancy::{self, Actor};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
+use sea_orm::{ActiveEnum, ActiveModelTrait, Set};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use serde_json::json;
 use uuid::Uuid;
 
 pub const CAPACITY_MAX: i32 = 10_000;
 
-/// The cohort if the caller's scope includes its branch; 404 otherwise.
-pub async fn find_scoped(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<cohort::Model> {
-    Cohorts::find_by_id(id)
-        .filter(caller.scope().condition(cohort::Column::BranchId))
-        .one(db)
-        .await?
-        .ok_or_else(ApiError::not_found)
+/// The cohort if the caller's scope includes its branch.
+pub async fn find_scoped(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<cohort::Model, CohortError> {
+    tenancy::find_visible::<Cohorts>(db, caller, id).await?.ok_or(CohortError::NotFound)
+}
+
+/// What a new cohort is made of (the request body).
+pub struct NewCohort<'a> {
+    pub course_id: Uuid,
+    pub name: &'a str,
+    pub starts_on: &'a str,
+    pub ends_on: &'a str,
+    pub capacity: i32,
+}
+
+/// Opens a cohort in `branch_id` for a course offered to that branch.
+pub async fn create(state: &AppState, actor: &Actor, branch_id: Uuid, new: NewCohort<'_>) -> Result<cohort::Model, CohortError> {
+    let mut errors = Vec::new();
+    let starts_on = parse_date("starts_on", new.starts_on, &mut errors);
+    let ends_on = parse_date("ends_on", new.ends_on, &mut errors);
+    check_fields(Some(new.name), starts_on, ends_on, Some(new.capacity), &mut errors);
+    if !course_offered(&state.db, new.course_id, branch_id).await? {
+        errors.push(FieldError::new("course_id", FieldCode::CourseNotOffered));
+    }
+    if !errors.is_empty() {
+        return Err(CohortError::Invalid(errors));
+    }
+    let mut cmd = Command::begin(state, actor).await?;
+    let row = cohort::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        branch_id: Set(branch_id),
+        course_id: Set(new.course_id),
+        name: Set(new.name.trim().to_string()),
+        starts_on: Set(starts_on.unwrap_or_default()),
+        ends_on: Set(ends_on.unwrap_or_default()),
+        capacity: Set(new.capacity),
+        seats_taken: Set(0),
+        status: Set(cohort::Status::Open),
+        created_at: Set(cmd.now()),
+        updated_at: Set(cmd.now()),
+    }
+    .insert(cmd.txn())
+    .await?;
+    cmd.audit(
+        AuditEntry::new("cohort.create", "cohort", row.id)
+            .branch(branch_id)
+            .details(json!({"course_id": row.course_id, "capacity": row.capacity})),
+    );
+    cmd.commit().await?;
+    Ok(row)
+}
+
+/// A partial update (the request body): absent fields stay as they are.
+#[derive(Default)]
+pub struct CohortChanges<'a> {
+    pub name: Option<&'a str>,
+    pub starts_on: Option<&'a str>,
+    pub ends_on: Option<&'a str>,
+    pub capacity: Option<i32>,
+    pub status: Option<&'a str>,
+}
+
+/// Changes a cohort; its capacity can never drop below the seats taken.
+pub async fn update(state: &AppState, actor: &Actor, id: Uuid, changes: CohortChanges<'_>) -> Result<cohort::Model, CohortError> {
+    let cmd = Command::begin(state, actor).await?;
+    let row = find_scoped(cmd.txn(), actor, id).await?;
+    let row = lock(cmd.txn(), row.id).await?.ok_or(CohortError::NotFound)?;
+    let mut errors = Vec::new();
+    let starts_on = changes.starts_on.and_then(|d| parse_date("starts_on", d, &mut errors));
+    let ends_on = changes.ends_on.and_then(|d| parse_date("ends_on", d, &mut errors));
+    check_fields(
+        changes.name,
+        starts_on.or(Some(row.starts_on)),
+        ends_on.or(Some(row.ends_on)),
+        changes.capacity,
+        &mut errors,
+    );
+    let status = changes.status.and_then(|s| {
+        cohort::Status::try_from_value(&s.to_string())
+            .map_err(|_| errors.push(FieldError::new("status", FieldCode::InvalidChoice)))
+            .ok()
+    });
+    if !errors.is_empty() {
+        return Err(CohortError::Invalid(errors));
+    }
+    if let Some(capacity) = changes.capacity
+        && capacity < row.seats_taken
+    {
+        return Err(CohortError::CapacityBelowEnrolled { enrolled: row.seats_taken });
+    }
+    let mut active: cohort::ActiveModel = row.into();
+    if let Some(name) = changes.name {
+        active.name = Set(name.trim().to_string());
+    }
+    if let Some(d) = starts_on {
+        active.starts_on = Set(d);
+    }
+    if let Some(d) = ends_on {
+        active.ends_on = Set(d);
+    }
+    if let Some(c) = changes.capacity {
+        active.capacity = Set(c);
+    }
+    if let Some(s) = status {
+        active.status = Set(s);
+    }
+    active.updated_at = Set(cmd.now());
+    let updated = active.update(cmd.txn()).await?;
+    let mut cmd = cmd;
+    cmd.audit(
+        AuditEntry::new("cohort.update", "cohort", updated.id)
+            .branch(updated.branch_id)
+            .details(json!({
+                "name": changes.name, "starts_on": changes.starts_on, "ends_on": changes.ends_on,
+                "capacity": changes.capacity, "status": changes.status,
+            })),
+    );
+    cmd.commit().await?;
+    Ok(updated)
 }
 
 /// Whether `course_id` is published and offered to `branch_id`.

@@ -22,7 +22,7 @@ pub use crate::state::{cache, counters, heartbeats};
 
 pub use json::Json;
 pub use locale::{LocaleHints, negotiate, with_language};
-pub use page::{Page, PageParams};
+pub use page::{CursorPage, Page, PageParams};
 
 pub use crate::error::PROBLEM_JSON;
 

@@ -85,3 +85,21 @@ impl<T> List<T> {
         }
     }
 }
+
+/// Cursor pagination on a query: the rows after the page's cursor, in id
+/// order, one more than the limit (the extra row only says that another
+/// page exists; [`List::from_rows`] drops it).
+pub trait CursorPage<E: sea_orm::EntityTrait>: Sized {
+    fn cursor_page(self, id: E::Column, page: Page) -> sea_orm::Select<E>;
+}
+
+impl<E: sea_orm::EntityTrait> CursorPage<E> for sea_orm::Select<E> {
+    fn cursor_page(self, id: E::Column, page: Page) -> sea_orm::Select<E> {
+        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+        let query = match page.after {
+            Some(after) => self.filter(id.gt(after)),
+            None => self,
+        };
+        query.order_by_asc(id).limit(page.limit + 1)
+    }
+}
