@@ -45,7 +45,6 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpResponse, web};
 use std::sync::Arc;
-use utoipa::OpenApi;
 
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
@@ -137,13 +136,33 @@ pub fn redact(url: &str) -> String {
 }
 
 /// The whole HTTP application.
+/// Every route of the API, area by area; the server and the OpenAPI
+/// document are both built from this one table.
+pub fn routes() -> http::routes::Routes {
+    let mut r = http::routes::Routes::default();
+    ops::routes::routes(&mut r);
+    auth::routes::routes(&mut r);
+    branches::routes::routes(&mut r);
+    users::routes::routes(&mut r);
+    courses::routes::routes(&mut r);
+    cohorts::routes::routes(&mut r);
+    enrolments::routes::routes(&mut r);
+    exams::routes::routes(&mut r);
+    progress::routes::routes(&mut r);
+    certificates::routes::routes(&mut r);
+    reports::audit_log::routes(&mut r);
+    reports::routes::routes(&mut r);
+    notifications::routes::routes(&mut r);
+    r
+}
+
 pub fn app(
     state: AppState,
 ) -> App<
     impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>,
 > {
     let data = web::Data::new(state);
-    App::new()
+    let mut app = App::new()
         .app_data(data)
         .app_data(web::Data::new(http::idempotency::Settings {
             authenticate: auth::caller::authenticate_boxed,
@@ -156,29 +175,21 @@ pub fn app(
             e.into()
         }))
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))
-        .wrap(from_fn(http::problem::problem_documents))
-        .wrap(from_fn(http::idempotency::idempotency))
-        .wrap(Compress::default())
-        .wrap(from_fn(http::metrics::record))
-        .wrap(from_fn(http::request_id::request_id))
-        .wrap(from_fn(http::security_headers::security_headers))
-        .configure(ops::routes::configure)
-        .configure(auth::routes::configure)
-        .configure(branches::routes::configure)
-        .configure(users::routes::configure)
-        .configure(courses::routes::configure)
-        .configure(cohorts::routes::configure)
-        .configure(enrolments::routes::configure)
-        .configure(exams::routes::configure)
-        .configure(progress::routes::configure)
-        .configure(certificates::routes::configure)
-        .configure(reports::audit_log::configure)
-        .configure(reports::routes::configure)
-        .configure(notifications::routes::configure)
-        .service(
-            web::resource("/docs")
-                .route(web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() })),
-        )
-        .service(utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ops::openapi::ApiDoc::openapi()))
-        .default_service(web::to(|| async { Err::<HttpResponse, ApiError>(ApiError::not_found()) }))
+        .default_service(web::to(|| async { Err::<HttpResponse, ApiError>(ApiError::not_found()) }));
+    let routes = routes();
+    let document = ops::openapi::document(&routes);
+    for resource in routes.into_resources() {
+        app = app.service(resource);
+    }
+    app.service(
+        web::resource("/docs")
+            .route(web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() })),
+    )
+    .service(utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document))
+    .wrap(from_fn(http::problem::problem_documents))
+    .wrap(from_fn(http::idempotency::idempotency))
+    .wrap(Compress::default())
+    .wrap(from_fn(http::metrics::record))
+    .wrap(from_fn(http::request_id::request_id))
+    .wrap(from_fn(http::security_headers::security_headers))
 }

@@ -11,6 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Json;
 use crate::http::client_address::client_address;
 use crate::http::json::JsonLimit;
+use crate::http::routes::Routes;
 use crate::state::AppState;
 use crate::text;
 use crate::users::entity::{self as user, Entity as Users};
@@ -258,18 +259,14 @@ pub async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, body: J
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(tokens))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    let limit = || JsonLimit(AUTH_JSON_LIMIT);
-    cfg.service(web::resource("/api/v1/auth/login").app_data(limit()).route(web::post().to(login)))
-        .service(
-            web::resource("/api/v1/auth/refresh")
-                .app_data(limit())
-                .route(web::post().to(refresh_tokens)),
-        )
-        .service(web::resource("/api/v1/auth/logout").app_data(limit()).route(web::post().to(logout)))
-        .service(
-            web::resource("/api/v1/auth/accept-invite")
-                .app_data(limit())
-                .route(web::post().to(accept_invite)),
-        );
+/// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
+pub fn routes(r: &mut Routes) {
+    r.add_with(__path_login, login, |resource| resource.app_data(JsonLimit(AUTH_JSON_LIMIT)))
+        .add_with(__path_refresh_tokens, refresh_tokens, |resource| {
+            resource.app_data(JsonLimit(AUTH_JSON_LIMIT))
+        })
+        .add_with(__path_logout, logout, |resource| resource.app_data(JsonLimit(AUTH_JSON_LIMIT)))
+        .add_with(__path_accept_invite, accept_invite, |resource| {
+            resource.app_data(JsonLimit(AUTH_JSON_LIMIT))
+        });
 }

@@ -6,6 +6,7 @@ use crate::audit;
 use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::page::List;
+use crate::http::routes::Routes;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::{self, Locale};
 use crate::signing::JwkSet;
@@ -273,17 +274,12 @@ pub async fn rotate(
     }))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/api/v1/branches")
-            .route(web::post().to(create))
-            .route(web::get().to(list)),
-    )
-    .service(
-        web::resource("/api/v1/branches/{code}")
-            .route(web::get().to(get))
-            .route(web::patch().to(update)),
-    )
-    .service(web::resource("/api/v1/branches/{code}/jwks.json").route(web::get().to(jwks)))
-    .service(web::resource("/api/v1/branches/{code}/keys/rotate").route(web::post().to(rotate)));
+/// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
+pub fn routes(r: &mut Routes) {
+    r.add(__path_create, create)
+        .add(__path_list, list)
+        .add(__path_get, get)
+        .add(__path_update, update)
+        .add(__path_jwks, jwks)
+        .add(__path_rotate, rotate);
 }

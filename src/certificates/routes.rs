@@ -10,6 +10,7 @@ use crate::branches::entity::Entity as Branches;
 use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult};
 use crate::http::page::List;
+use crate::http::routes::Routes;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
 use crate::state::AppState;
@@ -412,11 +413,12 @@ async fn verification(state: &AppState, req: &HttpRequest, code: &str) -> ApiRes
     Ok(html_page(StatusCode::OK, page, viewer))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/v1/users/me/certificates").route(web::get().to(mine)))
-        .service(web::resource("/api/v1/certificates").route(web::get().to(list)))
-        .service(web::resource("/api/v1/certificates/{id}").route(web::get().to(get)))
-        .service(web::resource("/api/v1/certificates/{id}/credential").route(web::get().to(credential)))
-        .service(web::resource("/api/v1/certificates/{id}/revoke").route(web::post().to(revoke)))
-        .service(web::resource("/verify/{code}").route(web::get().to(verify)));
+/// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
+pub fn routes(r: &mut Routes) {
+    r.add(__path_mine, mine)
+        .add(__path_list, list)
+        .add(__path_get, get)
+        .add(__path_credential, credential)
+        .add(__path_revoke, revoke)
+        .add(__path_verify, verify);
 }

@@ -9,6 +9,7 @@ use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult};
 use crate::http::CursorPage;
 use crate::http::page::List;
+use crate::http::routes::Routes;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
 use crate::state::AppState;
@@ -213,15 +214,10 @@ pub async fn update(
     Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/api/v1/branches/{code}/cohorts")
-            .route(web::post().to(create))
-            .route(web::get().to(list)),
-    )
-    .service(
-        web::resource("/api/v1/cohorts/{id}")
-            .route(web::get().to(get))
-            .route(web::patch().to(update)),
-    );
+/// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
+pub fn routes(r: &mut Routes) {
+    r.add(__path_create, create)
+        .add(__path_list, list)
+        .add(__path_get, get)
+        .add(__path_update, update);
 }

@@ -13,6 +13,7 @@ use crate::error::{ApiError, ApiResult, FieldError, is_foreign_key_violation, is
 use crate::error::{FieldCode, ProblemCode};
 use crate::http::etag::{etag_of, json_bytes_with_known_etag};
 use crate::http::page::List;
+use crate::http::routes::Routes;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
 use crate::state::AppState;
@@ -711,25 +712,17 @@ pub async fn publish(
     Ok(detail_response(&req, detail, false))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/api/v1/courses")
-            .route(web::post().to(create))
-            .route(web::get().to(list)),
-    )
-    .service(
-        web::resource("/api/v1/courses/{id}")
-            .route(web::get().to(get))
-            .route(web::patch().to(update))
-            .route(web::delete().to(delete)),
-    )
-    .service(web::resource("/api/v1/courses/{id}/translations/{locale}").route(web::put().to(put_translation)))
-    .service(web::resource("/api/v1/courses/{id}/publish").route(web::post().to(publish)))
-    .service(web::resource("/api/v1/courses/{id}/lessons").route(web::post().to(add_lesson)))
-    .service(web::resource("/api/v1/courses/{id}/lessons/reorder").route(web::post().to(reorder)))
-    .service(
-        web::resource("/api/v1/courses/{id}/lessons/{lesson_id}")
-            .route(web::put().to(update_lesson))
-            .route(web::delete().to(delete_lesson)),
-    );
+/// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
+pub fn routes(r: &mut Routes) {
+    r.add(__path_create, create)
+        .add(__path_list, list)
+        .add(__path_get, get)
+        .add(__path_update, update)
+        .add(__path_delete, delete)
+        .add(__path_put_translation, put_translation)
+        .add(__path_publish, publish)
+        .add(__path_add_lesson, add_lesson)
+        .add(__path_reorder, reorder)
+        .add(__path_update_lesson, update_lesson)
+        .add(__path_delete_lesson, delete_lesson);
 }

@@ -10,6 +10,7 @@ use crate::courses::texts::{chain, pick};
 use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult};
 use crate::http::page::List;
+use crate::http::routes::Routes;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
 use crate::state::AppState;
@@ -315,14 +316,12 @@ pub async fn withdraw(state: web::Data<AppState>, caller: Caller, req: HttpReque
     Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/api/v1/cohorts/{id}/enrolments")
-            .route(web::post().to(enrol))
-            .route(web::get().to(members)),
-    )
-    .service(web::resource(super::import::ROUTE).route(web::post().to(super::import::import)))
-    .service(web::resource("/api/v1/users/me/enrolments").route(web::get().to(mine)))
-    .service(web::resource("/api/v1/enrolments/{id}").route(web::get().to(get)))
-    .service(web::resource("/api/v1/enrolments/{id}/withdraw").route(web::post().to(withdraw)));
+/// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
+pub fn routes(r: &mut Routes) {
+    r.add(__path_enrol, enrol)
+        .add(__path_members, members)
+        .add(super::import::__path_import, super::import::import)
+        .add(__path_mine, mine)
+        .add(__path_get, get)
+        .add(__path_withdraw, withdraw);
 }

@@ -11,6 +11,7 @@ use crate::courses::texts::chain;
 use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::page::List;
+use crate::http::routes::Routes;
 use crate::http::{Json, negotiate, with_language};
 use crate::state::AppState;
 use crate::tenancy::{Caller, Role};
@@ -441,26 +442,19 @@ pub async fn save_answer(
     Ok(HttpResponse::NoContent().finish())
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/api/v1/courses/{id}/translation-status").route(web::get().to(super::translation_status::translation_status)),
+/// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
+pub fn routes(r: &mut Routes) {
+    r.add(
+        super::translation_status::__path_translation_status,
+        super::translation_status::translation_status,
     )
-    .service(
-        web::resource("/api/v1/courses/{id}/exams")
-            .route(web::post().to(create))
-            .route(web::get().to(list)),
-    )
-    .service(
-        web::resource("/api/v1/exams/{id}")
-            .route(web::get().to(get))
-            .route(web::patch().to(update)),
-    )
-    .service(web::resource("/api/v1/exams/{id}/questions").route(web::post().to(add_question)))
-    .service(
-        web::resource("/api/v1/exams/{id}/questions/{question_id}")
-            .route(web::put().to(update_question))
-            .route(web::delete().to(delete_question)),
-    )
-    .service(web::resource("/api/v1/exams/{id}/publish").route(web::post().to(publish)))
-    .service(web::resource("/api/v1/attempts/{id}/answers/{question_id}").route(web::put().to(save_answer)));
+    .add(__path_create, create)
+    .add(__path_list, list)
+    .add(__path_get, get)
+    .add(__path_update, update)
+    .add(__path_add_question, add_question)
+    .add(__path_update_question, update_question)
+    .add(__path_delete_question, delete_question)
+    .add(__path_publish, publish)
+    .add(__path_save_answer, save_answer);
 }

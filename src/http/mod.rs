@@ -15,6 +15,7 @@ pub mod page;
 pub mod problem;
 pub mod rate_limit;
 pub mod request_id;
+pub mod routes;
 pub mod security_headers;
 
 // Kept at their old paths for callers outside `src/`.

@@ -6,6 +6,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::error::{FieldCode, ProblemCode};
 use crate::http::PageParams;
 use crate::http::page::List;
+use crate::http::routes::Routes;
 use crate::state::AppState;
 use crate::tenancy::{Caller, Role};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -115,7 +116,7 @@ pub async fn retry(state: web::Data<AppState>, caller: Caller, req: HttpRequest,
     Ok(HttpResponse::Ok().json(Notification::from(updated)))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/v1/notifications").route(web::get().to(list)))
-        .service(web::resource("/api/v1/notifications/{id}/retry").route(web::post().to(retry)));
+/// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
+pub fn routes(r: &mut Routes) {
+    r.add(__path_list, list).add(__path_retry, retry);
 }

@@ -1,5 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
+use crate::http::routes::Routes;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -122,73 +123,6 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Zhijiang API", description = "Training platform backend for an international network of EV technician academies. Errors are RFC 9457 problem documents (application/problem+json)."),
-    modifiers(&BearerAuth, &Problems, &OperationIds),
-    paths(
-        crate::ops::routes::healthz,
-        crate::ops::routes::readyz,
-        crate::ops::routes::metrics,
-        crate::auth::routes::login,
-        crate::auth::routes::refresh_tokens,
-        crate::auth::routes::logout,
-        crate::auth::routes::accept_invite,
-        crate::branches::routes::jwks,
-        crate::branches::routes::rotate,
-        crate::branches::routes::create,
-        crate::branches::routes::list,
-        crate::branches::routes::get,
-        crate::branches::routes::update,
-        crate::users::routes::create,
-        crate::users::routes::list,
-        crate::users::routes::me,
-        crate::users::routes::update_me,
-        crate::courses::routes::create,
-        crate::courses::routes::list,
-        crate::courses::routes::get,
-        crate::courses::routes::update,
-        crate::courses::routes::delete,
-        crate::courses::routes::put_translation,
-        crate::courses::routes::add_lesson,
-        crate::courses::routes::update_lesson,
-        crate::courses::routes::delete_lesson,
-        crate::courses::routes::reorder,
-        crate::courses::routes::publish,
-        crate::exams::translation_status::translation_status,
-        crate::cohorts::routes::create,
-        crate::cohorts::routes::list,
-        crate::cohorts::routes::get,
-        crate::cohorts::routes::update,
-        crate::enrolments::routes::enrol,
-        crate::enrolments::routes::members,
-        crate::enrolments::import::import,
-        crate::enrolments::routes::mine,
-        crate::enrolments::routes::get,
-        crate::progress::routes::complete_lesson,
-        crate::enrolments::routes::withdraw,
-        crate::exams::routes::create,
-        crate::exams::routes::list,
-        crate::exams::routes::get,
-        crate::exams::routes::update,
-        crate::exams::routes::add_question,
-        crate::exams::routes::update_question,
-        crate::exams::routes::delete_question,
-        crate::exams::routes::publish,
-        crate::progress::routes::start,
-        crate::progress::routes::list_attempts,
-        crate::progress::routes::get_attempt,
-        crate::exams::routes::save_answer,
-        crate::progress::routes::submit,
-        crate::certificates::routes::mine,
-        crate::certificates::routes::list,
-        crate::certificates::routes::get,
-        crate::certificates::routes::credential,
-        crate::certificates::routes::revoke,
-        crate::certificates::routes::verify,
-        crate::reports::audit_log::list,
-        crate::reports::routes::completion,
-        crate::reports::routes::talent_pool,
-        crate::notifications::routes::list,
-        crate::notifications::routes::retry,
-    ),
     tags(
         (name = "operations", description = "Health, readiness, metrics"),
         (name = "auth", description = "Per-branch JWT authentication"),
@@ -205,3 +139,15 @@ impl Modify for BearerAuth {
     )
 )]
 pub struct ApiDoc;
+
+/// The OpenAPI document: the info and tags above, the paths and schemas of
+/// every registered route (`http::routes`), then the problem responses,
+/// operation ids and the bearer scheme.
+pub fn document(routes: &Routes) -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    routes.document(&mut doc);
+    for modifier in [&BearerAuth as &dyn Modify, &Problems, &OperationIds] {
+        modifier.modify(&mut doc);
+    }
+    doc
+}

@@ -1,6 +1,7 @@
 use crate::db;
 use crate::error::ProblemCode;
 use crate::error::{ApiError, ApiResult};
+use crate::http::routes::Routes;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -75,8 +76,9 @@ fn pool_sizes(db: &sea_orm::DatabaseConnection) -> (u32, usize) {
     }
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/healthz").route(web::get().to(healthz)))
-        .service(web::resource("/readyz").route(web::get().to(readyz)))
-        .service(web::resource("/metrics").route(web::get().to(metrics)));
+/// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
+pub fn routes(r: &mut Routes) {
+    r.add(__path_healthz, healthz)
+        .add(__path_readyz, readyz)
+        .add(__path_metrics, metrics);
 }

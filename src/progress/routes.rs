@@ -12,6 +12,7 @@ use crate::exams::authoring;
 use crate::exams::routes::find_visible;
 use crate::exams::views::{self, Attempt, AttemptResult};
 use crate::http::page::List;
+use crate::http::routes::Routes;
 use crate::http::{PageParams, negotiate, with_language};
 use crate::state::AppState;
 use crate::tenancy::{Caller, Role};
@@ -169,13 +170,11 @@ pub async fn list_attempts(
     Ok(HttpResponse::Ok().json(List { items, next_cursor }))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/v1/enrolments/{id}/lessons/{lesson_id}/complete").route(web::post().to(complete_lesson)))
-        .service(
-            web::resource("/api/v1/exams/{id}/attempts")
-                .route(web::post().to(start))
-                .route(web::get().to(list_attempts)),
-        )
-        .service(web::resource("/api/v1/attempts/{id}").route(web::get().to(get_attempt)))
-        .service(web::resource("/api/v1/attempts/{id}/submit").route(web::post().to(submit)));
+/// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
+pub fn routes(r: &mut Routes) {
+    r.add(__path_complete_lesson, complete_lesson)
+        .add(__path_start, start)
+        .add(__path_list_attempts, list_attempts)
+        .add(__path_get_attempt, get_attempt)
+        .add(__path_submit, submit);
 }

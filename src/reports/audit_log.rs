@@ -6,6 +6,7 @@
 use crate::audit::entity::{self as audit, Entity as Audit};
 use crate::error::{ApiError, ApiResult};
 use crate::http::PageParams;
+use crate::http::routes::Routes;
 use crate::state::AppState;
 use crate::tenancy::{Caller, Role};
 use actix_web::{HttpResponse, web};
@@ -131,6 +132,7 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(crate::http::page::List { items, next_cursor }))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/v1/audit").route(web::get().to(list)));
+/// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
+pub fn routes(r: &mut Routes) {
+    r.add(__path_list, list);
 }

@@ -7,6 +7,7 @@ use super::talent::{self, TalentRow};
 use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult};
 use crate::http::negotiate;
+use crate::http::routes::Routes;
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::tenancy::{Caller, Role};
@@ -205,7 +206,7 @@ pub async fn talent_pool(
     Ok(HttpResponse::Ok().json(TalentReport { items: rows }))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/v1/reports/completion").route(web::get().to(completion)))
-        .service(web::resource("/api/v1/reports/talent-pool").route(web::get().to(talent_pool)));
+/// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
+pub fn routes(r: &mut Routes) {
+    r.add(__path_completion, completion).add(__path_talent_pool, talent_pool);
 }

@@ -8,6 +8,7 @@ use crate::branches::service as branches;
 use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::page::List;
+use crate::http::routes::Routes;
 use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
 use crate::state::AppState;
@@ -230,15 +231,10 @@ pub async fn update_me(state: web::Data<AppState>, caller: Caller, req: HttpRequ
     Ok(HttpResponse::Ok().json(to_dto(updated, &caller.branch_code)))
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/api/v1/branches/{code}/users")
-            .route(web::post().to(create))
-            .route(web::get().to(list)),
-    )
-    .service(
-        web::resource("/api/v1/users/me")
-            .route(web::get().to(me))
-            .route(web::patch().to(update_me)),
-    );
+/// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
+pub fn routes(r: &mut Routes) {
+    r.add(__path_create, create)
+        .add(__path_list, list)
+        .add(__path_me, me)
+        .add(__path_update_me, update_me);
 }
