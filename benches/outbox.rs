@@ -222,8 +222,8 @@ async fn run_case(kind: SinkKind, backend: Backend, workers: usize, n: usize) ->
     let db = fresh_db(backend, dir.path()).await;
 
     let mut config = Config::for_database(&db.url);
-    config.smtp_url = Some(sink.url());
-    config.master_key = Some(MasterKey::generate().to_base64());
+    config.smtp_url = Some(sink.url().into());
+    config.master_key = Some(MasterKey::generate().to_base64().into());
     config.data_dir = dir.path().to_path_buf();
     config.mail_dir = dir.path().join("mail-out");
     let state: AppState = zhijiang::build_state(config).await.expect("app state");

@@ -59,10 +59,12 @@ pub fn weak_bootstrap_password(password: &str) -> Option<String> {
 pub async fn from_environment(state: &AppState) -> Result<(), String> {
     match (&state.config.bootstrap_email, &state.config.bootstrap_password) {
         (Some(email), Some(password)) => {
-            if let Some(reason) = weak_bootstrap_password(password) {
+            if let Some(reason) = weak_bootstrap_password(password.expose()) {
                 return Err(reason);
             }
-            crate::users::service::create_hq_admin(state, email, password).await.map(|_| ())
+            crate::users::service::create_hq_admin(state, email, password.expose())
+                .await
+                .map(|_| ())
         }
         (None, None) => Ok(()),
         _ => Err("ZHIJIANG_BOOTSTRAP_EMAIL and ZHIJIANG_BOOTSTRAP_PASSWORD must be set together".into()),

@@ -103,7 +103,7 @@ pub fn spawn_listener(state: &AppState) {
 async fn listen(state: AppState) {
     let mut backoff = Duration::from_millis(100);
     loop {
-        match subscribe(&state.config.database_url).await {
+        match subscribe(state.config.database_url.expose()).await {
             Ok(mut listener) => {
                 // Whatever happened before we were listening is unknown.
                 clear_all(&state);

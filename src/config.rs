@@ -9,6 +9,46 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// A setting that must never be printed: a password, a key, a URL that may
+/// carry credentials. `Debug` and `Display` show `[redacted]`; the value is
+/// read with [`Secret::expose`], which makes each use easy to find.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret(value.to_string())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LogFormat {
     Human,
@@ -17,16 +57,17 @@ pub enum LogFormat {
 
 #[derive(Clone, Debug)]
 pub struct Config {
-    pub database_url: String,
+    /// May carry a password (`postgres://user:secret@...`).
+    pub database_url: Secret,
     pub database_max_connections: u32,
     pub listen: SocketAddr,
     pub public_url: String,
     /// `None`: mail is written as `.eml` files under `mail_dir`.
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<Secret>,
     pub mail_from: String,
     pub mail_dir: PathBuf,
     /// Base64 32-byte secret that encrypts branch signing keys at rest.
-    pub master_key: Option<String>,
+    pub master_key: Option<Secret>,
     pub data_dir: PathBuf,
     pub log_format: LogFormat,
     pub log_filter: String,
@@ -41,7 +82,7 @@ pub struct Config {
     /// not completed a run for this long (default: 10 polls, at least 2 minutes).
     pub worker_stale_after: Duration,
     pub bootstrap_email: Option<String>,
-    pub bootstrap_password: Option<String>,
+    pub bootstrap_password: Option<Secret>,
     pub workers: usize,
     /// Login attempts allowed per client address per minute.
     pub login_attempts_per_minute: usize,
@@ -59,14 +100,14 @@ pub struct Config {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
-    database_url: Option<String>,
+    database_url: Option<Secret>,
     database_max_connections: Option<u32>,
     listen: Option<String>,
     public_url: Option<String>,
-    smtp_url: Option<String>,
+    smtp_url: Option<Secret>,
     mail_from: Option<String>,
     mail_dir: Option<String>,
-    master_key: Option<String>,
+    master_key: Option<Secret>,
     data_dir: Option<String>,
     log_format: Option<String>,
     log: Option<String>,
@@ -78,7 +119,7 @@ struct FileConfig {
     worker_poll_ms: Option<u64>,
     worker_stale_seconds: Option<u64>,
     bootstrap_email: Option<String>,
-    bootstrap_password: Option<String>,
+    bootstrap_password: Option<Secret>,
     workers: Option<usize>,
     login_attempts_per_minute: Option<usize>,
     login_failures_per_account: Option<usize>,
@@ -135,7 +176,8 @@ impl Config {
         };
 
         let data_dir = PathBuf::from(pick("ZHIJIANG_DATA_DIR", f.data_dir).unwrap_or_else(|| ".".into()));
-        let database_url = pick("ZHIJIANG_DATABASE_URL", f.database_url).unwrap_or_else(|| "sqlite://zhijiang.db?mode=rwc".to_string());
+        let database_url =
+            pick("ZHIJIANG_DATABASE_URL", f.database_url.map(|s| s.0)).unwrap_or_else(|| "sqlite://zhijiang.db?mode=rwc".to_string());
         if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
             return Err(bad(
                 "ZHIJIANG_DATABASE_URL",
@@ -153,7 +195,7 @@ impl Config {
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(bad("ZHIJIANG_PUBLIC_URL", "must start with http:// or https://"));
         }
-        let smtp_url = pick("ZHIJIANG_SMTP_URL", f.smtp_url);
+        let smtp_url = pick("ZHIJIANG_SMTP_URL", f.smtp_url.map(|s| s.0));
         if let Some(url) = &smtp_url
             && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
         {
@@ -166,7 +208,7 @@ impl Config {
         let mail_dir = pick("ZHIJIANG_MAIL_DIR", f.mail_dir)
             .map(PathBuf::from)
             .unwrap_or_else(|| data_dir.join("mail-out"));
-        let master_key = pick("ZHIJIANG_MASTER_KEY", f.master_key);
+        let master_key = pick("ZHIJIANG_MASTER_KEY", f.master_key.map(|s| s.0));
         if let Some(key) = &master_key {
             crate::crypto::MasterKey::from_base64(key).map_err(|reason| bad("ZHIJIANG_MASTER_KEY", reason))?;
         }
@@ -235,14 +277,14 @@ impl Config {
             }
         };
         Ok(Config {
-            database_url,
+            database_url: Secret(database_url),
             database_max_connections: max_connections as u32,
             listen,
             public_url,
-            smtp_url,
+            smtp_url: smtp_url.map(Secret),
             mail_from,
             mail_dir,
-            master_key,
+            master_key: master_key.map(Secret),
             data_dir,
             log_format,
             log_filter,
@@ -254,7 +296,7 @@ impl Config {
             worker_poll,
             worker_stale_after,
             bootstrap_email: pick("ZHIJIANG_BOOTSTRAP_EMAIL", f.bootstrap_email),
-            bootstrap_password: pick("ZHIJIANG_BOOTSTRAP_PASSWORD", f.bootstrap_password),
+            bootstrap_password: pick("ZHIJIANG_BOOTSTRAP_PASSWORD", f.bootstrap_password.map(|s| s.0)).map(Secret),
             workers,
             login_attempts_per_minute,
             login_failures_per_account,
@@ -266,7 +308,7 @@ impl Config {
     /// A configuration for tests and tools: defaults, no environment.
     pub fn for_database(database_url: &str) -> Config {
         let mut config = Self::resolve(FileConfig::default(), |_| None).expect("defaults are valid");
-        config.database_url = database_url.to_string();
+        config.database_url = Secret::new(database_url);
         config
     }
 }
@@ -280,7 +322,7 @@ mod tests {
         let c = Config::resolve(FileConfig::default(), |_| None).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(c.public_url, "http://127.0.0.1:8080");
-        assert!(c.database_url.starts_with("sqlite://"));
+        assert!(c.database_url.expose().starts_with("sqlite://"));
         assert_eq!(c.access_token_ttl, Duration::from_secs(900));
     }
 
@@ -321,5 +363,24 @@ mod tests {
         };
         let c = Config::resolve(file, |k| (k == "ZHIJIANG_LISTEN").then(|| "127.0.0.1:2".into())).unwrap();
         assert_eq!(c.listen.port(), 2);
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let env = |k: &str| match k {
+            "ZHIJIANG_DATABASE_URL" => Some("postgres://app:db-pass-123@db/zhijiang".to_string()),
+            "ZHIJIANG_SMTP_URL" => Some("smtps://mailer:smtp-pass-456@mail.example".to_string()),
+            "ZHIJIANG_MASTER_KEY" => Some(crate::crypto::MasterKey::generate().to_base64()),
+            "ZHIJIANG_BOOTSTRAP_PASSWORD" => Some("boot-pass-789-long".to_string()),
+            _ => None,
+        };
+        let c = Config::resolve(FileConfig::default(), env).unwrap();
+        let key = c.master_key.as_ref().unwrap().expose().to_string();
+        let printed = format!("{c:?} {c:#?}");
+        for secret in ["db-pass-123", "smtp-pass-456", "boot-pass-789", key.as_str()] {
+            assert!(!printed.contains(secret), "{secret} printed");
+        }
+        assert!(printed.contains("[redacted]"));
+        assert_eq!(c.database_url.expose(), "postgres://app:db-pass-123@db/zhijiang");
     }
 }

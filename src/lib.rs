@@ -70,7 +70,7 @@ pub enum StartError {
 /// starts listening for other nodes' cache invalidations (`cluster`).
 pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     let db = db::connect(&config).await.map_err(|source| StartError::Database {
-        url: redact(&config.database_url),
+        url: redact(config.database_url.expose()),
         source,
     })?;
     db::migrate(&db).await.map_err(StartError::Migration)?;
@@ -99,10 +99,10 @@ async fn master_key(config: &Config, db: &sea_orm::DatabaseConnection) -> Result
         .one(db)
         .await
         .map_err(|source| StartError::Database {
-            url: redact(&config.database_url),
+            url: redact(config.database_url.expose()),
             source,
         })?;
-    let loaded = MasterKey::load(config.master_key.as_deref(), &config.data_dir).map_err(StartError::MasterKey)?;
+    let loaded = MasterKey::load(config.master_key.as_ref().map(|k| k.expose()), &config.data_dir).map_err(StartError::MasterKey)?;
     match (loaded, sealed) {
         (Some(key), None) => Ok(key),
         (None, None) => MasterKey::create_in(&config.data_dir).map_err(StartError::MasterKey),

@@ -9,8 +9,8 @@ use zhijiang_migrations::{Migrator, MigratorTrait};
 /// Opens a pool. SQLite gets WAL (readers never wait for the writer), foreign
 /// keys and a busy timeout so concurrent writers queue instead of failing.
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
-    let mut options = ConnectOptions::new(config.database_url.clone());
-    let is_sqlite = config.database_url.starts_with("sqlite:");
+    let mut options = ConnectOptions::new(config.database_url.expose());
+    let is_sqlite = config.database_url.expose().starts_with("sqlite:");
     options
         .max_connections(if is_sqlite {
             config.database_max_connections.min(8)

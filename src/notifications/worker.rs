@@ -54,7 +54,7 @@ pub fn backoff(attempts: i32) -> Duration {
 
 impl Worker {
     pub fn new(state: AppState) -> Result<Worker, String> {
-        let transport = Transport::from_config(state.config.smtp_url.as_deref(), state.config.mail_dir.clone())?;
+        let transport = Transport::from_config(state.config.smtp_url.as_ref().map(|u| u.expose()), state.config.mail_dir.clone())?;
         let from = state.config.mail_from.parse().map_err(|e| format!("ZHIJIANG_MAIL_FROM: {e}"))?;
         let id = format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple());
         Ok(Worker {

@@ -297,7 +297,7 @@ async fn an_invitation_arrives_in_the_invitees_language_and_works_once() {
     let sink_dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::start(sink_dir.path().to_path_buf());
     let url = sink.url();
-    let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
+    let app = TestApp::with_config(|c| c.smtp_url = Some(url.into())).await;
     let world = World::build(&app).await;
     let user = create_user(&app, &world.bkk_admin.token, "BKK", "new.trainee@bkk.test", "trainee", "th", None).await;
     assert_eq!(user["status"], "invited");

@@ -82,7 +82,7 @@ async fn passing_certifies_once_emails_and_verifies_everywhere() {
     let sink_dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::start(sink_dir.path().to_path_buf());
     let url = sink.url();
-    let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
+    let app = TestApp::with_config(|c| c.smtp_url = Some(url.into())).await;
     let world = World::build(&app).await;
     let c = course(&app, &world).await;
     let t = &world.bkk_trainee.token;
@@ -221,7 +221,7 @@ async fn certificate_emails_arrive_in_each_trainees_language() {
     let sink_dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::start(sink_dir.path().to_path_buf());
     let url = sink.url();
-    let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
+    let app = TestApp::with_config(|c| c.smtp_url = Some(url.into())).await;
     let world = World::build(&app).await;
     let c = course(&app, &world).await;
     let subjects = [

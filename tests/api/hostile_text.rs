@@ -169,7 +169,7 @@ async fn hostile_text_is_refused_everywhere_and_email_keeps_flowing() {
     let sink = SmtpSink::start(sink_dir.path().to_path_buf());
     let url = sink.url();
     let app = TestApp::with_config(|c| {
-        c.smtp_url = Some(url);
+        c.smtp_url = Some(url.into());
         c.worker_poll = Duration::from_millis(100);
     })
     .await;

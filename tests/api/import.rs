@@ -20,7 +20,7 @@ async fn good_rows_are_enrolled_bad_rows_reported_and_a_reimport_changes_nothing
     let sink_dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::start(sink_dir.path().to_path_buf());
     let url = sink.url();
-    let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
+    let app = TestApp::with_config(|c| c.smtp_url = Some(url.into())).await;
     let world = World::build(&app).await;
     let cohort = bkk_cohort(&app, &world, 10).await;
     let file = "\u{feff}email,display_name,locale\r\n\

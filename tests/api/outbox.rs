@@ -35,7 +35,7 @@ async fn a_committed_email_arrives_once_readable_in_each_locale() {
     let sink_dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::start(sink_dir.path().to_path_buf());
     let url = sink.url();
-    let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
+    let app = TestApp::with_config(|c| c.smtp_url = Some(url.into())).await;
     let names = [
         (Locale::ZhCn, "王小明"),
         (Locale::En, "Alex"),
@@ -75,7 +75,7 @@ async fn an_email_in_a_rolled_back_transaction_never_arrives() {
     let sink_dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::start(sink_dir.path().to_path_buf());
     let url = sink.url();
-    let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
+    let app = TestApp::with_config(|c| c.smtp_url = Some(url.into())).await;
     let txn = app.state.db.begin().await.unwrap();
     enqueue(&txn, email("ghost@example.test", Locale::En, "Ghost"), app.state.clock.now())
         .await
@@ -91,7 +91,7 @@ async fn an_email_in_a_rolled_back_transaction_never_arrives() {
 #[actix_rt::test]
 async fn smtp_down_then_up_delivers_exactly_once() {
     let port = free_port();
-    let app = TestApp::with_config(|c| c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await;
+    let app = TestApp::with_config(|c| c.smtp_url = Some(format!("smtp://127.0.0.1:{port}").into())).await;
     queue(&app, email("late@example.test", Locale::Th, "สมหญิง")).await;
     let worker = Worker::new(app.state.clone()).unwrap();
     assert_eq!(worker.drain_once().await.unwrap(), 1);
@@ -121,7 +121,7 @@ async fn two_workers_draining_500_emails_deliver_each_once() {
     let sink_dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::start(sink_dir.path().to_path_buf());
     let url = sink.url();
-    let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
+    let app = TestApp::with_config(|c| c.smtp_url = Some(url.into())).await;
     let txn = app.state.db.begin().await.unwrap();
     for i in 0..500 {
         enqueue(
@@ -162,7 +162,7 @@ async fn a_dead_workers_claim_is_taken_over_after_its_lease() {
     let sink_dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::start(sink_dir.path().to_path_buf());
     let url = sink.url();
-    let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
+    let app = TestApp::with_config(|c| c.smtp_url = Some(url.into())).await;
     queue(&app, email("orphan@example.test", Locale::ZhCn, "李雷")).await;
     let doomed = Worker::new(app.state.clone()).unwrap();
     assert_eq!(doomed.claim(10).await.unwrap().len(), 1);
@@ -181,7 +181,7 @@ async fn a_5xx_reply_ends_failed_with_the_reason_visible_and_can_be_retried() {
     let sink_dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::start_on(free_port(), sink_dir.path().to_path_buf(), "bounce");
     let url = sink.url();
-    let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
+    let app = TestApp::with_config(|c| c.smtp_url = Some(url.into())).await;
     let world = World::build(&app).await;
     queue(&app, email("bounce@example.test", Locale::En, "Nobody")).await;
     let worker = Worker::new(app.state.clone()).unwrap();

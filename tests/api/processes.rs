@@ -33,10 +33,10 @@ impl Node {
             .arg("serve")
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("ZHIJIANG_DATABASE_URL", &app.state.config.database_url)
+            .env("ZHIJIANG_DATABASE_URL", app.state.config.database_url.expose())
             .env(
                 "ZHIJIANG_MASTER_KEY",
-                app.state.config.master_key.as_deref().expect("test master key"),
+                app.state.config.master_key.as_ref().expect("test master key").expose(),
             )
             .env("ZHIJIANG_LISTEN", format!("127.0.0.1:{port}"))
             .env("ZHIJIANG_DATA_DIR", dir)

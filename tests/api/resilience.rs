@@ -57,7 +57,7 @@ async fn readiness_follows_the_database_and_recovers_without_restart() {
         let app = TestApp::new().await;
         assert_eq!(app.get("/readyz").send().await.status, 200);
         let mut config = zhijiang::config::Config::for_database("sqlite:///nonexistent-dir/zhijiang.db?mode=rw");
-        config.master_key = Some(zhijiang::auth::crypto::MasterKey::generate().to_base64());
+        config.master_key = Some(zhijiang::auth::crypto::MasterKey::generate().to_base64().into());
         let err = zhijiang::build_state(config).await.err().expect("no database, no start");
         assert!(
             err.to_string().starts_with("cannot open the database at sqlite:///nonexistent-dir"),
@@ -85,8 +85,8 @@ async fn readiness_follows_the_database_and_recovers_without_restart() {
     let via_proxy = url.replacen(&host_port, &format!("127.0.0.1:{}", proxy.port), 1);
     let app = TestApp::with_config(|c| {
         // The harness made a fresh database; reach it through the proxy.
-        let db = c.database_url.rsplit('/').next().unwrap().to_string();
-        c.database_url = format!("{}/{db}", via_proxy.rsplit_once('/').unwrap().0);
+        let db = c.database_url.expose().rsplit('/').next().unwrap().to_string();
+        c.database_url = format!("{}/{db}", via_proxy.rsplit_once('/').unwrap().0).into();
         c.database_max_connections = 2;
     })
     .await;

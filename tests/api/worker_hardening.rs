@@ -64,7 +64,7 @@ async fn poison_rows_fail_with_their_reason_and_the_next_email_still_goes_out() 
     let sink = SmtpSink::start(sink_dir.path().to_path_buf());
     let url = sink.url();
     let app = TestApp::with_config(|c| {
-        c.smtp_url = Some(url);
+        c.smtp_url = Some(url.into());
         c.worker_poll = std::time::Duration::from_millis(50);
     })
     .await;
@@ -175,7 +175,7 @@ async fn a_sent_invitation_leaves_no_usable_token_in_the_outbox_and_its_link_wor
     let sink_dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::start(sink_dir.path().to_path_buf());
     let url = sink.url();
-    let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
+    let app = TestApp::with_config(|c| c.smtp_url = Some(url.into())).await;
     let world = World::build(&app).await;
     create_user(&app, &world.bkk_admin.token, "BKK", "sealed@bkk.test", "trainee", "vi", None).await;
     let queued = Outbox::find()
@@ -222,7 +222,7 @@ async fn an_invitation_that_fails_for_good_has_its_link_erased_too() {
     let sink_dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::start_on(crate::support::smtp::free_port(), sink_dir.path().to_path_buf(), "bounce");
     let url = sink.url();
-    let app = TestApp::with_config(|c| c.smtp_url = Some(url)).await;
+    let app = TestApp::with_config(|c| c.smtp_url = Some(url.into())).await;
     let world = World::build(&app).await;
     create_user(&app, &world.bkk_admin.token, "BKK", "bounce@bkk.test", "trainee", "en", None).await;
     Worker::new(app.state.clone()).unwrap().drain_once().await.unwrap();
@@ -250,7 +250,7 @@ async fn an_invitation_that_fails_for_good_has_its_link_erased_too() {
 /// The configuration of `app` with another data directory and master key.
 fn restart_config(app: &TestApp, master_key: Option<String>, data_dir: &std::path::Path) -> Config {
     let mut config = (*app.state.config).clone();
-    config.master_key = master_key;
+    config.master_key = master_key.map(Into::into);
     config.data_dir = data_dir.to_path_buf();
     config
 }
@@ -290,7 +290,7 @@ async fn a_lost_or_wrong_master_key_stops_start_up_with_one_clear_line() {
     assert!(err.to_string().contains("master.key"), "{err}");
 
     // The right key still starts.
-    let right = app.state.config.master_key.clone();
+    let right = app.state.config.master_key.as_ref().map(|k| k.expose().to_string());
     assert!(zhijiang::build_state(restart_config(&app, right, empty.path())).await.is_ok());
 }
 

@@ -109,7 +109,7 @@ impl TestApp {
             None => (format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()), None),
         };
         let mut config = Config::for_database(&url);
-        config.master_key = Some(MasterKey::generate().to_base64());
+        config.master_key = Some(MasterKey::generate().to_base64().into());
         config.data_dir = dir.path().to_path_buf();
         config.mail_dir = dir.path().join("mail-out");
         config.public_url = "http://zhijiang.test".into();
