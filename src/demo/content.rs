@@ -7,6 +7,7 @@ use crate::cohorts::entity as cohort;
 use crate::courses::course_entity as course;
 use crate::courses::offering_entity as offering;
 use crate::courses::texts::{CourseText, LessonText};
+use crate::error::ApiError;
 use crate::exams::authoring::{self, QuestionInputText};
 use crate::exams::{attempts, exam_entity as exam};
 use crate::i18n::Locale;
@@ -136,10 +137,13 @@ pub async fn course_and_exam(
                 )
             })
             .collect();
-        let clean = authoring::check_question(&q.kind, q.points, false, &texts, &q.correct).map_err(|e| e.code.to_string())?;
+        let clean =
+            authoring::check_question(&q.kind, q.points, false, &texts, &q.correct).map_err(|e| ApiError::from(e).code.to_string())?;
         authoring::save_question(txn, exam_row.id, None, &clean, now).await.map_err(err)?;
     }
-    let exam_row = authoring::publish(txn, exam_row, now).await.map_err(|e| e.code.to_string())?;
+    let exam_row = authoring::publish(txn, exam_row, now)
+        .await
+        .map_err(|e| ApiError::from(e).code.to_string())?;
     Ok((course, lessons, exam_row))
 }
 
@@ -182,11 +186,11 @@ pub async fn seed(
     enrol(&han, "minh@han.demo.zhijiang.localhost").await?;
     crate::progress::lesson_done(txn, &somchai, lessons[0].id, now)
         .await
-        .map_err(|e| e.code.to_string())?;
+        .map_err(|e| ApiError::from(e).code.to_string())?;
     for lesson in &lessons {
         crate::progress::lesson_done(txn, &malee, lesson.id, now)
             .await
-            .map_err(|e| e.code.to_string())?;
+            .map_err(|e| ApiError::from(e).code.to_string())?;
     }
 
     // Malee sits the exam and answers every question right: certified.
@@ -201,7 +205,7 @@ pub async fn seed(
     };
     let (started, snapshot) = crate::progress::start_attempt(txn, &caller, &exam_row, now)
         .await
-        .map_err(|e| e.code.to_string())?;
+        .map_err(|e| ApiError::from(e).code.to_string())?;
     let attempt = match started {
         attempts::Started::New(a) | attempts::Started::Existing(a) => a,
     };
@@ -214,11 +218,11 @@ pub async fn seed(
             .collect();
         attempts::save_answer(txn, &attempt, question.id, &ids, now)
             .await
-            .map_err(|e| e.code.to_string())?;
+            .map_err(|e| ApiError::from(e).code.to_string())?;
     }
     crate::progress::close_attempt(txn, attempt, now)
         .await
-        .map_err(|e| e.code.to_string())?;
+        .map_err(|e| ApiError::from(e).code.to_string())?;
     let certificate = crate::certificates::service::for_user_course(txn, trainee.id, course.id)
         .await
         .map_err(err)?

@@ -1,0 +1,72 @@
+//! What can go wrong with an exam or an attempt, in the area's words;
+//! mapped once into the problem document a client sees.
+
+use crate::error::{ApiError, FieldError, ProblemCode};
+use actix_web::http::StatusCode;
+use sea_orm::DbErr;
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExamError {
+    /// A missing exam, question or attempt, or one the caller may not see
+    /// (answered alike).
+    #[error("not found")]
+    NotFound,
+    #[error("invalid exam fields")]
+    Invalid(Vec<FieldError>),
+    /// Only trainees with an active enrolment in the course sit its exam.
+    #[error("no active enrolment in the exam's course")]
+    NotEnrolled,
+    #[error("all {max} attempts used")]
+    AttemptsExhausted { max: i32 },
+    #[error("the attempt is already submitted")]
+    AttemptSubmitted,
+    #[error("the attempt's time is over")]
+    ExamTimeOver,
+    #[error("the bank has {available} questions, {needed} are drawn")]
+    QuestionBankTooSmall { needed: i32, available: usize },
+    /// A concurrent start opened the trainee's attempt first.
+    #[error("a concurrent start opened the attempt")]
+    AttemptRace,
+    /// A published version that should exist could not be read (a broken
+    /// invariant: answered 500).
+    #[error("published exam version {0} is missing or unreadable")]
+    MissingVersion(Uuid),
+    /// A closed attempt without a result (a broken invariant: 500).
+    #[error("attempt {0} closed without a result")]
+    Ungraded(Uuid),
+    #[error("could not encode exam data")]
+    Encode(#[from] serde_json::Error),
+    /// The courses area's answer about the exam's course, passed on as it is
+    /// (that area answers with a problem document of its own).
+    #[error("course: {0}")]
+    Course(ApiError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl From<ExamError> for ApiError {
+    fn from(err: ExamError) -> Self {
+        match err {
+            ExamError::NotFound => ApiError::not_found(),
+            ExamError::Invalid(errors) => ApiError::validation(errors),
+            ExamError::NotEnrolled => ApiError::new(StatusCode::FORBIDDEN, ProblemCode::NotEnrolled),
+            ExamError::AttemptsExhausted { max } => ApiError::conflict(ProblemCode::AttemptsExhausted).arg("max", i64::from(max)),
+            ExamError::AttemptSubmitted => ApiError::conflict(ProblemCode::AttemptSubmitted),
+            ExamError::ExamTimeOver => ApiError::conflict(ProblemCode::ExamTimeOver),
+            ExamError::QuestionBankTooSmall { needed, available } => ApiError::conflict(ProblemCode::QuestionBankTooSmall)
+                .arg("needed", i64::from(needed))
+                .arg("available", available as i64),
+            ExamError::AttemptRace => ApiError::conflict(ProblemCode::AttemptRace),
+            err @ (ExamError::MissingVersion(_) | ExamError::Ungraded(_) | ExamError::Encode(_)) => ApiError::internal_from(&err),
+            ExamError::Course(e) => e,
+            ExamError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<Vec<FieldError>> for ExamError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        ExamError::Invalid(errors)
+    }
+}

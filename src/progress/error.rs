@@ -1,0 +1,29 @@
+//! What can go wrong while a trainee makes progress: the exam area's
+//! errors, and the enrolments area's answers about the enrolment; mapped
+//! once into the problem document a client sees.
+
+use crate::error::ApiError;
+use crate::exams::ExamError;
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProgressError {
+    #[error(transparent)]
+    Exam(#[from] ExamError),
+    /// The enrolments area's answer about the enrolment (not found, not
+    /// active), passed on as it is.
+    #[error("enrolment: {0}")]
+    Enrolment(ApiError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl From<ProgressError> for ApiError {
+    fn from(err: ProgressError) -> Self {
+        match err {
+            ProgressError::Exam(e) => e.into(),
+            ProgressError::Enrolment(e) => e,
+            ProgressError::Db(e) => e.into(),
+        }
+    }
+}
