@@ -37,10 +37,6 @@ pub enum ExamError {
     Ungraded(Uuid),
     #[error("could not encode exam data")]
     Encode(#[from] serde_json::Error),
-    /// The courses area's answer about the exam's course, passed on as it is
-    /// (that area answers with a problem document of its own).
-    #[error("course: {0}")]
-    Course(ApiError),
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -59,7 +55,6 @@ impl From<ExamError> for ApiError {
                 .arg("available", available as i64),
             ExamError::AttemptRace => ApiError::conflict(ProblemCode::AttemptRace),
             err @ (ExamError::MissingVersion(_) | ExamError::Ungraded(_) | ExamError::Encode(_)) => ApiError::internal_from(&err),
-            ExamError::Course(e) => e,
             ExamError::Db(e) => e.into(),
         }
     }

@@ -6,7 +6,7 @@ use super::attempt_entity::{self as attempt, Entity as Attempts};
 use super::authoring;
 use super::exam_entity::{self as exam, Entity as Exams};
 use super::views::{self, Attempt, Exam};
-use crate::courses::course_entity as course;
+use crate::courses::course_entity::{self as course, Entity as Courses};
 use crate::courses::service as courses;
 use crate::http::CursorPage;
 use crate::http::page::Page;
@@ -19,9 +19,13 @@ use uuid::Uuid;
 /// How many exams of a course one list answers (the list has no paging).
 const EXAMS_LISTED: u64 = 200;
 
-/// The course if the caller may see it (the courses area's rule).
+/// The course if the caller may see it (by the courses area's rule).
 pub async fn visible_course(db: &impl ConnectionTrait, caller: &Caller, course_id: Uuid) -> Result<course::Model, ExamError> {
-    courses::find_visible(db, caller, course_id).await.map_err(ExamError::Course)
+    Courses::find_by_id(course_id)
+        .filter(courses::visibility(caller))
+        .one(db)
+        .await?
+        .ok_or(ExamError::NotFound)
 }
 
 /// The exam if the caller may see it: headquarters any; others published

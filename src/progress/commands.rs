@@ -20,7 +20,7 @@ pub async fn complete_lesson(state: &AppState, actor: &Actor, enrolment_id: Uuid
     let cmd = Command::begin(state, actor).await?;
     let row = enrolments::find_visible(cmd.txn(), actor, enrolment_id)
         .await
-        .map_err(ProgressError::Enrolment)?;
+        .map_err(ProgressError::enrolment)?;
     super::lesson_done(cmd.txn(), &row, lesson_id, cmd.now()).await?;
     cmd.commit().await?;
     Ok(())

@@ -11,11 +11,19 @@ pub enum ProgressError {
     #[error(transparent)]
     Exam(#[from] ExamError),
     /// The enrolments area's answer about the enrolment (not found, not
-    /// active), passed on as it is.
+    /// active), as that area maps it.
     #[error("enrolment: {0}")]
     Enrolment(ApiError),
     #[error(transparent)]
     Db(#[from] DbErr),
+}
+
+impl ProgressError {
+    /// Wraps an error of the enrolments area (whatever its type, it maps
+    /// into the problem document that area answers).
+    pub fn enrolment(err: impl Into<ApiError>) -> Self {
+        ProgressError::Enrolment(err.into())
+    }
 }
 
 impl From<ProgressError> for ApiError {

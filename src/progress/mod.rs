@@ -36,7 +36,7 @@ pub async fn lesson_done(
 ) -> Result<(), ProgressError> {
     enrolments::record_lesson(db, row, lesson_id, now)
         .await
-        .map_err(ProgressError::Enrolment)?;
+        .map_err(ProgressError::enrolment)?;
     reevaluate(db, row, now).await?;
     Ok(())
 }
