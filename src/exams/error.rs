@@ -65,3 +65,33 @@ impl From<Vec<FieldError>> for ExamError {
         ExamError::Invalid(errors)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_error_keeps_its_status_and_code() {
+        let cases = [
+            (ExamError::NotFound, 404, ProblemCode::NotFound),
+            (ExamError::NotEnrolled, 403, ProblemCode::NotEnrolled),
+            (ExamError::AttemptsExhausted { max: 3 }, 409, ProblemCode::AttemptsExhausted),
+            (ExamError::AttemptSubmitted, 409, ProblemCode::AttemptSubmitted),
+            (ExamError::ExamTimeOver, 409, ProblemCode::ExamTimeOver),
+            (ExamError::AttemptRace, 409, ProblemCode::AttemptRace),
+            (
+                ExamError::QuestionBankTooSmall { needed: 5, available: 2 },
+                409,
+                ProblemCode::QuestionBankTooSmall,
+            ),
+            (ExamError::MissingVersion(Uuid::now_v7()), 500, ProblemCode::Internal),
+        ];
+        for (err, status, code) in cases {
+            let api = ApiError::from(err);
+            assert_eq!((api.status.as_u16(), api.code), (status, code));
+        }
+        let api = ApiError::from(ExamError::AttemptsExhausted { max: 3 });
+        assert_eq!(api.args.len(), 1);
+        assert_eq!(api.args[0].0, "max");
+    }
+}
