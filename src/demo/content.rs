@@ -136,10 +136,10 @@ pub async fn course_and_exam(
                 )
             })
             .collect();
-        let clean = authoring::check_question(&q.kind, q.points, false, &texts, &q.correct).map_err(|e| e.code.to_string())?;
+        let clean = authoring::check_question(&q.kind, q.points, false, &texts, &q.correct).map_err(err)?;
         authoring::save_question(txn, exam_row.id, None, &clean, now).await.map_err(err)?;
     }
-    let exam_row = authoring::publish(txn, exam_row, now).await.map_err(|e| e.code.to_string())?;
+    let exam_row = authoring::publish(txn, exam_row, now).await.map_err(err)?;
     Ok((course, lessons, exam_row))
 }
 
@@ -180,13 +180,9 @@ pub async fn seed(
     let somchai = enrol(&bkk, "somchai@bkk.demo.zhijiang.localhost").await?;
     let malee = enrol(&bkk, "malee@bkk.demo.zhijiang.localhost").await?;
     enrol(&han, "minh@han.demo.zhijiang.localhost").await?;
-    crate::progress::lesson_done(txn, &somchai, lessons[0].id, now)
-        .await
-        .map_err(|e| e.code.to_string())?;
+    crate::progress::lesson_done(txn, &somchai, lessons[0].id, now).await.map_err(err)?;
     for lesson in &lessons {
-        crate::progress::lesson_done(txn, &malee, lesson.id, now)
-            .await
-            .map_err(|e| e.code.to_string())?;
+        crate::progress::lesson_done(txn, &malee, lesson.id, now).await.map_err(err)?;
     }
 
     // Malee sits the exam and answers every question right: certified.
@@ -199,9 +195,7 @@ pub async fn seed(
         locale: Locale::Th,
         branch_default_locale: Locale::Th,
     };
-    let (started, snapshot) = crate::progress::start_attempt(txn, &caller, &exam_row, now)
-        .await
-        .map_err(|e| e.code.to_string())?;
+    let (started, snapshot) = crate::progress::start_attempt(txn, &caller, &exam_row, now).await.map_err(err)?;
     let attempt = match started {
         attempts::Started::New(a) | attempts::Started::Existing(a) => a,
     };
@@ -212,13 +206,9 @@ pub async fn seed(
             .iter()
             .map(|i| attempts::option_ids_of(&attempt).id(question.id, *i))
             .collect();
-        attempts::save_answer(txn, &attempt, question.id, &ids, now)
-            .await
-            .map_err(|e| e.code.to_string())?;
+        attempts::save_answer(txn, &attempt, question.id, &ids, now).await.map_err(err)?;
     }
-    crate::progress::close_attempt(txn, attempt, now)
-        .await
-        .map_err(|e| e.code.to_string())?;
+    crate::progress::close_attempt(txn, attempt, now).await.map_err(err)?;
     let certificate = crate::certificates::service::for_user_course(txn, trainee.id, course.id)
         .await
         .map_err(err)?

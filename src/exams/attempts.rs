@@ -2,15 +2,16 @@
 //! transaction, the published version cached), saving answers, submitting,
 //! and grading attempts left open past their deadline.
 
+use super::ExamError;
 use super::answer_entity::{self as answer, Entity as Answers};
 use super::attempt_entity::{self as attempt, Entity as Attempts};
 use super::authoring;
 use super::bank::{self, Drawn, Snapshot};
 use super::exam_entity as exam;
+use crate::audit::{AuditEntry, Author, write_entry};
 use crate::enrolments::entity::{self as enrolment, Entity as Enrolments};
-use crate::error::{ApiError, ApiResult, is_unique_violation};
-use crate::error::{FieldCode, ProblemCode};
-use crate::tenancy::{Caller, Role};
+use crate::error::{FieldCode, FieldError, is_unique_violation};
+use crate::tenancy::{self, Caller};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set};
@@ -30,12 +31,12 @@ pub async fn start(
     caller: &Caller,
     exam: &exam::Model,
     now: DateTime<Utc>,
-) -> ApiResult<(Started, Arc<Snapshot>)> {
+) -> Result<(Started, Arc<Snapshot>), ExamError> {
     let version_id = exam
         .current_version_id
         .filter(|_| exam.status == exam::Status::Published)
-        .ok_or_else(ApiError::not_found)?;
-    let snapshot = authoring::snapshot(db, version_id).await?.ok_or_else(ApiError::internal)?;
+        .ok_or(ExamError::NotFound)?;
+    let snapshot = authoring::published(db, version_id).await?;
     // Only trainees with an active enrolment in the course sit its exam.
     let enrolment = Enrolments::find()
         .filter(enrolment::Column::UserId.eq(caller.user_id))
@@ -43,14 +44,14 @@ pub async fn start(
         .filter(enrolment::Column::Status.eq(enrolment::Status::Active))
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::new(actix_web::http::StatusCode::FORBIDDEN, ProblemCode::NotEnrolled))?;
+        .ok_or(ExamError::NotEnrolled)?;
     if let Some(open) = open_attempt(db, exam.id, caller.user_id).await? {
         // `progress::start_attempt` has graded an attempt past its deadline
         // (and certified on a pass) before calling this; grading here only
         // guards a caller that did not.
         let open = if now > open.deadline { grade(db, open, now).await?.0 } else { open };
         if open.status == attempt::Status::Open {
-            let snapshot = authoring::snapshot(db, open.version_id).await?.ok_or_else(ApiError::internal)?;
+            let snapshot = authoring::published(db, open.version_id).await?;
             return Ok((Started::Existing(open), snapshot));
         }
     }
@@ -60,7 +61,9 @@ pub async fn start(
         .count(db)
         .await? as i32;
     if previous >= snapshot.max_attempts {
-        return Err(ApiError::conflict(ProblemCode::AttemptsExhausted).arg("max", snapshot.max_attempts as i64));
+        return Err(ExamError::AttemptsExhausted {
+            max: snapshot.max_attempts,
+        });
     }
     let drawn = bank::draw(&snapshot, &mut rand::thread_rng());
     let row = attempt::ActiveModel {
@@ -76,7 +79,7 @@ pub async fn start(
         started_at: Set(now),
         deadline: Set(now + Duration::minutes(snapshot.time_limit_minutes as i64)),
         submitted_at: Set(None),
-        draw: Set(serde_json::to_string(&drawn).map_err(|_| ApiError::internal())?),
+        draw: Set(serde_json::to_string(&drawn)?),
         score: Set(None),
         max_score: Set(None),
         percent: Set(None),
@@ -89,7 +92,7 @@ pub async fn start(
         Ok(row) => Ok((Started::New(row), snapshot)),
         // A concurrent start won the race (the database allows one open
         // attempt); answer with that one.
-        Err(err) if is_unique_violation(&err) => Err(ApiError::conflict(ProblemCode::AttemptRace)),
+        Err(err) if is_unique_violation(&err) => Err(ExamError::AttemptRace),
         Err(err) => Err(err.into()),
     }
 }
@@ -104,13 +107,9 @@ pub async fn open_attempt(db: &impl ConnectionTrait, exam_id: Uuid, user_id: Uui
 }
 
 /// An attempt the caller may see: a trainee their own, a branch admin their
-/// branch's, headquarters any. Otherwise 404.
-pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<attempt::Model> {
-    let mut query = Attempts::find_by_id(id).filter(caller.scope().condition(attempt::Column::BranchId));
-    if caller.role == Role::Trainee {
-        query = query.filter(attempt::Column::UserId.eq(caller.user_id));
-    }
-    query.one(db).await?.ok_or_else(ApiError::not_found)
+/// branch's, headquarters any (see the `BranchOwned` impl). Otherwise 404.
+pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<attempt::Model, ExamError> {
+    tenancy::find_visible::<Attempts>(db, caller, id).await?.ok_or(ExamError::NotFound)
 }
 
 /// How this attempt names its options (see `bank::OptionIds`).
@@ -129,23 +128,23 @@ pub async fn save_answer(
     question_id: Uuid,
     option_ids: &[String],
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> Result<(), ExamError> {
     if row.status != attempt::Status::Open {
-        return Err(ApiError::conflict(ProblemCode::AttemptSubmitted));
+        return Err(ExamError::AttemptSubmitted);
     }
     if now > row.deadline {
-        return Err(ApiError::conflict(ProblemCode::ExamTimeOver));
+        return Err(ExamError::ExamTimeOver);
     }
     if !drawn(row).iter().any(|d| d.q == question_id) {
-        return Err(ApiError::not_found());
+        return Err(ExamError::NotFound);
     }
-    let snapshot = authoring::snapshot(db, row.version_id).await?.ok_or_else(ApiError::internal)?;
-    let question = snapshot.question(question_id).ok_or_else(ApiError::not_found)?;
+    let snapshot = authoring::published(db, row.version_id).await?;
+    let question = snapshot.question(question_id).ok_or(ExamError::NotFound)?;
     let indices = option_ids_of(row)
         .indices_of(question, option_ids)
-        .ok_or_else(|| ApiError::field("selected", FieldCode::NoSuchOption))?;
+        .ok_or_else(|| ExamError::Invalid(vec![FieldError::new("selected", FieldCode::NoSuchOption)]))?;
     if (question.kind != bank::MULTIPLE) && indices.len() > 1 {
-        return Err(ApiError::field("selected", FieldCode::OneCorrectOption));
+        return Err(ExamError::Invalid(vec![FieldError::new("selected", FieldCode::OneCorrectOption)]));
     }
     let value = answer::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -180,11 +179,11 @@ pub async fn answers(db: &impl ConnectionTrait, attempt_id: Uuid) -> Result<BTre
 /// submit (or a race with the sweep) returns the stored result. The flag is
 /// true when this call closed it with a pass: completion and certification
 /// then follow, which is `progress::close_attempt`'s job, not this area's.
-pub async fn grade(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<(attempt::Model, bool)> {
+pub async fn grade(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> Result<(attempt::Model, bool), ExamError> {
     if row.status != attempt::Status::Open {
         return Ok((row, false));
     }
-    let snapshot = authoring::snapshot(db, row.version_id).await?.ok_or_else(ApiError::internal)?;
+    let snapshot = authoring::published(db, row.version_id).await?;
     let grade = bank::grade(&snapshot, &drawn(&row), &answers(db, row.id).await?);
     // A late submit is graded as it stood at the deadline.
     let submitted_at = if now > row.deadline { row.deadline } else { now };
@@ -200,24 +199,20 @@ pub async fn grade(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime
         .filter(attempt::Column::Status.eq(attempt::Status::Open))
         .exec(db)
         .await?;
-    let fresh = Attempts::find_by_id(row.id).one(db).await?.ok_or_else(ApiError::not_found)?;
+    let fresh = Attempts::find_by_id(row.id).one(db).await?.ok_or(ExamError::NotFound)?;
     if closed.rows_affected == 1 {
         // Every result is audited, however the attempt was closed.
         let how = if now > row.deadline { "deadline" } else { "submitted" };
         let details = serde_json::json!({"score": grade.score, "max_score": grade.max_score, "percent": grade.percent, "passed": grade.passed, "closed_by": how});
-        crate::audit::service::write(
-            db,
-            Some(row.user_id),
-            None,
-            Some(row.branch_id),
-            "attempt.grade",
-            "attempt",
-            &row.id.to_string(),
-            details,
-            None,
-            None,
-        )
-        .await?;
+        // Written for the trainee whose attempt it is, whoever closed it.
+        let author = Author {
+            user_id: Some(row.user_id),
+            ..Author::default()
+        };
+        let entry = AuditEntry::new("attempt.grade", "attempt", row.id)
+            .branch(row.branch_id)
+            .details(details);
+        write_entry(db, &author, entry, now).await?;
     }
     Ok((fresh, closed.rows_affected == 1 && grade.passed))
 }

@@ -1,181 +1,21 @@
-//! Headquarters' side of exams: settings, the question bank, publishing a
-//! frozen version.
+//! Headquarters' side of exams: the question bank and titles as stored,
+//! and publishing a frozen version. The checks of what headquarters sends
+//! are in `checks`.
 
-use super::bank::{MULTIPLE, QuestionText, SINGLE, SnapQuestion, Snapshot, TRUE_FALSE};
+use super::ExamError;
+use super::bank::{QuestionText, SnapQuestion, Snapshot};
 use super::exam_entity::{self as exam, Entity as Exams};
 use super::exam_translation_entity::{self as exam_text, Entity as ExamTexts};
 use super::question_entity::{self as question, Entity as Questions};
 use super::question_translation_entity::{self as question_text, Entity as QuestionTexts};
 use super::version_entity::{self as version, Entity as Versions};
-use crate::error::{ApiError, ApiResult, FieldError};
-use crate::error::{FieldCode, ProblemCode};
 use crate::i18n::Locale;
-use crate::text;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ExamText {
-    #[schema(min_length = 1, max_length = 200)]
-    pub title: String,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct QuestionInputText {
-    #[schema(min_length = 1, max_length = 5000)]
-    pub prompt: String,
-    pub options: Vec<String>,
-}
-
-/// Exam settings, validated.
-pub struct Settings {
-    pub pass_mark_percent: i32,
-    pub time_limit_minutes: i32,
-    pub max_attempts: i32,
-    pub question_count: i32,
-}
-
-pub fn check_settings(pass: i32, minutes: i32, attempts: i32, count: i32, errors: &mut Vec<FieldError>) -> Settings {
-    let mut range = |field: &'static str, value: i32, min: i32, max: i32| {
-        if !(min..=max).contains(&value) {
-            errors.push(FieldError::new(field, FieldCode::OutOfRange).arg("min", min).arg("max", max));
-        }
-    };
-    range("pass_mark_percent", pass, 1, 100);
-    range("time_limit_minutes", minutes, 1, 600);
-    range("max_attempts", attempts, 1, 100);
-    range("question_count", count, 1, 500);
-    Settings {
-        pass_mark_percent: pass,
-        time_limit_minutes: minutes,
-        max_attempts: attempts,
-        question_count: count,
-    }
-}
-
-pub fn check_titles(texts: &BTreeMap<String, ExamText>, errors: &mut Vec<FieldError>) -> BTreeMap<Locale, String> {
-    let mut clean = BTreeMap::new();
-    if texts.is_empty() {
-        errors.push(FieldError::new("translations", FieldCode::Required));
-    }
-    for (key, text) in texts {
-        match Locale::from_canonical(key) {
-            None => errors.push(FieldError::new(format!("translations.{key}"), FieldCode::UnknownLocale)),
-            Some(l) => {
-                if let Some(title) = text::TITLE.collect(format!("translations.{}.title", l.as_str()), &text.title, errors) {
-                    clean.insert(l, title);
-                }
-            }
-        }
-    }
-    clean
-}
-
-/// A question as headquarters sends it, checked: every translation has the
-/// same number of options, the correct answers point at real options, and
-/// the kind's rules hold.
-pub struct CleanQuestion {
-    pub kind: String,
-    pub points: i32,
-    pub partial_credit: bool,
-    pub correct: Vec<usize>,
-    pub option_count: usize,
-    pub texts: BTreeMap<Locale, QuestionText>,
-}
-
-pub fn check_question(
-    kind: &str,
-    points: i32,
-    partial_credit: bool,
-    texts: &BTreeMap<String, QuestionInputText>,
-    correct: &[i64],
-) -> Result<CleanQuestion, ApiError> {
-    let mut errors = Vec::new();
-    if ![SINGLE, MULTIPLE, TRUE_FALSE].contains(&kind) {
-        errors.push(FieldError::new("kind", FieldCode::InvalidChoice));
-    }
-    if !(1..=100).contains(&points) {
-        errors.push(FieldError::new("points", FieldCode::OutOfRange).arg("min", 1).arg("max", 100));
-    }
-    if texts.is_empty() {
-        errors.push(FieldError::new("translations", FieldCode::Required));
-    }
-    let mut clean = BTreeMap::new();
-    let mut option_count: Option<usize> = None;
-    for (key, text) in texts {
-        let Some(locale) = Locale::from_canonical(key) else {
-            errors.push(FieldError::new(format!("translations.{key}"), FieldCode::UnknownLocale));
-            continue;
-        };
-        let prefix = format!("translations.{key}");
-        let prompt = text::PROMPT.collect(format!("{prefix}.prompt"), &text.prompt, &mut errors);
-        if text.options.len() < 2 || text.options.len() > 10 {
-            errors.push(
-                FieldError::new(format!("{prefix}.options"), FieldCode::OptionCount)
-                    .arg("min", 2)
-                    .arg("max", 10),
-            );
-        }
-        let options: Vec<String> = text
-            .options
-            .iter()
-            .enumerate()
-            .map(|(i, option)| {
-                text::OPTION
-                    .collect(format!("{prefix}.options[{i}]"), option, &mut errors)
-                    .unwrap_or_default()
-            })
-            .collect();
-        match option_count {
-            None => option_count = Some(text.options.len()),
-            Some(n) if n != text.options.len() => {
-                errors.push(FieldError::new(format!("{prefix}.options"), FieldCode::OptionsDifferBetweenLocales))
-            }
-            _ => {}
-        }
-        clean.insert(
-            locale,
-            QuestionText {
-                prompt: prompt.unwrap_or_default(),
-                options,
-            },
-        );
-    }
-    let count = option_count.unwrap_or(0);
-    if kind == TRUE_FALSE && count != 2 && count != 0 {
-        errors.push(FieldError::new("translations", FieldCode::TrueFalseNeedsTwoOptions));
-    }
-    let mut indices: Vec<usize> = Vec::new();
-    for (i, c) in correct.iter().enumerate() {
-        if *c < 0 || *c as usize >= count.max(1) {
-            errors.push(FieldError::new(format!("correct[{i}]"), FieldCode::NoSuchOption));
-        } else if !indices.contains(&(*c as usize)) {
-            indices.push(*c as usize);
-        }
-    }
-    indices.sort();
-    if correct.is_empty() {
-        errors.push(FieldError::new("correct", FieldCode::Required));
-    } else if (kind == SINGLE || kind == TRUE_FALSE) && indices.len() > 1 {
-        errors.push(FieldError::new("correct", FieldCode::OneCorrectOption));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    Ok(CleanQuestion {
-        kind: kind.to_string(),
-        points,
-        partial_credit: partial_credit && kind == MULTIPLE,
-        correct: indices,
-        option_count: count,
-        texts: clean,
-    })
-}
+pub use super::checks::{CleanQuestion, ExamText, QuestionInputText, Settings, check_question, check_settings, check_titles};
 
 pub async fn set_title(db: &impl ConnectionTrait, exam_id: Uuid, locale: Locale, title: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
     let existing = ExamTexts::find()
@@ -324,12 +164,13 @@ pub async fn titles(db: &impl ConnectionTrait, exam_ids: &[Uuid]) -> Result<Hash
 }
 
 /// Freezes the current settings and bank as the next version.
-pub async fn publish(db: &impl ConnectionTrait, row: exam::Model, now: DateTime<Utc>) -> ApiResult<exam::Model> {
+pub async fn publish(db: &impl ConnectionTrait, row: exam::Model, now: DateTime<Utc>) -> Result<exam::Model, ExamError> {
     let bank = load_bank(db, row.id).await?;
     if (bank.len() as i32) < row.question_count {
-        return Err(ApiError::conflict(ProblemCode::QuestionBankTooSmall)
-            .arg("needed", row.question_count as i64)
-            .arg("available", bank.len() as i64));
+        return Err(ExamError::QuestionBankTooSmall {
+            needed: row.question_count,
+            available: bank.len(),
+        });
     }
     let last = Versions::find()
         .filter(version::Column::ExamId.eq(row.id))
@@ -354,7 +195,7 @@ pub async fn publish(db: &impl ConnectionTrait, row: exam::Model, now: DateTime<
         id: Set(Uuid::now_v7()),
         exam_id: Set(row.id),
         version: Set(number),
-        snapshot: Set(serde_json::to_string(&snapshot).map_err(|_| ApiError::internal())?),
+        snapshot: Set(serde_json::to_string(&snapshot)?),
         created_at: Set(now),
     }
     .insert(db)
@@ -388,4 +229,9 @@ pub async fn snapshot(db: &impl ConnectionTrait, version_id: Uuid) -> Result<Opt
         return Ok(None);
     };
     Ok(super::bank::cached(version_id, || serde_json::from_str(&row.snapshot).ok()))
+}
+
+/// The published version an exam or attempt names: it must exist.
+pub async fn published(db: &impl ConnectionTrait, version_id: Uuid) -> Result<std::sync::Arc<Snapshot>, ExamError> {
+    snapshot(db, version_id).await?.ok_or(ExamError::MissingVersion(version_id))
 }

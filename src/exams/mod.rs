@@ -6,19 +6,32 @@ pub mod attempt_entity;
 pub mod attempts;
 pub mod authoring;
 pub mod bank;
+pub mod checks;
+pub mod commands;
+pub mod dto;
+pub mod error;
 pub mod exam_entity;
 pub mod exam_translation_entity;
 pub mod question_entity;
 pub mod question_translation_entity;
 pub mod routes;
+pub mod service;
 pub mod translation_status;
 pub mod version_entity;
 pub mod views;
+
+pub use error::ExamError;
 
 use crate::courses::status::TextRecord;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use std::collections::BTreeMap;
 use uuid::Uuid;
+
+/// An attempt belongs to the trainee's branch; a trainee sees only their own.
+impl crate::tenancy::BranchOwned for attempt_entity::Entity {
+    const BRANCH: attempt_entity::Column = attempt_entity::Column::BranchId;
+    const OWNER: Option<attempt_entity::Column> = Some(attempt_entity::Column::UserId);
+}
 
 /// Question texts of a course's exams, for the catalogue's translation status.
 pub async fn translation_records(db: &impl ConnectionTrait, course_id: Uuid) -> Result<Vec<TextRecord>, DbErr> {

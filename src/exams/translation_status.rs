@@ -8,7 +8,7 @@ use crate::courses::status::{TextRecord, TranslationStatus, compute};
 use crate::error::ApiResult;
 use crate::i18n::Locale;
 use crate::state::AppState;
-use crate::tenancy::{Caller, Role};
+use crate::tenancy::{Authorized, HqOnly};
 use actix_web::{HttpResponse, web};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -16,8 +16,11 @@ use uuid::Uuid;
 /// Per locale, which course and lesson texts are missing or outdated (headquarters).
 #[utoipa::path(get, path = "/api/v1/courses/{id}/translation-status", tag = "courses", params(("id" = Uuid, Path)),
     security(("bearer" = [])), responses((status = 200, body = TranslationStatus), (status = 403), (status = 404)))]
-pub async fn translation_status(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::HqAdmin])?;
+pub async fn translation_status(
+    state: web::Data<AppState>,
+    Authorized(caller, _): Authorized<HqOnly>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let course = courses::find_visible(&state.db, &caller, *id).await?;
     let source = Locale::from_canonical(&course.source_locale).unwrap_or(Locale::En);
     let bundle = courses::load_bundle(&state.db, course).await?;

@@ -4,12 +4,18 @@
 //! certificates each do their own part and never call back into each other;
 //! this module calls them in order.
 
+pub mod commands;
+pub mod error;
 pub mod routes;
 
+pub use error::ProgressError;
+
+use crate::audit::Author;
 use crate::certificates::service as certificates;
+use crate::command::Command;
 use crate::enrolments::entity::{self as enrolment, Entity as Enrolments};
 use crate::enrolments::service as enrolments;
-use crate::error::ApiResult;
+use crate::exams::ExamError;
 use crate::exams::attempt_entity::{self as attempt, Entity as Attempts};
 use crate::exams::attempts::{self, Started};
 use crate::exams::bank::Snapshot;
@@ -22,8 +28,15 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 /// Records a lesson as done (idempotent) and re-evaluates completion.
-pub async fn lesson_done(db: &impl ConnectionTrait, row: &enrolment::Model, lesson_id: Uuid, now: DateTime<Utc>) -> ApiResult<()> {
-    enrolments::record_lesson(db, row, lesson_id, now).await?;
+pub async fn lesson_done(
+    db: &impl ConnectionTrait,
+    row: &enrolment::Model,
+    lesson_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), ProgressError> {
+    enrolments::record_lesson(db, row, lesson_id, now)
+        .await
+        .map_err(ProgressError::enrolment)?;
     reevaluate(db, row, now).await?;
     Ok(())
 }
@@ -60,22 +73,19 @@ pub async fn reevaluate(db: &impl ConnectionTrait, row: &enrolment::Model, now: 
 
 /// Grades and closes an attempt (see `exams::attempts::grade`); a pass may
 /// complete the enrolment, and completion certifies, in the same transaction.
-pub async fn close_attempt(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<attempt::Model> {
+pub async fn close_attempt(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> Result<attempt::Model, ProgressError> {
     let id = row.id;
     let (fresh, passed_now) = attempts::grade(db, row, now).await?;
     if passed_now {
         exam_passed(db, &fresh, now).await?;
-        return Attempts::find_by_id(id)
-            .one(db)
-            .await?
-            .ok_or_else(crate::error::ApiError::not_found);
+        return Ok(Attempts::find_by_id(id).one(db).await?.ok_or(ExamError::NotFound)?);
     }
     Ok(fresh)
 }
 
 /// A passed exam may complete the enrolment, and completion certifies; the
 /// attempt then names the trainee's certificate for the course.
-async fn exam_passed(db: &impl ConnectionTrait, row: &attempt::Model, now: DateTime<Utc>) -> ApiResult<()> {
+async fn exam_passed(db: &impl ConnectionTrait, row: &attempt::Model, now: DateTime<Utc>) -> Result<(), DbErr> {
     let Some(enrolment) = Enrolments::find_by_id(row.enrolment_id).one(db).await? else {
         return Ok(());
     };
@@ -97,15 +107,19 @@ pub async fn start_attempt(
     caller: &Caller,
     exam: &exam::Model,
     now: DateTime<Utc>,
-) -> ApiResult<(Started, Arc<Snapshot>)> {
+) -> Result<(Started, Arc<Snapshot>), ProgressError> {
     if let Some(open) = attempts::open_attempt(db, exam.id, caller.user_id).await? {
         finalize_if_expired(db, open, now).await?;
     }
-    attempts::start(db, caller, exam, now).await
+    Ok(attempts::start(db, caller, exam, now).await?)
 }
 
 /// Grades the attempt if its deadline has passed (lazy grading on read).
-pub async fn finalize_if_expired(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> ApiResult<attempt::Model> {
+pub async fn finalize_if_expired(
+    db: &impl ConnectionTrait,
+    row: attempt::Model,
+    now: DateTime<Utc>,
+) -> Result<attempt::Model, ProgressError> {
     if row.status == attempt::Status::Open && now > row.deadline {
         close_attempt(db, row, now).await
     } else {
@@ -114,7 +128,7 @@ pub async fn finalize_if_expired(db: &impl ConnectionTrait, row: attempt::Model,
 }
 
 /// Grades every open attempt past its deadline (the periodic sweep).
-pub async fn sweep(state: &crate::state::AppState) -> ApiResult<usize> {
+pub async fn sweep(state: &crate::state::AppState) -> Result<usize, ProgressError> {
     let now = state.clock.now();
     let expired = Attempts::find()
         .filter(attempt::Column::Status.eq(attempt::Status::Open))
@@ -125,9 +139,11 @@ pub async fn sweep(state: &crate::state::AppState) -> ApiResult<usize> {
         .await?;
     let count = expired.len();
     for row in expired {
-        let txn = crate::db::begin(&state.db).await?;
-        close_attempt(&txn, row, now).await?;
-        txn.commit().await?;
+        // Nobody signed in closes these: the grade's audit entry names the
+        // trainee (see `attempts::grade`).
+        let cmd = Command::begin_as(state, Author::default()).await?;
+        close_attempt(cmd.txn(), row, now).await?;
+        cmd.commit().await?;
     }
     Ok(count)
 }

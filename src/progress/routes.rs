@@ -1,23 +1,22 @@
 //! The routes where a trainee makes progress: marking a lesson done, and
 //! taking an exam (start, read, submit; attempts at an exam for admins).
-//! Each may complete the enrolment and certify, through `progress`.
+//! Each may complete the enrolment and certify, through `progress`; the
+//! handlers only call one command each (`progress::commands`).
 
-use crate::courses::texts::chain;
-use crate::enrolments::service as enrolments;
-use crate::error::ProblemCode;
-use crate::error::{ApiError, ApiResult};
-use crate::exams::attempt_entity::{self as attempt, Entity as Attempts};
-use crate::exams::attempts::{self, Started};
-use crate::exams::authoring;
-use crate::exams::routes::find_visible;
+use super::commands;
+use crate::error::ApiResult;
+use crate::exams::attempt_entity as attempt;
+use crate::exams::attempts::Started;
+use crate::exams::routes::languages;
+use crate::exams::service as exams;
 use crate::exams::views::{self, Attempt, AttemptResult};
 use crate::http::page::List;
 use crate::http::routes::Routes;
 use crate::http::{PageParams, negotiate, with_language};
 use crate::state::AppState;
-use crate::tenancy::{Caller, Role};
+use crate::tenancy::{Actor, Authorized, Caller, Staff, Trainees};
 use actix_web::{HttpRequest, HttpResponse, web};
-use sea_orm::{ActiveEnum, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::ActiveEnum;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -25,57 +24,35 @@ use uuid::Uuid;
 #[utoipa::path(post, path = "/api/v1/enrolments/{id}/lessons/{lesson_id}/complete", tag = "enrolments",
     params(("id" = Uuid, Path), ("lesson_id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403), (status = 404), (status = 409, description = "enrolment withdrawn")))]
-pub async fn complete_lesson(state: web::Data<AppState>, caller: Caller, path: web::Path<(Uuid, Uuid)>) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Trainee])?;
+pub async fn complete_lesson(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<Trainees>,
+    path: web::Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
     let (id, lesson_id) = path.into_inner();
-    let now = state.clock.now();
-    let txn = crate::db::begin(&state.db).await?;
-    let row = enrolments::find_visible(&txn, &caller, id).await?;
-    super::lesson_done(&txn, &row, lesson_id, now).await?;
-    txn.commit().await?;
+    commands::complete_lesson(&state, &actor, id, lesson_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 async fn attempt_view(state: &AppState, req: &HttpRequest, caller: &Caller, row: &attempt::Model) -> ApiResult<Attempt> {
-    let snapshot = authoring::snapshot(&state.db, row.version_id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
-    let answers = attempts::answers(&state.db, row.id).await?;
-    Ok(views::attempt(
-        row,
-        &snapshot,
-        &attempts::drawn(row),
-        &answers,
-        &chain(negotiate(req), caller.branch_default_locale),
-    ))
+    Ok(exams::attempt_view(&state.db, row, &languages(req, caller)).await?)
 }
 
 /// Starts an attempt (a trainee with an active enrolment in the course). A
 /// second start while one is open returns that one (200).
 #[utoipa::path(post, path = "/api/v1/exams/{id}/attempts", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 201, body = Attempt), (status = 200, body = Attempt, description = "the open attempt"), (status = 403), (status = 404), (status = 409, description = "attempts_exhausted")))]
-pub async fn start(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Trainee])?;
-    let now = state.clock.now();
-    let row = find_visible(&state.db, &caller, *id).await?;
-    let txn = crate::db::begin(&state.db).await?;
-    let outcome = super::start_attempt(&txn, &caller, &row, now).await;
-    let (started, created) = match outcome {
-        Ok((Started::New(a), _)) => (a, true),
-        Ok((Started::Existing(a), _)) => (a, false),
-        Err(e) if e.code == ProblemCode::AttemptRace => {
-            // Another start won; this one answers with the winner's attempt.
-            drop(txn);
-            let open = attempts::open_attempt(&state.db, row.id, caller.user_id)
-                .await?
-                .ok_or_else(ApiError::internal)?;
-            let view = attempt_view(&state, &req, &caller, &open).await?;
-            return Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)));
-        }
-        Err(e) => return Err(e),
+pub async fn start(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<Trainees>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (row, created) = match commands::start(&state, &actor, *id).await? {
+        Started::New(row) => (row, true),
+        Started::Existing(row) => (row, false),
     };
-    txn.commit().await?;
-    let view = attempt_view(&state, &req, &caller, &started).await?;
+    let view = attempt_view(&state, &req, &actor, &row).await?;
     let response = if created {
         HttpResponse::Created().json(view)
     } else {
@@ -87,29 +64,21 @@ pub async fn start(state: web::Data<AppState>, caller: Caller, req: HttpRequest,
 /// An attempt and, once submitted, its result. An attempt past its deadline is graded on the way.
 #[utoipa::path(get, path = "/api/v1/attempts/{id}", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Attempt), (status = 404)))]
-pub async fn get_attempt(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    let mut row = attempts::find_visible(&state.db, &caller, *id).await?;
-    let now = state.clock.now();
-    if row.status == attempt::Status::Open && now > row.deadline {
-        let txn = crate::db::begin(&state.db).await?;
-        row = super::close_attempt(&txn, row, now).await?;
-        txn.commit().await?;
-    }
-    let view = attempt_view(&state, &req, &caller, &row).await?;
+pub async fn get_attempt(state: web::Data<AppState>, actor: Actor, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+    let row = commands::read_attempt(&state, &actor, *id).await?;
+    let view = attempt_view(&state, &req, &actor, &row).await?;
     Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
 }
 
 /// Submits and grades the attempt; a second submit returns the same result.
 #[utoipa::path(post, path = "/api/v1/attempts/{id}/submit", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = AttemptResult), (status = 404)))]
-pub async fn submit(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Trainee])?;
-    let now = state.clock.now();
-    let txn = crate::db::begin(&state.db).await?;
-    let row = attempts::find_visible(&txn, &caller, *id).await?;
-    let closed = super::close_attempt(&txn, row, now).await?;
-    txn.commit().await?;
-    let result = views::result(&closed).ok_or_else(ApiError::internal)?;
+pub async fn submit(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<Trainees>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let result = commands::submit(&state, &actor, *id).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -130,44 +99,32 @@ pub struct AttemptFilter {
     pub user_id: Option<Uuid>,
 }
 
+fn summary(r: attempt::Model) -> AttemptSummary {
+    AttemptSummary {
+        result: views::result(&r),
+        id: r.id,
+        user_id: r.user_id,
+        attempt_number: r.attempt_number,
+        status: r.status.to_value(),
+        started_at: r.started_at,
+        deadline: r.deadline,
+        submitted_at: r.submitted_at,
+    }
+}
+
 /// Attempts at an exam in the caller's scope, with results (headquarters, branch admins).
 #[utoipa::path(get, path = "/api/v1/exams/{id}/attempts", tag = "exams", params(("id" = Uuid, Path), PageParams, AttemptFilter),
     security(("bearer" = [])), responses((status = 200, body = inline(List<AttemptSummary>)), (status = 403), (status = 404)))]
 pub async fn list_attempts(
     state: web::Data<AppState>,
-    caller: Caller,
+    Authorized(caller, _): Authorized<Staff>,
     id: web::Path<Uuid>,
     page: web::Query<PageParams>,
     filter: web::Query<AttemptFilter>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
     let page = page.page()?;
-    let row = find_visible(&state.db, &caller, *id).await?;
-    let mut query = Attempts::find()
-        .filter(attempt::Column::ExamId.eq(row.id))
-        .filter(caller.scope().condition(attempt::Column::BranchId));
-    if let Some(user) = filter.user_id {
-        query = query.filter(attempt::Column::UserId.eq(user));
-    }
-    if let Some(after) = page.after {
-        query = query.filter(attempt::Column::Id.gt(after));
-    }
-    let rows = query.order_by_asc(attempt::Column::Id).limit(page.limit + 1).all(&state.db).await?;
-    let (rows, next_cursor) = crate::http::page::split_page(rows, page, |r| r.id);
-    let items: Vec<AttemptSummary> = rows
-        .iter()
-        .map(|r| AttemptSummary {
-            id: r.id,
-            user_id: r.user_id,
-            attempt_number: r.attempt_number,
-            status: r.status.to_value(),
-            started_at: r.started_at,
-            deadline: r.deadline,
-            submitted_at: r.submitted_at,
-            result: views::result(r),
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(List { items, next_cursor }))
+    let rows = exams::list_attempts(&state.db, &caller, *id, filter.user_id, page).await?;
+    Ok(HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, summary)))
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).

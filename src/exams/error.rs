@@ -1,0 +1,97 @@
+//! What can go wrong with an exam or an attempt, in the area's words;
+//! mapped once into the problem document a client sees.
+
+use crate::error::{ApiError, FieldError, ProblemCode};
+use actix_web::http::StatusCode;
+use sea_orm::DbErr;
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExamError {
+    /// A missing exam, question or attempt, or one the caller may not see
+    /// (answered alike).
+    #[error("not found")]
+    NotFound,
+    #[error("invalid exam fields")]
+    Invalid(Vec<FieldError>),
+    /// Only trainees with an active enrolment in the course sit its exam.
+    #[error("no active enrolment in the exam's course")]
+    NotEnrolled,
+    #[error("all {max} attempts used")]
+    AttemptsExhausted { max: i32 },
+    #[error("the attempt is already submitted")]
+    AttemptSubmitted,
+    #[error("the attempt's time is over")]
+    ExamTimeOver,
+    #[error("the bank has {available} questions, {needed} are drawn")]
+    QuestionBankTooSmall { needed: i32, available: usize },
+    /// A concurrent start opened the trainee's attempt first.
+    #[error("a concurrent start opened the attempt")]
+    AttemptRace,
+    /// A published version that should exist could not be read (a broken
+    /// invariant: answered 500).
+    #[error("published exam version {0} is missing or unreadable")]
+    MissingVersion(Uuid),
+    /// A closed attempt without a result (a broken invariant: 500).
+    #[error("attempt {0} closed without a result")]
+    Ungraded(Uuid),
+    #[error("could not encode exam data")]
+    Encode(#[from] serde_json::Error),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl From<ExamError> for ApiError {
+    fn from(err: ExamError) -> Self {
+        match err {
+            ExamError::NotFound => ApiError::not_found(),
+            ExamError::Invalid(errors) => ApiError::validation(errors),
+            ExamError::NotEnrolled => ApiError::new(StatusCode::FORBIDDEN, ProblemCode::NotEnrolled),
+            ExamError::AttemptsExhausted { max } => ApiError::conflict(ProblemCode::AttemptsExhausted).arg("max", i64::from(max)),
+            ExamError::AttemptSubmitted => ApiError::conflict(ProblemCode::AttemptSubmitted),
+            ExamError::ExamTimeOver => ApiError::conflict(ProblemCode::ExamTimeOver),
+            ExamError::QuestionBankTooSmall { needed, available } => ApiError::conflict(ProblemCode::QuestionBankTooSmall)
+                .arg("needed", i64::from(needed))
+                .arg("available", available as i64),
+            ExamError::AttemptRace => ApiError::conflict(ProblemCode::AttemptRace),
+            err @ (ExamError::MissingVersion(_) | ExamError::Ungraded(_) | ExamError::Encode(_)) => ApiError::internal_from(&err),
+            ExamError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<Vec<FieldError>> for ExamError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        ExamError::Invalid(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_error_keeps_its_status_and_code() {
+        let cases = [
+            (ExamError::NotFound, 404, ProblemCode::NotFound),
+            (ExamError::NotEnrolled, 403, ProblemCode::NotEnrolled),
+            (ExamError::AttemptsExhausted { max: 3 }, 409, ProblemCode::AttemptsExhausted),
+            (ExamError::AttemptSubmitted, 409, ProblemCode::AttemptSubmitted),
+            (ExamError::ExamTimeOver, 409, ProblemCode::ExamTimeOver),
+            (ExamError::AttemptRace, 409, ProblemCode::AttemptRace),
+            (
+                ExamError::QuestionBankTooSmall { needed: 5, available: 2 },
+                409,
+                ProblemCode::QuestionBankTooSmall,
+            ),
+            (ExamError::MissingVersion(Uuid::now_v7()), 500, ProblemCode::Internal),
+        ];
+        for (err, status, code) in cases {
+            let api = ApiError::from(err);
+            assert_eq!((api.status.as_u16(), api.code), (status, code));
+        }
+        let api = ApiError::from(ExamError::AttemptsExhausted { max: 3 });
+        assert_eq!(api.args.len(), 1);
+        assert_eq!(api.args[0].0, "max");
+    }
+}
