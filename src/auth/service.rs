@@ -32,7 +32,13 @@ pub struct Tokens {
 }
 
 /// Mints an access token and a refresh token of `family` (stored with `db`).
-async fn pair(state: &AppState, db: &impl ConnectionTrait, row: &user::Model, branch_code: &str, family: Uuid) -> Result<Tokens, AuthError> {
+async fn pair(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    row: &user::Model,
+    branch_code: &str,
+    family: Uuid,
+) -> Result<Tokens, AuthError> {
     let subject = Subject {
         user_id: row.id,
         branch_id: row.branch_id,
@@ -55,10 +61,7 @@ async fn pair(state: &AppState, db: &impl ConnectionTrait, row: &user::Model, br
 /// no token of ours has (it is hashed, so this is about the answer being
 /// clear, not about the database).
 fn check_token(field: &str, value: &str) -> Result<(), AuthError> {
-    text::TOKEN
-        .check(field, value)
-        .map(|_| ())
-        .map_err(|e| AuthError::Invalid(vec![e]))
+    text::TOKEN.check(field, value).map(|_| ()).map_err(|e| AuthError::Invalid(vec![e]))
 }
 
 /// Signs in from `client`. Unknown email and wrong password get the same

@@ -22,7 +22,12 @@ pub async fn find_scoped(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -
 
 /// One page of the emails the caller may see, newest first, optionally only
 /// those in `status` (up to `limit + 1` rows: see `List::from_rows`).
-pub async fn list(db: &impl ConnectionTrait, caller: &Caller, status: Option<&str>, page: Page) -> Result<Vec<outbox::Model>, NotificationError> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    status: Option<&str>,
+    page: Page,
+) -> Result<Vec<outbox::Model>, NotificationError> {
     let mut query = tenancy::visible::<Outbox>(caller);
     if let Some(status) = status {
         let status = outbox::Status::try_from_value(&status.to_string())

@@ -79,7 +79,10 @@ pub async fn create(
         password: body.password.as_deref(),
     };
     let row = commands::create(&state, &actor, &branch, input).await?;
-    Ok(with_language(HttpResponse::Created().json(to_dto(row, &branch.code)), negotiate(&req)))
+    Ok(with_language(
+        HttpResponse::Created().json(to_dto(row, &branch.code)),
+        negotiate(&req),
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -1,13 +1,13 @@
 //! User rules: creation (with a password or an invitation), email
 //! normalisation, the first headquarters administrator.
 
+use super::UserError;
 use super::entity::{self as user, Entity as Users};
 use super::invitation_entity as invitation;
 use super::password;
+use crate::audit::{AuditEntry, Author};
 use crate::branches::entity as branch;
 use crate::branches::service::{self as branches, HQ, NewBranch};
-use super::UserError;
-use crate::audit::{AuditEntry, Author};
 use crate::cluster::{self, Announced, Event};
 use crate::command::Command;
 use crate::crypto::{random_token, token_hash};
@@ -179,23 +179,18 @@ pub fn invitation_parts(
     (invitation, email)
 }
 
-/// Ends every access token of the user issued until now, on every node;
-/// the user's refresh tokens stay (logout: other devices refresh and carry
-/// on). Call inside the write's transaction, then `apply` the result after
-/// the commit.
-pub async fn end_access_tokens(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<Announced, DbErr> {
-    cut_off_access_tokens(db, user_id, now).await?;
-    cluster::announce(db, Event::User(user_id)).await
-}
-
-/// `end_access_tokens` inside a command: the change is announced when it commits.
+/// Ends every access token of the user issued until the command's time, on
+/// every node once the command commits; the user's refresh tokens stay
+/// (logout: other devices refresh and carry on).
 pub async fn end_access_tokens_in(cmd: &mut Command<'_>, user_id: Uuid) -> Result<(), DbErr> {
     cut_off_access_tokens(cmd.txn(), user_id, cmd.now()).await?;
     cmd.announce(Event::User(user_id));
     Ok(())
 }
 
-/// `end_sessions` inside a command: the change is announced when it commits.
+/// Ends all the user's sessions (access tokens issued until the command's
+/// time and every refresh token), on every node once the command commits.
+/// For a password change, and for whatever deactivates or deletes a user.
 pub async fn end_sessions_in(cmd: &mut Command<'_>, user_id: Uuid) -> Result<(), DbErr> {
     super::refresh::revoke_all_for_user(cmd.txn(), user_id, cmd.now()).await?;
     end_access_tokens_in(cmd, user_id).await
@@ -218,10 +213,8 @@ async fn cut_off_access_tokens(db: &impl ConnectionTrait, user_id: Uuid, now: Da
     Ok(())
 }
 
-/// Ends all the user's sessions: access tokens issued until now and every
-/// refresh token. For a password change, and for whatever deactivates or
-/// deletes a user. Call inside the write's transaction, then `apply` the
-/// result after the commit:
+/// `end_sessions_in` for a caller holding a bare transaction: call it inside
+/// the write's transaction, then `apply` the result after the commit:
 ///
 /// ```ignore
 /// let ended = users::service::end_sessions(&txn, user_id, now).await?;
@@ -230,7 +223,8 @@ async fn cut_off_access_tokens(db: &impl ConnectionTrait, user_id: Uuid, now: Da
 /// ```
 pub async fn end_sessions(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<Announced, DbErr> {
     super::refresh::revoke_all_for_user(db, user_id, now).await?;
-    end_access_tokens(db, user_id, now).await
+    cut_off_access_tokens(db, user_id, now).await?;
+    cluster::announce(db, Event::User(user_id)).await
 }
 
 pub async fn find_in_branch(db: &impl ConnectionTrait, branch_id: Uuid, email: &str) -> Result<Option<user::Model>, DbErr> {
