@@ -65,22 +65,29 @@ fn csv_response(locale: Locale, filename: &str, columns: &'static [&'static str]
     )
 }
 
-/// Which branches a completion report covers: `Some(None)` for every branch
-/// (headquarters without a filter), `Some(Some(id))` for one, `None` when
-/// the requested branch does not exist or is outside the caller's scope (an
-/// empty report, not an error).
-async fn covered_branch(state: &AppState, caller: &Caller, code: Option<&str>) -> ApiResult<Option<Option<Uuid>>> {
+/// Which branches a completion report covers.
+enum Coverage {
+    /// Every branch (headquarters without a branch filter).
+    Every,
+    One(Uuid),
+    /// None: the requested branch does not exist or is outside the caller's
+    /// scope (an empty report, not an error).
+    Nothing,
+}
+
+async fn coverage(state: &AppState, caller: &Caller, code: Option<&str>) -> ApiResult<Coverage> {
     let requested = match code {
         Some(code) => match crate::branches::service::find_by_code(&state.db, code).await? {
             Some(branch) => Some(branch.id),
-            None => return Ok(None),
+            None => return Ok(Coverage::Nothing),
         },
         None => None,
     };
     Ok(match (caller.is_hq(), requested) {
-        (true, requested) => Some(requested),
-        (false, Some(b)) if b != caller.branch_id => None,
-        (false, _) => Some(Some(caller.branch_id)),
+        (true, None) => Coverage::Every,
+        (true, Some(b)) => Coverage::One(b),
+        (false, Some(b)) if b != caller.branch_id => Coverage::Nothing,
+        (false, _) => Coverage::One(caller.branch_id),
     })
 }
 
@@ -147,13 +154,13 @@ pub async fn completion(
         filter.enrolled_from = from;
         filter.enrolled_to = to;
     }
-    let rows = match covered_branch(&state, &caller, q.branch.as_deref()).await? {
-        Some(branch_id) => {
-            filter.branch_id = branch_id;
+    let rows = match coverage(&state, &caller, q.branch.as_deref()).await? {
+        Coverage::Every => completion::completion(&state.db, &filter).await?,
+        Coverage::One(branch_id) => {
+            filter.branch_id = Some(branch_id);
             completion::completion(&state.db, &filter).await?
         }
-        // A branch that does not exist, or one the caller may not see.
-        None => Vec::new(),
+        Coverage::Nothing => Vec::new(),
     };
     let locale = negotiate(&req);
     if wants_csv(&req) {
