@@ -1,18 +1,16 @@
 //! `/api/v1/branches/{code}/users` and `/api/v1/users/me`.
 
 use super::commands;
-use super::entity::{self as user, Entity as Users};
+use super::entity as user;
 use crate::branches::service as branches;
-use crate::error::FieldCode;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::page::List;
 use crate::http::routes::Routes;
-use crate::http::{CursorPage, Json, PageParams, negotiate, with_language};
+use crate::http::{Json, PageParams, negotiate, with_language};
 use crate::state::AppState;
-use crate::tenancy::{self, Actor, Authorized, Caller, Role, Staff};
+use crate::tenancy::{Actor, Authorized, Caller, Staff};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -104,14 +102,7 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let branch = branches::visible(&state.db, &caller, &code).await?;
-    let mut query = tenancy::visible::<Users>(&caller).filter(user::Column::BranchId.eq(branch.id));
-    if let Some(role) = &filter.role {
-        if Role::parse(role).is_none() {
-            return Err(ApiError::field("role", FieldCode::InvalidChoice));
-        }
-        query = query.filter(user::Column::Role.eq(role.clone()));
-    }
-    let rows = query.cursor_page(user::Column::Id, page).all(&state.db).await?;
+    let rows = commands::list(&state.db, &caller, branch.id, filter.role.as_deref(), page).await?;
     Ok(HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, |r| to_dto(r, &branch.code))))
 }
 
