@@ -16,6 +16,7 @@
 //! single node: there the announcement is only applied locally.
 
 use crate::state::AppState;
+use sea_orm::sea_query::{Func, Query};
 use sea_orm::{ConnectionTrait, DbErr};
 use std::time::Duration;
 use uuid::Uuid;
@@ -69,8 +70,10 @@ impl Announced {
 /// commits (at once if `db` is not in a transaction).
 pub async fn announce(db: &impl ConnectionTrait, event: Event) -> Result<Announced, DbErr> {
     if crate::db::is_postgres(db) {
-        let statement = crate::db::statement(db, "SELECT pg_notify($1, $2)", vec![CHANNEL.into(), event.encode().into()]);
-        db.execute_raw(statement).await?;
+        let notify = Query::select()
+            .expr(Func::cust("pg_notify").arg(CHANNEL).arg(event.encode()))
+            .to_owned();
+        db.execute(&notify).await?;
     }
     Ok(Announced(event))
 }

@@ -3,9 +3,13 @@
 //! request. The `Caller`/`Scope`/`Role` types live in `crate::tenancy`.
 
 pub mod caller;
+pub mod error;
 pub mod routes;
+pub mod service;
 pub mod sessions;
 pub mod tokens;
+
+pub use error::AuthError;
 
 // Kept for callers outside `src/`; code in `src/` names `crate::crypto` and
 // `crate::tenancy` directly.

@@ -47,12 +47,26 @@ pub fn issued_before(claims: &Claims, tokens_valid_after: Option<i64>) -> bool {
     tokens_valid_after.is_some_and(|cutoff| claims.iat < cutoff)
 }
 
+/// Why an access token could not be signed (a fault on our side).
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    #[error("branch {branch} has no usable signing key")]
+    NoSigningKey { branch: String },
+    #[error("signing failed")]
+    Signing(#[from] jsonwebtoken::errors::Error),
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+}
+
 /// Signs an access token; returns it with its lifetime in seconds.
-pub async fn issue(state: &AppState, subject: &Subject<'_>) -> Result<(String, i64), ApiError> {
-    let signer = state.keys.signer(&state.db, subject.branch_id).await?.ok_or_else(|| {
-        tracing::error!(branch = subject.branch_code, "branch has no usable signing key");
-        ApiError::internal()
-    })?;
+pub async fn issue(state: &AppState, subject: &Subject<'_>) -> Result<(String, i64), IssueError> {
+    let signer = state
+        .keys
+        .signer(&state.db, subject.branch_id)
+        .await?
+        .ok_or_else(|| IssueError::NoSigningKey {
+            branch: subject.branch_code.to_string(),
+        })?;
     let now = state.clock.now().timestamp();
     let ttl = state.config.access_token_ttl.as_secs() as i64;
     let issued = issued_at(now, subject.tokens_valid_after);
@@ -72,14 +86,11 @@ pub async fn issue(state: &AppState, subject: &Subject<'_>) -> Result<(String, i
     Ok((token, ttl))
 }
 
-pub fn sign(kid: &str, key: &jsonwebtoken::EncodingKey, claims: &impl Serialize) -> Result<String, ApiError> {
+pub fn sign(kid: &str, key: &jsonwebtoken::EncodingKey, claims: &impl Serialize) -> Result<String, jsonwebtoken::errors::Error> {
     let mut header = Header::new(Algorithm::EdDSA);
     header.kid = Some(kid.to_string());
     header.typ = Some("JWT".into());
-    jsonwebtoken::encode(&header, claims, key).map_err(|e| {
-        tracing::error!(error = %e, "signing failed");
-        ApiError::internal()
-    })
+    jsonwebtoken::encode(&header, claims, key)
 }
 
 /// Checks a bearer token; any failure is the same 401. A token seen and

@@ -1,22 +1,19 @@
 //! `/api/v1/branches`: create, list, read, update; the public JWKS; key rotation.
 
+use super::commands;
 use super::entity::{self as branch, Entity as Branches};
-use super::service::{self, check_names, names_json, parse_names, valid_time_zone};
-use crate::audit;
-use crate::error::FieldCode;
-use crate::error::{ApiError, ApiResult, FieldError};
+use super::service::{self, parse_names};
+use crate::error::{ApiError, ApiResult};
 use crate::http::page::List;
 use crate::http::routes::Routes;
-use crate::http::{Json, PageParams, negotiate, with_language};
+use crate::http::{CursorPage, Json, PageParams, negotiate, with_language};
 use crate::i18n::{self, Locale};
 use crate::signing::JwkSet;
 use crate::state::AppState;
-use crate::tenancy::{Caller, Role};
+use crate::tenancy::{self, Authorized, Caller, HqOnly};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -88,24 +85,20 @@ pub fn to_dto(row: branch::Model, requested: Locale) -> Branch {
 /// Creates a branch with its own signing key (headquarters only).
 #[utoipa::path(post, path = "/api/v1/branches", tag = "branches", request_body = CreateBranch, security(("bearer" = [])),
     responses((status = 201, body = Branch), (status = 400), (status = 401), (status = 403), (status = 409, description = "code taken"), (status = 422)))]
-pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest, body: Json<CreateBranch>) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::HqAdmin])?;
-    let new = service::validate_new(&body.code, &body.country, &body.default_locale, &body.time_zone, &body.names)?;
-    let now = state.clock.now();
-    let txn = crate::db::begin(&state.db).await?;
-    let row = service::insert(&state, &txn, new, now).await?;
-    audit::record(
-        &txn,
-        &req,
-        &caller,
-        Some(row.id),
-        "branch.create",
-        "branch",
-        &row.code,
-        json!({"country": row.country}),
-    )
-    .await?;
-    txn.commit().await?;
+pub async fn create(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<HqOnly>,
+    req: HttpRequest,
+    body: Json<CreateBranch>,
+) -> ApiResult<HttpResponse> {
+    let input = commands::NewBranchInput {
+        code: &body.code,
+        country: &body.country,
+        default_locale: &body.default_locale,
+        time_zone: &body.time_zone,
+        names: &body.names,
+    };
+    let row = commands::create(&state, &actor, input).await?;
     let locale = negotiate(&req);
     Ok(with_language(HttpResponse::Created().json(to_dto(row, locale)), locale))
 }
@@ -115,11 +108,10 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, req: HttpRequest
     responses((status = 200, body = inline(List<Branch>)), (status = 401)))]
 pub async fn list(state: web::Data<AppState>, caller: Caller, req: HttpRequest, page: web::Query<PageParams>) -> ApiResult<HttpResponse> {
     let page = page.page()?;
-    let mut query = Branches::find().filter(caller.scope().condition(branch::Column::Id));
-    if let Some(after) = page.after {
-        query = query.filter(branch::Column::Id.gt(after));
-    }
-    let rows = query.order_by_asc(branch::Column::Id).limit(page.limit + 1).all(&state.db).await?;
+    let rows = tenancy::visible::<Branches>(&caller)
+        .cursor_page(branch::Column::Id, page)
+        .all(&state.db)
+        .await?;
     let locale = negotiate(&req);
     Ok(with_language(
         HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, |r| to_dto(r, locale))),
@@ -139,67 +131,18 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, c
     security(("bearer" = [])), responses((status = 200, body = Branch), (status = 401), (status = 403), (status = 404), (status = 422)))]
 pub async fn update(
     state: web::Data<AppState>,
-    caller: Caller,
+    Authorized(actor, _): Authorized<HqOnly>,
     req: HttpRequest,
     code: web::Path<String>,
     body: Json<UpdateBranch>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::HqAdmin])?;
-    let txn = crate::db::begin(&state.db).await?;
-    let row = service::visible(&txn, &caller, &code).await?;
-    let mut errors = Vec::new();
-    let mut active: branch::ActiveModel = row.clone().into();
-    if let Some(country) = &body.country {
-        if super::countries::is_country(country) {
-            active.country = Set(country.clone());
-        } else {
-            errors.push(FieldError::new("country", FieldCode::InvalidCountry));
-        }
-    }
-    if let Some(locale) = &body.default_locale {
-        match Locale::from_canonical(locale) {
-            Some(l) => active.default_locale = Set(l.as_str().to_string()),
-            None => errors.push(FieldError::new("default_locale", FieldCode::UnknownLocale)),
-        }
-    }
-    if let Some(tz) = &body.time_zone {
-        if valid_time_zone(tz) {
-            active.time_zone = Set(tz.clone());
-        } else {
-            errors.push(FieldError::new("time_zone", FieldCode::InvalidTimeZone));
-        }
-    }
-    if let Some(names) = &body.names {
-        let clean = check_names("names", names, &mut errors);
-        if names.is_empty() {
-            errors.push(FieldError::new("names", FieldCode::Required));
-        }
-        active.names = Set(names_json(&clean));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    active.updated_at = Set(state.clock.now());
-    let updated = active.update(&txn).await?;
-    let changes = json!({
-        "country": body.country, "default_locale": body.default_locale, "time_zone": body.time_zone,
-        "names": body.names.is_some(),
-    });
-    audit::record(
-        &txn,
-        &req,
-        &caller,
-        Some(updated.id),
-        "branch.update",
-        "branch",
-        &updated.code,
-        changes,
-    )
-    .await?;
-    // Cached verifiers carry the branch's details.
-    let changed = crate::cluster::announce(&txn, crate::cluster::Event::Keys(updated.id)).await?;
-    txn.commit().await?;
-    changed.apply(&state);
+    let changes = commands::BranchChanges {
+        country: body.country.as_deref(),
+        default_locale: body.default_locale.as_deref(),
+        time_zone: body.time_zone.as_deref(),
+        names: body.names.as_ref(),
+    };
+    let updated = commands::update(&state, &actor, &code, changes).await?;
     let locale = negotiate(&req);
     Ok(with_language(HttpResponse::Ok().json(to_dto(updated, locale)), locale))
 }
@@ -235,42 +178,20 @@ pub struct Rotated {
     responses((status = 200, body = Rotated), (status = 401), (status = 403), (status = 404)))]
 pub async fn rotate(
     state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
+    Authorized(actor, _): Authorized<HqOnly>,
     code: web::Path<String>,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::HqAdmin])?;
     let options: RotateKeys = if body.iter().all(|b| b.is_ascii_whitespace()) {
         RotateKeys::default()
     } else {
         crate::http::json::parse(&body)?
     };
-    let txn = crate::db::begin(&state.db).await?;
-    let row = service::visible(&txn, &caller, &code).await?;
-    let key = state
-        .keys
-        .rotate(&txn, row.id, &row.code, options.revoke_old, state.clock.now())
-        .await?;
-    audit::record(
-        &txn,
-        &req,
-        &caller,
-        Some(row.id),
-        "branch.rotate_keys",
-        "branch",
-        &row.code,
-        json!({"kid": key.kid, "revoke_old": options.revoke_old}),
-    )
-    .await?;
-    let rotated = crate::cluster::announce(&txn, crate::cluster::Event::Keys(row.id)).await?;
-    txn.commit().await?;
-    rotated.apply(&state);
-    let set = state.keys.jwks(&state.db, row.id).await?;
+    let rotation = commands::rotate_keys(&state, &actor, &code, options.revoke_old).await?;
     Ok(HttpResponse::Ok().json(Rotated {
-        kid: key.kid,
+        kid: rotation.kid,
         revoked_old: options.revoke_old,
-        jwks: set,
+        jwks: rotation.jwks,
     }))
 }
 

@@ -1,13 +1,14 @@
 //! Branch rules: validation, creation with a first signing key, updates,
 //! key rotation.
 
+use super::BranchError;
 use super::countries::is_country;
 use super::entity::{self as branch, Entity as Branches};
-use crate::error::{ApiError, FieldError, is_unique_violation};
-use crate::error::{FieldCode, ProblemCode};
+use crate::error::FieldCode;
+use crate::error::{FieldError, is_unique_violation};
 use crate::i18n::Locale;
 use crate::state::AppState;
-use crate::tenancy::Caller;
+use crate::tenancy::{self, Caller};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 use std::collections::BTreeMap;
@@ -65,7 +66,7 @@ pub fn validate_new(
     default_locale: &str,
     time_zone: &str,
     names: &BTreeMap<String, String>,
-) -> Result<NewBranch, ApiError> {
+) -> Result<NewBranch, BranchError> {
     let mut errors = Vec::new();
     if !valid_code(code) {
         errors.push(FieldError::new("code", FieldCode::InvalidBranchCode));
@@ -85,7 +86,7 @@ pub fn validate_new(
         errors.push(FieldError::new("names", FieldCode::Required));
     }
     if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
+        return Err(BranchError::Invalid(errors));
     }
     Ok(NewBranch {
         code: code.to_string(),
@@ -97,7 +98,7 @@ pub fn validate_new(
 }
 
 /// Inserts a branch and its first signing key (inside `db`'s transaction).
-pub async fn insert(state: &AppState, db: &impl ConnectionTrait, new: NewBranch, now: DateTime<Utc>) -> Result<branch::Model, ApiError> {
+pub async fn insert(state: &AppState, db: &impl ConnectionTrait, new: NewBranch, now: DateTime<Utc>) -> Result<branch::Model, BranchError> {
     let row = branch::ActiveModel {
         id: Set(Uuid::now_v7()),
         code: Set(new.code.clone()),
@@ -110,13 +111,7 @@ pub async fn insert(state: &AppState, db: &impl ConnectionTrait, new: NewBranch,
     }
     .insert(db)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            ApiError::conflict(ProblemCode::BranchExists)
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(|e| if is_unique_violation(&e) { BranchError::Exists } else { e.into() })?;
     state.keys.create_key(db, row.id, &row.code, now).await?;
     Ok(row)
 }
@@ -134,12 +129,16 @@ pub async fn find_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Optio
         .await
 }
 
-/// The branch `code` if the caller may see it; otherwise 404, as if it did not exist.
-pub async fn visible(db: &impl ConnectionTrait, caller: &Caller, code: &str) -> Result<branch::Model, ApiError> {
-    let row = find_by_code(db, code).await?.ok_or_else(ApiError::not_found)?;
-    if caller.scope().allows(row.id) {
-        Ok(row)
-    } else {
-        Err(ApiError::not_found())
+/// The branch `code` if the caller may see it; otherwise `NotFound`, as if
+/// it did not exist.
+pub async fn visible(db: &impl ConnectionTrait, caller: &Caller, code: &str) -> Result<branch::Model, BranchError> {
+    let code = code.to_ascii_uppercase();
+    if !valid_code(&code) {
+        return Err(BranchError::NotFound);
     }
+    tenancy::visible::<Branches>(caller)
+        .filter(branch::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .ok_or(BranchError::NotFound)
 }

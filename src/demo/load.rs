@@ -5,10 +5,12 @@
 //! completed and certified, some failed, some withdrawn.
 
 use super::content::course_and_exam;
+use crate::audit::Author;
 use crate::auth::password;
 use crate::branches::service::{self as branches, NewBranch};
 use crate::certificates::entity as certificate;
 use crate::cohorts::entity as cohort;
+use crate::command::Command;
 use crate::enrolments::entity as enrolment;
 use crate::exams::attempt_entity as attempt;
 use crate::i18n::Locale;
@@ -45,7 +47,9 @@ pub async fn seed_load(
     let err = |e: sea_orm::DbErr| e.to_string();
     let now = state.clock.now();
     let hash = password::hash(password_text);
-    let txn = crate::db::begin(&state.db).await.map_err(err)?;
+    // The command line acts for nobody in particular; seeding writes no audit entry.
+    let cmd = Command::begin_as(state, Author::default()).await.map_err(err)?;
+    let txn = cmd.txn();
     let mut codes = Vec::new();
     let mut branch_rows = Vec::new();
     for i in 0..branch_count {
@@ -58,12 +62,12 @@ pub async fn seed_load(
             time_zone: "Asia/Bangkok".into(),
             names,
         };
-        let row = branches::insert(state, &txn, new, now).await.map_err(|e| e.code.to_string())?;
+        let row = branches::insert(state, txn, new, now).await.map_err(|e| e.to_string())?;
         codes.push(code);
         branch_rows.push(row);
     }
     let ids: Vec<Uuid> = branch_rows.iter().map(|b| b.id).collect();
-    let (course, lessons, exam) = course_and_exam(&txn, &ids, now).await?;
+    let (course, lessons, exam) = course_and_exam(txn, &ids, now).await?;
     let mut rng = rand::thread_rng();
     let mut trainees = 0;
     for branch in &branch_rows {
@@ -80,7 +84,7 @@ pub async fn seed_load(
             created_at: Set(now),
             updated_at: Set(now),
         }
-        .insert(&txn)
+        .insert(txn)
         .await
         .map_err(err)?;
         let mut users = Vec::with_capacity(BATCH);
@@ -190,35 +194,35 @@ pub async fn seed_load(
             trainees += 1;
             if users.len() >= BATCH || n + 1 == per_branch {
                 user::Entity::insert_many(std::mem::take(&mut users))
-                    .exec_without_returning(&txn)
+                    .exec_without_returning(txn)
                     .await
                     .map_err(err)?;
                 enrolment::Entity::insert_many(std::mem::take(&mut enrolments))
-                    .exec_without_returning(&txn)
+                    .exec_without_returning(txn)
                     .await
                     .map_err(err)?;
                 for chunk in std::mem::take(&mut completions).chunks(BATCH) {
                     crate::enrolments::completion_entity::Entity::insert_many(chunk.to_vec())
-                        .exec_without_returning(&txn)
+                        .exec_without_returning(txn)
                         .await
                         .map_err(err)?;
                 }
                 for chunk in std::mem::take(&mut attempts).chunks(BATCH) {
                     attempt::Entity::insert_many(chunk.to_vec())
-                        .exec_without_returning(&txn)
+                        .exec_without_returning(txn)
                         .await
                         .map_err(err)?;
                 }
                 for chunk in std::mem::take(&mut certificates).chunks(BATCH) {
                     certificate::Entity::insert_many(chunk.to_vec())
-                        .exec_without_returning(&txn)
+                        .exec_without_returning(txn)
                         .await
                         .map_err(err)?;
                 }
             }
         }
     }
-    txn.commit().await.map_err(err)?;
+    cmd.commit().await.map_err(err)?;
     Ok(LoadWorld {
         branches: codes,
         course_id: course.id,

@@ -1,7 +1,9 @@
 //! `serve --demo`: seeds a small demo world on first start (when the HQ
 //! branch does not exist yet) and prints the logins.
 
+use crate::audit::Author;
 use crate::branches::service::{self as branches, NewBranch};
+use crate::command::Command;
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::tenancy::Role;
@@ -87,7 +89,9 @@ pub async fn seed(state: &AppState) -> Result<(), String> {
         return Ok(());
     }
     let now = state.clock.now();
-    let txn = crate::db::begin(&state.db).await.map_err(|e| e.to_string())?;
+    // The command line acts for nobody in particular; seeding writes no audit entry.
+    let cmd = Command::begin_as(state, Author::default()).await.map_err(|e| e.to_string())?;
+    let txn = cmd.txn();
     let mut logins = Vec::new();
     let mut people = BTreeMap::new();
     let mut branch_rows = BTreeMap::new();
@@ -100,7 +104,7 @@ pub async fn seed(state: &AppState) -> Result<(), String> {
             time_zone: demo.tz.into(),
             names,
         };
-        let branch = branches::insert(state, &txn, new, now).await.map_err(|e| e.to_string())?;
+        let branch = branches::insert(state, txn, new, now).await.map_err(|e| e.to_string())?;
         for (email, name, role, locale) in demo.users {
             let new = NewUser {
                 email: email.to_string(),
@@ -109,14 +113,14 @@ pub async fn seed(state: &AppState) -> Result<(), String> {
                 locale: *locale,
                 password: Some(DEMO_PASSWORD.into()),
             };
-            let user = users::insert(state, &txn, &branch, new, now).await.map_err(|e| e.to_string())?;
+            let user = users::insert(state, txn, &branch, new, now).await.map_err(|e| e.to_string())?;
             people.insert(email.to_string(), user);
             logins.push(format!("  {:<4} {:<13} {}", demo.code, role.as_str(), email));
         }
         branch_rows.insert(demo.code, branch);
     }
-    let code = content::seed(&txn, &branch_rows, &people, now).await?;
-    txn.commit().await.map_err(|e| e.to_string())?;
+    let code = content::seed(txn, &branch_rows, &people, now).await?;
+    cmd.commit().await.map_err(|e| e.to_string())?;
     println!("Demo world seeded. Every demo login uses the password {DEMO_PASSWORD}:");
     for line in logins {
         println!("{line}");

@@ -91,6 +91,9 @@ impl<T> List<T> {
 /// page exists; [`List::from_rows`] drops it).
 pub trait CursorPage<E: sea_orm::EntityTrait>: Sized {
     fn cursor_page(self, id: E::Column, page: Page) -> sea_orm::Select<E>;
+    /// The same, newest first: the rows before the cursor, in descending id
+    /// order (logs and queues read from the latest entry).
+    fn cursor_page_newest_first(self, id: E::Column, page: Page) -> sea_orm::Select<E>;
 }
 
 impl<E: sea_orm::EntityTrait> CursorPage<E> for sea_orm::Select<E> {
@@ -101,5 +104,14 @@ impl<E: sea_orm::EntityTrait> CursorPage<E> for sea_orm::Select<E> {
             None => self,
         };
         query.order_by_asc(id).limit(page.limit + 1)
+    }
+
+    fn cursor_page_newest_first(self, id: E::Column, page: Page) -> sea_orm::Select<E> {
+        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+        let query = match page.after {
+            Some(after) => self.filter(id.lt(after)),
+            None => self,
+        };
+        query.order_by_desc(id).limit(page.limit + 1)
     }
 }

@@ -2,11 +2,19 @@
 //! languages, and a lettre SMTP worker.
 
 pub mod entity;
+pub mod error;
 pub mod metrics;
 pub mod outbox;
 pub mod routes;
+pub mod service;
 pub mod templates;
 pub mod transport;
 pub mod worker;
 
+pub use error::NotificationError;
 pub use outbox::{Email, enqueue};
+
+/// An email belongs to its recipient's branch (none for headquarters-wide mail).
+impl crate::tenancy::BranchOwned for entity::Entity {
+    const BRANCH: entity::Column = entity::Column::BranchId;
+}

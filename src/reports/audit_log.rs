@@ -5,13 +5,14 @@
 
 use crate::audit::entity::{self as audit, Entity as Audit};
 use crate::error::{ApiError, ApiResult};
-use crate::http::PageParams;
+use crate::http::page::List;
 use crate::http::routes::Routes;
+use crate::http::{CursorPage, PageParams};
 use crate::state::AppState;
-use crate::tenancy::{Caller, Role};
+use crate::tenancy::{Authorized, HqOnly};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -55,11 +56,10 @@ pub struct AuditFilter {
     responses((status = 200, body = inline(crate::http::page::List<AuditEntry>)), (status = 403)))]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
+    _: Authorized<HqOnly>,
     page: web::Query<PageParams>,
     filter: web::Query<AuditFilter>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::HqAdmin])?;
     let page = page.page()?;
     // Free-text filters are compared, never stored, but NUL would still fail the query.
     let texts = [
@@ -78,12 +78,13 @@ pub async fn list(
     if let Some(actor) = filter.actor {
         query = query.filter(audit::Column::ActorUserId.eq(actor));
     }
+    // An unknown branch has no entries (an empty page, once the other filters are checked).
+    let mut unknown_branch = false;
     if let Some(code) = &filter.branch {
-        let id = crate::branches::service::find_by_code(&state.db, code)
-            .await?
-            .map(|b| b.id)
-            .unwrap_or(Uuid::nil());
-        query = query.filter(audit::Column::BranchId.eq(id));
+        match crate::branches::service::find_by_code(&state.db, code).await? {
+            Some(branch) => query = query.filter(audit::Column::BranchId.eq(branch.id)),
+            None => unknown_branch = true,
+        }
     }
     if let Some(v) = &filter.record_type {
         query = query.filter(audit::Column::RecordType.eq(v.clone()));
@@ -100,10 +101,13 @@ pub async fn list(
     if let Some(to) = crate::http::parse_time("to", &filter.to)? {
         query = query.filter(audit::Column::CreatedAt.lt(to));
     }
-    if let Some(after) = page.after {
-        query = query.filter(audit::Column::Id.lt(after));
+    if unknown_branch {
+        return Ok(HttpResponse::Ok().json(List::<AuditEntry> {
+            items: Vec::new(),
+            next_cursor: None,
+        }));
     }
-    let rows = query.order_by_desc(audit::Column::Id).limit(page.limit + 1).all(&state.db).await?;
+    let rows = query.cursor_page_newest_first(audit::Column::Id, page).all(&state.db).await?;
     let (rows, next_cursor) = crate::http::page::split_page(rows, page, |r| r.id);
     let branch_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.branch_id).collect();
     let codes: std::collections::HashMap<Uuid, String> = crate::branches::entity::Entity::find()
@@ -129,7 +133,7 @@ pub async fn list(
             created_at: r.created_at,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(crate::http::page::List { items, next_cursor }))
+    Ok(HttpResponse::Ok().json(List { items, next_cursor }))
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).

@@ -10,7 +10,7 @@ use crate::http::negotiate;
 use crate::http::routes::Routes;
 use crate::i18n::Locale;
 use crate::state::AppState;
-use crate::tenancy::{Caller, Role};
+use crate::tenancy::{Authorized, Caller, HqOnly, Staff};
 use actix_web::http::header as h;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -65,6 +65,32 @@ fn csv_response(locale: Locale, filename: &str, columns: &'static [&'static str]
     )
 }
 
+/// Which branches a completion report covers.
+enum Coverage {
+    /// Every branch (headquarters without a branch filter).
+    Every,
+    One(Uuid),
+    /// None: the requested branch does not exist or is outside the caller's
+    /// scope (an empty report, not an error).
+    Nothing,
+}
+
+async fn coverage(state: &AppState, caller: &Caller, code: Option<&str>) -> ApiResult<Coverage> {
+    let requested = match code {
+        Some(code) => match crate::branches::service::find_by_code(&state.db, code).await? {
+            Some(branch) => Some(branch.id),
+            None => return Ok(Coverage::Nothing),
+        },
+        None => None,
+    };
+    Ok(match (caller.is_hq(), requested) {
+        (true, None) => Coverage::Every,
+        (true, Some(b)) => Coverage::One(b),
+        (false, Some(b)) if b != caller.branch_id => Coverage::Nothing,
+        (false, _) => Coverage::One(caller.branch_id),
+    })
+}
+
 const COMPLETION_COLUMNS: &[&str] = &[
     "branch",
     "course_id",
@@ -105,11 +131,10 @@ fn completion_cells(r: CompletionRow) -> Vec<Cell> {
     responses((status = 200, description = "`{\"items\": [...]}`, or CSV with Accept: text/csv", body = CompletionReport), (status = 403), (status = 422)))]
 pub async fn completion(
     state: web::Data<AppState>,
-    caller: Caller,
+    Authorized(caller, _): Authorized<Staff>,
     req: HttpRequest,
     q: web::Query<CompletionQuery>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
     let from = crate::http::parse_time("from", &q.from)?;
     let to = crate::http::parse_time("to", &q.to)?;
     let by_certificate = match q.date_field.as_deref() {
@@ -129,21 +154,14 @@ pub async fn completion(
         filter.enrolled_from = from;
         filter.enrolled_to = to;
     }
-    let requested_branch = match &q.branch {
-        Some(code) => Some(
-            crate::branches::service::find_by_code(&state.db, code)
-                .await?
-                .map(|b| b.id)
-                .unwrap_or(Uuid::nil()),
-        ),
-        None => None,
+    let rows = match coverage(&state, &caller, q.branch.as_deref()).await? {
+        Coverage::Every => completion::completion(&state.db, &filter).await?,
+        Coverage::One(branch_id) => {
+            filter.branch_id = Some(branch_id);
+            completion::completion(&state.db, &filter).await?
+        }
+        Coverage::Nothing => Vec::new(),
     };
-    filter.branch_id = match (caller.is_hq(), requested_branch) {
-        (true, b) => b,
-        (false, Some(b)) if b != caller.branch_id => Some(Uuid::nil()),
-        (false, _) => Some(caller.branch_id),
-    };
-    let rows = completion::completion(&state.db, &filter).await?;
     let locale = negotiate(&req);
     if wants_csv(&req) {
         return Ok(csv_response(
@@ -172,11 +190,10 @@ const TALENT_COLUMNS: &[&str] = &["course_id", "course_code", "country", "month"
     responses((status = 200, description = "`{\"items\": [...]}`, or CSV with Accept: text/csv", body = TalentReport), (status = 403)))]
 pub async fn talent_pool(
     state: web::Data<AppState>,
-    caller: Caller,
+    _: Authorized<HqOnly>,
     req: HttpRequest,
     q: web::Query<TalentQuery>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::HqAdmin])?;
     if let Some(country) = &q.country {
         crate::text::check_lookup("country", country, 64).map_err(|e| ApiError::validation(vec![e]))?;
     }

@@ -7,7 +7,8 @@
 //! a refused client costs no database work until its window ends. That memo
 //! only ever holds refusals the database has confirmed, and is bounded.
 
-use sea_orm::{ConnectionTrait, DbErr, Value};
+use sea_orm::sea_query::{Alias, Expr, InsertStatement, OnConflict, Query};
+use sea_orm::{ConnectionTrait, DbErr, DeriveIden};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -18,6 +19,26 @@ use std::time::Duration;
 const MEMO_CAPACITY: usize = 50_000;
 /// Expired rows are deleted at most this often per node.
 const PURGE_EVERY_MS: i64 = 60_000;
+
+/// The `throttle_counters` table (statements are built for the connection's backend).
+#[derive(DeriveIden, Clone, Copy)]
+enum ThrottleCounters {
+    Table,
+    CounterKey,
+    Hits,
+    WindowEndsAt,
+    LastAt,
+}
+
+/// The row an upsert would have inserted (`excluded.x` in `ON CONFLICT ... DO UPDATE`).
+fn excluded(column: ThrottleCounters) -> Expr {
+    Expr::col((Alias::new("excluded"), column))
+}
+
+/// The stored row's column, in `ON CONFLICT ... DO UPDATE`.
+fn stored(column: ThrottleCounters) -> Expr {
+    Expr::col((ThrottleCounters::Table, column))
+}
 
 /// The fixed-size key of a counter: SHA-256 over the length-prefixed parts.
 pub fn key(parts: &[&str]) -> String {
@@ -56,6 +77,46 @@ pub fn seconds_until(until_ms: i64, now_ms: i64) -> u64 {
     ((until_ms - now_ms).max(0) as u64).div_ceil(1000).max(1)
 }
 
+/// Counts `hits` in one upsert that returns the counters after it.
+fn upsert(hits: &[Hit<'_>], now_ms: i64) -> InsertStatement {
+    use ThrottleCounters as T;
+    use sea_orm::sea_query::ExprTrait as _;
+    let mut insert = Query::insert();
+    insert
+        .into_table(T::Table)
+        .columns([T::CounterKey, T::Hits, T::WindowEndsAt, T::LastAt]);
+    for hit in hits {
+        insert.values_panic([
+            hit.key.into(),
+            hit.add.into(),
+            (now_ms + hit.window.as_millis() as i64).into(),
+            now_ms.into(),
+        ]);
+    }
+    // A window that has ended starts again with this hit; a read (no
+    // hit) leaves the time of the last event alone.
+    let window_over = || stored(T::WindowEndsAt).lte(now_ms);
+    insert
+        .on_conflict(
+            OnConflict::column(T::CounterKey)
+                .value(
+                    T::Hits,
+                    Expr::case(window_over(), excluded(T::Hits)).finally(stored(T::Hits).add(excluded(T::Hits))),
+                )
+                .value(
+                    T::LastAt,
+                    Expr::case(excluded(T::Hits).gt(0), excluded(T::LastAt)).finally(stored(T::LastAt)),
+                )
+                .value(
+                    T::WindowEndsAt,
+                    Expr::case(window_over(), excluded(T::WindowEndsAt)).finally(stored(T::WindowEndsAt)),
+                )
+                .to_owned(),
+        )
+        .returning(Query::returning().columns([T::CounterKey, T::Hits, T::WindowEndsAt, T::LastAt]));
+    insert
+}
+
 #[derive(Default)]
 pub struct Counters {
     /// Key → end of the window in which the database refused it.
@@ -86,34 +147,7 @@ impl Counters {
     /// A window that has ended starts again with this hit.
     pub async fn hit(&self, db: &impl ConnectionTrait, hits: &[Hit<'_>], now_ms: i64) -> Result<Vec<Count>, DbErr> {
         self.purge_now_and_then(db, now_ms).await?;
-        let mut sql = String::from("INSERT INTO throttle_counters (counter_key, hits, window_ends_at, last_at) VALUES ");
-        let mut values: Vec<Value> = Vec::with_capacity(hits.len() * 4 + 2);
-        for (i, hit) in hits.iter().enumerate() {
-            let n = i * 4;
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4));
-            values.push(hit.key.into());
-            values.push(hit.add.into());
-            values.push((now_ms + hit.window.as_millis() as i64).into());
-            values.push(now_ms.into());
-        }
-        let n = hits.len() * 4;
-        sql.push_str(&format!(
-            " ON CONFLICT (counter_key) DO UPDATE SET \
-             hits = CASE WHEN throttle_counters.window_ends_at <= ${} THEN excluded.hits \
-                         ELSE throttle_counters.hits + excluded.hits END, \
-             last_at = CASE WHEN excluded.hits > 0 THEN excluded.last_at ELSE throttle_counters.last_at END, \
-             window_ends_at = CASE WHEN throttle_counters.window_ends_at <= ${} THEN excluded.window_ends_at \
-                                   ELSE throttle_counters.window_ends_at END \
-             RETURNING counter_key, hits, window_ends_at, last_at",
-            n + 1,
-            n + 2
-        ));
-        values.push(now_ms.into());
-        values.push(now_ms.into());
-        let rows = db.query_all_raw(crate::db::statement(db, &sql, values)).await?;
+        let rows = db.query_all(&upsert(hits, now_ms)).await?;
         let mut by_key = HashMap::with_capacity(rows.len());
         for row in rows {
             let key: String = row.try_get("", "counter_key")?;
@@ -129,25 +163,42 @@ impl Counters {
 
     /// Takes back one hit of `key` (an attempt refused for another reason).
     pub async fn undo(&self, db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
-        let sql = "UPDATE throttle_counters SET hits = hits - 1 WHERE counter_key = $1 AND hits > 0";
-        db.execute_raw(crate::db::statement(db, sql, vec![key.into()])).await.map(|_| ())
+        use ThrottleCounters as T;
+        use sea_orm::sea_query::ExprTrait as _;
+        let update = Query::update()
+            .table(T::Table)
+            .value(T::Hits, Expr::col(T::Hits).sub(1))
+            .and_where(Expr::col(T::CounterKey).eq(key))
+            .and_where(Expr::col(T::Hits).gt(0))
+            .to_owned();
+        db.execute(&update).await.map(|_| ())
     }
 
     /// Claims the next slot of `key` if its last event is at least `gap` old;
     /// atomic, so of several nodes asking at once only one gets the slot.
     pub async fn claim_slot(&self, db: &impl ConnectionTrait, key: &str, gap: Duration, now_ms: i64) -> Result<bool, DbErr> {
-        let sql = "UPDATE throttle_counters SET last_at = $1 WHERE counter_key = $2 AND last_at <= $3";
+        use ThrottleCounters as T;
+        use sea_orm::sea_query::ExprTrait as _;
         let oldest = now_ms - gap.as_millis() as i64;
-        let done = db
-            .execute_raw(crate::db::statement(db, sql, vec![now_ms.into(), key.into(), oldest.into()]))
-            .await?;
+        let update = Query::update()
+            .table(T::Table)
+            .value(T::LastAt, now_ms)
+            .and_where(Expr::col(T::CounterKey).eq(key))
+            .and_where(Expr::col(T::LastAt).lte(oldest))
+            .to_owned();
+        let done = db.execute(&update).await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Forgets `key` (a successful login ends its lock window).
     pub async fn clear(&self, db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
-        let sql = "DELETE FROM throttle_counters WHERE counter_key = $1";
-        db.execute_raw(crate::db::statement(db, sql, vec![key.into()])).await.map(|_| ())
+        use ThrottleCounters as T;
+        use sea_orm::sea_query::ExprTrait as _;
+        let delete = Query::delete()
+            .from_table(T::Table)
+            .and_where(Expr::col(T::CounterKey).eq(key))
+            .to_owned();
+        db.execute(&delete).await.map(|_| ())
     }
 
     /// Deletes rows whose window has ended, at most once a minute per node.
@@ -161,8 +212,12 @@ impl Counters {
         {
             return Ok(());
         }
-        let sql = "DELETE FROM throttle_counters WHERE window_ends_at <= $1";
-        db.execute_raw(crate::db::statement(db, sql, vec![now_ms.into()])).await.map(|_| ())
+        use sea_orm::sea_query::ExprTrait as _;
+        let delete = Query::delete()
+            .from_table(ThrottleCounters::Table)
+            .and_where(Expr::col(ThrottleCounters::WindowEndsAt).lte(now_ms))
+            .to_owned();
+        db.execute(&delete).await.map(|_| ())
     }
 }
 
@@ -187,6 +242,28 @@ mod tests {
             counters.remember_refusal(&i.to_string(), 10_000, 1_000);
         }
         assert!(counters.refused.lock().unwrap().len() <= MEMO_CAPACITY);
+    }
+
+    #[test]
+    fn the_upsert_is_built_for_each_backend() {
+        use sea_orm::sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
+        let hit = Hit {
+            key: "k",
+            add: 1,
+            window: Duration::from_secs(60),
+        };
+        let statement = upsert(&[hit], 1_000);
+        let (pg, values) = statement.build(PostgresQueryBuilder);
+        assert_eq!(
+            pg,
+            r#"INSERT INTO "throttle_counters" ("counter_key", "hits", "window_ends_at", "last_at") VALUES ($1, $2, $3, $4) ON CONFLICT ("counter_key") DO UPDATE SET "hits" = (CASE WHEN ("throttle_counters"."window_ends_at" <= $5) THEN "excluded"."hits" ELSE "throttle_counters"."hits" + "excluded"."hits" END), "last_at" = (CASE WHEN ("excluded"."hits" > $6) THEN "excluded"."last_at" ELSE "throttle_counters"."last_at" END), "window_ends_at" = (CASE WHEN ("throttle_counters"."window_ends_at" <= $7) THEN "excluded"."window_ends_at" ELSE "throttle_counters"."window_ends_at" END) RETURNING "counter_key", "hits", "window_ends_at", "last_at""#
+        );
+        assert_eq!(values.0.len(), 7);
+        let (sqlite, _) = statement.build(SqliteQueryBuilder);
+        assert!(
+            sqlite.starts_with(r#"INSERT INTO "throttle_counters""#) && sqlite.contains("VALUES (?, ?, ?, ?)"),
+            "{sqlite}"
+        );
     }
 
     #[test]

@@ -1,23 +1,17 @@
 //! `/api/v1/branches/{code}/users` and `/api/v1/users/me`.
 
-use super::entity::{self as user, Entity as Users};
-use super::password;
-use super::service::{self, validate_new};
-use crate::audit;
+use super::commands;
+use super::entity as user;
 use crate::branches::service as branches;
-use crate::error::FieldCode;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::ApiResult;
 use crate::http::page::List;
 use crate::http::routes::Routes;
 use crate::http::{Json, PageParams, negotiate, with_language};
-use crate::i18n::Locale;
 use crate::state::AppState;
-use crate::tenancy::{Caller, Role};
+use crate::tenancy::{Actor, Authorized, Caller, Staff};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use uuid::Uuid;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -69,35 +63,24 @@ pub fn to_dto(row: user::Model, branch_code: &str) -> User {
     security(("bearer" = [])), responses((status = 201, body = User), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
+    Authorized(actor, _): Authorized<Staff>,
     req: HttpRequest,
     code: web::Path<String>,
     body: Json<CreateUser>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
-    let branch = branches::visible(&state.db, &caller, &code).await?;
-    if caller.role == Role::BranchAdmin && body.role != Role::Trainee.as_str() {
-        return Err(ApiError::forbidden());
-    }
-    let new =
-        validate_new(&body.email, &body.display_name, &body.role, &body.locale, body.password.as_deref()).map_err(ApiError::validation)?;
-    let now = state.clock.now();
-    let txn = crate::db::begin(&state.db).await?;
-    let row = service::insert(&state, &txn, &branch, new, now).await?;
-    audit::record(
-        &txn,
-        &req,
-        &caller,
-        Some(branch.id),
-        "user.create",
-        "user",
-        &row.id.to_string(),
-        json!({"role": row.role, "invited": row.status == service::INVITED}),
-    )
-    .await?;
-    txn.commit().await?;
-    let locale = negotiate(&req);
-    Ok(with_language(HttpResponse::Created().json(to_dto(row, &branch.code)), locale))
+    let branch = branches::visible(&state.db, &actor, &code).await?;
+    let input = commands::NewUserInput {
+        email: &body.email,
+        display_name: &body.display_name,
+        role: &body.role,
+        locale: &body.locale,
+        password: body.password.as_deref(),
+    };
+    let row = commands::create(&state, &actor, &branch, input).await?;
+    Ok(with_language(
+        HttpResponse::Created().json(to_dto(row, &branch.code)),
+        negotiate(&req),
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -112,39 +95,20 @@ pub struct UserFilter {
     security(("bearer" = [])), responses((status = 200, body = inline(List<User>)), (status = 401), (status = 403), (status = 404)))]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
+    Authorized(caller, _): Authorized<Staff>,
     code: web::Path<String>,
     page: web::Query<PageParams>,
     filter: web::Query<UserFilter>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::HqAdmin, Role::BranchAdmin])?;
     let page = page.page()?;
     let branch = branches::visible(&state.db, &caller, &code).await?;
-    let mut query = Users::find().filter(user::Column::BranchId.eq(branch.id));
-    if let Some(role) = &filter.role {
-        if Role::parse(role).is_none() {
-            return Err(ApiError::field("role", FieldCode::InvalidChoice));
-        }
-        query = query.filter(user::Column::Role.eq(role.clone()));
-    }
-    if let Some(after) = page.after {
-        query = query.filter(user::Column::Id.gt(after));
-    }
-    let rows = query.order_by_asc(user::Column::Id).limit(page.limit + 1).all(&state.db).await?;
+    let rows = commands::list(&state.db, &caller, branch.id, filter.role.as_deref(), page).await?;
     Ok(HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, |r| to_dto(r, &branch.code))))
-}
-
-async fn load_me(state: &AppState, caller: &Caller) -> ApiResult<user::Model> {
-    Users::find_by_id(caller.user_id)
-        .filter(user::Column::BranchId.eq(caller.branch_id))
-        .one(&state.db)
-        .await?
-        .ok_or_else(ApiError::unauthenticated)
 }
 
 #[utoipa::path(get, path = "/api/v1/users/me", tag = "users", security(("bearer" = [])), responses((status = 200, body = User), (status = 401)))]
 pub async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    let row = load_me(&state, &caller).await?;
+    let row = commands::find_me(&state.db, &caller).await?;
     Ok(HttpResponse::Ok().json(to_dto(row, &caller.branch_code)))
 }
 
@@ -163,72 +127,15 @@ pub struct UpdateMe {
 
 #[utoipa::path(patch, path = "/api/v1/users/me", tag = "users", request_body = UpdateMe, security(("bearer" = [])),
     responses((status = 200, body = User), (status = 401), (status = 422), (status = 429, description = "too many wrong current passwords")))]
-pub async fn update_me(state: web::Data<AppState>, caller: Caller, req: HttpRequest, body: Json<UpdateMe>) -> ApiResult<HttpResponse> {
-    let row = load_me(&state, &caller).await?;
-    let mut errors = Vec::new();
-    let mut active: user::ActiveModel = row.clone().into();
-    if let Some(locale) = &body.locale {
-        match Locale::from_canonical(locale) {
-            Some(l) => active.locale = Set(l.as_str().to_string()),
-            None => errors.push(FieldError::new("locale", FieldCode::UnknownLocale)),
-        }
-    }
-    if let Some(name) = &body.display_name
-        && let Some(name) = crate::text::PERSON_NAME.collect("display_name", name, &mut errors)
-    {
-        active.display_name = Set(name);
-    }
-    let mut password_changed = false;
-    if let Some(new_password) = body.password.clone() {
-        let rules = password::check_rules("password", &new_password);
-        if !rules.is_empty() {
-            errors.extend(rules);
-        } else {
-            // Guessing the current password is guessing a login: same throttle.
-            let account = super::throttle::account(&caller.branch_code, &row.email);
-            let client = crate::http::client_address::client_address(&req);
-            let attempt = super::throttle::begin(&state, &account, client).await?;
-            let current = body.current_password.clone().unwrap_or_default();
-            let stored = row.password_hash.clone().unwrap_or_default();
-            let ok = password::verify_async(current, stored).await;
-            if !ok {
-                super::throttle::failed(&state, &attempt).await?;
-                errors.push(FieldError::new("current_password", FieldCode::WrongPassword));
-            } else {
-                super::throttle::succeeded(&state, &attempt).await?;
-                let hash = password::hash_async(new_password).await.ok_or_else(ApiError::internal)?;
-                active.password_hash = Set(Some(hash));
-                password_changed = true;
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
-    active.updated_at = Set(state.clock.now());
-    let txn = crate::db::begin(&state.db).await?;
-    let updated = active.update(&txn).await?;
-    let mut ended = None;
-    if password_changed {
-        // Every session ends, this one too: the client signs in again.
-        ended = Some(service::end_sessions(&txn, updated.id, state.clock.now()).await?);
-        audit::record(
-            &txn,
-            &req,
-            &caller,
-            Some(caller.branch_id),
-            "user.password_change",
-            "user",
-            &updated.id.to_string(),
-            json!({}),
-        )
-        .await?;
-    }
-    txn.commit().await?;
-    if let Some(ended) = ended {
-        ended.apply(&state);
-    }
-    Ok(HttpResponse::Ok().json(to_dto(updated, &caller.branch_code)))
+pub async fn update_me(state: web::Data<AppState>, actor: Actor, body: Json<UpdateMe>) -> ApiResult<HttpResponse> {
+    let changes = commands::ProfileChanges {
+        locale: body.locale.as_deref(),
+        display_name: body.display_name.as_deref(),
+        password: body.password.as_deref(),
+        current_password: body.current_password.as_deref(),
+    };
+    let updated = commands::update_me(&state, &actor, changes).await?;
+    Ok(HttpResponse::Ok().json(to_dto(updated, &actor.branch_code)))
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).

@@ -1,15 +1,18 @@
 //! User rules: creation (with a password or an invitation), email
 //! normalisation, the first headquarters administrator.
 
+use super::UserError;
 use super::entity::{self as user, Entity as Users};
 use super::invitation_entity as invitation;
 use super::password;
+use crate::audit::{AuditEntry, Author};
 use crate::branches::entity as branch;
 use crate::branches::service::{self as branches, HQ, NewBranch};
 use crate::cluster::{self, Announced, Event};
+use crate::command::Command;
 use crate::crypto::{random_token, token_hash};
-use crate::error::{ApiError, FieldError, is_unique_violation};
-use crate::error::{FieldCode, ProblemCode};
+use crate::error::FieldCode;
+use crate::error::{FieldError, is_unique_violation};
 use crate::i18n::{self, Locale};
 use crate::notifications::{Email, enqueue};
 use crate::state::AppState;
@@ -17,7 +20,7 @@ use crate::tenancy::Role;
 use crate::text::{self, EmailAddress};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -74,20 +77,20 @@ pub fn validate_new(email: &str, display_name: &str, role: &str, locale: &str, p
 
 /// Inserts a user in `branch`. Without a password the user is `invited`: an
 /// invitation token is stored (hashed) and its email queued, in the same
-/// transaction. Returns the user and, for invitations, the raw token.
+/// transaction.
 pub async fn insert(
     state: &AppState,
     db: &impl ConnectionTrait,
     branch: &branch::Model,
     new: NewUser,
     now: DateTime<Utc>,
-) -> Result<user::Model, ApiError> {
+) -> Result<user::Model, UserError> {
     if new.role == Role::HqAdmin && branch.code != HQ {
-        return Err(ApiError::field("role", FieldCode::RoleNotInBranch));
+        return Err(UserError::Invalid(vec![FieldError::new("role", FieldCode::RoleNotInBranch)]));
     }
     // Hashing is slow by design: do it off the async workers.
     let hash = match new.password.clone() {
-        Some(p) => Some(password::hash_async(p).await.ok_or_else(ApiError::internal)?),
+        Some(p) => Some(password::hash_async(p).await.ok_or(UserError::Hashing)?),
         None => None,
     };
     let invited = hash.is_none();
@@ -107,13 +110,7 @@ pub async fn insert(
     }
     .insert(db)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            ApiError::conflict(ProblemCode::EmailTaken)
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(|e| if is_unique_violation(&e) { UserError::EmailTaken } else { e.into() })?;
     if invited {
         invite(state, db, branch, &row, now).await?;
     }
@@ -127,7 +124,7 @@ pub async fn invite(
     branch: &branch::Model,
     row: &user::Model,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<(), DbErr> {
     let (invitation, email) = invitation_parts(state, branch, row, now);
     invitation.insert(db).await?;
     enqueue(db, email, now).await?;
@@ -182,11 +179,25 @@ pub fn invitation_parts(
     (invitation, email)
 }
 
-/// Ends every access token of the user issued until now, on every node;
-/// the user's refresh tokens stay (logout: other devices refresh and carry
-/// on). Call inside the write's transaction, then `apply` the result after
-/// the commit.
-pub async fn end_access_tokens(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<Announced, sea_orm::DbErr> {
+/// Ends every access token of the user issued until the command's time, on
+/// every node once the command commits; the user's refresh tokens stay
+/// (logout: other devices refresh and carry on).
+pub async fn end_access_tokens_in(cmd: &mut Command<'_>, user_id: Uuid) -> Result<(), DbErr> {
+    cut_off_access_tokens(cmd.txn(), user_id, cmd.now()).await?;
+    cmd.announce(Event::User(user_id));
+    Ok(())
+}
+
+/// Ends all the user's sessions (access tokens issued until the command's
+/// time and every refresh token), on every node once the command commits.
+/// For a password change, and for whatever deactivates or deletes a user.
+pub async fn end_sessions_in(cmd: &mut Command<'_>, user_id: Uuid) -> Result<(), DbErr> {
+    super::refresh::revoke_all_for_user(cmd.txn(), user_id, cmd.now()).await?;
+    end_access_tokens_in(cmd, user_id).await
+}
+
+/// Refuses the user's access tokens issued until `now`.
+async fn cut_off_access_tokens(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
     let cutoff = crate::signing::cutoff_after(now);
     // Never moves back (a node whose clock is behind).
     Users::update_many()
@@ -199,25 +210,24 @@ pub async fn end_access_tokens(db: &impl ConnectionTrait, user_id: Uuid, now: Da
         )
         .exec(db)
         .await?;
-    cluster::announce(db, Event::User(user_id)).await
+    Ok(())
 }
 
-/// Ends all the user's sessions: access tokens issued until now and every
-/// refresh token. For a password change, and for whatever deactivates or
-/// deletes a user. Call inside the write's transaction, then `apply` the
-/// result after the commit:
+/// `end_sessions_in` for a caller holding a bare transaction: call it inside
+/// the write's transaction, then `apply` the result after the commit:
 ///
 /// ```ignore
 /// let ended = users::service::end_sessions(&txn, user_id, now).await?;
 /// txn.commit().await?;
 /// ended.apply(&state);
 /// ```
-pub async fn end_sessions(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<Announced, sea_orm::DbErr> {
+pub async fn end_sessions(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<Announced, DbErr> {
     super::refresh::revoke_all_for_user(db, user_id, now).await?;
-    end_access_tokens(db, user_id, now).await
+    cut_off_access_tokens(db, user_id, now).await?;
+    cluster::announce(db, Event::User(user_id)).await
 }
 
-pub async fn find_in_branch(db: &impl ConnectionTrait, branch_id: Uuid, email: &str) -> Result<Option<user::Model>, sea_orm::DbErr> {
+pub async fn find_in_branch(db: &impl ConnectionTrait, branch_id: Uuid, email: &str) -> Result<Option<user::Model>, DbErr> {
     Users::find()
         .filter(user::Column::BranchId.eq(branch_id))
         .filter(user::Column::EmailNormalized.eq(normalize_email(email)))
@@ -236,9 +246,12 @@ pub async fn create_hq_admin(state: &AppState, email: &str, password: &str) -> R
             .join("; ")
     };
     let new = validate_new(email, "Headquarters administrator", Role::HqAdmin.as_str(), "en", Some(password)).map_err(describe)?;
-    let now = state.clock.now();
-    let txn = crate::db::begin(&state.db).await.map_err(|e| e.to_string())?;
-    let hq = match branches::find_by_code(&txn, HQ).await.map_err(|e| e.to_string())? {
+    let bootstrap = Author {
+        email: Some("bootstrap".into()),
+        ..Author::default()
+    };
+    let mut cmd = Command::begin_as(state, bootstrap).await.map_err(|e| e.to_string())?;
+    let hq = match branches::find_by_code(cmd.txn(), HQ).await.map_err(|e| e.to_string())? {
         Some(hq) => hq,
         None => {
             let names = BTreeMap::from([(Locale::ZhCn, "总部".to_string()), (Locale::En, "Headquarters".to_string())]);
@@ -249,45 +262,25 @@ pub async fn create_hq_admin(state: &AppState, email: &str, password: &str) -> R
                 time_zone: "Asia/Shanghai".into(),
                 names,
             };
-            let row = branches::insert(state, &txn, new_branch, now).await.map_err(|e| e.to_string())?;
-            crate::audit::service::write(
-                &txn,
-                None,
-                Some("bootstrap".into()),
-                Some(row.id),
-                "branch.create",
-                "branch",
-                HQ,
-                json!({}),
-                None,
-                None,
-            )
-            .await
-            .map_err(|e| e.to_string())?;
+            let row = branches::insert(state, cmd.txn(), new_branch, cmd.now())
+                .await
+                .map_err(|e| e.to_string())?;
+            cmd.audit(AuditEntry::new("branch.create", "branch", HQ).branch(row.id));
             row
         }
     };
-    if let Some(existing) = find_in_branch(&txn, hq.id, email).await.map_err(|e| e.to_string())? {
-        txn.commit().await.map_err(|e| e.to_string())?;
+    if let Some(existing) = find_in_branch(cmd.txn(), hq.id, email).await.map_err(|e| e.to_string())? {
+        cmd.commit().await.map_err(|e| e.to_string())?;
         tracing::info!(email, "headquarters administrator already exists");
         return Ok(existing);
     }
-    let row = insert(state, &txn, &hq, new, now).await.map_err(|e| e.to_string())?;
-    crate::audit::service::write(
-        &txn,
-        None,
-        Some("bootstrap".into()),
-        Some(hq.id),
-        "user.create",
-        "user",
-        &row.id.to_string(),
-        json!({"role": "hq_admin"}),
-        None,
-        None,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    txn.commit().await.map_err(|e| e.to_string())?;
+    let row = insert(state, cmd.txn(), &hq, new, cmd.now()).await.map_err(|e| e.to_string())?;
+    cmd.audit(
+        AuditEntry::new("user.create", "user", row.id)
+            .branch(hq.id)
+            .details(json!({"role": "hq_admin"})),
+    );
+    cmd.commit().await.map_err(|e| e.to_string())?;
     tracing::info!(email, "headquarters administrator created");
     Ok(row)
 }

@@ -22,7 +22,6 @@
 //! client counts per /64. The counted keys are hashes of fixed size, so
 //! nothing a client sends makes a counter bigger.
 
-use crate::error::ApiError;
 use crate::http::client_address::throttle_key;
 use crate::state::AppState;
 use crate::state::counters::{self, Hit};
@@ -37,6 +36,20 @@ const ACCOUNT_WINDOW: Duration = Duration::from_secs(15 * 60);
 const ACCOUNT_BOUND_FACTOR: i64 = 4;
 const FIRST_GAP: Duration = Duration::from_secs(2);
 const LONGEST_GAP: Duration = Duration::from_secs(60);
+
+/// Why a password check may not go ahead.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    /// Too many attempts: the client may try again in `retry_after` seconds.
+    #[error("too many attempts; retry in {retry_after}s")]
+    TooMany { retry_after: u64 },
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+fn too_many(retry_after: u64) -> Refused {
+    Refused::TooMany { retry_after }
+}
 
 /// A password check the throttle allowed; report its outcome.
 pub struct Attempt {
@@ -59,9 +72,9 @@ fn now_ms(state: &AppState) -> i64 {
     state.clock.now().timestamp_millis()
 }
 
-/// Counts an attempt on `account` from `client`; a 429 with the wait if it
-/// must not go ahead.
-pub async fn begin(state: &AppState, account: &str, client: IpAddr) -> Result<Attempt, ApiError> {
+/// Counts an attempt on `account` from `client`; refused, with the wait, if
+/// it must not go ahead.
+pub async fn begin(state: &AppState, account: &str, client: IpAddr) -> Result<Attempt, Refused> {
     let counters = &state.counters;
     let now = now_ms(state);
     let client = throttle_key(client);
@@ -70,7 +83,7 @@ pub async fn begin(state: &AppState, account: &str, client: IpAddr) -> Result<At
     let account_key = counters::key(&["login.account", account]);
     for key in [&client_key, &pair_key] {
         if let Some(until) = counters.refused_until(key, now) {
-            return Err(ApiError::too_many_requests(counters::seconds_until(until, now)));
+            return Err(too_many(counters::seconds_until(until, now)));
         }
     }
     let hits = [
@@ -96,12 +109,12 @@ pub async fn begin(state: &AppState, account: &str, client: IpAddr) -> Result<At
     let per_pair = state.config.login_failures_per_account as i64;
     if by_pair.hits > per_pair {
         counters.remember_refusal(&pair_key, by_pair.window_ends_at, now);
-        return Err(ApiError::too_many_requests(by_pair.seconds_left(now)));
+        return Err(too_many(by_pair.seconds_left(now)));
     }
     if by_client.hits > per_client {
         counters.remember_refusal(&client_key, by_client.window_ends_at, now);
         counters.undo(&state.db, &pair_key).await?;
-        return Err(ApiError::too_many_requests(by_client.seconds_left(now)));
+        return Err(too_many(by_client.seconds_left(now)));
     }
     let bound = per_pair * ACCOUNT_BOUND_FACTOR;
     if by_account.hits >= bound {
@@ -110,7 +123,7 @@ pub async fn begin(state: &AppState, account: &str, client: IpAddr) -> Result<At
             // Refused by others' failures: this client's own count is not charged.
             counters.undo(&state.db, &pair_key).await?;
             let next = by_account.last_at.max(now - gap.as_millis() as i64) + gap.as_millis() as i64;
-            return Err(ApiError::too_many_requests(counters::seconds_until(next, now)));
+            return Err(too_many(counters::seconds_until(next, now)));
         }
     }
     Ok(Attempt { pair_key, account_key })

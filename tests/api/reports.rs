@@ -276,3 +276,27 @@ async fn the_audit_log_records_administrative_changes_for_headquarters_only() {
     );
     assert_eq!(app.delete("/api/v1/audit").token(&world.hq.token).send().await.status, 405);
 }
+
+#[actix_rt::test]
+async fn an_unknown_branch_filter_gives_empty_reports_after_the_other_checks() {
+    let app = TestApp::new().await;
+    let world = World::build(&app).await;
+    for token in [&world.hq.token, &world.bkk_admin.token] {
+        let report = app.get("/api/v1/reports/completion?branch=NOPE").token(token).send().await.json();
+        assert!(report["items"].as_array().unwrap().is_empty());
+    }
+    let log = app.get("/api/v1/audit?branch=NOPE").token(&world.hq.token).send().await.json();
+    assert!(log["items"].as_array().unwrap().is_empty());
+    assert!(log["next_cursor"].is_null());
+    // A bad filter next to an unknown branch is still refused.
+    app.get("/api/v1/audit?branch=NOPE&from=yesterday")
+        .token(&world.hq.token)
+        .send()
+        .await
+        .problem(422, "validation_failed");
+    app.get("/api/v1/reports/completion?branch=NOPE&from=yesterday")
+        .token(&world.hq.token)
+        .send()
+        .await
+        .problem(422, "validation_failed");
+}

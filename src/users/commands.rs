@@ -1,0 +1,153 @@
+//! What a signed-in caller does with user accounts: listing and creating
+//! them in a branch, reading and changing their own profile. Each write is one `Command`
+//! (transaction, audit entry, session announcements).
+
+use super::UserError;
+use super::entity::{self as user, Entity as Users};
+use super::password;
+use super::service::{self, INVITED, validate_new};
+use super::throttle;
+use crate::audit::AuditEntry;
+use crate::branches::entity as branch;
+use crate::command::Command;
+use crate::error::{FieldCode, FieldError};
+use crate::http::CursorPage;
+use crate::http::page::Page;
+use crate::i18n::Locale;
+use crate::state::AppState;
+use crate::tenancy::{self, Actor, Caller, Role};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, Set};
+use serde_json::json;
+use std::net::{IpAddr, Ipv4Addr};
+use uuid::Uuid;
+
+/// A new user as sent (checked by `create`).
+pub struct NewUserInput<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub role: &'a str,
+    pub locale: &'a str,
+    pub password: Option<&'a str>,
+}
+
+/// Creates a user in `branch` (one the actor may see). Headquarters creates
+/// anyone; a branch administrator creates trainees only.
+pub async fn create(state: &AppState, actor: &Actor, branch: &branch::Model, input: NewUserInput<'_>) -> Result<user::Model, UserError> {
+    if actor.role == Role::BranchAdmin && input.role != Role::Trainee.as_str() {
+        return Err(UserError::RoleNotAllowed);
+    }
+    let new = validate_new(input.email, input.display_name, input.role, input.locale, input.password).map_err(UserError::Invalid)?;
+    let mut cmd = Command::begin(state, actor).await?;
+    let row = service::insert(state, cmd.txn(), branch, new, cmd.now()).await?;
+    cmd.audit(
+        AuditEntry::new("user.create", "user", row.id)
+            .branch(branch.id)
+            .details(json!({"role": row.role, "invited": row.status == INVITED})),
+    );
+    cmd.commit().await?;
+    Ok(row)
+}
+
+/// One page of a branch's users the caller may see, optionally only those
+/// with `role` (up to `limit + 1` rows: see `List::from_rows`).
+pub async fn list(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    branch_id: Uuid,
+    role: Option<&str>,
+    page: Page,
+) -> Result<Vec<user::Model>, UserError> {
+    let mut query = tenancy::visible::<Users>(caller).filter(user::Column::BranchId.eq(branch_id));
+    if let Some(role) = role {
+        let role = Role::parse(role).ok_or_else(|| UserError::Invalid(vec![FieldError::new("role", FieldCode::InvalidChoice)]))?;
+        query = query.filter(user::Column::Role.eq(role.as_str()));
+    }
+    Ok(query.cursor_page(user::Column::Id, page).all(db).await?)
+}
+
+/// The signed-in user's own row (gone: answered as signed out).
+pub async fn find_me(db: &impl ConnectionTrait, caller: &Caller) -> Result<user::Model, UserError> {
+    tenancy::find_visible::<Users>(db, caller, caller.user_id)
+        .await?
+        .ok_or(UserError::SignedOut)
+}
+
+/// Changes to one's own profile (the request body); absent fields stay.
+#[derive(Default)]
+pub struct ProfileChanges<'a> {
+    pub locale: Option<&'a str>,
+    pub display_name: Option<&'a str>,
+    /// A new password; needs `current_password`.
+    pub password: Option<&'a str>,
+    pub current_password: Option<&'a str>,
+}
+
+/// Updates the actor's own profile. A new password needs the current one
+/// (guessing it is throttled like a login) and ends every session.
+pub async fn update_me(state: &AppState, actor: &Actor, changes: ProfileChanges<'_>) -> Result<user::Model, UserError> {
+    let row = find_me(&state.db, actor).await?;
+    let mut errors = Vec::new();
+    let mut active: user::ActiveModel = row.clone().into();
+    if let Some(locale) = changes.locale {
+        match Locale::from_canonical(locale) {
+            Some(l) => active.locale = Set(l.as_str().to_string()),
+            None => errors.push(FieldError::new("locale", FieldCode::UnknownLocale)),
+        }
+    }
+    if let Some(name) = changes.display_name
+        && let Some(name) = crate::text::PERSON_NAME.collect("display_name", name, &mut errors)
+    {
+        active.display_name = Set(name);
+    }
+    let mut password_changed = false;
+    if let Some(new_password) = changes.password {
+        let rules = password::check_rules("password", new_password);
+        if !rules.is_empty() {
+            errors.extend(rules);
+        } else if check_current(state, actor, &row, changes.current_password.unwrap_or_default()).await? {
+            let hash = password::hash_async(new_password.to_string()).await.ok_or(UserError::Hashing)?;
+            active.password_hash = Set(Some(hash));
+            password_changed = true;
+        } else {
+            errors.push(FieldError::new("current_password", FieldCode::WrongPassword));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(UserError::Invalid(errors));
+    }
+    let mut cmd = Command::begin(state, actor).await?;
+    active.updated_at = Set(cmd.now());
+    let updated = active.update(cmd.txn()).await?;
+    if password_changed {
+        // Every session ends, this one too: the client signs in again.
+        service::end_sessions_in(&mut cmd, updated.id).await?;
+        cmd.audit(AuditEntry::new("user.password_change", "user", updated.id).branch(actor.branch_id));
+    }
+    cmd.commit().await?;
+    Ok(updated)
+}
+
+/// Whether `given` is the user's current password. Guessing it is guessing
+/// a login: the same throttle counts it.
+async fn check_current(state: &AppState, actor: &Actor, row: &user::Model, given: &str) -> Result<bool, UserError> {
+    let account = throttle::account(&actor.branch_code, &row.email);
+    let attempt = throttle::begin(state, &account, client_of(actor)).await?;
+    let stored = row.password_hash.clone().unwrap_or_default();
+    let ok = password::verify_async(given.to_string(), stored).await;
+    if ok {
+        throttle::succeeded(state, &attempt).await?;
+    } else {
+        throttle::failed(state, &attempt).await?;
+    }
+    Ok(ok)
+}
+
+/// The client address the request came from (derived, see `http::client_address`).
+fn client_of(actor: &Actor) -> IpAddr {
+    actor
+        .origin
+        .address
+        .as_deref()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
