@@ -57,33 +57,3 @@ pub async fn begin(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransacti
     })
     .await
 }
-
-/// Raw SQL written with PostgreSQL's `$1, $2, ...` placeholders, made
-/// runnable on the connection's engine (SQLite takes `?` in the same order).
-/// Each placeholder must appear once, in increasing order.
-///
-/// No code in `src/` uses it any more (statements are built with sea-query
-/// for the connection's backend); it is kept for the integration tests that
-/// write a raw row behind the service's back.
-#[doc(hidden)]
-pub fn statement(db: &impl ConnectionTrait, sql: &str, values: Vec<sea_orm::Value>) -> sea_orm::Statement {
-    let backend = db.get_database_backend();
-    let text = if backend == DbBackend::Sqlite {
-        let mut out = String::with_capacity(sql.len());
-        let mut chars = sql.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c == '$' && chars.peek().is_some_and(|d| d.is_ascii_digit()) {
-                while chars.peek().is_some_and(|d| d.is_ascii_digit()) {
-                    chars.next();
-                }
-                out.push('?');
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    } else {
-        sql.to_string()
-    };
-    sea_orm::Statement::from_sql_and_values(backend, text, values)
-}

@@ -169,11 +169,15 @@ async fn a_node_that_lost_its_listener_forgets_what_it_may_have_missed() {
     // A change nobody announces (as if its announcement were lost): B goes
     // on answering from its cache.
     let cutoff = a.state.clock.now() + chrono::Duration::seconds(5);
-    let sql = zhijiang::db::statement(
-        &a.state.db,
-        "UPDATE users SET tokens_valid_after = $1 WHERE email_normalized = $2",
-        vec![cutoff.into(), world.han_trainee.email.clone().into()],
-    );
+    let update = sea_orm::sea_query::Query::update()
+        .table(sea_orm::sea_query::Alias::new("users"))
+        .value(sea_orm::sea_query::Alias::new("tokens_valid_after"), cutoff)
+        .and_where(sea_orm::sea_query::ExprTrait::eq(
+            sea_orm::sea_query::Expr::col(sea_orm::sea_query::Alias::new("email_normalized")),
+            world.han_trainee.email.clone(),
+        ))
+        .to_owned();
+    let sql = a.state.db.get_database_backend().build(&update);
     a.state.db.execute_raw(sql).await.unwrap();
     assert_eq!(me_status(b, &token).await, 200, "cached: the silent change is not seen yet");
 
