@@ -4,7 +4,7 @@
 
 use super::CourseError;
 use super::commands;
-use super::course_entity::{self as course};
+use super::course_entity as course;
 use super::dto::{
     self, CourseDetail, CourseFilter, CourseListItem, CreateCourse, Lesson, NewLesson, Publish, Reorder, UpdateCourse, UpdateLesson,
 };

@@ -14,9 +14,9 @@ use crate::tenancy::{self, Caller};
 use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select};
 use std::collections::{BTreeMap, HashMap};
+use uuid::Uuid;
 
 pub use super::writes::{insert_lesson, upsert_course_text};
-use uuid::Uuid;
 
 pub struct LessonBundle {
     pub lesson: lesson::Model,
