@@ -50,3 +50,34 @@ impl From<CourseError> for ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::FieldCode;
+
+    #[test]
+    fn each_error_keeps_its_status_and_code() {
+        let cases = [
+            (CourseError::NotFound, 404, ProblemCode::NotFound),
+            (CourseError::LessonNotFound, 404, ProblemCode::NotFound),
+            (
+                CourseError::field("code", FieldCode::InvalidCourseCode),
+                422,
+                ProblemCode::ValidationFailed,
+            ),
+            (CourseError::CourseExists, 409, ProblemCode::CourseExists),
+            (CourseError::CourseInUse, 409, ProblemCode::CourseInUse),
+            (CourseError::LessonInUse, 409, ProblemCode::LessonInUse),
+            (CourseError::HasNoLessons, 409, ProblemCode::CourseHasNoLessons),
+            (CourseError::Db(DbErr::Custom("boom".into())), 500, ProblemCode::Internal),
+        ];
+        for (err, status, code) in cases {
+            let api = ApiError::from(err);
+            assert_eq!((api.status.as_u16(), api.code), (status, code));
+        }
+        let api = ApiError::from(CourseError::field("lesson_ids", FieldCode::NotAPermutation));
+        assert_eq!(api.errors.len(), 1);
+        assert_eq!(api.errors[0].field, "lesson_ids");
+    }
+}
