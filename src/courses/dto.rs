@@ -1,5 +1,6 @@
-//! What the catalogue endpoints answer: localized views of courses and
-//! lessons, built from loaded rows without further queries.
+//! What the catalogue endpoints take and answer: the request bodies and
+//! filters, and localized views of courses and lessons, built from loaded
+//! rows without further queries.
 
 use super::service::{CourseBundle, LessonBundle};
 use super::texts::{CourseText, LessonText, chain, pick};
@@ -8,9 +9,74 @@ use crate::courses::course_translation_entity as course_text;
 use crate::i18n::Locale;
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveEnum;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewLesson {
+    /// 1-based; omitted or past the end appends.
+    pub position: Option<i32>,
+    #[schema(value_type = BTreeMap<crate::i18n::Locale, LessonText>)]
+    pub translations: BTreeMap<String, LessonText>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCourse {
+    /// Unique, e.g. `EV-HV-101`.
+    #[schema(pattern = "^[A-Z0-9][A-Z0-9-]{1,31}$")]
+    pub code: String,
+    /// The locale authors write in (default: the first of zh-CN, en, th, vi given).
+    #[schema(value_type = Option<crate::i18n::Locale>)]
+    pub source_locale: Option<String>,
+    #[schema(value_type = BTreeMap<crate::i18n::Locale, CourseText>)]
+    pub translations: BTreeMap<String, CourseText>,
+    #[serde(default)]
+    pub lessons: Vec<NewLesson>,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct CourseFilter {
+    /// `draft` or `published` (headquarters).
+    #[param(pattern = "^(draft|published)$")]
+    pub status: Option<String>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCourse {
+    #[schema(pattern = "^[A-Z0-9][A-Z0-9-]{1,31}$")]
+    pub code: Option<String>,
+    #[schema(value_type = Option<crate::i18n::Locale>)]
+    pub source_locale: Option<String>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateLesson {
+    /// Move the lesson to this 1-based position.
+    #[schema(minimum = 1)]
+    pub position: Option<i32>,
+    /// Locales to set; others are kept.
+    #[schema(value_type = Option<BTreeMap<crate::i18n::Locale, LessonText>>)]
+    pub translations: Option<BTreeMap<String, LessonText>>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reorder {
+    /// Every lesson id of the course, in the new order.
+    pub lesson_ids: Vec<Uuid>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Publish {
+    /// Branch codes to offer the course to (added to earlier offers).
+    pub branches: Vec<String>,
+}
 
 /// Where each localized field came from, when they differ.
 #[derive(Serialize, utoipa::ToSchema)]

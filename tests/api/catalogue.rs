@@ -466,3 +466,158 @@ async fn lessons_keep_an_order_and_bodies_are_stored_as_given() {
         .await
         .problem(404, "not_found");
 }
+
+/// Every catalogue write leaves exactly one audit entry naming its author
+/// and request, a refused write leaves none, every write is seen by the
+/// next (cached) read, and a branch administrator is refused before their
+/// body is looked at.
+#[actix_rt::test]
+async fn every_catalogue_write_is_audited_once_and_seen_by_the_next_read() {
+    let app = TestApp::new().await;
+    let world = World::build(&app).await;
+    let hq = world.hq.token.as_str();
+    let course = published_course(&app, hq, "EV-AUD-1", 2, &[]).await;
+    let id = course["id"].as_str().unwrap();
+    let other = published_course(&app, hq, "EV-AUD-2", 1, &[]).await;
+    let other_id = other["id"].as_str().unwrap();
+    app.patch(&format!("/api/v1/courses/{id}"))
+        .token(hq)
+        .json(json!({"code": "EV-AUD-2"}))
+        .send()
+        .await
+        .problem(409, "course_exists");
+    let patched = app
+        .patch(&format!("/api/v1/courses/{id}"))
+        .token(hq)
+        .json(json!({"source_locale": "en"}))
+        .send()
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.text());
+    assert_eq!(patched.json()["source_locale"], "en");
+    let translated = app
+        .put(&format!("/api/v1/courses/{id}/translations/th"))
+        .token(hq)
+        .json(json!({"title": "หลักสูตรใหม่"}))
+        .send()
+        .await;
+    assert_eq!(translated.json()["translations"]["th"]["title"], "หลักสูตรใหม่");
+    let added = app
+        .post(&format!("/api/v1/courses/{id}/lessons"))
+        .token(hq)
+        .json(json!({"translations": {"en": {"title": "Extra"}}}))
+        .send()
+        .await;
+    assert_eq!(added.status, 201, "{}", added.text());
+    let lesson = added.json();
+    let lesson_id = lesson["id"].as_str().unwrap();
+    assert_eq!(lesson["position"], 3);
+    let moved = app
+        .put(&format!("/api/v1/courses/{id}/lessons/{lesson_id}"))
+        .token(hq)
+        .json(json!({"position": 1}))
+        .send()
+        .await;
+    assert_eq!(moved.json()["position"], 1);
+    app.put(&format!("/api/v1/courses/{other_id}/lessons/{lesson_id}"))
+        .token(hq)
+        .json(json!({"position": 1}))
+        .send()
+        .await
+        .problem(404, "not_found");
+    let detail = app.get(&format!("/api/v1/courses/{id}")).token(hq).send().await.json();
+    let mut order: Vec<Value> = detail["lessons"].as_array().unwrap().iter().map(|l| l["id"].clone()).collect();
+    assert_eq!(order[0], lesson_id);
+    order.reverse();
+    let reordered = app
+        .post(&format!("/api/v1/courses/{id}/lessons/reorder"))
+        .token(hq)
+        .json(json!({"lesson_ids": order}))
+        .send()
+        .await
+        .json();
+    assert_eq!(reordered["lessons"][2]["id"], lesson_id);
+    assert_eq!(
+        app.delete(&format!("/api/v1/courses/{id}/lessons/{lesson_id}"))
+            .token(hq)
+            .send()
+            .await
+            .status,
+        204
+    );
+    let codes = |v: Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let bkk = world.bkk_admin.token.as_str();
+    assert!(codes(app.get("/api/v1/courses").token(bkk).send().await.json()).is_empty());
+    let published = app
+        .post(&format!("/api/v1/courses/{id}/publish"))
+        .token(hq)
+        .json(json!({"branches": ["BKK"]}))
+        .send()
+        .await
+        .json();
+    assert_eq!(published["status"], "published");
+    assert_eq!(published["lessons"].as_array().unwrap().len(), 2);
+    assert_eq!(codes(app.get("/api/v1/courses").token(bkk).send().await.json()), vec!["EV-AUD-1"]);
+    assert_eq!(
+        app.delete(&format!("/api/v1/courses/{other_id}")).token(hq).send().await.status,
+        204
+    );
+    // The wrong role is refused before the body is validated.
+    app.post("/api/v1/courses")
+        .token(bkk)
+        .json(json!({}))
+        .send()
+        .await
+        .problem(403, "forbidden");
+    app.patch(&format!("/api/v1/courses/{id}"))
+        .token(bkk)
+        .json(json!({"code": "no"}))
+        .send()
+        .await
+        .problem(403, "forbidden");
+
+    let log = app.get("/api/v1/audit?limit=200").token(hq).send().await.json();
+    let entries: Vec<&Value> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["record_type"] == "course" || e["record_type"] == "lesson")
+        .collect();
+    let mut actions: Vec<&str> = entries.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    actions.sort();
+    assert_eq!(
+        actions,
+        vec![
+            "course.create",
+            "course.create",
+            "course.delete",
+            "course.publish",
+            "course.reorder",
+            "course.translate",
+            "course.update",
+            "lesson.create",
+            "lesson.delete",
+            "lesson.update",
+        ]
+    );
+    for e in &entries {
+        assert_eq!(e["actor_user_id"], world.hq.id.as_str(), "{e}");
+        assert!(e["request_id"].is_string() && e["ip"].is_string(), "{e}");
+        assert!(e["branch"].is_null(), "{e}");
+    }
+    let one = |action: &str| *entries.iter().find(|e| e["action"] == action).unwrap();
+    assert_eq!(one("course.update")["details"], json!({"code": null, "source_locale": "en"}));
+    assert_eq!(one("course.update")["record_id"], id);
+    assert_eq!(one("course.translate")["details"], json!({"locale": "th"}));
+    assert_eq!(one("lesson.create")["record_id"], lesson_id);
+    assert_eq!(one("lesson.create")["details"], json!({"course_id": id}));
+    assert_eq!(one("lesson.update")["details"], json!({"position": 1, "locales": []}));
+    assert_eq!(one("course.publish")["details"], json!({"branches": ["BKK"]}));
+    assert_eq!(one("course.delete")["details"], json!({"code": "EV-AUD-2"}));
+}
