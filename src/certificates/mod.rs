@@ -8,6 +8,7 @@ pub mod dto;
 pub mod entity;
 pub mod error;
 pub mod page;
+pub mod page_frame;
 pub mod qr;
 pub mod routes;
 pub mod service;
