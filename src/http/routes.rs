@@ -71,10 +71,7 @@ impl Routes {
         let mut operation = P::operation();
         let tags = <P as utoipa::__dev::Tags>::tags();
         if !tags.is_empty() {
-            operation
-                .tags
-                .get_or_insert_with(Vec::new)
-                .extend(tags.iter().map(ToString::to_string));
+            operation.tags.get_or_insert_with(Vec::new).extend(tags.iter().map(ToString::to_string));
         }
         self.paths.add_path_operation(path, methods, operation);
         P::schemas(&mut self.schemas);
