@@ -9,7 +9,7 @@ use super::service::{self, ListFilter};
 use crate::error::{ApiError, ApiResult};
 use crate::http::page::List;
 use crate::http::routes::Routes;
-use crate::http::{Json, PageParams, negotiate, with_language};
+use crate::http::{Json, Page, PageParams, negotiate, with_language};
 use crate::state::AppState;
 use crate::tenancy::{Authorized, Caller, HqOnly};
 use actix_web::http::header;
@@ -17,14 +17,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use uuid::Uuid;
 
 /// A page of the certificates `filter` picks, as views in the response language.
-async fn list_page(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
-    page: &PageParams,
-    filter: ListFilter<'_>,
-) -> ApiResult<HttpResponse> {
-    let page = page.page()?;
+async fn list_page(state: &AppState, req: &HttpRequest, caller: &Caller, page: Page, filter: ListFilter<'_>) -> ApiResult<HttpResponse> {
     let rows = service::list(&state.db, caller, filter, page).await?;
     let (rows, next_cursor) = crate::http::page::split_page(rows, page, |r| r.id);
     let locale = negotiate(req);
@@ -50,7 +43,7 @@ pub async fn mine(state: web::Data<AppState>, caller: Caller, req: HttpRequest, 
         mine: true,
         ..ListFilter::default()
     };
-    list_page(&state, &req, &caller, &page, filter).await
+    list_page(&state, &req, &caller, page.page()?, filter).await
 }
 
 /// Certificates in the caller's scope: all for headquarters, the branch's for its admin, their own for a trainee.
@@ -63,14 +56,14 @@ pub async fn list(
     page: web::Query<PageParams>,
     filter: web::Query<CertificateFilter>,
 ) -> ApiResult<HttpResponse> {
-    page.page()?;
+    let page = page.page()?;
     let filter = ListFilter {
         mine: false,
         branch: filter.branch.as_deref(),
         course_id: filter.course_id,
         status: filter.status()?,
     };
-    list_page(&state, &req, &caller, &page, filter).await
+    list_page(&state, &req, &caller, page, filter).await
 }
 
 #[utoipa::path(get, path = "/api/v1/certificates/{id}", tag = "certificates", params(("id" = Uuid, Path)), security(("bearer" = [])),

@@ -79,3 +79,36 @@ impl From<CsvError> for ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_error_keeps_its_status_and_code() {
+        let cases: Vec<(EnrolmentError, u16, ProblemCode)> = vec![
+            (EnrolmentError::NotFound, 404, ProblemCode::NotFound),
+            (EnrolmentError::CohortNotFound, 404, ProblemCode::NotFound),
+            (EnrolmentError::LessonNotFound, 404, ProblemCode::NotFound),
+            (EnrolmentError::UnknownTrainee, 422, ProblemCode::ValidationFailed),
+            (EnrolmentError::NotATrainee, 422, ProblemCode::ValidationFailed),
+            (EnrolmentError::CohortClosed, 409, ProblemCode::CohortClosed),
+            (EnrolmentError::AlreadyEnrolled, 409, ProblemCode::AlreadyEnrolled),
+            (EnrolmentError::CohortFull, 409, ProblemCode::CohortFull),
+            (EnrolmentError::NotActive, 409, ProblemCode::EnrolmentNotActive),
+            (CsvError::NotText.into(), 400, ProblemCode::CsvNotText),
+            (CsvError::BadHeader.into(), 400, ProblemCode::CsvBadHeader),
+            (CsvError::Empty.into(), 400, ProblemCode::CsvEmpty),
+            (CsvError::TooManyRows { max: 7 }.into(), 413, ProblemCode::CsvTooManyRows),
+        ];
+        for (err, status, code) in cases {
+            let api = ApiError::from(err);
+            assert_eq!((api.status.as_u16(), api.code), (status, code));
+        }
+        let field = ApiError::from(EnrolmentError::NotATrainee);
+        assert_eq!(
+            (field.errors[0].field.as_str(), field.errors[0].code),
+            ("user_id", FieldCode::NotATrainee)
+        );
+    }
+}
