@@ -12,7 +12,7 @@
 //! `iss`, `sub`, `jti`, `nbf` and `iat` are added alongside the credential
 //! members so that generic JWT libraries can check them too.
 
-use crate::error::ApiError;
+use super::CertificateError;
 use crate::i18n::{self, Arg, Locale};
 use chrono::{DateTime, SecondsFormat, Utc};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -162,10 +162,9 @@ pub fn sign_vc_jwt(
     issuer_id: &str,
     subject_id: &str,
     jti: &str,
-) -> Result<String, ApiError> {
+) -> Result<String, CertificateError> {
     let Value::Object(members) = credential else {
-        tracing::error!("a credential to sign is not a JSON object");
-        return Err(ApiError::internal());
+        return Err(CertificateError::CredentialNotObject);
     };
     let mut payload = members.clone();
     let at = issued_at.timestamp();
@@ -179,10 +178,7 @@ pub fn sign_vc_jwt(
     header.kid = Some(signer_kid.to_string());
     header.typ = Some("vc+jwt".into());
     header.cty = Some("vc".into());
-    jsonwebtoken::encode(&header, &payload, key).map_err(|e| {
-        tracing::error!(error = %e, "signing a credential failed");
-        ApiError::internal()
-    })
+    Ok(jsonwebtoken::encode(&header, &payload, key)?)
 }
 
 #[cfg(test)]

@@ -1,8 +1,11 @@
 //! Certification: exactly one certificate per trainee and course, created in
 //! the transaction that completes the enrolment, with its email queued in
-//! the same transaction.
+//! the same transaction. Also the reads of certificates: lists in the
+//! caller's scope, one certificate, its signed credential, the public check.
 
+use super::CertificateError;
 use super::code::new_code;
+use super::credential::{CredentialInput, open_badge, sign_vc_jwt};
 use super::entity::{self as certificate, Entity as Certificates};
 use super::page::format_date;
 use crate::branches::entity::{self as branch, Entity as Branches};
@@ -11,10 +14,11 @@ use crate::courses::course_entity::{self as course, Entity as Courses};
 use crate::courses::service::course_texts;
 use crate::courses::texts::{chain, pick};
 use crate::enrolments::entity as enrolment;
-use crate::error::{ApiError, ApiResult};
+use crate::http::{CursorPage, Page};
 use crate::i18n::Locale;
 use crate::notifications::{Email, enqueue};
-use crate::tenancy::{Caller, Role};
+use crate::state::AppState;
+use crate::tenancy::{self, Caller};
 use crate::users::entity::Entity as Users;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
@@ -127,13 +131,124 @@ pub async fn course(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<course
 }
 
 /// A certificate the caller may read: their own (trainee), their branch's
-/// (branch admin), any (headquarters). Otherwise 404.
-pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<certificate::Model> {
-    let mut query = Certificates::find_by_id(id).filter(caller.scope().condition(certificate::Column::BranchId));
-    if caller.role == Role::Trainee {
+/// (branch admin), any (headquarters). Otherwise `NotFound`.
+pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<certificate::Model, CertificateError> {
+    tenancy::find_visible::<Certificates>(db, caller, id)
+        .await?
+        .ok_or(CertificateError::NotFound)
+}
+
+/// Which certificates a list asks for, within the caller's scope.
+#[derive(Default)]
+pub struct ListFilter<'a> {
+    /// Only the caller's own.
+    pub mine: bool,
+    /// A branch code; an unknown one matches nothing.
+    pub branch: Option<&'a str>,
+    pub course_id: Option<Uuid>,
+    pub status: Option<certificate::Status>,
+}
+
+/// A page of the certificates the caller may see that match `filter`.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    filter: ListFilter<'_>,
+    page: Page,
+) -> Result<Vec<certificate::Model>, DbErr> {
+    let mut query = tenancy::visible::<Certificates>(caller);
+    if filter.mine {
         query = query.filter(certificate::Column::UserId.eq(caller.user_id));
     }
-    query.one(db).await?.ok_or_else(ApiError::not_found)
+    if let Some(code) = filter.branch {
+        match crate::branches::service::find_by_code(db, code).await? {
+            Some(b) => query = query.filter(certificate::Column::BranchId.eq(b.id)),
+            None => return Ok(Vec::new()),
+        }
+    }
+    if let Some(course) = filter.course_id {
+        query = query.filter(certificate::Column::CourseId.eq(course));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(certificate::Column::Status.eq(status));
+    }
+    query.cursor_page(certificate::Column::Id, page).all(db).await
+}
+
+/// A certificate the caller may read as an Open Badges 3.0 credential,
+/// signed as a VC-JWT by the issuing branch's key, in the holder's language.
+pub async fn signed_credential(state: &AppState, caller: &Caller, id: Uuid) -> Result<String, CertificateError> {
+    let db = &state.db;
+    let row = find_visible(db, caller, id).await?;
+    let branch = Branches::find_by_id(row.branch_id)
+        .one(db)
+        .await?
+        .ok_or(CertificateError::NotFound)?;
+    let holder = Users::find_by_id(row.user_id).one(db).await?;
+    let locale = holder
+        .as_ref()
+        .and_then(|u| Locale::from_canonical(&u.locale))
+        .unwrap_or(Locale::En);
+    let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
+    let (title, summary) = course_title(db, row.course_id, locale, default).await?;
+    let course = course(db, row.course_id).await?.ok_or(CertificateError::NotFound)?;
+    let input = CredentialInput {
+        certificate_id: row.id,
+        code: row.code.clone(),
+        holder_id: row.user_id,
+        holder_name: row.holder_name.clone(),
+        course_id: row.course_id,
+        course_code: course.code,
+        course_title: title,
+        course_summary: summary,
+        branch_code: branch.code.clone(),
+        branch_name: branch_name(&branch, locale),
+        branch_country: branch.country.clone(),
+        issued_at: row.issued_at,
+        revoked: row.status == certificate::Status::Revoked,
+        public_url: state.config.public_url.clone(),
+        locale,
+    };
+    let document = open_badge(&input);
+    let signer = state
+        .keys
+        .signer(db, branch.id)
+        .await?
+        .ok_or(CertificateError::NoSigningKey { branch_id: branch.id })?;
+    sign_vc_jwt(
+        &signer.kid,
+        &signer.key,
+        &document,
+        row.issued_at,
+        &input.issuer_id(),
+        &input.subject_id(),
+        &input.credential_id(),
+    )
+}
+
+/// A certificate found by its code, with what the public check shows of
+/// its branch and course.
+pub struct Verified {
+    pub certificate: certificate::Model,
+    pub branch: branch::Model,
+    pub course: course::Model,
+}
+
+/// The certificate with the canonical `code`, for the public check.
+pub async fn verified(db: &impl ConnectionTrait, code: &str) -> Result<Option<Verified>, CertificateError> {
+    let Some(certificate) = by_code(db, code).await? else {
+        return Ok(None);
+    };
+    let branch = Branches::find_by_id(certificate.branch_id)
+        .one(db)
+        .await?
+        .ok_or(CertificateError::NotFound)?;
+    let course = course(db, certificate.course_id).await?.ok_or(CertificateError::NotFound)?;
+    Ok(Some(Verified {
+        certificate,
+        branch,
+        course,
+    }))
 }
 
 pub async fn by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<certificate::Model>, DbErr> {

@@ -171,11 +171,7 @@ pub async fn seed(
     let enrol = |cohort: &cohort::Model, email: &str| {
         let cohort = cohort.clone();
         let user_id = people[email].id;
-        async move {
-            crate::enrolments::service::enrol(txn, &cohort, user_id, now)
-                .await
-                .map_err(|e| e.code.to_string())
-        }
+        async move { crate::enrolments::service::enrol(txn, &cohort, user_id, now).await.map_err(err) }
     };
     let somchai = enrol(&bkk, "somchai@bkk.demo.zhijiang.localhost").await?;
     let malee = enrol(&bkk, "malee@bkk.demo.zhijiang.localhost").await?;

@@ -3,12 +3,10 @@
 //! LF, quoted fields. Each data row is checked on its own; a bad row is
 //! reported with its line number and never affects the others.
 
-use crate::error::ApiError;
-use crate::error::ProblemCode;
+use super::error::CsvError;
 use crate::error::{FieldCode, ImportRowCode};
 use crate::i18n::{self, Arg, Locale};
 use crate::text::{self, EmailAddress};
-use actix_web::http::StatusCode;
 use std::collections::HashSet;
 
 /// More rows than this in one file are refused (split the file).
@@ -46,27 +44,24 @@ pub struct ParsedImport {
     pub failures: Vec<RowFailure>,
 }
 
-pub fn parse_import(body: &[u8]) -> Result<ParsedImport, ApiError> {
+pub fn parse_import(body: &[u8]) -> Result<ParsedImport, CsvError> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let text = std::str::from_utf8(body).map_err(|_| ApiError::bad_request(ProblemCode::CsvNotText))?;
+    let text = std::str::from_utf8(body).map_err(|_| CsvError::NotText)?;
     if text.contains('\0') {
-        return Err(ApiError::bad_request(ProblemCode::CsvNotText));
+        return Err(CsvError::NotText);
     }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|_| ApiError::bad_request(ProblemCode::CsvBadHeader))?
-        .clone();
+    let headers = reader.headers().map_err(|_| CsvError::BadHeader)?.clone();
     let position = |name: &str| {
         headers
             .iter()
             .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
     };
     let (Some(email_at), Some(name_at)) = (position("email"), position("display_name")) else {
-        return Err(ApiError::bad_request(ProblemCode::CsvBadHeader));
+        return Err(CsvError::BadHeader);
     };
     let locale_at = position("locale");
     let width = headers.len();
@@ -132,7 +127,7 @@ pub fn parse_import(body: &[u8]) -> Result<ParsedImport, ApiError> {
         }
     }
     if parsed.rows.is_empty() && parsed.failures.is_empty() {
-        return Err(ApiError::bad_request(ProblemCode::CsvEmpty));
+        return Err(CsvError::Empty);
     }
     Ok(parsed)
 }
@@ -158,9 +153,9 @@ fn check_cells(email: &str, name: &str, locale: &str) -> Result<(EmailAddress, S
 
 /// Stops the parse at the first row past `MAX_ROWS`: nothing is kept, and
 /// the rest of the file is not read.
-fn too_many_rows(parsed: &ParsedImport) -> Result<(), ApiError> {
+fn too_many_rows(parsed: &ParsedImport) -> Result<(), CsvError> {
     if parsed.rows.len() + parsed.failures.len() >= MAX_ROWS {
-        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, ProblemCode::CsvTooManyRows).arg("max", MAX_ROWS));
+        return Err(CsvError::TooManyRows { max: MAX_ROWS });
     }
     Ok(())
 }
@@ -168,6 +163,12 @@ fn too_many_rows(parsed: &ParsedImport) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{ApiError, ProblemCode};
+
+    /// The problem code a client sees for a refused file.
+    fn code_of(err: CsvError) -> ProblemCode {
+        ApiError::from(err).code
+    }
 
     #[test]
     fn bom_crlf_quotes_and_reordered_headers() {
@@ -211,10 +212,13 @@ mod tests {
 
     #[test]
     fn garbage_and_wrong_headers_are_refused() {
-        assert_eq!(parse_import(&[0xff, 0xfe, 0x00, 0x01]).unwrap_err().code, ProblemCode::CsvNotText);
-        assert_eq!(parse_import(b"name,mail\nx,y\n").unwrap_err().code, ProblemCode::CsvBadHeader);
         assert_eq!(
-            parse_import(b"email,display_name,locale\n").unwrap_err().code,
+            code_of(parse_import(&[0xff, 0xfe, 0x00, 0x01]).unwrap_err()),
+            ProblemCode::CsvNotText
+        );
+        assert_eq!(code_of(parse_import(b"name,mail\nx,y\n").unwrap_err()), ProblemCode::CsvBadHeader);
+        assert_eq!(
+            code_of(parse_import(b"email,display_name,locale\n").unwrap_err()),
             ProblemCode::CsvEmpty
         );
         assert!(
@@ -271,7 +275,7 @@ mod tests {
         for i in 0..=MAX_ROWS {
             body.push_str(&format!("t{i}@example.th,T {i},th\n"));
         }
-        assert_eq!(parse_import(body.as_bytes()).unwrap_err().code, ProblemCode::CsvTooManyRows);
+        assert_eq!(code_of(parse_import(body.as_bytes()).unwrap_err()), ProblemCode::CsvTooManyRows);
         let at_cap = &body[..body.rfind("t50000@").unwrap()];
         assert_eq!(parse_import(at_cap.as_bytes()).unwrap().rows.len(), MAX_ROWS);
     }

@@ -1,14 +1,16 @@
 //! Enrolment rules: enrolling under capacity, withdrawing, lesson progress
-//! and the completion rule.
+//! and the completion rule. These work in the caller's transaction; the
+//! commands that own one are in `commands`.
 
+use super::EnrolmentError;
 use super::completion_entity::{self as completion, Entity as Completions};
 use super::entity::{self as enrolment, Entity as Enrolments};
 use crate::cohorts::entity as cohort;
 use crate::cohorts::service as cohorts;
 use crate::courses::lesson_entity::{self as lesson, Entity as Lessons};
-use crate::error::{ApiError, ApiResult, is_unique_violation};
-use crate::error::{FieldCode, ProblemCode};
-use crate::tenancy::{Caller, Role};
+use crate::error::is_unique_violation;
+use crate::http::{CursorPage, Page};
+use crate::tenancy::{self, Caller, Role};
 use crate::users::entity::{self as user, Entity as Users};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
@@ -16,29 +18,65 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 /// An enrolment the caller may see: their own (trainee), their branch's
-/// (branch admin), any (headquarters). Otherwise 404.
-pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> ApiResult<enrolment::Model> {
-    let mut query = Enrolments::find_by_id(id).filter(caller.scope().condition(enrolment::Column::BranchId));
-    if caller.role == Role::Trainee {
-        query = query.filter(enrolment::Column::UserId.eq(caller.user_id));
+/// (branch admin), any (headquarters). Otherwise `NotFound`.
+pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<enrolment::Model, EnrolmentError> {
+    tenancy::find_visible::<Enrolments>(db, caller, id)
+        .await?
+        .ok_or(EnrolmentError::NotFound)
+}
+
+/// A page of a cohort's members (the cohort must be visible to the caller),
+/// optionally only those with `status`.
+pub async fn members(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    cohort_id: Uuid,
+    status: Option<enrolment::Status>,
+    page: Page,
+) -> Result<Vec<enrolment::Model>, EnrolmentError> {
+    let cohort = tenancy::find_visible::<cohort::Entity>(db, caller, cohort_id)
+        .await?
+        .ok_or(EnrolmentError::CohortNotFound)?;
+    let mut query = tenancy::visible::<Enrolments>(caller).filter(enrolment::Column::CohortId.eq(cohort.id));
+    if let Some(status) = status {
+        query = query.filter(enrolment::Column::Status.eq(status));
     }
-    query.one(db).await?.ok_or_else(ApiError::not_found)
+    Ok(query.cursor_page(enrolment::Column::Id, page).all(db).await?)
+}
+
+/// A page of the caller's own enrolments, optionally only those with `status`.
+pub async fn mine(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    status: Option<enrolment::Status>,
+    page: Page,
+) -> Result<Vec<enrolment::Model>, DbErr> {
+    let mut query = tenancy::visible::<Enrolments>(caller).filter(enrolment::Column::UserId.eq(caller.user_id));
+    if let Some(status) = status {
+        query = query.filter(enrolment::Column::Status.eq(status));
+    }
+    query.cursor_page(enrolment::Column::Id, page).all(db).await
 }
 
 /// Enrols `user_id` in the cohort. The caller's transaction should be an
 /// immediate one; the seat is taken with a conditional update.
-pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: Uuid, now: DateTime<Utc>) -> ApiResult<enrolment::Model> {
+pub async fn enrol(
+    db: &impl ConnectionTrait,
+    cohort: &cohort::Model,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<enrolment::Model, EnrolmentError> {
     // The trainee must belong to the cohort's branch: anyone else is "not found".
     let trainee = Users::find_by_id(user_id)
         .filter(user::Column::BranchId.eq(cohort.branch_id))
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::field("user_id", FieldCode::UnknownUser))?;
+        .ok_or(EnrolmentError::UnknownTrainee)?;
     if trainee.role != Role::Trainee.as_str() {
-        return Err(ApiError::field("user_id", FieldCode::NotATrainee));
+        return Err(EnrolmentError::NotATrainee);
     }
     if cohort.status != cohort::Status::Open {
-        return Err(ApiError::conflict(ProblemCode::CohortClosed));
+        return Err(EnrolmentError::CohortClosed);
     }
     let existing = Enrolments::find()
         .filter(enrolment::Column::CohortId.eq(cohort.id))
@@ -48,10 +86,10 @@ pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: U
     if let Some(e) = &existing
         && e.status != enrolment::Status::Withdrawn
     {
-        return Err(ApiError::conflict(ProblemCode::AlreadyEnrolled));
+        return Err(EnrolmentError::AlreadyEnrolled);
     }
     if !cohorts::take_seat(db, cohort.id).await? {
-        return Err(ApiError::conflict(ProblemCode::CohortFull));
+        return Err(EnrolmentError::CohortFull);
     }
     let row = match existing {
         // Coming back after a withdrawal keeps the earlier progress.
@@ -78,7 +116,7 @@ pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: U
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                ApiError::conflict(ProblemCode::AlreadyEnrolled)
+                EnrolmentError::AlreadyEnrolled
             } else {
                 e.into()
             }
@@ -87,7 +125,8 @@ pub async fn enrol(db: &impl ConnectionTrait, cohort: &cohort::Model, user_id: U
     Ok(row)
 }
 
-pub async fn withdraw(db: &impl ConnectionTrait, row: enrolment::Model, now: DateTime<Utc>) -> ApiResult<enrolment::Model> {
+/// Withdraws the trainee (frees the seat); a withdrawn enrolment stays as it is.
+pub async fn withdraw(db: &impl ConnectionTrait, row: enrolment::Model, now: DateTime<Utc>) -> Result<enrolment::Model, DbErr> {
     if row.status == enrolment::Status::Withdrawn {
         return Ok(row);
     }
@@ -96,19 +135,24 @@ pub async fn withdraw(db: &impl ConnectionTrait, row: enrolment::Model, now: Dat
     active.status = Set(enrolment::Status::Withdrawn);
     active.withdrawn_at = Set(Some(now));
     active.updated_at = Set(now);
-    Ok(active.update(db).await?)
+    active.update(db).await
 }
 
 /// Records a lesson as done (idempotent). Completion and certification then
 /// follow through `progress::lesson_done`.
-pub async fn record_lesson(db: &impl ConnectionTrait, row: &enrolment::Model, lesson_id: Uuid, now: DateTime<Utc>) -> ApiResult<()> {
+pub async fn record_lesson(
+    db: &impl ConnectionTrait,
+    row: &enrolment::Model,
+    lesson_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), EnrolmentError> {
     let lesson = Lessons::find_by_id(lesson_id)
         .filter(lesson::Column::CourseId.eq(row.course_id))
         .one(db)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or(EnrolmentError::LessonNotFound)?;
     if row.status == enrolment::Status::Withdrawn {
-        return Err(ApiError::conflict(ProblemCode::EnrolmentNotActive));
+        return Err(EnrolmentError::NotActive);
     }
     let insert = completion::ActiveModel {
         id: Set(Uuid::now_v7()),
