@@ -271,3 +271,61 @@ fn infrastructure_imports_no_area() {
         "no longer imported, remove from KNOWN_INFRASTRUCTURE_IMPORTS: {gone:?}"
     );
 }
+
+/// Files that hold HTTP handlers: those with a `#[utoipa::path]`.
+fn handler_files() -> Vec<(String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files
+        .into_iter()
+        .map(|path| {
+            let relative = path.strip_prefix(&src).unwrap().display().to_string();
+            (relative, strip_comments(&std::fs::read_to_string(&path).unwrap()))
+        })
+        .filter(|(_, source)| source.contains("#[utoipa::path("))
+        .collect()
+}
+
+#[test]
+fn handlers_leave_transactions_audit_and_announcements_to_service_commands() {
+    let mut offences = Vec::new();
+    for (file, source) in handler_files() {
+        for needle in ["db::begin(", "audit::record(", "audit::write(", "cluster::announce(", ".require(&["] {
+            let count = source.matches(needle).count();
+            if count > 0 {
+                offences.push(format!("{file}: {count} × {needle}"));
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "handlers parse, authorize (Authorized<Roles>), call one service command (crate::command::Command) and map the result:\n{}",
+        offences.join("\n")
+    );
+}
+
+#[test]
+fn tenancy_conditions_are_written_once() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut offences = Vec::new();
+    for path in files {
+        let relative = path.strip_prefix(&src).unwrap().display().to_string();
+        let source = strip_comments(&std::fs::read_to_string(&path).unwrap());
+        if !relative.starts_with("tenancy") && source.contains("scope().condition(") {
+            offences.push(format!("{relative}: a hand-written scope condition"));
+        }
+    }
+    for (file, source) in handler_files() {
+        if source.contains("Uuid::nil()") {
+            offences.push(format!("{file}: a nil-id sentinel"));
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "branch-owned rows are read through tenancy::visible / find_visible (BranchOwned):\n{}",
+        offences.join("\n")
+    );
+}

@@ -5,7 +5,5 @@
 
 pub mod entity;
 pub mod entry;
-pub mod service;
 
 pub use entry::{AuditEntry, Author, write_entry};
-pub use service::record;

@@ -18,9 +18,7 @@ use uuid::Uuid;
 /// may complete and the trainee be certified.
 pub async fn complete_lesson(state: &AppState, actor: &Actor, enrolment_id: Uuid, lesson_id: Uuid) -> Result<(), ProgressError> {
     let cmd = Command::begin(state, actor).await?;
-    let row = enrolments::find_visible(cmd.txn(), actor, enrolment_id)
-        .await
-        .map_err(ProgressError::enrolment)?;
+    let row = enrolments::find_visible(cmd.txn(), actor, enrolment_id).await?;
     super::lesson_done(cmd.txn(), &row, lesson_id, cmd.now()).await?;
     cmd.commit().await?;
     Ok(())

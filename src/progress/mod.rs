@@ -34,9 +34,7 @@ pub async fn lesson_done(
     lesson_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), ProgressError> {
-    enrolments::record_lesson(db, row, lesson_id, now)
-        .await
-        .map_err(ProgressError::enrolment)?;
+    enrolments::record_lesson(db, row, lesson_id, now).await?;
     reevaluate(db, row, now).await?;
     Ok(())
 }
