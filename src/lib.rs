@@ -2,36 +2,36 @@
 //! technician academies. `app` builds the HTTP application; the binary in
 //! `main.rs` and the integration tests both use it.
 
-pub mod audit;
+pub(crate) mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod branches;
-pub mod certificates;
-pub mod clock;
+pub(crate) mod certificates;
+pub(crate) mod clock;
 pub mod cluster;
-pub mod cohorts;
-pub mod command;
+pub(crate) mod cohorts;
+pub(crate) mod command;
 pub mod config;
-pub mod courses;
+pub(crate) mod courses;
 pub mod crypto;
 pub mod db;
 pub mod demo;
-pub mod enrolments;
+pub(crate) mod enrolments;
 pub mod error;
 pub mod exams;
 pub mod http;
 pub mod i18n;
-pub mod jobs;
-pub mod net;
+pub(crate) mod jobs;
+pub(crate) mod net;
 pub mod notifications;
-pub mod ops;
+pub(crate) mod ops;
 pub mod progress;
-pub mod reports;
+pub(crate) mod reports;
 pub mod serve;
-pub mod signing;
+pub(crate) mod signing;
 pub mod state;
-pub mod tenancy;
-pub mod text;
+pub(crate) mod tenancy;
+pub(crate) mod text;
 pub mod users;
 
 use crate::config::Config;
@@ -94,8 +94,8 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
 /// A new key is generated only for a database without sealed branch keys.
 async fn master_key(config: &Config, db: &sea_orm::DatabaseConnection) -> Result<MasterKey, StartError> {
     use sea_orm::{EntityTrait, QueryOrder};
-    let sealed = auth::key_entity::Entity::find()
-        .order_by_desc(auth::key_entity::Column::CreatedAt)
+    let sealed = signing::entity::Entity::find()
+        .order_by_desc(signing::entity::Column::CreatedAt)
         .one(db)
         .await
         .map_err(|source| StartError::Database {

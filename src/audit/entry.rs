@@ -61,7 +61,7 @@ impl From<&Actor> for Author {
 }
 
 /// Writes `entry` for `author` (in the caller's transaction).
-pub async fn write_entry(db: &impl ConnectionTrait, author: &Author, entry: AuditEntry, at: DateTime<Utc>) -> Result<(), DbErr> {
+pub(crate) async fn write_entry(db: &impl ConnectionTrait, author: &Author, entry: AuditEntry, at: DateTime<Utc>) -> Result<(), DbErr> {
     audit::ActiveModel {
         id: Set(Uuid::now_v7()),
         actor_user_id: Set(author.user_id),

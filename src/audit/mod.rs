@@ -3,7 +3,7 @@
 //! commands add an [`AuditEntry`] to their `Command`); the log is read
 //! through `reports::audit_log`.
 
-pub mod entity;
-pub mod entry;
+pub(crate) mod entity;
+pub(crate) mod entry;
 
-pub use entry::{AuditEntry, Author, write_entry};
+pub(crate) use entry::{AuditEntry, Author, write_entry};

@@ -19,7 +19,7 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 }
 
 /// Authenticates a request; also used by the idempotency layer.
-pub async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Caller, ApiError> {
+pub(crate) async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Caller, ApiError> {
     if let Some(caller) = req.extensions().get::<Caller>() {
         return Ok(caller.clone());
     }
@@ -45,7 +45,7 @@ pub async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Caller,
 }
 
 /// `authenticate` as a plain function pointer, for the idempotency layer.
-pub fn authenticate_boxed<'a>(state: &'a AppState, req: &'a HttpRequest) -> LocalBoxFuture<'a, Result<Caller, ApiError>> {
+pub(crate) fn authenticate_boxed<'a>(state: &'a AppState, req: &'a HttpRequest) -> LocalBoxFuture<'a, Result<Caller, ApiError>> {
     Box::pin(authenticate(state, req))
 }
 
@@ -64,7 +64,7 @@ impl FromRequest for Caller {
 
 /// The request's origin for the audit log: the derived client address
 /// (`http::client_address`, honouring trusted proxies only) and request id.
-pub fn origin(req: &HttpRequest) -> Origin {
+pub(crate) fn origin(req: &HttpRequest) -> Origin {
     Origin {
         address: Some(crate::http::client_address::client_address(req).to_string()),
         request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),

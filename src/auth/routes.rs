@@ -12,7 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, utoipa::ToSchema)]
-pub struct Login {
+pub(crate) struct Login {
     /// Branch code, e.g. `BKK`.
     pub branch: String,
     pub email: String,
@@ -20,7 +20,7 @@ pub struct Login {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct TokenPair {
+pub(crate) struct TokenPair {
     pub access_token: String,
     pub refresh_token: String,
     /// Always `Bearer`.
@@ -30,12 +30,12 @@ pub struct TokenPair {
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-pub struct RefreshRequest {
+pub(crate) struct RefreshRequest {
     pub refresh_token: String,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
-pub struct AcceptInvite {
+pub(crate) struct AcceptInvite {
     pub token: String,
     #[schema(min_length = 10, max_length = 128)]
     pub password: String,
@@ -60,12 +60,12 @@ fn tokens_response(tokens: Tokens) -> HttpResponse {
 }
 
 /// Bodies of `/api/v1/auth/*` are a few short fields: anything bigger is refused unread.
-pub const AUTH_JSON_LIMIT: usize = 8 * 1024;
+pub(crate) const AUTH_JSON_LIMIT: usize = 8 * 1024;
 
 /// Signs in. Unknown email and wrong password get the same answer, after the same work.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login,
     responses((status = 200, body = TokenPair), (status = 401), (status = 422, description = "characters or lengths no account can have"), (status = 429)))]
-pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Login>) -> ApiResult<HttpResponse> {
+pub(crate) async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Login>) -> ApiResult<HttpResponse> {
     let tokens = service::login(&state, client_address(&req), &body.branch, &body.email, &body.password).await?;
     Ok(tokens_response(tokens))
 }
@@ -73,7 +73,7 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Logi
 /// Trades a refresh token for a new pair. A spent token revokes its family.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = TokenPair), (status = 401), (status = 422, description = "not shaped like a token")))]
-pub async fn refresh_tokens(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
+pub(crate) async fn refresh_tokens(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
     let tokens = service::refresh(&state, &body.refresh_token).await?;
     Ok(tokens_response(tokens))
 }
@@ -82,7 +82,7 @@ pub async fn refresh_tokens(state: web::Data<AppState>, body: Json<RefreshReques
 /// the user holds (on every node); other devices refresh and carry on.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
     responses((status = 204), (status = 422, description = "not shaped like a token")))]
-pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
+pub(crate) async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> ApiResult<HttpResponse> {
     service::logout(&state, &body.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -91,13 +91,13 @@ pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> A
 /// invitation email, and signs them in.
 #[utoipa::path(post, path = "/api/v1/auth/accept-invite", tag = "auth", request_body = AcceptInvite,
     responses((status = 200, body = TokenPair), (status = 400, description = "invalid, used or expired token"), (status = 422)))]
-pub async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, body: Json<AcceptInvite>) -> ApiResult<HttpResponse> {
+pub(crate) async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, body: Json<AcceptInvite>) -> ApiResult<HttpResponse> {
     let tokens = service::accept_invite(&state, origin(&req), &body.token, &body.password).await?;
     Ok(tokens_response(tokens))
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
-pub fn routes(r: &mut Routes) {
+pub(crate) fn routes(r: &mut Routes) {
     r.add_with(__path_login, login, |resource| resource.app_data(JsonLimit(AUTH_JSON_LIMIT)))
         .add_with(__path_refresh_tokens, refresh_tokens, |resource| {
             resource.app_data(JsonLimit(AUTH_JSON_LIMIT))

@@ -3,9 +3,6 @@
 //! `Command` started for an anonymous author (`Command::begin_as`).
 
 use super::AuthError;
-use super::password;
-use super::refresh::{self, Spent};
-use super::throttle;
 use super::tokens::{self, Subject};
 use crate::audit::{AuditEntry, Author};
 use crate::branches::entity::Entity as Branches;
@@ -16,7 +13,10 @@ use crate::tenancy::Origin;
 use crate::text;
 use crate::users::entity::{self as user, Entity as Users};
 use crate::users::invitation_entity::{self as invitation, Entity as Invitations};
+use crate::users::password;
+use crate::users::refresh::{self, Spent};
 use crate::users::service as users;
+use crate::users::throttle;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use std::net::IpAddr;
@@ -24,7 +24,7 @@ use std::sync::atomic::Ordering;
 use uuid::Uuid;
 
 /// A new access token and the refresh token that follows it.
-pub struct Tokens {
+pub(crate) struct Tokens {
     pub access_token: String,
     pub refresh_token: String,
     /// Seconds until the access token expires.
@@ -66,7 +66,7 @@ fn check_token(field: &str, value: &str) -> Result<(), AuthError> {
 
 /// Signs in from `client`. Unknown email and wrong password get the same
 /// answer, after the same work.
-pub async fn login(state: &AppState, client: IpAddr, branch_code: &str, email: &str, given: &str) -> Result<Tokens, AuthError> {
+pub(crate) async fn login(state: &AppState, client: IpAddr, branch_code: &str, email: &str, given: &str) -> Result<Tokens, AuthError> {
     // Text that could never be stored is refused before anything else looks
     // at it; a clean but unknown branch or address is a plain 401 below.
     let mut errors = Vec::new();
@@ -113,7 +113,7 @@ pub async fn login(state: &AppState, client: IpAddr, branch_code: &str, email: &
 }
 
 /// Trades a refresh token for a new pair. A spent token revokes its family.
-pub async fn refresh(state: &AppState, token: &str) -> Result<Tokens, AuthError> {
+pub(crate) async fn refresh(state: &AppState, token: &str) -> Result<Tokens, AuthError> {
     check_token("refresh_token", token)?;
     let cmd = Command::begin_as(state, Author::default()).await?;
     let (user_id, family_id) = match refresh::spend(cmd.txn(), token, cmd.now()).await? {
@@ -142,7 +142,7 @@ pub async fn refresh(state: &AppState, token: &str) -> Result<Tokens, AuthError>
 
 /// Ends the session the refresh token belongs to, and every access token
 /// the user holds (on every node); other devices refresh and carry on.
-pub async fn logout(state: &AppState, token: &str) -> Result<(), AuthError> {
+pub(crate) async fn logout(state: &AppState, token: &str) -> Result<(), AuthError> {
     check_token("refresh_token", token)?;
     let mut cmd = Command::begin_as(state, Author::default()).await?;
     if let Some(user_id) = refresh::revoke_by_token(cmd.txn(), token, cmd.now()).await? {
@@ -154,7 +154,7 @@ pub async fn logout(state: &AppState, token: &str) -> Result<(), AuthError> {
 
 /// Sets the password of an invited user with the one-time token from the
 /// invitation email, and signs them in. The audit entry names the user.
-pub async fn accept_invite(state: &AppState, origin: Origin, token: &str, new_password: &str) -> Result<Tokens, AuthError> {
+pub(crate) async fn accept_invite(state: &AppState, origin: Origin, token: &str, new_password: &str) -> Result<Tokens, AuthError> {
     check_token("token", token)?;
     let rules = password::check_rules("password", new_password);
     if !rules.is_empty() {

@@ -10,13 +10,13 @@
 //! them is announced (`cluster::Event::User`) and clears the entry on every
 //! node at once, the time limit only covering a lost announcement.
 
-use super::keys::Verifier;
 use super::tokens;
 use super::tokens::Claims;
 use crate::error::ApiError;
+use crate::signing::Verifier;
 use crate::state::AppState;
 use crate::tenancy::Role;
-pub use crate::tenancy::sessions::{Sessions, Standing};
+pub(crate) use crate::tenancy::sessions::Standing;
 use crate::users::entity::{self as user, Entity as Users};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QuerySelect};
 use uuid::Uuid;
@@ -43,7 +43,7 @@ async fn load_standing(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Optio
 }
 
 /// Refuses (401) a correctly signed token whose user may not use it.
-pub async fn admit(state: &AppState, claims: &Claims, verifier: &Verifier) -> Result<Role, ApiError> {
+pub(crate) async fn admit(state: &AppState, claims: &Claims, verifier: &Verifier) -> Result<Role, ApiError> {
     let role = Role::parse(&claims.role).ok_or_else(ApiError::unauthenticated)?;
     if role == Role::HqAdmin && verifier.branch_code != crate::branches::service::HQ {
         return Err(ApiError::unauthenticated());

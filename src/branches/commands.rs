@@ -18,7 +18,7 @@ use serde_json::json;
 use std::collections::BTreeMap;
 
 /// A new branch as sent (checked by `create`).
-pub struct NewBranchInput<'a> {
+pub(crate) struct NewBranchInput<'a> {
     pub code: &'a str,
     pub country: &'a str,
     pub default_locale: &'a str,
@@ -27,7 +27,7 @@ pub struct NewBranchInput<'a> {
 }
 
 /// Creates a branch with its own signing key.
-pub async fn create(state: &AppState, actor: &Actor, input: NewBranchInput<'_>) -> Result<branch::Model, BranchError> {
+pub(crate) async fn create(state: &AppState, actor: &Actor, input: NewBranchInput<'_>) -> Result<branch::Model, BranchError> {
     let new = service::validate_new(input.code, input.country, input.default_locale, input.time_zone, input.names)?;
     let mut cmd = Command::begin(state, actor).await?;
     let row = service::insert(state, cmd.txn(), new, cmd.now()).await?;
@@ -42,7 +42,7 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewBranchInput<'_>) 
 
 /// A partial update (the request body): absent fields stay as they are.
 #[derive(Default)]
-pub struct BranchChanges<'a> {
+pub(crate) struct BranchChanges<'a> {
     pub country: Option<&'a str>,
     pub default_locale: Option<&'a str>,
     pub time_zone: Option<&'a str>,
@@ -51,7 +51,7 @@ pub struct BranchChanges<'a> {
 
 /// Changes a branch's details. Cached verifiers carry them, so the change
 /// is announced to every node.
-pub async fn update(state: &AppState, actor: &Actor, code: &str, changes: BranchChanges<'_>) -> Result<branch::Model, BranchError> {
+pub(crate) async fn update(state: &AppState, actor: &Actor, code: &str, changes: BranchChanges<'_>) -> Result<branch::Model, BranchError> {
     let mut cmd = Command::begin(state, actor).await?;
     let row = service::visible(cmd.txn(), actor, code).await?;
     let mut errors = Vec::new();
@@ -102,7 +102,7 @@ pub async fn update(state: &AppState, actor: &Actor, code: &str, changes: Branch
 }
 
 /// A finished rotation: the new key's id and the branch's public keys now.
-pub struct Rotation {
+pub(crate) struct Rotation {
     pub kid: String,
     pub jwks: JwkSet,
 }
@@ -110,7 +110,7 @@ pub struct Rotation {
 /// Makes a new signing key for the branch; the old ones are retired (still
 /// verify) or, with `revoke_old`, revoked at once. Every node forgets the
 /// keys it cached.
-pub async fn rotate_keys(state: &AppState, actor: &Actor, code: &str, revoke_old: bool) -> Result<Rotation, BranchError> {
+pub(crate) async fn rotate_keys(state: &AppState, actor: &Actor, code: &str, revoke_old: bool) -> Result<Rotation, BranchError> {
     let mut cmd = Command::begin(state, actor).await?;
     let row = service::visible(cmd.txn(), actor, code).await?;
     let key = state.keys.rotate(cmd.txn(), row.id, &row.code, revoke_old, cmd.now()).await?;

@@ -1,10 +1,10 @@
 //! Branches: the tenants. Headquarters is the branch `HQ`.
 
-pub mod commands;
-pub mod countries;
-pub mod entity;
-pub mod error;
-pub mod routes;
+pub(crate) mod commands;
+pub(crate) mod countries;
+pub(crate) mod entity;
+pub(crate) mod error;
+pub(crate) mod routes;
 pub mod service;
 
 pub use error::BranchError;

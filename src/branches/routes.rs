@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreateBranch {
+pub(crate) struct CreateBranch {
     /// 2-8 upper-case letters or digits.
     #[schema(pattern = "^[A-Z0-9]{2,8}$")]
     pub code: String,
@@ -37,7 +37,7 @@ pub struct CreateBranch {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct UpdateBranch {
+pub(crate) struct UpdateBranch {
     #[schema(pattern = "^[A-Z]{2}$")]
     pub country: Option<String>,
     #[schema(value_type = Option<crate::i18n::Locale>)]
@@ -48,7 +48,7 @@ pub struct UpdateBranch {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Branch {
+pub(crate) struct Branch {
     pub id: Uuid,
     pub code: String,
     pub country: String,
@@ -63,7 +63,7 @@ pub struct Branch {
     pub updated_at: DateTime<Utc>,
 }
 
-pub fn to_dto(row: branch::Model, requested: Locale) -> Branch {
+pub(crate) fn to_dto(row: branch::Model, requested: Locale) -> Branch {
     let names = parse_names(&row.names);
     let default = Locale::from_canonical(&row.default_locale).unwrap_or(Locale::En);
     let chain = i18n::fallback_chain(requested, default);
@@ -85,7 +85,7 @@ pub fn to_dto(row: branch::Model, requested: Locale) -> Branch {
 /// Creates a branch with its own signing key (headquarters only).
 #[utoipa::path(post, path = "/api/v1/branches", tag = "branches", request_body = CreateBranch, security(("bearer" = [])),
     responses((status = 201, body = Branch), (status = 400), (status = 401), (status = 403), (status = 409, description = "code taken"), (status = 422)))]
-pub async fn create(
+pub(crate) async fn create(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     req: HttpRequest,
@@ -106,7 +106,12 @@ pub async fn create(
 /// Branches the caller may see: all for headquarters, its own otherwise.
 #[utoipa::path(get, path = "/api/v1/branches", tag = "branches", params(PageParams), security(("bearer" = [])),
     responses((status = 200, body = inline(List<Branch>)), (status = 401)))]
-pub async fn list(state: web::Data<AppState>, caller: Caller, req: HttpRequest, page: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+pub(crate) async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    page: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let rows = tenancy::visible::<Branches>(&caller)
         .cursor_page(branch::Column::Id, page)
@@ -121,7 +126,7 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, req: HttpRequest, 
 
 #[utoipa::path(get, path = "/api/v1/branches/{code}", tag = "branches", params(("code" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Branch), (status = 401), (status = 404)))]
-pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, code: web::Path<String>) -> ApiResult<HttpResponse> {
+pub(crate) async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, code: web::Path<String>) -> ApiResult<HttpResponse> {
     let row = service::visible(&state.db, &caller, &code).await?;
     let locale = negotiate(&req);
     Ok(with_language(HttpResponse::Ok().json(to_dto(row, locale)), locale))
@@ -129,7 +134,7 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, c
 
 #[utoipa::path(patch, path = "/api/v1/branches/{code}", tag = "branches", params(("code" = String, Path)), request_body = UpdateBranch,
     security(("bearer" = [])), responses((status = 200, body = Branch), (status = 401), (status = 403), (status = 404), (status = 422)))]
-pub async fn update(
+pub(crate) async fn update(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     req: HttpRequest,
@@ -150,7 +155,7 @@ pub async fn update(
 /// The branch's public keys (active and retired), to verify its tokens and credentials.
 #[utoipa::path(get, path = "/api/v1/branches/{code}/jwks.json", tag = "auth", params(("code" = String, Path)),
     responses((status = 200, body = JwkSet), (status = 404)))]
-pub async fn jwks(state: web::Data<AppState>, code: web::Path<String>) -> ApiResult<HttpResponse> {
+pub(crate) async fn jwks(state: web::Data<AppState>, code: web::Path<String>) -> ApiResult<HttpResponse> {
     let row = service::find_by_code(&state.db, &code).await?.ok_or_else(ApiError::not_found)?;
     let set = state.keys.jwks(&state.db, row.id).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=300")).json(set))
@@ -158,14 +163,14 @@ pub async fn jwks(state: web::Data<AppState>, code: web::Path<String>) -> ApiRes
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RotateKeys {
+pub(crate) struct RotateKeys {
     /// Reject tokens signed by the old key at once.
     #[serde(default)]
     pub revoke_old: bool,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Rotated {
+pub(crate) struct Rotated {
     /// The new signing key's id.
     pub kid: String,
     pub revoked_old: bool,
@@ -176,7 +181,7 @@ pub struct Rotated {
 #[utoipa::path(post, path = "/api/v1/branches/{code}/keys/rotate", tag = "auth", params(("code" = String, Path)),
     request_body(content = RotateKeys, description = "optional"), security(("bearer" = [])),
     responses((status = 200, body = Rotated), (status = 401), (status = 403), (status = 404)))]
-pub async fn rotate(
+pub(crate) async fn rotate(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     code: web::Path<String>,
@@ -196,7 +201,7 @@ pub async fn rotate(
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
-pub fn routes(r: &mut Routes) {
+pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_create, create)
         .add(__path_list, list)
         .add(__path_get, get)

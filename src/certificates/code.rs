@@ -18,7 +18,7 @@ const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const BODY_LEN: usize = 8;
 
 /// Draws a new code for the branch `branch_code` (upper-cased).
-pub fn new_code(branch_code: &str) -> String {
+pub(crate) fn new_code(branch_code: &str) -> String {
     let mut bytes = [0u8; 5];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     // 5 bytes = 40 bits = exactly 8 symbols of 5 bits each.
@@ -52,7 +52,7 @@ fn canonical_symbol(c: char) -> Option<char> {
 /// what precedes them is the branch prefix (2-8 ASCII letters or digits,
 /// kept as typed apart from case, because branch codes are real letters and
 /// must not be "corrected").
-pub fn normalize_code(input: &str) -> Option<String> {
+pub(crate) fn normalize_code(input: &str) -> Option<String> {
     let compact: Vec<char> = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     if compact.len() < BODY_LEN + 2 || compact.len() > BODY_LEN + 8 {
         return None;

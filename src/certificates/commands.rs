@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 /// Revokes a certificate with a reason; the verify page says so at once.
 /// Revoking a revoked certificate changes nothing (and audits nothing).
-pub async fn revoke(state: &AppState, actor: &Actor, id: Uuid, reason: &str) -> Result<certificate::Model, CertificateError> {
+pub(crate) async fn revoke(state: &AppState, actor: &Actor, id: Uuid, reason: &str) -> Result<certificate::Model, CertificateError> {
     let reason = crate::text::REASON
         .check("reason", reason)
         .map_err(|e| CertificateError::Invalid(vec![e]))?;

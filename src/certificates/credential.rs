@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// The contexts of an OB 3.0 credential, in the order the spec requires.
-pub const CONTEXTS: [&str; 2] = [
+pub(crate) const CONTEXTS: [&str; 2] = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ];
@@ -33,11 +33,11 @@ pub const CONTEXTS: [&str; 2] = [
 /// status is read live from the public verify endpoint: `GET` the
 /// `credentialStatus.id` URL with `Accept: application/json` and read
 /// `status` (`"valid"` or `"revoked"`), as documented in API.md.
-pub const STATUS_TYPE: &str = "ZhijiangVerifyStatus";
+pub(crate) const STATUS_TYPE: &str = "ZhijiangVerifyStatus";
 
 /// Everything a credential states, gathered by the caller from the database.
 #[derive(Clone, Debug)]
-pub struct CredentialInput {
+pub(crate) struct CredentialInput {
     pub certificate_id: Uuid,
     pub code: String,
     pub holder_id: Uuid,
@@ -51,10 +51,6 @@ pub struct CredentialInput {
     /// ISO 3166-1 alpha-2 code of the branch's country.
     pub branch_country: String,
     pub issued_at: DateTime<Utc>,
-    /// Not embedded: a signed credential is a snapshot, while revocation can
-    /// come later. Verifiers follow `credentialStatus` instead; the route may
-    /// use this to label or refuse the download.
-    pub revoked: bool,
     /// The service's public base URL, e.g. `https://academy.example`.
     pub public_url: String,
     /// The language of the course and branch texts above; the criteria
@@ -68,23 +64,23 @@ impl CredentialInput {
     }
 
     /// The credential's `id`: where it can be downloaded again.
-    pub fn credential_id(&self) -> String {
+    pub(crate) fn credential_id(&self) -> String {
         format!("{}/api/v1/certificates/{}/credential", self.base(), self.certificate_id)
     }
 
     /// The issuer Profile's `id` (also the JWT `iss`).
-    pub fn issuer_id(&self) -> String {
+    pub(crate) fn issuer_id(&self) -> String {
         format!("{}/api/v1/branches/{}", self.base(), self.branch_code)
     }
 
     /// The holder's `id` (also the JWT `sub`). A URN rather than a URL: user
     /// records are not public.
-    pub fn subject_id(&self) -> String {
+    pub(crate) fn subject_id(&self) -> String {
         format!("urn:uuid:{}", self.holder_id)
     }
 
     /// The public verify page of this certificate.
-    pub fn verify_url(&self) -> String {
+    pub(crate) fn verify_url(&self) -> String {
         format!("{}/verify/{}", self.base(), self.code)
     }
 }
@@ -95,7 +91,7 @@ impl CredentialInput {
 /// way to name an `AchievementSubject`, which has no `name` property of its
 /// own); the name is in plain text because the public verify page shows it
 /// anyway.
-pub fn open_badge(input: &CredentialInput) -> Value {
+pub(crate) fn open_badge(input: &CredentialInput) -> Value {
     let base = input.base();
     let mut address = json!({
         "type": ["Address"],
@@ -154,7 +150,7 @@ pub fn open_badge(input: &CredentialInput) -> Value {
 /// `issuer_id` and `subject_id` should be the credential's issuer and subject
 /// ids ([`CredentialInput::issuer_id`], [`CredentialInput::subject_id`]) so the
 /// JWT claims and the credential agree; `jti` is usually the credential id.
-pub fn sign_vc_jwt(
+pub(crate) fn sign_vc_jwt(
     signer_kid: &str,
     key: &EncodingKey,
     credential: &Value,
@@ -215,7 +211,6 @@ mod tests {
             branch_name: "Zhijiang Academy Bangkok".into(),
             branch_country: "TH".into(),
             issued_at: Utc.with_ymd_and_hms(2026, 11, 28, 9, 30, 0).unwrap(),
-            revoked: false,
             public_url: "https://academy.example/".into(),
             locale: Locale::En,
         }

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Certificate {
+pub(crate) struct Certificate {
     pub id: Uuid,
     /// Short, human-typable, e.g. `BKK-7F3K-9QPX`.
     pub code: String,
@@ -34,7 +34,12 @@ pub struct Certificate {
 
 /// Views of certificates with their course and branch codes and titles, in
 /// a fixed number of queries.
-pub async fn views(state: &AppState, rows: Vec<certificate::Model>, locale: Locale, default: Locale) -> Result<Vec<Certificate>, DbErr> {
+pub(crate) async fn views(
+    state: &AppState,
+    rows: Vec<certificate::Model>,
+    locale: Locale,
+    default: Locale,
+) -> Result<Vec<Certificate>, DbErr> {
     let course_ids: Vec<Uuid> = rows.iter().map(|r| r.course_id).collect();
     let branch_ids: Vec<Uuid> = rows.iter().map(|r| r.branch_id).collect();
     let texts = crate::courses::service::course_texts(&state.db, &course_ids).await?;
@@ -71,7 +76,7 @@ pub async fn views(state: &AppState, rows: Vec<certificate::Model>, locale: Loca
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
-pub struct CertificateFilter {
+pub(crate) struct CertificateFilter {
     /// Branch code (headquarters).
     pub branch: Option<String>,
     pub course_id: Option<Uuid>,
@@ -82,7 +87,7 @@ pub struct CertificateFilter {
 
 impl CertificateFilter {
     /// The status asked for, if any (422 for an unknown one).
-    pub fn status(&self) -> ApiResult<Option<certificate::Status>> {
+    pub(crate) fn status(&self) -> ApiResult<Option<certificate::Status>> {
         self.status
             .as_ref()
             .map(|s| certificate::Status::try_from_value(s).map_err(|_| ApiError::field("status", FieldCode::InvalidChoice)))
@@ -92,13 +97,13 @@ impl CertificateFilter {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Revoke {
+pub(crate) struct Revoke {
     #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Verification {
+pub(crate) struct Verification {
     pub code: String,
     /// `valid` or `revoked`.
     pub status: String,

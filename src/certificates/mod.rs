@@ -1,20 +1,20 @@
 //! Certificates: issued once, emailed, verifiable (Open Badges 3.0 VC-JWT)
 //! and checkable on a public page.
 
-pub mod code;
-pub mod commands;
-pub mod credential;
-pub mod dto;
-pub mod entity;
-pub mod error;
-pub mod page;
-pub mod page_frame;
-pub mod qr;
-pub mod routes;
-pub mod service;
-pub mod verify;
+pub(crate) mod code;
+pub(crate) mod commands;
+pub(crate) mod credential;
+pub(crate) mod dto;
+pub(crate) mod entity;
+pub(crate) mod error;
+pub(crate) mod page;
+pub(crate) mod page_frame;
+pub(crate) mod qr;
+pub(crate) mod routes;
+pub(crate) mod service;
+pub(crate) mod verify;
 
-pub use error::CertificateError;
+pub(crate) use error::CertificateError;
 
 /// A trainee sees only their own certificates; administrators their branch's.
 impl crate::tenancy::BranchOwned for entity::Entity {

@@ -11,7 +11,7 @@
 //! `certificates.ftl`; every dynamic value is HTML-escaped, including the
 //! formatted messages that embed one.
 
-pub use super::page_frame::content_security_policy;
+pub(crate) use super::page_frame::content_security_policy;
 use super::page_frame::document;
 use super::qr::qr_svg;
 use crate::i18n::{self, Arg, Locale};
@@ -22,7 +22,7 @@ use chrono_tz::Tz;
 /// What the verify page shows. Texts named `_zh` are in Chinese, those named
 /// `_viewer` in [`second_language`] of the viewer.
 #[derive(Clone, Debug)]
-pub struct VerifyView {
+pub(crate) struct VerifyView {
     /// The canonical certificate code.
     pub code: String,
     /// False when the certificate is revoked.
@@ -44,7 +44,7 @@ pub struct VerifyView {
 
 /// The language shown beside Chinese: the viewer's own, or English when the
 /// viewer reads Chinese already. Callers use it to pick the `_viewer` texts.
-pub fn second_language(viewer: Locale) -> Locale {
+pub(crate) fn second_language(viewer: Locale) -> Locale {
     match viewer {
         Locale::ZhCn => Locale::En,
         other => other,
@@ -54,7 +54,7 @@ pub fn second_language(viewer: Locale) -> Locale {
 /// A calendar date in the words of `locale`. Thai dates count years in the
 /// Buddhist Era (Gregorian + 543), as Thai documents do; month names and the
 /// order of the parts come from the `cert-date` and `cert-month-N` messages.
-pub fn format_date(date: NaiveDate, locale: Locale) -> String {
+pub(crate) fn format_date(date: NaiveDate, locale: Locale) -> String {
     let year = match locale {
         Locale::Th => date.year() + 543,
         _ => date.year(),
@@ -97,7 +97,7 @@ fn both_title(viewer: Locale, id: &str) -> String {
 }
 
 /// The full verify page of a certificate, for a viewer who reads `viewer`.
-pub fn render_verify_page(view: &VerifyView, viewer: Locale) -> String {
+pub(crate) fn render_verify_page(view: &VerifyView, viewer: Locale) -> String {
     let issued_on = view.issued_at.with_timezone(&view.time_zone).date_naive();
     let mut status = String::new();
     let mut columns = String::new();
@@ -180,7 +180,7 @@ pub fn render_verify_page(view: &VerifyView, viewer: Locale) -> String {
 
 /// The page for a code that matches no certificate (served with 404).
 /// `code` is what the visitor asked for, shown back escaped.
-pub fn render_not_found_page(code: &str, viewer: Locale) -> String {
+pub(crate) fn render_not_found_page(code: &str, viewer: Locale) -> String {
     let parts: String = languages(viewer)
         .iter()
         .map(|l| {

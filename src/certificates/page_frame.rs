@@ -5,7 +5,7 @@
 
 use crate::i18n::Locale;
 
-pub const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;background:#eef1f4;color:#1b1b1b;font:16px/1.55 system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans SC","PingFang SC","Microsoft YaHei","Noto Sans Thai","Leelawadee UI",sans-serif}
@@ -44,7 +44,7 @@ body{background:#fff;font-size:11pt}
 /// The `Content-Security-Policy` of these pages: the one inline stylesheet,
 /// allowed by its SHA-256; no scripts, nothing loaded from anywhere, no
 /// framing. (The QR code is inline SVG markup, not an image.)
-pub fn content_security_policy() -> &'static str {
+pub(crate) fn content_security_policy() -> &'static str {
     static POLICY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         use base64::Engine;
         use sha2::{Digest, Sha256};
@@ -55,7 +55,7 @@ pub fn content_security_policy() -> &'static str {
 }
 
 /// The HTML5 document around a page body.
-pub fn document(viewer: Locale, title: &str, class: &str, body: &str) -> String {
+pub(crate) fn document(viewer: Locale, title: &str, class: &str, body: &str) -> String {
     format!(
         concat!(
             "<!DOCTYPE html>\n",

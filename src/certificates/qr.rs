@@ -17,7 +17,7 @@ const QUIET_ZONE: usize = 4;
 /// for a slightly worn or creased printout while keeping the symbol small),
 /// black modules on white, with a quiet zone. Deterministic: the same URL
 /// always yields the same markup.
-pub fn qr_svg(url: &str) -> String {
+pub(crate) fn qr_svg(url: &str) -> String {
     let code = match QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M) {
         Ok(code) => code,
         Err(e) => {

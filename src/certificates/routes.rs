@@ -38,7 +38,12 @@ async fn one(state: &AppState, req: &HttpRequest, caller: &Caller, row: certific
 /// The caller's own certificates.
 #[utoipa::path(get, path = "/api/v1/users/me/certificates", tag = "certificates", params(PageParams), security(("bearer" = [])),
     responses((status = 200, body = inline(List<Certificate>)), (status = 401)))]
-pub async fn mine(state: web::Data<AppState>, caller: Caller, req: HttpRequest, page: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+pub(crate) async fn mine(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    page: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
     let filter = ListFilter {
         mine: true,
         ..ListFilter::default()
@@ -49,7 +54,7 @@ pub async fn mine(state: web::Data<AppState>, caller: Caller, req: HttpRequest, 
 /// Certificates in the caller's scope: all for headquarters, the branch's for its admin, their own for a trainee.
 #[utoipa::path(get, path = "/api/v1/certificates", tag = "certificates", params(PageParams, CertificateFilter), security(("bearer" = [])),
     responses((status = 200, body = inline(List<Certificate>)), (status = 401)))]
-pub async fn list(
+pub(crate) async fn list(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -68,7 +73,7 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/certificates/{id}", tag = "certificates", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Certificate), (status = 404)))]
-pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub(crate) async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let row = service::find_visible(&state.db, &caller, *id).await?;
     one(&state, &req, &caller, row).await
 }
@@ -77,7 +82,7 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, i
 /// VC-JWT by the issuing branch's key (verify with its JWKS).
 #[utoipa::path(get, path = "/api/v1/certificates/{id}/credential", tag = "certificates", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, description = "VC-JWT", content_type = "application/vc+jwt", body = String), (status = 404)))]
-pub async fn credential(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub(crate) async fn credential(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let token = service::signed_credential(&state, &caller, *id).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/vc+jwt")
@@ -88,7 +93,7 @@ pub async fn credential(state: web::Data<AppState>, caller: Caller, id: web::Pat
 /// Revokes a certificate (headquarters); the verify page says so at once.
 #[utoipa::path(post, path = "/api/v1/certificates/{id}/revoke", tag = "certificates", params(("id" = Uuid, Path)), request_body = Revoke,
     security(("bearer" = [])), responses((status = 200, body = Certificate), (status = 403), (status = 404), (status = 422)))]
-pub async fn revoke(
+pub(crate) async fn revoke(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     req: HttpRequest,
@@ -100,7 +105,7 @@ pub async fn revoke(
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
-pub fn routes(r: &mut Routes) {
+pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_mine, mine)
         .add(__path_list, list)
         .add(__path_get, get)

@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 /// Certifies the trainee of a completed enrolment, once. Returns the
 /// certificate's id (the existing one if there is one).
-pub async fn issue(db: &impl ConnectionTrait, enrolment: &enrolment::Model, now: DateTime<Utc>) -> Result<Option<Uuid>, DbErr> {
+pub(crate) async fn issue(db: &impl ConnectionTrait, enrolment: &enrolment::Model, now: DateTime<Utc>) -> Result<Option<Uuid>, DbErr> {
     if let Some(existing) = for_user_course(db, enrolment.user_id, enrolment.course_id).await? {
         return Ok(Some(existing.id));
     }
@@ -95,7 +95,11 @@ pub async fn issue(db: &impl ConnectionTrait, enrolment: &enrolment::Model, now:
     Ok(Some(id))
 }
 
-pub async fn for_user_course(db: &impl ConnectionTrait, user_id: Uuid, course_id: Uuid) -> Result<Option<certificate::Model>, DbErr> {
+pub(crate) async fn for_user_course(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    course_id: Uuid,
+) -> Result<Option<certificate::Model>, DbErr> {
     Certificates::find()
         .filter(certificate::Column::UserId.eq(user_id))
         .filter(certificate::Column::CourseId.eq(course_id))
@@ -104,7 +108,7 @@ pub async fn for_user_course(db: &impl ConnectionTrait, user_id: Uuid, course_id
 }
 
 /// A branch's name in `locale`, with the usual fallback, or its code.
-pub fn branch_name(branch: &branch::Model, locale: Locale) -> String {
+pub(crate) fn branch_name(branch: &branch::Model, locale: Locale) -> String {
     let names = parse_names(&branch.names);
     let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
     let name = pick(&chain(locale, default), |l| names.get(&l).map(String::as_str)).text;
@@ -112,7 +116,7 @@ pub fn branch_name(branch: &branch::Model, locale: Locale) -> String {
 }
 
 /// A course's title in `locale` with fallback (through the branch default).
-pub async fn course_title(
+pub(crate) async fn course_title(
     db: &impl ConnectionTrait,
     course_id: Uuid,
     locale: Locale,
@@ -126,13 +130,13 @@ pub async fn course_title(
     Ok((title, summary))
 }
 
-pub async fn course(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<course::Model>, DbErr> {
+pub(crate) async fn course(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<course::Model>, DbErr> {
     Courses::find_by_id(id).one(db).await
 }
 
 /// A certificate the caller may read: their own (trainee), their branch's
 /// (branch admin), any (headquarters). Otherwise `NotFound`.
-pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<certificate::Model, CertificateError> {
+pub(crate) async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<certificate::Model, CertificateError> {
     tenancy::find_visible::<Certificates>(db, caller, id)
         .await?
         .ok_or(CertificateError::NotFound)
@@ -140,7 +144,7 @@ pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) 
 
 /// Which certificates a list asks for, within the caller's scope.
 #[derive(Default)]
-pub struct ListFilter<'a> {
+pub(crate) struct ListFilter<'a> {
     /// Only the caller's own.
     pub mine: bool,
     /// A branch code; an unknown one matches nothing.
@@ -150,7 +154,7 @@ pub struct ListFilter<'a> {
 }
 
 /// A page of the certificates the caller may see that match `filter`.
-pub async fn list(
+pub(crate) async fn list(
     db: &impl ConnectionTrait,
     caller: &Caller,
     filter: ListFilter<'_>,
@@ -177,7 +181,7 @@ pub async fn list(
 
 /// A certificate the caller may read as an Open Badges 3.0 credential,
 /// signed as a VC-JWT by the issuing branch's key, in the holder's language.
-pub async fn signed_credential(state: &AppState, caller: &Caller, id: Uuid) -> Result<String, CertificateError> {
+pub(crate) async fn signed_credential(state: &AppState, caller: &Caller, id: Uuid) -> Result<String, CertificateError> {
     let db = &state.db;
     let row = find_visible(db, caller, id).await?;
     let branch = Branches::find_by_id(row.branch_id)
@@ -205,7 +209,6 @@ pub async fn signed_credential(state: &AppState, caller: &Caller, id: Uuid) -> R
         branch_name: branch_name(&branch, locale),
         branch_country: branch.country.clone(),
         issued_at: row.issued_at,
-        revoked: row.status == certificate::Status::Revoked,
         public_url: state.config.public_url.clone(),
         locale,
     };
@@ -228,14 +231,14 @@ pub async fn signed_credential(state: &AppState, caller: &Caller, id: Uuid) -> R
 
 /// A certificate found by its code, with what the public check shows of
 /// its branch and course.
-pub struct Verified {
+pub(crate) struct Verified {
     pub certificate: certificate::Model,
     pub branch: branch::Model,
     pub course: course::Model,
 }
 
 /// The certificate with the canonical `code`, for the public check.
-pub async fn verified(db: &impl ConnectionTrait, code: &str) -> Result<Option<Verified>, CertificateError> {
+pub(crate) async fn verified(db: &impl ConnectionTrait, code: &str) -> Result<Option<Verified>, CertificateError> {
     let Some(certificate) = by_code(db, code).await? else {
         return Ok(None);
     };
@@ -251,6 +254,6 @@ pub async fn verified(db: &impl ConnectionTrait, code: &str) -> Result<Option<Ve
     }))
 }
 
-pub async fn by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<certificate::Model>, DbErr> {
+pub(crate) async fn by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<certificate::Model>, DbErr> {
     Certificates::find().filter(certificate::Column::Code.eq(code)).one(db).await
 }

@@ -55,7 +55,7 @@ async fn texts_in(
         (status = 404, description = "No such certificate: a problem document, or an HTML page",
             content((crate::error::ProblemSchema = "application/problem+json"), (String = "text/html"))),
         (status = 429)))]
-pub async fn verify(state: web::Data<AppState>, req: HttpRequest, code: web::Path<String>) -> ApiResult<HttpResponse> {
+pub(crate) async fn verify(state: web::Data<AppState>, req: HttpRequest, code: web::Path<String>) -> ApiResult<HttpResponse> {
     let mut response = match verification(&state, &req, &code).await {
         Ok(response) => response,
         // Rendered as a problem document by the middleware, which keeps Vary.

@@ -1,11 +1,11 @@
 //! Cohorts: a branch's intake of trainees for one course.
 
-pub mod entity;
-pub mod error;
-pub mod routes;
-pub mod service;
+pub(crate) mod entity;
+pub(crate) mod error;
+pub(crate) mod routes;
+pub(crate) mod service;
 
-pub use error::CohortError;
+pub(crate) use error::CohortError;
 
 impl crate::tenancy::BranchOwned for entity::Entity {
     const BRANCH: entity::Column = entity::Column::BranchId;

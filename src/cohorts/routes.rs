@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreateCohort {
+pub(crate) struct CreateCohort {
     pub course_id: Uuid,
     #[schema(min_length = 1, max_length = 120)]
     pub name: String,
@@ -37,7 +37,7 @@ pub struct CreateCohort {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct UpdateCohort {
+pub(crate) struct UpdateCohort {
     #[schema(max_length = 120, min_length = 1)]
     pub name: Option<String>,
     #[schema(format = Date)]
@@ -52,7 +52,7 @@ pub struct UpdateCohort {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Cohort {
+pub(crate) struct Cohort {
     pub id: Uuid,
     pub branch: String,
     pub course_id: Uuid,
@@ -73,7 +73,7 @@ pub struct Cohort {
 }
 
 /// Views of cohorts with their courses' codes and titles, in two queries.
-pub async fn views(
+pub(crate) async fn views(
     db: &impl ConnectionTrait,
     rows: Vec<cohort::Model>,
     branch_code: &str,
@@ -123,7 +123,7 @@ async fn one_view(state: &AppState, req: &HttpRequest, caller: &Caller, row: coh
 /// Opens a cohort of a course offered to the branch (that branch's admin, or headquarters).
 #[utoipa::path(post, path = "/api/v1/branches/{code}/cohorts", tag = "cohorts", params(("code" = String, Path)), request_body = CreateCohort,
     security(("bearer" = [])), responses((status = 201, body = Cohort), (status = 403), (status = 404), (status = 422)))]
-pub async fn create(
+pub(crate) async fn create(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<Staff>,
     req: HttpRequest,
@@ -144,7 +144,7 @@ pub async fn create(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
-pub struct CohortFilter {
+pub(crate) struct CohortFilter {
     pub course_id: Option<Uuid>,
     /// `open` or `closed`.
     #[param(pattern = "^(open|closed)$")]
@@ -154,7 +154,7 @@ pub struct CohortFilter {
 /// A branch's cohorts.
 #[utoipa::path(get, path = "/api/v1/branches/{code}/cohorts", tag = "cohorts", params(("code" = String, Path), PageParams, CohortFilter),
     security(("bearer" = [])), responses((status = 200, body = inline(List<Cohort>)), (status = 403), (status = 404)))]
-pub async fn list(
+pub(crate) async fn list(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
     req: HttpRequest,
@@ -182,7 +182,7 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/v1/cohorts/{id}", tag = "cohorts", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Cohort), (status = 403), (status = 404)))]
-pub async fn get(
+pub(crate) async fn get(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
     req: HttpRequest,
@@ -195,7 +195,7 @@ pub async fn get(
 
 #[utoipa::path(patch, path = "/api/v1/cohorts/{id}", tag = "cohorts", params(("id" = Uuid, Path)), request_body = UpdateCohort,
     security(("bearer" = [])), responses((status = 200, body = Cohort), (status = 403), (status = 404), (status = 409), (status = 422)))]
-pub async fn update(
+pub(crate) async fn update(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<Staff>,
     req: HttpRequest,
@@ -215,7 +215,7 @@ pub async fn update(
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
-pub fn routes(r: &mut Routes) {
+pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_create, create)
         .add(__path_list, list)
         .add(__path_get, get)

@@ -20,15 +20,15 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
-pub const CAPACITY_MAX: i32 = 10_000;
+pub(crate) const CAPACITY_MAX: i32 = 10_000;
 
 /// The cohort if the caller's scope includes its branch.
-pub async fn find_scoped(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<cohort::Model, CohortError> {
+pub(crate) async fn find_scoped(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<cohort::Model, CohortError> {
     tenancy::find_visible::<Cohorts>(db, caller, id).await?.ok_or(CohortError::NotFound)
 }
 
 /// What a new cohort is made of (the request body).
-pub struct NewCohort<'a> {
+pub(crate) struct NewCohort<'a> {
     pub course_id: Uuid,
     pub name: &'a str,
     pub starts_on: &'a str,
@@ -37,7 +37,7 @@ pub struct NewCohort<'a> {
 }
 
 /// Opens a cohort in `branch_id` for a course offered to that branch.
-pub async fn create(state: &AppState, actor: &Actor, branch_id: Uuid, new: NewCohort<'_>) -> Result<cohort::Model, CohortError> {
+pub(crate) async fn create(state: &AppState, actor: &Actor, branch_id: Uuid, new: NewCohort<'_>) -> Result<cohort::Model, CohortError> {
     let mut errors = Vec::new();
     let starts_on = parse_date("starts_on", new.starts_on, &mut errors);
     let ends_on = parse_date("ends_on", new.ends_on, &mut errors);
@@ -75,7 +75,7 @@ pub async fn create(state: &AppState, actor: &Actor, branch_id: Uuid, new: NewCo
 
 /// A partial update (the request body): absent fields stay as they are.
 #[derive(Default)]
-pub struct CohortChanges<'a> {
+pub(crate) struct CohortChanges<'a> {
     pub name: Option<&'a str>,
     pub starts_on: Option<&'a str>,
     pub ends_on: Option<&'a str>,
@@ -84,7 +84,7 @@ pub struct CohortChanges<'a> {
 }
 
 /// Changes a cohort; its capacity can never drop below the seats taken.
-pub async fn update(state: &AppState, actor: &Actor, id: Uuid, changes: CohortChanges<'_>) -> Result<cohort::Model, CohortError> {
+pub(crate) async fn update(state: &AppState, actor: &Actor, id: Uuid, changes: CohortChanges<'_>) -> Result<cohort::Model, CohortError> {
     let cmd = Command::begin(state, actor).await?;
     let row = find_scoped(cmd.txn(), actor, id).await?;
     let row = lock(cmd.txn(), row.id).await?.ok_or(CohortError::NotFound)?;
@@ -143,7 +143,7 @@ pub async fn update(state: &AppState, actor: &Actor, id: Uuid, changes: CohortCh
 }
 
 /// Whether `course_id` is published and offered to `branch_id`.
-pub async fn course_offered(db: &impl ConnectionTrait, course_id: Uuid, branch_id: Uuid) -> Result<bool, DbErr> {
+pub(crate) async fn course_offered(db: &impl ConnectionTrait, course_id: Uuid, branch_id: Uuid) -> Result<bool, DbErr> {
     let Some(course) = Courses::find_by_id(course_id).one(db).await? else {
         return Ok(false);
     };
@@ -158,7 +158,7 @@ pub async fn course_offered(db: &impl ConnectionTrait, course_id: Uuid, branch_i
         .is_some())
 }
 
-pub fn check_fields(
+pub(crate) fn check_fields(
     name: Option<&str>,
     starts_on: Option<NaiveDate>,
     ends_on: Option<NaiveDate>,
@@ -185,7 +185,7 @@ pub fn check_fields(
 }
 
 /// Parses a `YYYY-MM-DD` field.
-pub fn parse_date(field: &'static str, text: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+pub(crate) fn parse_date(field: &'static str, text: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
     match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
         Ok(d) => Some(d),
         Err(_) => {
@@ -196,7 +196,7 @@ pub fn parse_date(field: &'static str, text: &str, errors: &mut Vec<FieldError>)
 }
 
 /// Takes one seat if one is free. False when the cohort is full.
-pub async fn take_seat(db: &impl ConnectionTrait, cohort_id: Uuid) -> Result<bool, DbErr> {
+pub(crate) async fn take_seat(db: &impl ConnectionTrait, cohort_id: Uuid) -> Result<bool, DbErr> {
     let result = Cohorts::update_many()
         .col_expr(cohort::Column::SeatsTaken, Expr::col(cohort::Column::SeatsTaken).add(1))
         .filter(cohort::Column::Id.eq(cohort_id))
@@ -206,21 +206,7 @@ pub async fn take_seat(db: &impl ConnectionTrait, cohort_id: Uuid) -> Result<boo
     Ok(result.rows_affected == 1)
 }
 
-/// Takes up to `wanted` seats at once; returns how many were free and taken.
-pub async fn take_seats(db: &impl ConnectionTrait, cohort: &cohort::Model, wanted: i32) -> Result<i32, DbErr> {
-    let free = Ord::max(cohort.capacity - cohort.seats_taken, 0);
-    let taking = Ord::min(wanted, free);
-    if taking > 0 {
-        Cohorts::update_many()
-            .col_expr(cohort::Column::SeatsTaken, Expr::col(cohort::Column::SeatsTaken).add(taking))
-            .filter(cohort::Column::Id.eq(cohort.id))
-            .exec(db)
-            .await?;
-    }
-    Ok(taking)
-}
-
-pub async fn free_seat(db: &impl ConnectionTrait, cohort_id: Uuid) -> Result<(), DbErr> {
+pub(crate) async fn free_seat(db: &impl ConnectionTrait, cohort_id: Uuid) -> Result<(), DbErr> {
     Cohorts::update_many()
         .col_expr(cohort::Column::SeatsTaken, Expr::col(cohort::Column::SeatsTaken).sub(1))
         .filter(cohort::Column::Id.eq(cohort_id))
@@ -232,7 +218,7 @@ pub async fn free_seat(db: &impl ConnectionTrait, cohort_id: Uuid) -> Result<(),
 
 /// Locks the cohort row for the rest of the transaction (PostgreSQL; SQLite's
 /// immediate transactions already hold the write lock) and reads it fresh.
-pub async fn lock(db: &impl ConnectionTrait, cohort_id: Uuid) -> Result<Option<cohort::Model>, DbErr> {
+pub(crate) async fn lock(db: &impl ConnectionTrait, cohort_id: Uuid) -> Result<Option<cohort::Model>, DbErr> {
     use sea_orm::QuerySelect;
     let mut query = Cohorts::find_by_id(cohort_id);
     if crate::db::is_postgres(db) {

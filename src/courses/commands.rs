@@ -85,7 +85,7 @@ fn code_taken(e: DbErr) -> CourseError {
 }
 
 /// Creates a draft course with its texts and lessons.
-pub async fn create(state: &AppState, actor: &Actor, body: &CreateCourse) -> Result<course::Model, CourseError> {
+pub(crate) async fn create(state: &AppState, actor: &Actor, body: &CreateCourse) -> Result<course::Model, CourseError> {
     let new = check_new_course(body)?;
     let mut cmd = Command::begin(state, actor).await?;
     let now = cmd.now();
@@ -113,7 +113,7 @@ pub async fn create(state: &AppState, actor: &Actor, body: &CreateCourse) -> Res
 }
 
 /// Changes a course's code or source locale.
-pub async fn update(state: &AppState, actor: &Actor, id: Uuid, body: &UpdateCourse) -> Result<course::Model, CourseError> {
+pub(crate) async fn update(state: &AppState, actor: &Actor, id: Uuid, body: &UpdateCourse) -> Result<course::Model, CourseError> {
     let mut cmd = Command::begin(state, actor).await?;
     let row = service::find_visible(cmd.txn(), actor, id).await?;
     let mut active: course::ActiveModel = row.into();
@@ -143,7 +143,7 @@ pub async fn update(state: &AppState, actor: &Actor, id: Uuid, body: &UpdateCour
 }
 
 /// Deletes a course while nothing depends on it (no cohorts, no exams).
-pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), CourseError> {
+pub(crate) async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), CourseError> {
     let mut cmd = Command::begin(state, actor).await?;
     let row = service::find_visible(cmd.txn(), actor, id).await?;
     Courses::delete_by_id(row.id).exec(cmd.txn()).await.map_err(|e| {
@@ -160,7 +160,13 @@ pub async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), Cou
 }
 
 /// Sets one locale's title and summary (`locale` as given in the path).
-pub async fn translate(state: &AppState, actor: &Actor, id: Uuid, locale: &str, text: &CourseText) -> Result<course::Model, CourseError> {
+pub(crate) async fn translate(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    locale: &str,
+    text: &CourseText,
+) -> Result<course::Model, CourseError> {
     let mut errors = Vec::new();
     let texts = check_course_texts("", &BTreeMap::from([(locale.to_string(), text.clone())]), &mut errors);
     // Field paths relative to the body (`title`), or `locale` for the path's locale.
@@ -195,7 +201,7 @@ pub async fn translate(state: &AppState, actor: &Actor, id: Uuid, locale: &str, 
 
 /// Publishes a course with lessons and offers it to branches (added to
 /// earlier offers).
-pub async fn publish(state: &AppState, actor: &Actor, id: Uuid, body: &Publish) -> Result<course::Model, CourseError> {
+pub(crate) async fn publish(state: &AppState, actor: &Actor, id: Uuid, body: &Publish) -> Result<course::Model, CourseError> {
     let mut cmd = Command::begin(state, actor).await?;
     let now = cmd.now();
     let course = service::find_visible(cmd.txn(), actor, id).await?;

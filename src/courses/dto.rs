@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NewLesson {
+pub(crate) struct NewLesson {
     /// 1-based; omitted or past the end appends.
     pub position: Option<i32>,
     #[schema(value_type = BTreeMap<crate::i18n::Locale, LessonText>)]
@@ -24,7 +24,7 @@ pub struct NewLesson {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreateCourse {
+pub(crate) struct CreateCourse {
     /// Unique, e.g. `EV-HV-101`.
     #[schema(pattern = "^[A-Z0-9][A-Z0-9-]{1,31}$")]
     pub code: String,
@@ -38,7 +38,7 @@ pub struct CreateCourse {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
-pub struct CourseFilter {
+pub(crate) struct CourseFilter {
     /// `draft` or `published` (headquarters).
     #[param(pattern = "^(draft|published)$")]
     pub status: Option<String>,
@@ -46,7 +46,7 @@ pub struct CourseFilter {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct UpdateCourse {
+pub(crate) struct UpdateCourse {
     #[schema(pattern = "^[A-Z0-9][A-Z0-9-]{1,31}$")]
     pub code: Option<String>,
     #[schema(value_type = Option<crate::i18n::Locale>)]
@@ -55,7 +55,7 @@ pub struct UpdateCourse {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct UpdateLesson {
+pub(crate) struct UpdateLesson {
     /// Move the lesson to this 1-based position.
     #[schema(minimum = 1)]
     pub position: Option<i32>,
@@ -66,21 +66,21 @@ pub struct UpdateLesson {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Reorder {
+pub(crate) struct Reorder {
     /// Every lesson id of the course, in the new order.
     pub lesson_ids: Vec<Uuid>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Publish {
+pub(crate) struct Publish {
     /// Branch codes to offer the course to (added to earlier offers).
     pub branches: Vec<String>,
 }
 
 /// Where each localized field came from, when they differ.
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct FieldLocales {
+pub(crate) struct FieldLocales {
     pub title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
@@ -89,7 +89,7 @@ pub struct FieldLocales {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct CourseListItem {
+pub(crate) struct CourseListItem {
     pub id: Uuid,
     pub code: String,
     /// `draft` or `published`.
@@ -104,7 +104,7 @@ pub struct CourseListItem {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Lesson {
+pub(crate) struct Lesson {
     pub id: Uuid,
     pub position: i32,
     pub title: String,
@@ -118,7 +118,7 @@ pub struct Lesson {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct CourseDetail {
+pub(crate) struct CourseDetail {
     pub id: Uuid,
     pub code: String,
     pub status: String,
@@ -142,7 +142,7 @@ fn code(l: Option<Locale>) -> Option<String> {
     l.map(|l| l.as_str().to_string())
 }
 
-pub fn list_item(
+pub(crate) fn list_item(
     row: course::Model,
     texts: &BTreeMap<Locale, course_text::Model>,
     lessons: i64,
@@ -169,7 +169,7 @@ pub fn list_item(
     }
 }
 
-pub fn lesson(bundle: &LessonBundle, chain: &[Locale], editor: bool) -> Lesson {
+pub(crate) fn lesson(bundle: &LessonBundle, chain: &[Locale], editor: bool) -> Lesson {
     let title = pick(chain, |l| bundle.texts.get(&l).map(|t| t.title.as_str()));
     let body = pick(chain, |l| bundle.texts.get(&l).map(|t| t.body.as_str()));
     Lesson {
@@ -201,7 +201,13 @@ pub fn lesson(bundle: &LessonBundle, chain: &[Locale], editor: bool) -> Lesson {
     }
 }
 
-pub fn detail(bundle: CourseBundle, requested: Locale, default: Locale, editor: bool, branches: Option<Vec<String>>) -> CourseDetail {
+pub(crate) fn detail(
+    bundle: CourseBundle,
+    requested: Locale,
+    default: Locale,
+    editor: bool,
+    branches: Option<Vec<String>>,
+) -> CourseDetail {
     let chain = chain(requested, default);
     let title = pick(&chain, |l| bundle.texts.get(&l).map(|t| t.title.as_str()));
     let summary = pick(&chain, |l| bundle.texts.get(&l).map(|t| t.summary.as_str()));

@@ -29,7 +29,7 @@ async fn find_lesson(db: &impl ConnectionTrait, course_id: Uuid, lesson_id: Uuid
 }
 
 /// Adds a lesson at a position (omitted or past the end appends).
-pub async fn add(state: &AppState, actor: &Actor, course_id: Uuid, body: &NewLesson) -> Result<lesson::Model, CourseError> {
+pub(crate) async fn add(state: &AppState, actor: &Actor, course_id: Uuid, body: &NewLesson) -> Result<lesson::Model, CourseError> {
     let mut errors = Vec::new();
     let texts = check_lesson_texts("translations", &body.translations, &mut errors);
     if body.translations.is_empty() {
@@ -50,7 +50,7 @@ pub async fn add(state: &AppState, actor: &Actor, course_id: Uuid, body: &NewLes
 }
 
 /// Changes a lesson's texts (the locales given) or moves it.
-pub async fn update(
+pub(crate) async fn update(
     state: &AppState,
     actor: &Actor,
     course_id: Uuid,
@@ -93,7 +93,7 @@ pub async fn update(
 
 /// Removes a lesson while no trainee progress refers to it, closing the gap
 /// in the positions.
-pub async fn delete(state: &AppState, actor: &Actor, course_id: Uuid, lesson_id: Uuid) -> Result<(), CourseError> {
+pub(crate) async fn delete(state: &AppState, actor: &Actor, course_id: Uuid, lesson_id: Uuid) -> Result<(), CourseError> {
     let mut cmd = Command::begin(state, actor).await?;
     let course = service::find_visible(cmd.txn(), actor, course_id).await?;
     let row = find_lesson(cmd.txn(), course.id, lesson_id).await?;
@@ -113,7 +113,7 @@ pub async fn delete(state: &AppState, actor: &Actor, course_id: Uuid, lesson_id:
 }
 
 /// Puts the lessons in the order given (every lesson of the course, once).
-pub async fn reorder(state: &AppState, actor: &Actor, course_id: Uuid, body: &Reorder) -> Result<course::Model, CourseError> {
+pub(crate) async fn reorder(state: &AppState, actor: &Actor, course_id: Uuid, body: &Reorder) -> Result<course::Model, CourseError> {
     let mut cmd = Command::begin(state, actor).await?;
     let course = service::find_visible(cmd.txn(), actor, course_id).await?;
     let mut current: Vec<Uuid> = Lessons::find()

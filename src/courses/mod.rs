@@ -1,22 +1,22 @@
 //! The headquarters course catalogue: courses, lessons, translations with
 //! per-field fallback, publishing to branches.
 
-pub mod commands;
-pub mod course_entity;
-pub mod course_translation_entity;
-pub mod dto;
-pub mod error;
-pub mod lesson_commands;
-pub mod lesson_entity;
-pub mod lesson_translation_entity;
-pub mod offering_entity;
-pub mod routes;
-pub mod service;
-pub mod status;
-pub mod texts;
-pub mod writes;
+pub(crate) mod commands;
+pub(crate) mod course_entity;
+pub(crate) mod course_translation_entity;
+pub(crate) mod dto;
+pub(crate) mod error;
+pub(crate) mod lesson_commands;
+pub(crate) mod lesson_entity;
+pub(crate) mod lesson_translation_entity;
+pub(crate) mod offering_entity;
+pub(crate) mod routes;
+pub(crate) mod service;
+pub(crate) mod status;
+pub(crate) mod texts;
+pub(crate) mod writes;
 
-pub use error::CourseError;
+pub(crate) use error::CourseError;
 
 /// An offer of a headquarters course to one branch: a branch sees the
 /// courses offered to it (see `service::visibility`).

@@ -88,7 +88,7 @@ fn cached_json(
 /// Creates a course, optionally with its lessons (headquarters only).
 #[utoipa::path(post, path = "/api/v1/courses", tag = "courses", request_body = CreateCourse, security(("bearer" = [])),
     responses((status = 201, body = CourseDetail), (status = 401), (status = 403), (status = 409, description = "code taken"), (status = 422)))]
-pub async fn create(
+pub(crate) async fn create(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     req: HttpRequest,
@@ -102,7 +102,7 @@ pub async fn create(
 /// The catalogue in the response language. Branch users see only published courses offered to their branch.
 #[utoipa::path(get, path = "/api/v1/courses", tag = "courses", params(PageParams, CourseFilter), security(("bearer" = [])),
     responses((status = 200, body = inline(List<CourseListItem>)), (status = 304), (status = 401)))]
-pub async fn list(
+pub(crate) async fn list(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -157,7 +157,7 @@ pub async fn list(
 /// A course with its lessons in order, in the response language.
 #[utoipa::path(get, path = "/api/v1/courses/{id}", tag = "courses", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = CourseDetail), (status = 304), (status = 401), (status = 404)))]
-pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub(crate) async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let locale = negotiate(&req);
     let key = cache_key(&format!("course {}", *id), &caller, locale);
     if let Some((body, etag)) = state.catalogue.get(&key) {
@@ -171,7 +171,7 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, i
 
 #[utoipa::path(patch, path = "/api/v1/courses/{id}", tag = "courses", params(("id" = Uuid, Path)), request_body = UpdateCourse,
     security(("bearer" = [])), responses((status = 200, body = CourseDetail), (status = 403), (status = 404), (status = 409), (status = 422)))]
-pub async fn update(
+pub(crate) async fn update(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     req: HttpRequest,
@@ -186,7 +186,11 @@ pub async fn update(
 /// Deletes a course while nothing depends on it (no cohorts, no exams); 409 otherwise.
 #[utoipa::path(delete, path = "/api/v1/courses/{id}", tag = "courses", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403), (status = 404), (status = 409, description = "in use")))]
-pub async fn delete(state: web::Data<AppState>, Authorized(actor, _): Authorized<HqOnly>, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub(crate) async fn delete(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<HqOnly>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     commands::delete(&state, &actor, *id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -195,7 +199,7 @@ pub async fn delete(state: web::Data<AppState>, Authorized(actor, _): Authorized
 #[utoipa::path(put, path = "/api/v1/courses/{id}/translations/{locale}", tag = "courses",
     params(("id" = Uuid, Path), ("locale" = crate::i18n::Locale, Path, description = "zh-CN, en, th or vi")), request_body = CourseText,
     security(("bearer" = [])), responses((status = 200, body = CourseDetail), (status = 403), (status = 404), (status = 422)))]
-pub async fn put_translation(
+pub(crate) async fn put_translation(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     req: HttpRequest,
@@ -211,7 +215,7 @@ pub async fn put_translation(
 /// Adds a lesson at a position.
 #[utoipa::path(post, path = "/api/v1/courses/{id}/lessons", tag = "courses", params(("id" = Uuid, Path)), request_body = NewLesson,
     security(("bearer" = [])), responses((status = 201, body = Lesson), (status = 403), (status = 404), (status = 422)))]
-pub async fn add_lesson(
+pub(crate) async fn add_lesson(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     req: HttpRequest,
@@ -227,7 +231,7 @@ pub async fn add_lesson(
 #[utoipa::path(put, path = "/api/v1/courses/{id}/lessons/{lesson_id}", tag = "courses",
     params(("id" = Uuid, Path), ("lesson_id" = Uuid, Path)), request_body = UpdateLesson, security(("bearer" = [])),
     responses((status = 200, body = Lesson), (status = 403), (status = 404), (status = 422)))]
-pub async fn update_lesson(
+pub(crate) async fn update_lesson(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     req: HttpRequest,
@@ -244,7 +248,7 @@ pub async fn update_lesson(
 #[utoipa::path(delete, path = "/api/v1/courses/{id}/lessons/{lesson_id}", tag = "courses",
     params(("id" = Uuid, Path), ("lesson_id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403), (status = 404), (status = 409)))]
-pub async fn delete_lesson(
+pub(crate) async fn delete_lesson(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     path: web::Path<(Uuid, Uuid)>,
@@ -257,7 +261,7 @@ pub async fn delete_lesson(
 /// Puts the lessons in a new order.
 #[utoipa::path(post, path = "/api/v1/courses/{id}/lessons/reorder", tag = "courses", params(("id" = Uuid, Path)), request_body = Reorder,
     security(("bearer" = [])), responses((status = 200, body = CourseDetail), (status = 403), (status = 404), (status = 422)))]
-pub async fn reorder(
+pub(crate) async fn reorder(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     req: HttpRequest,
@@ -272,7 +276,7 @@ pub async fn reorder(
 /// Publishes the course and offers it to branches.
 #[utoipa::path(post, path = "/api/v1/courses/{id}/publish", tag = "courses", params(("id" = Uuid, Path)), request_body = Publish,
     security(("bearer" = [])), responses((status = 200, body = CourseDetail), (status = 403), (status = 404), (status = 409, description = "no lessons"), (status = 422)))]
-pub async fn publish(
+pub(crate) async fn publish(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     req: HttpRequest,
@@ -285,7 +289,7 @@ pub async fn publish(
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
-pub fn routes(r: &mut Routes) {
+pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_create, create)
         .add(__path_list, list)
         .add(__path_get, get)

@@ -16,21 +16,21 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
-pub use super::writes::{insert_lesson, upsert_course_text};
+pub(crate) use super::writes::{insert_lesson, upsert_course_text};
 
-pub struct LessonBundle {
+pub(crate) struct LessonBundle {
     pub lesson: lesson::Model,
     pub texts: BTreeMap<Locale, lesson_text::Model>,
 }
 
-pub struct CourseBundle {
+pub(crate) struct CourseBundle {
     pub course: course::Model,
     pub texts: BTreeMap<Locale, course_text::Model>,
     pub lessons: Vec<LessonBundle>,
 }
 
 /// Course codes: `EV-HV-101` style, 2-32 upper-case letters, digits and dashes.
-pub fn valid_code(code: &str) -> bool {
+pub(crate) fn valid_code(code: &str) -> bool {
     (2..=32).contains(&code.len())
         && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
         && !code.starts_with('-')
@@ -39,7 +39,7 @@ pub fn valid_code(code: &str) -> bool {
 /// Which courses a caller may see: headquarters all; everyone else only
 /// published courses offered to their branch (courses belong to
 /// headquarters; the offers they are seen through belong to branches).
-pub fn visibility(caller: &Caller) -> Condition {
+pub(crate) fn visibility(caller: &Caller) -> Condition {
     if caller.is_hq() {
         return Condition::all();
     }
@@ -53,12 +53,12 @@ pub fn visibility(caller: &Caller) -> Condition {
 }
 
 /// Every course the caller may see.
-pub fn visible(caller: &Caller) -> Select<Courses> {
+pub(crate) fn visible(caller: &Caller) -> Select<Courses> {
     Courses::find().filter(visibility(caller))
 }
 
 /// The course if the caller may see it; `NotFound` otherwise, as if it did not exist.
-pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<course::Model, CourseError> {
+pub(crate) async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<course::Model, CourseError> {
     Courses::find_by_id(id)
         .filter(visibility(caller))
         .one(db)
@@ -67,12 +67,15 @@ pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) 
 }
 
 /// A course by id, whoever asks (after a command has checked visibility).
-pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<course::Model, CourseError> {
+pub(crate) async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<course::Model, CourseError> {
     Courses::find_by_id(id).one(db).await?.ok_or(CourseError::NotFound)
 }
 
 /// Texts of many courses in one query.
-pub async fn course_texts(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, BTreeMap<Locale, course_text::Model>>, DbErr> {
+pub(crate) async fn course_texts(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, BTreeMap<Locale, course_text::Model>>, DbErr> {
     let mut out: HashMap<Uuid, BTreeMap<Locale, course_text::Model>> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
@@ -90,7 +93,7 @@ pub async fn course_texts(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Has
 }
 
 /// Codes of many courses in one query.
-pub async fn course_codes(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, DbErr> {
+pub(crate) async fn course_codes(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, DbErr> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -104,7 +107,7 @@ pub async fn course_codes(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Has
 }
 
 /// Lesson counts of many courses in one query.
-pub async fn lesson_counts(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>, DbErr> {
+pub(crate) async fn lesson_counts(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>, DbErr> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -121,7 +124,7 @@ pub async fn lesson_counts(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Ha
 }
 
 /// A course with its texts and its lessons (in order) with theirs: three queries.
-pub async fn load_bundle(db: &impl ConnectionTrait, course: course::Model) -> Result<CourseBundle, DbErr> {
+pub(crate) async fn load_bundle(db: &impl ConnectionTrait, course: course::Model) -> Result<CourseBundle, DbErr> {
     let mut texts = course_texts(db, &[course.id]).await?;
     let lessons = Lessons::find()
         .filter(lesson::Column::CourseId.eq(course.id))
@@ -156,7 +159,7 @@ pub async fn load_bundle(db: &impl ConnectionTrait, course: course::Model) -> Re
 }
 
 /// Codes of the branches a course is offered to.
-pub async fn offered_branches(db: &impl ConnectionTrait, course_id: Uuid) -> Result<Vec<String>, DbErr> {
+pub(crate) async fn offered_branches(db: &impl ConnectionTrait, course_id: Uuid) -> Result<Vec<String>, DbErr> {
     let ids: Vec<Uuid> = Offerings::find()
         .filter(offering::Column::CourseId.eq(course_id))
         .all(db)

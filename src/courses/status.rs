@@ -24,7 +24,7 @@ pub struct TextRecord {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct TextRef {
+pub(crate) struct TextRef {
     /// `course`, `lesson` or `question`.
     pub kind: &'static str,
     pub id: Uuid,
@@ -34,7 +34,7 @@ pub struct TextRef {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct LocaleStatus {
+pub(crate) struct LocaleStatus {
     pub locale: String,
     /// Nothing missing and nothing outdated.
     pub complete: bool,
@@ -44,13 +44,13 @@ pub struct LocaleStatus {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct TranslationStatus {
+pub(crate) struct TranslationStatus {
     pub course_id: Uuid,
     pub source_locale: String,
     pub locales: Vec<LocaleStatus>,
 }
 
-pub fn compute(course_id: Uuid, source: Locale, records: &[TextRecord]) -> TranslationStatus {
+pub(crate) fn compute(course_id: Uuid, source: Locale, records: &[TextRecord]) -> TranslationStatus {
     let locales = Locale::ALL
         .into_iter()
         .map(|locale| {

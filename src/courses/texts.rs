@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CourseText {
+pub(crate) struct CourseText {
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     #[serde(default)]
@@ -21,7 +21,7 @@ pub struct CourseText {
 
 #[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct LessonText {
+pub(crate) struct LessonText {
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     /// Light markup (Markdown), stored as given and never rendered as HTML by the server.
@@ -31,7 +31,7 @@ pub struct LessonText {
 }
 
 /// Checks `{locale: {title, summary}}`; `prefix` names the JSON path.
-pub fn check_course_texts(
+pub(crate) fn check_course_texts(
     prefix: &str,
     texts: &BTreeMap<String, CourseText>,
     errors: &mut Vec<FieldError>,
@@ -51,7 +51,7 @@ pub fn check_course_texts(
     clean
 }
 
-pub fn check_lesson_texts(
+pub(crate) fn check_lesson_texts(
     prefix: &str,
     texts: &BTreeMap<String, LessonText>,
     errors: &mut Vec<FieldError>,
@@ -73,13 +73,13 @@ pub fn check_lesson_texts(
 }
 
 /// A field picked through the fallback chain: its text and the locale it came from.
-pub struct Picked {
+pub(crate) struct Picked {
     pub text: String,
     pub locale: Option<Locale>,
 }
 
 /// The first non-empty value of a field along `chain`.
-pub fn pick<'a>(chain: &[Locale], value_in: impl Fn(Locale) -> Option<&'a str>) -> Picked {
+pub(crate) fn pick<'a>(chain: &[Locale], value_in: impl Fn(Locale) -> Option<&'a str>) -> Picked {
     for locale in chain {
         if let Some(text) = value_in(*locale).filter(|t| !t.trim().is_empty()) {
             return Picked {
@@ -95,6 +95,6 @@ pub fn pick<'a>(chain: &[Locale], value_in: impl Fn(Locale) -> Option<&'a str>) 
 }
 
 /// The fallback chain of a reader.
-pub fn chain(requested: Locale, branch_default: Locale) -> Vec<Locale> {
+pub(crate) fn chain(requested: Locale, branch_default: Locale) -> Vec<Locale> {
     i18n::fallback_chain(requested, branch_default)
 }

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Sets a course's title and summary in one locale.
-pub async fn upsert_course_text(
+pub(crate) async fn upsert_course_text(
     db: &impl ConnectionTrait,
     course_id: Uuid,
     locale: Locale,
@@ -56,7 +56,7 @@ pub async fn upsert_course_text(
 }
 
 /// Sets a lesson's title and body in one locale.
-pub async fn upsert_lesson_text(
+pub(crate) async fn upsert_lesson_text(
     db: &impl ConnectionTrait,
     lesson_id: Uuid,
     locale: Locale,
@@ -96,7 +96,7 @@ pub async fn upsert_lesson_text(
 }
 
 /// Rewrites positions as 1..n in their current order.
-pub async fn renumber(db: &impl ConnectionTrait, course_id: Uuid) -> Result<(), DbErr> {
+pub(crate) async fn renumber(db: &impl ConnectionTrait, course_id: Uuid) -> Result<(), DbErr> {
     let lessons = Lessons::find()
         .filter(lesson::Column::CourseId.eq(course_id))
         .order_by_asc(lesson::Column::Position)
@@ -116,7 +116,7 @@ pub async fn renumber(db: &impl ConnectionTrait, course_id: Uuid) -> Result<(), 
 
 /// Inserts a lesson at `position` (1-based; past the end or None appends),
 /// moving later lessons down.
-pub async fn insert_lesson(
+pub(crate) async fn insert_lesson(
     db: &impl ConnectionTrait,
     course_id: Uuid,
     position: Option<i32>,
@@ -147,7 +147,7 @@ pub async fn insert_lesson(
 }
 
 /// Moves a lesson to `position`, keeping the others in order.
-pub async fn move_lesson(db: &impl ConnectionTrait, course_id: Uuid, lesson_id: Uuid, position: i32) -> Result<(), DbErr> {
+pub(crate) async fn move_lesson(db: &impl ConnectionTrait, course_id: Uuid, lesson_id: Uuid, position: i32) -> Result<(), DbErr> {
     let mut order: Vec<Uuid> = Lessons::find()
         .filter(lesson::Column::CourseId.eq(course_id))
         .order_by_asc(lesson::Column::Position)
@@ -164,7 +164,7 @@ pub async fn move_lesson(db: &impl ConnectionTrait, course_id: Uuid, lesson_id: 
 }
 
 /// Sets positions 1..n in the order of `order` (lesson ids).
-pub async fn set_order(db: &impl ConnectionTrait, order: &[Uuid]) -> Result<(), DbErr> {
+pub(crate) async fn set_order(db: &impl ConnectionTrait, order: &[Uuid]) -> Result<(), DbErr> {
     for (index, id) in order.iter().enumerate() {
         Lessons::update_many()
             .col_expr(lesson::Column::Position, Expr::value(index as i32 + 1))
@@ -176,7 +176,7 @@ pub async fn set_order(db: &impl ConnectionTrait, order: &[Uuid]) -> Result<(), 
 }
 
 /// Marks the course changed (for lists ordered or cached by it).
-pub async fn touch(db: &impl ConnectionTrait, course_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub(crate) async fn touch(db: &impl ConnectionTrait, course_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
     Courses::update_many()
         .col_expr(course::Column::UpdatedAt, Expr::value(now))
         .filter(course::Column::Id.eq(course_id))

@@ -52,7 +52,7 @@ fn err(e: impl std::fmt::Display) -> String {
 
 /// The demo course (four locales, lessons) and its published exam, offered
 /// to `offered_to`. Also used by the load-test seeding.
-pub async fn course_and_exam(
+pub(super) async fn course_and_exam(
     txn: &DatabaseTransaction,
     offered_to: &[Uuid],
     now: DateTime<Utc>,
@@ -144,7 +144,7 @@ pub async fn course_and_exam(
 }
 
 /// Seeds the course world; returns the certified trainee's certificate code.
-pub async fn seed(
+pub(super) async fn seed(
     txn: &DatabaseTransaction,
     branches: &BTreeMap<&str, branch::Model>,
     people: &BTreeMap<String, user::Model>,

@@ -6,7 +6,6 @@
 
 use super::content::course_and_exam;
 use crate::audit::Author;
-use crate::auth::password;
 use crate::branches::service::{self as branches, NewBranch};
 use crate::certificates::entity as certificate;
 use crate::cohorts::entity as cohort;
@@ -17,6 +16,7 @@ use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::tenancy::Role;
 use crate::users::entity as user;
+use crate::users::password;
 use chrono::Duration;
 use rand::Rng;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
@@ -27,7 +27,7 @@ use uuid::Uuid;
 const BATCH: usize = 1_000;
 
 #[derive(Serialize)]
-pub struct LoadWorld {
+pub(crate) struct LoadWorld {
     pub branches: Vec<String>,
     pub course_id: Uuid,
     pub exam_id: Uuid,
@@ -37,7 +37,7 @@ pub struct LoadWorld {
     pub password: String,
 }
 
-pub async fn seed_load(
+pub(crate) async fn seed_load(
     state: &AppState,
     branch_count: usize,
     per_branch: usize,

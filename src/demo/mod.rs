@@ -11,7 +11,7 @@ use crate::users::service::{self as users, NewUser};
 use std::collections::BTreeMap;
 
 mod content;
-pub mod load;
+pub(crate) mod load;
 
 pub const DEMO_PASSWORD: &str = "zhijiang-demo-2026";
 

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 /// Enrols the trainee `user_id` of the cohort's branch into a cohort the
 /// actor may see.
-pub async fn enrol(state: &AppState, actor: &Actor, cohort_id: Uuid, user_id: Uuid) -> Result<enrolment::Model, EnrolmentError> {
+pub(crate) async fn enrol(state: &AppState, actor: &Actor, cohort_id: Uuid, user_id: Uuid) -> Result<enrolment::Model, EnrolmentError> {
     let mut cmd = Command::begin(state, actor).await?;
     let cohort = tenancy::find_visible::<Cohorts>(cmd.txn(), actor, cohort_id)
         .await?
@@ -30,7 +30,7 @@ pub async fn enrol(state: &AppState, actor: &Actor, cohort_id: Uuid, user_id: Uu
 }
 
 /// Withdraws a trainee from their cohort, freeing the seat.
-pub async fn withdraw(state: &AppState, actor: &Actor, id: Uuid) -> Result<enrolment::Model, EnrolmentError> {
+pub(crate) async fn withdraw(state: &AppState, actor: &Actor, id: Uuid) -> Result<enrolment::Model, EnrolmentError> {
     let mut cmd = Command::begin(state, actor).await?;
     let row = service::find_visible(cmd.txn(), actor, id).await?;
     let row = service::withdraw(cmd.txn(), row, cmd.now()).await?;

@@ -10,10 +10,10 @@ use crate::text::{self, EmailAddress};
 use std::collections::HashSet;
 
 /// More rows than this in one file are refused (split the file).
-pub const MAX_ROWS: usize = 50_000;
+pub(crate) const MAX_ROWS: usize = 50_000;
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct ImportRow {
+pub(crate) struct ImportRow {
     /// The line the record starts on, counting the header as line 1.
     pub row: usize,
     pub email: String,
@@ -23,7 +23,7 @@ pub struct ImportRow {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct RowFailure {
+pub(crate) struct RowFailure {
     pub row: usize,
     /// `invalid_email`, `email_invalid_characters`, `email_mixed_scripts`,
     /// `missing_display_name`, `display_name_too_long`,
@@ -33,18 +33,18 @@ pub struct RowFailure {
 }
 
 impl RowFailure {
-    pub fn message(&self, locale: Locale) -> String {
+    pub(crate) fn message(&self, locale: Locale) -> String {
         i18n::t(locale, &self.code.message_id(), &[("row", Arg::from(self.row))])
     }
 }
 
 #[derive(Debug, Default)]
-pub struct ParsedImport {
+pub(crate) struct ParsedImport {
     pub rows: Vec<ImportRow>,
     pub failures: Vec<RowFailure>,
 }
 
-pub fn parse_import(body: &[u8]) -> Result<ParsedImport, CsvError> {
+pub(crate) fn parse_import(body: &[u8]) -> Result<ParsedImport, CsvError> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let text = std::str::from_utf8(body).map_err(|_| CsvError::NotText)?;
     if text.contains('\0') {

@@ -18,12 +18,12 @@ use uuid::Uuid;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Enrol {
+pub(crate) struct Enrol {
     pub user_id: Uuid,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
-pub struct MemberFilter {
+pub(crate) struct MemberFilter {
     /// `active`, `completed` or `withdrawn`.
     #[param(pattern = "^(active|completed|withdrawn)$")]
     pub status: Option<String>,
@@ -31,7 +31,7 @@ pub struct MemberFilter {
 
 impl MemberFilter {
     /// The status asked for, if any (422 for an unknown one).
-    pub fn status(&self) -> ApiResult<Option<enrolment::Status>> {
+    pub(crate) fn status(&self) -> ApiResult<Option<enrolment::Status>> {
         self.status
             .as_ref()
             .map(|s| enrolment::Status::try_from_value(s).map_err(|_| ApiError::field("status", FieldCode::InvalidChoice)))
@@ -40,7 +40,7 @@ impl MemberFilter {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Progress {
+pub(crate) struct Progress {
     /// Lessons completed.
     pub done: i64,
     /// Lessons in the course.
@@ -49,7 +49,7 @@ pub struct Progress {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct CourseRef {
+pub(crate) struct CourseRef {
     pub id: Uuid,
     pub code: String,
     pub title: String,
@@ -57,7 +57,7 @@ pub struct CourseRef {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct CohortRef {
+pub(crate) struct CohortRef {
     pub id: Uuid,
     pub name: String,
     pub starts_on: NaiveDate,
@@ -65,14 +65,14 @@ pub struct CohortRef {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Trainee {
+pub(crate) struct Trainee {
     pub id: Uuid,
     pub email: String,
     pub display_name: String,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Enrolment {
+pub(crate) struct Enrolment {
     pub id: Uuid,
     pub user_id: Uuid,
     /// Present in administrators' lists.
@@ -92,7 +92,7 @@ pub struct Enrolment {
 }
 
 /// Builds views of many enrolments with a fixed number of queries.
-pub async fn views(
+pub(crate) async fn views(
     db: &impl ConnectionTrait,
     rows: Vec<enrolment::Model>,
     requested: Locale,
@@ -174,7 +174,7 @@ pub async fn views(
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct RowReport {
+pub(crate) struct RowReport {
     /// Line in the file (the header is line 1).
     pub row: usize,
     pub code: &'static str,
@@ -182,7 +182,7 @@ pub struct RowReport {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct ImportReport {
+pub(crate) struct ImportReport {
     /// Trainees created (and invited).
     pub created: usize,
     /// Trainees enrolled by this import.

@@ -18,7 +18,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use uuid::Uuid;
 
 /// The route of the import (its body limit is the CSV limit).
-pub const ROUTE: &str = "/api/v1/cohorts/{id}/enrolments/import";
+pub(crate) const ROUTE: &str = "/api/v1/cohorts/{id}/enrolments/import";
 
 fn is_csv(req: &HttpRequest) -> bool {
     req.headers()
@@ -33,7 +33,7 @@ fn is_csv(req: &HttpRequest) -> bool {
     request_body(content = String, content_type = "text/csv", description = "header email,display_name,locale"),
     security(("bearer" = [])),
     responses((status = 200, body = ImportReport), (status = 400, description = "not CSV text, wrong header, empty"), (status = 403), (status = 404), (status = 413, description = "more than 50,000 rows, or a body over the CSV size limit"), (status = 415)))]
-pub async fn import(
+pub(crate) async fn import(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<Staff>,
     req: HttpRequest,

@@ -37,7 +37,7 @@ const BATCH: usize = 500;
 const LOOKUP_BATCH: usize = 1000;
 
 /// What an import did, before it is put into the caller's language.
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub created: usize,
     pub enrolled: usize,
     pub failed: Vec<RowFailure>,
@@ -46,7 +46,7 @@ pub struct Outcome {
 
 /// The cohort to import into, if the actor may see it: checked before the
 /// request body is read, so that another branch's cohort costs no upload.
-pub async fn importable(state: &AppState, actor: &Actor, cohort_id: Uuid) -> Result<cohort::Model, EnrolmentError> {
+pub(crate) async fn importable(state: &AppState, actor: &Actor, cohort_id: Uuid) -> Result<cohort::Model, EnrolmentError> {
     tenancy::find_visible::<Cohorts>(&state.db, actor, cohort_id)
         .await?
         .ok_or(EnrolmentError::CohortNotFound)
@@ -55,7 +55,7 @@ pub async fn importable(state: &AppState, actor: &Actor, cohort_id: Uuid) -> Res
 /// Imports the CSV `body` (at most [`super::csv_import::MAX_ROWS`] rows) into the cohort:
 /// enrols the good rows, creating (and inviting) missing trainees, in one
 /// transaction.
-pub async fn import(state: &AppState, actor: &Actor, cohort_id: Uuid, body: web::Bytes) -> Result<Outcome, EnrolmentError> {
+pub(crate) async fn import(state: &AppState, actor: &Actor, cohort_id: Uuid, body: web::Bytes) -> Result<Outcome, EnrolmentError> {
     let parsed = web::block(move || parse_import(&body)).await??;
     let mut cmd = Command::begin(state, actor).await?;
     let visible = tenancy::find_visible::<Cohorts>(cmd.txn(), actor, cohort_id)

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 /// The rows to write, decided from the parsed file and what exists already.
 #[derive(Default)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub failed: Vec<RowFailure>,
     pub skipped: Vec<RowFailure>,
     pub new_users: Vec<user::ActiveModel>,
@@ -30,7 +30,7 @@ pub struct Plan {
 
 /// Decides each good row: skip (already enrolled), fail (not a trainee,
 /// cohort full), or enrol, creating and inviting the trainee if missing.
-pub fn plan(
+pub(crate) fn plan(
     state: &AppState,
     cohort: &crate::cohorts::entity::Model,
     branch: &crate::branches::entity::Model,

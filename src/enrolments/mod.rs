@@ -1,18 +1,18 @@
 //! Enrolments: trainees in cohorts, CSV import, lesson progress.
 
-pub mod commands;
-pub mod completion_entity;
-pub mod csv_import;
-pub mod dto;
-pub mod entity;
-pub mod error;
-pub mod import;
-pub mod import_command;
-pub mod import_plan;
-pub mod routes;
-pub mod service;
+pub(crate) mod commands;
+pub(crate) mod completion_entity;
+pub(crate) mod csv_import;
+pub(crate) mod dto;
+pub(crate) mod entity;
+pub(crate) mod error;
+pub(crate) mod import;
+pub(crate) mod import_command;
+pub(crate) mod import_plan;
+pub(crate) mod routes;
+pub(crate) mod service;
 
-pub use error::{CsvError, EnrolmentError};
+pub(crate) use error::EnrolmentError;
 
 /// A trainee sees only their own enrolments; administrators their branch's.
 impl crate::tenancy::BranchOwned for entity::Entity {

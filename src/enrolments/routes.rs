@@ -28,7 +28,7 @@ async fn one(state: &AppState, req: &HttpRequest, caller: &Caller, row: enrolmen
 #[utoipa::path(post, path = "/api/v1/cohorts/{id}/enrolments", tag = "enrolments", params(("id" = Uuid, Path)), request_body = Enrol,
     security(("bearer" = [])),
     responses((status = 201, body = Enrolment), (status = 403), (status = 404), (status = 409, description = "cohort_full, already_enrolled, cohort_closed"), (status = 422)))]
-pub async fn enrol(
+pub(crate) async fn enrol(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<Staff>,
     req: HttpRequest,
@@ -43,7 +43,7 @@ pub async fn enrol(
 /// A cohort's members with their progress.
 #[utoipa::path(get, path = "/api/v1/cohorts/{id}/enrolments", tag = "enrolments", params(("id" = Uuid, Path), PageParams, MemberFilter),
     security(("bearer" = [])), responses((status = 200, body = inline(List<Enrolment>)), (status = 403), (status = 404)))]
-pub async fn members(
+pub(crate) async fn members(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
     req: HttpRequest,
@@ -63,7 +63,7 @@ pub async fn members(
 /// The caller's own enrolments with course, cohort, status and progress.
 #[utoipa::path(get, path = "/api/v1/users/me/enrolments", tag = "enrolments", params(PageParams, MemberFilter), security(("bearer" = [])),
     responses((status = 200, body = inline(List<Enrolment>)), (status = 401)))]
-pub async fn mine(
+pub(crate) async fn mine(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -82,7 +82,7 @@ pub async fn mine(
 /// One enrolment, with the ids of the lessons completed.
 #[utoipa::path(get, path = "/api/v1/enrolments/{id}", tag = "enrolments", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Enrolment), (status = 404)))]
-pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub(crate) async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let row = service::find_visible(&state.db, &caller, *id).await?;
     let view = one(&state, &req, &caller, row).await?;
     Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
@@ -91,7 +91,7 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, i
 /// Withdraws a trainee from the cohort (frees the seat).
 #[utoipa::path(post, path = "/api/v1/enrolments/{id}/withdraw", tag = "enrolments", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Enrolment), (status = 403), (status = 404)))]
-pub async fn withdraw(
+pub(crate) async fn withdraw(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<Staff>,
     req: HttpRequest,
@@ -103,7 +103,7 @@ pub async fn withdraw(
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
-pub fn routes(r: &mut Routes) {
+pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_enrol, enrol)
         .add(__path_members, members)
         .add(super::import::__path_import, super::import::import)

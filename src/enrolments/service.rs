@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 /// An enrolment the caller may see: their own (trainee), their branch's
 /// (branch admin), any (headquarters). Otherwise `NotFound`.
-pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<enrolment::Model, EnrolmentError> {
+pub(crate) async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<enrolment::Model, EnrolmentError> {
     tenancy::find_visible::<Enrolments>(db, caller, id)
         .await?
         .ok_or(EnrolmentError::NotFound)
@@ -27,7 +27,7 @@ pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) 
 
 /// A page of a cohort's members (the cohort must be visible to the caller),
 /// optionally only those with `status`.
-pub async fn members(
+pub(crate) async fn members(
     db: &impl ConnectionTrait,
     caller: &Caller,
     cohort_id: Uuid,
@@ -45,7 +45,7 @@ pub async fn members(
 }
 
 /// A page of the caller's own enrolments, optionally only those with `status`.
-pub async fn mine(
+pub(crate) async fn mine(
     db: &impl ConnectionTrait,
     caller: &Caller,
     status: Option<enrolment::Status>,
@@ -60,7 +60,7 @@ pub async fn mine(
 
 /// Enrols `user_id` in the cohort. The caller's transaction should be an
 /// immediate one; the seat is taken with a conditional update.
-pub async fn enrol(
+pub(crate) async fn enrol(
     db: &impl ConnectionTrait,
     cohort: &cohort::Model,
     user_id: Uuid,
@@ -126,7 +126,7 @@ pub async fn enrol(
 }
 
 /// Withdraws the trainee (frees the seat); a withdrawn enrolment stays as it is.
-pub async fn withdraw(db: &impl ConnectionTrait, row: enrolment::Model, now: DateTime<Utc>) -> Result<enrolment::Model, DbErr> {
+pub(crate) async fn withdraw(db: &impl ConnectionTrait, row: enrolment::Model, now: DateTime<Utc>) -> Result<enrolment::Model, DbErr> {
     if row.status == enrolment::Status::Withdrawn {
         return Ok(row);
     }
@@ -140,7 +140,7 @@ pub async fn withdraw(db: &impl ConnectionTrait, row: enrolment::Model, now: Dat
 
 /// Records a lesson as done (idempotent). Completion and certification then
 /// follow through `progress::lesson_done`.
-pub async fn record_lesson(
+pub(crate) async fn record_lesson(
     db: &impl ConnectionTrait,
     row: &enrolment::Model,
     lesson_id: Uuid,
@@ -168,7 +168,7 @@ pub async fn record_lesson(
 }
 
 /// Lessons done and lessons in the course, for one enrolment.
-pub async fn progress_of(db: &impl ConnectionTrait, row: &enrolment::Model) -> Result<(i64, i64), DbErr> {
+pub(crate) async fn progress_of(db: &impl ConnectionTrait, row: &enrolment::Model) -> Result<(i64, i64), DbErr> {
     let done = Completions::find()
         .filter(completion::Column::EnrolmentId.eq(row.id))
         .count(db)
@@ -178,7 +178,7 @@ pub async fn progress_of(db: &impl ConnectionTrait, row: &enrolment::Model) -> R
 }
 
 /// Completed-lesson counts for many enrolments in one query.
-pub async fn done_counts(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>, DbErr> {
+pub(crate) async fn done_counts(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>, DbErr> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -195,7 +195,7 @@ pub async fn done_counts(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Hash
 }
 
 /// Ids of the lessons an enrolment has completed.
-pub async fn completed_lessons(db: &impl ConnectionTrait, enrolment_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+pub(crate) async fn completed_lessons(db: &impl ConnectionTrait, enrolment_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
     Ok(Completions::find()
         .filter(completion::Column::EnrolmentId.eq(enrolment_id))
         .all(db)

@@ -26,7 +26,7 @@ pub enum Started {
 }
 
 /// Starts (or resumes) the caller's attempt at a published exam.
-pub async fn start(
+pub(crate) async fn start(
     db: &impl ConnectionTrait,
     caller: &Caller,
     exam: &exam::Model,
@@ -97,7 +97,7 @@ pub async fn start(
     }
 }
 
-pub async fn open_attempt(db: &impl ConnectionTrait, exam_id: Uuid, user_id: Uuid) -> Result<Option<attempt::Model>, DbErr> {
+pub(crate) async fn open_attempt(db: &impl ConnectionTrait, exam_id: Uuid, user_id: Uuid) -> Result<Option<attempt::Model>, DbErr> {
     Attempts::find()
         .filter(attempt::Column::ExamId.eq(exam_id))
         .filter(attempt::Column::UserId.eq(user_id))
@@ -108,21 +108,21 @@ pub async fn open_attempt(db: &impl ConnectionTrait, exam_id: Uuid, user_id: Uui
 
 /// An attempt the caller may see: a trainee their own, a branch admin their
 /// branch's, headquarters any (see the `BranchOwned` impl). Otherwise 404.
-pub async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<attempt::Model, ExamError> {
+pub(crate) async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<attempt::Model, ExamError> {
     tenancy::find_visible::<Attempts>(db, caller, id).await?.ok_or(ExamError::NotFound)
 }
 
 /// How this attempt names its options (see `bank::OptionIds`).
-pub fn option_ids_of(row: &attempt::Model) -> bank::OptionIds<'_> {
+pub(crate) fn option_ids_of(row: &attempt::Model) -> bank::OptionIds<'_> {
     bank::OptionIds::new(row.id, row.option_key.as_deref())
 }
 
-pub fn drawn(row: &attempt::Model) -> Vec<Drawn> {
+pub(crate) fn drawn(row: &attempt::Model) -> Vec<Drawn> {
     serde_json::from_str(&row.draw).unwrap_or_default()
 }
 
 /// Saves (replaces) the answer to one question. Late or closed: 409.
-pub async fn save_answer(
+pub(crate) async fn save_answer(
     db: &impl ConnectionTrait,
     row: &attempt::Model,
     question_id: Uuid,
@@ -165,7 +165,7 @@ pub async fn save_answer(
 }
 
 /// The saved answers of an attempt, as option indices.
-pub async fn answers(db: &impl ConnectionTrait, attempt_id: Uuid) -> Result<BTreeMap<Uuid, Vec<usize>>, DbErr> {
+pub(crate) async fn answers(db: &impl ConnectionTrait, attempt_id: Uuid) -> Result<BTreeMap<Uuid, Vec<usize>>, DbErr> {
     Ok(Answers::find()
         .filter(answer::Column::AttemptId.eq(attempt_id))
         .all(db)
@@ -179,7 +179,7 @@ pub async fn answers(db: &impl ConnectionTrait, attempt_id: Uuid) -> Result<BTre
 /// submit (or a race with the sweep) returns the stored result. The flag is
 /// true when this call closed it with a pass: completion and certification
 /// then follow, which is `progress::close_attempt`'s job, not this area's.
-pub async fn grade(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> Result<(attempt::Model, bool), ExamError> {
+pub(crate) async fn grade(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime<Utc>) -> Result<(attempt::Model, bool), ExamError> {
     if row.status != attempt::Status::Open {
         return Ok((row, false));
     }
@@ -218,7 +218,7 @@ pub async fn grade(db: &impl ConnectionTrait, row: attempt::Model, now: DateTime
 }
 
 /// Whether the user passed a published exam of the course (or the course has none).
-pub async fn exam_requirement_met(db: &impl ConnectionTrait, course_id: Uuid, user_id: Uuid) -> Result<bool, DbErr> {
+pub(crate) async fn exam_requirement_met(db: &impl ConnectionTrait, course_id: Uuid, user_id: Uuid) -> Result<bool, DbErr> {
     let has_exam = exam::Entity::find()
         .filter(exam::Column::CourseId.eq(course_id))
         .filter(exam::Column::Status.eq(exam::Status::Published))

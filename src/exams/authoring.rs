@@ -4,7 +4,7 @@
 
 use super::ExamError;
 use super::bank::{QuestionText, SnapQuestion, Snapshot};
-use super::exam_entity::{self as exam, Entity as Exams};
+use super::exam_entity::{self as exam};
 use super::exam_translation_entity::{self as exam_text, Entity as ExamTexts};
 use super::question_entity::{self as question, Entity as Questions};
 use super::question_translation_entity::{self as question_text, Entity as QuestionTexts};
@@ -15,9 +15,15 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
-pub use super::checks::{CleanQuestion, ExamText, QuestionInputText, Settings, check_question, check_settings, check_titles};
+pub(crate) use super::checks::{CleanQuestion, ExamText, QuestionInputText, check_question, check_settings, check_titles};
 
-pub async fn set_title(db: &impl ConnectionTrait, exam_id: Uuid, locale: Locale, title: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub(crate) async fn set_title(
+    db: &impl ConnectionTrait,
+    exam_id: Uuid,
+    locale: Locale,
+    title: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let existing = ExamTexts::find()
         .filter(exam_text::Column::ExamId.eq(exam_id))
         .filter(exam_text::Column::Locale.eq(locale.as_str()))
@@ -46,7 +52,7 @@ pub async fn set_title(db: &impl ConnectionTrait, exam_id: Uuid, locale: Locale,
 }
 
 /// Writes a question's row and translations (new or replacing).
-pub async fn save_question(
+pub(crate) async fn save_question(
     db: &impl ConnectionTrait,
     exam_id: Uuid,
     id: Option<Uuid>,
@@ -106,7 +112,7 @@ pub async fn save_question(
 }
 
 /// The working bank: questions with their translations, in creation order.
-pub async fn load_bank(db: &impl ConnectionTrait, exam_id: Uuid) -> Result<Vec<SnapQuestion>, DbErr> {
+pub(crate) async fn load_bank(db: &impl ConnectionTrait, exam_id: Uuid) -> Result<Vec<SnapQuestion>, DbErr> {
     let questions = Questions::find()
         .filter(question::Column::ExamId.eq(exam_id))
         .order_by_asc(question::Column::Id)
@@ -146,7 +152,7 @@ pub async fn load_bank(db: &impl ConnectionTrait, exam_id: Uuid) -> Result<Vec<S
         .collect())
 }
 
-pub async fn titles(db: &impl ConnectionTrait, exam_ids: &[Uuid]) -> Result<HashMap<Uuid, BTreeMap<Locale, String>>, DbErr> {
+pub(crate) async fn titles(db: &impl ConnectionTrait, exam_ids: &[Uuid]) -> Result<HashMap<Uuid, BTreeMap<Locale, String>>, DbErr> {
     let mut out: HashMap<Uuid, BTreeMap<Locale, String>> = HashMap::new();
     if exam_ids.is_empty() {
         return Ok(out);
@@ -164,7 +170,7 @@ pub async fn titles(db: &impl ConnectionTrait, exam_ids: &[Uuid]) -> Result<Hash
 }
 
 /// Freezes the current settings and bank as the next version.
-pub async fn publish(db: &impl ConnectionTrait, row: exam::Model, now: DateTime<Utc>) -> Result<exam::Model, ExamError> {
+pub(crate) async fn publish(db: &impl ConnectionTrait, row: exam::Model, now: DateTime<Utc>) -> Result<exam::Model, ExamError> {
     let bank = load_bank(db, row.id).await?;
     if (bank.len() as i32) < row.question_count {
         return Err(ExamError::QuestionBankTooSmall {
@@ -209,19 +215,15 @@ pub async fn publish(db: &impl ConnectionTrait, row: exam::Model, now: DateTime<
 }
 
 /// Notes that the bank or settings changed after publication.
-pub async fn mark_changed(db: &impl ConnectionTrait, row: &exam::Model, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub(crate) async fn mark_changed(db: &impl ConnectionTrait, row: &exam::Model, now: DateTime<Utc>) -> Result<(), DbErr> {
     let mut active: exam::ActiveModel = row.clone().into();
     active.has_unpublished_changes = Set(row.status == exam::Status::Published);
     active.updated_at = Set(now);
     active.update(db).await.map(|_| ())
 }
 
-pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<exam::Model>, DbErr> {
-    Exams::find_by_id(id).one(db).await
-}
-
 /// A published version's snapshot, from the process cache or the database.
-pub async fn snapshot(db: &impl ConnectionTrait, version_id: Uuid) -> Result<Option<std::sync::Arc<Snapshot>>, DbErr> {
+pub(crate) async fn snapshot(db: &impl ConnectionTrait, version_id: Uuid) -> Result<Option<std::sync::Arc<Snapshot>>, DbErr> {
     if let Some(s) = super::bank::cached(version_id, || None) {
         return Ok(Some(s));
     }
@@ -232,6 +234,6 @@ pub async fn snapshot(db: &impl ConnectionTrait, version_id: Uuid) -> Result<Opt
 }
 
 /// The published version an exam or attempt names: it must exist.
-pub async fn published(db: &impl ConnectionTrait, version_id: Uuid) -> Result<std::sync::Arc<Snapshot>, ExamError> {
+pub(crate) async fn published(db: &impl ConnectionTrait, version_id: Uuid) -> Result<std::sync::Arc<Snapshot>, ExamError> {
     snapshot(db, version_id).await?.ok_or(ExamError::MissingVersion(version_id))
 }

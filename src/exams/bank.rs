@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, OnceLock};
 use uuid::Uuid;
 
-pub const SINGLE: &str = "single_choice";
-pub const MULTIPLE: &str = "multiple_choice";
-pub const TRUE_FALSE: &str = "true_false";
+pub(crate) const SINGLE: &str = "single_choice";
+pub(crate) const MULTIPLE: &str = "multiple_choice";
+pub(crate) const TRUE_FALSE: &str = "true_false";
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct QuestionText {
@@ -55,7 +55,7 @@ impl Snapshot {
 
 /// Published versions never change, so they are cached by id for the whole
 /// process: starting an attempt during an exam-day storm parses nothing.
-pub fn cached(version_id: Uuid, load: impl FnOnce() -> Option<Snapshot>) -> Option<Arc<Snapshot>> {
+pub(crate) fn cached(version_id: Uuid, load: impl FnOnce() -> Option<Snapshot>) -> Option<Arc<Snapshot>> {
     static CACHE: OnceLock<Mutex<BTreeMap<Uuid, Arc<Snapshot>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Mutex::default);
     if let Some(s) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&version_id) {
@@ -73,14 +73,14 @@ pub fn cached(version_id: Uuid, load: impl FnOnce() -> Option<Snapshot>) -> Opti
 /// One drawn question of an attempt: which question, and in which order its
 /// options are shown (`order[shown position] = option index`).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Drawn {
+pub(crate) struct Drawn {
     pub q: Uuid,
     pub order: Vec<usize>,
 }
 
 /// Draws `count` questions at random (all of them if the bank is smaller),
 /// shuffling questions and options when the exam says so.
-pub fn draw(snapshot: &Snapshot, rng: &mut impl Rng) -> Vec<Drawn> {
+pub(crate) fn draw(snapshot: &Snapshot, rng: &mut impl Rng) -> Vec<Drawn> {
     let mut questions: Vec<&SnapQuestion> = snapshot.questions.iter().collect();
     let count = (snapshot.question_count.max(1) as usize).min(questions.len());
     if snapshot.shuffle || count < questions.len() {
@@ -110,7 +110,7 @@ pub fn draw(snapshot: &Snapshot, rng: &mut impl Rng) -> Vec<Drawn> {
 /// HMAC under the attempt's own random secret (`attempts.option_key`), so
 /// nobody can map ids back to positions by hashing candidates.
 #[derive(Clone, Copy)]
-pub struct OptionIds<'a> {
+pub(crate) struct OptionIds<'a> {
     attempt_id: Uuid,
     key: Option<&'a str>,
 }
@@ -118,12 +118,12 @@ pub struct OptionIds<'a> {
 impl<'a> OptionIds<'a> {
     /// `key` is the attempt's stored secret; `None` for attempts started
     /// before ids were keyed, which keep the ids their trainee already saw.
-    pub fn new(attempt_id: Uuid, key: Option<&'a str>) -> OptionIds<'a> {
+    pub(crate) fn new(attempt_id: Uuid, key: Option<&'a str>) -> OptionIds<'a> {
         OptionIds { attempt_id, key }
     }
 
     /// The opaque id of option `index` of a question.
-    pub fn id(&self, question_id: Uuid, index: usize) -> String {
+    pub(crate) fn id(&self, question_id: Uuid, index: usize) -> String {
         let digest: [u8; 32] = match self.key {
             Some(key) => {
                 let message = [question_id.as_bytes().as_slice(), &(index as u64).to_le_bytes()].concat();
@@ -136,7 +136,7 @@ impl<'a> OptionIds<'a> {
 
     /// Maps option ids sent by a client back to option indices; `None` if
     /// any id is not an option of this question.
-    pub fn indices_of(&self, question: &SnapQuestion, ids: &[String]) -> Option<Vec<usize>> {
+    pub(crate) fn indices_of(&self, question: &SnapQuestion, ids: &[String]) -> Option<Vec<usize>> {
         let mut out = BTreeSet::new();
         for id in ids {
             let index = (0..question.option_count).find(|i| self.id(question.id, *i) == *id)?;
@@ -148,7 +148,7 @@ impl<'a> OptionIds<'a> {
 
 /// The unkeyed derivation of attempts started before option ids were keyed.
 /// Anyone can compute it, which is why new attempts do not use it.
-pub fn legacy_option_digest(attempt_id: Uuid, question_id: Uuid, index: usize) -> [u8; 32] {
+pub(crate) fn legacy_option_digest(attempt_id: Uuid, question_id: Uuid, index: usize) -> [u8; 32] {
     let mut hasher = Sha256::new();
     hasher.update(attempt_id.as_bytes());
     hasher.update(question_id.as_bytes());
@@ -157,7 +157,7 @@ pub fn legacy_option_digest(attempt_id: Uuid, question_id: Uuid, index: usize) -
 }
 
 /// Points earned for `selected` (option indices).
-pub fn score_question(q: &SnapQuestion, selected: &[usize]) -> f64 {
+pub(crate) fn score_question(q: &SnapQuestion, selected: &[usize]) -> f64 {
     let correct: BTreeSet<usize> = q.correct.iter().copied().collect();
     let chosen: BTreeSet<usize> = selected.iter().copied().collect();
     if chosen == correct {
@@ -172,7 +172,7 @@ pub fn score_question(q: &SnapQuestion, selected: &[usize]) -> f64 {
     0.0
 }
 
-pub struct Grade {
+pub(crate) struct Grade {
     pub score: f64,
     pub max_score: f64,
     pub percent: f64,
@@ -180,7 +180,7 @@ pub struct Grade {
 }
 
 /// Grades a drawn set of questions against answers (question id → indices).
-pub fn grade(snapshot: &Snapshot, drawn: &[Drawn], answers: &BTreeMap<Uuid, Vec<usize>>) -> Grade {
+pub(crate) fn grade(snapshot: &Snapshot, drawn: &[Drawn], answers: &BTreeMap<Uuid, Vec<usize>>) -> Grade {
     let mut score = 0.0;
     let mut max_score = 0.0;
     for d in drawn {

@@ -13,28 +13,28 @@ use uuid::Uuid;
 
 #[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ExamText {
+pub(crate) struct ExamText {
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct QuestionInputText {
+pub(crate) struct QuestionInputText {
     #[schema(min_length = 1, max_length = 5000)]
     pub prompt: String,
     pub options: Vec<String>,
 }
 
 /// Exam settings, validated.
-pub struct Settings {
+pub(crate) struct Settings {
     pub pass_mark_percent: i32,
     pub time_limit_minutes: i32,
     pub max_attempts: i32,
     pub question_count: i32,
 }
 
-pub fn check_settings(pass: i32, minutes: i32, attempts: i32, count: i32, errors: &mut Vec<FieldError>) -> Settings {
+pub(crate) fn check_settings(pass: i32, minutes: i32, attempts: i32, count: i32, errors: &mut Vec<FieldError>) -> Settings {
     let mut range = |field: &'static str, value: i32, min: i32, max: i32| {
         if !(min..=max).contains(&value) {
             errors.push(FieldError::new(field, FieldCode::OutOfRange).arg("min", min).arg("max", max));
@@ -52,7 +52,7 @@ pub fn check_settings(pass: i32, minutes: i32, attempts: i32, count: i32, errors
     }
 }
 
-pub fn check_titles(texts: &BTreeMap<String, ExamText>, errors: &mut Vec<FieldError>) -> BTreeMap<Locale, String> {
+pub(crate) fn check_titles(texts: &BTreeMap<String, ExamText>, errors: &mut Vec<FieldError>) -> BTreeMap<Locale, String> {
     let mut clean = BTreeMap::new();
     if texts.is_empty() {
         errors.push(FieldError::new("translations", FieldCode::Required));
@@ -73,7 +73,7 @@ pub fn check_titles(texts: &BTreeMap<String, ExamText>, errors: &mut Vec<FieldEr
 /// A question as headquarters sends it, checked: every translation has the
 /// same number of options, the correct answers point at real options, and
 /// the kind's rules hold.
-pub struct CleanQuestion {
+pub(crate) struct CleanQuestion {
     pub kind: String,
     pub points: i32,
     pub partial_credit: bool,
@@ -82,7 +82,7 @@ pub struct CleanQuestion {
     pub texts: BTreeMap<Locale, QuestionText>,
 }
 
-pub fn check_question(
+pub(crate) fn check_question(
     kind: &str,
     points: i32,
     partial_credit: bool,
@@ -173,7 +173,7 @@ pub fn check_question(
 
 impl CleanQuestion {
     /// The question as the bank holds it, once saved under `id`.
-    pub fn into_bank_question(self, id: Uuid) -> SnapQuestion {
+    pub(crate) fn into_bank_question(self, id: Uuid) -> SnapQuestion {
         SnapQuestion {
             id,
             kind: self.kind,

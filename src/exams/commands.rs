@@ -23,7 +23,7 @@ use uuid::Uuid;
 const SELECTED_MAX: usize = 10;
 
 /// Creates a draft exam for a course.
-pub async fn create_exam(state: &AppState, actor: &Actor, course_id: Uuid, input: &CreateExam) -> Result<exam::Model, ExamError> {
+pub(crate) async fn create_exam(state: &AppState, actor: &Actor, course_id: Uuid, input: &CreateExam) -> Result<exam::Model, ExamError> {
     let mut errors = Vec::new();
     let titles = authoring::check_titles(&input.translations, &mut errors);
     let s = authoring::check_settings(
@@ -65,7 +65,7 @@ pub async fn create_exam(state: &AppState, actor: &Actor, course_id: Uuid, input
 
 /// Changes settings or titles. A published exam keeps serving its published
 /// version until it is published again.
-pub async fn update_exam(state: &AppState, actor: &Actor, id: Uuid, input: &UpdateExam) -> Result<exam::Model, ExamError> {
+pub(crate) async fn update_exam(state: &AppState, actor: &Actor, id: Uuid, input: &UpdateExam) -> Result<exam::Model, ExamError> {
     let mut cmd = Command::begin(state, actor).await?;
     let row = find_exam(cmd.txn(), actor, id).await?;
     let mut errors = Vec::new();
@@ -111,7 +111,7 @@ fn check(input: &QuestionInput) -> Result<CleanQuestion, ExamError> {
 }
 
 /// Adds a question to the bank; returns it as the bank holds it.
-pub async fn add_question(state: &AppState, actor: &Actor, exam_id: Uuid, input: &QuestionInput) -> Result<SnapQuestion, ExamError> {
+pub(crate) async fn add_question(state: &AppState, actor: &Actor, exam_id: Uuid, input: &QuestionInput) -> Result<SnapQuestion, ExamError> {
     let clean = check(input)?;
     let mut cmd = Command::begin(state, actor).await?;
     let row = find_exam(cmd.txn(), actor, exam_id).await?;
@@ -124,7 +124,7 @@ pub async fn add_question(state: &AppState, actor: &Actor, exam_id: Uuid, input:
 
 /// Replaces a question of the bank. Attempts already started keep the
 /// published version.
-pub async fn update_question(
+pub(crate) async fn update_question(
     state: &AppState,
     actor: &Actor,
     exam_id: Uuid,
@@ -147,7 +147,7 @@ pub async fn update_question(
 }
 
 /// Removes a question from the bank.
-pub async fn delete_question(state: &AppState, actor: &Actor, exam_id: Uuid, question_id: Uuid) -> Result<(), ExamError> {
+pub(crate) async fn delete_question(state: &AppState, actor: &Actor, exam_id: Uuid, question_id: Uuid) -> Result<(), ExamError> {
     let mut cmd = Command::begin(state, actor).await?;
     let row = find_exam(cmd.txn(), actor, exam_id).await?;
     let deleted = Questions::delete_many()
@@ -165,7 +165,7 @@ pub async fn delete_question(state: &AppState, actor: &Actor, exam_id: Uuid, que
 }
 
 /// Freezes the bank and settings as a new version that new attempts use.
-pub async fn publish(state: &AppState, actor: &Actor, id: Uuid) -> Result<exam::Model, ExamError> {
+pub(crate) async fn publish(state: &AppState, actor: &Actor, id: Uuid) -> Result<exam::Model, ExamError> {
     let mut cmd = Command::begin(state, actor).await?;
     let row = find_exam(cmd.txn(), actor, id).await?;
     let row = authoring::publish(cmd.txn(), row, cmd.now()).await?;
@@ -177,7 +177,7 @@ pub async fn publish(state: &AppState, actor: &Actor, id: Uuid) -> Result<exam::
 /// Saves (replaces) the trainee's answer to one question of their attempt;
 /// the last write wins. One upsert, not audited: autosave runs often during
 /// an exam and needs no transaction of its own.
-pub async fn save_answer(
+pub(crate) async fn save_answer(
     state: &AppState,
     actor: &Actor,
     attempt_id: Uuid,

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreateExam {
+pub(crate) struct CreateExam {
     #[schema(value_type = BTreeMap<crate::i18n::Locale, ExamText>)]
     pub translations: BTreeMap<String, ExamText>,
     #[schema(minimum = 1, maximum = 100)]
@@ -29,7 +29,7 @@ pub struct CreateExam {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct UpdateExam {
+pub(crate) struct UpdateExam {
     #[schema(value_type = Option<BTreeMap<crate::i18n::Locale, ExamText>>)]
     pub translations: Option<BTreeMap<String, ExamText>>,
     #[schema(minimum = 1, maximum = 100)]
@@ -46,7 +46,7 @@ pub struct UpdateExam {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct QuestionInput {
+pub(crate) struct QuestionInput {
     /// `single_choice`, `multiple_choice` or `true_false`.
     #[schema(pattern = "^(single_choice|multiple_choice|true_false)$")]
     pub kind: String,
@@ -64,7 +64,7 @@ pub struct QuestionInput {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AnswerInput {
+pub(crate) struct AnswerInput {
     /// Option ids from the attempt.
     pub selected: Vec<String>,
 }

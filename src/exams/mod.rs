@@ -1,24 +1,24 @@
 //! Exams: question banks, timed attempts, autosave, grading. No answer key
 //! ever leaves the server in a trainee's response.
 
-pub mod answer_entity;
+pub(crate) mod answer_entity;
 pub mod attempt_entity;
-pub mod attempts;
-pub mod authoring;
-pub mod bank;
-pub mod checks;
-pub mod commands;
-pub mod dto;
-pub mod error;
-pub mod exam_entity;
-pub mod exam_translation_entity;
-pub mod question_entity;
-pub mod question_translation_entity;
-pub mod routes;
-pub mod service;
-pub mod translation_status;
-pub mod version_entity;
-pub mod views;
+pub(crate) mod attempts;
+pub(crate) mod authoring;
+pub(crate) mod bank;
+pub(crate) mod checks;
+pub(crate) mod commands;
+pub(crate) mod dto;
+pub(crate) mod error;
+pub(crate) mod exam_entity;
+pub(crate) mod exam_translation_entity;
+pub(crate) mod question_entity;
+pub(crate) mod question_translation_entity;
+pub(crate) mod routes;
+pub(crate) mod service;
+pub(crate) mod translation_status;
+pub(crate) mod version_entity;
+pub(crate) mod views;
 
 pub use error::ExamError;
 

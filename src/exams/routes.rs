@@ -16,14 +16,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use uuid::Uuid;
 
 /// The languages to answer in: the request's, then the branch's default.
-pub fn languages(req: &HttpRequest, caller: &Caller) -> Vec<Locale> {
+pub(crate) fn languages(req: &HttpRequest, caller: &Caller) -> Vec<Locale> {
     chain(negotiate(req), caller.branch_default_locale)
 }
 
 /// Creates an exam for a course (headquarters).
 #[utoipa::path(post, path = "/api/v1/courses/{id}/exams", tag = "exams", params(("id" = Uuid, Path)), request_body = CreateExam,
     security(("bearer" = [])), responses((status = 201, body = Exam), (status = 403), (status = 404), (status = 422)))]
-pub async fn create(
+pub(crate) async fn create(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     req: HttpRequest,
@@ -38,7 +38,7 @@ pub async fn create(
 /// The exams of a course the caller may see.
 #[utoipa::path(get, path = "/api/v1/courses/{id}/exams", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = inline(List<Exam>)), (status = 404)))]
-pub async fn list(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub(crate) async fn list(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let items = service::list_exams(&state.db, &caller, *id, &languages(&req, &caller)).await?;
     Ok(with_language(
         HttpResponse::Ok().json(List { items, next_cursor: None }),
@@ -49,7 +49,7 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, req: HttpRequest, 
 /// An exam; headquarters also gets the question bank with its answer key.
 #[utoipa::path(get, path = "/api/v1/exams/{id}", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Exam), (status = 404)))]
-pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub(crate) async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
     let row = service::find_exam(&state.db, &caller, *id).await?;
     let view = service::exam_view(&state.db, &caller, row, &languages(&req, &caller)).await?;
     Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
@@ -59,7 +59,7 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, i
 /// version until it is published again.
 #[utoipa::path(patch, path = "/api/v1/exams/{id}", tag = "exams", params(("id" = Uuid, Path)), request_body = UpdateExam,
     security(("bearer" = [])), responses((status = 200, body = Exam), (status = 403), (status = 404), (status = 422)))]
-pub async fn update(
+pub(crate) async fn update(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     req: HttpRequest,
@@ -74,7 +74,7 @@ pub async fn update(
 /// Adds a question to the bank (headquarters).
 #[utoipa::path(post, path = "/api/v1/exams/{id}/questions", tag = "exams", params(("id" = Uuid, Path)), request_body = QuestionInput,
     security(("bearer" = [])), responses((status = 201, body = views::AuthoredQuestion), (status = 403), (status = 404), (status = 422)))]
-pub async fn add_question(
+pub(crate) async fn add_question(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     id: web::Path<Uuid>,
@@ -87,7 +87,7 @@ pub async fn add_question(
 /// Replaces a question of the bank (headquarters). Attempts already started keep the published version.
 #[utoipa::path(put, path = "/api/v1/exams/{id}/questions/{question_id}", tag = "exams", params(("id" = Uuid, Path), ("question_id" = Uuid, Path)),
     request_body = QuestionInput, security(("bearer" = [])), responses((status = 200, body = views::AuthoredQuestion), (status = 403), (status = 404), (status = 422)))]
-pub async fn update_question(
+pub(crate) async fn update_question(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     path: web::Path<(Uuid, Uuid)>,
@@ -100,7 +100,7 @@ pub async fn update_question(
 
 #[utoipa::path(delete, path = "/api/v1/exams/{id}/questions/{question_id}", tag = "exams", params(("id" = Uuid, Path), ("question_id" = Uuid, Path)),
     security(("bearer" = [])), responses((status = 204), (status = 403), (status = 404)))]
-pub async fn delete_question(
+pub(crate) async fn delete_question(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     path: web::Path<(Uuid, Uuid)>,
@@ -113,7 +113,7 @@ pub async fn delete_question(
 /// Freezes the bank and settings as a new version that new attempts use.
 #[utoipa::path(post, path = "/api/v1/exams/{id}/publish", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Exam), (status = 403), (status = 404), (status = 409, description = "fewer questions than question_count")))]
-pub async fn publish(
+pub(crate) async fn publish(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
     req: HttpRequest,
@@ -128,7 +128,7 @@ pub async fn publish(
 #[utoipa::path(put, path = "/api/v1/attempts/{id}/answers/{question_id}", tag = "exams", params(("id" = Uuid, Path), ("question_id" = Uuid, Path)),
     request_body = AnswerInput, security(("bearer" = [])),
     responses((status = 204), (status = 404), (status = 409, description = "exam_time_over or attempt_submitted"), (status = 422)))]
-pub async fn save_answer(
+pub(crate) async fn save_answer(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<Trainees>,
     path: web::Path<(Uuid, Uuid)>,
@@ -140,7 +140,7 @@ pub async fn save_answer(
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
-pub fn routes(r: &mut Routes) {
+pub(crate) fn routes(r: &mut Routes) {
     r.add(
         super::translation_status::__path_translation_status,
         super::translation_status::translation_status,

@@ -20,7 +20,7 @@ use uuid::Uuid;
 const EXAMS_LISTED: u64 = 200;
 
 /// The course if the caller may see it (by the courses area's rule).
-pub async fn visible_course(db: &impl ConnectionTrait, caller: &Caller, course_id: Uuid) -> Result<course::Model, ExamError> {
+pub(crate) async fn visible_course(db: &impl ConnectionTrait, caller: &Caller, course_id: Uuid) -> Result<course::Model, ExamError> {
     Courses::find_by_id(course_id)
         .filter(courses::visibility(caller))
         .one(db)
@@ -30,7 +30,7 @@ pub async fn visible_course(db: &impl ConnectionTrait, caller: &Caller, course_i
 
 /// The exam if the caller may see it: headquarters any; others published
 /// exams of courses offered to their branch.
-pub async fn find_exam(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<exam::Model, ExamError> {
+pub(crate) async fn find_exam(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<exam::Model, ExamError> {
     let row = Exams::find_by_id(id).one(db).await?.ok_or(ExamError::NotFound)?;
     if !caller.is_hq() {
         if row.status != exam::Status::Published {
@@ -43,7 +43,7 @@ pub async fn find_exam(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> 
 
 /// An exam in the `chain` of languages; headquarters also gets the bank
 /// with its answer key.
-pub async fn exam_view(db: &impl ConnectionTrait, caller: &Caller, row: exam::Model, chain: &[Locale]) -> Result<Exam, ExamError> {
+pub(crate) async fn exam_view(db: &impl ConnectionTrait, caller: &Caller, row: exam::Model, chain: &[Locale]) -> Result<Exam, ExamError> {
     let titles = authoring::titles(db, &[row.id]).await?.remove(&row.id).unwrap_or_default();
     let bank = if caller.is_hq() {
         Some(authoring::load_bank(db, row.id).await?)
@@ -55,7 +55,12 @@ pub async fn exam_view(db: &impl ConnectionTrait, caller: &Caller, row: exam::Mo
 
 /// The exams of a course the caller may see (others than headquarters:
 /// published ones), in creation order.
-pub async fn list_exams(db: &impl ConnectionTrait, caller: &Caller, course_id: Uuid, chain: &[Locale]) -> Result<Vec<Exam>, ExamError> {
+pub(crate) async fn list_exams(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    course_id: Uuid,
+    chain: &[Locale],
+) -> Result<Vec<Exam>, ExamError> {
     let course = visible_course(db, caller, course_id).await?;
     let mut query = Exams::find().filter(exam::Column::CourseId.eq(course.id));
     if !caller.is_hq() {
@@ -81,7 +86,7 @@ pub async fn list_exams(db: &impl ConnectionTrait, caller: &Caller, course_id: U
 
 /// An attempt as its trainee sees it: the drawn questions without the key,
 /// the saved answers and, once submitted, the result.
-pub async fn attempt_view(db: &impl ConnectionTrait, row: &attempt::Model, chain: &[Locale]) -> Result<Attempt, ExamError> {
+pub(crate) async fn attempt_view(db: &impl ConnectionTrait, row: &attempt::Model, chain: &[Locale]) -> Result<Attempt, ExamError> {
     let snapshot = authoring::published(db, row.version_id).await?;
     let answers = super::attempts::answers(db, row.id).await?;
     Ok(views::attempt(row, &snapshot, &super::attempts::drawn(row), &answers, chain))
@@ -89,7 +94,7 @@ pub async fn attempt_view(db: &impl ConnectionTrait, row: &attempt::Model, chain
 
 /// A page of the attempts at an exam in the caller's scope (up to
 /// `page.limit + 1` rows: see `List::from_rows`), optionally one trainee's.
-pub async fn list_attempts(
+pub(crate) async fn list_attempts(
     db: &impl ConnectionTrait,
     caller: &Caller,
     exam_id: Uuid,

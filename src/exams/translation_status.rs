@@ -16,7 +16,7 @@ use uuid::Uuid;
 /// Per locale, which course and lesson texts are missing or outdated (headquarters).
 #[utoipa::path(get, path = "/api/v1/courses/{id}/translation-status", tag = "courses", params(("id" = Uuid, Path)),
     security(("bearer" = [])), responses((status = 200, body = TranslationStatus), (status = 403), (status = 404)))]
-pub async fn translation_status(
+pub(crate) async fn translation_status(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<HqOnly>,
     id: web::Path<Uuid>,

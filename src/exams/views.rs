@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct AuthoredQuestion {
+pub(crate) struct AuthoredQuestion {
     pub id: Uuid,
     pub kind: String,
     pub points: i32,
@@ -24,7 +24,7 @@ pub struct AuthoredQuestion {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Exam {
+pub(crate) struct Exam {
     pub id: Uuid,
     pub course_id: Uuid,
     /// `draft` or `published`.
@@ -49,7 +49,7 @@ pub struct Exam {
     pub updated_at: DateTime<Utc>,
 }
 
-pub fn exam(row: exam::Model, titles: &BTreeMap<Locale, String>, chain: &[Locale], bank: Option<Vec<SnapQuestion>>) -> Exam {
+pub(crate) fn exam(row: exam::Model, titles: &BTreeMap<Locale, String>, chain: &[Locale], bank: Option<Vec<SnapQuestion>>) -> Exam {
     let title = pick(chain, |l| titles.get(&l).map(String::as_str));
     let editor = bank.is_some();
     Exam {
@@ -72,7 +72,7 @@ pub fn exam(row: exam::Model, titles: &BTreeMap<Locale, String>, chain: &[Locale
     }
 }
 
-pub fn authored(q: SnapQuestion) -> AuthoredQuestion {
+pub(crate) fn authored(q: SnapQuestion) -> AuthoredQuestion {
     AuthoredQuestion {
         id: q.id,
         kind: q.kind,
@@ -84,14 +84,14 @@ pub fn authored(q: SnapQuestion) -> AuthoredQuestion {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct OptionView {
+pub(crate) struct OptionView {
     /// Opaque; send it back in `selected`.
     pub id: String,
     pub text: String,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct QuestionView {
+pub(crate) struct QuestionView {
     pub id: Uuid,
     pub kind: String,
     pub points: i32,
@@ -101,7 +101,7 @@ pub struct QuestionView {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct AttemptResult {
+pub(crate) struct AttemptResult {
     pub score: f64,
     pub max_score: f64,
     pub percent: f64,
@@ -110,14 +110,14 @@ pub struct AttemptResult {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct ReviewItem {
+pub(crate) struct ReviewItem {
     pub question_id: Uuid,
     pub earned: f64,
     pub points: i32,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Attempt {
+pub(crate) struct Attempt {
     pub id: Uuid,
     pub exam_id: Uuid,
     pub user_id: Uuid,
@@ -136,7 +136,7 @@ pub struct Attempt {
     pub review: Option<Vec<ReviewItem>>,
 }
 
-pub fn result(row: &attempt::Model) -> Option<AttemptResult> {
+pub(crate) fn result(row: &attempt::Model) -> Option<AttemptResult> {
     Some(AttemptResult {
         score: row.score?,
         max_score: row.max_score?,
@@ -174,7 +174,7 @@ fn question_view(names: bank::OptionIds<'_>, q: &SnapQuestion, d: &Drawn, chain:
     }
 }
 
-pub fn attempt(
+pub(crate) fn attempt(
     row: &attempt::Model,
     snapshot: &Snapshot,
     drawn: &[Drawn],

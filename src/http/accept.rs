@@ -7,7 +7,7 @@ use actix_web::http::header;
 /// The quality the `Accept` header gives `media` (`type/subtype`): that of
 /// the most specific range that matches it (`type/subtype` over `type/*`
 /// over `*/*`); 0 when none does. Without an `Accept` header every type is 1.
-pub fn quality(accept: Option<&str>, media: &str) -> f32 {
+pub(crate) fn quality(accept: Option<&str>, media: &str) -> f32 {
     let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
         return 1.0;
     };
@@ -40,7 +40,7 @@ pub fn quality(accept: Option<&str>, media: &str) -> f32 {
 /// Whether the client would rather have `wanted` than `default`: only when
 /// it accepts `wanted` strictly more. Ties, and headers that accept neither,
 /// get `default`.
-pub fn prefers(req: &HttpRequest, wanted: &str, default: &str) -> bool {
+pub(crate) fn prefers(req: &HttpRequest, wanted: &str, default: &str) -> bool {
     let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let q = quality(accept, wanted);
     q > 0.0 && q > quality(accept, default)

@@ -31,7 +31,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-pub const HEADER: &str = "idempotency-key";
+pub(crate) const HEADER: &str = "idempotency-key";
 const REPLAYED: &str = "idempotent-replayed";
 const KEEP_HOURS: i64 = 24;
 /// Login, refresh, logout and invitation answers carry tokens: never stored.
@@ -40,17 +40,20 @@ const AUTH_ROUTES: &str = "/api/v1/auth/";
 const KEPT_HEADERS: [header::HeaderName; 3] = [header::CONTENT_TYPE, header::CONTENT_LANGUAGE, header::LOCATION];
 
 /// Authenticates a request (provided by `auth`).
-pub type Authenticate =
+pub(crate) type Authenticate =
     for<'a> fn(&'a AppState, &'a actix_web::HttpRequest) -> futures_util::future::LocalBoxFuture<'a, Result<Caller, ApiError>>;
 
 /// What the layer needs from the areas, registered as app data by `crate::app`.
-pub struct Settings {
+pub(crate) struct Settings {
     pub authenticate: Authenticate,
     /// Route patterns that take files (the CSV limit) rather than JSON.
     pub upload_routes: &'static [&'static str],
 }
 
-pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+pub(crate) async fn idempotency(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let key = req
         .headers()
         .get(HEADER)
@@ -238,7 +241,7 @@ fn replay(status: i32, headers: Option<&str>, body: Vec<u8>) -> HttpResponse {
 }
 
 /// Deletes remembered answers older than a day; called by the worker loop.
-pub async fn purge_expired(state: &AppState) -> Result<u64, sea_orm::DbErr> {
+pub(crate) async fn purge_expired(state: &AppState) -> Result<u64, sea_orm::DbErr> {
     let cutoff = state.clock.now() - Duration::hours(KEEP_HOURS);
     IdempotencyKeys::delete_many()
         .filter(idem::Column::CreatedAt.lt(cutoff))

@@ -18,7 +18,7 @@ pub struct Json<T>(pub T);
 /// A body limit for the routes it is attached to (`resource.app_data(...)`),
 /// smaller than the general `ZHIJIANG_JSON_LIMIT_BYTES`.
 #[derive(Clone, Copy, Debug)]
-pub struct JsonLimit(pub usize);
+pub(crate) struct JsonLimit(pub usize);
 
 impl<T> std::ops::Deref for Json<T> {
     type Target = T;
@@ -37,7 +37,7 @@ fn is_json(req: &HttpRequest) -> bool {
 }
 
 /// Reads the whole body, refusing more than `limit` bytes with 413.
-pub async fn read_body(req: &HttpRequest, payload: &mut Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+pub(crate) async fn read_body(req: &HttpRequest, payload: &mut Payload, limit: usize) -> Result<web::Bytes, ApiError> {
     let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, ProblemCode::PayloadTooLarge).arg("limit", limit);
     if let Some(length) = req
         .headers()
@@ -60,7 +60,7 @@ pub async fn read_body(req: &HttpRequest, payload: &mut Payload, limit: usize) -
 }
 
 /// Parses JSON, naming the offending field on a type error.
-pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize::<_, T>(&mut de);
     if value.is_ok() && de.end().is_err() {

@@ -15,7 +15,7 @@ pub struct LocaleHints {
 }
 
 /// The explicit choice of the request itself, if any (`?lang=` or `Accept-Language`).
-pub fn requested(req: &HttpRequest) -> Option<Locale> {
+pub(crate) fn requested(req: &HttpRequest) -> Option<Locale> {
     let from_query = req.query_string().split('&').find_map(|pair| {
         let (key, value) = pair.split_once('=')?;
         (key == "lang").then(|| Locale::from_tag(value)).flatten()

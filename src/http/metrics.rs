@@ -1,7 +1,6 @@
 //! The middleware that records every request in the metrics (kept in
 //! `state::metrics`).
 
-pub use crate::state::metrics::{Metrics, OutboxCounters};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
@@ -10,7 +9,10 @@ use std::time::Instant;
 
 /// Records every request under its route pattern (`/api/v1/courses/{id}`), so
 /// ids do not explode the number of series.
-pub async fn record(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+pub(crate) async fn record(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let metrics = req.app_data::<web::Data<crate::state::AppState>>().map(|s| s.metrics.clone());
     let method = req.method().to_string();
     let started = Instant::now();

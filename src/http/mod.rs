@@ -3,23 +3,20 @@
 
 use crate::error::FieldCode;
 
-pub mod accept;
+pub(crate) mod accept;
 pub mod client_address;
-pub mod etag;
-pub mod idempotency;
+pub(crate) mod etag;
+pub(crate) mod idempotency;
 pub mod idempotency_entity;
-pub mod json;
-pub mod locale;
-pub mod metrics;
-pub mod page;
-pub mod problem;
-pub mod rate_limit;
-pub mod request_id;
-pub mod routes;
-pub mod security_headers;
-
-// Kept at their old paths for callers outside `src/`.
-pub use crate::state::{cache, counters, heartbeats};
+pub(crate) mod json;
+pub(crate) mod locale;
+pub(crate) mod metrics;
+pub(crate) mod page;
+pub(crate) mod problem;
+pub(crate) mod rate_limit;
+pub(crate) mod request_id;
+pub(crate) mod routes;
+pub(crate) mod security_headers;
 
 pub use json::Json;
 pub use locale::{LocaleHints, negotiate, with_language};

@@ -47,7 +47,7 @@ impl PageParams {
     }
 }
 
-pub fn encode_cursor(id: Uuid) -> String {
+pub(crate) fn encode_cursor(id: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(id.as_bytes())
 }
 
@@ -58,7 +58,7 @@ fn decode_cursor(text: &str) -> Option<Uuid> {
 
 /// Splits up to `limit + 1` rows into the page and the cursor of the next
 /// one (the extra row only says that another page exists).
-pub fn split_page<R>(mut rows: Vec<R>, page: Page, id_of: impl Fn(&R) -> Uuid) -> (Vec<R>, Option<String>) {
+pub(crate) fn split_page<R>(mut rows: Vec<R>, page: Page, id_of: impl Fn(&R) -> Uuid) -> (Vec<R>, Option<String>) {
     let more = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
     let next_cursor = if more { rows.last().map(|r| encode_cursor(id_of(r))) } else { None };
@@ -67,7 +67,7 @@ pub fn split_page<R>(mut rows: Vec<R>, page: Page, id_of: impl Fn(&R) -> Uuid) -
 
 /// A page of a list: `{"items": [...], "next_cursor": "..." | null}`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct List<T> {
+pub(crate) struct List<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
 }
@@ -75,7 +75,7 @@ pub struct List<T> {
 impl<T> List<T> {
     /// Builds a page from up to `limit + 1` rows: the extra row only says that
     /// another page exists.
-    pub fn from_rows<R>(mut rows: Vec<R>, page: Page, id_of: impl Fn(&R) -> Uuid, map: impl FnMut(R) -> T) -> List<T> {
+    pub(crate) fn from_rows<R>(mut rows: Vec<R>, page: Page, id_of: impl Fn(&R) -> Uuid, map: impl FnMut(R) -> T) -> List<T> {
         let more = rows.len() as u64 > page.limit;
         rows.truncate(page.limit as usize);
         let next_cursor = if more { rows.last().map(|r| encode_cursor(id_of(r))) } else { None };

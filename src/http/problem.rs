@@ -15,7 +15,10 @@ use actix_web::{Error, HttpResponse};
 use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
 
-pub async fn problem_documents(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+pub(crate) async fn problem_documents(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     // The request cannot be cloned here: routing still needs it unshared.
     let path = req.path().to_string();
     let outcome = AssertUnwindSafe(next.call(req)).catch_unwind().await;

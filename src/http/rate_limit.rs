@@ -13,7 +13,7 @@ use std::time::Duration;
 const WINDOW: Duration = Duration::from_secs(60);
 
 /// Counts a request from `client` to `scope`; 429 with the wait when over `per_minute`.
-pub async fn check(state: &AppState, scope: &str, client: IpAddr, per_minute: u32) -> Result<(), ApiError> {
+pub(crate) async fn check(state: &AppState, scope: &str, client: IpAddr, per_minute: u32) -> Result<(), ApiError> {
     let now = state.clock.now().timestamp_millis();
     let key = counters::key(&["rate", scope, &throttle_key(client)]);
     if let Some(until) = state.counters.refused_until(&key, now) {

@@ -13,7 +13,7 @@
 use crate::error::panic_message;
 use crate::notifications::worker::Worker;
 use crate::state::heartbeats::Heartbeats;
-pub use crate::state::heartbeats::{EXAM_SWEEP, IDEMPOTENCY_PURGE, OUTBOX};
+pub(crate) use crate::state::heartbeats::{EXAM_SWEEP, IDEMPOTENCY_PURGE, OUTBOX};
 use chrono::Duration as ChronoDuration;
 use futures_util::FutureExt;
 use std::future::Future;
@@ -98,7 +98,7 @@ impl Worker {
 /// (panics) it is logged, counted and started again after a pause that
 /// doubles from one second to a minute, so a chore that crashes at once does
 /// not spin.
-pub async fn supervise<F, Fut>(name: &'static str, heartbeats: &Heartbeats, shutdown: watch::Receiver<bool>, mut make: F)
+pub(crate) async fn supervise<F, Fut>(name: &'static str, heartbeats: &Heartbeats, shutdown: watch::Receiver<bool>, mut make: F)
 where
     F: FnMut(watch::Receiver<bool>) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,

@@ -5,7 +5,7 @@ use crate::state::AppState;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use std::fmt::Write;
 
-pub async fn gauges(state: &AppState) -> String {
+pub(crate) async fn gauges(state: &AppState) -> String {
     let pending = Outbox::find().filter(outbox::Column::Status.eq(outbox::Status::Pending));
     let count = pending.clone().count(&state.db).await.unwrap_or(0);
     let oldest = pending.order_by_asc(outbox::Column::CreatedAt).one(&state.db).await.ok().flatten();

@@ -2,13 +2,13 @@
 //! languages, and a lettre SMTP worker.
 
 pub mod entity;
-pub mod error;
-pub mod metrics;
+pub(crate) mod error;
+pub(crate) mod metrics;
 pub mod outbox;
-pub mod routes;
-pub mod service;
-pub mod templates;
-pub mod transport;
+pub(crate) mod routes;
+pub(crate) mod service;
+pub(crate) mod templates;
+pub(crate) mod transport;
 pub mod worker;
 
 pub use error::NotificationError;

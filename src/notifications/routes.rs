@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Notification {
+pub(crate) struct Notification {
     pub id: Uuid,
     pub recipient: String,
     pub locale: String,
@@ -47,7 +47,7 @@ impl From<outbox::Model> for Notification {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
-pub struct NotificationFilter {
+pub(crate) struct NotificationFilter {
     /// Only emails in this state (`pending`, `sent`, `failed`).
     #[param(pattern = "^(pending|sent|failed)$")]
     pub status: Option<String>,
@@ -57,7 +57,7 @@ pub struct NotificationFilter {
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications",
     params(PageParams, NotificationFilter), security(("bearer" = [])),
     responses((status = 200, body = inline(List<Notification>)), (status = 401), (status = 403)))]
-pub async fn list(
+pub(crate) async fn list(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
     page: web::Query<PageParams>,
@@ -72,12 +72,16 @@ pub async fn list(
 #[utoipa::path(post, path = "/api/v1/notifications/{id}/retry", tag = "notifications",
     params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Notification), (status = 404), (status = 409, description = "not failed")))]
-pub async fn retry(state: web::Data<AppState>, Authorized(actor, _): Authorized<Staff>, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub(crate) async fn retry(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<Staff>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let updated = service::retry(&state, &actor, *id).await?;
     Ok(HttpResponse::Ok().json(Notification::from(updated)))
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
-pub fn routes(r: &mut Routes) {
+pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_list, list).add(__path_retry, retry);
 }

@@ -14,7 +14,7 @@ use sea_orm::{ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryF
 use uuid::Uuid;
 
 /// The email if the caller's scope includes its branch.
-pub async fn find_scoped(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<outbox::Model, NotificationError> {
+pub(crate) async fn find_scoped(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<outbox::Model, NotificationError> {
     tenancy::find_visible::<Outbox>(db, caller, id)
         .await?
         .ok_or(NotificationError::NotFound)
@@ -22,7 +22,7 @@ pub async fn find_scoped(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -
 
 /// One page of the emails the caller may see, newest first, optionally only
 /// those in `status` (up to `limit + 1` rows: see `List::from_rows`).
-pub async fn list(
+pub(crate) async fn list(
     db: &impl ConnectionTrait,
     caller: &Caller,
     status: Option<&str>,
@@ -38,7 +38,7 @@ pub async fn list(
 }
 
 /// Puts a failed email back in the queue, to be tried again at once.
-pub async fn retry(state: &AppState, actor: &Actor, id: Uuid) -> Result<outbox::Model, NotificationError> {
+pub(crate) async fn retry(state: &AppState, actor: &Actor, id: Uuid) -> Result<outbox::Model, NotificationError> {
     let mut cmd = Command::begin(state, actor).await?;
     let row = find_scoped(cmd.txn(), actor, id).await?;
     if row.status != outbox::Status::Failed {

@@ -11,13 +11,13 @@ use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{Address, Message};
 use serde_json::{Map, Value};
 
-pub struct Rendered {
+pub(crate) struct Rendered {
     pub subject: String,
     pub text: String,
     pub html: String,
 }
 
-pub fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -49,13 +49,13 @@ fn to_args(args: &Map<String, Value>, html: bool) -> Vec<(String, Arg)> {
 
 /// Whether `template` names an email every locale can render (its English
 /// messages exist; other locales fall back to English).
-pub fn exists(template: &str) -> bool {
+pub(crate) fn exists(template: &str) -> bool {
     ["subject", "text", "html"]
         .iter()
         .all(|part| i18n::has(Locale::En, &format!("email-{template}-{part}")))
 }
 
-pub fn render(template: &str, locale: Locale, args: &Map<String, Value>) -> Rendered {
+pub(crate) fn render(template: &str, locale: Locale, args: &Map<String, Value>) -> Rendered {
     let plain = to_args(args, false);
     let escaped = to_args(args, true);
     let plain_refs: Vec<(&str, Arg)> = plain.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
@@ -88,7 +88,7 @@ pub fn render(template: &str, locale: Locale, args: &Map<String, Value>) -> Rend
 /// validation existed (or by a future bug) may hold one. A recipient or name
 /// with control characters is refused with a reason; the subject, which is
 /// our own text around the arguments, has them replaced by spaces.
-pub fn build_message(
+pub(crate) fn build_message(
     id: uuid::Uuid,
     from: &Mailbox,
     recipient: &str,

@@ -7,14 +7,14 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub enum Transport {
+pub(crate) enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     Files(PathBuf),
 }
 
 /// Why a delivery failed, and whether trying again may help.
 #[derive(Debug)]
-pub struct SendFailure {
+pub(crate) struct SendFailure {
     pub permanent: bool,
     pub reason: String,
 }
@@ -22,7 +22,7 @@ pub struct SendFailure {
 impl Transport {
     /// `smtp://[user:pass@]host[:port][?tls=required|opportunistic]` or
     /// `smtps://...` (implicit TLS), as lettre understands them.
-    pub fn from_config(smtp_url: Option<&str>, mail_dir: PathBuf) -> Result<Transport, String> {
+    pub(crate) fn from_config(smtp_url: Option<&str>, mail_dir: PathBuf) -> Result<Transport, String> {
         match smtp_url {
             Some(url) => {
                 let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| e.to_string())?;
@@ -36,7 +36,7 @@ impl Transport {
         }
     }
 
-    pub async fn send(&self, id: uuid::Uuid, message: Message) -> Result<(), SendFailure> {
+    pub(crate) async fn send(&self, id: uuid::Uuid, message: Message) -> Result<(), SendFailure> {
         match self {
             Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(classify),
             Transport::Files(dir) => {

@@ -1,5 +1,5 @@
 //! Operational endpoints: liveness, readiness, metrics, the OpenAPI document
 //! and its viewer.
 
-pub mod openapi;
-pub mod routes;
+pub(crate) mod openapi;
+pub(crate) mod routes;

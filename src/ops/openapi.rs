@@ -138,12 +138,12 @@ impl Modify for BearerAuth {
         (name = "notifications", description = "The email outbox"),
     )
 )]
-pub struct ApiDoc;
+pub(crate) struct ApiDoc;
 
 /// The OpenAPI document: the info and tags above, the paths and schemas of
 /// every registered route (`http::routes`), then the problem responses,
 /// operation ids and the bearer scheme.
-pub fn document(routes: &Routes) -> utoipa::openapi::OpenApi {
+pub(crate) fn document(routes: &Routes) -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     routes.document(&mut doc);
     for modifier in [&BearerAuth as &dyn Modify, &Problems, &OperationIds] {

@@ -8,14 +8,14 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Health {
+pub(crate) struct Health {
     /// `ok`, or `unavailable` when the database cannot be reached.
     pub status: &'static str,
 }
 
 /// The process is up.
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Health)))]
-pub async fn healthz() -> HttpResponse {
+pub(crate) async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
 }
 
@@ -27,7 +27,7 @@ pub async fn healthz() -> HttpResponse {
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, body = Health),
     (status = 503, description = "database unreachable (`Health`), or a background chore stale (problem `job_stale`)",
         content((Health = "application/json"), (crate::error::ProblemSchema = "application/problem+json")))))]
-pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub(crate) async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     if let Err(err) = db::ping(&state.db).await {
         tracing::warn!(error = %err, "readiness check failed");
         return Ok(HttpResponse::ServiceUnavailable()
@@ -52,7 +52,7 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 
 /// Prometheus text exposition.
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+pub(crate) async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let mut gauges: Vec<(&str, &str, f64)> = Vec::new();
     let (size, idle) = pool_sizes(&state.db);
     gauges.push(("zhijiang_db_pool_connections", "Open database connections.", size as f64));
@@ -77,7 +77,7 @@ fn pool_sizes(db: &sea_orm::DatabaseConnection) -> (u32, usize) {
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
-pub fn routes(r: &mut Routes) {
+pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_healthz, healthz)
         .add(__path_readyz, readyz)
         .add(__path_metrics, metrics);

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 /// Marks a lesson of the actor's enrolment done (idempotent); the enrolment
 /// may complete and the trainee be certified.
-pub async fn complete_lesson(state: &AppState, actor: &Actor, enrolment_id: Uuid, lesson_id: Uuid) -> Result<(), ProgressError> {
+pub(crate) async fn complete_lesson(state: &AppState, actor: &Actor, enrolment_id: Uuid, lesson_id: Uuid) -> Result<(), ProgressError> {
     let cmd = Command::begin(state, actor).await?;
     let row = enrolments::find_visible(cmd.txn(), actor, enrolment_id).await?;
     super::lesson_done(cmd.txn(), &row, lesson_id, cmd.now()).await?;
@@ -26,7 +26,7 @@ pub async fn complete_lesson(state: &AppState, actor: &Actor, enrolment_id: Uuid
 
 /// Starts the actor's attempt at a published exam, or answers with the one
 /// already open (also when a concurrent start opened it first).
-pub async fn start(state: &AppState, actor: &Actor, exam_id: Uuid) -> Result<Started, ProgressError> {
+pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid) -> Result<Started, ProgressError> {
     let exam = find_exam(&state.db, actor, exam_id).await?;
     let cmd = Command::begin(state, actor).await?;
     match super::start_attempt(cmd.txn(), actor, &exam, cmd.now()).await {
@@ -48,7 +48,7 @@ pub async fn start(state: &AppState, actor: &Actor, exam_id: Uuid) -> Result<Sta
 
 /// An attempt the actor may see; one past its deadline is graded on the
 /// way (and may complete the enrolment).
-pub async fn read_attempt(state: &AppState, actor: &Actor, id: Uuid) -> Result<attempt::Model, ProgressError> {
+pub(crate) async fn read_attempt(state: &AppState, actor: &Actor, id: Uuid) -> Result<attempt::Model, ProgressError> {
     let row = attempts::find_visible(&state.db, actor, id).await?;
     let now = state.clock.now();
     if row.status != attempt::Status::Open || now <= row.deadline {
@@ -62,7 +62,7 @@ pub async fn read_attempt(state: &AppState, actor: &Actor, id: Uuid) -> Result<a
 
 /// Submits and grades the actor's attempt; a second submit returns the
 /// same result.
-pub async fn submit(state: &AppState, actor: &Actor, id: Uuid) -> Result<AttemptResult, ProgressError> {
+pub(crate) async fn submit(state: &AppState, actor: &Actor, id: Uuid) -> Result<AttemptResult, ProgressError> {
     let cmd = Command::begin(state, actor).await?;
     let row = attempts::find_visible(cmd.txn(), actor, id).await?;
     let closed = super::close_attempt(cmd.txn(), row, cmd.now()).await?;

@@ -4,9 +4,9 @@
 //! certificates each do their own part and never call back into each other;
 //! this module calls them in order.
 
-pub mod commands;
-pub mod error;
-pub mod routes;
+pub(crate) mod commands;
+pub(crate) mod error;
+pub(crate) mod routes;
 
 pub use error::ProgressError;
 

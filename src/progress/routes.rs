@@ -24,7 +24,7 @@ use uuid::Uuid;
 #[utoipa::path(post, path = "/api/v1/enrolments/{id}/lessons/{lesson_id}/complete", tag = "enrolments",
     params(("id" = Uuid, Path), ("lesson_id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403), (status = 404), (status = 409, description = "enrolment withdrawn")))]
-pub async fn complete_lesson(
+pub(crate) async fn complete_lesson(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<Trainees>,
     path: web::Path<(Uuid, Uuid)>,
@@ -42,7 +42,7 @@ async fn attempt_view(state: &AppState, req: &HttpRequest, caller: &Caller, row:
 /// second start while one is open returns that one (200).
 #[utoipa::path(post, path = "/api/v1/exams/{id}/attempts", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 201, body = Attempt), (status = 200, body = Attempt, description = "the open attempt"), (status = 403), (status = 404), (status = 409, description = "attempts_exhausted")))]
-pub async fn start(
+pub(crate) async fn start(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<Trainees>,
     req: HttpRequest,
@@ -64,7 +64,12 @@ pub async fn start(
 /// An attempt and, once submitted, its result. An attempt past its deadline is graded on the way.
 #[utoipa::path(get, path = "/api/v1/attempts/{id}", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Attempt), (status = 404)))]
-pub async fn get_attempt(state: web::Data<AppState>, actor: Actor, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub(crate) async fn get_attempt(
+    state: web::Data<AppState>,
+    actor: Actor,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let row = commands::read_attempt(&state, &actor, *id).await?;
     let view = attempt_view(&state, &req, &actor, &row).await?;
     Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))
@@ -73,7 +78,7 @@ pub async fn get_attempt(state: web::Data<AppState>, actor: Actor, req: HttpRequ
 /// Submits and grades the attempt; a second submit returns the same result.
 #[utoipa::path(post, path = "/api/v1/attempts/{id}/submit", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = AttemptResult), (status = 404)))]
-pub async fn submit(
+pub(crate) async fn submit(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<Trainees>,
     id: web::Path<Uuid>,
@@ -83,7 +88,7 @@ pub async fn submit(
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct AttemptSummary {
+pub(crate) struct AttemptSummary {
     pub id: Uuid,
     pub user_id: Uuid,
     pub attempt_number: i32,
@@ -95,7 +100,7 @@ pub struct AttemptSummary {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
-pub struct AttemptFilter {
+pub(crate) struct AttemptFilter {
     pub user_id: Option<Uuid>,
 }
 
@@ -115,7 +120,7 @@ fn summary(r: attempt::Model) -> AttemptSummary {
 /// Attempts at an exam in the caller's scope, with results (headquarters, branch admins).
 #[utoipa::path(get, path = "/api/v1/exams/{id}/attempts", tag = "exams", params(("id" = Uuid, Path), PageParams, AttemptFilter),
     security(("bearer" = [])), responses((status = 200, body = inline(List<AttemptSummary>)), (status = 403), (status = 404)))]
-pub async fn list_attempts(
+pub(crate) async fn list_attempts(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
     id: web::Path<Uuid>,
@@ -128,7 +133,7 @@ pub async fn list_attempts(
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
-pub fn routes(r: &mut Routes) {
+pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_complete_lesson, complete_lesson)
         .add(__path_start, start)
         .add(__path_list_attempts, list_attempts)

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct AuditEntry {
+pub(crate) struct AuditEntry {
     pub id: Uuid,
     pub actor_user_id: Option<Uuid>,
     pub actor_email: Option<String>,
@@ -33,7 +33,7 @@ pub struct AuditEntry {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
-pub struct AuditFilter {
+pub(crate) struct AuditFilter {
     /// User id of who acted.
     pub actor: Option<Uuid>,
     /// Branch code.
@@ -54,7 +54,7 @@ pub struct AuditFilter {
 /// The audit log, newest first (headquarters).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(PageParams, AuditFilter), security(("bearer" = [])),
     responses((status = 200, body = inline(crate::http::page::List<AuditEntry>)), (status = 403)))]
-pub async fn list(
+pub(crate) async fn list(
     state: web::Data<AppState>,
     _: Authorized<HqOnly>,
     page: web::Query<PageParams>,
@@ -137,6 +137,6 @@ pub async fn list(
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
-pub fn routes(r: &mut Routes) {
+pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_list, list);
 }

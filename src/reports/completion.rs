@@ -14,7 +14,7 @@ use uuid::Uuid;
 /// Which rows a report covers. `branch_id` is forced to the caller's own
 /// branch for branch administrators.
 #[derive(Clone, Debug, Default)]
-pub struct Filter {
+pub(crate) struct Filter {
     pub branch_id: Option<Uuid>,
     pub course_id: Option<Uuid>,
     pub cohort_id: Option<Uuid>,
@@ -27,7 +27,7 @@ pub struct Filter {
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct CompletionRow {
+pub(crate) struct CompletionRow {
     /// Branch code.
     pub branch: String,
     pub course_id: Uuid,
@@ -81,7 +81,7 @@ fn median(values: &mut [f64]) -> Option<f64> {
 /// The alias of the enrolments table in every query.
 const E: &str = "e";
 
-pub async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResult<Vec<CompletionRow>> {
+pub(crate) async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResult<Vec<CompletionRow>> {
     let group = [(E, "branch_id"), (E, "course_id"), (E, "cohort_id")];
     let counts = db
         .query_all(

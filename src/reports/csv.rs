@@ -6,9 +6,9 @@
 
 use crate::i18n::{self, Locale};
 
-pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-pub enum Cell {
+pub(crate) enum Cell {
     Text(String),
     Int(i64),
     Num(Option<f64>),
@@ -27,7 +27,7 @@ fn escape(text: &str) -> String {
 }
 
 /// One CSV line, CRLF-terminated.
-pub fn line(cells: &[Cell]) -> Vec<u8> {
+pub(crate) fn line(cells: &[Cell]) -> Vec<u8> {
     let parts: Vec<String> = cells
         .iter()
         .map(|c| match c {
@@ -43,7 +43,7 @@ pub fn line(cells: &[Cell]) -> Vec<u8> {
 }
 
 /// The localized header line (`report-column-<name>` messages).
-pub fn header(locale: Locale, columns: &[&str]) -> Vec<u8> {
+pub(crate) fn header(locale: Locale, columns: &[&str]) -> Vec<u8> {
     let cells: Vec<Cell> = columns
         .iter()
         .map(|c| Cell::Text(i18n::t(locale, &format!("report-column-{c}"), &[])))

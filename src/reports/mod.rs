@@ -1,7 +1,7 @@
 //! Reports: completion across branches, CSV export, talent pool.
 
-pub mod audit_log;
-pub mod completion;
-pub mod csv;
-pub mod routes;
-pub mod talent;
+pub(crate) mod audit_log;
+pub(crate) mod completion;
+pub(crate) mod csv;
+pub(crate) mod routes;
+pub(crate) mod talent;

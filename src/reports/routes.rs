@@ -18,17 +18,17 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct CompletionReport {
+pub(crate) struct CompletionReport {
     pub items: Vec<CompletionRow>,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct TalentReport {
+pub(crate) struct TalentReport {
     pub items: Vec<TalentRow>,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
-pub struct CompletionQuery {
+pub(crate) struct CompletionQuery {
     /// Branch code (a branch admin only ever sees its own branch).
     pub branch: Option<String>,
     pub course_id: Option<Uuid>,
@@ -129,7 +129,7 @@ fn completion_cells(r: CompletionRow) -> Vec<Cell> {
 /// a branch admin its own (filters outside it give no rows, not an error).
 #[utoipa::path(get, path = "/api/v1/reports/completion", tag = "reports", params(CompletionQuery), security(("bearer" = [])),
     responses((status = 200, description = "`{\"items\": [...]}`, or CSV with Accept: text/csv", body = CompletionReport), (status = 403), (status = 422)))]
-pub async fn completion(
+pub(crate) async fn completion(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
     req: HttpRequest,
@@ -175,7 +175,7 @@ pub async fn completion(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
-pub struct TalentQuery {
+pub(crate) struct TalentQuery {
     pub course_id: Option<Uuid>,
     /// ISO 3166-1 alpha-2.
     pub country: Option<String>,
@@ -188,7 +188,7 @@ const TALENT_COLUMNS: &[&str] = &["course_id", "course_code", "country", "month"
 /// Certified technicians per course, country and month (headquarters).
 #[utoipa::path(get, path = "/api/v1/reports/talent-pool", tag = "reports", params(TalentQuery), security(("bearer" = [])),
     responses((status = 200, description = "`{\"items\": [...]}`, or CSV with Accept: text/csv", body = TalentReport), (status = 403)))]
-pub async fn talent_pool(
+pub(crate) async fn talent_pool(
     state: web::Data<AppState>,
     _: Authorized<HqOnly>,
     req: HttpRequest,
@@ -224,6 +224,6 @@ pub async fn talent_pool(
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
-pub fn routes(r: &mut Routes) {
+pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_completion, completion).add(__path_talent_pool, talent_pool);
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, Default)]
-pub struct Filter {
+pub(crate) struct Filter {
     pub course_id: Option<Uuid>,
     pub country: Option<String>,
     pub from: Option<DateTime<Utc>>,
@@ -18,7 +18,7 @@ pub struct Filter {
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct TalentRow {
+pub(crate) struct TalentRow {
     pub course_id: Uuid,
     pub course_code: String,
     /// ISO 3166-1 alpha-2 of the certifying branch.
@@ -28,7 +28,7 @@ pub struct TalentRow {
     pub certified_count: i64,
 }
 
-pub async fn talent_pool(db: &impl ConnectionTrait, f: &Filter) -> ApiResult<Vec<TalentRow>> {
+pub(crate) async fn talent_pool(db: &impl ConnectionTrait, f: &Filter) -> ApiResult<Vec<TalentRow>> {
     let query = Query::select()
         .column(("c", "course_id"))
         .column(("b", "country"))

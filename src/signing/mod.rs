@@ -3,7 +3,7 @@
 //! costs no database round trip on the hot path.
 
 use crate::crypto::MasterKey;
-pub mod entity;
+pub(crate) mod entity;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -24,9 +24,9 @@ use uuid::Uuid;
 /// long a lost announcement can matter.
 const CACHE_TTL: Duration = Duration::from_secs(30);
 
-pub const ACTIVE: &str = "active";
-pub const RETIRED: &str = "retired";
-pub const REVOKED: &str = "revoked";
+pub(crate) const ACTIVE: &str = "active";
+pub(crate) const RETIRED: &str = "retired";
+pub(crate) const REVOKED: &str = "revoked";
 
 /// PKCS#8 v1 prefix of an Ed25519 private key; the 32-byte seed follows.
 const PKCS8_ED25519_PREFIX: [u8; 16] = [

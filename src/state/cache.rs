@@ -14,10 +14,10 @@ use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-pub const TTL: Duration = Duration::from_secs(5);
-pub const MAX_ENTRIES: usize = 10_000;
+pub(crate) const TTL: Duration = Duration::from_secs(5);
+pub(crate) const MAX_ENTRIES: usize = 10_000;
 /// Bodies and keys together.
-pub const MAX_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 type Entry = (u64, Instant, Bytes, String);
 

@@ -41,7 +41,7 @@ fn stored(column: ThrottleCounters) -> Expr {
 }
 
 /// The fixed-size key of a counter: SHA-256 over the length-prefixed parts.
-pub fn key(parts: &[&str]) -> String {
+pub(crate) fn key(parts: &[&str]) -> String {
     let mut hasher = Sha256::new();
     for part in parts {
         hasher.update((part.len() as u64).to_be_bytes());
@@ -73,7 +73,7 @@ impl Count {
 }
 
 /// Whole seconds, rounded up and at least 1, from `now_ms` to `until_ms`.
-pub fn seconds_until(until_ms: i64, now_ms: i64) -> u64 {
+pub(crate) fn seconds_until(until_ms: i64, now_ms: i64) -> u64 {
     ((until_ms - now_ms).max(0) as u64).div_ceil(1000).max(1)
 }
 

@@ -10,11 +10,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// One pass of the outbox worker (claim, deliver, record).
-pub const OUTBOX: &str = "outbox";
+pub(crate) const OUTBOX: &str = "outbox";
 /// Grading exam attempts left open past their deadline.
-pub const EXAM_SWEEP: &str = "exam_sweep";
+pub(crate) const EXAM_SWEEP: &str = "exam_sweep";
 /// Forgetting idempotent answers older than a day (runs about hourly).
-pub const IDEMPOTENCY_PURGE: &str = "idempotency_purge";
+pub(crate) const IDEMPOTENCY_PURGE: &str = "idempotency_purge";
 
 #[derive(Clone, Copy)]
 struct Beat {

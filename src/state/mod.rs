@@ -2,10 +2,10 @@
 //! it holds: metrics and heartbeats, the database-backed throttle counters,
 //! and the catalogue cache.
 
-pub mod cache;
-pub mod counters;
-pub mod heartbeats;
-pub mod metrics;
+pub(crate) mod cache;
+pub(crate) mod counters;
+pub(crate) mod heartbeats;
+pub(crate) mod metrics;
 
 use crate::clock::Clock;
 use crate::config::Config;

@@ -2,10 +2,10 @@
 //! queries branch-owned rows through. A leaf module: it imports no area.
 //! Building a `Caller` from a request (token verification) is `auth`'s job.
 
-pub mod owned;
-pub mod sessions;
+pub(crate) mod owned;
+pub(crate) mod sessions;
 
-pub use owned::{BranchOwned, find_visible, visible};
+pub(crate) use owned::{BranchOwned, find_visible, visible};
 
 use crate::error::ApiError;
 use crate::i18n::Locale;
@@ -126,16 +126,16 @@ impl std::ops::Deref for Actor {
 }
 
 /// A set of roles a route admits (see [`Authorized`]).
-pub trait RoleSet {
+pub(crate) trait RoleSet {
     const ROLES: &'static [Role];
 }
 
 /// Headquarters administrators only.
-pub struct HqOnly;
+pub(crate) struct HqOnly;
 /// Administrators: headquarters and branch administrators.
-pub struct Staff;
+pub(crate) struct Staff;
 /// Trainees only.
-pub struct Trainees;
+pub(crate) struct Trainees;
 
 impl RoleSet for HqOnly {
     const ROLES: &'static [Role] = &[Role::HqAdmin];
@@ -150,18 +150,15 @@ impl RoleSet for Trainees {
 /// An [`Actor`] whose role is in `R`: taking `Authorized<Staff>` as a handler
 /// argument answers 401 without a valid token and 403 for other roles
 /// before the handler runs (the extractor is in `auth::caller`).
-pub struct Authorized<R: RoleSet>(pub Actor, pub std::marker::PhantomData<R>);
+pub(crate) struct Authorized<R: RoleSet>(pub Actor, pub std::marker::PhantomData<R>);
 
 impl<R: RoleSet> Authorized<R> {
-    pub fn new(actor: Actor) -> Result<Self, ApiError> {
+    pub(crate) fn new(actor: Actor) -> Result<Self, ApiError> {
         if R::ROLES.contains(&actor.role) {
             Ok(Authorized(actor, std::marker::PhantomData))
         } else {
             Err(ApiError::forbidden())
         }
-    }
-    pub fn into_actor(self) -> Actor {
-        self.0
     }
 }
 

@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PrimaryKeyTrait,
 use uuid::Uuid;
 
 /// A table whose rows belong to one branch.
-pub trait BranchOwned: EntityTrait {
+pub(crate) trait BranchOwned: EntityTrait {
     /// The column holding the owning branch's id.
     const BRANCH: Self::Column;
     /// The column holding the user a row is about, when a trainee may see
@@ -22,7 +22,7 @@ pub trait BranchOwned: EntityTrait {
 /// Every row of `E` that `caller` may see: all for headquarters, their
 /// branch's for others, and only their own for a trainee when `E` has an
 /// owner column.
-pub fn visible<E: BranchOwned>(caller: &Caller) -> Select<E> {
+pub(crate) fn visible<E: BranchOwned>(caller: &Caller) -> Select<E> {
     restrict(E::find(), caller)
 }
 
@@ -38,7 +38,7 @@ fn restrict<E: BranchOwned>(query: Select<E>, caller: &Caller) -> Select<E> {
 
 /// One row of `E` by id, if `caller` may see it (`None` otherwise, which
 /// callers answer as 404).
-pub async fn find_visible<E>(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<Option<E::Model>, DbErr>
+pub(crate) async fn find_visible<E>(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<Option<E::Model>, DbErr>
 where
     E: BranchOwned,
     <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,

@@ -21,17 +21,17 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_security::MixedScript;
 
 /// The longest address SMTP carries.
-pub const MAX: usize = 254;
+pub(crate) const MAX: usize = 254;
 const LOCAL_MAX: usize = 64;
 
 /// A checked address: NFKC-normalized, trimmed, case kept for display.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EmailAddress(String);
+pub(crate) struct EmailAddress(String);
 
 impl EmailAddress {
     /// Checks an address sent in `field`. Codes: `invalid_characters`,
     /// `too_long`, `invalid_email`, `mixed_scripts`.
-    pub fn parse(field: &str, raw: &str) -> Result<EmailAddress, FieldError> {
+    pub(crate) fn parse(field: &str, raw: &str) -> Result<EmailAddress, FieldError> {
         let address = normalized(field, raw)?;
         let Some((local, domain)) = address.rsplit_once('@') else {
             return Err(FieldError::new(field, FieldCode::InvalidEmail));
@@ -53,12 +53,12 @@ impl EmailAddress {
         Ok(EmailAddress(address))
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
     /// What accounts are told apart by (`users.email_normalized`).
-    pub fn key(&self) -> String {
+    pub(crate) fn key(&self) -> String {
         fold(&self.0)
     }
 }
@@ -67,7 +67,7 @@ impl EmailAddress {
 /// checks of `parse`, so that accounts made before those checks can still
 /// sign in. Refuses what could never be stored (controls, NUL, invisible
 /// characters, over-long input) before it reaches the database.
-pub fn lookup_key(field: &str, raw: &str) -> Result<String, FieldError> {
+pub(crate) fn lookup_key(field: &str, raw: &str) -> Result<String, FieldError> {
     normalized(field, raw).map(|a| fold(&a))
 }
 
@@ -96,7 +96,7 @@ fn normalized(field: &str, raw: &str) -> Result<String, FieldError> {
 
 /// The account key of an address already accepted (trimmed, NFKC, lower
 /// case). Infallible: for values that passed `EmailAddress::parse` or `lookup_key`.
-pub fn key_of(address: &str) -> String {
+pub(crate) fn key_of(address: &str) -> String {
     fold(&address.trim().nfkc().collect::<String>())
 }
 

@@ -24,17 +24,17 @@
 //! PostgreSQL cannot store NUL in text: checking here keeps it out of every
 //! query, which would otherwise fail with a 500.
 
-pub mod email;
+pub(crate) mod email;
 
 use crate::error::FieldCode;
 use crate::error::FieldError;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
-pub use email::EmailAddress;
+pub(crate) use email::EmailAddress;
 
 /// How a field may be shaped; see the constants below for the field kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Text {
+pub(crate) struct Text {
     /// Line feeds (and tabs) allowed.
     multiline: bool,
     /// Leading and trailing whitespace is kept (Markdown bodies).
@@ -45,31 +45,31 @@ pub struct Text {
 }
 
 /// A person's display name: one line, at most 120 characters.
-pub const PERSON_NAME: Text = Text::line(120);
+pub(crate) const PERSON_NAME: Text = Text::line(120);
 /// A cohort's name.
-pub const COHORT_NAME: Text = Text::line(120);
+pub(crate) const COHORT_NAME: Text = Text::line(120);
 /// A branch's name in one locale.
-pub const BRANCH_NAME: Text = Text::line(200);
+pub(crate) const BRANCH_NAME: Text = Text::line(200);
 /// A course, lesson or exam title.
-pub const TITLE: Text = Text::line(200);
+pub(crate) const TITLE: Text = Text::line(200);
 /// A course summary: a paragraph or a few, may be empty.
-pub const SUMMARY: Text = Text::paragraphs(2_000).optional();
+pub(crate) const SUMMARY: Text = Text::paragraphs(2_000).optional();
 /// A lesson body: Markdown, kept exactly as written (CRLF becomes LF), may be empty.
-pub const LESSON_BODY: Text = Text::markdown(100_000);
+pub(crate) const LESSON_BODY: Text = Text::markdown(100_000);
 /// A question prompt: may span lines.
-pub const PROMPT: Text = Text::paragraphs(5_000);
+pub(crate) const PROMPT: Text = Text::paragraphs(5_000);
 /// One answer option of a question.
-pub const OPTION: Text = Text::line(1_000);
+pub(crate) const OPTION: Text = Text::line(1_000);
 /// Why a certificate was revoked (shown on the public verify page).
-pub const REASON: Text = Text::paragraphs(1_000);
+pub(crate) const REASON: Text = Text::paragraphs(1_000);
 /// An opaque token an anonymous caller sends back (refresh, invitation):
 /// ours are 43 characters; anything much longer or with controls is not one.
 /// Empty is left to the caller (it is simply not a valid token: 401).
-pub const TOKEN: Text = Text::line(256).optional();
+pub(crate) const TOKEN: Text = Text::line(256).optional();
 
 impl Text {
     /// One line, trimmed, required.
-    pub const fn line(max: usize) -> Text {
+    pub(crate) const fn line(max: usize) -> Text {
         Text {
             multiline: false,
             keep_whitespace: false,
@@ -78,7 +78,7 @@ impl Text {
         }
     }
     /// Several lines, trimmed, required.
-    pub const fn paragraphs(max: usize) -> Text {
+    pub(crate) const fn paragraphs(max: usize) -> Text {
         Text {
             multiline: true,
             keep_whitespace: false,
@@ -87,7 +87,7 @@ impl Text {
         }
     }
     /// Several lines kept as written (only CRLF becomes LF), may be empty.
-    pub const fn markdown(max: usize) -> Text {
+    pub(crate) const fn markdown(max: usize) -> Text {
         Text {
             multiline: true,
             keep_whitespace: true,
@@ -96,16 +96,13 @@ impl Text {
         }
     }
     /// The same, but empty text is fine.
-    pub const fn optional(self) -> Text {
+    pub(crate) const fn optional(self) -> Text {
         Text { required: false, ..self }
-    }
-    pub const fn max(&self) -> usize {
-        self.max
     }
 
     /// The value as it is to be stored, or the first rule it breaks, as a
     /// field error naming `field` (its JSON path).
-    pub fn check(&self, field: impl Into<String>, value: &str) -> Result<String, FieldError> {
+    pub(crate) fn check(&self, field: impl Into<String>, value: &str) -> Result<String, FieldError> {
         let field = field.into();
         let value = if self.multiline && value.contains('\r') {
             value.replace("\r\n", "\n")
@@ -126,7 +123,7 @@ impl Text {
     }
 
     /// `check`, collecting the error: `None` if `value` was refused.
-    pub fn collect(&self, field: impl Into<String>, value: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+    pub(crate) fn collect(&self, field: impl Into<String>, value: &str, errors: &mut Vec<FieldError>) -> Option<String> {
         match self.check(field, value) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -139,14 +136,14 @@ impl Text {
 
 /// The field error for a refused character, naming it (`U+202E`) so that an
 /// author can find an invisible one.
-pub fn invalid_characters(field: impl Into<String>, c: char) -> FieldError {
+pub(crate) fn invalid_characters(field: impl Into<String>, c: char) -> FieldError {
     FieldError::new(field, FieldCode::InvalidCharacters).arg("character", format!("U+{:04X}", c as u32))
 }
 
 /// A short value that is looked up, never stored (query filters, codes in
 /// paths): refused only if it could not be a stored value at all, so that the
 /// database never sees NUL or control characters.
-pub fn check_lookup(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
+pub(crate) fn check_lookup(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
     if let Some(c) = first_disallowed(value, false) {
         return Err(invalid_characters(field, c));
     }
@@ -157,7 +154,7 @@ pub fn check_lookup(field: &str, value: &str, max: usize) -> Result<(), FieldErr
 }
 
 /// The first character `text` may not contain, if any.
-pub fn first_disallowed(text: &str, multiline: bool) -> Option<char> {
+pub(crate) fn first_disallowed(text: &str, multiline: bool) -> Option<char> {
     let mut previous: Option<char> = None;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -186,7 +183,7 @@ fn is_plain(c: char) -> bool {
 }
 
 /// The 66 code points Unicode reserves never to assign.
-pub fn is_noncharacter(c: char) -> bool {
+pub(crate) fn is_noncharacter(c: char) -> bool {
     let n = c as u32;
     (0xFDD0..=0xFDEF).contains(&n) || (n & 0xFFFE) == 0xFFFE
 }

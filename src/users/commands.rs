@@ -22,7 +22,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use uuid::Uuid;
 
 /// A new user as sent (checked by `create`).
-pub struct NewUserInput<'a> {
+pub(crate) struct NewUserInput<'a> {
     pub email: &'a str,
     pub display_name: &'a str,
     pub role: &'a str,
@@ -32,7 +32,12 @@ pub struct NewUserInput<'a> {
 
 /// Creates a user in `branch` (one the actor may see). Headquarters creates
 /// anyone; a branch administrator creates trainees only.
-pub async fn create(state: &AppState, actor: &Actor, branch: &branch::Model, input: NewUserInput<'_>) -> Result<user::Model, UserError> {
+pub(crate) async fn create(
+    state: &AppState,
+    actor: &Actor,
+    branch: &branch::Model,
+    input: NewUserInput<'_>,
+) -> Result<user::Model, UserError> {
     if actor.role == Role::BranchAdmin && input.role != Role::Trainee.as_str() {
         return Err(UserError::RoleNotAllowed);
     }
@@ -50,7 +55,7 @@ pub async fn create(state: &AppState, actor: &Actor, branch: &branch::Model, inp
 
 /// One page of a branch's users the caller may see, optionally only those
 /// with `role` (up to `limit + 1` rows: see `List::from_rows`).
-pub async fn list(
+pub(crate) async fn list(
     db: &impl ConnectionTrait,
     caller: &Caller,
     branch_id: Uuid,
@@ -66,7 +71,7 @@ pub async fn list(
 }
 
 /// The signed-in user's own row (gone: answered as signed out).
-pub async fn find_me(db: &impl ConnectionTrait, caller: &Caller) -> Result<user::Model, UserError> {
+pub(crate) async fn find_me(db: &impl ConnectionTrait, caller: &Caller) -> Result<user::Model, UserError> {
     tenancy::find_visible::<Users>(db, caller, caller.user_id)
         .await?
         .ok_or(UserError::SignedOut)
@@ -74,7 +79,7 @@ pub async fn find_me(db: &impl ConnectionTrait, caller: &Caller) -> Result<user:
 
 /// Changes to one's own profile (the request body); absent fields stay.
 #[derive(Default)]
-pub struct ProfileChanges<'a> {
+pub(crate) struct ProfileChanges<'a> {
     pub locale: Option<&'a str>,
     pub display_name: Option<&'a str>,
     /// A new password; needs `current_password`.
@@ -84,7 +89,7 @@ pub struct ProfileChanges<'a> {
 
 /// Updates the actor's own profile. A new password needs the current one
 /// (guessing it is throttled like a login) and ends every session.
-pub async fn update_me(state: &AppState, actor: &Actor, changes: ProfileChanges<'_>) -> Result<user::Model, UserError> {
+pub(crate) async fn update_me(state: &AppState, actor: &Actor, changes: ProfileChanges<'_>) -> Result<user::Model, UserError> {
     let row = find_me(&state.db, actor).await?;
     let mut errors = Vec::new();
     let mut active: user::ActiveModel = row.clone().into();

@@ -2,16 +2,16 @@
 //! their credentials (password hashing, the login throttle) and sessions
 //! (refresh tokens, token cut-offs). `auth` builds on these.
 
-pub mod commands;
+pub(crate) mod commands;
 pub mod entity;
-pub mod error;
-pub mod invitation_entity;
-pub mod password;
-pub mod refresh;
-pub mod refresh_entity;
-pub mod routes;
+pub(crate) mod error;
+pub(crate) mod invitation_entity;
+pub(crate) mod password;
+pub(crate) mod refresh;
+pub(crate) mod refresh_entity;
+pub(crate) mod routes;
 pub mod service;
-pub mod throttle;
+pub(crate) mod throttle;
 
 pub use error::UserError;
 

@@ -12,7 +12,7 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-pub fn hash(password: &str) -> String {
+pub(crate) fn hash(password: &str) -> String {
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
     argon2()
         .hash_password(password.as_bytes(), &salt)
@@ -20,7 +20,7 @@ pub fn hash(password: &str) -> String {
         .to_string()
 }
 
-pub fn verify(password: &str, stored: &str) -> bool {
+pub(crate) fn verify(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
         Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
@@ -29,7 +29,7 @@ pub fn verify(password: &str, stored: &str) -> bool {
 
 /// A hash of nothing in particular, verified when the account does not exist
 /// so that an unknown email takes as long as a wrong password.
-pub fn verify_dummy(password: &str) {
+pub(crate) fn verify_dummy(password: &str) {
     static DUMMY: OnceLock<String> = OnceLock::new();
     let stored = DUMMY.get_or_init(|| hash("zhijiang-timing-equaliser"));
     let _ = verify(password, stored);
@@ -37,7 +37,7 @@ pub fn verify_dummy(password: &str) {
 
 /// Length 10-128 characters and not all one kind of character. Returns the
 /// field errors for `field`.
-pub fn check_rules(field: &str, password: &str) -> Vec<FieldError> {
+pub(crate) fn check_rules(field: &str, password: &str) -> Vec<FieldError> {
     let length = password.chars().count();
     let mut errors = Vec::new();
     if length < 10 {
@@ -95,17 +95,17 @@ async fn bounded<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -
 }
 
 /// `hash`, off the async workers and within the concurrency bound.
-pub async fn hash_async(password: String) -> Option<String> {
+pub(crate) async fn hash_async(password: String) -> Option<String> {
     bounded(move || hash(&password)).await
 }
 
 /// `verify`, off the async workers and within the concurrency bound.
-pub async fn verify_async(password: String, stored: String) -> bool {
+pub(crate) async fn verify_async(password: String, stored: String) -> bool {
     bounded(move || verify(&password, &stored)).await.unwrap_or(false)
 }
 
 /// `verify_dummy`, the same way.
-pub async fn verify_dummy_async(password: String) {
+pub(crate) async fn verify_dummy_async(password: String) {
     bounded(move || verify_dummy(&password)).await;
 }
 

@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 use uuid::Uuid;
 
 /// Stores a new token of `family` and returns the raw token.
-pub async fn issue(
+pub(crate) async fn issue(
     db: &impl ConnectionTrait,
     user_id: Uuid,
     family_id: Uuid,
@@ -33,7 +33,7 @@ pub async fn issue(
     Ok(token)
 }
 
-pub enum Spent {
+pub(crate) enum Spent {
     /// The token was good and is now used; mint the next one in this family.
     Fresh { user_id: Uuid, family_id: Uuid },
     /// Unknown, expired or revoked.
@@ -44,7 +44,7 @@ pub enum Spent {
 
 /// Uses up a refresh token. The conditional update makes two concurrent uses
 /// of one token count as a reuse, never as two fresh uses.
-pub async fn spend(db: &impl ConnectionTrait, token: &str, now: DateTime<Utc>) -> Result<Spent, DbErr> {
+pub(crate) async fn spend(db: &impl ConnectionTrait, token: &str, now: DateTime<Utc>) -> Result<Spent, DbErr> {
     let Some(row) = RefreshTokens::find()
         .filter(refresh::Column::TokenHash.eq(token_hash(token)))
         .one(db)
@@ -78,7 +78,7 @@ pub async fn spend(db: &impl ConnectionTrait, token: &str, now: DateTime<Utc>) -
     })
 }
 
-pub async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub(crate) async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
     RefreshTokens::update_many()
         .col_expr(refresh::Column::RevokedAt, Expr::value(now))
         .filter(refresh::Column::FamilyId.eq(family_id))
@@ -91,7 +91,7 @@ pub async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid, now: Date
 /// Logout: revokes the family of `token`, if it is one of ours. Returns the
 /// user whose session this was, if the token was still live (not revoked,
 /// not expired): only such a token may end the user's access tokens.
-pub async fn revoke_by_token(db: &impl ConnectionTrait, token: &str, now: DateTime<Utc>) -> Result<Option<Uuid>, DbErr> {
+pub(crate) async fn revoke_by_token(db: &impl ConnectionTrait, token: &str, now: DateTime<Utc>) -> Result<Option<Uuid>, DbErr> {
     let Some(row) = RefreshTokens::find()
         .filter(refresh::Column::TokenHash.eq(token_hash(token)))
         .one(db)
@@ -104,7 +104,7 @@ pub async fn revoke_by_token(db: &impl ConnectionTrait, token: &str, now: DateTi
 }
 
 /// After a password change every session of the user ends.
-pub async fn revoke_all_for_user(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub(crate) async fn revoke_all_for_user(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
     RefreshTokens::update_many()
         .col_expr(refresh::Column::RevokedAt, Expr::value(now))
         .filter(refresh::Column::UserId.eq(user_id))

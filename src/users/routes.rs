@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreateUser {
+pub(crate) struct CreateUser {
     pub email: String,
     #[schema(min_length = 1, max_length = 120)]
     pub display_name: String,
@@ -31,7 +31,7 @@ pub struct CreateUser {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct User {
+pub(crate) struct User {
     pub id: Uuid,
     pub branch: String,
     pub email: String,
@@ -44,7 +44,7 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
 }
 
-pub fn to_dto(row: user::Model, branch_code: &str) -> User {
+pub(crate) fn to_dto(row: user::Model, branch_code: &str) -> User {
     User {
         id: row.id,
         branch: branch_code.to_string(),
@@ -61,7 +61,7 @@ pub fn to_dto(row: user::Model, branch_code: &str) -> User {
 /// Creates a user. Headquarters creates anyone anywhere; a branch admin creates trainees of its own branch.
 #[utoipa::path(post, path = "/api/v1/branches/{code}/users", tag = "users", params(("code" = String, Path)), request_body = CreateUser,
     security(("bearer" = [])), responses((status = 201, body = User), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
-pub async fn create(
+pub(crate) async fn create(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<Staff>,
     req: HttpRequest,
@@ -84,7 +84,7 @@ pub async fn create(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
-pub struct UserFilter {
+pub(crate) struct UserFilter {
     /// Only users with this role.
     #[param(pattern = "^(hq_admin|branch_admin|trainee)$")]
     pub role: Option<String>,
@@ -93,7 +93,7 @@ pub struct UserFilter {
 /// Users of a branch (headquarters, or that branch's admin).
 #[utoipa::path(get, path = "/api/v1/branches/{code}/users", tag = "users", params(("code" = String, Path), PageParams, UserFilter),
     security(("bearer" = [])), responses((status = 200, body = inline(List<User>)), (status = 401), (status = 403), (status = 404)))]
-pub async fn list(
+pub(crate) async fn list(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
     code: web::Path<String>,
@@ -107,14 +107,14 @@ pub async fn list(
 }
 
 #[utoipa::path(get, path = "/api/v1/users/me", tag = "users", security(("bearer" = [])), responses((status = 200, body = User), (status = 401)))]
-pub async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+pub(crate) async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
     let row = commands::find_me(&state.db, &caller).await?;
     Ok(HttpResponse::Ok().json(to_dto(row, &caller.branch_code)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct UpdateMe {
+pub(crate) struct UpdateMe {
     #[schema(value_type = Option<crate::i18n::Locale>)]
     pub locale: Option<String>,
     #[schema(max_length = 120)]
@@ -127,7 +127,7 @@ pub struct UpdateMe {
 
 #[utoipa::path(patch, path = "/api/v1/users/me", tag = "users", request_body = UpdateMe, security(("bearer" = [])),
     responses((status = 200, body = User), (status = 401), (status = 422), (status = 429, description = "too many wrong current passwords")))]
-pub async fn update_me(state: web::Data<AppState>, actor: Actor, body: Json<UpdateMe>) -> ApiResult<HttpResponse> {
+pub(crate) async fn update_me(state: web::Data<AppState>, actor: Actor, body: Json<UpdateMe>) -> ApiResult<HttpResponse> {
     let changes = commands::ProfileChanges {
         locale: body.locale.as_deref(),
         display_name: body.display_name.as_deref(),
@@ -139,7 +139,7 @@ pub async fn update_me(state: web::Data<AppState>, actor: Actor, body: Json<Upda
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
-pub fn routes(r: &mut Routes) {
+pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_create, create)
         .add(__path_list, list)
         .add(__path_me, me)

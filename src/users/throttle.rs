@@ -52,13 +52,13 @@ fn too_many(retry_after: u64) -> Refused {
 }
 
 /// A password check the throttle allowed; report its outcome.
-pub struct Attempt {
+pub(crate) struct Attempt {
     pair_key: String,
     account_key: String,
 }
 
 /// The account a password belongs to: branch code and normalized email.
-pub fn account(branch: &str, email: &str) -> String {
+pub(crate) fn account(branch: &str, email: &str) -> String {
     format!("{}/{}", branch.to_ascii_uppercase(), super::service::normalize_email(email))
 }
 
@@ -74,7 +74,7 @@ fn now_ms(state: &AppState) -> i64 {
 
 /// Counts an attempt on `account` from `client`; refused, with the wait, if
 /// it must not go ahead.
-pub async fn begin(state: &AppState, account: &str, client: IpAddr) -> Result<Attempt, Refused> {
+pub(crate) async fn begin(state: &AppState, account: &str, client: IpAddr) -> Result<Attempt, Refused> {
     let counters = &state.counters;
     let now = now_ms(state);
     let client = throttle_key(client);
@@ -131,7 +131,7 @@ pub async fn begin(state: &AppState, account: &str, client: IpAddr) -> Result<At
 
 /// The password was wrong: it counts against the account from all clients
 /// (the attempt already counted for this client).
-pub async fn failed(state: &AppState, attempt: &Attempt) -> Result<(), DbErr> {
+pub(crate) async fn failed(state: &AppState, attempt: &Attempt) -> Result<(), DbErr> {
     let hit = Hit {
         key: &attempt.account_key,
         add: 1,
@@ -141,7 +141,7 @@ pub async fn failed(state: &AppState, attempt: &Attempt) -> Result<(), DbErr> {
 }
 
 /// The password was right: this client's attempts on the account start over.
-pub async fn succeeded(state: &AppState, attempt: &Attempt) -> Result<(), DbErr> {
+pub(crate) async fn succeeded(state: &AppState, attempt: &Attempt) -> Result<(), DbErr> {
     state.counters.clear(&state.db, &attempt.pair_key).await
 }
 

@@ -1,6 +1,8 @@
 //! Integration tests through the HTTP API, on SQLite, or on PostgreSQL when
 //! `ZHIJIANG_TEST_POSTGRES_URL` is set. One binary, so it links once.
 
+// The test harness is shared by every test module: `pub` is its interface.
+#[allow(unreachable_pub)]
 mod support;
 
 mod auth;

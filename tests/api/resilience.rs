@@ -57,7 +57,7 @@ async fn readiness_follows_the_database_and_recovers_without_restart() {
         let app = TestApp::new().await;
         assert_eq!(app.get("/readyz").send().await.status, 200);
         let mut config = zhijiang::config::Config::for_database("sqlite:///nonexistent-dir/zhijiang.db?mode=rw");
-        config.master_key = Some(zhijiang::auth::crypto::MasterKey::generate().to_base64().into());
+        config.master_key = Some(zhijiang::crypto::MasterKey::generate().to_base64().into());
         let err = zhijiang::build_state(config).await.err().expect("no database, no start");
         assert!(
             err.to_string().starts_with("cannot open the database at sqlite:///nonexistent-dir"),

@@ -20,8 +20,8 @@ use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
 use tempfile::TempDir;
-use zhijiang::auth::crypto::MasterKey;
 use zhijiang::config::Config;
+use zhijiang::crypto::MasterKey;
 use zhijiang::state::AppState;
 
 pub use world::World;
