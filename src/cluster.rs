@@ -130,7 +130,7 @@ async fn listen(state: AppState) {
                 clear_all(&state);
             }
             Err(e) => {
-                tracing::warn!(error = %e, retry_in_ms = backoff.as_millis() as u64, "cannot listen for cache invalidations");
+                tracing::warn!(error = %e, retry_in_ms = u64::try_from(backoff.as_millis()).unwrap_or(u64::MAX), "cannot listen for cache invalidations");
                 clear_all(&state);
             }
         }

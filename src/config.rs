@@ -136,6 +136,16 @@ pub struct ConfigError {
     pub reason: String,
 }
 
+/// A number read as `u64`, in the type the setting is kept in.
+fn fits<T: TryFrom<u64>>(name: &str, value: u64) -> Result<T, ConfigError> {
+    T::try_from(value).map_err(|_| bad(name, format!("{value} is too large")))
+}
+
+/// `usize` settings from the file, widened to the `u64` they are parsed as.
+fn widen(value: usize) -> u64 {
+    u64::try_from(value).unwrap_or(u64::MAX)
+}
+
 fn bad(name: &str, reason: impl Into<String>) -> ConfigError {
     ConfigError {
         name: name.to_string(),
@@ -228,31 +238,32 @@ impl Config {
         if refresh_days == 0 || refresh_days > 365 {
             return Err(bad("ZHIJIANG_REFRESH_TOKEN_DAYS", "must be between 1 and 365"));
         }
-        let json_limit = number("ZHIJIANG_JSON_LIMIT_BYTES", f.json_limit_bytes.map(|v| v as u64), 1024 * 1024)? as usize;
-        let csv_limit = number("ZHIJIANG_CSV_LIMIT_BYTES", f.csv_limit_bytes.map(|v| v as u64), 10 * 1024 * 1024)? as usize;
+        let json_limit = number("ZHIJIANG_JSON_LIMIT_BYTES", f.json_limit_bytes.map(widen), 1024 * 1024)?;
+        let json_limit = fits("ZHIJIANG_JSON_LIMIT_BYTES", json_limit)?;
+        let csv_limit = number("ZHIJIANG_CSV_LIMIT_BYTES", f.csv_limit_bytes.map(widen), 10 * 1024 * 1024)?;
+        let csv_limit = fits("ZHIJIANG_CSV_LIMIT_BYTES", csv_limit)?;
         let max_connections = number("ZHIJIANG_DATABASE_MAX_CONNECTIONS", f.database_max_connections.map(u64::from), 16)?;
         if max_connections == 0 || max_connections > 1000 {
             return Err(bad("ZHIJIANG_DATABASE_MAX_CONNECTIONS", "must be between 1 and 1000"));
         }
-        let workers = number("ZHIJIANG_WORKERS", f.workers.map(|v| v as u64), 0)? as usize;
-        let login_attempts_per_minute = number(
+        let workers = fits("ZHIJIANG_WORKERS", number("ZHIJIANG_WORKERS", f.workers.map(widen), 0)?)?;
+        let login_attempts_per_minute = fits(
             "ZHIJIANG_LOGIN_ATTEMPTS_PER_MINUTE",
-            f.login_attempts_per_minute.map(|v| v as u64),
-            30,
-        )?
-        .max(1) as usize;
-        let login_failures_per_account = number(
+            number("ZHIJIANG_LOGIN_ATTEMPTS_PER_MINUTE", f.login_attempts_per_minute.map(widen), 30)?.max(1),
+        )?;
+        let login_failures_per_account = fits(
             "ZHIJIANG_LOGIN_FAILURES_PER_ACCOUNT",
-            f.login_failures_per_account.map(|v| v as u64),
-            5,
-        )?
-        .max(1) as usize;
-        let verify_requests_per_minute = number(
+            number("ZHIJIANG_LOGIN_FAILURES_PER_ACCOUNT", f.login_failures_per_account.map(widen), 5)?.max(1),
+        )?;
+        let verify_requests_per_minute = fits(
             "ZHIJIANG_VERIFY_REQUESTS_PER_MINUTE",
-            f.verify_requests_per_minute.map(u64::from),
-            120,
-        )?
-        .clamp(1, u32::MAX as u64) as u32;
+            number(
+                "ZHIJIANG_VERIFY_REQUESTS_PER_MINUTE",
+                f.verify_requests_per_minute.map(u64::from),
+                120,
+            )?
+            .max(1),
+        )?;
         let worker_poll = Duration::from_millis(number("ZHIJIANG_WORKER_POLL_MS", f.worker_poll_ms, 1000)?.max(10));
         let worker_stale_after = match number("ZHIJIANG_WORKER_STALE_SECONDS", f.worker_stale_seconds, 0)? {
             0 => (worker_poll * 10).max(Duration::from_secs(120)),
@@ -278,7 +289,7 @@ impl Config {
         };
         Ok(Config {
             database_url: Secret(database_url),
-            database_max_connections: max_connections as u32,
+            database_max_connections: fits("ZHIJIANG_DATABASE_MAX_CONNECTIONS", max_connections)?,
             listen,
             public_url,
             smtp_url: smtp_url.map(Secret),

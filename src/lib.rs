@@ -24,6 +24,7 @@ pub mod i18n;
 pub(crate) mod jobs;
 pub(crate) mod net;
 pub mod notifications;
+pub(crate) mod num;
 pub(crate) mod ops;
 pub mod progress;
 pub(crate) mod reports;

@@ -68,7 +68,7 @@ pub async fn issue(state: &AppState, subject: &Subject<'_>) -> Result<(String, i
             branch: subject.branch_code.to_string(),
         })?;
     let now = state.clock.now().timestamp();
-    let ttl = state.config.access_token_ttl.as_secs() as i64;
+    let ttl = i64::try_from(state.config.access_token_ttl.as_secs()).unwrap_or(i64::MAX);
     let issued = issued_at(now, subject.tokens_valid_after);
     let claims = Claims {
         sub: subject.user_id,
@@ -99,7 +99,7 @@ pub fn sign(kid: &str, key: &jsonwebtoken::EncodingKey, claims: &impl Serialize)
 pub async fn verify(state: &AppState, token: &str) -> Result<(Claims, crate::signing::Verifier), ApiError> {
     let digest: [u8; 32] = sha2::Sha256::digest(token.as_bytes()).into();
     let now = state.clock.now().timestamp();
-    let ttl = state.config.access_token_ttl.as_secs() as i64;
+    let ttl = i64::try_from(state.config.access_token_ttl.as_secs()).unwrap_or(i64::MAX);
     let in_lifetime = |c: &Claims| {
         !(c.exp + LEEWAY_SECONDS < now || c.nbf - LEEWAY_SECONDS > now || c.iat - LEEWAY_SECONDS > now)
             // No longer-lived tokens than this service issues, whoever signed them.

@@ -9,6 +9,7 @@ use super::lesson_entity::{self as lesson, Entity as Lessons};
 use super::lesson_translation_entity::{self as lesson_text, Entity as LessonTexts};
 use super::texts::{CourseText, LessonText};
 use crate::i18n::Locale;
+use crate::num::{to_i32, to_usize};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
@@ -104,7 +105,7 @@ pub(crate) async fn renumber(db: &impl ConnectionTrait, course_id: Uuid) -> Resu
         .all(db)
         .await?;
     for (index, row) in lessons.into_iter().enumerate() {
-        let wanted = index as i32 + 1;
+        let wanted = to_i32(index) + 1;
         if row.position != wanted {
             let mut active: lesson::ActiveModel = row.into();
             active.position = Set(wanted);
@@ -124,7 +125,7 @@ pub(crate) async fn insert_lesson(
     now: DateTime<Utc>,
 ) -> Result<lesson::Model, DbErr> {
     let count = Lessons::find().filter(lesson::Column::CourseId.eq(course_id)).count(db).await?;
-    let position = position.map(|p| p.clamp(1, count as i32 + 1)).unwrap_or(count as i32 + 1);
+    let position = position.map(|p| p.clamp(1, to_i32(count) + 1)).unwrap_or(to_i32(count) + 1);
     Lessons::update_many()
         .col_expr(lesson::Column::Position, Expr::col(lesson::Column::Position).add(1))
         .filter(lesson::Column::CourseId.eq(course_id))
@@ -158,7 +159,7 @@ pub(crate) async fn move_lesson(db: &impl ConnectionTrait, course_id: Uuid, less
         .map(|l| l.id)
         .collect();
     order.retain(|id| *id != lesson_id);
-    let index = (Ord::max(position, 1) as usize - 1).min(order.len());
+    let index = (to_usize(Ord::max(position, 1)) - 1).min(order.len());
     order.insert(index, lesson_id);
     set_order(db, &order).await
 }
@@ -167,7 +168,7 @@ pub(crate) async fn move_lesson(db: &impl ConnectionTrait, course_id: Uuid, less
 pub(crate) async fn set_order(db: &impl ConnectionTrait, order: &[Uuid]) -> Result<(), DbErr> {
     for (index, id) in order.iter().enumerate() {
         Lessons::update_many()
-            .col_expr(lesson::Column::Position, Expr::value(index as i32 + 1))
+            .col_expr(lesson::Column::Position, Expr::value(to_i32(index) + 1))
             .filter(lesson::Column::Id.eq(*id))
             .exec(db)
             .await?;

@@ -13,6 +13,7 @@ use crate::command::Command;
 use crate::enrolments::entity as enrolment;
 use crate::exams::attempt_entity as attempt;
 use crate::i18n::Locale;
+use crate::num::to_i32;
 use crate::state::AppState;
 use crate::tenancy::Role;
 use crate::users::entity as user;
@@ -78,8 +79,8 @@ pub(crate) async fn seed_load(
             name: Set(format!("{} load cohort", branch.code)),
             starts_on: Set(now.date_naive()),
             ends_on: Set((now + Duration::days(90)).date_naive()),
-            capacity: Set(per_branch as i32),
-            seats_taken: Set(per_branch as i32),
+            capacity: Set(to_i32(per_branch)),
+            seats_taken: Set(to_i32(per_branch)),
             status: Set(crate::cohorts::entity::Status::Open),
             created_at: Set(now),
             updated_at: Set(now),

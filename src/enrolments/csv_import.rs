@@ -6,6 +6,7 @@
 use super::error::CsvError;
 use crate::error::{FieldCode, ImportRowCode};
 use crate::i18n::{self, Arg, Locale};
+use crate::num::to_usize;
 use crate::text::{self, EmailAddress};
 use std::collections::HashSet;
 
@@ -72,13 +73,13 @@ pub(crate) fn parse_import(body: &[u8]) -> Result<ParsedImport, CsvError> {
     // Stepping over those few bytes gives the line the record starts on.
     let bytes = text.as_bytes();
     let line_of = |position: &csv::Position| {
-        let start = (position.byte() as usize).min(bytes.len());
+        let start = to_usize(position.byte()).min(bytes.len());
         let skipped_newlines = bytes[start..]
             .iter()
             .take_while(|b| **b == b'\n' || **b == b'\r')
             .filter(|b| **b == b'\n')
             .count();
-        position.line() as usize + skipped_newlines
+        to_usize(position.line()) + skipped_newlines
     };
     let mut parsed = ParsedImport::default();
     let mut seen = HashSet::new();

@@ -18,6 +18,7 @@ use crate::cohorts::entity::{self as cohort, Entity as Cohorts};
 use crate::cohorts::service as cohorts;
 use crate::command::Command;
 use crate::notifications::entity::Entity as Outbox;
+use crate::num::to_i32;
 use crate::state::AppState;
 use crate::tenancy::{self, Actor};
 use crate::users::entity::{self as user, Entity as Users};
@@ -115,7 +116,7 @@ pub(crate) async fn import(state: &AppState, actor: &Actor, cohort_id: Uuid, bod
     }
     if enrolled > 0 {
         let mut active: cohort::ActiveModel = cohort.clone().into();
-        active.seats_taken = Set(cohort.seats_taken + enrolled as i32);
+        active.seats_taken = Set(cohort.seats_taken + to_i32(enrolled));
         active.update(txn).await?;
     }
     cmd.audit(

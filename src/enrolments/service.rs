@@ -10,6 +10,7 @@ use crate::cohorts::service as cohorts;
 use crate::courses::lesson_entity::{self as lesson, Entity as Lessons};
 use crate::error::is_unique_violation;
 use crate::http::{CursorPage, Page};
+use crate::num::to_i64;
 use crate::tenancy::{self, Caller, Role};
 use crate::users::entity::{self as user, Entity as Users};
 use chrono::{DateTime, Utc};
@@ -169,11 +170,13 @@ pub(crate) async fn record_lesson(
 
 /// Lessons done and lessons in the course, for one enrolment.
 pub(crate) async fn progress_of(db: &impl ConnectionTrait, row: &enrolment::Model) -> Result<(i64, i64), DbErr> {
-    let done = Completions::find()
-        .filter(completion::Column::EnrolmentId.eq(row.id))
-        .count(db)
-        .await? as i64;
-    let total = Lessons::find().filter(lesson::Column::CourseId.eq(row.course_id)).count(db).await? as i64;
+    let done = to_i64(
+        Completions::find()
+            .filter(completion::Column::EnrolmentId.eq(row.id))
+            .count(db)
+            .await?,
+    );
+    let total = to_i64(Lessons::find().filter(lesson::Column::CourseId.eq(row.course_id)).count(db).await?);
     Ok((done, total))
 }
 

@@ -11,6 +11,7 @@ use super::exam_entity as exam;
 use crate::audit::{AuditEntry, Author, write_entry};
 use crate::enrolments::entity::{self as enrolment, Entity as Enrolments};
 use crate::error::{FieldCode, FieldError, is_unique_violation};
+use crate::num::to_i32;
 use crate::tenancy::{self, Caller};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -55,11 +56,13 @@ pub(crate) async fn start(
             return Ok((Started::Existing(open), snapshot));
         }
     }
-    let previous = Attempts::find()
-        .filter(attempt::Column::ExamId.eq(exam.id))
-        .filter(attempt::Column::UserId.eq(caller.user_id))
-        .count(db)
-        .await? as i32;
+    let previous = to_i32(
+        Attempts::find()
+            .filter(attempt::Column::ExamId.eq(exam.id))
+            .filter(attempt::Column::UserId.eq(caller.user_id))
+            .count(db)
+            .await?,
+    );
     if previous >= snapshot.max_attempts {
         return Err(ExamError::AttemptsExhausted {
             max: snapshot.max_attempts,

@@ -10,6 +10,7 @@ use super::question_entity::{self as question, Entity as Questions};
 use super::question_translation_entity::{self as question_text, Entity as QuestionTexts};
 use super::version_entity::{self as version, Entity as Versions};
 use crate::i18n::Locale;
+use crate::num::{to_i32, to_usize};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::{BTreeMap, HashMap};
@@ -71,7 +72,7 @@ pub(crate) async fn save_question(
             active.points = Set(q.points);
             active.partial_credit = Set(q.partial_credit);
             active.correct = Set(correct);
-            active.option_count = Set(q.option_count as i32);
+            active.option_count = Set(to_i32(q.option_count));
             active.updated_at = Set(now);
             let row = active.update(db).await?;
             QuestionTexts::delete_many()
@@ -88,7 +89,7 @@ pub(crate) async fn save_question(
                 points: Set(q.points),
                 partial_credit: Set(q.partial_credit),
                 correct: Set(correct),
-                option_count: Set(q.option_count as i32),
+                option_count: Set(to_i32(q.option_count)),
                 created_at: Set(now),
                 updated_at: Set(now),
             }
@@ -146,7 +147,7 @@ pub(crate) async fn load_bank(db: &impl ConnectionTrait, exam_id: Uuid) -> Resul
             points: q.points,
             partial_credit: q.partial_credit,
             correct: serde_json::from_str(&q.correct).unwrap_or_default(),
-            option_count: q.option_count.max(0) as usize,
+            option_count: to_usize(q.option_count),
             texts: texts.remove(&q.id).unwrap_or_default(),
         })
         .collect())
@@ -172,7 +173,7 @@ pub(crate) async fn titles(db: &impl ConnectionTrait, exam_ids: &[Uuid]) -> Resu
 /// Freezes the current settings and bank as the next version.
 pub(crate) async fn publish(db: &impl ConnectionTrait, row: exam::Model, now: DateTime<Utc>) -> Result<exam::Model, ExamError> {
     let bank = load_bank(db, row.id).await?;
-    if (bank.len() as i32) < row.question_count {
+    if to_i32(bank.len()) < row.question_count {
         return Err(ExamError::QuestionBankTooSmall {
             needed: row.question_count,
             available: bank.len(),

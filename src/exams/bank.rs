@@ -2,6 +2,7 @@
 //! an attempt, and grading. Pure functions: no database here.
 
 use crate::i18n::Locale;
+use crate::num::to_usize;
 use rand::Rng;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
@@ -82,7 +83,7 @@ pub(crate) struct Drawn {
 /// shuffling questions and options when the exam says so.
 pub(crate) fn draw(snapshot: &Snapshot, rng: &mut impl Rng) -> Vec<Drawn> {
     let mut questions: Vec<&SnapQuestion> = snapshot.questions.iter().collect();
-    let count = (snapshot.question_count.max(1) as usize).min(questions.len());
+    let count = to_usize(snapshot.question_count.max(1)).min(questions.len());
     if snapshot.shuffle || count < questions.len() {
         questions.shuffle(rng);
     }

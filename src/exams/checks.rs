@@ -6,6 +6,7 @@ use super::ExamError;
 use super::bank::{MULTIPLE, QuestionText, SINGLE, SnapQuestion, TRUE_FALSE};
 use crate::error::{FieldCode, FieldError};
 use crate::i18n::Locale;
+use crate::num::to_usize;
 use crate::text;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -146,10 +147,10 @@ pub(crate) fn check_question(
     }
     let mut indices: Vec<usize> = Vec::new();
     for (i, c) in correct.iter().enumerate() {
-        if *c < 0 || *c as usize >= count.max(1) {
+        if *c < 0 || to_usize(*c) >= count.max(1) {
             errors.push(FieldError::new(format!("correct[{i}]"), FieldCode::NoSuchOption));
-        } else if !indices.contains(&(*c as usize)) {
-            indices.push(*c as usize);
+        } else if !indices.contains(&to_usize(*c)) {
+            indices.push(to_usize(*c));
         }
     }
     indices.sort();

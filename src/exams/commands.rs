@@ -186,7 +186,7 @@ pub(crate) async fn save_answer(
 ) -> Result<(), ExamError> {
     if input.selected.len() > SELECTED_MAX {
         return Err(ExamError::Invalid(vec![
-            FieldError::new("selected", FieldCode::TooLong).arg("max", SELECTED_MAX as i64),
+            FieldError::new("selected", FieldCode::TooLong).arg("max", i64::try_from(SELECTED_MAX).unwrap_or(i64::MAX)),
         ]));
     }
     let now = state.clock.now();

@@ -52,7 +52,7 @@ impl From<ExamError> for ApiError {
             ExamError::ExamTimeOver => ApiError::conflict(ProblemCode::ExamTimeOver),
             ExamError::QuestionBankTooSmall { needed, available } => ApiError::conflict(ProblemCode::QuestionBankTooSmall)
                 .arg("needed", i64::from(needed))
-                .arg("available", available as i64),
+                .arg("available", i64::try_from(available).unwrap_or(i64::MAX)),
             ExamError::AttemptRace => ApiError::conflict(ProblemCode::AttemptRace),
             err @ (ExamError::MissingVersion(_) | ExamError::Ungraded(_) | ExamError::Encode(_)) => ApiError::internal_from(&err),
             ExamError::Db(e) => e.into(),

@@ -71,7 +71,7 @@ pub(crate) async fn list_exams(
         after: None,
     };
     let mut rows = query.cursor_page(exam::Column::Id, first).all(db).await?;
-    rows.truncate(EXAMS_LISTED as usize);
+    rows.truncate(usize::try_from(EXAMS_LISTED).unwrap_or(usize::MAX));
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let titles = authoring::titles(db, &ids).await?;
     let empty = BTreeMap::new();

@@ -231,7 +231,12 @@ async fn earlier_claim(
 }
 
 fn replay(status: i32, headers: Option<&str>, body: Vec<u8>) -> HttpResponse {
-    let mut response = HttpResponse::build(StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK));
+    let mut response = HttpResponse::build(
+        u16::try_from(status)
+            .ok()
+            .and_then(|s| StatusCode::from_u16(s).ok())
+            .unwrap_or(StatusCode::OK),
+    );
     let headers: Vec<(String, String)> = headers.and_then(|h| serde_json::from_str(h).ok()).unwrap_or_default();
     for (name, value) in headers {
         response.insert_header((name, value));

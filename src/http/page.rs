@@ -60,7 +60,7 @@ fn decode_cursor(text: &str) -> Option<Uuid> {
 /// one (the extra row only says that another page exists).
 pub(crate) fn split_page<R>(mut rows: Vec<R>, page: Page, id_of: impl Fn(&R) -> Uuid) -> (Vec<R>, Option<String>) {
     let more = rows.len() as u64 > page.limit;
-    rows.truncate(page.limit as usize);
+    rows.truncate(usize::try_from(page.limit).unwrap_or(usize::MAX));
     let next_cursor = if more { rows.last().map(|r| encode_cursor(id_of(r))) } else { None };
     (rows, next_cursor)
 }
@@ -77,7 +77,7 @@ impl<T> List<T> {
     /// another page exists.
     pub(crate) fn from_rows<R>(mut rows: Vec<R>, page: Page, id_of: impl Fn(&R) -> Uuid, map: impl FnMut(R) -> T) -> List<T> {
         let more = rows.len() as u64 > page.limit;
-        rows.truncate(page.limit as usize);
+        rows.truncate(usize::try_from(page.limit).unwrap_or(usize::MAX));
         let next_cursor = if more { rows.last().map(|r| encode_cursor(id_of(r))) } else { None };
         List {
             items: rows.into_iter().map(map).collect(),

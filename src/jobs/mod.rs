@@ -116,7 +116,7 @@ where
             Err(join) => join.to_string(),
         };
         heartbeats.restarts.fetch_add(1, Ordering::Relaxed);
-        tracing::error!(job = name, %reason, restart_in_ms = pause.as_millis() as u64, "background chore died; restarting it");
+        tracing::error!(job = name, %reason, restart_in_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX), "background chore died; restarting it");
         let mut shutdown = shutdown.clone();
         tokio::select! {
             _ = tokio::time::sleep(pause) => {}

@@ -27,7 +27,8 @@ impl Transport {
             Some(url) => {
                 let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| e.to_string())?;
                 // One pooled connection per concurrent send of the worker.
-                let pool = lettre::transport::smtp::PoolConfig::new().max_size(super::worker::PARALLEL_SENDS as u32);
+                let pool =
+                    lettre::transport::smtp::PoolConfig::new().max_size(u32::try_from(super::worker::PARALLEL_SENDS).unwrap_or(u32::MAX));
                 Ok(Transport::Smtp(
                     builder.timeout(Some(Duration::from_secs(20))).pool_config(pool).build(),
                 ))

@@ -49,7 +49,10 @@ pub struct Worker {
 pub fn backoff(attempts: i32) -> Duration {
     let base = Ord::min(5i64.saturating_mul(1i64 << attempts.clamp(0, 20)), 3600);
     let jitter = rand::thread_rng().gen_range(0.8..1.2);
-    Duration::milliseconds((base as f64 * 1000.0 * jitter) as i64)
+    // At most an hour in milliseconds times 1.2: far inside i64.
+    #[allow(clippy::cast_possible_truncation)]
+    let millis = (base as f64 * 1000.0 * jitter).round() as i64;
+    Duration::milliseconds(millis)
 }
 
 impl Worker {

@@ -189,7 +189,7 @@ pub(crate) async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResu
                 enrolled,
                 active,
                 completed,
-                certified: days.len() as i64,
+                certified: i64::try_from(days.len()).unwrap_or(i64::MAX),
                 withdrawn,
                 pass_rate: (examined > 0).then(|| ((passed as f64 / examined as f64) * 1000.0).round() / 1000.0),
                 average_score: if examined > 0 {

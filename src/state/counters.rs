@@ -41,6 +41,11 @@ fn stored(column: ThrottleCounters) -> Expr {
 }
 
 /// The fixed-size key of a counter: SHA-256 over the length-prefixed parts.
+/// A duration in milliseconds, as the counters store time.
+pub(crate) fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
 pub(crate) fn key(parts: &[&str]) -> String {
     let mut hasher = Sha256::new();
     for part in parts {
@@ -74,7 +79,7 @@ impl Count {
 
 /// Whole seconds, rounded up and at least 1, from `now_ms` to `until_ms`.
 pub(crate) fn seconds_until(until_ms: i64, now_ms: i64) -> u64 {
-    ((until_ms - now_ms).max(0) as u64).div_ceil(1000).max(1)
+    (until_ms - now_ms).max(0).cast_unsigned().div_ceil(1000).max(1)
 }
 
 /// Counts `hits` in one upsert that returns the counters after it.
@@ -86,12 +91,7 @@ fn upsert(hits: &[Hit<'_>], now_ms: i64) -> InsertStatement {
         .into_table(T::Table)
         .columns([T::CounterKey, T::Hits, T::WindowEndsAt, T::LastAt]);
     for hit in hits {
-        insert.values_panic([
-            hit.key.into(),
-            hit.add.into(),
-            (now_ms + hit.window.as_millis() as i64).into(),
-            now_ms.into(),
-        ]);
+        insert.values_panic([hit.key.into(), hit.add.into(), (now_ms + millis(hit.window)).into(), now_ms.into()]);
     }
     // A window that has ended starts again with this hit; a read (no
     // hit) leaves the time of the last event alone.
@@ -179,7 +179,7 @@ impl Counters {
     pub async fn claim_slot(&self, db: &impl ConnectionTrait, key: &str, gap: Duration, now_ms: i64) -> Result<bool, DbErr> {
         use ThrottleCounters as T;
         use sea_orm::sea_query::ExprTrait as _;
-        let oldest = now_ms - gap.as_millis() as i64;
+        let oldest = now_ms - millis(gap);
         let update = Query::update()
             .table(T::Table)
             .value(T::LastAt, now_ms)

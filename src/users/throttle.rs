@@ -24,7 +24,7 @@
 
 use crate::http::client_address::throttle_key;
 use crate::state::AppState;
-use crate::state::counters::{self, Hit};
+use crate::state::counters::{self, Hit, millis};
 use sea_orm::DbErr;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -64,7 +64,7 @@ pub(crate) fn account(branch: &str, email: &str) -> String {
 
 /// The spacing of attempts on an account that has had `failures` in its window.
 fn gap_after(failures: i64, bound: i64) -> Duration {
-    let doublings = (failures - bound).clamp(0, 16) as u32;
+    let doublings = u32::try_from((failures - bound).clamp(0, 16)).unwrap_or(16);
     (FIRST_GAP * 2u32.pow(doublings)).min(LONGEST_GAP)
 }
 
@@ -105,8 +105,8 @@ pub(crate) async fn begin(state: &AppState, account: &str, client: IpAddr) -> Re
         },
     ];
     let [by_client, by_pair, by_account] = <[_; 3]>::try_from(counters.hit(&state.db, &hits, now).await?).unwrap_or_default();
-    let per_client = state.config.login_attempts_per_minute as i64;
-    let per_pair = state.config.login_failures_per_account as i64;
+    let per_client = i64::try_from(state.config.login_attempts_per_minute).unwrap_or(i64::MAX);
+    let per_pair = i64::try_from(state.config.login_failures_per_account).unwrap_or(i64::MAX);
     if by_pair.hits > per_pair {
         counters.remember_refusal(&pair_key, by_pair.window_ends_at, now);
         return Err(too_many(by_pair.seconds_left(now)));
@@ -122,7 +122,7 @@ pub(crate) async fn begin(state: &AppState, account: &str, client: IpAddr) -> Re
         if !counters.claim_slot(&state.db, &account_key, gap, now).await? {
             // Refused by others' failures: this client's own count is not charged.
             counters.undo(&state.db, &pair_key).await?;
-            let next = by_account.last_at.max(now - gap.as_millis() as i64) + gap.as_millis() as i64;
+            let next = by_account.last_at.max(now - millis(gap)) + millis(gap);
             return Err(too_many(counters::seconds_until(next, now)));
         }
     }
