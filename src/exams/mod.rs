@@ -2,7 +2,7 @@
 //! ever leaves the server in a trainee's response.
 
 pub(crate) mod answer_entity;
-pub mod attempt_entity;
+pub(crate) mod attempt_entity;
 pub(crate) mod attempts;
 pub(crate) mod authoring;
 pub(crate) mod bank;

@@ -7,7 +7,7 @@ pub(crate) mod accept;
 pub mod client_address;
 pub(crate) mod etag;
 pub(crate) mod idempotency;
-pub mod idempotency_entity;
+pub(crate) mod idempotency_entity;
 pub(crate) mod json;
 pub(crate) mod locale;
 pub(crate) mod metrics;

@@ -3,7 +3,7 @@
 //! (refresh tokens, token cut-offs). `auth` builds on these.
 
 pub(crate) mod commands;
-pub mod entity;
+pub(crate) mod entity;
 pub(crate) mod error;
 pub(crate) mod invitation_entity;
 pub(crate) mod password;

@@ -7,9 +7,7 @@ use crate::support::catalogue::{bkk_cohort, published_course};
 use crate::support::exams::{options, published_exam, right_answer};
 use crate::support::world::PASSWORD;
 use crate::support::{Response, TestApp, World};
-use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
-use zhijiang::http::idempotency_entity::Entity as IdempotencyKeys;
 
 async fn import(app: &TestApp, token: &str, cohort: &str, body: String) -> Response {
     app.post(&format!("/api/v1/cohorts/{cohort}/enrolments/import"))
@@ -158,7 +156,7 @@ async fn twenty_thousand_rows_import_with_every_row_number_right() {
 // ---- item 4: Idempotency-Key ----
 
 async fn idempotency_rows(app: &TestApp) -> u64 {
-    IdempotencyKeys::find().count(&app.state.db).await.unwrap()
+    crate::support::rows::count(app, "idempotency_keys").await
 }
 
 #[actix_rt::test]

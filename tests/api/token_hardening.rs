@@ -7,8 +7,6 @@ use crate::support::world::PASSWORD;
 use crate::support::{TestApp, World};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -250,12 +248,7 @@ async fn ending_a_users_sessions_from_the_service_refuses_their_tokens() {
     claims["exp"] = json!(now + 600);
     let token = signed_by(&app, "HAN", &claims).await;
     assert_eq!(me_status(&app, &token).await, 200, "dated after the cut-off");
-    zhijiang::users::entity::Entity::update_many()
-        .col_expr(zhijiang::users::entity::Column::Status, Expr::value("invited"))
-        .filter(zhijiang::users::entity::Column::Id.eq(user_id))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
+    crate::support::rows::set_column(&app, "users", user_id, "status", "invited").await;
     app.state.sessions.forget(user_id);
     assert_eq!(me_status(&app, &token).await, 401);
 }
@@ -342,13 +335,8 @@ async fn option_ids_are_keyed_and_attempts_from_before_still_grade() {
     let res = app.post(&format!("/api/v1/exams/{exam_id}/attempts")).token(t).send().await;
     assert_eq!(res.status, 201, "{}", res.text());
     let attempt_id = res.json()["id"].as_str().unwrap().to_string();
-    use zhijiang::exams::attempt_entity as attempt_row;
-    attempt_row::Entity::update_many()
-        .col_expr(attempt_row::Column::OptionKey, Expr::value(Option::<String>::None))
-        .filter(attempt_row::Column::Id.eq(Uuid::parse_str(&attempt_id).unwrap()))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
+    let attempt_uuid = Uuid::parse_str(&attempt_id).unwrap();
+    crate::support::rows::set_column(&app, "attempts", attempt_uuid, "option_key", Option::<String>::None).await;
     let old = app.get(&format!("/api/v1/attempts/{attempt_id}")).token(t).send().await.json();
     for q in old["questions"].as_array().unwrap() {
         let qid = q["id"].as_str().unwrap();
