@@ -75,11 +75,11 @@ impl FromRequest for Actor {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = Caller::from_request(req, payload);
         let req = req.clone();
         Box::pin(async move {
-            let state = req.app_data::<web::Data<AppState>>().ok_or_else(ApiError::internal)?.clone();
-            let caller = authenticate(&state, &req).await?;
+            let caller = caller.await?;
             Ok(Actor {
                 caller,
                 origin: origin(&req),

@@ -12,7 +12,6 @@ use crate::state::AppState;
 use crate::tenancy::Role;
 use crate::users::entity as user;
 use crate::users::service::{INVITED, invitation_parts, normalize_email};
-use sea_orm::Set;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -97,18 +96,7 @@ pub(crate) fn plan(
         }
         match previous {
             Some(e) => plan.reactivated.push(e.id),
-            None => plan.new_enrolments.push(enrolment::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                cohort_id: Set(cohort.id),
-                branch_id: Set(cohort.branch_id),
-                course_id: Set(cohort.course_id),
-                user_id: Set(user_id),
-                status: Set(enrolment::Status::Active),
-                enrolled_at: Set(now),
-                completed_at: Set(None),
-                withdrawn_at: Set(None),
-                updated_at: Set(now),
-            }),
+            None => plan.new_enrolments.push(super::service::new_enrolment(cohort, user_id, now)),
         }
     }
     plan

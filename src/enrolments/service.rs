@@ -101,21 +101,7 @@ pub(crate) async fn enrol(
             active.updated_at = Set(now);
             active.update(db).await?
         }
-        None => enrolment::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            cohort_id: Set(cohort.id),
-            branch_id: Set(cohort.branch_id),
-            course_id: Set(cohort.course_id),
-            user_id: Set(user_id),
-            status: Set(enrolment::Status::Active),
-            enrolled_at: Set(now),
-            completed_at: Set(None),
-            withdrawn_at: Set(None),
-            updated_at: Set(now),
-        }
-        .insert(db)
-        .await
-        .map_err(|e| {
+        None => new_enrolment(cohort, user_id, now).insert(db).await.map_err(|e| {
             if is_unique_violation(&e) {
                 EnrolmentError::AlreadyEnrolled
             } else {
@@ -166,6 +152,22 @@ pub(crate) async fn record_lesson(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// A new active enrolment of `user_id` in `cohort`.
+pub(crate) fn new_enrolment(cohort: &cohort::Model, user_id: Uuid, now: DateTime<Utc>) -> enrolment::ActiveModel {
+    enrolment::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        cohort_id: Set(cohort.id),
+        branch_id: Set(cohort.branch_id),
+        course_id: Set(cohort.course_id),
+        user_id: Set(user_id),
+        status: Set(enrolment::Status::Active),
+        enrolled_at: Set(now),
+        completed_at: Set(None),
+        withdrawn_at: Set(None),
+        updated_at: Set(now),
+    }
 }
 
 /// Lessons done and lessons in the course, for one enrolment.
