@@ -61,6 +61,22 @@ pub(crate) async fn list(
     filter: web::Query<AuditFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
+    let Some(query) = filtered(&state, &filter).await? else {
+        // An unknown branch has no entries.
+        return Ok(HttpResponse::Ok().json(List::<AuditEntry> {
+            items: Vec::new(),
+            next_cursor: None,
+        }));
+    };
+    let rows = query.cursor_page_newest_first(audit::Column::Id, page).all(&state.db).await?;
+    let (rows, next_cursor) = crate::http::page::split_page(rows, page, |r| r.id);
+    let items = entries(&state, rows).await?;
+    Ok(HttpResponse::Ok().json(List { items, next_cursor }))
+}
+
+/// The query for `filter`, checked; `None` when it names an unknown branch
+/// (an empty page, once the other filters are checked).
+async fn filtered(state: &AppState, filter: &AuditFilter) -> ApiResult<Option<sea_orm::Select<Audit>>> {
     // Free-text filters are compared, never stored, but NUL would still fail the query.
     let texts = [
         ("record_type", &filter.record_type),
@@ -74,41 +90,38 @@ pub(crate) async fn list(
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
+    let from = crate::http::parse_time("from", &filter.from)?;
+    let to = crate::http::parse_time("to", &filter.to)?;
     let mut query = Audit::find();
     if let Some(actor) = filter.actor {
         query = query.filter(audit::Column::ActorUserId.eq(actor));
     }
-    // An unknown branch has no entries (an empty page, once the other filters are checked).
-    let mut unknown_branch = false;
+    for (column, value) in [
+        (audit::Column::RecordType, &filter.record_type),
+        (audit::Column::RecordId, &filter.record_id),
+        (audit::Column::Action, &filter.action),
+    ] {
+        if let Some(v) = value {
+            query = query.filter(column.eq(v.clone()));
+        }
+    }
+    if let Some(from) = from {
+        query = query.filter(audit::Column::CreatedAt.gte(from));
+    }
+    if let Some(to) = to {
+        query = query.filter(audit::Column::CreatedAt.lt(to));
+    }
     if let Some(code) = &filter.branch {
         match crate::branches::service::find_by_code(&state.db, code).await? {
             Some(branch) => query = query.filter(audit::Column::BranchId.eq(branch.id)),
-            None => unknown_branch = true,
+            None => return Ok(None),
         }
     }
-    if let Some(v) = &filter.record_type {
-        query = query.filter(audit::Column::RecordType.eq(v.clone()));
-    }
-    if let Some(v) = &filter.record_id {
-        query = query.filter(audit::Column::RecordId.eq(v.clone()));
-    }
-    if let Some(v) = &filter.action {
-        query = query.filter(audit::Column::Action.eq(v.clone()));
-    }
-    if let Some(from) = crate::http::parse_time("from", &filter.from)? {
-        query = query.filter(audit::Column::CreatedAt.gte(from));
-    }
-    if let Some(to) = crate::http::parse_time("to", &filter.to)? {
-        query = query.filter(audit::Column::CreatedAt.lt(to));
-    }
-    if unknown_branch {
-        return Ok(HttpResponse::Ok().json(List::<AuditEntry> {
-            items: Vec::new(),
-            next_cursor: None,
-        }));
-    }
-    let rows = query.cursor_page_newest_first(audit::Column::Id, page).all(&state.db).await?;
-    let (rows, next_cursor) = crate::http::page::split_page(rows, page, |r| r.id);
+    Ok(Some(query))
+}
+
+/// Rows as served, with the branch codes they name (one query).
+async fn entries(state: &AppState, rows: Vec<audit::Model>) -> ApiResult<Vec<AuditEntry>> {
     let branch_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.branch_id).collect();
     let codes: std::collections::HashMap<Uuid, String> = crate::branches::entity::Entity::find()
         .filter(crate::branches::entity::Column::Id.is_in(branch_ids))
@@ -117,7 +130,7 @@ pub(crate) async fn list(
         .into_iter()
         .map(|b| (b.id, b.code))
         .collect();
-    let items: Vec<AuditEntry> = rows
+    Ok(rows
         .into_iter()
         .map(|r| AuditEntry {
             id: r.id,
@@ -132,8 +145,7 @@ pub(crate) async fn list(
             request_id: r.request_id,
             created_at: r.created_at,
         })
-        .collect();
-    Ok(HttpResponse::Ok().json(List { items, next_cursor }))
+        .collect())
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
