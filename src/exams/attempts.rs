@@ -146,7 +146,7 @@ pub(crate) async fn save_answer(
     let indices = option_ids_of(row)
         .indices_of(question, option_ids)
         .ok_or_else(|| ExamError::Invalid(vec![FieldError::new("selected", FieldCode::NoSuchOption)]))?;
-    if (question.kind != bank::MULTIPLE) && indices.len() > 1 {
+    if (question.kind != bank::Kind::Multiple) && indices.len() > 1 {
         return Err(ExamError::Invalid(vec![FieldError::new("selected", FieldCode::OneCorrectOption)]));
     }
     let value = answer::ActiveModel {

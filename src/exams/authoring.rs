@@ -68,7 +68,7 @@ pub(crate) async fn save_question(
                 .await?
                 .ok_or_else(|| DbErr::RecordNotFound(id.to_string()))?;
             let mut active: question::ActiveModel = existing.into();
-            active.kind = Set(q.kind.clone());
+            active.kind = Set(q.kind);
             active.points = Set(q.points);
             active.partial_credit = Set(q.partial_credit);
             active.correct = Set(correct);
@@ -85,7 +85,7 @@ pub(crate) async fn save_question(
             question::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 exam_id: Set(exam_id),
-                kind: Set(q.kind.clone()),
+                kind: Set(q.kind),
                 points: Set(q.points),
                 partial_credit: Set(q.partial_credit),
                 correct: Set(correct),

@@ -11,9 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, OnceLock};
 use uuid::Uuid;
 
-pub(crate) const SINGLE: &str = "single_choice";
-pub(crate) const MULTIPLE: &str = "multiple_choice";
-pub(crate) const TRUE_FALSE: &str = "true_false";
+pub(crate) use super::question_entity::Kind;
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct QuestionText {
@@ -24,7 +22,7 @@ pub struct QuestionText {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SnapQuestion {
     pub id: Uuid,
-    pub kind: String,
+    pub kind: Kind,
     pub points: i32,
     pub partial_credit: bool,
     /// Indices of the correct options, in the question's own option order.
@@ -98,7 +96,7 @@ pub(crate) fn draw(snapshot: &Snapshot, rng: &mut impl Rng) -> Vec<Drawn> {
         .map(|q| {
             let mut order: Vec<usize> = (0..q.option_count).collect();
             // True/false keeps its natural order; others shuffle when asked.
-            if snapshot.shuffle && q.kind != TRUE_FALSE {
+            if snapshot.shuffle && q.kind != Kind::TrueFalse {
                 order.shuffle(rng);
             }
             Drawn { q: q.id, order }
@@ -164,7 +162,7 @@ pub(crate) fn score_question(q: &SnapQuestion, selected: &[usize]) -> f64 {
     if chosen == correct {
         return q.points as f64;
     }
-    if q.kind == MULTIPLE && q.partial_credit && !correct.is_empty() {
+    if q.kind == Kind::Multiple && q.partial_credit && !correct.is_empty() {
         let right = chosen.intersection(&correct).count() as f64;
         let wrong = chosen.difference(&correct).count() as f64;
         let fraction = ((right - wrong) / correct.len() as f64).max(0.0);
@@ -210,10 +208,10 @@ pub(crate) fn grade(snapshot: &Snapshot, drawn: &[Drawn], answers: &BTreeMap<Uui
 mod tests {
     use super::*;
 
-    fn q(kind: &str, correct: &[usize], options: usize, partial: bool) -> SnapQuestion {
+    fn q(kind: Kind, correct: &[usize], options: usize, partial: bool) -> SnapQuestion {
         SnapQuestion {
             id: Uuid::new_v4(),
-            kind: kind.into(),
+            kind,
             points: 4,
             partial_credit: partial,
             correct: correct.to_vec(),
@@ -224,22 +222,22 @@ mod tests {
 
     #[test]
     fn every_kind_is_graded() {
-        assert_eq!(score_question(&q(SINGLE, &[2], 4, false), &[2]), 4.0);
-        assert_eq!(score_question(&q(SINGLE, &[2], 4, false), &[1]), 0.0);
-        assert_eq!(score_question(&q(TRUE_FALSE, &[0], 2, false), &[0]), 4.0);
-        assert_eq!(score_question(&q(TRUE_FALSE, &[0], 2, false), &[0, 1]), 0.0);
+        assert_eq!(score_question(&q(Kind::Single, &[2], 4, false), &[2]), 4.0);
+        assert_eq!(score_question(&q(Kind::Single, &[2], 4, false), &[1]), 0.0);
+        assert_eq!(score_question(&q(Kind::TrueFalse, &[0], 2, false), &[0]), 4.0);
+        assert_eq!(score_question(&q(Kind::TrueFalse, &[0], 2, false), &[0, 1]), 0.0);
         // All or nothing.
-        assert_eq!(score_question(&q(MULTIPLE, &[0, 2], 4, false), &[0]), 0.0);
-        assert_eq!(score_question(&q(MULTIPLE, &[0, 2], 4, false), &[2, 0]), 4.0);
+        assert_eq!(score_question(&q(Kind::Multiple, &[0, 2], 4, false), &[0]), 0.0);
+        assert_eq!(score_question(&q(Kind::Multiple, &[0, 2], 4, false), &[2, 0]), 4.0);
         // Partial credit: right minus wrong, never below zero.
-        assert_eq!(score_question(&q(MULTIPLE, &[0, 2], 4, true), &[0]), 2.0);
-        assert_eq!(score_question(&q(MULTIPLE, &[0, 2], 4, true), &[0, 1]), 0.0);
-        assert_eq!(score_question(&q(MULTIPLE, &[0, 2], 4, true), &[1, 3]), 0.0);
+        assert_eq!(score_question(&q(Kind::Multiple, &[0, 2], 4, true), &[0]), 2.0);
+        assert_eq!(score_question(&q(Kind::Multiple, &[0, 2], 4, true), &[0, 1]), 0.0);
+        assert_eq!(score_question(&q(Kind::Multiple, &[0, 2], 4, true), &[1, 3]), 0.0);
     }
 
     #[test]
     fn option_ids_round_trip_and_reject_strangers() {
-        let question = q(SINGLE, &[1], 3, false);
+        let question = q(Kind::Single, &[1], 3, false);
         let attempt = Uuid::new_v4();
         for key in [Some("a-secret"), None] {
             let names = OptionIds::new(attempt, key);

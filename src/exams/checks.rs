@@ -3,11 +3,12 @@
 //! a list of field errors, answered 422 through `ExamError::Invalid`.
 
 use super::ExamError;
-use super::bank::{MULTIPLE, QuestionText, SINGLE, SnapQuestion, TRUE_FALSE};
+use super::bank::{Kind, QuestionText, SnapQuestion};
 use crate::error::{FieldCode, FieldError};
 use crate::i18n::Locale;
 use crate::num::to_usize;
 use crate::text;
+use sea_orm::ActiveEnum;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -75,7 +76,7 @@ pub(crate) fn check_titles(texts: &BTreeMap<String, ExamText>, errors: &mut Vec<
 /// same number of options, the correct answers point at real options, and
 /// the kind's rules hold.
 pub(crate) struct CleanQuestion {
-    pub kind: String,
+    pub kind: Kind,
     pub points: i32,
     pub partial_credit: bool,
     pub correct: Vec<usize>,
@@ -91,7 +92,8 @@ pub(crate) fn check_question(
     correct: &[i64],
 ) -> Result<CleanQuestion, ExamError> {
     let mut errors = Vec::new();
-    if ![SINGLE, MULTIPLE, TRUE_FALSE].contains(&kind) {
+    let parsed = Kind::try_from_value(&kind.to_string()).ok();
+    if parsed.is_none() {
         errors.push(FieldError::new("kind", FieldCode::InvalidChoice));
     }
     if !(1..=100).contains(&points) {
@@ -142,7 +144,7 @@ pub(crate) fn check_question(
         );
     }
     let count = option_count.unwrap_or(0);
-    if kind == TRUE_FALSE && count != 2 && count != 0 {
+    if parsed == Some(Kind::TrueFalse) && count != 2 && count != 0 {
         errors.push(FieldError::new("translations", FieldCode::TrueFalseNeedsTwoOptions));
     }
     let mut indices: Vec<usize> = Vec::new();
@@ -156,16 +158,19 @@ pub(crate) fn check_question(
     indices.sort();
     if correct.is_empty() {
         errors.push(FieldError::new("correct", FieldCode::Required));
-    } else if (kind == SINGLE || kind == TRUE_FALSE) && indices.len() > 1 {
+    } else if matches!(parsed, Some(Kind::Single | Kind::TrueFalse)) && indices.len() > 1 {
         errors.push(FieldError::new("correct", FieldCode::OneCorrectOption));
     }
     if !errors.is_empty() {
         return Err(ExamError::Invalid(errors));
     }
+    let Some(kind) = parsed else {
+        return Err(ExamError::Invalid(vec![FieldError::new("kind", FieldCode::InvalidChoice)]));
+    };
     Ok(CleanQuestion {
-        kind: kind.to_string(),
+        kind,
         points,
-        partial_credit: partial_credit && kind == MULTIPLE,
+        partial_credit: partial_credit && kind == Kind::Multiple,
         correct: indices,
         option_count: count,
         texts: clean,

@@ -75,7 +75,7 @@ pub(crate) fn exam(row: exam::Model, titles: &BTreeMap<Locale, String>, chain: &
 pub(crate) fn authored(q: SnapQuestion) -> AuthoredQuestion {
     AuthoredQuestion {
         id: q.id,
-        kind: q.kind,
+        kind: q.kind.to_value(),
         points: q.points,
         partial_credit: q.partial_credit,
         correct: q.correct,
@@ -159,7 +159,7 @@ fn question_view(names: bank::OptionIds<'_>, q: &SnapQuestion, d: &Drawn, chain:
         .unwrap_or_default();
     QuestionView {
         id: q.id,
-        kind: q.kind.clone(),
+        kind: q.kind.to_value(),
         points: q.points,
         prompt: prompt.text,
         locale: prompt.locale.map(|l| l.as_str().to_string()),

@@ -9,10 +9,24 @@ pub struct Model {
     pub kid: String,
     pub public_key: Vec<u8>,
     pub private_key_sealed: Vec<u8>,
-    /// `active` (signs and verifies), `retired` (verifies), `revoked` (neither).
-    pub status: String,
+    pub status: Status,
     pub created_at: DateTimeUtc,
     pub retired_at: Option<DateTimeUtc>,
+}
+
+/// What a key may still do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum Status {
+    /// Signs and verifies.
+    #[sea_orm(string_value = "active")]
+    Active,
+    /// Verifies tokens it signed before a rotation.
+    #[sea_orm(string_value = "retired")]
+    Retired,
+    /// Neither.
+    #[sea_orm(string_value = "revoked")]
+    Revoked,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -24,10 +24,6 @@ use uuid::Uuid;
 /// long a lost announcement can matter.
 const CACHE_TTL: Duration = Duration::from_secs(30);
 
-pub(crate) const ACTIVE: &str = "active";
-pub(crate) const RETIRED: &str = "retired";
-pub(crate) const REVOKED: &str = "revoked";
-
 /// PKCS#8 v1 prefix of an Ed25519 private key; the 32-byte seed follows.
 const PKCS8_ED25519_PREFIX: [u8; 16] = [
     0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
@@ -149,7 +145,7 @@ impl KeyRing {
             kid: Set(kid),
             public_key: Set(public.to_vec()),
             private_key_sealed: Set(sealed),
-            status: Set(ACTIVE.to_string()),
+            status: Set(key::Status::Active),
             created_at: Set(now),
             retired_at: Set(None),
         }
@@ -167,7 +163,7 @@ impl KeyRing {
         let generation = self.generation();
         let Some(row) = Keys::find()
             .filter(key::Column::BranchId.eq(branch_id))
-            .filter(key::Column::Status.eq(ACTIVE))
+            .filter(key::Column::Status.eq(key::Status::Active))
             .order_by_desc(key::Column::CreatedAt)
             .one(db)
             .await?
@@ -215,7 +211,7 @@ impl KeyRing {
             branch_code,
             branch_default_locale,
             key: DecodingKey::from_ed_der(&row.public_key),
-            usable: row.status != REVOKED,
+            usable: row.status != key::Status::Revoked,
             fetched: Instant::now(),
         };
         let mut cache = self.verifiers.write().unwrap_or_else(|p| p.into_inner());
@@ -240,15 +236,15 @@ impl KeyRing {
     ) -> Result<key::Model, DbErr> {
         let old = Keys::find()
             .filter(key::Column::BranchId.eq(branch_id))
-            .filter(key::Column::Status.ne(REVOKED))
+            .filter(key::Column::Status.ne(key::Status::Revoked))
             .all(db)
             .await?;
         for row in old {
-            if row.status == RETIRED && !revoke_old {
+            if row.status == key::Status::Retired && !revoke_old {
                 continue;
             }
             let mut active: key::ActiveModel = row.into();
-            active.status = Set(if revoke_old { REVOKED } else { RETIRED }.to_string());
+            active.status = Set(if revoke_old { key::Status::Revoked } else { key::Status::Retired });
             active.retired_at = Set(Some(now));
             active.update(db).await?;
         }
@@ -295,7 +291,7 @@ impl KeyRing {
     pub async fn jwks(&self, db: &impl ConnectionTrait, branch_id: Uuid) -> Result<JwkSet, DbErr> {
         let rows = Keys::find()
             .filter(key::Column::BranchId.eq(branch_id))
-            .filter(key::Column::Status.ne(REVOKED))
+            .filter(key::Column::Status.ne(key::Status::Revoked))
             .order_by_desc(key::Column::CreatedAt)
             .all(db)
             .await?;
