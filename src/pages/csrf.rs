@@ -91,7 +91,10 @@ mod tests {
     #[test]
     fn the_cookie_is_strict_http_only_and_scoped() {
         let c = set_cookie("T", "/app/accept-invite", true);
-        assert_eq!(c, "zj_csrf=T; Path=/app/accept-invite; Max-Age=7200; HttpOnly; SameSite=Strict; Secure");
+        assert_eq!(
+            c,
+            "zj_csrf=T; Path=/app/accept-invite; Max-Age=7200; HttpOnly; SameSite=Strict; Secure"
+        );
         assert!(!set_cookie("T", "/x", false).contains("Secure"));
     }
 

@@ -53,7 +53,7 @@ pub(crate) fn document(lang: Locale, title: &str, class: &str, css: &str, body: 
 pub(crate) const FORM_STYLE: &str = r#"
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
-body{margin:0;background:#eef1f4;color:#1b1b1b;font:17px/1.55 system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans SC","PingFang SC","Microsoft YaHei","Noto Sans Thai","Leelawadee UI",sans-serif}
+body{margin:0;padding:0 .5rem;background:#eef1f4;color:#1b1b1b;font:17px/1.55 system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans SC","PingFang SC","Microsoft YaHei","Noto Sans Thai","Leelawadee UI",sans-serif}
 .sheet{max-width:34rem;margin:1rem auto;background:#fff;padding:1.25rem 1.25rem 1.75rem;border-radius:.5rem;box-shadow:0 1px 4px rgba(0,0,0,.15)}
 .brand{margin:0 0 .75rem;font-weight:700;color:#0b5c8a;letter-spacing:.02em}
 h1{font-size:1.45rem;line-height:1.3;margin:0 0 1rem}

@@ -66,19 +66,28 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_quotes() {
-        assert_eq!(escape(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            escape(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
     }
 
     #[test]
     fn links_encode_their_query() {
-        assert_eq!(link("accept-invite", &[("token", "a b&c"), ("lang", "th")]), "accept-invite?token=a+b%26c&amp;lang=th");
+        assert_eq!(
+            link("accept-invite", &[("token", "a b&c"), ("lang", "th")]),
+            "accept-invite?token=a+b%26c&amp;lang=th"
+        );
         assert_eq!(link("accept-invite", &[]), "accept-invite");
     }
 
     #[test]
     fn the_switcher_names_each_language_in_itself() {
         let nav = language_switcher(Locale::Vi, "accept-invite", &[("token", "T")]);
-        assert!(nav.contains(r#"href="accept-invite?token=T&amp;lang=th" hreflang="th" lang="th">ไทย</a>"#), "{nav}");
+        assert!(
+            nav.contains(r#"href="accept-invite?token=T&amp;lang=th" hreflang="th" lang="th">ไทย</a>"#),
+            "{nav}"
+        );
         assert!(nav.contains(r#"lang="vi" aria-current="true">Tiếng Việt</a>"#), "{nav}");
         assert!(nav.contains(">中文<") && nav.contains(">English<"));
         assert_eq!(nav.matches("aria-current").count(), 1);

@@ -276,7 +276,11 @@ fn form_with_new_token<F: Flow>(state: &AppState, status: StatusCode, view: Form
     let view = FormView { csrf: &token, ..view };
     let page = render_form::<F>(&view);
     let mut response = respond(status, view.locale, page);
-    let cookie = csrf::set_cookie(&token, &public_path(state, F::PATH), state.config.public_url.starts_with("https://"));
+    let cookie = csrf::set_cookie(
+        &token,
+        &public_path(state, F::PATH),
+        state.config.public_url.starts_with("https://"),
+    );
     if let Ok(value) = header::HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
