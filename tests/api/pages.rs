@@ -213,7 +213,8 @@ async fn a_post_without_the_matching_csrf_token_is_refused_and_changes_nothing()
         }
         fields
     };
-    let cases: Vec<(&str, Option<String>, Vec<(&str, String)>)> = vec![
+    type Case<'a> = (&'a str, Option<String>, Vec<(&'a str, String)>);
+    let cases: Vec<Case> = vec![
         ("no cookie", None, form("field")),
         ("no field", Some(cookie.clone()), form("none")),
         ("empty field and cookie", Some(String::new()), form("empty")),
