@@ -7,7 +7,11 @@
 //! and `crate::auth::confirm_password_reset`, which come with the reset API.
 //! To serve it, declare `pub(crate) mod reset_password;` in `pages/mod.rs`
 //! and add `set_password::add_routes::<reset_password::Reset>(r);` to
-//! `pages::routes`.
+//! `pages::routes` (and adjust the two paths below if the functions live in
+//! a submodule of `auth` that is not re-exported). If the reset API has an
+//! error variant of its own for a used, expired or unknown token (or a
+//! deactivated user), add it to `link_spent` so that the page says the link
+//! is no longer valid instead of showing a fault.
 
 use super::set_password::Flow;
 use crate::auth::AuthError;
@@ -29,5 +33,12 @@ impl Flow for Reset {
 
     async fn set_password(state: &AppState, origin: Origin, token: &str, password: &str) -> Result<(), AuthError> {
         crate::auth::confirm_password_reset(state, origin, token, password).await
+    }
+
+    fn link_spent(err: &AuthError) -> bool {
+        matches!(
+            err,
+            AuthError::InvitationInvalid | AuthError::SignedOut | AuthError::InvalidCredentials
+        )
     }
 }

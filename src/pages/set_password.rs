@@ -36,6 +36,14 @@ pub(crate) trait Flow {
     async fn user(state: &AppState, token: &str) -> Result<Option<user::Model>, DbErr>;
     /// Sets the password with the token, through the API's own service.
     async fn set_password(state: &AppState, origin: Origin, token: &str, password: &str) -> Result<(), AuthError>;
+    /// Whether an error of `set_password` means that the link can no longer
+    /// be used (the page says so) rather than a fault (a 500 page).
+    fn link_spent(err: &AuthError) -> bool {
+        matches!(
+            err,
+            AuthError::InvitationInvalid | AuthError::SignedOut | AuthError::InvalidCredentials
+        )
+    }
 }
 
 /// The texts a flow must have, in every locale (suffixes of `Flow::TEXTS`).
@@ -457,7 +465,7 @@ pub(crate) async fn submit<F: Flow>(state: web::Data<AppState>, req: HttpRequest
             }
             response
         }
-        Err(AuthError::InvitationInvalid | AuthError::SignedOut | AuthError::InvalidCredentials) => invalid::<F>(&req, asked),
+        Err(e) if F::link_spent(&e) => invalid::<F>(&req, asked),
         Err(e) => failure(&req, asked, &e),
     }
 }
