@@ -46,6 +46,15 @@ fn cookie_values(req: &HttpRequest) -> Vec<String> {
         .collect()
 }
 
+/// The token of the request's cookie, if it has one shaped like ours: a
+/// page loaded twice (an email link clicked again, a second tab) keeps it,
+/// so that the form of the first tab still goes through.
+pub(crate) fn current(req: &HttpRequest) -> Option<String> {
+    cookie_values(req)
+        .into_iter()
+        .find(|v| v.len() == 43 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+}
+
 /// Equality that takes the same time wherever the first difference is.
 pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
@@ -86,6 +95,19 @@ mod tests {
         assert_eq!(verified(&bare, Some("abc123")), None);
         let empty = TestRequest::default().insert_header((header::COOKIE, "zj_csrf=")).to_http_request();
         assert_eq!(verified(&empty, Some("")), None);
+    }
+
+    #[test]
+    fn a_cookie_shaped_like_a_token_is_kept() {
+        let token = new_token();
+        let req = TestRequest::default()
+            .insert_header((header::COOKIE, format!("zj_csrf=short; zj_csrf={token}")))
+            .to_http_request();
+        assert_eq!(current(&req), Some(token));
+        let odd = TestRequest::default()
+            .insert_header((header::COOKIE, format!("zj_csrf={}", "<".repeat(43))))
+            .to_http_request();
+        assert_eq!(current(&odd), None);
     }
 
     #[test]

@@ -278,9 +278,10 @@ fn public_path(state: &AppState, path: &str) -> String {
     format!("{base}/{path}")
 }
 
-/// The form page with a fresh CSRF token in its field and cookie.
-fn form_with_new_token<F: Flow>(state: &AppState, status: StatusCode, view: FormView<'_>) -> HttpResponse {
-    let token = csrf::new_token();
+/// The form page with a CSRF token in its field and cookie: `token`, or a
+/// fresh one.
+fn form_with_token<F: Flow>(state: &AppState, status: StatusCode, view: FormView<'_>, token: Option<String>) -> HttpResponse {
+    let token = token.unwrap_or_else(csrf::new_token);
     let view = FormView { csrf: &token, ..view };
     let page = render_form::<F>(&view);
     let mut response = respond(status, view.locale, page);
@@ -358,7 +359,7 @@ pub(crate) async fn show<F: Flow>(state: web::Data<AppState>, req: HttpRequest) 
         errors: Vec::new(),
         general: None,
     };
-    form_with_new_token::<F>(&state, StatusCode::OK, view)
+    form_with_token::<F>(&state, StatusCode::OK, view, csrf::current(&req))
 }
 
 /// The page's own checks of the two password fields: the API's rules on the
@@ -431,7 +432,7 @@ pub(crate) async fn submit<F: Flow>(state: web::Data<AppState>, req: HttpRequest
     };
     let Some(csrf_token) = csrf::verified(&req, field(&form, csrf::FIELD)) else {
         view.general = Some(crate::i18n::t(locale, "page-csrf-failed", &[]));
-        return form_with_new_token::<F>(&state, StatusCode::FORBIDDEN, view);
+        return form_with_token::<F>(&state, StatusCode::FORBIDDEN, view, None);
     };
     view.csrf = &csrf_token;
     let given = field(&form, PASSWORD).unwrap_or_default();

@@ -199,7 +199,15 @@ async fn a_post_without_the_matching_csrf_token_is_refused_and_changes_nothing()
     let (cookie, field) = csrf_of(&page);
     let other = app.get(&format!("/accept-invite?token={token}")).send().await;
     let (other_cookie, _) = csrf_of(&other);
-    assert_ne!(cookie, other_cookie, "every form gets its own token");
+    assert_ne!(cookie, other_cookie, "every new visitor gets their own token");
+    // The page loaded again by the same browser keeps its token, so a form
+    // in another tab still goes through.
+    let reload = app
+        .get(&format!("/accept-invite?token={token}"))
+        .header("Cookie", &format!("zj_csrf={cookie}"))
+        .send()
+        .await;
+    assert_eq!(csrf_of(&reload), (cookie.clone(), cookie.clone()));
     let form = |csrf: &'static str| -> Vec<(&'static str, String)> {
         let mut fields = vec![
             ("token", token.clone()),
