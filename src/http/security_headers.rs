@@ -11,8 +11,8 @@
 //!   scripts, nothing from elsewhere, forms only to this origin.
 //!
 //! `Referrer-Policy: no-referrer`: verify URLs carry certificate codes, the
-//! links in emails carry tokens, and
-//! nothing here needs to tell other sites where a visitor came from.
+//! links in emails carry tokens, and nothing here needs to tell other sites
+//! where a visitor came from.
 
 use actix_web::Error;
 use actix_web::body::MessageBody;
