@@ -26,6 +26,7 @@ pub(crate) mod net;
 pub mod notifications;
 pub(crate) mod num;
 pub(crate) mod ops;
+pub(crate) mod pages;
 pub mod progress;
 pub(crate) mod reports;
 pub mod serve;
@@ -154,6 +155,7 @@ pub fn routes() -> http::routes::Routes {
     reports::audit_log::routes(&mut r);
     reports::routes::routes(&mut r);
     notifications::routes::routes(&mut r);
+    pages::routes(&mut r);
     r
 }
 

@@ -18,7 +18,7 @@ use crate::users::refresh::{self, Spent};
 use crate::users::service as users;
 use crate::users::throttle;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 use uuid::Uuid;
@@ -152,6 +152,31 @@ pub(crate) async fn logout(state: &AppState, token: &str) -> Result<(), AuthErro
     Ok(())
 }
 
+/// The invitation `token` names while it can still be accepted: not used,
+/// not expired. The one test of an invitation's validity, for the API and
+/// for the page behind the link.
+async fn open_invitation(state: &AppState, token: &str) -> Result<Option<invitation::Model>, DbErr> {
+    let now = state.clock.now();
+    Ok(Invitations::find()
+        .filter(invitation::Column::TokenHash.eq(crate::crypto::token_hash(token)))
+        .one(&state.db)
+        .await?
+        .filter(|i| i.used_at.is_none() && i.expires_at > now))
+}
+
+/// The user an invitation token would set the password of, while the
+/// invitation is open (the page behind the link greets them in their
+/// language); `None` for a token that is not one, or no longer valid.
+pub(crate) async fn invited_user(state: &AppState, token: &str) -> Result<Option<user::Model>, DbErr> {
+    if token.is_empty() || check_token("token", token).is_err() {
+        return Ok(None);
+    }
+    match open_invitation(state, token).await? {
+        Some(invite) => Users::find_by_id(invite.user_id).one(&state.db).await,
+        None => Ok(None),
+    }
+}
+
 /// Sets the password of an invited user with the one-time token from the
 /// invitation email, and signs them in. The audit entry names the user.
 pub(crate) async fn accept_invite(state: &AppState, origin: Origin, token: &str, new_password: &str) -> Result<Tokens, AuthError> {
@@ -160,13 +185,7 @@ pub(crate) async fn accept_invite(state: &AppState, origin: Origin, token: &str,
     if !rules.is_empty() {
         return Err(AuthError::Invalid(rules));
     }
-    let now = state.clock.now();
-    let invite = Invitations::find()
-        .filter(invitation::Column::TokenHash.eq(crate::crypto::token_hash(token)))
-        .one(&state.db)
-        .await?
-        .filter(|i| i.used_at.is_none() && i.expires_at > now)
-        .ok_or(AuthError::InvitationInvalid)?;
+    let invite = open_invitation(state, token).await?.ok_or(AuthError::InvitationInvalid)?;
     let invited = Users::find_by_id(invite.user_id)
         .one(&state.db)
         .await?

@@ -1,9 +1,11 @@
 //! The frame of the public certificate pages (`page`): the HTML5 document,
 //! its one inline stylesheet, and the Content-Security-Policy that allows
 //! exactly that stylesheet and nothing else. Kept apart from the page
-//! content so that the policy and the CSS it hashes change together.
+//! content so that the policy and the CSS it hashes change together; the
+//! document and the policy are the shared ones of `crate::pages::frame`.
 
 use crate::i18n::Locale;
+use crate::pages::frame;
 
 pub(crate) const STYLE: &str = r#"
 *{box-sizing:border-box}
@@ -43,33 +45,13 @@ body{background:#fff;font-size:11pt}
 
 /// The `Content-Security-Policy` of these pages: the one inline stylesheet,
 /// allowed by its SHA-256; no scripts, nothing loaded from anywhere, no
-/// framing. (The QR code is inline SVG markup, not an image.)
+/// framing, no forms. (The QR code is inline SVG markup, not an image.)
 pub(crate) fn content_security_policy() -> &'static str {
-    static POLICY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        use base64::Engine;
-        use sha2::{Digest, Sha256};
-        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(STYLE.as_bytes()));
-        format!("default-src 'none'; style-src 'sha256-{hash}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
-    });
+    static POLICY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| frame::policy(STYLE, frame::Forms::None));
     &POLICY
 }
 
 /// The HTML5 document around a page body.
 pub(crate) fn document(viewer: Locale, title: &str, class: &str, body: &str) -> String {
-    format!(
-        concat!(
-            "<!DOCTYPE html>\n",
-            r#"<html lang="{lang}"><head><meta charset="utf-8">"#,
-            r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#,
-            r#"<meta name="robots" content="noindex">"#,
-            "<title>{title}</title><style>{style}</style></head>",
-            r#"<body><main class="sheet {class}">{body}</main></body></html>"#,
-            "\n"
-        ),
-        lang = viewer.as_str(),
-        title = title,
-        style = STYLE,
-        class = class,
-        body = body,
-    )
+    frame::document(viewer, title, class, STYLE, body)
 }

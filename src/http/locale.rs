@@ -28,6 +28,14 @@ pub(crate) fn requested(req: &HttpRequest) -> Option<Locale> {
     })
 }
 
+/// The language the browser asks for (`Accept-Language` only).
+pub(crate) fn requested_by_browser(req: &HttpRequest) -> Option<Locale> {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(best_from_accept_language)
+}
+
 /// The response language for this request.
 pub fn negotiate(req: &HttpRequest) -> Locale {
     if let Some(locale) = requested(req) {

@@ -6,11 +6,13 @@
 //! - `/docs/` (Swagger UI): its own scripts, styles and images, and fetches
 //!   of `/openapi.json` (Swagger UI sets inline styles, so styles allow them).
 //! - A handler may set its own `Content-Security-Policy`; it is kept. The
-//!   certificate verify page does (`certificates::page`): its one inline
-//!   stylesheet by hash, no scripts, nothing from elsewhere.
+//!   pages for browsers do (`pages::frame`: the certificate verify page, the
+//!   pages behind email links): their one inline stylesheet by hash, no
+//!   scripts, nothing from elsewhere, forms only to this origin.
 //!
-//! `Referrer-Policy: no-referrer`: verify URLs carry certificate codes, and
-//! nothing here needs to tell other sites where a visitor came from.
+//! `Referrer-Policy: no-referrer`: verify URLs carry certificate codes, the
+//! links in emails carry tokens, and nothing here needs to tell other sites
+//! where a visitor came from.
 
 use actix_web::Error;
 use actix_web::body::MessageBody;

@@ -181,6 +181,21 @@ impl TestApp {
     }
 }
 
+/// Serves `app`'s state on a real loopback port as well (for a browser):
+/// the same application, over HTTP. Stop it with the returned handle.
+pub fn serve(app: &TestApp, listener: std::net::TcpListener) -> actix_web::dev::ServerHandle {
+    let state = app.state.clone();
+    let server = actix_web::HttpServer::new(move || zhijiang::app(state.clone()))
+        .workers(1)
+        .disable_signals()
+        .listen(listener)
+        .expect("serve on the listener")
+        .run();
+    let handle = server.handle();
+    actix_rt::spawn(server);
+    handle
+}
+
 pub struct Call<'a> {
     app: &'a TestApp,
     request: TestRequest,

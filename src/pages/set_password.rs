@@ -1,0 +1,497 @@
+//! The set-a-password pages behind email links: accepting an invitation and
+//! resetting a password share their shell. `GET /{path}?token=…` shows the
+//! form in the token's user's language (`?lang=` switches), or a page that
+//! says the link is no longer valid (410); `POST /{path}` (form-urlencoded
+//! `token`, `password`, `password_confirmation`, `csrf`, `lang`) checks the
+//! CSRF token (403 and the form again), the password rules (422 and the form
+//! again, each message next to its field), then hands over to the same
+//! service the API uses and shows what to do next.
+//!
+//! A flow (`Flow`) names its path, its texts and its two service calls; the
+//! handlers here are generic over it. Every answer is an HTML page in the
+//! frame of `super::frame`, never a problem document.
+
+use super::csrf;
+use super::frame::{self, FORM_STYLE};
+use super::html::{self, escape, link, t};
+use crate::auth::AuthError;
+use crate::error::FieldError;
+use crate::http::locale::requested_by_browser;
+use crate::i18n::{Arg, Locale};
+use crate::state::AppState;
+use crate::tenancy::Origin;
+use crate::users::entity as user;
+use crate::users::password;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use sea_orm::{DbErr, EntityTrait};
+
+/// One set-a-password flow.
+pub(crate) trait Flow {
+    /// The path of its page, without the leading slash (`accept-invite`).
+    const PATH: &'static str;
+    /// The prefix of its messages in `pages.ftl` (`invite` → `invite-title`).
+    const TEXTS: &'static str;
+    /// The user the token would set the password of, while it is valid.
+    async fn user(state: &AppState, token: &str) -> Result<Option<user::Model>, DbErr>;
+    /// Sets the password with the token, through the API's own service.
+    async fn set_password(state: &AppState, origin: Origin, token: &str, password: &str) -> Result<(), AuthError>;
+    /// Whether an error of `set_password` means that the link can no longer
+    /// be used (the page says so) rather than a fault (a 500 page).
+    fn link_spent(err: &AuthError) -> bool {
+        matches!(
+            err,
+            AuthError::InvitationInvalid | AuthError::SignedOut | AuthError::InvalidCredentials
+        )
+    }
+}
+
+/// The texts a flow must have, in every locale (suffixes of `Flow::TEXTS`).
+#[cfg(test)]
+pub(crate) const FLOW_TEXTS: [&str; 9] = [
+    "title",
+    "intro",
+    "submit",
+    "done-title",
+    "done-body",
+    "done-next",
+    "invalid-title",
+    "invalid-body",
+    "invalid-hint",
+];
+
+fn flow_text<F: Flow>(locale: Locale, suffix: &str, args: &[(&str, Arg)]) -> String {
+    t(locale, &format!("{}-{suffix}", F::TEXTS), args)
+}
+
+/// A message shown next to a form field.
+#[derive(Clone, Debug)]
+pub(crate) struct FieldMessage {
+    pub field: &'static str,
+    pub text: String,
+}
+
+/// What the form page shows.
+pub(crate) struct FormView<'a> {
+    pub locale: Locale,
+    pub token: &'a str,
+    pub csrf: &'a str,
+    pub user: &'a user::Model,
+    pub branch_code: &'a str,
+    /// Messages next to fields (already localized).
+    pub errors: Vec<FieldMessage>,
+    /// A message about the whole form (already localized).
+    pub general: Option<String>,
+}
+
+const PASSWORD: &str = "password";
+const CONFIRMATION: &str = "password_confirmation";
+
+/// One password input with its label, hint and error, tied together by
+/// `aria-describedby`.
+fn password_field(locale: Locale, name: &'static str, label_id: &str, hint_id: Option<&str>, errors: &[FieldMessage]) -> String {
+    let mut described = Vec::new();
+    let hint = match hint_id {
+        Some(id) => {
+            described.push(format!("{name}-hint"));
+            format!(r#"<span class="hint" id="{name}-hint">{}</span>"#, t(locale, id, &[]))
+        }
+        None => String::new(),
+    };
+    let messages: Vec<&FieldMessage> = errors.iter().filter(|e| e.field == name).collect();
+    let error = if messages.is_empty() {
+        String::new()
+    } else {
+        described.push(format!("{name}-error"));
+        let text: Vec<String> = messages.iter().map(|m| escape(&m.text)).collect();
+        format!(
+            r#"<span class="error" id="{name}-error"><span class="prefix">{}</span> {}</span>"#,
+            t(locale, "page-error-prefix", &[]),
+            text.join(" ")
+        )
+    };
+    let describedby = if described.is_empty() {
+        String::new()
+    } else {
+        format!(r#" aria-describedby="{}""#, described.join(" "))
+    };
+    let invalid = if messages.is_empty() { "" } else { r#" aria-invalid="true""# };
+    format!(
+        concat!(
+            r#"<div class="field"><label for="{name}">{label}</label>{hint}{error}"#,
+            r#"<input id="{name}" name="{name}" type="password" autocomplete="new-password" required{describedby}{invalid}></div>"#
+        ),
+        name = name,
+        label = t(locale, label_id, &[]),
+        hint = hint,
+        error = error,
+        describedby = describedby,
+        invalid = invalid,
+    )
+}
+
+/// The list of problems above the form, each linking to its field.
+fn summary(locale: Locale, errors: &[FieldMessage], general: Option<&str>) -> String {
+    if errors.is_empty() && general.is_none() {
+        return String::new();
+    }
+    let mut items: Vec<String> = general.map(|g| format!("<li>{}</li>", escape(g))).into_iter().collect();
+    items.extend(
+        errors
+            .iter()
+            .map(|e| format!(r##"<li><a href="#{}">{}</a></li>"##, e.field, escape(&e.text))),
+    );
+    format!(
+        r#"<div class="summary" role="alert" aria-labelledby="summary-title"><h2 id="summary-title">{}</h2><ul>{}</ul></div>"#,
+        t(locale, "page-error-summary", &[]),
+        items.concat()
+    )
+}
+
+fn brand(locale: Locale) -> String {
+    format!(r#"<p class="brand">{}</p>"#, t(locale, "page-brand", &[]))
+}
+
+/// `{title} – Zhijiang`, with an error mark when the form has problems.
+fn title(locale: Locale, title: &str, has_errors: bool) -> String {
+    let brand = t(locale, "page-brand", &[]);
+    if has_errors {
+        format!("{} {title} – {brand}", t(locale, "page-error-prefix", &[]))
+    } else {
+        format!("{title} – {brand}")
+    }
+}
+
+/// The account the password is for: branch code and email.
+fn account(locale: Locale, branch_code: &str, email: &str) -> String {
+    format!(
+        r#"<dl><dt>{}</dt><dd class="code">{}</dd><dt>{}</dt><dd>{}</dd></dl>"#,
+        t(locale, "page-branch", &[]),
+        escape(branch_code),
+        t(locale, "page-email", &[]),
+        escape(email),
+    )
+}
+
+/// The form page.
+pub(crate) fn render_form<F: Flow>(view: &FormView<'_>) -> String {
+    let locale = view.locale;
+    let has_errors = !view.errors.is_empty() || view.general.is_some();
+    let heading = flow_text::<F>(locale, "title", &[]);
+    let body = format!(
+        concat!(
+            "{brand}{switcher}<h1>{heading}</h1>{summary}",
+            "<p>{intro}</p>{account}",
+            r#"<form method="post" action="{action}" novalidate>"#,
+            r#"<input type="hidden" name="token" value="{token}">"#,
+            r#"<input type="hidden" name="{csrf_field}" value="{csrf}">"#,
+            r#"<input type="hidden" name="lang" value="{lang}">"#,
+            r#"<div class="field"><label for="username">{email_label}</label>"#,
+            r#"<input id="username" name="username" type="email" autocomplete="username" value="{email}" readonly></div>"#,
+            "{password}{confirmation}",
+            r#"<button type="submit">{submit}</button></form>"#
+        ),
+        brand = brand(locale),
+        switcher = html::language_switcher(locale, F::PATH, &[("token", view.token)]),
+        heading = heading,
+        summary = summary(locale, &view.errors, view.general.as_deref()),
+        intro = flow_text::<F>(locale, "intro", &[("name", Arg::from(view.user.display_name.as_str()))]),
+        account = format!(
+            r#"<dl><dt>{}</dt><dd class="code">{}</dd></dl>"#,
+            t(locale, "page-branch", &[]),
+            escape(view.branch_code)
+        ),
+        action = link(F::PATH, &[]),
+        token = escape(view.token),
+        csrf_field = csrf::FIELD,
+        csrf = escape(view.csrf),
+        lang = locale.as_str(),
+        email_label = t(locale, "page-email", &[]),
+        email = escape(&view.user.email),
+        password = password_field(locale, PASSWORD, "page-password", Some("page-password-hint"), &view.errors),
+        confirmation = password_field(locale, CONFIRMATION, "page-password-confirmation", None, &view.errors),
+        submit = flow_text::<F>(locale, "submit", &[]),
+    );
+    frame::document(locale, &title(locale, &heading, has_errors), "form", FORM_STYLE, &body)
+}
+
+/// The page after the password is set: what to do next.
+pub(crate) fn render_done<F: Flow>(locale: Locale, branch_code: &str, email: &str) -> String {
+    let heading = flow_text::<F>(locale, "done-title", &[]);
+    let body = format!(
+        r#"{brand}<h1>{heading}</h1><div class="status" role="status"><p>{done}</p></div>{account}<p>{next}</p>"#,
+        brand = brand(locale),
+        heading = heading,
+        done = flow_text::<F>(locale, "done-body", &[]),
+        account = account(locale, branch_code, email),
+        next = flow_text::<F>(locale, "done-next", &[]),
+    );
+    frame::document(locale, &title(locale, &heading, false), "done", FORM_STYLE, &body)
+}
+
+/// The page for a token that is unknown, used or expired.
+pub(crate) fn render_invalid<F: Flow>(locale: Locale) -> String {
+    let heading = flow_text::<F>(locale, "invalid-title", &[]);
+    let body = format!(
+        r#"{brand}{switcher}<h1>{heading}</h1><div class="status"><p>{why}</p></div><p>{hint}</p>"#,
+        brand = brand(locale),
+        switcher = html::language_switcher(locale, F::PATH, &[]),
+        heading = heading,
+        why = flow_text::<F>(locale, "invalid-body", &[]),
+        hint = flow_text::<F>(locale, "invalid-hint", &[]),
+    );
+    frame::document(locale, &title(locale, &heading, false), "invalid", FORM_STYLE, &body)
+}
+
+/// The page for a fault on our side.
+fn render_failure(locale: Locale) -> String {
+    let heading = t(locale, "page-failure-title", &[]);
+    let body = format!(
+        r#"{brand}<h1>{heading}</h1><p>{text}</p>"#,
+        brand = brand(locale),
+        heading = heading,
+        text = t(locale, "page-failure-body", &[]),
+    );
+    frame::document(locale, &title(locale, &heading, false), "failure", FORM_STYLE, &body)
+}
+
+/// An HTML page answer: the page policy, never cached or stored (the URL and
+/// the form carry a token), no referrer, in `locale`.
+pub(crate) fn respond(status: StatusCode, locale: Locale, page: String) -> HttpResponse {
+    crate::http::with_language(
+        HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CONTENT_SECURITY_POLICY, frame::form_page_policy()))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .insert_header((header::REFERRER_POLICY, "no-referrer"))
+            .body(page),
+        locale,
+    )
+}
+
+/// The path of a page as the browser sees it: under the path of
+/// `PUBLIC_URL`, if it has one (the CSRF cookie is limited to it).
+fn public_path(state: &AppState, path: &str) -> String {
+    let url = state.config.public_url.trim_end_matches('/');
+    let after_scheme = url.split_once("://").map(|(_, rest)| rest).unwrap_or(url);
+    let base = after_scheme.find('/').map(|at| &after_scheme[at..]).unwrap_or("");
+    format!("{base}/{path}")
+}
+
+/// The form page with a CSRF token in its field and cookie: `token`, or a
+/// fresh one.
+fn form_with_token<F: Flow>(state: &AppState, status: StatusCode, view: FormView<'_>, token: Option<String>) -> HttpResponse {
+    let token = token.unwrap_or_else(csrf::new_token);
+    let view = FormView { csrf: &token, ..view };
+    let page = render_form::<F>(&view);
+    let mut response = respond(status, view.locale, page);
+    let cookie = csrf::set_cookie(
+        &token,
+        &public_path(state, F::PATH),
+        state.config.public_url.starts_with("https://"),
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The first value of each name in a query string or form body.
+fn fields(encoded: &str) -> Vec<(String, String)> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(encoded).unwrap_or_default()
+}
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// The page language: the one asked for (`?lang=` or the form's), else the
+/// user's saved locale, else the browser's, else English.
+fn page_locale(req: &HttpRequest, asked: Option<&str>, user: Option<&user::Model>) -> Locale {
+    asked
+        .and_then(Locale::from_tag)
+        .or_else(|| user.and_then(|u| Locale::from_canonical(&u.locale)))
+        .or_else(|| requested_by_browser(req))
+        .unwrap_or(Locale::En)
+}
+
+async fn branch_code(state: &AppState, row: &user::Model) -> Result<String, DbErr> {
+    Ok(crate::branches::entity::Entity::find_by_id(row.branch_id)
+        .one(&state.db)
+        .await?
+        .map(|b| b.code)
+        .unwrap_or_default())
+}
+
+fn failure(req: &HttpRequest, asked: Option<&str>, cause: &(dyn std::error::Error + 'static)) -> HttpResponse {
+    tracing::error!(error = %crate::error::cause_chain(cause), "a page could not be served");
+    let locale = page_locale(req, asked, None);
+    respond(StatusCode::INTERNAL_SERVER_ERROR, locale, render_failure(locale))
+}
+
+fn invalid<F: Flow>(req: &HttpRequest, asked: Option<&str>) -> HttpResponse {
+    let locale = page_locale(req, asked, None);
+    respond(StatusCode::GONE, locale, render_invalid::<F>(locale))
+}
+
+/// `GET /{path}?token=…[&lang=…]`: the form, or the page of an invalid link.
+pub(crate) async fn show<F: Flow>(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let query = fields(req.query_string());
+    let asked = field(&query, "lang");
+    let token = field(&query, "token").unwrap_or_default();
+    let found = match F::user(&state, token).await {
+        Ok(found) => found,
+        Err(e) => return failure(&req, asked, &e),
+    };
+    let Some(row) = found else {
+        return invalid::<F>(&req, asked);
+    };
+    let branch = match branch_code(&state, &row).await {
+        Ok(code) => code,
+        Err(e) => return failure(&req, asked, &e),
+    };
+    let view = FormView {
+        locale: page_locale(&req, asked, Some(&row)),
+        token,
+        csrf: "",
+        user: &row,
+        branch_code: &branch,
+        errors: Vec::new(),
+        general: None,
+    };
+    form_with_token::<F>(&state, StatusCode::OK, view, csrf::current(&req))
+}
+
+/// The page's own checks of the two password fields: the API's rules on the
+/// password, and a confirmation that repeats it.
+fn check_fields(locale: Locale, given: &str, confirmation: &str) -> Vec<FieldMessage> {
+    let mut errors: Vec<FieldMessage> = password::check_rules(PASSWORD, given)
+        .iter()
+        .map(|e| FieldMessage {
+            field: PASSWORD,
+            text: e.message(locale),
+        })
+        .collect();
+    let confirm = if confirmation.is_empty() {
+        Some("page-confirmation-missing")
+    } else if confirmation != given {
+        Some("page-confirmation-mismatch")
+    } else {
+        None
+    };
+    if let Some(id) = confirm {
+        errors.push(FieldMessage {
+            field: CONFIRMATION,
+            text: crate::i18n::t(locale, id, &[]),
+        });
+    }
+    errors
+}
+
+/// Field errors of the service, placed next to the page's fields.
+fn service_errors(locale: Locale, errors: &[FieldError]) -> Vec<FieldMessage> {
+    errors
+        .iter()
+        .map(|e| FieldMessage {
+            field: if e.field == CONFIRMATION { CONFIRMATION } else { PASSWORD },
+            text: e.message(locale),
+        })
+        .collect()
+}
+
+/// `POST /{path}`: checks the CSRF token and the fields, sets the password
+/// through the service, and shows what to do next.
+pub(crate) async fn submit<F: Flow>(state: web::Data<AppState>, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let Some(body) = read_form(payload).await else {
+        let locale = page_locale(&req, None, None);
+        return respond(StatusCode::PAYLOAD_TOO_LARGE, locale, render_invalid::<F>(locale));
+    };
+    let form = fields(std::str::from_utf8(&body).unwrap_or_default());
+    let asked = field(&form, "lang");
+    let token = field(&form, "token").unwrap_or_default();
+    let found = match F::user(&state, token).await {
+        Ok(found) => found,
+        Err(e) => return failure(&req, asked, &e),
+    };
+    let Some(row) = found else {
+        return invalid::<F>(&req, asked);
+    };
+    let branch = match branch_code(&state, &row).await {
+        Ok(code) => code,
+        Err(e) => return failure(&req, asked, &e),
+    };
+    let locale = page_locale(&req, asked, Some(&row));
+    let mut view = FormView {
+        locale,
+        token,
+        csrf: "",
+        user: &row,
+        branch_code: &branch,
+        errors: Vec::new(),
+        general: None,
+    };
+    let Some(csrf_token) = csrf::verified(&req, field(&form, csrf::FIELD)) else {
+        view.general = Some(crate::i18n::t(locale, "page-csrf-failed", &[]));
+        return form_with_token::<F>(&state, StatusCode::FORBIDDEN, view, None);
+    };
+    view.csrf = &csrf_token;
+    let given = field(&form, PASSWORD).unwrap_or_default();
+    let confirmation = field(&form, CONFIRMATION).unwrap_or_default();
+    view.errors = check_fields(locale, given, confirmation);
+    if !view.errors.is_empty() {
+        return respond(StatusCode::UNPROCESSABLE_ENTITY, locale, render_form::<F>(&view));
+    }
+    let origin = crate::auth::caller::origin(&req);
+    match F::set_password(&state, origin, token, given).await {
+        Ok(()) => {
+            let mut response = respond(StatusCode::OK, locale, render_done::<F>(locale, &branch, &row.email));
+            // The form is done with: its CSRF cookie goes.
+            let gone = csrf::expired_cookie(&public_path(&state, F::PATH));
+            if let Ok(value) = header::HeaderValue::from_str(&gone) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Err(AuthError::Invalid(errors)) if errors.iter().any(|e| e.field == "token") => invalid::<F>(&req, asked),
+        Err(AuthError::Invalid(errors)) => {
+            view.errors = service_errors(locale, &errors);
+            respond(StatusCode::UNPROCESSABLE_ENTITY, locale, render_form::<F>(&view))
+        }
+        Err(AuthError::Throttled { retry_after }) => {
+            let minutes = retry_after.div_ceil(60).max(1);
+            view.general = Some(crate::i18n::t(locale, "page-throttled", &[("minutes", Arg::from(minutes))]));
+            let mut response = respond(StatusCode::TOO_MANY_REQUESTS, locale, render_form::<F>(&view));
+            if let Ok(value) = header::HeaderValue::from_str(&retry_after.max(1).to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
+        }
+        Err(e) if F::link_spent(&e) => invalid::<F>(&req, asked),
+        Err(e) => failure(&req, asked, &e),
+    }
+}
+
+/// A form of a few short fields: anything bigger is refused unread.
+const FORM_LIMIT: usize = 8 * 1024;
+
+/// The body of a form post, or `None` past [`FORM_LIMIT`] (or a broken read).
+async fn read_form(mut payload: web::Payload) -> Option<Vec<u8>> {
+    use futures_util::StreamExt;
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.ok()?;
+        if body.len() + chunk.len() > FORM_LIMIT {
+            return None;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Some(body)
+}
+
+/// Serves a flow's page: `GET` and `POST` on its path. Pages are not API
+/// operations, so they stay out of the OpenAPI document (like `/docs`).
+pub(crate) fn add_routes<F: Flow + 'static>(r: &mut crate::http::routes::Routes) {
+    let path = format!("/{}", F::PATH);
+    r.undocumented(&path, web::get().to(show::<F>))
+        .undocumented(&path, web::post().to(submit::<F>));
+}
