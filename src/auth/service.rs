@@ -167,9 +167,11 @@ pub(crate) async fn accept_invite(state: &AppState, origin: Origin, token: &str,
         .await?
         .filter(|i| i.used_at.is_none() && i.expires_at > now)
         .ok_or(AuthError::InvitationInvalid)?;
+    // A deactivated user's invitation does nothing.
     let invited = Users::find_by_id(invite.user_id)
         .one(&state.db)
         .await?
+        .filter(|u| u.status != users::DEACTIVATED)
         .ok_or(AuthError::InvitationInvalid)?;
     let hash = password::hash_async(new_password.to_string()).await.ok_or(AuthError::Hashing)?;
     let author = Author {
