@@ -23,6 +23,7 @@ mod processes;
 mod reports;
 mod resilience;
 mod tenancy;
+mod user_management;
 mod throttling;
 mod token_hardening;
 mod worker_hardening;
