@@ -292,7 +292,7 @@ pub(crate) async fn search(
 /// Fills `search_key` for users that have none (rows written before the
 /// column existed). Run at start-up after the migrations; idempotent.
 pub(crate) async fn backfill_search_keys(db: &impl ConnectionTrait) -> Result<u64, sea_orm::DbErr> {
-    use sea_orm::{QuerySelect, QueryOrder};
+    use sea_orm::{QueryOrder, QuerySelect};
     let mut filled = 0;
     loop {
         let rows: Vec<(Uuid, String, String)> = Users::find()

@@ -1,8 +1,8 @@
 //! `/api/v1/branches/{code}/users` and `/api/v1/users/me`.
 
 use super::commands;
-use super::manage;
 use super::entity as user;
+use super::manage;
 use crate::branches::service as branches;
 use crate::error::ApiResult;
 use crate::http::page::List;
@@ -158,7 +158,11 @@ pub(crate) async fn update_me(state: web::Data<AppState>, actor: Actor, body: Js
 /// One user (headquarters: any; a branch administrator: their branch's).
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = User), (status = 401), (status = 403), (status = 404, description = "no such user in the caller's scope")))]
-pub(crate) async fn get(state: web::Data<AppState>, Authorized(caller, _): Authorized<Staff>, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub(crate) async fn get(
+    state: web::Data<AppState>,
+    Authorized(caller, _): Authorized<Staff>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let (row, branch) = manage::find(&state.db, &caller, *id).await?;
     Ok(HttpResponse::Ok().json(to_dto(row, &branch.code)))
 }
@@ -208,7 +212,11 @@ pub(crate) async fn update(
 #[utoipa::path(post, path = "/api/v1/users/{id}/deactivate", tag = "users", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = User), (status = 401), (status = 403), (status = 404),
     (status = 409, description = "`cannot_deactivate_self`", body = crate::error::ProblemSchema)))]
-pub(crate) async fn deactivate(state: web::Data<AppState>, Authorized(actor, _): Authorized<Staff>, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub(crate) async fn deactivate(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<Staff>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let (row, branch) = manage::deactivate(&state, &actor, *id).await?;
     Ok(HttpResponse::Ok().json(to_dto(row, &branch.code)))
 }
@@ -217,7 +225,11 @@ pub(crate) async fn deactivate(state: web::Data<AppState>, Authorized(actor, _):
 /// a password); they sign in again.
 #[utoipa::path(post, path = "/api/v1/users/{id}/reactivate", tag = "users", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = User), (status = 401), (status = 403), (status = 404)))]
-pub(crate) async fn reactivate(state: web::Data<AppState>, Authorized(actor, _): Authorized<Staff>, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub(crate) async fn reactivate(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<Staff>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let (row, branch) = manage::reactivate(&state, &actor, *id).await?;
     Ok(HttpResponse::Ok().json(to_dto(row, &branch.code)))
 }

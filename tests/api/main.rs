@@ -23,7 +23,7 @@ mod processes;
 mod reports;
 mod resilience;
 mod tenancy;
-mod user_management;
 mod throttling;
 mod token_hardening;
+mod user_management;
 mod worker_hardening;

@@ -148,11 +148,17 @@ async fn admins_read_and_correct_users_in_their_scope_only() {
 
     // A branch admin reads their branch; other branches and HQ are missing.
     assert_eq!(get_user(&app, &w.bkk_admin.token, &w.bkk_trainee.id).await.status, 200);
-    get_user(&app, &w.bkk_admin.token, &w.han_trainee.id).await.problem(404, "not_found");
+    get_user(&app, &w.bkk_admin.token, &w.han_trainee.id)
+        .await
+        .problem(404, "not_found");
     get_user(&app, &w.bkk_admin.token, &w.hq.id).await.problem(404, "not_found");
-    get_user(&app, &w.bkk_admin.token, &uuid::Uuid::now_v7().to_string()).await.problem(404, "not_found");
+    get_user(&app, &w.bkk_admin.token, &uuid::Uuid::now_v7().to_string())
+        .await
+        .problem(404, "not_found");
     // Trainees manage nobody, not even themselves through this path.
-    get_user(&app, &w.bkk_trainee.token, &w.bkk_trainee.id).await.problem(403, "forbidden");
+    get_user(&app, &w.bkk_trainee.token, &w.bkk_trainee.id)
+        .await
+        .problem(403, "forbidden");
     patch_user(&app, &w.bkk_trainee.token, &w.bkk_trainee.id, json!({"display_name": "x"}))
         .await
         .problem(403, "forbidden");
@@ -201,7 +207,9 @@ async fn admins_read_and_correct_users_in_their_scope_only() {
     patch_user(&app, &w.bkk_admin.token, &other_admin, json!({"display_name": "x"}))
         .await
         .problem(403, "forbidden");
-    act(&app, &w.bkk_admin.token, &other_admin, "deactivate").await.problem(403, "forbidden");
+    act(&app, &w.bkk_admin.token, &other_admin, "deactivate")
+        .await
+        .problem(403, "forbidden");
     // ... but may correct their own name.
     let res = patch_user(&app, &w.bkk_admin.token, &w.bkk_admin.id, json!({"display_name": "BKK Admin"})).await;
     assert_eq!(res.status, 200, "{}", res.text());
@@ -217,7 +225,13 @@ async fn email_changes_are_normalized_unique_per_branch_and_redirect_a_pending_i
     let w = World::build(&app).await;
 
     // Fullwidth letters and spaces: stored as NFKC, trimmed, case kept.
-    let res = patch_user(&app, &w.bkk_admin.token, &w.bkk_trainee.id, json!({"email": "  ＳＯＭＣＨＡＩ.J@BKK.test "})).await;
+    let res = patch_user(
+        &app,
+        &w.bkk_admin.token,
+        &w.bkk_trainee.id,
+        json!({"email": "  ＳＯＭＣＨＡＩ.J@BKK.test "}),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["email"], "SOMCHAI.J@BKK.test");
     // The user signs in with the new address in any case, not the old one.
@@ -238,7 +252,10 @@ async fn email_changes_are_normalized_unique_per_branch_and_redirect_a_pending_i
     res.problem(409, "email_taken");
     let res = patch_user(&app, &w.bkk_admin.token, &w.bkk_trainee.id, json!({"email": "ａｄｍｉｎ@bkk.test"})).await;
     res.problem(409, "email_taken");
-    assert_eq!(get_user(&app, &w.hq.token, &w.bkk_trainee.id).await.json()["email"], "SOMCHAI.J@BKK.test");
+    assert_eq!(
+        get_user(&app, &w.hq.token, &w.bkk_trainee.id).await.json()["email"],
+        "SOMCHAI.J@BKK.test"
+    );
     // Unique per branch: HAN's admin address is free in BKK.
     let res = patch_user(&app, &w.bkk_admin.token, &w.bkk_trainee.id, json!({"email": "admin@han.test"})).await;
     assert_eq!(res.status, 200, "{}", res.text());
@@ -397,7 +414,10 @@ async fn deactivation_ends_access_at_once_on_every_node_and_reactivation_restore
         .await
         .problem(401, "invalid_credentials");
     // Still visible to the admin, as deactivated; again is a no-op.
-    assert_eq!(get_user(b, &w.bkk_admin.token, &w.bkk_trainee.id).await.json()["status"], "deactivated");
+    assert_eq!(
+        get_user(b, &w.bkk_admin.token, &w.bkk_trainee.id).await.json()["status"],
+        "deactivated"
+    );
     let res = act(&a, &w.bkk_admin.token, &w.bkk_trainee.id, "deactivate").await;
     assert_eq!(res.status, 200);
     let entries = audit(&a, &w.hq.token, "user.deactivate", &w.bkk_trainee.id).await;
@@ -439,7 +459,9 @@ async fn nobody_deactivates_themselves_or_users_outside_their_reach() {
     assert_eq!(me_status(&app, &w.hq.token).await, 200);
     assert_eq!(me_status(&app, &w.bkk_admin.token).await, 200);
     // HQ users and other branches are out of a branch admin's reach.
-    act(&app, &w.bkk_admin.token, &w.hq.id, "deactivate").await.problem(404, "not_found");
+    act(&app, &w.bkk_admin.token, &w.hq.id, "deactivate")
+        .await
+        .problem(404, "not_found");
     act(&app, &w.bkk_admin.token, &w.han_trainee.id, "deactivate")
         .await
         .problem(404, "not_found");
@@ -472,7 +494,10 @@ async fn nobody_deactivates_themselves_or_users_outside_their_reach() {
 }
 
 async fn search(app: &TestApp, token: &str, branch: &str, query: &str) -> Response {
-    app.get(&format!("/api/v1/branches/{branch}/users?{query}")).token(token).send().await
+    app.get(&format!("/api/v1/branches/{branch}/users?{query}"))
+        .token(token)
+        .send()
+        .await
 }
 
 /// The display names found, sorted.
@@ -514,13 +539,22 @@ async fn search_ignores_case_and_vietnamese_accents_and_finds_thai_and_chinese_s
     named_user(&app, hq, "BKK", "percent@bkk.test", "Fifty 50% Off_Name", "trainee").await;
     let han = &w.han_admin.token;
 
-    assert_eq!(found(&app, han, "HAN", &format!("q={}", enc("nguyen van a"))).await, ["Nguyễn Văn A"]);
+    assert_eq!(
+        found(&app, han, "HAN", &format!("q={}", enc("nguyen van a"))).await,
+        ["Nguyễn Văn A"]
+    );
     assert_eq!(found(&app, han, "HAN", "q=NGUYEN").await, ["Nguyễn Thị Bình", "Nguyễn Văn A"]);
-    assert_eq!(found(&app, han, "HAN", &format!("q={}", enc("Văn"))).await, ["Nguyễn Văn A", "Trần Văn Đức"]);
+    assert_eq!(
+        found(&app, han, "HAN", &format!("q={}", enc("Văn"))).await,
+        ["Nguyễn Văn A", "Trần Văn Đức"]
+    );
     assert_eq!(found(&app, han, "HAN", "q=duc").await, ["Trần Văn Đức"]);
     assert_eq!(found(&app, han, "HAN", &format!("q={}", enc("ĐỨC"))).await, ["Trần Văn Đức"]);
     // Decomposed (NFD) input finds the same.
-    assert_eq!(found(&app, han, "HAN", &format!("q={}", enc("Bi\u{300}nh"))).await, ["Nguyễn Thị Bình"]);
+    assert_eq!(
+        found(&app, han, "HAN", &format!("q={}", enc("Bi\u{300}nh"))).await,
+        ["Nguyễn Thị Bình"]
+    );
     // Email too, in any case.
     assert_eq!(found(&app, han, "HAN", "q=BINH%40HAN").await, ["Nguyễn Thị Bình"]);
     // A query never spans the name and the email.
@@ -546,7 +580,10 @@ async fn search_ignores_case_and_vietnamese_accents_and_finds_thai_and_chinese_s
     assert_eq!(found(&app, hq, "HAN", "q=nguyen").await.len(), 2);
 
     // Filters, alone and with the query.
-    assert_eq!(found(&app, han, "HAN", "role=branch_admin").await, ["Trần Văn Đức", "branch_admin of HAN"]);
+    assert_eq!(
+        found(&app, han, "HAN", "role=branch_admin").await,
+        ["Trần Văn Đức", "branch_admin of HAN"]
+    );
     assert_eq!(found(&app, han, "HAN", "q=van&role=trainee").await, ["Nguyễn Văn A"]);
     assert!(found(&app, han, "HAN", "status=deactivated").await.is_empty());
     assert_eq!(act(&app, hq, &duc, "deactivate").await.status, 200);
@@ -565,7 +602,9 @@ async fn search_ignores_case_and_vietnamese_accents_and_finds_thai_and_chinese_s
     let first = search(&app, han, "HAN", "q=han.test&limit=2").await.json();
     assert_eq!(first["items"].as_array().unwrap().len(), 2);
     let cursor = first["next_cursor"].as_str().expect("a next page").to_string();
-    let second = search(&app, han, "HAN", &format!("q=han.test&limit=2&cursor={cursor}")).await.json();
+    let second = search(&app, han, "HAN", &format!("q=han.test&limit=2&cursor={cursor}"))
+        .await
+        .json();
     let mut ids: Vec<String> = first["items"]
         .as_array()
         .unwrap()
@@ -656,11 +695,7 @@ async fn rows_without_a_search_key_are_filled_when_a_node_starts() {
     let w = World::build(&app).await;
     named_user(&app, &w.hq.token, "HAN", "old@han.test", "Đỗ Thị Hoa", "trainee").await;
     // As if written before the column existed.
-    app.state
-        .db
-        .execute_unprepared("UPDATE users SET search_key = NULL")
-        .await
-        .unwrap();
+    app.state.db.execute_unprepared("UPDATE users SET search_key = NULL").await.unwrap();
     assert!(found(&app, &w.han_admin.token, "HAN", "q=hoa").await.is_empty());
     let node = app.another_node(|_| {}).await;
     assert_eq!(found(&node, &w.han_admin.token, "HAN", "q=do%20thi").await, ["Đỗ Thị Hoa"]);
