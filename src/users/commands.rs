@@ -82,6 +82,7 @@ pub(crate) async fn update_me(state: &AppState, actor: &Actor, changes: ProfileC
     if let Some(name) = changes.display_name
         && let Some(name) = crate::text::PERSON_NAME.collect("display_name", name, &mut errors)
     {
+        active.search_key = Set(Some(crate::text::search::user_key(&name, &row.email)));
         active.display_name = Set(name);
     }
     let mut password_changed = false;

@@ -701,3 +701,35 @@ async fn rows_without_a_search_key_are_filled_when_a_node_starts() {
     assert_eq!(found(&node, &w.han_admin.token, "HAN", "q=do%20thi").await, ["Đỗ Thị Hoa"]);
     assert_eq!(found(&app, &w.hq.token, "BKK", "q=somchai").await, ["trainee of BKK"]);
 }
+
+#[actix_rt::test]
+async fn users_created_by_csv_import_or_renamed_by_themselves_are_found_by_their_new_names() {
+    let app = TestApp::new().await;
+    let w = World::build(&app).await;
+    let cohort = crate::support::catalogue::bkk_cohort(&app, &w, 10).await;
+    let file = "email,display_name,locale\nlan@bkk.test,Nguyễn Thị Lan,vi\nwei@bkk.test,李伟,zh-CN\n";
+    let res = app
+        .post(&format!("/api/v1/cohorts/{cohort}/enrolments/import"))
+        .token(&w.bkk_admin.token)
+        .body("text/csv", file)
+        .send()
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(found(&app, &w.bkk_admin.token, "BKK", "q=thi%20lan").await, ["Nguyễn Thị Lan"]);
+    assert_eq!(found(&app, &w.bkk_admin.token, "BKK", &format!("q={}", enc("伟"))).await, ["李伟"]);
+    assert_eq!(
+        found(&app, &w.bkk_admin.token, "BKK", "q=lan&status=invited").await,
+        ["Nguyễn Thị Lan"]
+    );
+
+    // A trainee renames themselves: found by the new name, not the old one.
+    let res = app
+        .patch("/api/v1/users/me")
+        .token(&w.bkk_trainee.token)
+        .json(json!({"display_name": "Somchai Rattanakorn"}))
+        .send()
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(found(&app, &w.bkk_admin.token, "BKK", "q=rattana").await, ["Somchai Rattanakorn"]);
+    assert!(found(&app, &w.bkk_admin.token, "BKK", "q=trainee%20of").await.is_empty());
+}
