@@ -154,6 +154,7 @@ pub(crate) async fn update(
         .update(cmd.txn())
         .await
         .map_err(|e| if is_unique_violation(&e) { UserError::EmailTaken } else { e.into() })?;
+    let mut resent = false;
     if email_changed && updated.status == INVITED {
         // The pending link went to the old address: it stops working, and a
         // new one goes to the corrected address.
@@ -164,17 +165,15 @@ pub(crate) async fn update(
             .exec(cmd.txn())
             .await?;
         service::invite(state, cmd.txn(), &branch, &updated, cmd.now()).await?;
-        details.insert("invitation_resent".into(), Value::Bool(true));
+        resent = true;
     }
     if role_changed {
         service::end_access_tokens_in(&mut cmd, updated.id).await?;
-    } else {
-        cmd.announce(Event::User(updated.id));
     }
     cmd.audit(
         AuditEntry::new("user.update", "user", updated.id)
             .branch(updated.branch_id)
-            .details(json!({"changed": Value::Object(details)})),
+            .details(json!({"changed": Value::Object(details), "invitation_resent": resent})),
     );
     cmd.commit().await?;
     let updated = Users::find_by_id(updated.id).one(&state.db).await?.ok_or(UserError::NotFound)?;
