@@ -76,6 +76,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         source,
     })?;
     db::migrate(&db).await.map_err(StartError::Migration)?;
+    users::manage::backfill_search_keys(&db).await.map_err(StartError::Migration)?;
     let master = master_key(&config, &db).await?;
     let state = AppState {
         db,

@@ -93,3 +93,9 @@ field-mixed_scripts = The part before @ mixes alphabets (for example Latin and C
 ## hardening: worker
 problem-job_stale = Background job stalled
     .detail = The background job { $job } has not completed a run for { $seconds } seconds: email or exam grading may be held up.
+## user management
+problem-role_change_not_allowed = Role change not allowed
+    .detail = Only headquarters administrators change a user's role.
+problem-cannot_deactivate_self = You cannot deactivate yourself
+    .detail = An administrator cannot deactivate their own account; ask another administrator.
+field-role_crosses_hq = An HQ administrator cannot become a branch role, and a branch user cannot become an HQ administrator.

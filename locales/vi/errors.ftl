@@ -92,3 +92,9 @@ field-mixed_scripts = Phần trước @ trộn lẫn nhiều bảng chữ cái (
 ## hardening: worker
 problem-job_stale = Tác vụ nền bị đình trệ
     .detail = Tác vụ nền { $job } đã { $seconds } giây không hoàn tất lượt chạy nào; việc gửi email hoặc chấm điểm bài thi có thể bị chậm trễ.
+## user management
+problem-role_change_not_allowed = Không được phép đổi vai trò
+    .detail = Chỉ quản trị viên trụ sở mới được đổi vai trò của người dùng.
+problem-cannot_deactivate_self = Bạn không thể tự vô hiệu hóa tài khoản của mình
+    .detail = Quản trị viên không thể vô hiệu hóa tài khoản của chính mình; hãy nhờ một quản trị viên khác.
+field-role_crosses_hq = Quản trị viên trụ sở không thể chuyển sang vai trò của chi nhánh, và người dùng chi nhánh không thể trở thành quản trị viên trụ sở.

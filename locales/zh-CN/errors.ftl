@@ -92,3 +92,9 @@ field-mixed_scripts = @ 前面的部分混用了不同文字（例如拉丁字�
 ## hardening: worker
 problem-job_stale = 后台任务停滞
     .detail = 后台任务 { $job } 已有 { $seconds } 秒未完成运行，邮件发送或考试评分可能因此延误。
+## user management
+problem-role_change_not_allowed = 不允许更改角色
+    .detail = 只有总部管理员可以更改用户的角色。
+problem-cannot_deactivate_self = 不能停用自己的账号
+    .detail = 管理员不能停用自己的账号，请联系其他管理员。
+field-role_crosses_hq = 总部管理员不能改为分支机构角色，分支机构用户也不能改为总部管理员。

@@ -172,7 +172,10 @@ pub(crate) async fn invited_user(state: &AppState, token: &str) -> Result<Option
         return Ok(None);
     }
     match open_invitation(state, token).await? {
-        Some(invite) => Users::find_by_id(invite.user_id).one(&state.db).await,
+        Some(invite) => Ok(Users::find_by_id(invite.user_id)
+            .one(&state.db)
+            .await?
+            .filter(|u| u.status != users::DEACTIVATED)),
         None => Ok(None),
     }
 }
@@ -186,9 +189,11 @@ pub(crate) async fn accept_invite(state: &AppState, origin: Origin, token: &str,
         return Err(AuthError::Invalid(rules));
     }
     let invite = open_invitation(state, token).await?.ok_or(AuthError::InvitationInvalid)?;
+    // A deactivated user's invitation does nothing.
     let invited = Users::find_by_id(invite.user_id)
         .one(&state.db)
         .await?
+        .filter(|u| u.status != users::DEACTIVATED)
         .ok_or(AuthError::InvitationInvalid)?;
     let hash = password::hash_async(new_password.to_string()).await.ok_or(AuthError::Hashing)?;
     let author = Author {

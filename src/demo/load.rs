@@ -99,6 +99,10 @@ pub(crate) async fn seed_load(
             users.push(user::ActiveModel {
                 id: Set(user_id),
                 branch_id: Set(branch.id),
+                search_key: Set(Some(crate::text::search::user_key(
+                    &format!("Trainee {n} of {}", branch.code),
+                    &email,
+                ))),
                 email_normalized: Set(email.clone()),
                 email: Set(email),
                 display_name: Set(format!("Trainee {n} of {}", branch.code)),

@@ -77,6 +77,7 @@ pub(crate) fn plan(
             let model = user::Model {
                 id: user_id,
                 branch_id: branch.id,
+                search_key: Some(crate::text::search::user_key(&row.display_name, &row.email)),
                 email: row.email,
                 email_normalized: key.clone(),
                 display_name: row.display_name,

@@ -25,6 +25,7 @@
 //! query, which would otherwise fail with a 500.
 
 pub(crate) mod email;
+pub(crate) mod search;
 
 use crate::error::FieldCode;
 use crate::error::FieldError;

@@ -11,15 +11,12 @@ use crate::audit::AuditEntry;
 use crate::branches::entity as branch;
 use crate::command::Command;
 use crate::error::{FieldCode, FieldError};
-use crate::http::CursorPage;
-use crate::http::page::Page;
 use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::tenancy::{self, Actor, Caller, Role};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde_json::json;
 use std::net::{IpAddr, Ipv4Addr};
-use uuid::Uuid;
 
 /// A new user as sent (checked by `create`).
 pub(crate) struct NewUserInput<'a> {
@@ -51,23 +48,6 @@ pub(crate) async fn create(
     );
     cmd.commit().await?;
     Ok(row)
-}
-
-/// One page of a branch's users the caller may see, optionally only those
-/// with `role` (up to `limit + 1` rows: see `List::from_rows`).
-pub(crate) async fn list(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    branch_id: Uuid,
-    role: Option<&str>,
-    page: Page,
-) -> Result<Vec<user::Model>, UserError> {
-    let mut query = tenancy::visible::<Users>(caller).filter(user::Column::BranchId.eq(branch_id));
-    if let Some(role) = role {
-        let role = Role::parse(role).ok_or_else(|| UserError::Invalid(vec![FieldError::new("role", FieldCode::InvalidChoice)]))?;
-        query = query.filter(user::Column::Role.eq(role.as_str()));
-    }
-    Ok(query.cursor_page(user::Column::Id, page).all(db).await?)
 }
 
 /// The signed-in user's own row (gone: answered as signed out).
@@ -102,6 +82,7 @@ pub(crate) async fn update_me(state: &AppState, actor: &Actor, changes: ProfileC
     if let Some(name) = changes.display_name
         && let Some(name) = crate::text::PERSON_NAME.collect("display_name", name, &mut errors)
     {
+        active.search_key = Set(Some(crate::text::search::user_key(&name, &row.email)));
         active.display_name = Set(name);
     }
     let mut password_changed = false;

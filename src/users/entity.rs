@@ -16,6 +16,10 @@ pub struct Model {
     /// Access tokens issued (`iat`) before this instant are refused: set when
     /// the user logs out, changes password or is deactivated. Whole seconds.
     pub tokens_valid_after: Option<DateTimeUtc>,
+    /// Display name and email folded for search (`text::search::user_key`);
+    /// rewritten with every change of either. `None` only between the
+    /// migration that added it and the backfill that follows at start-up.
+    pub search_key: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -3,6 +3,7 @@
 
 use super::throttle::Refused;
 use crate::error::{ApiError, FieldError, ProblemCode};
+use actix_web::http::StatusCode;
 use sea_orm::DbErr;
 
 #[derive(Debug, thiserror::Error)]
@@ -10,6 +11,15 @@ pub enum UserError {
     /// A branch administrator may only create trainees.
     #[error("this role may not create a user with that role")]
     RoleNotAllowed,
+    /// Only headquarters administrators change roles.
+    #[error("only headquarters administrators change roles")]
+    RoleChangeNotAllowed,
+    /// An administrator tried to deactivate their own account.
+    #[error("an administrator cannot deactivate their own account")]
+    CannotDeactivateSelf,
+    /// No such user, or one the caller may not see.
+    #[error("no such user")]
+    NotFound,
     #[error("invalid user fields")]
     Invalid(Vec<FieldError>),
     /// Another user of the branch has this email (compared normalised).
@@ -40,6 +50,9 @@ impl From<UserError> for ApiError {
     fn from(err: UserError) -> Self {
         match err {
             UserError::RoleNotAllowed => ApiError::forbidden(),
+            UserError::RoleChangeNotAllowed => ApiError::new(StatusCode::FORBIDDEN, ProblemCode::RoleChangeNotAllowed),
+            UserError::CannotDeactivateSelf => ApiError::conflict(ProblemCode::CannotDeactivateSelf),
+            UserError::NotFound => ApiError::not_found(),
             UserError::Invalid(errors) => ApiError::validation(errors),
             UserError::EmailTaken => ApiError::conflict(ProblemCode::EmailTaken),
             UserError::SignedOut => ApiError::unauthenticated(),

@@ -6,6 +6,7 @@ pub(crate) mod commands;
 pub(crate) mod entity;
 pub(crate) mod error;
 pub(crate) mod invitation_entity;
+pub(crate) mod manage;
 pub(crate) mod password;
 pub(crate) mod refresh;
 pub(crate) mod refresh_entity;

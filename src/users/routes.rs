@@ -2,6 +2,7 @@
 
 use super::commands;
 use super::entity as user;
+use super::manage;
 use crate::branches::service as branches;
 use crate::error::ApiResult;
 use crate::http::page::List;
@@ -38,7 +39,7 @@ pub(crate) struct User {
     pub display_name: String,
     pub role: String,
     pub locale: String,
-    /// `active` or `invited`.
+    /// `active`, `invited` (no password set yet) or `deactivated`.
     pub status: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -85,14 +86,25 @@ pub(crate) async fn create(
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub(crate) struct UserFilter {
+    /// Finds users whose display name or email contains this text, ignoring
+    /// case and accents (`nguyen van a` finds `Nguyễn Văn A`); Thai and
+    /// Chinese match as substrings. At most 200 characters.
+    #[param(max_length = 200)]
+    pub q: Option<String>,
     /// Only users with this role.
     #[param(pattern = "^(hq_admin|branch_admin|trainee)$")]
     pub role: Option<String>,
+    /// Only users with this status.
+    #[param(pattern = "^(active|invited|deactivated)$")]
+    pub status: Option<String>,
 }
 
-/// Users of a branch (headquarters, or that branch's admin).
+/// Users of a branch (headquarters, or that branch's admin), found by name
+/// or email and filtered by role and status. A bad filter value is a 422
+/// with a field error (`invalid_choice`, `invalid_characters`, `too_long`).
 #[utoipa::path(get, path = "/api/v1/branches/{code}/users", tag = "users", params(("code" = String, Path), PageParams, UserFilter),
-    security(("bearer" = [])), responses((status = 200, body = inline(List<User>)), (status = 401), (status = 403), (status = 404)))]
+    security(("bearer" = [])), responses((status = 200, body = inline(List<User>)), (status = 401), (status = 403), (status = 404),
+    (status = 422, description = "a filter value is invalid", body = crate::error::ProblemSchema)))]
 pub(crate) async fn list(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
@@ -102,7 +114,12 @@ pub(crate) async fn list(
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let branch = branches::visible(&state.db, &caller, &code).await?;
-    let rows = commands::list(&state.db, &caller, branch.id, filter.role.as_deref(), page).await?;
+    let query = manage::UserQuery {
+        q: filter.q.as_deref(),
+        role: filter.role.as_deref(),
+        status: filter.status.as_deref(),
+    };
+    let rows = manage::search(&state.db, &caller, branch.id, query, page).await?;
     Ok(HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, |r| to_dto(r, &branch.code))))
 }
 
@@ -138,10 +155,93 @@ pub(crate) async fn update_me(state: web::Data<AppState>, actor: Actor, body: Js
     Ok(HttpResponse::Ok().json(to_dto(updated, &actor.branch_code)))
 }
 
+/// One user (headquarters: any; a branch administrator: their branch's).
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = User), (status = 401), (status = 403), (status = 404, description = "no such user in the caller's scope")))]
+pub(crate) async fn get(
+    state: web::Data<AppState>,
+    Authorized(caller, _): Authorized<Staff>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (row, branch) = manage::find(&state.db, &caller, *id).await?;
+    Ok(HttpResponse::Ok().json(to_dto(row, &branch.code)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UpdateUser {
+    #[schema(min_length = 1, max_length = 120)]
+    pub display_name: Option<String>,
+    /// Normalized (NFKC) and unique in the branch, compared ignoring case:
+    /// 409 `email_taken` if another user has it. An invited user's
+    /// invitation is sent again to the new address.
+    pub email: Option<String>,
+    #[schema(value_type = Option<crate::i18n::Locale>)]
+    pub locale: Option<String>,
+    /// Headquarters administrators only (403 `role_change_not_allowed`
+    /// otherwise); never across the HQ/branch line (422 `role_crosses_hq`).
+    #[schema(pattern = "^(hq_admin|branch_admin|trainee)$")]
+    pub role: Option<String>,
+}
+
+/// Corrects a user's display name, email or locale, or changes their role.
+/// A branch administrator changes their branch's trainees and themselves.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path)), request_body = UpdateUser,
+    security(("bearer" = [])), responses((status = 200, body = User), (status = 401),
+    (status = 403, description = "`forbidden` (not a trainee of the caller's branch) or `role_change_not_allowed`", body = crate::error::ProblemSchema),
+    (status = 404), (status = 409, description = "`email_taken`", body = crate::error::ProblemSchema),
+    (status = 422, body = crate::error::ProblemSchema)))]
+pub(crate) async fn update(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<Staff>,
+    id: web::Path<Uuid>,
+    body: Json<UpdateUser>,
+) -> ApiResult<HttpResponse> {
+    let changes = manage::UserChanges {
+        display_name: body.display_name.as_deref(),
+        email: body.email.as_deref(),
+        locale: body.locale.as_deref(),
+        role: body.role.as_deref(),
+    };
+    let (row, branch) = manage::update(&state, &actor, *id, changes).await?;
+    Ok(HttpResponse::Ok().json(to_dto(row, &branch.code)))
+}
+
+/// Deactivates a user: they cannot sign in, and their refresh and access
+/// tokens are refused at once on every node. Nobody deactivates themselves.
+#[utoipa::path(post, path = "/api/v1/users/{id}/deactivate", tag = "users", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = User), (status = 401), (status = 403), (status = 404),
+    (status = 409, description = "`cannot_deactivate_self`", body = crate::error::ProblemSchema)))]
+pub(crate) async fn deactivate(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<Staff>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (row, branch) = manage::deactivate(&state, &actor, *id).await?;
+    Ok(HttpResponse::Ok().json(to_dto(row, &branch.code)))
+}
+
+/// Reactivates a deactivated user (`active`, or `invited` if they never set
+/// a password); they sign in again.
+#[utoipa::path(post, path = "/api/v1/users/{id}/reactivate", tag = "users", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = User), (status = 401), (status = 403), (status = 404)))]
+pub(crate) async fn reactivate(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<Staff>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (row, branch) = manage::reactivate(&state, &actor, *id).await?;
+    Ok(HttpResponse::Ok().json(to_dto(row, &branch.code)))
+}
+
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
 pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_create, create)
         .add(__path_list, list)
         .add(__path_me, me)
-        .add(__path_update_me, update_me);
+        .add(__path_update_me, update_me)
+        .add(__path_get, get)
+        .add(__path_update, update)
+        .add(__path_deactivate, deactivate)
+        .add(__path_reactivate, reactivate);
 }

@@ -27,6 +27,8 @@ use uuid::Uuid;
 
 pub const ACTIVE: &str = "active";
 pub const INVITED: &str = "invited";
+/// Deactivated by an administrator: cannot sign in, sessions ended.
+pub const DEACTIVATED: &str = "deactivated";
 pub const INVITATION_DAYS: i64 = 7;
 
 /// Emails are unique per branch, compared on their NFKC, lower-cased form
@@ -105,6 +107,7 @@ pub async fn insert(
         password_hash: Set(hash),
         status: Set(if invited { INVITED } else { ACTIVE }.to_string()),
         tokens_valid_after: Set(None),
+        search_key: Set(Some(text::search::user_key(&new.display_name, &new.email))),
         created_at: Set(now),
         updated_at: Set(now),
     }

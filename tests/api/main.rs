@@ -26,4 +26,5 @@ mod resilience;
 mod tenancy;
 mod throttling;
 mod token_hardening;
+mod user_management;
 mod worker_hardening;
