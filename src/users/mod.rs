@@ -3,6 +3,7 @@
 //! (refresh tokens, token cut-offs). `auth` builds on these.
 
 pub(crate) mod commands;
+pub(crate) mod device;
 pub mod entity;
 pub(crate) mod error;
 pub(crate) mod invitation_entity;
@@ -10,6 +11,7 @@ pub(crate) mod password;
 pub(crate) mod refresh;
 pub(crate) mod refresh_entity;
 pub(crate) mod routes;
+pub(crate) mod sessions;
 pub mod service;
 pub(crate) mod throttle;
 
