@@ -37,6 +37,7 @@ async fn pair(
     row: &user::Model,
     branch_code: &str,
     family: &Family,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Tokens, AuthError> {
     let subject = Subject {
         user_id: row.id,
@@ -49,7 +50,7 @@ async fn pair(
     };
     let (access_token, expires_in) = tokens::issue(state, &subject).await?;
     let ttl = chrono::Duration::from_std(state.config.refresh_token_ttl).unwrap_or(chrono::Duration::days(30));
-    let refresh_token = refresh::issue(db, row.id, family, state.clock.now(), ttl).await?;
+    let refresh_token = refresh::issue(db, row.id, family, now, ttl).await?;
     Ok(Tokens {
         access_token,
         refresh_token,
@@ -117,8 +118,9 @@ pub(crate) async fn login(state: &AppState, from: SignIn, branch_code: &str, ema
         return Err(AuthError::InvalidCredentials);
     };
     throttle::succeeded(state, &attempt).await?;
-    let family = Family::start(from.device, state.clock.now());
-    pair(state, &state.db, &row, &branch.code, &family).await
+    let now = state.clock.now();
+    let family = Family::start(from.device, now);
+    pair(state, &state.db, &row, &branch.code, &family, now).await
 }
 
 /// Trades a refresh token for a new pair. A spent token revokes its family.
@@ -144,7 +146,7 @@ pub(crate) async fn refresh(state: &AppState, token: &str) -> Result<Tokens, Aut
         .one(cmd.txn())
         .await?
         .ok_or(AuthError::SignedOut)?;
-    let tokens = pair(state, cmd.txn(), &row, &branch.code, &family).await?;
+    let tokens = pair(state, cmd.txn(), &row, &branch.code, &family, cmd.now()).await?;
     cmd.commit().await?;
     Ok(tokens)
 }
@@ -220,7 +222,7 @@ pub(crate) async fn accept_invite(
         .ok_or(AuthError::InvitationInvalid)?;
     cmd.audit(AuditEntry::new("user.accept_invite", "user", row.id).branch(branch.id));
     let family = Family::start(device, cmd.now());
-    let tokens = pair(state, cmd.txn(), &row, &branch.code, &family).await?;
+    let tokens = pair(state, cmd.txn(), &row, &branch.code, &family, cmd.now()).await?;
     cmd.commit().await?;
     Ok(tokens)
 }

@@ -6,6 +6,7 @@
 mod support;
 
 mod auth;
+mod branch_picker;
 mod catalogue;
 mod catalogue_keys;
 mod certificates;
@@ -22,6 +23,7 @@ mod outbox;
 mod processes;
 mod reports;
 mod resilience;
+mod sessions;
 mod tenancy;
 mod throttling;
 mod token_hardening;
