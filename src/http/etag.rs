@@ -49,9 +49,6 @@ fn answer(req: &HttpRequest, locale: Locale, bytes: actix_web::web::Bytes, etag:
     let headers = response.headers_mut();
     headers.insert(header::ETAG, header::HeaderValue::from_str(etag).expect("ascii"));
     headers.insert(header::VARY, header::HeaderValue::from_str(vary).expect("ascii"));
-    headers.insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_str(cache_control).expect("ascii"),
-    );
+    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_str(cache_control).expect("ascii"));
     with_language(response, locale)
 }

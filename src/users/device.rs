@@ -121,7 +121,11 @@ mod tests {
         let long = "A".repeat(100_000);
         assert_eq!(label(Some(&long)).map(|l| l.len()), Some(32));
         let evil = format!("{}Chrome/1 Android", "x".repeat(600));
-        assert_eq!(label(Some(&evil)).as_deref(), Some(&"x".repeat(32)[..]), "only a bounded prefix is read");
+        assert_eq!(
+            label(Some(&evil)).as_deref(),
+            Some(&"x".repeat(32)[..]),
+            "only a bounded prefix is read"
+        );
         for value in ["a\u{202e}b\r\nSet-Cookie: x", "Chrome/1\u{7f}\u{85} on <b>", "名前/1.0"] {
             let l = label(Some(value)).unwrap_or_default();
             assert!(

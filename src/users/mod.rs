@@ -11,8 +11,8 @@ pub(crate) mod password;
 pub(crate) mod refresh;
 pub(crate) mod refresh_entity;
 pub(crate) mod routes;
-pub(crate) mod sessions;
 pub mod service;
+pub(crate) mod sessions;
 pub(crate) mod throttle;
 
 pub use error::UserError;

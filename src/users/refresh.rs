@@ -162,16 +162,17 @@ pub(crate) async fn live_heads(
     if let Some(after) = page.after {
         query = query.filter(refresh::Column::FamilyId.gt(after));
     }
-    query
-        .order_by_asc(refresh::Column::FamilyId)
-        .limit(page.limit + 1)
-        .all(db)
-        .await
+    query.order_by_asc(refresh::Column::FamilyId).limit(page.limit + 1).all(db).await
 }
 
 /// Revokes the user's live family `family_id`; false if the user has no
 /// such live session (someone else's, ended, or unknown).
-pub(crate) async fn revoke_live_family(db: &impl ConnectionTrait, user_id: Uuid, family_id: Uuid, now: DateTime<Utc>) -> Result<bool, DbErr> {
+pub(crate) async fn revoke_live_family(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    family_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let live = RefreshTokens::find()
         .filter(refresh::Column::UserId.eq(user_id))
         .filter(refresh::Column::FamilyId.eq(family_id))

@@ -116,6 +116,8 @@ pub(crate) async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct UpdateMe {
+    /// Answers speak it from the next request on (`?lang=` and
+    /// `Accept-Language` still win).
     #[schema(value_type = Option<crate::i18n::Locale>)]
     pub locale: Option<String>,
     #[schema(max_length = 120)]
@@ -126,6 +128,9 @@ pub(crate) struct UpdateMe {
     pub current_password: Option<String>,
 }
 
+/// Changes the caller's own profile. A new `locale` takes effect from the
+/// very next request, with the same access token, on every node (it is read
+/// per request, not from the token); a new password ends every session.
 #[utoipa::path(patch, path = "/api/v1/users/me", tag = "users", request_body = UpdateMe, security(("bearer" = [])),
     responses((status = 200, body = User), (status = 401), (status = 422), (status = 429, description = "too many wrong current passwords")))]
 pub(crate) async fn update_me(state: web::Data<AppState>, actor: Actor, body: Json<UpdateMe>) -> ApiResult<HttpResponse> {

@@ -3,7 +3,6 @@
 //! 304, `Vary: Accept-Language`); nothing about a branch but its code, name,
 //! country and default locale; headquarters left out; rate-limited.
 
-use crate::support::world::create_branch;
 use crate::support::{Response, TestApp, World};
 use serde_json::json;
 
@@ -36,8 +35,10 @@ async fn the_picker_needs_no_token_speaks_the_requested_language_and_tells_nothi
     let res = app
         .post("/api/v1/branches")
         .token(&world.hq.token)
-        .json(json!({"code": "SGN", "country": "VN", "default_locale": "vi", "time_zone": "Asia/Ho_Chi_Minh",
-                     "names": {"vi": "Sài Gòn"}}))
+        .json(
+            json!({"code": "SGN", "country": "VN", "default_locale": "vi", "time_zone": "Asia/Ho_Chi_Minh",
+                     "names": {"vi": "Sài Gòn"}}),
+        )
         .send()
         .await;
     assert_eq!(res.status, 201, "{}", res.text());

@@ -38,10 +38,7 @@ async fn sign_in_with(app: &TestApp, email: &str, user_agent: &[u8]) -> Pair {
 }
 
 async fn refresh(app: &TestApp, token: &str) -> Response {
-    app.post("/api/v1/auth/refresh")
-        .json(json!({"refresh_token": token}))
-        .send()
-        .await
+    app.post("/api/v1/auth/refresh").json(json!({"refresh_token": token})).send().await
 }
 
 async fn sessions(app: &TestApp, token: &str) -> Vec<Value> {
@@ -161,11 +158,7 @@ async fn signing_out_everywhere_refuses_every_refresh_and_access_token() {
     let laptop = sign_in_with(&app, "pim@bkk.test", WINDOWS_FIREFOX.as_bytes()).await;
     assert_eq!(me(&app, &phone.access).await, 200);
 
-    let res = app
-        .post("/api/v1/users/me/sessions/end-all")
-        .token(&laptop.access)
-        .send()
-        .await;
+    let res = app.post("/api/v1/users/me/sessions/end-all").token(&laptop.access).send().await;
     assert_eq!(res.status, 204, "{}", res.text());
     for token in [&phone.access, &laptop.access] {
         assert_eq!(me(&app, token).await, 401);
@@ -229,10 +222,7 @@ async fn hostile_user_agents_give_short_plain_labels_or_none() {
             None => assert!(s["device"].is_null()),
             Some(label) => {
                 assert!((1..=64).contains(&label.len()), "{label:?}");
-                assert!(
-                    label.chars().all(|c| c.is_ascii_alphanumeric() || " ._-".contains(c)),
-                    "{label:?}"
-                );
+                assert!(label.chars().all(|c| c.is_ascii_alphanumeric() || " ._-".contains(c)), "{label:?}");
             }
         }
     }
@@ -278,19 +268,11 @@ async fn a_new_locale_speaks_from_the_very_next_request_with_the_same_token_on_e
         assert_eq!(branch_name(node, &token).await, "BKK local name");
     }
 
-    let res = a
-        .patch("/api/v1/users/me")
-        .token(&token)
-        .json(json!({"locale": "en"}))
-        .send()
-        .await;
+    let res = a.patch("/api/v1/users/me").token(&token).json(json!({"locale": "en"})).send().await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["locale"], "en");
     // The very next request, same token, same node: English.
-    assert_eq!(
-        not_found_title(&a, &token).await,
-        ("Not found".to_string(), Some("en".to_string()))
-    );
+    assert_eq!(not_found_title(&a, &token).await, ("Not found".to_string(), Some("en".to_string())));
     assert_eq!(branch_name(&a, &token).await, "BKK campus");
     // The other node hears of it within a second.
     let started = Instant::now();
