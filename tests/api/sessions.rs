@@ -226,6 +226,24 @@ async fn hostile_user_agents_give_short_plain_labels_or_none() {
             }
         }
     }
+    // Paged like every list: the pages together are the whole list, in order.
+    let mut paged = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let res = app
+            .get(&format!("/api/v1/users/me/sessions?limit=4&cursor={cursor}"))
+            .token(&token)
+            .send()
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        let page = res.json();
+        paged.extend(page["items"].as_array().unwrap().iter().map(|s| s["id"].clone()));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(paged, listed.iter().map(|s| s["id"].clone()).collect::<Vec<_>>());
     let labels: Vec<Option<&str>> = listed.iter().map(|s| s["device"].as_str()).collect();
     assert_eq!(labels[0], Some("scriptalert"));
     assert_eq!(labels[2], Some(&"A".repeat(32)[..]));
