@@ -29,7 +29,8 @@ pub const CHANNEL: &str = "zhijiang_invalidate";
 pub enum Event {
     /// The signing keys (or the details) of this branch changed.
     Keys(Uuid),
-    /// This user's access tokens ended, or the user changed (role, status).
+    /// This user's access tokens ended, or the user changed (role, status,
+    /// locale).
     User(Uuid),
     /// The course catalogue changed.
     Catalogue,

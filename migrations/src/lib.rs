@@ -18,6 +18,7 @@ pub use m20261129_000008_erase_sent_invitation_links::erase_sent_invitation_link
 mod m20261129_000009_throttle_counters;
 mod m20261129_000010_token_cutoff_option_keys;
 mod m20261129_000012_user_search_key;
+mod m20261129_000013_session_devices;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_throttle_counters::Migration),
             Box::new(m20261129_000010_token_cutoff_option_keys::Migration),
             Box::new(m20261129_000012_user_search_key::Migration),
+            Box::new(m20261129_000013_session_devices::Migration),
         ]
     }
 }

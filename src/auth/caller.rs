@@ -25,8 +25,7 @@ pub(crate) async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<
     }
     let token = bearer(req).ok_or_else(ApiError::unauthenticated)?;
     let (claims, verifier) = tokens::verify(state, &token).await?;
-    let role = super::sessions::admit(state, &claims, &verifier).await?;
-    let locale = Locale::from_canonical(&claims.locale).unwrap_or(Locale::En);
+    let (role, locale) = super::sessions::admit(state, &claims, &verifier).await?;
     let branch_default_locale = Locale::from_canonical(&verifier.branch_default_locale).unwrap_or(Locale::En);
     let caller = Caller {
         user_id: claims.sub,
@@ -35,6 +34,7 @@ pub(crate) async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<
         role,
         locale,
         branch_default_locale,
+        session_id: claims.sid,
     };
     req.extensions_mut().insert(LocaleHints {
         user: Some(locale),

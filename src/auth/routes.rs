@@ -59,6 +59,13 @@ fn tokens_response(tokens: Tokens) -> HttpResponse {
         .json(TokenPair::from(tokens))
 }
 
+/// The label the session started by this request is listed with (from the
+/// User-Agent, untrusted: see `users::device`).
+pub(crate) fn device_of(req: &HttpRequest) -> Option<String> {
+    let user_agent = req.headers().get(actix_web::http::header::USER_AGENT);
+    crate::users::device::label(user_agent.map(|v| String::from_utf8_lossy(v.as_bytes())).as_deref())
+}
+
 /// Bodies of `/api/v1/auth/*` are a few short fields: anything bigger is refused unread.
 pub(crate) const AUTH_JSON_LIMIT: usize = 8 * 1024;
 
@@ -66,7 +73,11 @@ pub(crate) const AUTH_JSON_LIMIT: usize = 8 * 1024;
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = Login,
     responses((status = 200, body = TokenPair), (status = 401), (status = 422, description = "characters or lengths no account can have"), (status = 429)))]
 pub(crate) async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<Login>) -> ApiResult<HttpResponse> {
-    let tokens = service::login(&state, client_address(&req), &body.branch, &body.email, &body.password).await?;
+    let from = service::SignIn {
+        client: client_address(&req),
+        device: device_of(&req),
+    };
+    let tokens = service::login(&state, from, &body.branch, &body.email, &body.password).await?;
     Ok(tokens_response(tokens))
 }
 
@@ -92,12 +103,65 @@ pub(crate) async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest
 #[utoipa::path(post, path = "/api/v1/auth/accept-invite", tag = "auth", request_body = AcceptInvite,
     responses((status = 200, body = TokenPair), (status = 400, description = "invalid, used or expired token"), (status = 422)))]
 pub(crate) async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, body: Json<AcceptInvite>) -> ApiResult<HttpResponse> {
-    let tokens = service::accept_invite(&state, origin(&req), &body.token, &body.password).await?;
+    let tokens = service::accept_invite(&state, origin(&req), device_of(&req), &body.token, &body.password).await?;
     Ok(tokens_response(tokens))
+}
+
+/// A branch as a sign-in picker shows it: nothing else about it is public.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct PickerBranch {
+    /// The code to sign in with, e.g. `BKK`.
+    pub code: String,
+    /// The name in the response language (`Content-Language`), falling back
+    /// to the branch's default locale, English, then any name it has.
+    pub name: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    #[schema(value_type = crate::i18n::Locale)]
+    pub default_locale: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct PickerBranches {
+    pub items: Vec<PickerBranch>,
+}
+
+/// How long shared caches may keep the branch list.
+const PICKER_MAX_AGE: u32 = 300;
+
+/// The branches trainees sign in to, for a sign-in picker: no token needed,
+/// cacheable (`Cache-Control: public, max-age=300`, `ETag`, `Vary:
+/// Accept-Language`), names in the language of `?lang=` or
+/// `Accept-Language`. Headquarters is not listed (no trainee signs in
+/// there). Rate-limited per client like the other public endpoints.
+#[utoipa::path(get, path = "/api/v1/auth/branches", tag = "auth",
+    params(("lang" = Option<crate::i18n::Locale>, Query, description = "the language of the names (else `Accept-Language`)"),
+        ("If-None-Match" = Option<String>, Header, description = "an `ETag` served before")),
+    responses((status = 200, body = PickerBranches, headers(("ETag" = String), ("Cache-Control" = String), ("Content-Language" = String))),
+        (status = 304, description = "unchanged since the `ETag` given"), (status = 429)))]
+pub(crate) async fn branches(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    let client = client_address(&req);
+    crate::http::rate_limit::check(&state, "branches", client, state.config.verify_requests_per_minute).await?;
+    let locale = crate::http::negotiate(&req);
+    let rows = crate::branches::service::picker(&state.db, locale).await?;
+    let body = PickerBranches {
+        items: rows
+            .into_iter()
+            .map(|b| PickerBranch {
+                code: b.code,
+                name: b.name,
+                country: b.country,
+                default_locale: b.default_locale,
+            })
+            .collect(),
+    };
+    let bytes = serde_json::to_vec(&body).map_err(|_| crate::error::ApiError::internal())?;
+    Ok(crate::http::etag::public_json_with_etag(&req, locale, bytes.into(), PICKER_MAX_AGE))
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
 pub(crate) fn routes(r: &mut Routes) {
+    r.add(__path_branches, branches);
     r.add_with(__path_login, login, |resource| resource.app_data(JsonLimit(AUTH_JSON_LIMIT)))
         .add_with(__path_refresh_tokens, refresh_tokens, |resource| {
             resource.app_data(JsonLimit(AUTH_JSON_LIMIT))

@@ -14,14 +14,13 @@ use crate::text;
 use crate::users::entity::{self as user, Entity as Users};
 use crate::users::invitation_entity::{self as invitation, Entity as Invitations};
 use crate::users::password;
-use crate::users::refresh::{self, Spent};
+use crate::users::refresh::{self, Family, Spent};
 use crate::users::service as users;
 use crate::users::throttle;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 use std::net::IpAddr;
 use std::sync::atomic::Ordering;
-use uuid::Uuid;
 
 /// A new access token and the refresh token that follows it.
 pub(crate) struct Tokens {
@@ -37,7 +36,8 @@ async fn pair(
     db: &impl ConnectionTrait,
     row: &user::Model,
     branch_code: &str,
-    family: Uuid,
+    family: &Family,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Tokens, AuthError> {
     let subject = Subject {
         user_id: row.id,
@@ -46,10 +46,11 @@ async fn pair(
         role: &row.role,
         locale: &row.locale,
         tokens_valid_after: row.tokens_valid_after,
+        session: family.id,
     };
     let (access_token, expires_in) = tokens::issue(state, &subject).await?;
     let ttl = chrono::Duration::from_std(state.config.refresh_token_ttl).unwrap_or(chrono::Duration::days(30));
-    let refresh_token = refresh::issue(db, row.id, family, state.clock.now(), ttl).await?;
+    let refresh_token = refresh::issue(db, row.id, family, now, ttl).await?;
     Ok(Tokens {
         access_token,
         refresh_token,
@@ -64,9 +65,17 @@ fn check_token(field: &str, value: &str) -> Result<(), AuthError> {
     text::TOKEN.check(field, value).map(|_| ()).map_err(|e| AuthError::Invalid(vec![e]))
 }
 
-/// Signs in from `client`. Unknown email and wrong password get the same
+/// Who signs in: the client address (for the throttle) and the device
+/// label (see `users::device`) the new session is listed with.
+pub(crate) struct SignIn {
+    pub client: IpAddr,
+    pub device: Option<String>,
+}
+
+/// Signs in from `from`. Unknown email and wrong password get the same
 /// answer, after the same work.
-pub(crate) async fn login(state: &AppState, client: IpAddr, branch_code: &str, email: &str, given: &str) -> Result<Tokens, AuthError> {
+pub(crate) async fn login(state: &AppState, from: SignIn, branch_code: &str, email: &str, given: &str) -> Result<Tokens, AuthError> {
+    let client = from.client;
     // Text that could never be stored is refused before anything else looks
     // at it; a clean but unknown branch or address is a plain 401 below.
     let mut errors = Vec::new();
@@ -109,15 +118,17 @@ pub(crate) async fn login(state: &AppState, client: IpAddr, branch_code: &str, e
         return Err(AuthError::InvalidCredentials);
     };
     throttle::succeeded(state, &attempt).await?;
-    pair(state, &state.db, &row, &branch.code, Uuid::now_v7()).await
+    let now = state.clock.now();
+    let family = Family::start(from.device, now);
+    pair(state, &state.db, &row, &branch.code, &family, now).await
 }
 
 /// Trades a refresh token for a new pair. A spent token revokes its family.
 pub(crate) async fn refresh(state: &AppState, token: &str) -> Result<Tokens, AuthError> {
     check_token("refresh_token", token)?;
     let cmd = Command::begin_as(state, Author::default()).await?;
-    let (user_id, family_id) = match refresh::spend(cmd.txn(), token, cmd.now()).await? {
-        Spent::Fresh { user_id, family_id } => (user_id, family_id),
+    let (user_id, family) = match refresh::spend(cmd.txn(), token, cmd.now()).await? {
+        Spent::Fresh { user_id, family } => (user_id, family),
         Spent::Reused => {
             // The revocation must stick even though the answer is an error.
             cmd.commit().await?;
@@ -135,7 +146,7 @@ pub(crate) async fn refresh(state: &AppState, token: &str) -> Result<Tokens, Aut
         .one(cmd.txn())
         .await?
         .ok_or(AuthError::SignedOut)?;
-    let tokens = pair(state, cmd.txn(), &row, &branch.code, family_id).await?;
+    let tokens = pair(state, cmd.txn(), &row, &branch.code, &family, cmd.now()).await?;
     cmd.commit().await?;
     Ok(tokens)
 }
@@ -182,7 +193,13 @@ pub(crate) async fn invited_user(state: &AppState, token: &str) -> Result<Option
 
 /// Sets the password of an invited user with the one-time token from the
 /// invitation email, and signs them in. The audit entry names the user.
-pub(crate) async fn accept_invite(state: &AppState, origin: Origin, token: &str, new_password: &str) -> Result<Tokens, AuthError> {
+pub(crate) async fn accept_invite(
+    state: &AppState,
+    origin: Origin,
+    device: Option<String>,
+    token: &str,
+    new_password: &str,
+) -> Result<Tokens, AuthError> {
     check_token("token", token)?;
     let rules = password::check_rules("password", new_password);
     if !rules.is_empty() {
@@ -228,7 +245,8 @@ pub(crate) async fn accept_invite(state: &AppState, origin: Origin, token: &str,
         .await?
         .ok_or(AuthError::InvitationInvalid)?;
     cmd.audit(AuditEntry::new("user.accept_invite", "user", row.id).branch(branch.id));
-    let tokens = pair(state, cmd.txn(), &row, &branch.code, Uuid::now_v7()).await?;
+    let family = Family::start(device, cmd.now());
+    let tokens = pair(state, cmd.txn(), &row, &branch.code, &family, cmd.now()).await?;
     cmd.commit().await?;
     Ok(tokens)
 }

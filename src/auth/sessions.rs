@@ -9,10 +9,14 @@
 //! the check costs no database round trip on the hot path; every change to
 //! them is announced (`cluster::Event::User`) and clears the entry on every
 //! node at once, the time limit only covering a lost announcement.
+//!
+//! The user's saved locale comes with the standing, so a language change
+//! (`PATCH /users/me`) speaks from the next request on, with the same token.
 
 use super::tokens;
 use super::tokens::Claims;
 use crate::error::ApiError;
+use crate::i18n::Locale;
 use crate::signing::Verifier;
 use crate::state::AppState;
 use crate::tenancy::Role;
@@ -30,20 +34,23 @@ async fn load_standing(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Optio
             user::Column::Role,
             user::Column::Status,
             user::Column::TokensValidAfter,
+            user::Column::Locale,
         ])
-        .into_tuple::<(Uuid, String, String, Option<chrono::DateTime<chrono::Utc>>)>()
+        .into_tuple::<(Uuid, String, String, Option<chrono::DateTime<chrono::Utc>>, String)>()
         .one(db)
         .await?;
-    Ok(row.map(|(branch_id, role, status, valid_after)| Standing {
+    Ok(row.map(|(branch_id, role, status, valid_after, locale)| Standing {
         branch_id,
         role,
         active: status == crate::users::service::ACTIVE,
         tokens_valid_after: valid_after.map(|t| t.timestamp()),
+        locale,
     }))
 }
 
-/// Refuses (401) a correctly signed token whose user may not use it.
-pub(crate) async fn admit(state: &AppState, claims: &Claims, verifier: &Verifier) -> Result<Role, ApiError> {
+/// Refuses (401) a correctly signed token whose user may not use it;
+/// otherwise answers the role and the user's current locale.
+pub(crate) async fn admit(state: &AppState, claims: &Claims, verifier: &Verifier) -> Result<(Role, Locale), ApiError> {
     let role = Role::parse(&claims.role).ok_or_else(ApiError::unauthenticated)?;
     if role == Role::HqAdmin && verifier.branch_code != crate::branches::service::HQ {
         return Err(ApiError::unauthenticated());
@@ -54,7 +61,10 @@ pub(crate) async fn admit(state: &AppState, claims: &Claims, verifier: &Verifier
         .await?
         .ok_or_else(ApiError::unauthenticated)?;
     if admissible(&standing, claims, verifier.branch_id) {
-        Ok(role)
+        let locale = Locale::from_canonical(&standing.locale)
+            .or_else(|| Locale::from_canonical(&claims.locale))
+            .unwrap_or(Locale::En);
+        Ok((role, locale))
     } else {
         Err(ApiError::unauthenticated())
     }

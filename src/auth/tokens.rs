@@ -31,6 +31,8 @@ pub struct Subject<'a> {
     pub locale: &'a str,
     /// The user's `tokens_valid_after`: the token's `iat` is never before it.
     pub tokens_valid_after: Option<DateTime<Utc>>,
+    /// The session (refresh-token family) the token belongs to.
+    pub session: Uuid,
 }
 
 pub use crate::signing::cutoff_after;
@@ -81,6 +83,7 @@ pub async fn issue(state: &AppState, subject: &Subject<'_>) -> Result<(String, i
         nbf: now,
         exp: now + ttl,
         jti: Uuid::new_v4(),
+        sid: Some(subject.session),
     };
     let token = sign(&signer.kid, &signer.key, &claims)?;
     Ok((token, ttl))
@@ -174,6 +177,7 @@ mod tests {
             nbf: iat,
             exp: iat + 900,
             jti: Uuid::nil(),
+            sid: None,
         }
     }
 

@@ -142,3 +142,42 @@ pub async fn visible(db: &impl ConnectionTrait, caller: &Caller, code: &str) -> 
         .await?
         .ok_or(BranchError::NotFound)
 }
+
+/// One branch as a sign-in picker shows it.
+pub(crate) struct PickerEntry {
+    pub code: String,
+    /// In the requested language, with the catalogue's fallback (the branch
+    /// default, English, then any); the code if the branch has no name.
+    pub name: String,
+    pub country: String,
+    pub default_locale: String,
+}
+
+/// Every branch a trainee signs in to, by code, named in `locale`.
+/// Headquarters is left out: its accounts are headquarters administrators,
+/// who know their branch code, and no trainee signs in there.
+pub(crate) async fn picker(db: &impl ConnectionTrait, locale: Locale) -> Result<Vec<PickerEntry>, DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let rows = branch::Entity::find()
+        .filter(branch::Column::Code.ne(HQ))
+        .order_by_asc(branch::Column::Code)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let names = parse_names(&row.names);
+            let default = Locale::from_canonical(&row.default_locale).unwrap_or(Locale::En);
+            let chain = crate::i18n::fallback_chain(locale, default);
+            let name = crate::i18n::pick_locale(&chain, |l| names.contains_key(&l))
+                .and_then(|l| names.get(&l).cloned())
+                .unwrap_or_else(|| row.code.clone());
+            PickerEntry {
+                code: row.code,
+                name,
+                country: row.country,
+                default_locale: row.default_locale,
+            }
+        })
+        .collect())
+}

@@ -190,6 +190,7 @@ pub(super) async fn seed(
         role: Role::Trainee,
         locale: Locale::Th,
         branch_default_locale: Locale::Th,
+        session_id: None,
     };
     let (started, snapshot) = crate::progress::start_attempt(txn, &caller, &exam_row, now).await.map_err(err)?;
     let attempt = match started {

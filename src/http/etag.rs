@@ -17,6 +17,25 @@ pub(crate) fn etag_of(bytes: &[u8]) -> String {
 
 /// The same with the validator computed before (cached bodies keep theirs).
 pub(crate) fn json_bytes_with_known_etag(req: &HttpRequest, locale: Locale, bytes: actix_web::web::Bytes, etag: &str) -> HttpResponse {
+    answer(
+        req,
+        locale,
+        bytes,
+        etag,
+        "private, no-cache",
+        "Accept-Language, Authorization, Accept-Encoding",
+    )
+}
+
+/// A public answer (the same for every caller, no token involved) that
+/// shared caches may keep for `max_age` seconds, one copy per language.
+pub(crate) fn public_json_with_etag(req: &HttpRequest, locale: Locale, bytes: actix_web::web::Bytes, max_age: u32) -> HttpResponse {
+    let etag = etag_of(&bytes);
+    let cache_control = format!("public, max-age={max_age}");
+    answer(req, locale, bytes, &etag, &cache_control, "Accept-Language, Accept-Encoding")
+}
+
+fn answer(req: &HttpRequest, locale: Locale, bytes: actix_web::web::Bytes, etag: &str, cache_control: &str, vary: &str) -> HttpResponse {
     let matches = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -29,10 +48,7 @@ pub(crate) fn json_bytes_with_known_etag(req: &HttpRequest, locale: Locale, byte
     };
     let headers = response.headers_mut();
     headers.insert(header::ETAG, header::HeaderValue::from_str(etag).expect("ascii"));
-    headers.insert(
-        header::VARY,
-        header::HeaderValue::from_static("Accept-Language, Authorization, Accept-Encoding"),
-    );
-    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-cache"));
+    headers.insert(header::VARY, header::HeaderValue::from_str(vary).expect("ascii"));
+    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_str(cache_control).expect("ascii"));
     with_language(response, locale)
 }

@@ -24,7 +24,7 @@ impl Flow for Invite {
     /// The API answers with tokens; the page signs nobody in (the app does),
     /// so the session they start is ended at once.
     async fn set_password(state: &AppState, origin: Origin, token: &str, password: &str) -> Result<(), AuthError> {
-        let tokens = service::accept_invite(state, origin, token, password).await?;
+        let tokens = service::accept_invite(state, origin, None, token, password).await?;
         service::logout(state, &tokens.refresh_token).await
     }
 }

@@ -47,8 +47,11 @@ pub struct Caller {
     pub branch_id: Uuid,
     pub branch_code: String,
     pub role: Role,
+    /// The user's saved locale (read per request, not from the token).
     pub locale: Locale,
     pub branch_default_locale: Locale,
+    /// The session (refresh-token family) the access token was issued for.
+    pub session_id: Option<Uuid>,
 }
 
 /// Which branches' data a caller may see. Services filter every query of

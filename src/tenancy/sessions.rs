@@ -22,6 +22,9 @@ pub struct Standing {
     pub active: bool,
     /// Tokens with `iat` before this (Unix seconds) are refused.
     pub tokens_valid_after: Option<i64>,
+    /// The user's saved locale: answers speak it from the request after a
+    /// change, whatever the token says (a change is announced like the rest).
+    pub locale: String,
 }
 
 #[derive(Default)]

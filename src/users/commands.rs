@@ -9,6 +9,7 @@ use super::service::{self, INVITED, validate_new};
 use super::throttle;
 use crate::audit::AuditEntry;
 use crate::branches::entity as branch;
+use crate::cluster::Event;
 use crate::command::Command;
 use crate::error::{FieldCode, FieldError};
 use crate::i18n::Locale;
@@ -73,9 +74,13 @@ pub(crate) async fn update_me(state: &AppState, actor: &Actor, changes: ProfileC
     let row = find_me(&state.db, actor).await?;
     let mut errors = Vec::new();
     let mut active: user::ActiveModel = row.clone().into();
+    let mut locale_changed = false;
     if let Some(locale) = changes.locale {
         match Locale::from_canonical(locale) {
-            Some(l) => active.locale = Set(l.as_str().to_string()),
+            Some(l) => {
+                locale_changed = l.as_str() != row.locale;
+                active.locale = Set(l.as_str().to_string());
+            }
             None => errors.push(FieldError::new("locale", FieldCode::UnknownLocale)),
         }
     }
@@ -104,6 +109,16 @@ pub(crate) async fn update_me(state: &AppState, actor: &Actor, changes: ProfileC
     let mut cmd = Command::begin(state, actor).await?;
     active.updated_at = Set(cmd.now());
     let updated = active.update(cmd.txn()).await?;
+    if locale_changed {
+        // Answers follow the saved locale from the next request on, on every
+        // node (it is read with the session standing, see `auth::sessions`).
+        cmd.announce(Event::User(updated.id));
+        cmd.audit(
+            AuditEntry::new("user.locale_change", "user", updated.id)
+                .branch(actor.branch_id)
+                .details(json!({"from": row.locale, "to": updated.locale})),
+        );
+    }
     if password_changed {
         // Every session ends, this one too: the client signs in again.
         service::end_sessions_in(&mut cmd, updated.id).await?;

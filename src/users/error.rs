@@ -31,6 +31,9 @@ pub enum UserError {
     /// Too many wrong current passwords (the login throttle).
     #[error("too many password attempts; retry in {retry_after}s")]
     Throttled { retry_after: u64 },
+    /// No live session of the caller's with this id (another user's is the same).
+    #[error("no such session")]
+    SessionNotFound,
     #[error("password hashing failed")]
     Hashing,
     #[error(transparent)]
@@ -57,6 +60,7 @@ impl From<UserError> for ApiError {
             UserError::EmailTaken => ApiError::conflict(ProblemCode::EmailTaken),
             UserError::SignedOut => ApiError::unauthenticated(),
             UserError::Throttled { retry_after } => ApiError::too_many_requests(retry_after),
+            UserError::SessionNotFound => ApiError::not_found(),
             UserError::Hashing => ApiError::internal_from(&err),
             UserError::Db(e) => e.into(),
         }

@@ -170,6 +170,9 @@ pub(crate) async fn update(
     if role_changed {
         service::end_access_tokens_in(&mut cmd, updated.id).await?;
     }
+    // The locale and name are read per request from the cached standing:
+    // every node forgets it, so the next request already uses the change.
+    cmd.announce(Event::User(updated.id));
     cmd.audit(
         AuditEntry::new("user.update", "user", updated.id)
             .branch(updated.branch_id)

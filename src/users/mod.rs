@@ -3,6 +3,7 @@
 //! (refresh tokens, token cut-offs). `auth` builds on these.
 
 pub(crate) mod commands;
+pub(crate) mod device;
 pub(crate) mod entity;
 pub(crate) mod error;
 pub(crate) mod invitation_entity;
@@ -12,6 +13,7 @@ pub(crate) mod refresh;
 pub(crate) mod refresh_entity;
 pub(crate) mod routes;
 pub mod service;
+pub(crate) mod sessions;
 pub(crate) mod throttle;
 
 pub use error::UserError;

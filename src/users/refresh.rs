@@ -9,11 +9,39 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
+/// A refresh-token family: one sign-in on one device (a "session").
+#[derive(Clone, Debug)]
+pub(crate) struct Family {
+    pub id: Uuid,
+    /// The device label (see `users::device`).
+    pub device: Option<String>,
+    pub started_at: DateTime<Utc>,
+}
+
+impl Family {
+    /// A new family, for a sign-in at `now` from `device`.
+    pub(crate) fn start(device: Option<String>, now: DateTime<Utc>) -> Family {
+        Family {
+            id: Uuid::now_v7(),
+            device,
+            started_at: now,
+        }
+    }
+
+    fn of(row: &refresh::Model) -> Family {
+        Family {
+            id: row.family_id,
+            device: row.device.clone(),
+            started_at: row.session_started_at.unwrap_or(row.created_at),
+        }
+    }
+}
+
 /// Stores a new token of `family` and returns the raw token.
 pub(crate) async fn issue(
     db: &impl ConnectionTrait,
     user_id: Uuid,
-    family_id: Uuid,
+    family: &Family,
     now: DateTime<Utc>,
     ttl: chrono::Duration,
 ) -> Result<String, DbErr> {
@@ -21,12 +49,14 @@ pub(crate) async fn issue(
     refresh::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),
-        family_id: Set(family_id),
+        family_id: Set(family.id),
         token_hash: Set(token_hash(&token)),
         expires_at: Set(now + ttl),
         used_at: Set(None),
         revoked_at: Set(None),
         created_at: Set(now),
+        device: Set(family.device.clone()),
+        session_started_at: Set(Some(family.started_at)),
     }
     .insert(db)
     .await?;
@@ -35,7 +65,7 @@ pub(crate) async fn issue(
 
 pub(crate) enum Spent {
     /// The token was good and is now used; mint the next one in this family.
-    Fresh { user_id: Uuid, family_id: Uuid },
+    Fresh { user_id: Uuid, family: Family },
     /// Unknown, expired or revoked.
     Invalid,
     /// Used before: the family has been revoked.
@@ -74,7 +104,7 @@ pub(crate) async fn spend(db: &impl ConnectionTrait, token: &str, now: DateTime<
     }
     Ok(Spent::Fresh {
         user_id: row.user_id,
-        family_id: row.family_id,
+        family: Family::of(&row),
     })
 }
 
@@ -112,4 +142,47 @@ pub(crate) async fn revoke_all_for_user(db: &impl ConnectionTrait, user_id: Uuid
         .exec(db)
         .await
         .map(|_| ())
+}
+
+/// The user's live sessions: the head (the one unspent, unrevoked,
+/// unexpired token) of each family, oldest sign-in first by family id
+/// (UUIDv7), up to `limit + 1` after the cursor (see `List::from_rows`).
+pub(crate) async fn live_heads(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+    page: crate::http::page::Page,
+) -> Result<Vec<refresh::Model>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let mut query = RefreshTokens::find()
+        .filter(refresh::Column::UserId.eq(user_id))
+        .filter(refresh::Column::RevokedAt.is_null())
+        .filter(refresh::Column::UsedAt.is_null())
+        .filter(refresh::Column::ExpiresAt.gt(now));
+    if let Some(after) = page.after {
+        query = query.filter(refresh::Column::FamilyId.gt(after));
+    }
+    query.order_by_asc(refresh::Column::FamilyId).limit(page.limit + 1).all(db).await
+}
+
+/// Revokes the user's live family `family_id`; false if the user has no
+/// such live session (someone else's, ended, or unknown).
+pub(crate) async fn revoke_live_family(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    family_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let live = RefreshTokens::find()
+        .filter(refresh::Column::UserId.eq(user_id))
+        .filter(refresh::Column::FamilyId.eq(family_id))
+        .filter(refresh::Column::RevokedAt.is_null())
+        .filter(refresh::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?;
+    if live.is_none() {
+        return Ok(false);
+    }
+    revoke_family(db, family_id, now).await?;
+    Ok(true)
 }

@@ -12,7 +12,12 @@ pub(crate) struct Model {
     pub expires_at: DateTimeUtc,
     pub used_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
+    /// When this token was minted: the session's sign-in or latest refresh.
     pub created_at: DateTimeUtc,
+    /// A short label derived from the User-Agent at sign-in, e.g. "Chrome on Android".
+    pub device: Option<String>,
+    /// When the family's sign-in was (copied to every token of the family).
+    pub session_started_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

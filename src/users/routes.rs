@@ -3,6 +3,7 @@
 use super::commands;
 use super::entity as user;
 use super::manage;
+use super::sessions;
 use crate::branches::service as branches;
 use crate::error::ApiResult;
 use crate::http::page::List;
@@ -132,6 +133,8 @@ pub(crate) async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct UpdateMe {
+    /// Answers speak it from the next request on (`?lang=` and
+    /// `Accept-Language` still win).
     #[schema(value_type = Option<crate::i18n::Locale>)]
     pub locale: Option<String>,
     #[schema(max_length = 120)]
@@ -142,6 +145,9 @@ pub(crate) struct UpdateMe {
     pub current_password: Option<String>,
 }
 
+/// Changes the caller's own profile. A new `locale` takes effect from the
+/// very next request, with the same access token, on every node (it is read
+/// per request, not from the token); a new password ends every session.
 #[utoipa::path(patch, path = "/api/v1/users/me", tag = "users", request_body = UpdateMe, security(("bearer" = [])),
     responses((status = 200, body = User), (status = 401), (status = 422), (status = 429, description = "too many wrong current passwords")))]
 pub(crate) async fn update_me(state: web::Data<AppState>, actor: Actor, body: Json<UpdateMe>) -> ApiResult<HttpResponse> {
@@ -234,6 +240,68 @@ pub(crate) async fn reactivate(
     Ok(HttpResponse::Ok().json(to_dto(row, &branch.code)))
 }
 
+/// One of the caller's sessions: a sign-in on one device and the token
+/// refreshes that followed it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Session {
+    pub id: Uuid,
+    /// A short label derived from the User-Agent at sign-in, e.g. `Chrome on
+    /// Android` (plain ASCII letters, digits, spaces, `.`, `_`, `-`); `null`
+    /// when nothing was recognisable.
+    #[schema(max_length = 64)]
+    pub device: Option<String>,
+    /// The sign-in.
+    pub created_at: DateTime<Utc>,
+    /// The sign-in or the latest token refresh.
+    pub last_used_at: DateTime<Utc>,
+    /// Whether the access token of this request belongs to this session.
+    pub current: bool,
+}
+
+impl From<sessions::Session> for Session {
+    fn from(s: sessions::Session) -> Self {
+        Session {
+            id: s.id,
+            device: s.device,
+            created_at: s.created_at,
+            last_used_at: s.last_used_at,
+            current: s.current,
+        }
+    }
+}
+
+/// The caller's active sessions (refresh-token families), oldest sign-in first.
+#[utoipa::path(get, path = "/api/v1/users/me/sessions", tag = "users", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = inline(List<Session>)), (status = 401), (status = 422)))]
+pub(crate) async fn my_sessions(state: web::Data<AppState>, caller: Caller, page: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+    let page = page.page()?;
+    let rows = sessions::list(&state.db, &caller, state.clock.now(), page).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(List::from_rows(rows, page, |s| s.id, Session::from)))
+}
+
+/// Ends one of the caller's sessions: its refresh token is refused from now
+/// on. Like logout, every access token the caller holds ends too (on every
+/// node); the other sessions refresh and carry on.
+#[utoipa::path(delete, path = "/api/v1/users/me/sessions/{id}", tag = "users", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 401), (status = 404, description = "no active session of the caller's with this id")))]
+pub(crate) async fn end_session(state: web::Data<AppState>, actor: Actor, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    // Not a UUID: no such session either.
+    let id = Uuid::parse_str(&id).map_err(|_| crate::error::ApiError::not_found())?;
+    sessions::end(&state, &actor, id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Signs the caller out everywhere: every session's refresh token and every
+/// access token, this one included, are refused on every node.
+#[utoipa::path(post, path = "/api/v1/users/me/sessions/end-all", tag = "users", security(("bearer" = [])),
+    responses((status = 204), (status = 401)))]
+pub(crate) async fn end_all_sessions(state: web::Data<AppState>, actor: Actor) -> ApiResult<HttpResponse> {
+    sessions::end_all(&state, &actor).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
 pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_create, create)
@@ -243,5 +311,8 @@ pub(crate) fn routes(r: &mut Routes) {
         .add(__path_get, get)
         .add(__path_update, update)
         .add(__path_deactivate, deactivate)
-        .add(__path_reactivate, reactivate);
+        .add(__path_reactivate, reactivate)
+        .add(__path_my_sessions, my_sessions)
+        .add(__path_end_all_sessions, end_all_sessions)
+        .add(__path_end_session, end_session);
 }

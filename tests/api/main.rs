@@ -6,6 +6,7 @@
 mod support;
 
 mod auth;
+mod branch_picker;
 mod catalogue;
 mod catalogue_keys;
 mod certificates;
@@ -23,6 +24,7 @@ mod pages;
 mod processes;
 mod reports;
 mod resilience;
+mod sessions;
 mod tenancy;
 mod throttling;
 mod token_hardening;

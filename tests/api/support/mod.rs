@@ -222,6 +222,13 @@ impl<'a> Call<'a> {
         self.request = self.request.insert_header((name.to_string(), value.to_string()));
         self
     }
+    /// A header with arbitrary bytes (anything HTTP lets through: no CR, LF or NUL).
+    pub fn raw_header(mut self, name: &str, value: &[u8]) -> Self {
+        let name = actix_web::http::header::HeaderName::from_bytes(name.as_bytes()).expect("a header name");
+        let value = actix_web::http::header::HeaderValue::from_bytes(value).expect("bytes HTTP allows in a header");
+        self.request = self.request.insert_header((name, value));
+        self
+    }
     pub fn json(mut self, body: Value) -> Self {
         self.request = self
             .request
