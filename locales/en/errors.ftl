@@ -42,7 +42,7 @@ problem-internal = Internal error
 problem-branch_exists = Branch code taken
     .detail = A branch with this code exists already.
 problem-email_taken = Email already registered
-    .detail = A user with this email exists in this branch already.
+    .detail = A user with this email exists in this branch already. If they never accepted their invitation, send it again (POST /api/v1/users/<id>/invitation) instead of creating them anew.
 problem-not_failed = Not a failed email
     .detail = Only failed emails can be retried.
 problem-invitation_invalid = Invitation not valid
@@ -93,3 +93,10 @@ field-mixed_scripts = The part before @ mixes alphabets (for example Latin and C
 ## hardening: worker
 problem-job_stale = Background job stalled
     .detail = The background job { $job } has not completed a run for { $seconds } seconds: email or exam grading may be held up.
+## accounts: lost access
+problem-password_reset_invalid = Reset link not valid
+    .detail = This password reset link is unknown, has been used or has expired. Ask for a new one.
+problem-not_invited = No invitation waiting
+    .detail = This user has accepted their invitation already (or was never invited): they sign in with their password, and can ask for a password reset.
+problem-user_not_active = User not active
+    .detail = This user cannot sign in: an invited user needs their invitation sent again, a deactivated user must be reactivated first.

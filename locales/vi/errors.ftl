@@ -42,7 +42,7 @@ problem-internal = Lỗi nội bộ
 problem-branch_exists = Mã chi nhánh đã được dùng
     .detail = Đã có chi nhánh dùng mã này.
 problem-email_taken = Email đã được đăng ký
-    .detail = Chi nhánh này đã có người dùng với email này.
+    .detail = Chi nhánh này đã có người dùng với email này. Nếu họ chưa chấp nhận lời mời, hãy gửi lại lời mời (POST /api/v1/users/<id>/invitation) thay vì tạo lại.
 problem-not_failed = Không phải email gửi thất bại
     .detail = Chỉ có thể gửi lại các email đã thất bại.
 problem-invitation_invalid = Lời mời không hợp lệ
@@ -92,3 +92,10 @@ field-mixed_scripts = Phần trước @ trộn lẫn nhiều bảng chữ cái (
 ## hardening: worker
 problem-job_stale = Tác vụ nền bị đình trệ
     .detail = Tác vụ nền { $job } đã { $seconds } giây không hoàn tất lượt chạy nào; việc gửi email hoặc chấm điểm bài thi có thể bị chậm trễ.
+## accounts: lost access
+problem-password_reset_invalid = Liên kết đặt lại mật khẩu không hợp lệ
+    .detail = Liên kết đặt lại mật khẩu này không tồn tại, đã được dùng hoặc đã hết hạn. Hãy yêu cầu một liên kết mới.
+problem-not_invited = Không có lời mời đang chờ
+    .detail = Người dùng này đã chấp nhận lời mời (hoặc chưa từng được mời): họ đăng nhập bằng mật khẩu của mình và có thể yêu cầu đặt lại mật khẩu.
+problem-user_not_active = Người dùng không hoạt động
+    .detail = Người dùng này không thể đăng nhập: người được mời cần được gửi lại lời mời, người dùng bị vô hiệu hóa phải được kích hoạt lại trước.

@@ -42,7 +42,7 @@ problem-internal = 内部错误
 problem-branch_exists = 分院代码已被占用
     .detail = 已存在使用该代码的分院。
 problem-email_taken = 邮箱已注册
-    .detail = 本分院已有使用该邮箱的用户。
+    .detail = 本分院已有使用该邮箱的用户。如果对方尚未接受邀请，请重新发送邀请（POST /api/v1/users/<id>/invitation），而不是重新创建。
 problem-not_failed = 不是发送失败的邮件
     .detail = 只有发送失败的邮件才能重试。
 problem-invitation_invalid = 邀请无效
@@ -92,3 +92,10 @@ field-mixed_scripts = @ 前面的部分混用了不同文字（例如拉丁字�
 ## hardening: worker
 problem-job_stale = 后台任务停滞
     .detail = 后台任务 { $job } 已有 { $seconds } 秒未完成运行，邮件发送或考试评分可能因此延误。
+## accounts: lost access
+problem-password_reset_invalid = 重置链接无效
+    .detail = 此密码重置链接不存在、已被使用或已过期。请重新申请。
+problem-not_invited = 没有待接受的邀请
+    .detail = 该用户已接受邀请（或从未被邀请）：他们用自己的密码登录，也可以申请重置密码。
+problem-user_not_active = 用户未启用
+    .detail = 该用户无法登录：受邀用户需要重新发送邀请，已停用的用户须先重新启用。

@@ -17,6 +17,7 @@ mod m20261129_000008_erase_sent_invitation_links;
 pub use m20261129_000008_erase_sent_invitation_links::erase_sent_invitation_links;
 mod m20261129_000009_throttle_counters;
 mod m20261129_000010_token_cutoff_option_keys;
+mod m20261129_000011_password_resets;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_erase_sent_invitation_links::Migration),
             Box::new(m20261129_000009_throttle_counters::Migration),
             Box::new(m20261129_000010_token_cutoff_option_keys::Migration),
+            Box::new(m20261129_000011_password_resets::Migration),
         ]
     }
 }

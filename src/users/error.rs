@@ -21,6 +21,15 @@ pub enum UserError {
     /// Too many wrong current passwords (the login throttle).
     #[error("too many password attempts; retry in {retry_after}s")]
     Throttled { retry_after: u64 },
+    /// No such user in the caller's scope.
+    #[error("no such user")]
+    NotFound,
+    /// The user cannot sign in (invited or deactivated): no reset link for them.
+    #[error("the user is not active")]
+    NotActive,
+    /// The user has no invitation waiting (accepted already, or never invited).
+    #[error("the user is not waiting for an invitation")]
+    NotInvited,
     #[error("password hashing failed")]
     Hashing,
     #[error(transparent)]
@@ -44,6 +53,9 @@ impl From<UserError> for ApiError {
             UserError::EmailTaken => ApiError::conflict(ProblemCode::EmailTaken),
             UserError::SignedOut => ApiError::unauthenticated(),
             UserError::Throttled { retry_after } => ApiError::too_many_requests(retry_after),
+            UserError::NotFound => ApiError::not_found(),
+            UserError::NotActive => ApiError::conflict(ProblemCode::UserNotActive),
+            UserError::NotInvited => ApiError::conflict(ProblemCode::NotInvited),
             UserError::Hashing => ApiError::internal_from(&err),
             UserError::Db(e) => e.into(),
         }

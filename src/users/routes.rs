@@ -2,6 +2,7 @@
 
 use super::commands;
 use super::entity as user;
+use super::recovery::{self, InvitationState};
 use crate::branches::service as branches;
 use crate::error::ApiResult;
 use crate::http::page::List;
@@ -40,11 +41,13 @@ pub(crate) struct User {
     pub locale: String,
     /// `active` or `invited`.
     pub status: String,
+    /// Where the user's invitation stands; `null` for a user created with a password.
+    pub invitation: Option<InvitationState>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-pub(crate) fn to_dto(row: user::Model, branch_code: &str) -> User {
+pub(crate) fn to_dto(row: user::Model, branch_code: &str, invitation: Option<InvitationState>) -> User {
     User {
         id: row.id,
         branch: branch_code.to_string(),
@@ -53,6 +56,7 @@ pub(crate) fn to_dto(row: user::Model, branch_code: &str) -> User {
         role: row.role,
         locale: row.locale,
         status: row.status,
+        invitation,
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
@@ -77,8 +81,9 @@ pub(crate) async fn create(
         password: body.password.as_deref(),
     };
     let row = commands::create(&state, &actor, &branch, input).await?;
+    let invitation = (row.status == super::service::INVITED).then_some(InvitationState::Pending);
     Ok(with_language(
-        HttpResponse::Created().json(to_dto(row, &branch.code)),
+        HttpResponse::Created().json(to_dto(row, &branch.code, invitation)),
         negotiate(&req),
     ))
 }
@@ -103,13 +108,19 @@ pub(crate) async fn list(
     let page = page.page()?;
     let branch = branches::visible(&state.db, &caller, &code).await?;
     let rows = commands::list(&state.db, &caller, branch.id, filter.role.as_deref(), page).await?;
-    Ok(HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, |r| to_dto(r, &branch.code))))
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let states = recovery::invitation_states(&state.db, &ids, state.clock.now()).await?;
+    Ok(HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, |r| {
+        let invitation = states.get(&r.id).copied();
+        to_dto(r, &branch.code, invitation)
+    })))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/me", tag = "users", security(("bearer" = [])), responses((status = 200, body = User), (status = 401)))]
 pub(crate) async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
     let row = commands::find_me(&state.db, &caller).await?;
-    Ok(HttpResponse::Ok().json(to_dto(row, &caller.branch_code)))
+    let invitation = recovery::invitation_state(&state.db, row.id, state.clock.now()).await?;
+    Ok(HttpResponse::Ok().json(to_dto(row, &caller.branch_code, invitation)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -135,7 +146,36 @@ pub(crate) async fn update_me(state: web::Data<AppState>, actor: Actor, body: Js
         current_password: body.current_password.as_deref(),
     };
     let updated = commands::update_me(&state, &actor, changes).await?;
-    Ok(HttpResponse::Ok().json(to_dto(updated, &actor.branch_code)))
+    let invitation = recovery::invitation_state(&state.db, updated.id, state.clock.now()).await?;
+    Ok(HttpResponse::Ok().json(to_dto(updated, &actor.branch_code, invitation)))
+}
+
+/// Emails an active user of the caller's scope a one-time link (valid one
+/// hour) to choose a new password, as if they had asked for it.
+#[utoipa::path(post, path = "/api/v1/users/{id}/password-reset", tag = "users", params(("id" = Uuid, Path)),
+    security(("bearer" = [])), responses((status = 202), (status = 401), (status = 403), (status = 404),
+        (status = 409, description = "the user is invited or deactivated (`user_not_active`)"), (status = 429)))]
+pub(crate) async fn send_password_reset(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<Staff>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    recovery::send_password_reset(&state, &actor, id.into_inner()).await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Sends a user who has not accepted their invitation a new link (valid
+/// seven days); the links sent before stop working.
+#[utoipa::path(post, path = "/api/v1/users/{id}/invitation", tag = "users", params(("id" = Uuid, Path)),
+    security(("bearer" = [])), responses((status = 202, body = User), (status = 401), (status = 403), (status = 404),
+        (status = 409, description = "the user accepted their invitation already, or was never invited (`not_invited`)"), (status = 429)))]
+pub(crate) async fn resend_invitation(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<Staff>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (row, branch) = recovery::resend_invitation(&state, &actor, id.into_inner()).await?;
+    Ok(HttpResponse::Accepted().json(to_dto(row, &branch.code, Some(InvitationState::Pending))))
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
@@ -143,5 +183,7 @@ pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_create, create)
         .add(__path_list, list)
         .add(__path_me, me)
-        .add(__path_update_me, update_me);
+        .add(__path_update_me, update_me)
+        .add(__path_send_password_reset, send_password_reset)
+        .add(__path_resend_invitation, resend_invitation);
 }

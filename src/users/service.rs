@@ -151,14 +151,9 @@ pub fn invitation_parts(
         created_at: Set(now),
     };
     let locale = Locale::from_canonical(&row.locale).unwrap_or(Locale::En);
-    let names = branches::parse_names(&branch.names);
-    let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
-    let branch_name = i18n::pick_locale(&i18n::fallback_chain(locale, default), |l| names.contains_key(&l))
-        .and_then(|l| names.get(&l).cloned())
-        .unwrap_or_else(|| branch.code.clone());
     let mut args = Map::new();
     args.insert("name".into(), Value::String(row.display_name.clone()));
-    args.insert("branch".into(), Value::String(branch_name));
+    args.insert("branch".into(), Value::String(branch_name(branch, locale)));
     args.insert("expires".into(), Value::String(expires_at.format("%Y-%m-%d").to_string()));
     // The link carries the raw token: sealed, opened only by the worker when it sends.
     let mut secrets = Map::new();
@@ -177,6 +172,15 @@ pub fn invitation_parts(
         dedup_key: None,
     };
     (invitation, email)
+}
+
+/// The branch's name in `locale` (or the nearest language it has), for emails.
+pub fn branch_name(branch: &branch::Model, locale: Locale) -> String {
+    let names = branches::parse_names(&branch.names);
+    let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
+    i18n::pick_locale(&i18n::fallback_chain(locale, default), |l| names.contains_key(&l))
+        .and_then(|l| names.get(&l).cloned())
+        .unwrap_or_else(|| branch.code.clone())
 }
 
 /// Ends every access token of the user issued until the command's time, on
