@@ -19,6 +19,7 @@ mod hostile_text;
 mod import;
 mod nodes;
 mod outbox;
+mod password_reset;
 mod processes;
 mod reports;
 mod resilience;
