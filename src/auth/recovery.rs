@@ -103,9 +103,7 @@ pub(crate) async fn password_reset_user(state: &AppState, token: &str) -> Result
     if check_token("token", token).is_err() || token.is_empty() {
         return Ok(None);
     }
-    Ok(recovery::find_reset(&state.db, token, state.clock.now())
-        .await?
-        .map(|(_, row)| row))
+    Ok(recovery::find_reset(&state.db, token, state.clock.now()).await?.map(|(_, row)| row))
 }
 
 /// Sets a new password with a reset token: the token is spent (of two

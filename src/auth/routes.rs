@@ -123,7 +123,11 @@ pub(crate) async fn accept_invite(state: web::Data<AppState>, req: HttpRequest, 
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = PasswordResetRequest,
     responses((status = 202, body = Accepted, description = "the same answer whether or not the account exists"),
         (status = 422, description = "characters or lengths no account can have"), (status = 429)))]
-pub(crate) async fn password_reset(state: web::Data<AppState>, req: HttpRequest, body: Json<PasswordResetRequest>) -> ApiResult<HttpResponse> {
+pub(crate) async fn password_reset(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<PasswordResetRequest>,
+) -> ApiResult<HttpResponse> {
     super::recovery::request_password_reset(&state, origin(&req), &body.branch, &body.email).await?;
     Ok(HttpResponse::Accepted()
         .insert_header(("Cache-Control", "no-store"))
@@ -135,7 +139,11 @@ pub(crate) async fn password_reset(state: web::Data<AppState>, req: HttpRequest,
 #[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = PasswordResetConfirm,
     responses((status = 204), (status = 400, description = "unknown, used or expired link, or a user who may not sign in"),
         (status = 422), (status = 429)))]
-pub(crate) async fn password_reset_confirm(state: web::Data<AppState>, req: HttpRequest, body: Json<PasswordResetConfirm>) -> ApiResult<HttpResponse> {
+pub(crate) async fn password_reset_confirm(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<PasswordResetConfirm>,
+) -> ApiResult<HttpResponse> {
     super::recovery::confirm_password_reset(&state, origin(&req), &body.token, &body.password).await?;
     Ok(HttpResponse::NoContent().finish())
 }

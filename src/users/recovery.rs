@@ -65,10 +65,7 @@ pub async fn invitation_states(
     for row in rows {
         by_user.entry(row.user_id).or_default().push(row);
     }
-    Ok(by_user
-        .into_iter()
-        .map(|(user_id, rows)| (user_id, state_of(&rows, now)))
-        .collect())
+    Ok(by_user.into_iter().map(|(user_id, rows)| (user_id, state_of(&rows, now))).collect())
 }
 
 /// One user's invitation state.
@@ -158,10 +155,7 @@ pub async fn find_reset(
     else {
         return Ok(None);
     };
-    let owner = Users::find_by_id(reset.user_id)
-        .one(db)
-        .await?
-        .filter(|u| u.status == ACTIVE);
+    let owner = Users::find_by_id(reset.user_id).one(db).await?.filter(|u| u.status == ACTIVE);
     Ok(owner.map(|u| (reset, u)))
 }
 
@@ -231,11 +225,7 @@ pub(crate) async fn send_password_reset(state: &AppState, actor: &Actor, user_id
 
 /// An administrator sends a user who has not accepted their invitation a
 /// new link; the links sent before stop working. Returns the user and their branch.
-pub(crate) async fn resend_invitation(
-    state: &AppState,
-    actor: &Actor,
-    user_id: Uuid,
-) -> Result<(user::Model, branch::Model), UserError> {
+pub(crate) async fn resend_invitation(state: &AppState, actor: &Actor, user_id: Uuid) -> Result<(user::Model, branch::Model), UserError> {
     let (row, branch) = visible_user(state, actor, user_id).await?;
     if row.status != INVITED {
         return Err(UserError::NotInvited);
@@ -280,7 +270,10 @@ mod tests {
         let now = DateTime::from_timestamp(1_000, 0).unwrap();
         assert_eq!(state_of(&[row(0, 2_000, false)], now), InvitationState::Pending);
         assert_eq!(state_of(&[row(0, 500, false)], now), InvitationState::Expired);
-        assert_eq!(state_of(&[row(0, 500, false), row(600, 2_000, false)], now), InvitationState::Pending);
+        assert_eq!(
+            state_of(&[row(0, 500, false), row(600, 2_000, false)], now),
+            InvitationState::Pending
+        );
         assert_eq!(state_of(&[row(0, 500, true)], now), InvitationState::Accepted);
     }
 }

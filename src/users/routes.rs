@@ -110,10 +110,15 @@ pub(crate) async fn list(
     let rows = commands::list(&state.db, &caller, branch.id, filter.role.as_deref(), page).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let states = recovery::invitation_states(&state.db, &ids, state.clock.now()).await?;
-    Ok(HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, |r| {
-        let invitation = states.get(&r.id).copied();
-        to_dto(r, &branch.code, invitation)
-    })))
+    Ok(HttpResponse::Ok().json(List::from_rows(
+        rows,
+        page,
+        |r| r.id,
+        |r| {
+            let invitation = states.get(&r.id).copied();
+            to_dto(r, &branch.code, invitation)
+        },
+    )))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/me", tag = "users", security(("bearer" = [])), responses((status = 200, body = User), (status = 401)))]

@@ -59,7 +59,11 @@ fn nth_message_to(sink: &SmtpSink, to: &str, n: usize) -> Value {
         if found.len() >= n {
             return found[n - 1].clone();
         }
-        assert!(std::time::Instant::now() < deadline, "expected {n} messages to {to}, got {}", found.len());
+        assert!(
+            std::time::Instant::now() < deadline,
+            "expected {n} messages to {to}, got {}",
+            found.len()
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
@@ -157,10 +161,7 @@ async fn a_reset_link_arrives_in_the_users_language_works_once_and_ends_every_se
         .await
         .problem(401, "unauthenticated");
     // Another user's sessions are untouched.
-    assert_eq!(
-        app.get("/api/v1/users/me").token(&world.bkk_admin.token).send().await.status,
-        200
-    );
+    assert_eq!(app.get("/api/v1/users/me").token(&world.bkk_admin.token).send().await.status, 200);
     for args in outbox_args(&app).await {
         assert!(!args.contains(&token), "after sending either: {args}");
     }
@@ -190,7 +191,10 @@ async fn unknown_and_known_accounts_get_the_same_answer() {
         let started = std::time::Instant::now();
         let res = ask_reset(&app, branch, email).await;
         let took = started.elapsed();
-        assert!(took >= std::time::Duration::from_millis(200), "{branch}/{email} answered in {took:?}");
+        assert!(
+            took >= std::time::Duration::from_millis(200),
+            "{branch}/{email} answered in {took:?}"
+        );
         answers.push(strip(&res));
     }
     assert_eq!(answers[0].0, 202);
@@ -212,9 +216,7 @@ async fn an_expired_link_is_refused() {
     drain(&app).await;
     let token = token_in(&nth_message_to(&sink, "minh@han.test", 1), "reset-password");
     app.state.clock.advance(Duration::minutes(61));
-    confirm(&app, &token, NEW_PASSWORD)
-        .await
-        .problem(400, "password_reset_invalid");
+    confirm(&app, &token, NEW_PASSWORD).await.problem(400, "password_reset_invalid");
     app.login("HAN", "minh@han.test", PASSWORD).await;
 }
 
@@ -225,9 +227,7 @@ async fn unknown_or_malformed_tokens_are_refused() {
     confirm(&app, "A".repeat(43).as_str(), NEW_PASSWORD)
         .await
         .problem(400, "password_reset_invalid");
-    confirm(&app, "bad\u{0}token", NEW_PASSWORD)
-        .await
-        .problem(422, "validation_failed");
+    confirm(&app, "bad\u{0}token", NEW_PASSWORD).await.problem(422, "validation_failed");
 }
 
 #[actix_rt::test]
@@ -262,9 +262,7 @@ async fn a_deactivated_user_gets_no_email_and_their_link_does_nothing() {
     let token = token_in(&nth_message_to(&sink, "somchai@bkk.test", 1), "reset-password");
     set_status(&app, &world.bkk_trainee.id, "deactivated").await;
     // ...does nothing once the user is deactivated.
-    confirm(&app, &token, NEW_PASSWORD)
-        .await
-        .problem(400, "password_reset_invalid");
+    confirm(&app, &token, NEW_PASSWORD).await.problem(400, "password_reset_invalid");
     // A new request answers the same, and sends nothing.
     let before = Outbox::find().count(&app.state.db).await.unwrap();
     assert_eq!(ask_reset(&app, "BKK", "somchai@bkk.test").await.status, 202);
@@ -432,23 +430,26 @@ async fn an_invitation_sent_again_replaces_the_old_link() {
         .send()
         .await;
     let doc = taken.problem(409, "email_taken");
-    assert!(doc["detail"].as_str().unwrap().contains("/invitation"), "points to re-sending: {doc}");
+    assert!(
+        doc["detail"].as_str().unwrap().contains("/invitation"),
+        "points to re-sending: {doc}"
+    );
 
     // ...but it can be sent again: a new link, the old one dead.
     let path = format!("/api/v1/users/{id}/invitation");
     app.post(&path).token(&han_admin).send().await.problem(404, "not_found");
-    app.post(&path)
-        .token(&trainee)
-        .send()
-        .await
-        .problem(403, "forbidden");
+    app.post(&path).token(&trainee).send().await.problem(403, "forbidden");
     let res = app.post(&path).token(&admin).send().await;
     assert_eq!(res.status, 202, "{}", res.text());
     assert_eq!(res.json()["invitation"], "pending");
     assert_eq!(res.json()["status"], "invited");
     drain(&app).await;
     let message = nth_message_to(&sink, "late@bkk.test", 2);
-    assert!(message["subject"].as_str().unwrap().contains("บัญชี Zhijiang"), "Thai: {}", message["subject"]);
+    assert!(
+        message["subject"].as_str().unwrap().contains("บัญชี Zhijiang"),
+        "Thai: {}",
+        message["subject"]
+    );
     let second = token_in(&message, "accept-invite");
     assert_ne!(first, second);
     for args in outbox_args(&app).await {
@@ -478,11 +479,7 @@ async fn an_invitation_sent_again_replaces_the_old_link() {
     assert_eq!(me["status"], "active");
 
     // An accepted user gets no new invitation.
-    app.post(&path)
-        .token(&admin)
-        .send()
-        .await
-        .problem(409, "not_invited");
+    app.post(&path).token(&admin).send().await.problem(409, "not_invited");
     // Nor does a user created with a password.
     app.post(&format!("/api/v1/users/{}/invitation", world.bkk_trainee.id))
         .token(&admin)
