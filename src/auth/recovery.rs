@@ -6,6 +6,7 @@
 use super::AuthError;
 use super::service::check_token;
 use crate::audit::{AuditEntry, Author};
+use crate::branches::entity::Entity as Branches;
 use crate::branches::service as branches;
 use crate::command::Command;
 use crate::crypto::{random_token, token_hash};
@@ -113,9 +114,10 @@ pub(crate) async fn password_reset_user(state: &AppState, token: &str) -> Result
 /// answer: `AuthError::ResetInvalid`.
 pub(crate) async fn confirm_password_reset(state: &AppState, origin: Origin, token: &str, password: &str) -> Result<(), AuthError> {
     check_token("token", token)?;
+    let client = client_of(&origin);
     let limits = [Limit::per_client(
         "reset.confirm.client",
-        client_of(&origin),
+        client,
         CONFIRMS_PER_CLIENT,
         CLIENT_WINDOW,
     )];
@@ -151,5 +153,9 @@ pub(crate) async fn confirm_password_reset(state: &AppState, origin: Origin, tok
     users::end_sessions_in(&mut cmd, row.id).await?;
     cmd.audit(AuditEntry::new("user.password_reset", "user", row.id).branch(row.branch_id));
     cmd.commit().await?;
+    // The owner, locked out by their own wrong guesses, may sign in at once.
+    if let Some(branch) = Branches::find_by_id(row.branch_id).one(&state.db).await? {
+        throttle::forgive(state, &throttle::account(&branch.code, &row.email), client).await?;
+    }
     Ok(())
 }

@@ -173,13 +173,20 @@ pub async fn spend_reset(db: &impl ConnectionTrait, reset_id: Uuid, user_id: Uui
     if used.rows_affected == 0 {
         return Ok(false);
     }
+    spend_all_resets(db, user_id, now).await?;
+    Ok(true)
+}
+
+/// Ends every reset link of the user not used yet: whatever ends a user's
+/// sessions (a password set or changed, a deactivation) ends them too.
+pub async fn spend_all_resets(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
     PasswordResets::update_many()
         .col_expr(password_reset::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
         .filter(password_reset::Column::UserId.eq(user_id))
         .filter(password_reset::Column::UsedAt.is_null())
         .exec(db)
         .await?;
-    Ok(true)
+    Ok(())
 }
 
 /// A user an administrator may act on (visible through tenancy), with their branch.

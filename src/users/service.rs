@@ -195,8 +195,10 @@ pub async fn end_access_tokens_in(cmd: &mut Command<'_>, user_id: Uuid) -> Resul
 /// Ends all the user's sessions (access tokens issued until the command's
 /// time and every refresh token), on every node once the command commits.
 /// For a password change, and for whatever deactivates or deletes a user.
+/// Password-reset links not used yet stop working as well.
 pub async fn end_sessions_in(cmd: &mut Command<'_>, user_id: Uuid) -> Result<(), DbErr> {
     super::refresh::revoke_all_for_user(cmd.txn(), user_id, cmd.now()).await?;
+    super::recovery::spend_all_resets(cmd.txn(), user_id, cmd.now()).await?;
     end_access_tokens_in(cmd, user_id).await
 }
 
@@ -227,6 +229,7 @@ async fn cut_off_access_tokens(db: &impl ConnectionTrait, user_id: Uuid, now: Da
 /// ```
 pub async fn end_sessions(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<Announced, DbErr> {
     super::refresh::revoke_all_for_user(db, user_id, now).await?;
+    super::recovery::spend_all_resets(db, user_id, now).await?;
     cut_off_access_tokens(db, user_id, now).await?;
     cluster::announce(db, Event::User(user_id)).await
 }

@@ -145,6 +145,13 @@ pub(crate) async fn succeeded(state: &AppState, attempt: &Attempt) -> Result<(),
     state.counters.clear(&state.db, &attempt.pair_key).await
 }
 
+/// The password of `account` was just set with a link from its owner's
+/// email, from `client`: that client's failed logins on it are forgiven.
+pub(crate) async fn forgive(state: &AppState, account: &str, client: IpAddr) -> Result<(), DbErr> {
+    let pair_key = counters::key(&["login.account_client", account, &throttle_key(client)]);
+    state.counters.clear(&state.db, &pair_key).await
+}
+
 /// A bound on how often something may happen: at most `max` times per
 /// `window` for what `key` names (built with `counters::key`).
 pub(crate) struct Limit {

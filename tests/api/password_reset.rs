@@ -267,9 +267,46 @@ async fn a_deactivated_user_gets_no_email_and_their_link_does_nothing() {
     let before = Outbox::find().count(&app.state.db).await.unwrap();
     assert_eq!(ask_reset(&app, "BKK", "somchai@bkk.test").await.status, 202);
     assert_eq!(Outbox::find().count(&app.state.db).await.unwrap(), before);
-    // Reactivated, the old link still does not work, and the password is unchanged.
+    // The password is unchanged.
     set_status(&app, &world.bkk_trainee.id, "active").await;
     app.login("BKK", "somchai@bkk.test", PASSWORD).await;
+}
+
+#[actix_rt::test]
+async fn a_password_change_ends_the_reset_links_sent_before() {
+    let (app, sink, _dir) = app_with_sink().await;
+    let world = World::build(&app).await;
+    assert_eq!(ask_reset(&app, "BKK", "somchai@bkk.test").await.status, 202);
+    drain(&app).await;
+    let token = token_in(&nth_message_to(&sink, "somchai@bkk.test", 1), "reset-password");
+    let res = app
+        .patch("/api/v1/users/me")
+        .token(&world.bkk_trainee.token)
+        .json(json!({"password": "remembered it after all", "current_password": PASSWORD}))
+        .send()
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    confirm(&app, &token, NEW_PASSWORD).await.problem(400, "password_reset_invalid");
+    app.login("BKK", "somchai@bkk.test", "remembered it after all").await;
+}
+
+#[actix_rt::test]
+async fn an_owner_locked_out_by_wrong_guesses_signs_in_right_after_a_reset() {
+    let (app, sink, _dir) = app_with_sink().await;
+    World::build(&app).await;
+    for _ in 0..5 {
+        login_raw(&app, "BKK", "somchai@bkk.test", "what was it again")
+            .await
+            .problem(401, "invalid_credentials");
+    }
+    login_raw(&app, "BKK", "somchai@bkk.test", PASSWORD)
+        .await
+        .problem(429, "too_many_requests");
+    assert_eq!(ask_reset(&app, "BKK", "somchai@bkk.test").await.status, 202);
+    drain(&app).await;
+    let token = token_in(&nth_message_to(&sink, "somchai@bkk.test", 1), "reset-password");
+    assert_eq!(confirm(&app, &token, NEW_PASSWORD).await.status, 204);
+    app.login("BKK", "somchai@bkk.test", NEW_PASSWORD).await;
 }
 
 #[actix_rt::test]
