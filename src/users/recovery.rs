@@ -29,7 +29,7 @@ use std::time::Duration as StdDuration;
 use uuid::Uuid;
 
 /// How long a password-reset link works.
-pub const RESET_MINUTES: i64 = 60;
+pub(crate) const RESET_MINUTES: i64 = 60;
 
 const HOUR: StdDuration = StdDuration::from_secs(60 * 60);
 /// Emails an administrator may have sent to one user (reset or invitation) per hour.
@@ -42,14 +42,14 @@ const EMAILS_PER_CLIENT_PER_HOUR: u32 = 60;
 /// with a password have none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum InvitationState {
+pub(crate) enum InvitationState {
     Pending,
     Expired,
     Accepted,
 }
 
 /// The state of each of `users`' invitations (absent for users never invited).
-pub async fn invitation_states(
+pub(crate) async fn invitation_states(
     db: &impl ConnectionTrait,
     users: &[Uuid],
     now: DateTime<Utc>,
@@ -69,7 +69,11 @@ pub async fn invitation_states(
 }
 
 /// One user's invitation state.
-pub async fn invitation_state(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<Option<InvitationState>, DbErr> {
+pub(crate) async fn invitation_state(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<InvitationState>, DbErr> {
     Ok(invitation_states(db, &[user_id], now).await?.remove(&user_id))
 }
 
@@ -86,7 +90,7 @@ fn state_of(rows: &[invitation::Model], now: DateTime<Utc>) -> InvitationState {
 
 /// A new reset link for `row` with `token` (stored only as its hash) and the
 /// email that carries it, sealed, in the user's language.
-pub fn reset_parts(
+pub(crate) fn reset_parts(
     state: &AppState,
     branch: &branch::Model,
     row: &user::Model,
@@ -125,7 +129,7 @@ pub fn reset_parts(
 }
 
 /// Stores a reset link made of `token` for `row` and queues its email.
-pub async fn issue_reset(
+pub(crate) async fn issue_reset(
     state: &AppState,
     db: &impl ConnectionTrait,
     branch: &branch::Model,
@@ -142,7 +146,7 @@ pub async fn issue_reset(
 
 /// The reset link `token` names, if it is unused and unexpired, with its
 /// user, if that user is active.
-pub async fn find_reset(
+pub(crate) async fn find_reset(
     db: &impl ConnectionTrait,
     token: &str,
     now: DateTime<Utc>,
@@ -162,7 +166,7 @@ pub async fn find_reset(
 /// Spends the reset link `reset_id` (only if still unused and unexpired at
 /// `now`; of two concurrent uses only one gets `true`) and every other
 /// unused link of its user.
-pub async fn spend_reset(db: &impl ConnectionTrait, reset_id: Uuid, user_id: Uuid, now: DateTime<Utc>) -> Result<bool, DbErr> {
+pub(crate) async fn spend_reset(db: &impl ConnectionTrait, reset_id: Uuid, user_id: Uuid, now: DateTime<Utc>) -> Result<bool, DbErr> {
     let used = PasswordResets::update_many()
         .col_expr(password_reset::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
         .filter(password_reset::Column::Id.eq(reset_id))
@@ -179,7 +183,7 @@ pub async fn spend_reset(db: &impl ConnectionTrait, reset_id: Uuid, user_id: Uui
 
 /// Ends every reset link of the user not used yet: whatever ends a user's
 /// sessions (a password set or changed, a deactivation) ends them too.
-pub async fn spend_all_resets(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
+pub(crate) async fn spend_all_resets(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
     PasswordResets::update_many()
         .col_expr(password_reset::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
         .filter(password_reset::Column::UserId.eq(user_id))

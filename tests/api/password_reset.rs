@@ -6,13 +6,11 @@ use crate::support::smtp::SmtpSink;
 use crate::support::world::{PASSWORD, create_user};
 use crate::support::{Response, TestApp, World};
 use chrono::Duration;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use zhijiang::notifications::entity::Entity as Outbox;
 use zhijiang::notifications::worker::Worker;
-use zhijiang::users::entity::{self as user, Entity as Users};
 
 const NEW_PASSWORD: &str = "a brand new passphrase";
 
@@ -100,12 +98,8 @@ async fn outbox_args(app: &TestApp) -> Vec<String> {
 }
 
 async fn set_status(app: &TestApp, user_id: &str, status: &str) {
-    Users::update_many()
-        .col_expr(user::Column::Status, Expr::value(status))
-        .filter(user::Column::Id.eq(uuid::Uuid::parse_str(user_id).unwrap()))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
+    let id = uuid::Uuid::parse_str(user_id).unwrap();
+    crate::support::rows::set_column(app, "users", id, "status", status).await;
 }
 
 #[actix_rt::test]
