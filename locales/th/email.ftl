@@ -28,3 +28,17 @@ email-certificate-html =
     <p>รหัสใบรับรองของคุณคือ <strong style="font-size:1.2em;letter-spacing:.05em">{ $code }</strong></p>
     <p><a href="{ $public_url }/verify/{ $code }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">ดูใบรับรองของฉัน</a></p>
     <p style="font-size:.9em;color:#555">ทุกคนรวมถึงนายจ้างสามารถตรวจสอบได้ที่ { $public_url }/verify/{ $code }</p>
+email-password-reset-subject = ตั้งรหัสผ่านใหม่สำหรับ Zhijiang ที่ { $branch }
+email-password-reset-text =
+    สวัสดีคุณ { $name }
+
+    มีผู้ขอรีเซ็ตรหัสผ่านของบัญชีของคุณที่ { $branch } (เราหวังว่าจะเป็นคุณ) ตั้งรหัสผ่านใหม่ได้ที่ลิงก์นี้:
+    { $link }
+
+    ลิงก์นี้ใช้ได้ครั้งเดียว ภายใน { $minutes } นาที เมื่อใช้แล้วคุณจะออกจากระบบในทุกอุปกรณ์
+    หากคุณไม่ได้ขอ โปรดเพิกเฉยต่ออีเมลนี้ รหัสผ่านของคุณจะยังคงเหมือนเดิม
+email-password-reset-html =
+    <p>สวัสดีคุณ { $name }</p>
+    <p>มีผู้ขอรีเซ็ตรหัสผ่านของบัญชีของคุณที่ <strong>{ $branch }</strong> (เราหวังว่าจะเป็นคุณ)</p>
+    <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">ตั้งรหัสผ่านใหม่</a></p>
+    <p style="font-size:.9em;color:#555">ลิงก์นี้ใช้ได้ครั้งเดียว ภายใน { $minutes } นาที เมื่อใช้แล้วคุณจะออกจากระบบในทุกอุปกรณ์<br>หากคุณไม่ได้ขอ โปรดเพิกเฉยต่ออีเมลนี้ รหัสผ่านของคุณจะยังคงเหมือนเดิม<br>{ $link }</p>

@@ -28,3 +28,17 @@ email-certificate-html =
     <p>Mã chứng chỉ của bạn là <strong style="font-size:1.2em;letter-spacing:.05em">{ $code }</strong>.</p>
     <p><a href="{ $public_url }/verify/{ $code }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">Xem chứng chỉ của tôi</a></p>
     <p style="font-size:.9em;color:#555">Bất kỳ ai, kể cả nhà tuyển dụng, đều có thể kiểm tra tại { $public_url }/verify/{ $code }</p>
+email-password-reset-subject = Đặt mật khẩu mới cho Zhijiang tại { $branch }
+email-password-reset-text =
+    Xin chào { $name },
+
+    Có người (chúng tôi mong là bạn) đã yêu cầu đặt lại mật khẩu tài khoản của bạn tại { $branch }. Hãy chọn mật khẩu mới tại đây:
+    { $link }
+
+    Liên kết này chỉ dùng được một lần, trong { $minutes } phút. Khi dùng, bạn sẽ được đăng xuất trên mọi thiết bị.
+    Nếu bạn không yêu cầu, hãy bỏ qua email này: mật khẩu của bạn vẫn giữ nguyên.
+email-password-reset-html =
+    <p>Xin chào { $name },</p>
+    <p>Có người (chúng tôi mong là bạn) đã yêu cầu đặt lại mật khẩu tài khoản của bạn tại <strong>{ $branch }</strong>.</p>
+    <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">Chọn mật khẩu mới</a></p>
+    <p style="font-size:.9em;color:#555">Liên kết này chỉ dùng được một lần, trong { $minutes } phút. Khi dùng, bạn sẽ được đăng xuất trên mọi thiết bị.<br>Nếu bạn không yêu cầu, hãy bỏ qua email này: mật khẩu của bạn vẫn giữ nguyên.<br>{ $link }</p>

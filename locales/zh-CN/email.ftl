@@ -28,3 +28,17 @@ email-certificate-html =
     <p>您的证书编号为 <strong style="font-size:1.2em;letter-spacing:.05em">{ $code }</strong>。</p>
     <p><a href="{ $public_url }/verify/{ $code }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">查看我的证书</a></p>
     <p style="font-size:.9em;color:#555">任何人（包括用人单位）都可以在 { $public_url }/verify/{ $code } 核验。</p>
+email-password-reset-subject = 为您在{ $branch }的智匠账号设置新密码
+email-password-reset-text =
+    { $name }，您好：
+
+    有人（希望是您本人）申请重置您在{ $branch }的账号密码。请在此设置新密码：
+    { $link }
+
+    此链接只能使用一次，{ $minutes } 分钟内有效。使用后，您将在所有设备上退出登录。
+    如果不是您本人申请，请忽略此邮件，您的密码不会改变。
+email-password-reset-html =
+    <p>{ $name }，您好：</p>
+    <p>有人（希望是您本人）申请重置您在<strong>{ $branch }</strong>的账号密码。</p>
+    <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">设置新密码</a></p>
+    <p style="font-size:.9em;color:#555">此链接只能使用一次，{ $minutes } 分钟内有效。使用后，您将在所有设备上退出登录。<br>如果不是您本人申请，请忽略此邮件，您的密码不会改变。<br>{ $link }</p>

@@ -17,6 +17,7 @@ mod m20261129_000008_erase_sent_invitation_links;
 pub use m20261129_000008_erase_sent_invitation_links::erase_sent_invitation_links;
 mod m20261129_000009_throttle_counters;
 mod m20261129_000010_token_cutoff_option_keys;
+mod m20261129_000011_password_resets;
 mod m20261129_000012_user_search_key;
 mod m20261129_000013_session_devices;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_token_cutoff_option_keys::Migration),
             Box::new(m20261129_000012_user_search_key::Migration),
             Box::new(m20261129_000013_session_devices::Migration),
+            Box::new(m20261129_000011_password_resets::Migration),
         ]
     }
 }

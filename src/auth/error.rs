@@ -25,6 +25,10 @@ pub enum AuthError {
     /// An unknown, used or expired invitation token.
     #[error("invalid invitation")]
     InvitationInvalid,
+    /// An unknown, used or expired password-reset token, or one whose user
+    /// may not sign in.
+    #[error("invalid password reset link")]
+    ResetInvalid,
     #[error("password hashing failed")]
     Hashing,
     #[error(transparent)]
@@ -50,6 +54,7 @@ impl From<AuthError> for ApiError {
             AuthError::InvalidCredentials => ApiError::new(StatusCode::UNAUTHORIZED, ProblemCode::InvalidCredentials),
             AuthError::SignedOut => ApiError::unauthenticated(),
             AuthError::InvitationInvalid => ApiError::bad_request(ProblemCode::InvitationInvalid),
+            AuthError::ResetInvalid => ApiError::bad_request(ProblemCode::PasswordResetInvalid),
             AuthError::Issue(IssueError::Db(e)) | AuthError::Db(e) => e.into(),
             AuthError::Hashing | AuthError::Issue(_) => ApiError::internal_from(&err),
         }

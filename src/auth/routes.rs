@@ -41,6 +41,27 @@ pub(crate) struct AcceptInvite {
     pub password: String,
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct PasswordResetRequest {
+    /// Branch code, e.g. `BKK`.
+    pub branch: String,
+    pub email: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Accepted {
+    /// Always `accepted`.
+    pub status: &'static str,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct PasswordResetConfirm {
+    /// The token of the emailed link (`/reset-password?token=...`).
+    pub token: String,
+    #[schema(min_length = 10, max_length = 128)]
+    pub password: String,
+}
+
 impl From<Tokens> for TokenPair {
     fn from(t: Tokens) -> Self {
         TokenPair {
@@ -159,6 +180,37 @@ pub(crate) async fn branches(state: web::Data<AppState>, req: HttpRequest) -> Ap
     Ok(crate::http::etag::public_json_with_etag(&req, locale, bytes.into(), PICKER_MAX_AGE))
 }
 
+/// Emails a one-time link (valid one hour) to choose a new password, if the
+/// branch has an active user with this email. The answer is the same, after
+/// the same time, whether or not the account exists.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = PasswordResetRequest,
+    responses((status = 202, body = Accepted, description = "the same answer whether or not the account exists"),
+        (status = 422, description = "characters or lengths no account can have"), (status = 429)))]
+pub(crate) async fn password_reset(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<PasswordResetRequest>,
+) -> ApiResult<HttpResponse> {
+    super::recovery::request_password_reset(&state, origin(&req), &body.branch, &body.email).await?;
+    Ok(HttpResponse::Accepted()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(Accepted { status: "accepted" }))
+}
+
+/// Sets a new password with the token of a reset link. The link works once;
+/// every session of the user ends (refresh and access tokens, on every node).
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = PasswordResetConfirm,
+    responses((status = 204), (status = 400, description = "unknown, used or expired link, or a user who may not sign in"),
+        (status = 422), (status = 429)))]
+pub(crate) async fn password_reset_confirm(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<PasswordResetConfirm>,
+) -> ApiResult<HttpResponse> {
+    super::recovery::confirm_password_reset(&state, origin(&req), &body.token, &body.password).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
 pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_branches, branches);
@@ -168,6 +220,12 @@ pub(crate) fn routes(r: &mut Routes) {
         })
         .add_with(__path_logout, logout, |resource| resource.app_data(JsonLimit(AUTH_JSON_LIMIT)))
         .add_with(__path_accept_invite, accept_invite, |resource| {
+            resource.app_data(JsonLimit(AUTH_JSON_LIMIT))
+        })
+        .add_with(__path_password_reset, password_reset, |resource| {
+            resource.app_data(JsonLimit(AUTH_JSON_LIMIT))
+        })
+        .add_with(__path_password_reset_confirm, password_reset_confirm, |resource| {
             resource.app_data(JsonLimit(AUTH_JSON_LIMIT))
         });
 }

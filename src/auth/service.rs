@@ -61,7 +61,7 @@ async fn pair(
 /// A token a client sends back: refused if it has characters or a length
 /// no token of ours has (it is hashed, so this is about the answer being
 /// clear, not about the database).
-fn check_token(field: &str, value: &str) -> Result<(), AuthError> {
+pub(super) fn check_token(field: &str, value: &str) -> Result<(), AuthError> {
     text::TOKEN.check(field, value).map(|_| ()).map_err(|e| AuthError::Invalid(vec![e]))
 }
 
@@ -206,11 +206,11 @@ pub(crate) async fn accept_invite(
         return Err(AuthError::Invalid(rules));
     }
     let invite = open_invitation(state, token).await?.ok_or(AuthError::InvitationInvalid)?;
-    // A deactivated user's invitation does nothing.
+    // A user deactivated before accepting is not brought back by the link.
     let invited = Users::find_by_id(invite.user_id)
         .one(&state.db)
         .await?
-        .filter(|u| u.status != users::DEACTIVATED)
+        .filter(|u| u.status == users::INVITED)
         .ok_or(AuthError::InvitationInvalid)?;
     let hash = password::hash_async(new_password.to_string()).await.ok_or(AuthError::Hashing)?;
     let author = Author {

@@ -92,6 +92,8 @@ error_codes! {
         NotEnrolled = "not_enrolled",
         NotFailed = "not_failed",
         NotFound = "not_found",
+        NotInvited = "not_invited",
+        PasswordResetInvalid = "password_reset_invalid",
         PayloadTooLarge = "payload_too_large",
         QuestionBankTooSmall = "question_bank_too_small",
         RequestTimeout = "request_timeout",
@@ -100,6 +102,7 @@ error_codes! {
         TooManyRequests = "too_many_requests",
         Unauthenticated = "unauthenticated",
         UnsupportedMediaType = "unsupported_media_type",
+        UserNotActive = "user_not_active",
         ValidationFailed = "validation_failed",
     }
 }

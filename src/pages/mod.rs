@@ -13,11 +13,13 @@ pub(crate) mod csrf;
 pub(crate) mod frame;
 pub(crate) mod html;
 pub(crate) mod invite;
+pub(crate) mod reset_password;
 pub(crate) mod set_password;
 
 /// The pages' routes (not part of the API document).
 pub(crate) fn routes(r: &mut crate::http::routes::Routes) {
     set_password::add_routes::<invite::Invite>(r);
+    set_password::add_routes::<reset_password::Reset>(r);
 }
 
 #[cfg(test)]

@@ -190,8 +190,10 @@ impl Counters {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Forgets `key` (a successful login ends its lock window).
+    /// Forgets `key` (a successful login ends its lock window; a password
+    /// reset forgives the owner's failed logins), here and in the database.
     pub async fn clear(&self, db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
+        self.refused.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
         use ThrottleCounters as T;
         use sea_orm::sea_query::ExprTrait as _;
         let delete = Query::delete()

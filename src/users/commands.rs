@@ -144,7 +144,7 @@ async fn check_current(state: &AppState, actor: &Actor, row: &user::Model, given
 }
 
 /// The client address the request came from (derived, see `http::client_address`).
-fn client_of(actor: &Actor) -> IpAddr {
+pub(super) fn client_of(actor: &Actor) -> IpAddr {
     actor
         .origin
         .address

@@ -34,6 +34,12 @@ pub enum UserError {
     /// No live session of the caller's with this id (another user's is the same).
     #[error("no such session")]
     SessionNotFound,
+    /// The user cannot sign in (invited or deactivated): no reset link for them.
+    #[error("the user is not active")]
+    NotActive,
+    /// The user has no invitation waiting (accepted already, or never invited).
+    #[error("the user is not waiting for an invitation")]
+    NotInvited,
     #[error("password hashing failed")]
     Hashing,
     #[error(transparent)]
@@ -61,6 +67,8 @@ impl From<UserError> for ApiError {
             UserError::SignedOut => ApiError::unauthenticated(),
             UserError::Throttled { retry_after } => ApiError::too_many_requests(retry_after),
             UserError::SessionNotFound => ApiError::not_found(),
+            UserError::NotActive => ApiError::conflict(ProblemCode::UserNotActive),
+            UserError::NotInvited => ApiError::conflict(ProblemCode::NotInvited),
             UserError::Hashing => ApiError::internal_from(&err),
             UserError::Db(e) => e.into(),
         }

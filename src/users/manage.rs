@@ -158,8 +158,7 @@ pub(crate) async fn update(
     if email_changed && updated.status == INVITED {
         // The pending link went to the old address: it stops working, and a
         // new one goes to the corrected address.
-        Invitations::update_many()
-            .col_expr(invitation::Column::UsedAt, Expr::value(cmd.now()))
+        Invitations::delete_many()
             .filter(invitation::Column::UserId.eq(updated.id))
             .filter(invitation::Column::UsedAt.is_null())
             .exec(cmd.txn())

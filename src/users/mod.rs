@@ -9,6 +9,8 @@ pub(crate) mod error;
 pub(crate) mod invitation_entity;
 pub(crate) mod manage;
 pub(crate) mod password;
+pub(crate) mod password_reset_entity;
+pub(crate) mod recovery;
 pub(crate) mod refresh;
 pub(crate) mod refresh_entity;
 pub(crate) mod routes;

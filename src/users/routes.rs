@@ -3,6 +3,7 @@
 use super::commands;
 use super::entity as user;
 use super::manage;
+use super::recovery::{self, InvitationState};
 use super::sessions;
 use crate::branches::service as branches;
 use crate::error::ApiResult;
@@ -42,11 +43,13 @@ pub(crate) struct User {
     pub locale: String,
     /// `active`, `invited` (no password set yet) or `deactivated`.
     pub status: String,
+    /// Where the user's invitation stands; `null` for a user created with a password.
+    pub invitation: Option<InvitationState>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-pub(crate) fn to_dto(row: user::Model, branch_code: &str) -> User {
+pub(crate) fn to_dto(row: user::Model, branch_code: &str, invitation: Option<InvitationState>) -> User {
     User {
         id: row.id,
         branch: branch_code.to_string(),
@@ -55,6 +58,7 @@ pub(crate) fn to_dto(row: user::Model, branch_code: &str) -> User {
         role: row.role,
         locale: row.locale,
         status: row.status,
+        invitation,
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
@@ -79,8 +83,9 @@ pub(crate) async fn create(
         password: body.password.as_deref(),
     };
     let row = commands::create(&state, &actor, &branch, input).await?;
+    let invitation = (row.status == super::service::INVITED).then_some(InvitationState::Pending);
     Ok(with_language(
-        HttpResponse::Created().json(to_dto(row, &branch.code)),
+        HttpResponse::Created().json(to_dto(row, &branch.code, invitation)),
         negotiate(&req),
     ))
 }
@@ -121,13 +126,24 @@ pub(crate) async fn list(
         status: filter.status.as_deref(),
     };
     let rows = manage::search(&state.db, &caller, branch.id, query, page).await?;
-    Ok(HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, |r| to_dto(r, &branch.code))))
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let states = recovery::invitation_states(&state.db, &ids, state.clock.now()).await?;
+    Ok(HttpResponse::Ok().json(List::from_rows(
+        rows,
+        page,
+        |r| r.id,
+        |r| {
+            let invitation = states.get(&r.id).copied();
+            to_dto(r, &branch.code, invitation)
+        },
+    )))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/me", tag = "users", security(("bearer" = [])), responses((status = 200, body = User), (status = 401)))]
 pub(crate) async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
     let row = commands::find_me(&state.db, &caller).await?;
-    Ok(HttpResponse::Ok().json(to_dto(row, &caller.branch_code)))
+    let invitation = recovery::invitation_state(&state.db, row.id, state.clock.now()).await?;
+    Ok(HttpResponse::Ok().json(to_dto(row, &caller.branch_code, invitation)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -158,7 +174,42 @@ pub(crate) async fn update_me(state: web::Data<AppState>, actor: Actor, body: Js
         current_password: body.current_password.as_deref(),
     };
     let updated = commands::update_me(&state, &actor, changes).await?;
-    Ok(HttpResponse::Ok().json(to_dto(updated, &actor.branch_code)))
+    let invitation = recovery::invitation_state(&state.db, updated.id, state.clock.now()).await?;
+    Ok(HttpResponse::Ok().json(to_dto(updated, &actor.branch_code, invitation)))
+}
+
+/// Emails an active user of the caller's scope a one-time link (valid one
+/// hour) to choose a new password, as if they had asked for it.
+#[utoipa::path(post, path = "/api/v1/users/{id}/password-reset", tag = "users", params(("id" = Uuid, Path)),
+    security(("bearer" = [])), responses((status = 202), (status = 401), (status = 403), (status = 404),
+        (status = 409, description = "the user is invited or deactivated (`user_not_active`)"), (status = 429)))]
+pub(crate) async fn send_password_reset(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<Staff>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    recovery::send_password_reset(&state, &actor, id.into_inner()).await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Sends a user who has not accepted their invitation a new link (valid
+/// seven days); the links sent before stop working.
+#[utoipa::path(post, path = "/api/v1/users/{id}/invitation", tag = "users", params(("id" = Uuid, Path)),
+    security(("bearer" = [])), responses((status = 202, body = User), (status = 401), (status = 403), (status = 404),
+        (status = 409, description = "the user accepted their invitation already, or was never invited (`not_invited`)"), (status = 429)))]
+pub(crate) async fn resend_invitation(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<Staff>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let (row, branch) = recovery::resend_invitation(&state, &actor, id.into_inner()).await?;
+    Ok(HttpResponse::Accepted().json(to_dto(row, &branch.code, Some(InvitationState::Pending))))
+}
+
+/// A user as served, with their invitation state.
+async fn one_user(state: &AppState, row: user::Model, branch_code: &str) -> ApiResult<HttpResponse> {
+    let invitation = recovery::invitation_state(&state.db, row.id, state.clock.now()).await?;
+    Ok(HttpResponse::Ok().json(to_dto(row, branch_code, invitation)))
 }
 
 /// One user (headquarters: any; a branch administrator: their branch's).
@@ -170,7 +221,7 @@ pub(crate) async fn get(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let (row, branch) = manage::find(&state.db, &caller, *id).await?;
-    Ok(HttpResponse::Ok().json(to_dto(row, &branch.code)))
+    one_user(&state, row, &branch.code).await
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -210,7 +261,7 @@ pub(crate) async fn update(
         role: body.role.as_deref(),
     };
     let (row, branch) = manage::update(&state, &actor, *id, changes).await?;
-    Ok(HttpResponse::Ok().json(to_dto(row, &branch.code)))
+    one_user(&state, row, &branch.code).await
 }
 
 /// Deactivates a user: they cannot sign in, and their refresh and access
@@ -224,7 +275,7 @@ pub(crate) async fn deactivate(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let (row, branch) = manage::deactivate(&state, &actor, *id).await?;
-    Ok(HttpResponse::Ok().json(to_dto(row, &branch.code)))
+    one_user(&state, row, &branch.code).await
 }
 
 /// Reactivates a deactivated user (`active`, or `invited` if they never set
@@ -237,7 +288,7 @@ pub(crate) async fn reactivate(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let (row, branch) = manage::reactivate(&state, &actor, *id).await?;
-    Ok(HttpResponse::Ok().json(to_dto(row, &branch.code)))
+    one_user(&state, row, &branch.code).await
 }
 
 /// One of the caller's sessions: a sign-in on one device and the token
@@ -314,5 +365,7 @@ pub(crate) fn routes(r: &mut Routes) {
         .add(__path_reactivate, reactivate)
         .add(__path_my_sessions, my_sessions)
         .add(__path_end_all_sessions, end_all_sessions)
-        .add(__path_end_session, end_session);
+        .add(__path_end_session, end_session)
+        .add(__path_send_password_reset, send_password_reset)
+        .add(__path_resend_invitation, resend_invitation);
 }

@@ -154,14 +154,9 @@ pub fn invitation_parts(
         created_at: Set(now),
     };
     let locale = Locale::from_canonical(&row.locale).unwrap_or(Locale::En);
-    let names = branches::parse_names(&branch.names);
-    let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
-    let branch_name = i18n::pick_locale(&i18n::fallback_chain(locale, default), |l| names.contains_key(&l))
-        .and_then(|l| names.get(&l).cloned())
-        .unwrap_or_else(|| branch.code.clone());
     let mut args = Map::new();
     args.insert("name".into(), Value::String(row.display_name.clone()));
-    args.insert("branch".into(), Value::String(branch_name));
+    args.insert("branch".into(), Value::String(branch_name(branch, locale)));
     args.insert("expires".into(), Value::String(expires_at.format("%Y-%m-%d").to_string()));
     // The link carries the raw token: sealed, opened only by the worker when it sends.
     let mut secrets = Map::new();
@@ -182,6 +177,15 @@ pub fn invitation_parts(
     (invitation, email)
 }
 
+/// The branch's name in `locale` (or the nearest language it has), for emails.
+pub fn branch_name(branch: &branch::Model, locale: Locale) -> String {
+    let names = branches::parse_names(&branch.names);
+    let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
+    i18n::pick_locale(&i18n::fallback_chain(locale, default), |l| names.contains_key(&l))
+        .and_then(|l| names.get(&l).cloned())
+        .unwrap_or_else(|| branch.code.clone())
+}
+
 /// Ends every access token of the user issued until the command's time, on
 /// every node once the command commits; the user's refresh tokens stay
 /// (logout: other devices refresh and carry on).
@@ -194,8 +198,10 @@ pub async fn end_access_tokens_in(cmd: &mut Command<'_>, user_id: Uuid) -> Resul
 /// Ends all the user's sessions (access tokens issued until the command's
 /// time and every refresh token), on every node once the command commits.
 /// For a password change, and for whatever deactivates or deletes a user.
+/// Password-reset links not used yet stop working as well.
 pub async fn end_sessions_in(cmd: &mut Command<'_>, user_id: Uuid) -> Result<(), DbErr> {
     super::refresh::revoke_all_for_user(cmd.txn(), user_id, cmd.now()).await?;
+    super::recovery::spend_all_resets(cmd.txn(), user_id, cmd.now()).await?;
     end_access_tokens_in(cmd, user_id).await
 }
 
@@ -226,6 +232,7 @@ async fn cut_off_access_tokens(db: &impl ConnectionTrait, user_id: Uuid, now: Da
 /// ```
 pub async fn end_sessions(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> Result<Announced, DbErr> {
     super::refresh::revoke_all_for_user(db, user_id, now).await?;
+    super::recovery::spend_all_resets(db, user_id, now).await?;
     cut_off_access_tokens(db, user_id, now).await?;
     cluster::announce(db, Event::User(user_id)).await
 }

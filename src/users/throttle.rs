@@ -145,6 +145,73 @@ pub(crate) async fn succeeded(state: &AppState, attempt: &Attempt) -> Result<(),
     state.counters.clear(&state.db, &attempt.pair_key).await
 }
 
+/// The password of `account` was just set with a link from its owner's
+/// email, from `client`: that client's failed logins on it are forgiven.
+pub(crate) async fn forgive(state: &AppState, account: &str, client: IpAddr) -> Result<(), DbErr> {
+    let pair_key = counters::key(&["login.account_client", account, &throttle_key(client)]);
+    state.counters.clear(&state.db, &pair_key).await
+}
+
+/// A bound on how often something may happen: at most `max` times per
+/// `window` for what `key` names (built with `counters::key`).
+pub(crate) struct Limit {
+    pub key: String,
+    pub max: i64,
+    pub window: Duration,
+}
+
+impl Limit {
+    /// A bound on `what` (a purpose such as `reset.account`) for the `parts` it is about.
+    pub(crate) fn new(what: &str, parts: &[&str], max: u32, window: Duration) -> Limit {
+        let mut all = vec![what];
+        all.extend_from_slice(parts);
+        Limit {
+            key: counters::key(&all),
+            max: i64::from(max),
+            window,
+        }
+    }
+
+    /// A bound per client address (an IPv6 client counts per /64).
+    pub(crate) fn per_client(what: &str, client: IpAddr, max: u32, window: Duration) -> Limit {
+        Limit::new(what, &[&throttle_key(client)], max, window)
+    }
+}
+
+/// Counts one event against every limit; refused, with the longest wait, if
+/// any of them is over its bound. For sending emails (password resets,
+/// invitations) and for redeeming their links: each event counts, whatever
+/// its outcome.
+pub(crate) async fn limit(state: &AppState, limits: &[Limit]) -> Result<(), Refused> {
+    let counters = &state.counters;
+    let now = now_ms(state);
+    for l in limits {
+        if let Some(until) = counters.refused_until(&l.key, now) {
+            return Err(too_many(counters::seconds_until(until, now)));
+        }
+    }
+    let hits: Vec<Hit<'_>> = limits
+        .iter()
+        .map(|l| Hit {
+            key: &l.key,
+            add: 1,
+            window: l.window,
+        })
+        .collect();
+    let counts = counters.hit(&state.db, &hits, now).await?;
+    let mut wait = None;
+    for (l, count) in limits.iter().zip(counts) {
+        if count.hits > l.max {
+            counters.remember_refusal(&l.key, count.window_ends_at, now);
+            wait = wait.max(Some(count.seconds_left(now)));
+        }
+    }
+    match wait {
+        Some(seconds) => Err(too_many(seconds)),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

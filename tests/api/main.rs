@@ -21,6 +21,7 @@ mod import;
 mod nodes;
 mod outbox;
 mod pages;
+mod password_reset;
 mod processes;
 mod reports;
 mod resilience;

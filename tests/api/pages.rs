@@ -544,3 +544,91 @@ async fn the_invitation_page_works_in_a_real_browser_in_every_locale() {
     }
     server.stop(true).await;
 }
+
+/// Asks for a reset of a World user through the API; the link's token.
+async fn reset_link(app: &TestApp, sink: &SmtpSink, email: &str) -> String {
+    let res = app
+        .post("/api/v1/auth/password-reset")
+        .json(json!({"branch": "BKK", "email": email}))
+        .send()
+        .await;
+    assert_eq!(res.status, 202, "{}", res.text());
+    Worker::new(app.state.clone()).unwrap().drain_once().await.unwrap();
+    link_in_mail(sink, email, &format!("{}/reset-password?token=", app.state.config.public_url))
+}
+
+#[actix_rt::test]
+async fn the_reset_page_sets_a_new_password_and_refuses_a_forged_post() {
+    let (app, sink, _mail) = app_with_mail().await;
+    let world = World::build(&app).await;
+    let link = reset_link(&app, &sink, "somchai@bkk.test").await;
+    let token = token_after(&link, "token=");
+    let page = app.get(&format!("/reset-password?token={token}")).send().await;
+    assert_page(&page, 200, "th");
+    assert!(page.text().contains(&text(Locale::Th, "reset-title")));
+    let (cookie, field) = csrf_of(&page);
+    let post = |cookie: Option<String>| {
+        let body = serde_urlencoded::to_string([
+            ("token", token.as_str()),
+            ("csrf", field.as_str()),
+            ("password", NEW_PASSWORD),
+            ("password_confirmation", NEW_PASSWORD),
+        ])
+        .unwrap();
+        let mut call = app.post("/reset-password");
+        if let Some(c) = cookie {
+            call = call.header("Cookie", &format!("zj_csrf={c}"));
+        }
+        call.body("application/x-www-form-urlencoded", body).send()
+    };
+    assert_page(&post(None).await, 403, "th");
+    assert_eq!(login_status(&app, "somchai@bkk.test", NEW_PASSWORD).await, 401);
+    let done = post(Some(cookie)).await;
+    assert_page(&done, 200, "th");
+    assert!(done.text().contains(&text(Locale::Th, "reset-done-title")));
+    app.login("BKK", "somchai@bkk.test", NEW_PASSWORD).await;
+    // The old access token is ended by the reset.
+    assert_eq!(app.get("/api/v1/users/me").token(&world.bkk_trainee.token).send().await.status, 401);
+    let again = app.get(&format!("/reset-password?token={token}")).send().await;
+    assert_page(&again, 410, "en");
+    assert!(again.text().contains(&text(Locale::En, "reset-invalid-title")));
+}
+
+#[actix_rt::test]
+async fn the_reset_page_works_in_a_real_browser_in_every_locale() {
+    let sink_dir = tempfile::tempdir().unwrap();
+    let sink = SmtpSink::start(sink_dir.path().to_path_buf());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let smtp = sink.url();
+    let app = TestApp::with_config(|c| {
+        c.smtp_url = Some(smtp.into());
+        c.public_url = format!("http://127.0.0.1:{port}");
+    })
+    .await;
+    let world = World::build(&app).await;
+    let server = crate::support::serve(&app, listener);
+    let shots = screenshot_dir();
+    std::fs::create_dir_all(&shots).unwrap();
+    for locale in Locale::ALL {
+        let tag = locale.as_str();
+        let email = format!("reset.{}@bkk.test", tag.to_lowercase());
+        crate::support::world::create_user(
+            &app,
+            &world.bkk_admin.token,
+            "BKK",
+            &email,
+            "trainee",
+            tag,
+            Some(crate::support::world::PASSWORD),
+        )
+        .await;
+        let link = reset_link(&app, &sink, &email).await;
+        let seen = in_browser(link, NEW_PASSWORD, shots.join(format!("reset-password-{tag}"))).await;
+        assert_eq!(seen["form_lang"], tag, "{seen}");
+        assert_eq!(seen["form_title"], i18n::t(locale, "reset-title", &[]));
+        assert_eq!(seen["done_title"], i18n::t(locale, "reset-done-title", &[]));
+        app.login("BKK", &email, NEW_PASSWORD).await;
+    }
+    server.stop(true).await;
+}
