@@ -12,7 +12,6 @@ use crate::command::Command;
 use crate::crypto::{random_token, token_hash};
 use crate::state::AppState;
 use crate::tenancy::Origin;
-use crate::text;
 use crate::users::entity::{self as user, Entity as Users};
 use crate::users::password;
 use crate::users::recovery;
@@ -56,15 +55,7 @@ pub(crate) async fn request_password_reset(state: &AppState, origin: Origin, bra
 }
 
 async fn request(state: &AppState, origin: Origin, branch_code: &str, email: &str) -> Result<(), AuthError> {
-    let mut errors = Vec::new();
-    if let Err(e) = text::check_lookup("branch", branch_code, 8) {
-        errors.push(e);
-    }
-    let email_key = text::email::lookup_key("email", email).map_err(|e| errors.push(e)).ok();
-    let Some(email_key) = email_key.filter(|_| errors.is_empty()) else {
-        return Err(AuthError::Invalid(errors));
-    };
-    let account = throttle::account(branch_code, &email_key);
+    let account = super::service::account_key(branch_code, email)?;
     let limits = [
         Limit::per_client("reset.client", client_of(&origin), REQUESTS_PER_CLIENT, CLIENT_WINDOW),
         Limit::new("reset.account", &[&account], REQUESTS_PER_ACCOUNT, ACCOUNT_WINDOW),

@@ -72,12 +72,11 @@ pub(crate) struct SignIn {
     pub device: Option<String>,
 }
 
-/// Signs in from `from`. Unknown email and wrong password get the same
-/// answer, after the same work.
-pub(crate) async fn login(state: &AppState, from: SignIn, branch_code: &str, email: &str, given: &str) -> Result<Tokens, AuthError> {
-    let client = from.client;
-    // Text that could never be stored is refused before anything else looks
-    // at it; a clean but unknown branch or address is a plain 401 below.
+/// The throttle key of the account
+/// (`branch_code`, `email`): text that could never be stored is refused
+/// before anything else looks at it; a clean but unknown branch or address
+/// is the caller's to answer.
+pub(crate) fn account_key(branch_code: &str, email: &str) -> Result<String, AuthError> {
     let mut errors = Vec::new();
     if let Err(e) = text::check_lookup("branch", branch_code, 8) {
         errors.push(e);
@@ -86,7 +85,16 @@ pub(crate) async fn login(state: &AppState, from: SignIn, branch_code: &str, ema
     let Some(email_key) = email_key.filter(|_| errors.is_empty()) else {
         return Err(AuthError::Invalid(errors));
     };
-    let account = throttle::account(branch_code, &email_key);
+    Ok(throttle::account(branch_code, &email_key))
+}
+
+/// Signs in from `from`. Unknown email and wrong password get the same
+/// answer, after the same work.
+pub(crate) async fn login(state: &AppState, from: SignIn, branch_code: &str, email: &str, given: &str) -> Result<Tokens, AuthError> {
+    let client = from.client;
+    // Text that could never be stored is refused before anything else looks
+    // at it; a clean but unknown branch or address is a plain 401 below.
+    let account = account_key(branch_code, email)?;
     let attempt = throttle::begin(state, &account, client).await.inspect_err(|refused| {
         if matches!(refused, throttle::Refused::TooMany { .. }) {
             state.metrics.logins_throttled.fetch_add(1, Ordering::Relaxed);

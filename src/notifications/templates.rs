@@ -17,20 +17,7 @@ pub(crate) struct Rendered {
     pub html: String,
 }
 
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use crate::text::escape_html;
 
 fn to_args(args: &Map<String, Value>, html: bool) -> Vec<(String, Arg)> {
     args.iter()

@@ -4,20 +4,7 @@
 use crate::i18n::{self, Arg, Locale};
 
 /// Escapes text for HTML content and double-quoted attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use crate::text::escape_html as escape;
 
 /// A message in `locale`, escaped. Arguments (a display name, an email) are
 /// formatted into the message first and escaped with it.

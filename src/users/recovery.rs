@@ -17,13 +17,12 @@ use crate::audit::AuditEntry;
 use crate::branches::entity::{self as branch, Entity as Branches};
 use crate::command::Command;
 use crate::crypto::token_hash;
-use crate::i18n::Locale;
 use crate::notifications::{Email, enqueue};
 use crate::state::AppState;
 use crate::tenancy::{self, Actor};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::time::Duration as StdDuration;
 use uuid::Uuid;
@@ -105,26 +104,16 @@ pub(crate) fn reset_parts(
         used_at: Set(None),
         created_at: Set(now),
     };
-    let locale = Locale::from_canonical(&row.locale).unwrap_or(Locale::En);
-    let mut args = Map::new();
-    args.insert("name".into(), Value::String(row.display_name.clone()));
-    args.insert("branch".into(), Value::String(service::branch_name(branch, locale)));
-    args.insert("minutes".into(), Value::from(RESET_MINUTES));
-    let mut secrets = Map::new();
-    secrets.insert(
-        "link".into(),
-        Value::String(format!("{}/reset-password?token={token}", state.config.public_url)),
+    let minutes = Value::from(RESET_MINUTES);
+    let email = service::link_email(
+        state,
+        branch,
+        row,
+        "password-reset",
+        "reset-password",
+        token,
+        [("minutes", minutes)],
     );
-    crate::notifications::outbox::seal_secrets(state.keys.master(), &row.email, &mut args, secrets);
-    let email = Email {
-        branch_id: Some(branch.id),
-        recipient: row.email.clone(),
-        recipient_name: Some(row.display_name.clone()),
-        locale,
-        template: "password-reset",
-        args,
-        dedup_key: None,
-    };
     (reset, email)
 }
 

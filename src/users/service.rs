@@ -153,28 +153,47 @@ pub fn invitation_parts(
         used_at: Set(None),
         created_at: Set(now),
     };
+    let expires = Value::String(expires_at.format("%Y-%m-%d").to_string());
+    let email = link_email(state, branch, row, "invitation", "accept-invite", &token, [("expires", expires)]);
+    (invitation, email)
+}
+
+/// An email to `row` in their language that carries a one-time link to
+/// `{PUBLIC_URL}/{page}?token=…`, with their name, the branch's name and
+/// `extra` as message arguments. The link is sealed in the outbox row and
+/// opened only by the worker when it sends (then erased), so the queue
+/// never holds a usable token.
+pub(crate) fn link_email<const N: usize>(
+    state: &AppState,
+    branch: &branch::Model,
+    row: &user::Model,
+    template: &'static str,
+    page: &str,
+    token: &str,
+    extra: [(&str, Value); N],
+) -> Email {
     let locale = Locale::from_canonical(&row.locale).unwrap_or(Locale::En);
     let mut args = Map::new();
     args.insert("name".into(), Value::String(row.display_name.clone()));
     args.insert("branch".into(), Value::String(branch_name(branch, locale)));
-    args.insert("expires".into(), Value::String(expires_at.format("%Y-%m-%d").to_string()));
-    // The link carries the raw token: sealed, opened only by the worker when it sends.
+    for (name, value) in extra {
+        args.insert(name.into(), value);
+    }
     let mut secrets = Map::new();
     secrets.insert(
         "link".into(),
-        Value::String(format!("{}/accept-invite?token={token}", state.config.public_url)),
+        Value::String(format!("{}/{page}?token={token}", state.config.public_url)),
     );
     crate::notifications::outbox::seal_secrets(state.keys.master(), &row.email, &mut args, secrets);
-    let email = Email {
+    Email {
         branch_id: Some(branch.id),
         recipient: row.email.clone(),
         recipient_name: Some(row.display_name.clone()),
         locale,
-        template: "invitation",
+        template,
         args,
         dedup_key: None,
-    };
-    (invitation, email)
+    }
 }
 
 /// The branch's name in `locale` (or the nearest language it has), for emails.
