@@ -239,7 +239,7 @@ pub(crate) async fn accept_invite(
     }
     let mut active: user::ActiveModel = invited.into();
     active.password_hash = Set(Some(hash));
-    active.status = Set(users::ACTIVE.to_string());
+    active.status = Set(users::ACTIVE);
     active.updated_at = Set(cmd.now());
     let row = active.update(cmd.txn()).await?;
     // A password set ends whatever came before it.

@@ -36,7 +36,7 @@ async fn load_standing(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Optio
             user::Column::TokensValidAfter,
             user::Column::Locale,
         ])
-        .into_tuple::<(Uuid, String, String, Option<chrono::DateTime<chrono::Utc>>, String)>()
+        .into_tuple::<(Uuid, String, user::Status, Option<chrono::DateTime<chrono::Utc>>, String)>()
         .one(db)
         .await?;
     Ok(row.map(|(branch_id, role, status, valid_after, locale)| Standing {

@@ -109,7 +109,7 @@ pub(crate) async fn seed_load(
                 role: Set(Role::Trainee.as_str().to_string()),
                 locale: Set(branch.default_locale.clone()),
                 password_hash: Set(Some(hash.clone())),
-                status: Set(crate::users::service::ACTIVE.to_string()),
+                status: Set(crate::users::service::ACTIVE),
                 tokens_valid_after: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),

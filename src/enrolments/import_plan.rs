@@ -84,7 +84,7 @@ pub(crate) fn plan(
                 role: Role::Trainee.as_str().to_string(),
                 locale: row.locale.unwrap_or(branch_locale).as_str().to_string(),
                 password_hash: None,
-                status: INVITED.to_string(),
+                status: INVITED,
                 tokens_valid_after: None,
                 created_at: now,
                 updated_at: now,

@@ -12,7 +12,7 @@ pub struct Model {
     pub role: String,
     pub locale: String,
     pub password_hash: Option<String>,
-    pub status: String,
+    pub status: Status,
     /// Access tokens issued (`iat`) before this instant are refused: set when
     /// the user logs out, changes password or is deactivated. Whole seconds.
     pub tokens_valid_after: Option<DateTimeUtc>,
@@ -22,6 +22,22 @@ pub struct Model {
     pub search_key: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+/// Whether a user can sign in. The stored strings are the API's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Has a password and may sign in.
+    #[sea_orm(string_value = "active")]
+    Active,
+    /// Created without a password: waiting for the invitation to be accepted.
+    #[sea_orm(string_value = "invited")]
+    Invited,
+    /// May not sign in; every session ended when it was set.
+    #[sea_orm(string_value = "deactivated")]
+    Deactivated,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

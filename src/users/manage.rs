@@ -27,13 +27,11 @@ use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::tenancy::{self, Actor, Caller, Role};
 use crate::text::{self, EmailAddress, search};
+use sea_orm::ActiveEnum;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
-
-/// The statuses a user can have.
-pub(crate) const STATUSES: [&str; 3] = [ACTIVE, INVITED, DEACTIVATED];
 
 /// A user the caller may see, with their branch (for the DTO).
 pub(crate) async fn find(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<(user::Model, branch::Model), UserError> {
@@ -195,7 +193,7 @@ pub(crate) async fn deactivate(state: &AppState, actor: &Actor, id: Uuid) -> Res
     }
     let mut cmd = Command::begin(state, actor).await?;
     let mut active: user::ActiveModel = row.clone().into();
-    active.status = Set(DEACTIVATED.to_string());
+    active.status = Set(DEACTIVATED);
     active.updated_at = Set(cmd.now());
     active.update(cmd.txn()).await?;
     service::end_sessions_in(&mut cmd, row.id).await?;
@@ -220,7 +218,7 @@ pub(crate) async fn reactivate(state: &AppState, actor: &Actor, id: Uuid) -> Res
     let status = if row.password_hash.is_some() { ACTIVE } else { INVITED };
     let mut cmd = Command::begin(state, actor).await?;
     let mut active: user::ActiveModel = row.clone().into();
-    active.status = Set(status.to_string());
+    active.status = Set(status);
     active.updated_at = Set(cmd.now());
     let updated = active.update(cmd.txn()).await?;
     cmd.announce(Event::User(row.id));
@@ -261,7 +259,7 @@ pub(crate) async fn search(
         parsed
     });
     let status = query.status.and_then(|s| {
-        let found = STATUSES.iter().find(|known| **known == s).copied();
+        let found = user::Status::try_from_value(&s.to_string()).ok();
         if found.is_none() {
             errors.push(FieldError::new("status", FieldCode::InvalidChoice));
         }

@@ -14,6 +14,7 @@ use crate::state::AppState;
 use crate::tenancy::{Actor, Authorized, Caller, Staff};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
+use sea_orm::ActiveEnum;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -57,7 +58,7 @@ pub(crate) fn to_dto(row: user::Model, branch_code: &str, invitation: Option<Inv
         display_name: row.display_name,
         role: row.role,
         locale: row.locale,
-        status: row.status,
+        status: row.status.to_value(),
         invitation,
         created_at: row.created_at,
         updated_at: row.updated_at,

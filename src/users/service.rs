@@ -25,10 +25,10 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-pub const ACTIVE: &str = "active";
-pub const INVITED: &str = "invited";
+pub(crate) const ACTIVE: user::Status = user::Status::Active;
+pub(crate) const INVITED: user::Status = user::Status::Invited;
 /// Deactivated by an administrator: cannot sign in, sessions ended.
-pub const DEACTIVATED: &str = "deactivated";
+pub(crate) const DEACTIVATED: user::Status = user::Status::Deactivated;
 pub const INVITATION_DAYS: i64 = 7;
 
 /// Emails are unique per branch, compared on their NFKC, lower-cased form
@@ -105,7 +105,7 @@ pub async fn insert(
         role: Set(new.role.as_str().to_string()),
         locale: Set(new.locale.as_str().to_string()),
         password_hash: Set(hash),
-        status: Set(if invited { INVITED } else { ACTIVE }.to_string()),
+        status: Set(if invited { INVITED } else { ACTIVE }),
         tokens_valid_after: Set(None),
         search_key: Set(Some(text::search::user_key(&new.display_name, &new.email))),
         created_at: Set(now),
