@@ -43,7 +43,7 @@ async fn pair(
         user_id: row.id,
         branch_id: row.branch_id,
         branch_code,
-        role: &row.role,
+        role: row.role.as_str(),
         locale: &row.locale,
         tokens_valid_after: row.tokens_valid_after,
         session: family.id,

@@ -106,7 +106,7 @@ pub(crate) async fn seed_load(
                 email_normalized: Set(email.clone()),
                 email: Set(email),
                 display_name: Set(format!("Trainee {n} of {}", branch.code)),
-                role: Set(Role::Trainee.as_str().to_string()),
+                role: Set(Role::Trainee),
                 locale: Set(branch.default_locale.clone()),
                 password_hash: Set(Some(hash.clone())),
                 status: Set(crate::users::service::ACTIVE),

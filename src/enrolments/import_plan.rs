@@ -47,7 +47,7 @@ pub(crate) fn plan(
     for row in parsed.rows {
         let key = normalize_email(&row.email);
         let (user_id, is_new) = match users.get(&key) {
-            Some(u) if u.role != Role::Trainee.as_str() => {
+            Some(u) if u.role != Role::Trainee => {
                 plan.failed.push(RowFailure {
                     row: row.row,
                     code: ImportRowCode::NotATrainee,
@@ -81,7 +81,7 @@ pub(crate) fn plan(
                 email: row.email,
                 email_normalized: key.clone(),
                 display_name: row.display_name,
-                role: Role::Trainee.as_str().to_string(),
+                role: Role::Trainee,
                 locale: row.locale.unwrap_or(branch_locale).as_str().to_string(),
                 password_hash: None,
                 status: INVITED,

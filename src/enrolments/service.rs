@@ -73,7 +73,7 @@ pub(crate) async fn enrol(
         .one(db)
         .await?
         .ok_or(EnrolmentError::UnknownTrainee)?;
-    if trainee.role != Role::Trainee.as_str() {
+    if trainee.role != Role::Trainee {
         return Err(EnrolmentError::NotATrainee);
     }
     if cohort.status != cohort::Status::Open {

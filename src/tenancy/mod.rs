@@ -11,13 +11,21 @@ use crate::error::ApiError;
 use crate::i18n::Locale;
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
+use sea_orm::sea_query::StringLen;
 use uuid::Uuid;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+/// A user's role; also the `users.role` column (string-backed, the API's strings).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema, sea_orm::EnumIter, sea_orm::DeriveActiveEnum,
+)]
 #[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum Role {
+    #[sea_orm(string_value = "hq_admin")]
     HqAdmin,
+    #[sea_orm(string_value = "branch_admin")]
     BranchAdmin,
+    #[sea_orm(string_value = "trainee")]
     Trainee,
 }
 

@@ -9,7 +9,7 @@ pub struct Model {
     pub email: String,
     pub email_normalized: String,
     pub display_name: String,
-    pub role: String,
+    pub role: crate::tenancy::Role,
     pub locale: String,
     pub password_hash: Option<String>,
     pub status: Status,

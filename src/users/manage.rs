@@ -44,7 +44,7 @@ pub(crate) async fn find(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -
 /// trainee or themselves.
 async fn find_manageable(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> Result<(user::Model, branch::Model), UserError> {
     let (row, branch) = find(db, actor, id).await?;
-    if actor.role == Role::BranchAdmin && row.role != Role::Trainee.as_str() && row.id != actor.user_id {
+    if actor.role == Role::BranchAdmin && row.role != Role::Trainee && row.id != actor.user_id {
         return Err(UserError::RoleNotAllowed);
     }
     Ok((row, branch))
@@ -96,7 +96,7 @@ pub(crate) async fn update(
         let parsed = Role::parse(r);
         match parsed {
             None => errors.push(FieldError::new("role", FieldCode::InvalidChoice)),
-            Some(new) if (new == Role::HqAdmin) != (row.role == Role::HqAdmin.as_str()) => {
+            Some(new) if (new == Role::HqAdmin) != (row.role == Role::HqAdmin) => {
                 errors.push(FieldError::new("role", FieldCode::RoleCrossesHq));
             }
             Some(_) => {}
@@ -136,9 +136,9 @@ pub(crate) async fn update(
         active.locale = Set(locale.as_str().to_string());
     }
     let mut role_changed = false;
-    if let Some(role) = role.filter(|r| r.as_str() != row.role) {
-        changed(&mut details, "role", &row.role, role.as_str());
-        active.role = Set(role.as_str().to_string());
+    if let Some(role) = role.filter(|r| *r != row.role) {
+        changed(&mut details, "role", row.role.as_str(), role.as_str());
+        active.role = Set(role);
         role_changed = true;
     }
     if details.is_empty() {

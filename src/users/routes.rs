@@ -56,7 +56,7 @@ pub(crate) fn to_dto(row: user::Model, branch_code: &str, invitation: Option<Inv
         branch: branch_code.to_string(),
         email: row.email,
         display_name: row.display_name,
-        role: row.role,
+        role: row.role.as_str().to_string(),
         locale: row.locale,
         status: row.status.to_value(),
         invitation,

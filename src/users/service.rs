@@ -102,7 +102,7 @@ pub async fn insert(
         email: Set(new.email.clone()),
         email_normalized: Set(normalize_email(&new.email)),
         display_name: Set(new.display_name.clone()),
-        role: Set(new.role.as_str().to_string()),
+        role: Set(new.role),
         locale: Set(new.locale.as_str().to_string()),
         password_hash: Set(hash),
         status: Set(if invited { INVITED } else { ACTIVE }),
