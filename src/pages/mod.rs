@@ -15,6 +15,7 @@ pub(crate) mod html;
 pub(crate) mod invite;
 pub(crate) mod reset_password;
 pub(crate) mod set_password;
+pub(crate) mod set_password_view;
 
 /// The pages' routes (not part of the API document).
 pub(crate) fn routes(r: &mut crate::http::routes::Routes) {
