@@ -106,3 +106,10 @@ problem-not_invited = No invitation waiting
     .detail = This user has accepted their invitation already (or was never invited): they sign in with their password, and can ask for a password reset.
 problem-user_not_active = User not active
     .detail = This user cannot sign in: an invited user needs their invitation sent again, a deactivated user must be reactivated first.
+## answer sync
+field-before_attempt_start = This time is before the attempt started.
+field-duplicate_answer = The same question appears twice with the same sequence number.
+field-not_in_attempt = This question is not part of the attempt.
+field-seq_not_increasing = Sequence numbers must increase through the batch.
+field-time_in_future = This time is in the future; check the device's clock.
+field-too_many_items = Too many items: at most { $max }.

@@ -105,3 +105,10 @@ problem-not_invited = Không có lời mời đang chờ
     .detail = Người dùng này đã chấp nhận lời mời (hoặc chưa từng được mời): họ đăng nhập bằng mật khẩu của mình và có thể yêu cầu đặt lại mật khẩu.
 problem-user_not_active = Người dùng không hoạt động
     .detail = Người dùng này không thể đăng nhập: người được mời cần được gửi lại lời mời, người dùng bị vô hiệu hóa phải được kích hoạt lại trước.
+## answer sync
+field-before_attempt_start = Thời điểm này trước khi lượt thi bắt đầu.
+field-duplicate_answer = Cùng một câu hỏi xuất hiện hai lần với cùng số thứ tự.
+field-not_in_attempt = Câu hỏi này không thuộc lượt thi.
+field-seq_not_increasing = Số thứ tự phải tăng dần trong cả lô.
+field-time_in_future = Thời điểm này ở tương lai; hãy kiểm tra đồng hồ của thiết bị.
+field-too_many_items = Quá nhiều mục: tối đa { $max }.

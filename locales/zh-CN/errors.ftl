@@ -105,3 +105,10 @@ problem-not_invited = 没有待接受的邀请
     .detail = 该用户已接受邀请（或从未被邀请）：他们用自己的密码登录，也可以申请重置密码。
 problem-user_not_active = 用户未启用
     .detail = 该用户无法登录：受邀用户需要重新发送邀请，已停用的用户须先重新启用。
+## answer sync
+field-before_attempt_start = 该时间早于本次考试开始的时间。
+field-duplicate_answer = 同一道题以相同的序号出现了两次。
+field-not_in_attempt = 该题目不属于本次考试。
+field-seq_not_increasing = 批次中的序号必须依次递增。
+field-time_in_future = 该时间在未来；请检查设备的时钟。
+field-too_many_items = 条目过多：最多 { $max } 条。

@@ -20,6 +20,7 @@ mod m20261129_000010_token_cutoff_option_keys;
 mod m20261129_000011_password_resets;
 mod m20261129_000012_user_search_key;
 mod m20261129_000013_session_devices;
+mod m20261129_000014_answer_sync;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000012_user_search_key::Migration),
             Box::new(m20261129_000013_session_devices::Migration),
             Box::new(m20261129_000011_password_resets::Migration),
+            Box::new(m20261129_000014_answer_sync::Migration),
         ]
     }
 }

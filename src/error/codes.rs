@@ -110,7 +110,9 @@ error_codes! {
 error_codes! {
     /// The `code` of one invalid field in a validation problem.
     FieldCode, prefix = "field", {
+        BeforeAttemptStart = "before_attempt_start",
         CourseNotOffered = "course_not_offered",
+        DuplicateAnswer = "duplicate_answer",
         EndsBeforeStart = "ends_before_start",
         InvalidBranchCode = "invalid_branch_code",
         InvalidCharacters = "invalid_characters",
@@ -125,6 +127,7 @@ error_codes! {
         InvalidValue = "invalid_value",
         MixedScripts = "mixed_scripts",
         NoSuchOption = "no_such_option",
+        NotInAttempt = "not_in_attempt",
         NotAPermutation = "not_a_permutation",
         NotATrainee = "not_a_trainee",
         OneCorrectOption = "one_correct_option",
@@ -136,8 +139,11 @@ error_codes! {
         Required = "required",
         RoleCrossesHq = "role_crosses_hq",
         RoleNotInBranch = "role_not_in_branch",
+        SeqNotIncreasing = "seq_not_increasing",
         SourceNotTranslated = "source_not_translated",
+        TimeInFuture = "time_in_future",
         TooLong = "too_long",
+        TooManyItems = "too_many_items",
         TrueFalseNeedsTwoOptions = "true_false_needs_two_options",
         UnknownBranch = "unknown_branch",
         UnknownLocale = "unknown_locale",

@@ -155,16 +155,207 @@ pub(crate) async fn save_answer(
         question_id: Set(question_id),
         selected: Set(serde_json::to_string(&indices).unwrap_or_else(|_| "[]".into())),
         updated_at: Set(now),
+        seq: Set(0),
+        answered_at: Set(Some(now)),
+        late_synced: Set(false),
     };
+    // One at a time, the answer is replaced but keeps the sequence number
+    // of the answer it replaces (0 if none): it takes no part in the batch
+    // ordering (see `sync_answers`).
     Answers::insert(value)
         .on_conflict(
             OnConflict::columns([answer::Column::AttemptId, answer::Column::QuestionId])
-                .update_columns([answer::Column::Selected, answer::Column::UpdatedAt])
+                .update_columns([
+                    answer::Column::Selected,
+                    answer::Column::UpdatedAt,
+                    answer::Column::AnsweredAt,
+                    answer::Column::LateSynced,
+                ])
                 .to_owned(),
         )
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+/// Batches larger than this are refused whole (422).
+pub(crate) const SYNC_BATCH_MAX: usize = 200;
+/// How long after the deadline answers given before it are still taken.
+pub(crate) const SYNC_GRACE_MINUTES: i64 = 2;
+/// How far a device's clock may run ahead of the server's (or claim a time
+/// before the attempt started) before its times are refused.
+pub(crate) const DEVICE_SKEW_MINUTES: i64 = 5;
+/// The largest client sequence number.
+pub(crate) const SEQ_MAX: i64 = u32::MAX as i64;
+
+/// One answer of a batch, as the client sent it.
+pub(crate) struct SyncItem<'a> {
+    pub question_id: Uuid,
+    pub selected: &'a [String],
+    pub seq: i64,
+    pub answered_at: DateTime<Utc>,
+}
+
+/// What became of one answer of a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum SyncOutcome {
+    /// Kept (it is now the question's answer).
+    Saved,
+    /// Ignored: the question already has an answer with this or a higher sequence number.
+    Stale,
+    /// Kept, arriving after the deadline within the grace period; flagged.
+    LateSynced,
+    /// Refused: given (by the device's clock) after the deadline.
+    AnsweredAfterDeadline,
+    /// Refused: arrived after the grace period.
+    GraceOver,
+}
+
+/// Checks a whole batch against the attempt before anything is stored;
+/// returns each item's option indices, or every field error (named
+/// `answers[i].field`).
+fn check_batch(
+    row: &attempt::Model,
+    snapshot: &Snapshot,
+    items: &[SyncItem<'_>],
+    selected_max: usize,
+    now: DateTime<Utc>,
+) -> Result<Vec<Vec<usize>>, ExamError> {
+    let skew = Duration::minutes(DEVICE_SKEW_MINUTES);
+    let in_attempt: std::collections::BTreeSet<Uuid> = drawn(row).iter().map(|d| d.q).collect();
+    let names = option_ids_of(row);
+    let mut errors = Vec::new();
+    let mut indices = Vec::with_capacity(items.len());
+    let mut seen: BTreeMap<(Uuid, i64), usize> = BTreeMap::new();
+    let mut previous: Option<i64> = None;
+    for (i, item) in items.iter().enumerate() {
+        let field = |name: &str| format!("answers[{i}].{name}");
+        if !(1..=SEQ_MAX).contains(&item.seq) {
+            errors.push(
+                FieldError::new(field("seq"), FieldCode::OutOfRange)
+                    .arg("min", 1i64)
+                    .arg("max", SEQ_MAX),
+            );
+        } else if seen.insert((item.question_id, item.seq), i).is_some() {
+            errors.push(FieldError::new(field("seq"), FieldCode::DuplicateAnswer));
+        } else if previous.is_some_and(|p| item.seq <= p) {
+            errors.push(FieldError::new(field("seq"), FieldCode::SeqNotIncreasing));
+        }
+        previous = Some(item.seq);
+        if item.answered_at > now + skew {
+            errors.push(FieldError::new(field("answered_at"), FieldCode::TimeInFuture));
+        } else if item.answered_at < row.started_at - skew {
+            errors.push(FieldError::new(field("answered_at"), FieldCode::BeforeAttemptStart));
+        }
+        let question = in_attempt
+            .contains(&item.question_id)
+            .then(|| snapshot.question(item.question_id))
+            .flatten();
+        let Some(question) = question else {
+            errors.push(FieldError::new(field("question_id"), FieldCode::NotInAttempt));
+            indices.push(Vec::new());
+            continue;
+        };
+        if item.selected.len() > selected_max {
+            errors.push(FieldError::new(field("selected"), FieldCode::TooLong).arg("max", i64::try_from(selected_max).unwrap_or(i64::MAX)));
+            indices.push(Vec::new());
+            continue;
+        }
+        match names.indices_of(question, item.selected) {
+            None => {
+                errors.push(FieldError::new(field("selected"), FieldCode::NoSuchOption));
+                indices.push(Vec::new());
+            }
+            Some(found) if question.kind != bank::Kind::Multiple && found.len() > 1 => {
+                errors.push(FieldError::new(field("selected"), FieldCode::OneCorrectOption));
+                indices.push(Vec::new());
+            }
+            Some(found) => indices.push(found),
+        }
+    }
+    if errors.is_empty() {
+        Ok(indices)
+    } else {
+        Err(ExamError::Invalid(errors))
+    }
+}
+
+/// Saves a batch of answers (see the README, "Answers that survive a
+/// dropped connection"): per question the answer with the highest sequence
+/// number is kept; answers given before the deadline and arriving within
+/// the grace period after it are kept and flagged late-synced. A malformed
+/// batch stores nothing. Run inside the caller's transaction.
+pub(crate) async fn sync_answers(
+    db: &impl ConnectionTrait,
+    row: &attempt::Model,
+    items: &[SyncItem<'_>],
+    selected_max: usize,
+    now: DateTime<Utc>,
+) -> Result<Vec<SyncOutcome>, ExamError> {
+    if row.status != attempt::Status::Open {
+        return Err(ExamError::AttemptSubmitted);
+    }
+    let snapshot = authoring::published(db, row.version_id).await?;
+    let indices = check_batch(row, &snapshot, items, selected_max, now)?;
+    let grace_end = row.deadline + Duration::minutes(SYNC_GRACE_MINUTES);
+    let mut outcomes = Vec::with_capacity(items.len());
+    for (item, indices) in items.iter().zip(indices) {
+        let late = now > row.deadline;
+        if late && item.answered_at > row.deadline {
+            outcomes.push(SyncOutcome::AnsweredAfterDeadline);
+            continue;
+        }
+        if now > grace_end {
+            outcomes.push(SyncOutcome::GraceOver);
+            continue;
+        }
+        let value = answer::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            attempt_id: Set(row.id),
+            question_id: Set(item.question_id),
+            selected: Set(serde_json::to_string(&indices)?),
+            updated_at: Set(now),
+            seq: Set(item.seq),
+            answered_at: Set(Some(item.answered_at)),
+            late_synced: Set(late),
+        };
+        // Only a higher sequence number replaces the kept answer (checked by
+        // the database, so concurrent batches cannot undo each other).
+        let written = Answers::insert(value)
+            .on_conflict(
+                OnConflict::columns([answer::Column::AttemptId, answer::Column::QuestionId])
+                    .update_columns([
+                        answer::Column::Selected,
+                        answer::Column::UpdatedAt,
+                        answer::Column::Seq,
+                        answer::Column::AnsweredAt,
+                        answer::Column::LateSynced,
+                    ])
+                    .action_and_where(Expr::cust("attempt_answers.seq < excluded.seq"))
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+        outcomes.push(match (written, late) {
+            (0, _) => SyncOutcome::Stale,
+            (_, true) => SyncOutcome::LateSynced,
+            (_, false) => SyncOutcome::Saved,
+        });
+    }
+    Ok(outcomes)
+}
+
+/// The questions of an attempt whose kept answer was late-synced.
+pub(crate) async fn late_synced(db: &impl ConnectionTrait, attempt_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    Ok(Answers::find()
+        .filter(answer::Column::AttemptId.eq(attempt_id))
+        .filter(answer::Column::LateSynced.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.question_id)
+        .collect())
 }
 
 /// The saved answers of an attempt, as option indices.

@@ -6,7 +6,7 @@ use super::ExamError;
 use super::attempts;
 use super::authoring::{self, CleanQuestion};
 use super::bank::SnapQuestion;
-use super::dto::{AnswerInput, CreateExam, QuestionInput, UpdateExam};
+use super::dto::{AnswerInput, CreateExam, QuestionInput, SyncAnswersInput, UpdateExam};
 use super::exam_entity::{self as exam};
 use super::question_entity::{self as question, Entity as Questions};
 use super::service::{find_exam, visible_course};
@@ -192,4 +192,47 @@ pub(crate) async fn save_answer(
     let now = state.clock.now();
     let row = attempts::find_visible(&state.db, actor, attempt_id).await?;
     attempts::save_answer(&state.db, &row, question_id, &input.selected, now).await
+}
+
+/// Saves a batch of answers (queued on a device while offline); what became
+/// of each, in order. Late-synced answers are audited.
+pub(crate) async fn sync_answers(
+    state: &AppState,
+    actor: &Actor,
+    attempt_id: Uuid,
+    input: &SyncAnswersInput,
+) -> Result<Vec<attempts::SyncOutcome>, ExamError> {
+    if input.answers.len() > attempts::SYNC_BATCH_MAX {
+        return Err(ExamError::Invalid(vec![
+            FieldError::new("answers", FieldCode::TooManyItems).arg("max", i64::try_from(attempts::SYNC_BATCH_MAX).unwrap_or(i64::MAX)),
+        ]));
+    }
+    let items: Vec<attempts::SyncItem<'_>> = input
+        .answers
+        .iter()
+        .map(|a| attempts::SyncItem {
+            question_id: a.question_id,
+            selected: &a.selected,
+            seq: a.seq,
+            answered_at: a.answered_at,
+        })
+        .collect();
+    let mut cmd = Command::begin(state, actor).await?;
+    let row = attempts::find_visible(cmd.txn(), actor, attempt_id).await?;
+    let outcomes = attempts::sync_answers(cmd.txn(), &row, &items, SELECTED_MAX, cmd.now()).await?;
+    let late: Vec<Uuid> = items
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, o)| **o == attempts::SyncOutcome::LateSynced)
+        .map(|(i, _)| i.question_id)
+        .collect();
+    if !late.is_empty() {
+        cmd.audit(
+            AuditEntry::new("attempt.answers_late_synced", "attempt", row.id)
+                .branch(row.branch_id)
+                .details(json!({"questions": late})),
+        );
+    }
+    cmd.commit().await?;
+    Ok(outcomes)
 }

@@ -68,3 +68,23 @@ pub(crate) struct AnswerInput {
     /// Option ids from the attempt.
     pub selected: Vec<String>,
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SyncAnswersInput {
+    /// At most 200 answers, in the order they were given.
+    pub answers: Vec<SyncAnswerInput>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SyncAnswerInput {
+    pub question_id: uuid::Uuid,
+    /// Option ids from the attempt.
+    pub selected: Vec<String>,
+    /// The client's sequence number: increasing per attempt, 1 to 4294967295.
+    #[schema(minimum = 1, maximum = 4294967295_i64)]
+    pub seq: i64,
+    /// When the answer was given, by the device's clock (RFC 3339).
+    pub answered_at: chrono::DateTime<chrono::Utc>,
+}

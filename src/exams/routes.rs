@@ -1,7 +1,7 @@
 //! `/api/v1/courses/{id}/exams`, `/api/v1/exams/*`, `/api/v1/attempts/*`:
 //! thin handlers over `commands` (writes) and `service` (reads).
 
-use super::dto::{AnswerInput, CreateExam, QuestionInput, UpdateExam};
+use super::dto::{AnswerInput, CreateExam, QuestionInput, SyncAnswersInput, UpdateExam};
 use super::views::{self, Exam};
 use super::{commands, service};
 use crate::courses::texts::chain;
@@ -139,6 +139,50 @@ pub(crate) async fn save_answer(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// What became of one answer of a batch.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct SyncedAnswer {
+    pub question_id: Uuid,
+    pub seq: i64,
+    /// `saved`, `stale` (an answer with this or a higher seq is kept),
+    /// `late_synced` (kept, arrived within the grace period after the
+    /// deadline), or refused: `answered_after_deadline`, `grace_over`.
+    pub status: super::attempts::SyncOutcome,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct SyncedAnswers {
+    /// One per answer sent, in the same order.
+    pub items: Vec<SyncedAnswer>,
+}
+
+/// Saves a batch of answers queued on a device: per question the highest
+/// `seq` wins; answers given before the deadline are taken for 2 minutes
+/// after it (flagged late-synced). A malformed batch stores nothing (422,
+/// fields named `answers[i].field`).
+#[utoipa::path(put, path = "/api/v1/attempts/{id}/answers", tag = "exams", params(("id" = Uuid, Path)),
+    request_body = SyncAnswersInput, security(("bearer" = [])),
+    responses((status = 200, body = SyncedAnswers), (status = 404), (status = 409, description = "attempt_submitted"), (status = 422)))]
+pub(crate) async fn sync_answers(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<Trainees>,
+    id: web::Path<Uuid>,
+    body: Json<SyncAnswersInput>,
+) -> ApiResult<HttpResponse> {
+    let outcomes = commands::sync_answers(&state, &actor, *id, &body).await?;
+    let items = body
+        .answers
+        .iter()
+        .zip(outcomes)
+        .map(|(a, status)| SyncedAnswer {
+            question_id: a.question_id,
+            seq: a.seq,
+            status,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(SyncedAnswers { items }))
+}
+
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
 pub(crate) fn routes(r: &mut Routes) {
     r.add(
@@ -153,5 +197,6 @@ pub(crate) fn routes(r: &mut Routes) {
     .add(__path_update_question, update_question)
     .add(__path_delete_question, delete_question)
     .add(__path_publish, publish)
-    .add(__path_save_answer, save_answer);
+    .add(__path_save_answer, save_answer)
+    .add(__path_sync_answers, sync_answers);
 }

@@ -89,7 +89,8 @@ pub(crate) async fn list_exams(
 pub(crate) async fn attempt_view(db: &impl ConnectionTrait, row: &attempt::Model, chain: &[Locale]) -> Result<Attempt, ExamError> {
     let snapshot = authoring::published(db, row.version_id).await?;
     let answers = super::attempts::answers(db, row.id).await?;
-    Ok(views::attempt(row, &snapshot, &super::attempts::drawn(row), &answers, chain))
+    let late = super::attempts::late_synced(db, row.id).await?;
+    Ok(views::attempt(row, &snapshot, &super::attempts::drawn(row), &answers, late, chain))
 }
 
 /// A page of the attempts at an exam in the caller's scope (up to

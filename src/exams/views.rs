@@ -130,6 +130,9 @@ pub(crate) struct Attempt {
     pub questions: Vec<QuestionView>,
     /// Saved answers: question id → selected option ids.
     pub answers: BTreeMap<Uuid, Vec<String>>,
+    /// Questions whose kept answer arrived after the deadline, within the
+    /// grace period (given before it by the device's clock).
+    pub late_synced: Vec<Uuid>,
     pub result: Option<AttemptResult>,
     /// Per-question points, when headquarters allows review.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -179,6 +182,7 @@ pub(crate) fn attempt(
     snapshot: &Snapshot,
     drawn: &[Drawn],
     answers: &BTreeMap<Uuid, Vec<usize>>,
+    late_synced: Vec<Uuid>,
     chain: &[Locale],
 ) -> Attempt {
     let names = super::attempts::option_ids_of(row);
@@ -212,6 +216,7 @@ pub(crate) fn attempt(
         submitted_at: row.submitted_at,
         questions,
         answers: answer_ids,
+        late_synced,
         result: result(row),
         review,
     }

@@ -125,12 +125,14 @@ pub async fn finalize_if_expired(
     }
 }
 
-/// Grades every open attempt past its deadline (the periodic sweep).
+/// Grades every open attempt past its deadline and the grace period for
+/// answers synced late (the periodic sweep).
 pub async fn sweep(state: &crate::state::AppState) -> Result<usize, ProgressError> {
     let now = state.clock.now();
+    let grace = chrono::Duration::minutes(crate::exams::attempts::SYNC_GRACE_MINUTES);
     let expired = Attempts::find()
         .filter(attempt::Column::Status.eq(attempt::Status::Open))
-        .filter(attempt::Column::Deadline.lt(now))
+        .filter(attempt::Column::Deadline.lt(now - grace))
         .order_by_asc(attempt::Column::Deadline)
         .limit(200)
         .all(&state.db)

@@ -5,6 +5,7 @@
 #[allow(unreachable_pub)]
 mod support;
 
+mod answer_sync;
 mod auth;
 mod branch_picker;
 mod catalogue;
