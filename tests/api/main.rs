@@ -5,6 +5,7 @@
 #[allow(unreachable_pub)]
 mod support;
 
+mod attempts_resume;
 mod auth;
 mod branch_picker;
 mod catalogue;
