@@ -228,9 +228,14 @@ async fn my_attempts_are_mine_only_filtered_by_exam_and_paged() {
     for bad in ["?exam_id=nope", "?exam_id=1%27%20OR%201=1", "?exam_id="] {
         let res = app.get(&format!("/api/v1/users/me/attempts{bad}")).token(t).send().await;
         assert_eq!(res.status, 400, "{bad}: {}", res.text());
-        assert_eq!(res.header("content-type").as_deref(), Some("application/problem+json"));
+        res.problem(400, "invalid_query");
     }
     app.get("/api/v1/users/me/attempts?limit=0")
+        .token(t)
+        .send()
+        .await
+        .problem(422, "validation_failed");
+    app.get("/api/v1/users/me/attempts?cursor=garbage")
         .token(t)
         .send()
         .await
