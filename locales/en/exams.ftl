@@ -16,3 +16,5 @@ field-options_differ_between_locales = Every translation must have the same numb
 field-true_false_needs_two_options = A true/false question has exactly two options.
 field-no_such_option = This is not one of the question's options.
 field-one_correct_option = This kind of question has exactly one correct option.
+problem-attempt_expired = Attempt expired
+    .detail = Your last attempt ran out of time and has been graded. Send {"{"}"new": true{"}"} to start another attempt.

@@ -16,3 +16,5 @@ field-options_differ_between_locales = คำแปลทุกภาษาต�
 field-true_false_needs_two_options = คำถามถูก/ผิดต้องมีสองตัวเลือกพอดี
 field-no_such_option = นี่ไม่ใช่ตัวเลือกของคำถามนี้
 field-one_correct_option = คำถามประเภทนี้มีคำตอบที่ถูกต้องเพียงข้อเดียว
+problem-attempt_expired = หมดเวลาสอบแล้ว
+    .detail = การสอบครั้งล่าสุดของคุณหมดเวลาและได้รับการตรวจคะแนนแล้ว ส่ง {"{"}"new": true{"}"} เพื่อเริ่มการสอบครั้งใหม่

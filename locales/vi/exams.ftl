@@ -16,3 +16,5 @@ field-options_differ_between_locales = Mọi bản dịch phải có cùng số 
 field-true_false_needs_two_options = Câu hỏi đúng/sai có đúng hai lựa chọn.
 field-no_such_option = Đây không phải là lựa chọn của câu hỏi này.
 field-one_correct_option = Loại câu hỏi này chỉ có một lựa chọn đúng.
+problem-attempt_expired = Lượt thi đã hết giờ
+    .detail = Lượt thi gần nhất của bạn đã hết giờ và đã được chấm điểm. Gửi {"{"}"new": true{"}"} để bắt đầu lượt thi mới.

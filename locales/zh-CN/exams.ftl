@@ -16,3 +16,5 @@ field-options_differ_between_locales = 各语言译文的选项数量必须相�
 field-true_false_needs_two_options = 判断题必须恰好有两个选项。
 field-no_such_option = 这不是该题目的选项。
 field-one_correct_option = 此类题目只能有一个正确选项。
+problem-attempt_expired = 考试已超时
+    .detail = 你上一次考试已超时并已评分。发送 {"{"}"new": true{"}"} 开始新的一次考试。

@@ -192,7 +192,9 @@ pub(super) async fn seed(
         branch_default_locale: Locale::Th,
         session_id: None,
     };
-    let (started, snapshot) = crate::progress::start_attempt(txn, &caller, &exam_row, now).await.map_err(err)?;
+    let (started, snapshot) = crate::progress::start_attempt(txn, &caller, &exam_row, now, true)
+        .await
+        .map_err(err)?;
     let attempt = match started {
         attempts::Started::New(a) | attempts::Started::Existing(a) => a,
     };

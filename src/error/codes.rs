@@ -55,6 +55,7 @@ error_codes! {
     /// The `code` of a problem document.
     ProblemCode, prefix = "problem", {
         AlreadyEnrolled = "already_enrolled",
+        AttemptExpired = "attempt_expired",
         AttemptRace = "attempt_race",
         AttemptSubmitted = "attempt_submitted",
         AttemptsExhausted = "attempts_exhausted",

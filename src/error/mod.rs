@@ -69,6 +69,9 @@ pub struct ApiError {
     pub errors: Vec<FieldError>,
     /// Seconds, for 429 and 503 answers.
     pub retry_after: Option<u64>,
+    /// Extra members of the problem document (RFC 9457 extensions), such
+    /// as the graded attempt of an `attempt_expired` answer.
+    pub members: Vec<(&'static str, Value)>,
 }
 
 impl ApiError {
@@ -79,10 +82,17 @@ impl ApiError {
             args: Vec::new(),
             errors: Vec::new(),
             retry_after: None,
+            members: Vec::new(),
         }
     }
     pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
         self.args.push((name, value.into()));
+        self
+    }
+    /// Adds a member to the problem document (never one of its standard
+    /// members: those are written after, and win).
+    pub fn member(mut self, name: &'static str, value: Value) -> Self {
+        self.members.push((name, value));
         self
     }
     pub fn not_found() -> Self {
@@ -171,13 +181,15 @@ impl ApiError {
         } else {
             i18n::t_attr(locale, "problem-generic", "detail", &[])
         };
-        let mut doc = json!({
-            "type": format!("/problems/{}", self.code),
-            "title": title,
-            "status": self.status.as_u16(),
-            "detail": detail,
-            "code": self.code,
-        });
+        let mut doc = json!({});
+        for (name, value) in &self.members {
+            doc[*name] = value.clone();
+        }
+        doc["type"] = json!(format!("/problems/{}", self.code));
+        doc["title"] = json!(title);
+        doc["status"] = json!(self.status.as_u16());
+        doc["detail"] = json!(detail);
+        doc["code"] = json!(self.code);
         if !self.errors.is_empty() {
             doc["errors"] = Value::Array(
                 self.errors

@@ -11,11 +11,12 @@ use super::exam_entity as exam;
 use crate::audit::{AuditEntry, Author, write_entry};
 use crate::enrolments::entity::{self as enrolment, Entity as Enrolments};
 use crate::error::{FieldCode, FieldError, is_unique_violation};
+use crate::http::page::{CursorPage, Page};
 use crate::num::to_i32;
 use crate::tenancy::{self, Caller};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -107,6 +108,31 @@ pub(crate) async fn open_attempt(db: &impl ConnectionTrait, exam_id: Uuid, user_
         .filter(attempt::Column::Status.eq(attempt::Status::Open))
         .one(db)
         .await
+}
+
+/// The user's latest attempt at an exam (the highest attempt number).
+pub(crate) async fn latest_attempt(db: &impl ConnectionTrait, exam_id: Uuid, user_id: Uuid) -> Result<Option<attempt::Model>, DbErr> {
+    Attempts::find()
+        .filter(attempt::Column::ExamId.eq(exam_id))
+        .filter(attempt::Column::UserId.eq(user_id))
+        .order_by_desc(attempt::Column::AttemptNumber)
+        .one(db)
+        .await
+}
+
+/// One page of the caller's own attempts, newest first, optionally at one
+/// exam only (up to `limit + 1` rows: see `List::from_rows`).
+pub(crate) async fn mine(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    exam_id: Option<Uuid>,
+    page: Page,
+) -> Result<Vec<attempt::Model>, DbErr> {
+    let mut query = Attempts::find().filter(attempt::Column::UserId.eq(caller.user_id));
+    if let Some(exam_id) = exam_id {
+        query = query.filter(attempt::Column::ExamId.eq(exam_id));
+    }
+    query.cursor_page_newest_first(attempt::Column::Id, page).all(db).await
 }
 
 /// An attempt the caller may see: a trainee their own, a branch admin their

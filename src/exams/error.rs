@@ -23,6 +23,10 @@ pub enum ExamError {
     AttemptSubmitted,
     #[error("the attempt's time is over")]
     ExamTimeOver,
+    /// The trainee's latest attempt ran out of time (and is graded); a new
+    /// one starts only when asked for explicitly.
+    #[error("the latest attempt expired")]
+    AttemptExpired(Box<super::views::MyAttempt>),
     #[error("the bank has {available} questions, {needed} are drawn")]
     QuestionBankTooSmall { needed: i32, available: usize },
     /// A concurrent start opened the trainee's attempt first.
@@ -50,6 +54,10 @@ impl From<ExamError> for ApiError {
             ExamError::AttemptsExhausted { max } => ApiError::conflict(ProblemCode::AttemptsExhausted).arg("max", i64::from(max)),
             ExamError::AttemptSubmitted => ApiError::conflict(ProblemCode::AttemptSubmitted),
             ExamError::ExamTimeOver => ApiError::conflict(ProblemCode::ExamTimeOver),
+            ExamError::AttemptExpired(attempt) => {
+                let attempt = serde_json::to_value(&*attempt).unwrap_or(serde_json::Value::Null);
+                ApiError::conflict(ProblemCode::AttemptExpired).member("attempt", attempt)
+            }
             ExamError::QuestionBankTooSmall { needed, available } => ApiError::conflict(ProblemCode::QuestionBankTooSmall)
                 .arg("needed", i64::from(needed))
                 .arg("available", i64::try_from(available).unwrap_or(i64::MAX)),
@@ -90,6 +98,24 @@ mod tests {
             let api = ApiError::from(err);
             assert_eq!((api.status.as_u16(), api.code), (status, code));
         }
+        let expired = super::super::views::MyAttempt {
+            id: Uuid::now_v7(),
+            exam_id: Uuid::now_v7(),
+            course_id: Uuid::now_v7(),
+            attempt_number: 1,
+            status: "submitted".into(),
+            expired: true,
+            started_at: chrono::Utc::now(),
+            deadline: chrono::Utc::now(),
+            submitted_at: Some(chrono::Utc::now()),
+            result: None,
+        };
+        let id = expired.id;
+        let api = ApiError::from(ExamError::AttemptExpired(Box::new(expired)));
+        assert_eq!((api.status.as_u16(), api.code), (409, ProblemCode::AttemptExpired));
+        let doc = api.to_problem(crate::i18n::Locale::En);
+        assert_eq!(doc["attempt"]["id"], id.to_string());
+        assert_eq!(doc["code"], "attempt_expired", "a member never overrides a standard one");
         let api = ApiError::from(ExamError::AttemptsExhausted { max: 3 });
         assert_eq!(api.args.len(), 1);
         assert_eq!(api.args[0].0, "max");

@@ -100,8 +100,8 @@ pub(crate) struct QuestionView {
     pub options: Vec<OptionView>,
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct AttemptResult {
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct AttemptResult {
     pub score: f64,
     pub max_score: f64,
     pub percent: f64,
@@ -137,6 +137,47 @@ pub(crate) struct Attempt {
     /// Per-question points, when headquarters allows review.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<Vec<ReviewItem>>,
+}
+
+/// One of the caller's own attempts (`GET /api/v1/users/me/attempts`, and
+/// the `attempt` member of an `attempt_expired` problem).
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct MyAttempt {
+    pub id: Uuid,
+    pub exam_id: Uuid,
+    pub course_id: Uuid,
+    pub attempt_number: i32,
+    /// `open` or `submitted`.
+    pub status: String,
+    /// True when the attempt was closed by its deadline rather than
+    /// submitted by the trainee.
+    pub expired: bool,
+    pub started_at: DateTime<Utc>,
+    pub deadline: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Score, percent and pass, once graded.
+    pub result: Option<AttemptResult>,
+}
+
+/// Whether a closed attempt was closed by its deadline (grading an attempt
+/// late records the deadline as its submission time).
+pub(crate) fn closed_by_deadline(row: &attempt::Model) -> bool {
+    row.status == attempt::Status::Submitted && row.submitted_at.is_some_and(|at| at >= row.deadline)
+}
+
+pub(crate) fn my_attempt(row: &attempt::Model) -> MyAttempt {
+    MyAttempt {
+        id: row.id,
+        exam_id: row.exam_id,
+        course_id: row.course_id,
+        attempt_number: row.attempt_number,
+        status: sea_orm::ActiveEnum::to_value(&row.status),
+        expired: closed_by_deadline(row),
+        started_at: row.started_at,
+        deadline: row.deadline,
+        submitted_at: row.submitted_at,
+        result: result(row),
+    }
 }
 
 pub(crate) fn result(row: &attempt::Model) -> Option<AttemptResult> {

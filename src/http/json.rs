@@ -115,3 +115,39 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         })
     }
 }
+
+/// A JSON object body that may be left out: an empty body is `None`; any
+/// other body is read as [`Json`] is (415, 413, 400 alike), and must be an
+/// object (serde would otherwise read `[true]` as a struct).
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            let general = req
+                .app_data::<web::Data<AppState>>()
+                .map(|s| s.config.json_limit)
+                .unwrap_or(1024 * 1024);
+            let limit = req.app_data::<JsonLimit>().map_or(general, |l| l.0.min(general));
+            let body = read_body(&req, &mut payload, limit).await?;
+            if body.iter().all(u8::is_ascii_whitespace) {
+                return Ok(OptionalJson(None));
+            }
+            if !is_json(&req) {
+                return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ProblemCode::UnsupportedMediaType)
+                    .arg("expected", "application/json"));
+            }
+            if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+                let mut e = ApiError::bad_request(ProblemCode::InvalidJson);
+                e.errors.push(FieldError::new("", FieldCode::InvalidType));
+                return Err(e);
+            }
+            parse(&body).map(|v| OptionalJson(Some(v)))
+        })
+    }
+}

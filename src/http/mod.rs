@@ -18,7 +18,7 @@ pub(crate) mod request_id;
 pub(crate) mod routes;
 pub(crate) mod security_headers;
 
-pub use json::Json;
+pub use json::{Json, OptionalJson};
 pub use locale::{LocaleHints, negotiate, with_language};
 pub use page::{CursorPage, Page, PageParams};
 

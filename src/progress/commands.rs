@@ -25,14 +25,21 @@ pub(crate) async fn complete_lesson(state: &AppState, actor: &Actor, enrolment_i
 }
 
 /// Starts the actor's attempt at a published exam, or answers with the one
-/// already open (also when a concurrent start opened it first).
-pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid) -> Result<Started, ProgressError> {
+/// already open (also when a concurrent start opened it first). After the
+/// latest attempt expired, a new one starts only when `new` says so; the
+/// expired attempt's grading is kept either way.
+pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid, new: bool) -> Result<Started, ProgressError> {
     let exam = find_exam(&state.db, actor, exam_id).await?;
     let cmd = Command::begin(state, actor).await?;
-    match super::start_attempt(cmd.txn(), actor, &exam, cmd.now()).await {
+    match super::start_attempt(cmd.txn(), actor, &exam, cmd.now(), new).await {
         Ok((started, _)) => {
             cmd.commit().await?;
             Ok(started)
+        }
+        Err(err @ ProgressError::Exam(ExamError::AttemptExpired(_))) => {
+            // The refusal stands, but the grading done on the way is kept.
+            cmd.commit().await?;
+            Err(err)
         }
         Err(ProgressError::Exam(ExamError::AttemptRace)) => {
             // Another start won; this one answers with the winner's attempt.

@@ -20,6 +20,7 @@ use crate::exams::attempt_entity::{self as attempt, Entity as Attempts};
 use crate::exams::attempts::{self, Started};
 use crate::exams::bank::Snapshot;
 use crate::exams::exam_entity as exam;
+use crate::exams::views;
 use crate::tenancy::Caller;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -99,15 +100,26 @@ async fn exam_passed(db: &impl ConnectionTrait, row: &attempt::Model, now: DateT
 }
 
 /// Starts (or resumes) the caller's attempt at a published exam, first
-/// grading an open attempt left past its deadline.
+/// grading an open attempt left past its deadline. When the latest attempt
+/// ran out of time, a new one starts only if `new` asks for it: otherwise
+/// the answer is `AttemptExpired` with that attempt's result (the caller
+/// commits the grading all the same), so that a client "resuming" after
+/// the deadline never burns an attempt by accident.
 pub async fn start_attempt(
     db: &impl ConnectionTrait,
     caller: &Caller,
     exam: &exam::Model,
     now: DateTime<Utc>,
+    new: bool,
 ) -> Result<(Started, Arc<Snapshot>), ProgressError> {
     if let Some(open) = attempts::open_attempt(db, exam.id, caller.user_id).await? {
         finalize_if_expired(db, open, now).await?;
+    }
+    if !new
+        && let Some(latest) = attempts::latest_attempt(db, exam.id, caller.user_id).await?
+        && views::closed_by_deadline(&latest)
+    {
+        return Err(ExamError::AttemptExpired(Box::new(views::my_attempt(&latest))).into());
     }
     Ok(attempts::start(db, caller, exam, now).await?)
 }

@@ -6,13 +6,13 @@
 use super::commands;
 use crate::error::ApiResult;
 use crate::exams::attempt_entity as attempt;
-use crate::exams::attempts::Started;
+use crate::exams::attempts::{self, Started};
 use crate::exams::routes::languages;
 use crate::exams::service as exams;
-use crate::exams::views::{self, Attempt, AttemptResult};
+use crate::exams::views::{self, Attempt, AttemptResult, MyAttempt};
 use crate::http::page::List;
 use crate::http::routes::Routes;
-use crate::http::{PageParams, negotiate, with_language};
+use crate::http::{OptionalJson, PageParams, negotiate, with_language};
 use crate::state::AppState;
 use crate::tenancy::{Actor, Authorized, Caller, Staff, Trainees};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -38,17 +38,36 @@ async fn attempt_view(state: &AppState, req: &HttpRequest, caller: &Caller, row:
     Ok(exams::attempt_view(&state.db, row, &languages(req, caller)).await?)
 }
 
+/// The optional body of a start: `{"new": true}` asks for a new attempt
+/// after the latest one expired.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StartAttempt {
+    /// Start a new attempt even though the latest one expired (only if
+    /// attempts remain).
+    #[serde(default)]
+    pub new: bool,
+}
+
 /// Starts an attempt (a trainee with an active enrolment in the course). A
-/// second start while one is open returns that one (200).
+/// second start while one is open returns that one (200). After the latest
+/// attempt ran out of time, the answer is 409 `attempt_expired` carrying
+/// that attempt's graded result in `attempt`, unless the body is
+/// `{"new": true}`: then a new attempt starts if attempts remain.
 #[utoipa::path(post, path = "/api/v1/exams/{id}/attempts", tag = "exams", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 201, body = Attempt), (status = 200, body = Attempt, description = "the open attempt"), (status = 403), (status = 404), (status = 409, description = "attempts_exhausted")))]
+    request_body(content = Option<StartAttempt>, description = "optional; `{\"new\": true}` starts a new attempt after an expired one"),
+    responses((status = 201, body = Attempt), (status = 200, body = Attempt, description = "the open attempt"),
+        (status = 400, description = "malformed_json or invalid_json (the body is not `{}` or `{\"new\": bool}`)"), (status = 403), (status = 404),
+        (status = 409, description = "attempt_expired (the problem's member `attempt` holds the graded expired attempt, shaped as an item of `GET /api/v1/users/me/attempts`), attempts_exhausted")))]
 pub(crate) async fn start(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<Trainees>,
     req: HttpRequest,
     id: web::Path<Uuid>,
+    body: OptionalJson<StartAttempt>,
 ) -> ApiResult<HttpResponse> {
-    let (row, created) = match commands::start(&state, &actor, *id).await? {
+    let new = body.0.unwrap_or_default().new;
+    let (row, created) = match commands::start(&state, &actor, *id, new).await? {
         Started::New(row) => (row, true),
         Started::Existing(row) => (row, false),
     };
@@ -132,11 +151,32 @@ pub(crate) async fn list_attempts(
     Ok(HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, summary)))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct MyAttemptFilter {
+    /// Only attempts at this exam.
+    pub exam_id: Option<Uuid>,
+}
+
+/// The caller's own attempts, newest first, with results once graded (any role; only the caller's rows).
+#[utoipa::path(get, path = "/api/v1/users/me/attempts", tag = "exams", params(PageParams, MyAttemptFilter), security(("bearer" = [])),
+    responses((status = 200, body = inline(List<MyAttempt>)), (status = 400, description = "a bad exam_id or cursor"), (status = 401)))]
+pub(crate) async fn my_attempts(
+    state: web::Data<AppState>,
+    caller: Caller,
+    page: web::Query<PageParams>,
+    filter: web::Query<MyAttemptFilter>,
+) -> ApiResult<HttpResponse> {
+    let page = page.page()?;
+    let rows = attempts::mine(&state.db, &caller, filter.exam_id, page).await?;
+    Ok(HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, |r| views::my_attempt(&r))))
+}
+
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
 pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_complete_lesson, complete_lesson)
         .add(__path_start, start)
         .add(__path_list_attempts, list_attempts)
+        .add(__path_my_attempts, my_attempts)
         .add(__path_get_attempt, get_attempt)
         .add(__path_submit, submit);
 }

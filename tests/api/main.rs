@@ -6,6 +6,7 @@
 mod support;
 
 mod answer_sync;
+mod attempts_resume;
 mod auth;
 mod branch_picker;
 mod catalogue;
