@@ -176,7 +176,7 @@ pub(crate) async fn branches(state: web::Data<AppState>, req: HttpRequest) -> Ap
             })
             .collect(),
     };
-    let bytes = serde_json::to_vec(&body).map_err(|_| crate::error::ApiError::internal())?;
+    let bytes = serde_json::to_vec(&body).map_err(|e| crate::error::ApiError::internal_from(&e))?;
     Ok(crate::http::etag::public_json_with_etag(&req, locale, bytes.into(), PICKER_MAX_AGE))
 }
 

@@ -12,7 +12,9 @@
 //! frame of `super::frame`, never a problem document.
 
 use super::csrf;
-use super::set_password_view::*;
+use super::set_password_view::{
+    CONFIRMATION, FieldMessage, FormView, PASSWORD, render_done, render_failure, render_form, render_invalid, respond,
+};
 use crate::auth::AuthError;
 use crate::error::FieldError;
 use crate::http::locale::requested_by_browser;

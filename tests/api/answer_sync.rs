@@ -1,8 +1,7 @@
 //! Issue 15: answers that survive a dropped connection (batch sync with
 //! client sequence numbers, device times and a grace period).
 
-use crate::support::catalogue::published_course;
-use crate::support::exams::{options, published_exam, right_answer};
+use crate::support::exams::{exam_with_bkk_trainee, options, right_answer};
 use crate::support::world::PASSWORD;
 use crate::support::{TestApp, World};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
@@ -17,23 +16,7 @@ struct Setup {
 /// and their attempt started.
 async fn setup(app: &TestApp) -> Setup {
     let world = World::build(app).await;
-    let course = published_course(app, &world.hq.token, "EV-HV-101", 2, &["BKK", "HAN"]).await;
-    let course_id = course["id"].as_str().unwrap();
-    let exam = published_exam(app, &world.hq.token, course_id, 4, false, false).await;
-    let cohort = app
-        .post("/api/v1/branches/BKK/cohorts")
-        .token(&world.bkk_admin.token)
-        .json(json!({"course_id": course_id, "name": "C1", "starts_on": "2026-03-01", "ends_on": "2026-06-30", "capacity": 30}))
-        .send()
-        .await
-        .json();
-    let res = app
-        .post(&format!("/api/v1/cohorts/{}/enrolments", cohort["id"].as_str().unwrap()))
-        .token(&world.bkk_admin.token)
-        .json(json!({"user_id": world.bkk_trainee.id}))
-        .send()
-        .await;
-    assert_eq!(res.status, 201, "{}", res.text());
+    let (exam, _) = exam_with_bkk_trainee(app, &world).await;
     let res = app
         .post(&format!("/api/v1/exams/{}/attempts", exam["id"].as_str().unwrap()))
         .token(&world.bkk_trainee.token)

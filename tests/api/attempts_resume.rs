@@ -1,8 +1,7 @@
 //! Issue 15: explicit resume (an expired attempt is never restarted
 //! silently) and a trainee's own attempts.
 
-use crate::support::catalogue::published_course;
-use crate::support::exams::published_exam;
+use crate::support::exams::exam_with_bkk_trainee;
 use crate::support::world::{PASSWORD, create_user};
 use crate::support::{TestApp, World};
 use chrono::Duration;
@@ -18,18 +17,7 @@ struct Setup {
 /// trainee enrolled.
 async fn setup(app: &TestApp) -> Setup {
     let world = World::build(app).await;
-    let course = published_course(app, &world.hq.token, "EV-HV-101", 2, &["BKK", "HAN"]).await;
-    let course_id = course["id"].as_str().unwrap();
-    let exam = published_exam(app, &world.hq.token, course_id, 4, false, false).await;
-    let cohort = app
-        .post("/api/v1/branches/BKK/cohorts")
-        .token(&world.bkk_admin.token)
-        .json(json!({"course_id": course_id, "name": "C1", "starts_on": "2026-03-01", "ends_on": "2026-06-30", "capacity": 30}))
-        .send()
-        .await
-        .json();
-    let cohort_id = cohort["id"].as_str().unwrap().to_string();
-    enrol(app, &world, &cohort_id, &world.bkk_trainee.id).await;
+    let (exam, cohort_id) = exam_with_bkk_trainee(app, &world).await;
     Setup {
         exam_id: exam["id"].as_str().unwrap().to_string(),
         world,

@@ -22,10 +22,6 @@ fn parts(token: &str) -> (Value, Value) {
     (header, claims)
 }
 
-async fn me_status(app: &TestApp, token: &str) -> u16 {
-    app.get("/api/v1/users/me").token(token).send().await.status
-}
-
 #[actix_rt::test]
 async fn login_issues_eddsa_tokens_with_the_contract_claims() {
     let app = TestApp::new().await;
@@ -103,7 +99,7 @@ async fn forged_expired_and_foreign_tokens_are_401() {
     let app = TestApp::new().await;
     let world = World::build(&app).await;
     let good = world.bkk_trainee.token.clone();
-    assert_eq!(me_status(&app, &good).await, 200);
+    assert_eq!(app.me_status(&good).await, 200);
     let (header, claims) = parts(&good);
     let signature = good.rsplit('.').next().unwrap().to_string();
 
@@ -170,7 +166,7 @@ async fn forged_expired_and_foreign_tokens_are_401() {
     }
     // Expired: fifteen minutes and the leeway later.
     app.state.clock.advance(Duration::minutes(16));
-    assert_eq!(me_status(&app, &good).await, 401, "expired");
+    assert_eq!(app.me_status(&good).await, 401, "expired");
 }
 
 #[actix_rt::test]
@@ -186,7 +182,7 @@ async fn key_rotation_keeps_old_tokens_unless_revoked() {
         2,
         "the retired key stays published"
     );
-    assert_eq!(me_status(&app, &before).await, 200, "old tokens work until they expire");
+    assert_eq!(app.me_status(&before).await, 200, "old tokens work until they expire");
     let after = app.login("BKK", "somchai@bkk.test", PASSWORD).await;
     assert_eq!(parts(&after).0["kid"], rotated["kid"]);
 
@@ -198,12 +194,12 @@ async fn key_rotation_keeps_old_tokens_unless_revoked() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["jwks"]["keys"].as_array().unwrap().len(), 1);
-    assert_eq!(me_status(&app, &before).await, 401, "revoked at once");
-    assert_eq!(me_status(&app, &after).await, 401);
+    assert_eq!(app.me_status(&before).await, 401, "revoked at once");
+    assert_eq!(app.me_status(&after).await, 401);
     let fresh = app.login("BKK", "somchai@bkk.test", PASSWORD).await;
-    assert_eq!(me_status(&app, &fresh).await, 200);
+    assert_eq!(app.me_status(&fresh).await, 200);
     // Other branches are untouched.
-    assert_eq!(me_status(&app, &world.han_trainee.token).await, 200);
+    assert_eq!(app.me_status(&world.han_trainee.token).await, 200);
     // Only headquarters rotates.
     let admin = app.login("BKK", "admin@bkk.test", PASSWORD).await;
     app.post("/api/v1/branches/BKK/keys/rotate")
@@ -228,7 +224,7 @@ async fn refresh_tokens_work_once_and_reuse_revokes_the_family() {
     assert_eq!(res.status, 200, "{}", res.text());
     let second = res.json()["refresh_token"].as_str().unwrap().to_string();
     assert_ne!(first, second);
-    assert_eq!(me_status(&app, res.json()["access_token"].as_str().unwrap()).await, 200);
+    assert_eq!(app.me_status(res.json()["access_token"].as_str().unwrap()).await, 200);
     // Reusing the spent token: 401, and the family (including `second`) is revoked.
     app.post("/api/v1/auth/refresh")
         .json(json!({"refresh_token": first}))
@@ -341,7 +337,7 @@ async fn an_invitation_arrives_in_the_invitees_language_and_works_once() {
         .send()
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
-    assert_eq!(me_status(&app, res.json()["access_token"].as_str().unwrap()).await, 200);
+    assert_eq!(app.me_status(res.json()["access_token"].as_str().unwrap()).await, 200);
     app.post("/api/v1/auth/accept-invite")
         .json(json!({"token": token, "password": "another password!"}))
         .send()

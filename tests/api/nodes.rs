@@ -21,15 +21,11 @@ async fn second_node(app: &TestApp) -> Option<TestApp> {
     }
 }
 
-async fn me_status(node: &TestApp, token: &str) -> u16 {
-    node.get("/api/v1/users/me").token(token).send().await.status
-}
-
 /// Polls until `node` refuses `token`; panics after `WITHIN`.
 async fn refused_within(node: &TestApp, token: &str, what: &str) -> Duration {
     let started = Instant::now();
     loop {
-        if me_status(node, token).await == 401 {
+        if node.me_status(token).await == 401 {
             let took = started.elapsed();
             println!("{what}: refused after {} ms", took.as_millis());
             return took;
@@ -39,25 +35,10 @@ async fn refused_within(node: &TestApp, token: &str, what: &str) -> Duration {
     }
 }
 
-/// Signs in on `node`; returns (access token, refresh token).
-async fn sign_in(node: &TestApp, branch: &str, email: &str, password: &str) -> (String, String) {
-    let res = node
-        .post("/api/v1/auth/login")
-        .json(json!({"branch": branch, "email": email, "password": password}))
-        .send()
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text());
-    let body = res.json();
-    (
-        body["access_token"].as_str().unwrap().to_string(),
-        body["refresh_token"].as_str().unwrap().to_string(),
-    )
-}
-
 /// Uses `token` on `node` twice, so its signature, key and user are cached there.
 async fn warm(node: &TestApp, token: &str) {
     for _ in 0..2 {
-        assert_eq!(me_status(node, token).await, 200);
+        assert_eq!(node.me_status(token).await, 200);
     }
 }
 
@@ -101,7 +82,7 @@ async fn another_node_refuses_ended_sessions_and_revoked_keys_and_sees_catalogue
     }
 
     // Logout on A.
-    let (token, refresh) = sign_in(&a, "BKK", &world.bkk_trainee.email, PASSWORD).await;
+    let (token, refresh) = a.sign_in("BKK", &world.bkk_trainee.email, PASSWORD).await;
     warm(b, &token).await;
     let res = a.post("/api/v1/auth/logout").json(json!({"refresh_token": refresh})).send().await;
     assert_eq!(res.status, 204);
@@ -118,14 +99,14 @@ async fn another_node_refuses_ended_sessions_and_revoked_keys_and_sees_catalogue
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     refused_within(b, &admin, "password change").await;
-    let (renewed, _) = sign_in(b, "BKK", &world.bkk_admin.email, "a-new-long-passphrase").await;
-    assert_eq!(me_status(b, &renewed).await, 200);
+    let (renewed, _) = b.sign_in("BKK", &world.bkk_admin.email, "a-new-long-passphrase").await;
+    assert_eq!(b.me_status(&renewed).await, 200);
 
     // Key rotation with revoke_old on A. B has HAN's key cached for
     // verifying and for signing.
     let trainee = world.han_trainee.token.clone();
     warm(b, &trainee).await;
-    let (signed_on_b, _) = sign_in(b, "HAN", &world.han_admin.email, PASSWORD).await;
+    let (signed_on_b, _) = b.sign_in("HAN", &world.han_admin.email, PASSWORD).await;
     warm(b, &signed_on_b).await;
     let res = a
         .post("/api/v1/branches/HAN/keys/rotate")
@@ -135,11 +116,11 @@ async fn another_node_refuses_ended_sessions_and_revoked_keys_and_sees_catalogue
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     refused_within(b, &trainee, "key revocation").await;
-    assert_eq!(me_status(b, &signed_on_b).await, 401);
+    assert_eq!(b.me_status(&signed_on_b).await, 401);
     // B now signs with the new key.
-    let (fresh, _) = sign_in(b, "HAN", &world.han_trainee.email, PASSWORD).await;
-    assert_eq!(me_status(b, &fresh).await, 200);
-    assert_eq!(me_status(&a, &fresh).await, 200);
+    let (fresh, _) = b.sign_in("HAN", &world.han_trainee.email, PASSWORD).await;
+    assert_eq!(b.me_status(&fresh).await, 200);
+    assert_eq!(a.me_status(&fresh).await, 200);
 }
 
 /// How many connections listen for invalidations on this database.
@@ -179,7 +160,7 @@ async fn a_node_that_lost_its_listener_forgets_what_it_may_have_missed() {
         .to_owned();
     let sql = a.state.db.get_database_backend().build(&update);
     a.state.db.execute_raw(sql).await.unwrap();
-    assert_eq!(me_status(b, &token).await, 200, "cached: the silent change is not seen yet");
+    assert_eq!(b.me_status(&token).await, 200, "cached: the silent change is not seen yet");
 
     if postgres_url().is_some() {
         // Both nodes' listening connections drop.
@@ -196,7 +177,7 @@ async fn a_node_that_lost_its_listener_forgets_what_it_may_have_missed() {
         assert_eq!(killed.len(), 2, "one listener per node");
         refused_within(b, &token, "listener lost").await;
         // Listening again: announcements reach B once more.
-        let (other, refresh) = sign_in(&a, "HAN", &world.han_admin.email, PASSWORD).await;
+        let (other, refresh) = a.sign_in("HAN", &world.han_admin.email, PASSWORD).await;
         let started = Instant::now();
         while listeners(&a).await < 2 {
             assert!(started.elapsed() < Duration::from_secs(5), "the listeners did not come back");
@@ -210,6 +191,6 @@ async fn a_node_that_lost_its_listener_forgets_what_it_may_have_missed() {
     } else {
         // SQLite: one node; what the listener does on reconnecting.
         zhijiang::cluster::clear_all(&b.state);
-        assert_eq!(me_status(b, &token).await, 401);
+        assert_eq!(b.me_status(&token).await, 401);
     }
 }

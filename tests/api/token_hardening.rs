@@ -16,25 +16,6 @@ fn claims_of(token: &str) -> Value {
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }
 
-async fn me_status(app: &TestApp, token: &str) -> u16 {
-    app.get("/api/v1/users/me").token(token).send().await.status
-}
-
-/// Signs in; returns (access token, refresh token).
-async fn sign_in(app: &TestApp, branch: &str, email: &str, password: &str) -> (String, String) {
-    let res = app
-        .post("/api/v1/auth/login")
-        .json(json!({"branch": branch, "email": email, "password": password}))
-        .send()
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text());
-    let body = res.json();
-    (
-        body["access_token"].as_str().unwrap().to_string(),
-        body["refresh_token"].as_str().unwrap().to_string(),
-    )
-}
-
 async fn refresh_status(app: &TestApp, refresh_token: &str) -> u16 {
     app.post("/api/v1/auth/refresh")
         .json(json!({"refresh_token": refresh_token}))
@@ -72,7 +53,7 @@ async fn a_branch_key_cannot_mint_headquarters_strangers_or_long_lived_tokens() 
 
     // The forging works: the same claims, freshly signed, are accepted.
     let control = signed_by(&app, "BKK", &forge(&|_| {})).await;
-    assert_eq!(me_status(&app, &control).await, 200);
+    assert_eq!(app.me_status(&control).await, 200);
 
     let ten_years = 10 * 365 * 24 * 3600;
     let cases: Vec<(&str, Value)> = vec![
@@ -120,7 +101,7 @@ async fn a_branch_key_cannot_mint_headquarters_strangers_or_long_lived_tokens() 
         let token = signed_by(&app, "BKK", &claims).await;
         let res = app.get("/api/v1/users/me").token(&token).send().await;
         res.problem(401, "unauthenticated");
-        assert_eq!(me_status(&app, &token).await, 401, "{name}: refused again from the caches");
+        assert_eq!(app.me_status(&token).await, 401, "{name}: refused again from the caches");
         let res = app.get("/api/v1/branches").token(&token).send().await;
         assert_eq!(res.status, 401, "{name}: {}", res.text());
     }
@@ -138,11 +119,11 @@ async fn logout_ends_the_users_access_tokens_at_once() {
     let app = TestApp::new().await;
     let world = World::build(&app).await;
     let email = &world.bkk_trainee.email;
-    let (phone, phone_refresh) = sign_in(&app, "BKK", email, PASSWORD).await;
-    let (laptop, laptop_refresh) = sign_in(&app, "BKK", email, PASSWORD).await;
+    let (phone, phone_refresh) = app.sign_in("BKK", email, PASSWORD).await;
+    let (laptop, laptop_refresh) = app.sign_in("BKK", email, PASSWORD).await;
     // Warm every cache with both tokens.
     for token in [&phone, &laptop, &phone, &laptop] {
-        assert_eq!(me_status(&app, token).await, 200);
+        assert_eq!(app.me_status(token).await, 200);
     }
     let res = app
         .post("/api/v1/auth/logout")
@@ -155,7 +136,7 @@ async fn logout_ends_the_users_access_tokens_at_once() {
         .send()
         .await
         .problem(401, "unauthenticated");
-    assert_eq!(me_status(&app, &laptop).await, 401, "every access token of the user ends");
+    assert_eq!(app.me_status(&laptop).await, 401, "every access token of the user ends");
     assert_eq!(refresh_status(&app, &phone_refresh).await, 401, "the logged-out session is gone");
 
     // The other device's session lives on: it refreshes and carries on.
@@ -166,12 +147,12 @@ async fn logout_ends_the_users_access_tokens_at_once() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let renewed = res.json()["access_token"].as_str().unwrap().to_string();
-    assert_eq!(me_status(&app, &renewed).await, 200);
+    assert_eq!(app.me_status(&renewed).await, 200);
     // Signing in again works at once, even within the same second.
-    let (again, _) = sign_in(&app, "BKK", email, PASSWORD).await;
-    assert_eq!(me_status(&app, &again).await, 200);
+    let (again, _) = app.sign_in("BKK", email, PASSWORD).await;
+    assert_eq!(app.me_status(&again).await, 200);
     // Other users are untouched.
-    assert_eq!(me_status(&app, &world.bkk_admin.token).await, 200);
+    assert_eq!(app.me_status(&world.bkk_admin.token).await, 200);
 
     // A refresh token that is no longer live cannot end anyone's tokens.
     let res = app
@@ -180,7 +161,7 @@ async fn logout_ends_the_users_access_tokens_at_once() {
         .send()
         .await;
     assert_eq!(res.status, 204);
-    assert_eq!(me_status(&app, &again).await, 200);
+    assert_eq!(app.me_status(&again).await, 200);
 }
 
 #[actix_rt::test]
@@ -188,8 +169,8 @@ async fn a_password_change_ends_earlier_tokens_but_not_a_login_in_the_same_secon
     let app = TestApp::new().await;
     let world = World::build(&app).await;
     let email = &world.bkk_admin.email;
-    let (before, before_refresh) = sign_in(&app, "BKK", email, PASSWORD).await;
-    assert_eq!(me_status(&app, &before).await, 200);
+    let (before, before_refresh) = app.sign_in("BKK", email, PASSWORD).await;
+    assert_eq!(app.me_status(&before).await, 200);
     let res = app
         .patch("/api/v1/users/me")
         .token(&before)
@@ -197,15 +178,15 @@ async fn a_password_change_ends_earlier_tokens_but_not_a_login_in_the_same_secon
         .send()
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
-    let (after, _) = sign_in(&app, "BKK", email, "a-new-long-passphrase").await;
+    let (after, _) = app.sign_in("BKK", email, "a-new-long-passphrase").await;
     // Immediately, whatever second each fell into.
-    assert_eq!(me_status(&app, &after).await, 200, "a token issued after the change works");
+    assert_eq!(app.me_status(&after).await, 200, "a token issued after the change works");
     app.get("/api/v1/users/me")
         .token(&before)
         .send()
         .await
         .problem(401, "unauthenticated");
-    assert_eq!(me_status(&app, &world.bkk_admin.token).await, 401, "the World's own login too");
+    assert_eq!(app.me_status(&world.bkk_admin.token).await, 401, "the World's own login too");
     assert_eq!(refresh_status(&app, &before_refresh).await, 401);
     // `iat` has whole seconds: the token after the change is dated after the
     // one before even when both were issued within one second.
@@ -218,7 +199,7 @@ async fn a_password_change_ends_earlier_tokens_but_not_a_login_in_the_same_secon
         .send()
         .await;
     assert_eq!(res.status, 422, "{}", res.text());
-    assert_eq!(me_status(&app, &after).await, 200);
+    assert_eq!(app.me_status(&after).await, 200);
 }
 
 #[actix_rt::test]
@@ -226,8 +207,8 @@ async fn ending_a_users_sessions_from_the_service_refuses_their_tokens() {
     // What deactivation and deletion call (users::service::end_sessions).
     let app = TestApp::new().await;
     let world = World::build(&app).await;
-    let (token, refresh) = sign_in(&app, "HAN", &world.han_trainee.email, PASSWORD).await;
-    assert_eq!(me_status(&app, &token).await, 200);
+    let (token, refresh) = app.sign_in("HAN", &world.han_trainee.email, PASSWORD).await;
+    assert_eq!(app.me_status(&token).await, 200);
     let user_id: Uuid = world.han_trainee.id.parse().unwrap();
     let txn = zhijiang::db::begin(&app.state.db).await.unwrap();
     let ended = zhijiang::users::service::end_sessions(&txn, user_id, app.state.clock.now())
@@ -235,10 +216,10 @@ async fn ending_a_users_sessions_from_the_service_refuses_their_tokens() {
         .unwrap();
     txn.commit().await.unwrap();
     ended.apply(&app.state);
-    assert_eq!(me_status(&app, &token).await, 401);
-    assert_eq!(me_status(&app, &world.han_trainee.token).await, 401);
+    assert_eq!(app.me_status(&token).await, 401);
+    assert_eq!(app.me_status(&world.han_trainee.token).await, 401);
     assert_eq!(refresh_status(&app, &refresh).await, 401);
-    assert_eq!(me_status(&app, &world.han_admin.token).await, 200, "only that user");
+    assert_eq!(app.me_status(&world.han_admin.token).await, 200, "only that user");
 
     // A user who is no longer active is refused even with a fresh token.
     let mut claims = claims_of(&world.han_trainee.token);
@@ -247,10 +228,10 @@ async fn ending_a_users_sessions_from_the_service_refuses_their_tokens() {
     claims["iat"] = json!(now);
     claims["exp"] = json!(now + 600);
     let token = signed_by(&app, "HAN", &claims).await;
-    assert_eq!(me_status(&app, &token).await, 200, "dated after the cut-off");
+    assert_eq!(app.me_status(&token).await, 200, "dated after the cut-off");
     crate::support::rows::set_column(&app, "users", user_id, "status", "invited").await;
     app.state.sessions.forget(user_id);
-    assert_eq!(me_status(&app, &token).await, 401);
+    assert_eq!(app.me_status(&token).await, 401);
 }
 
 /// The unkeyed derivation option ids used to have.

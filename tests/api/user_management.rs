@@ -28,25 +28,6 @@ async fn act(app: &TestApp, token: &str, id: &str, action: &str) -> Response {
     app.post(&format!("/api/v1/users/{id}/{action}")).token(token).send().await
 }
 
-async fn me_status(app: &TestApp, token: &str) -> u16 {
-    app.get("/api/v1/users/me").token(token).send().await.status
-}
-
-/// Signs in; returns (access token, refresh token).
-async fn sign_in(app: &TestApp, branch: &str, email: &str, password: &str) -> (String, String) {
-    let res = app
-        .post("/api/v1/auth/login")
-        .json(json!({"branch": branch, "email": email, "password": password}))
-        .send()
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text());
-    let body = res.json();
-    (
-        body["access_token"].as_str().unwrap().to_string(),
-        body["refresh_token"].as_str().unwrap().to_string(),
-    )
-}
-
 /// The field codes of a 422 answer.
 #[track_caller]
 fn field_codes(res: &Response) -> Vec<(String, String)> {
@@ -164,7 +145,7 @@ async fn admins_read_and_correct_users_in_their_scope_only() {
         .problem(403, "forbidden");
     assert_eq!(app.get(&user_path(&w.bkk_trainee.id)).send().await.status, 401);
     // `me` still answers the caller, not a user called "me".
-    assert_eq!(me_status(&app, &w.bkk_admin.token).await, 200);
+    assert_eq!(app.me_status(&w.bkk_admin.token).await, 200);
 
     // The branch admin corrects their trainee.
     let res = patch_user(
@@ -180,7 +161,7 @@ async fn admins_read_and_correct_users_in_their_scope_only() {
     assert_eq!(user["locale"], "en");
     assert_eq!(user["status"], "active");
     // The trainee's session carries on (only a role change ends it).
-    assert_eq!(me_status(&app, &w.bkk_trainee.token).await, 200);
+    assert_eq!(app.me_status(&w.bkk_trainee.token).await, 200);
     // Audited with the changed fields, by the admin.
     let entries = audit(&app, &w.hq.token, "user.update", &w.bkk_trainee.id).await;
     assert_eq!(entries.len(), 1, "{entries:?}");
@@ -236,7 +217,7 @@ async fn email_changes_are_normalized_unique_per_branch_and_redirect_a_pending_i
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["email"], "SOMCHAI.J@BKK.test");
     // The user signs in with the new address in any case, not the old one.
-    sign_in(&app, "BKK", "somchai.j@bkk.test", PASSWORD).await;
+    app.sign_in("BKK", "somchai.j@bkk.test", PASSWORD).await;
     app.post("/api/v1/auth/login")
         .json(json!({"branch": "BKK", "email": "somchai@bkk.test", "password": PASSWORD}))
         .send()
@@ -347,12 +328,12 @@ async fn only_headquarters_changes_roles_and_never_across_the_hq_line() {
 
     // HQ promotes the trainee: the old token (which claims `trainee`) ends,
     // the next sign-in carries the new role.
-    assert_eq!(me_status(&app, &w.bkk_trainee.token).await, 200);
+    assert_eq!(app.me_status(&w.bkk_trainee.token).await, 200);
     let res = patch_user(&app, &w.hq.token, &w.bkk_trainee.id, json!({"role": "branch_admin"})).await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["role"], "branch_admin");
-    assert_eq!(me_status(&app, &w.bkk_trainee.token).await, 401);
-    let (token, _) = sign_in(&app, "BKK", &w.bkk_trainee.email, PASSWORD).await;
+    assert_eq!(app.me_status(&w.bkk_trainee.token).await, 401);
+    let (token, _) = app.sign_in("BKK", &w.bkk_trainee.email, PASSWORD).await;
     assert_eq!(app.get("/api/v1/branches/BKK/users").token(&token).send().await.status, 200);
     let entries = audit(&app, &w.hq.token, "user.update", &w.bkk_trainee.id).await;
     assert_eq!(
@@ -365,7 +346,7 @@ async fn only_headquarters_changes_roles_and_never_across_the_hq_line() {
 async fn refused_within(node: &TestApp, token: &str) -> Duration {
     let started = Instant::now();
     loop {
-        if me_status(node, token).await == 401 {
+        if node.me_status(token).await == 401 {
             return started.elapsed();
         }
         assert!(started.elapsed() < WITHIN, "still accepted after {WITHIN:?}");
@@ -384,20 +365,20 @@ async fn deactivation_ends_access_at_once_on_every_node_and_reactivation_restore
     let b = second.as_ref().unwrap_or(&a);
     let w = World::build(&a).await;
 
-    let (token, refresh) = sign_in(&a, "BKK", &w.bkk_trainee.email, PASSWORD).await;
-    let (token_b, refresh_b) = sign_in(b, "BKK", &w.bkk_trainee.email, PASSWORD).await;
+    let (token, refresh) = a.sign_in("BKK", &w.bkk_trainee.email, PASSWORD).await;
+    let (token_b, refresh_b) = b.sign_in("BKK", &w.bkk_trainee.email, PASSWORD).await;
     // Both nodes have verified and cached the trainee's tokens.
     for _ in 0..2 {
-        assert_eq!(me_status(&a, &token).await, 200);
-        assert_eq!(me_status(b, &token).await, 200);
-        assert_eq!(me_status(b, &token_b).await, 200);
+        assert_eq!(a.me_status(&token).await, 200);
+        assert_eq!(b.me_status(&token).await, 200);
+        assert_eq!(b.me_status(&token_b).await, 200);
     }
 
     let res = act(&a, &w.bkk_admin.token, &w.bkk_trainee.id, "deactivate").await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["status"], "deactivated");
     // The node that deactivated refuses at once, the other within a second.
-    assert_eq!(me_status(&a, &token).await, 401);
+    assert_eq!(a.me_status(&token).await, 401);
     let took = refused_within(b, &token).await;
     println!("deactivation: refused on the other node after {} ms", took.as_millis());
     refused_within(b, &token_b).await;
@@ -434,11 +415,11 @@ async fn deactivation_ends_access_at_once_on_every_node_and_reactivation_restore
     let res = act(&a, &w.bkk_admin.token, &w.bkk_trainee.id, "reactivate").await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["status"], "active");
-    let (fresh, _) = sign_in(b, "BKK", &w.bkk_trainee.email, PASSWORD).await;
-    assert_eq!(me_status(b, &fresh).await, 200);
-    assert_eq!(me_status(&a, &fresh).await, 200);
-    assert_eq!(me_status(&a, &token).await, 401);
-    assert_eq!(me_status(b, &token_b).await, 401);
+    let (fresh, _) = b.sign_in("BKK", &w.bkk_trainee.email, PASSWORD).await;
+    assert_eq!(b.me_status(&fresh).await, 200);
+    assert_eq!(a.me_status(&fresh).await, 200);
+    assert_eq!(a.me_status(&token).await, 401);
+    assert_eq!(b.me_status(&token_b).await, 401);
     assert_eq!(audit(&a, &w.hq.token, "user.reactivate", &w.bkk_trainee.id).await.len(), 1);
     // Reactivating an active user changes nothing.
     assert_eq!(act(&a, &w.bkk_admin.token, &w.bkk_trainee.id, "reactivate").await.status, 200);
@@ -457,8 +438,8 @@ async fn nobody_deactivates_themselves_or_users_outside_their_reach() {
     act(&app, &w.hq.token, &w.hq.id, "deactivate")
         .await
         .problem(409, "cannot_deactivate_self");
-    assert_eq!(me_status(&app, &w.hq.token).await, 200);
-    assert_eq!(me_status(&app, &w.bkk_admin.token).await, 200);
+    assert_eq!(app.me_status(&w.hq.token).await, 200);
+    assert_eq!(app.me_status(&w.bkk_admin.token).await, 200);
     // HQ users and other branches are out of a branch admin's reach.
     act(&app, &w.bkk_admin.token, &w.hq.id, "deactivate")
         .await
@@ -472,12 +453,12 @@ async fn nobody_deactivates_themselves_or_users_outside_their_reach() {
     act(&app, &w.bkk_trainee.token, &w.bkk_trainee.id, "deactivate")
         .await
         .problem(403, "forbidden");
-    assert_eq!(me_status(&app, &w.hq.token).await, 200);
-    assert_eq!(me_status(&app, &w.han_trainee.token).await, 200);
+    assert_eq!(app.me_status(&w.hq.token).await, 200);
+    assert_eq!(app.me_status(&w.han_trainee.token).await, 200);
     // HQ deactivates a branch admin.
     let res = act(&app, &w.hq.token, &w.han_admin.id, "deactivate").await;
     assert_eq!(res.status, 200, "{}", res.text());
-    assert_eq!(me_status(&app, &w.han_admin.token).await, 401);
+    assert_eq!(app.me_status(&w.han_admin.token).await, 401);
 
     // A deactivated invitee's link does nothing; reactivated, they are invited again.
     let invited = create_user(&app, &w.bkk_admin.token, "BKK", "later@bkk.test", "trainee", "th", None).await;

@@ -52,3 +52,28 @@ pub fn right_answer(question: &Value) -> Vec<&'static str> {
         _ => vec!["D"],
     }
 }
+
+/// A published course (2 lessons, offered to BKK and HAN) with a published
+/// 4-question exam, a BKK cohort of it and BKK's trainee enrolled: the exam
+/// and the cohort's id.
+pub async fn exam_with_bkk_trainee(app: &TestApp, world: &super::World) -> (Value, String) {
+    let course = super::catalogue::published_course(app, &world.hq.token, "EV-HV-101", 2, &["BKK", "HAN"]).await;
+    let course_id = course["id"].as_str().unwrap();
+    let exam = published_exam(app, &world.hq.token, course_id, 4, false, false).await;
+    let cohort = app
+        .post("/api/v1/branches/BKK/cohorts")
+        .token(&world.bkk_admin.token)
+        .json(serde_json::json!({"course_id": course_id, "name": "C1", "starts_on": "2026-03-01", "ends_on": "2026-06-30", "capacity": 30}))
+        .send()
+        .await
+        .json();
+    let cohort_id = cohort["id"].as_str().unwrap().to_string();
+    let res = app
+        .post(&format!("/api/v1/cohorts/{cohort_id}/enrolments"))
+        .token(&world.bkk_admin.token)
+        .json(serde_json::json!({"user_id": world.bkk_trainee.id}))
+        .send()
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    (exam, cohort_id)
+}

@@ -179,6 +179,26 @@ impl TestApp {
         assert_eq!(res.status, 200, "login of {email} at {branch}: {}", res.text());
         res.json()["access_token"].as_str().expect("access_token").to_string()
     }
+
+    /// Logs in; returns (access token, refresh token).
+    pub async fn sign_in(&self, branch: &str, email: &str, password: &str) -> (String, String) {
+        let res = self
+            .post("/api/v1/auth/login")
+            .json(serde_json::json!({"branch": branch, "email": email, "password": password}))
+            .send()
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        let body = res.json();
+        (
+            body["access_token"].as_str().unwrap().to_string(),
+            body["refresh_token"].as_str().unwrap().to_string(),
+        )
+    }
+
+    /// The status `GET /api/v1/users/me` answers with `token`.
+    pub async fn me_status(&self, token: &str) -> u16 {
+        self.get("/api/v1/users/me").token(token).send().await.status
+    }
 }
 
 /// Serves `app`'s state on a real loopback port as well (for a browser):
