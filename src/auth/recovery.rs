@@ -7,7 +7,6 @@ use super::AuthError;
 use super::service::check_token;
 use crate::audit::{AuditEntry, Author};
 use crate::branches::entity::Entity as Branches;
-use crate::branches::service as branches;
 use crate::command::Command;
 use crate::crypto::{random_token, token_hash};
 use crate::state::AppState;
@@ -61,15 +60,7 @@ async fn request(state: &AppState, origin: Origin, branch_code: &str, email: &st
         Limit::new("reset.account", &[&account], REQUESTS_PER_ACCOUNT, ACCOUNT_WINDOW),
     ];
     throttle::limit(state, &limits).await?;
-    let branch = if branches::valid_code(&branch_code.to_ascii_uppercase()) {
-        branches::find_by_code(&state.db, branch_code).await?
-    } else {
-        None
-    };
-    let found = match &branch {
-        Some(b) => users::find_in_branch(&state.db, b.id, email).await?,
-        None => None,
-    };
+    let (branch, found) = super::service::find_account(state, branch_code, email).await?;
     // The token is made either way: only whether it is stored differs.
     let token = random_token();
     let _ = token_hash(&token);

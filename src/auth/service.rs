@@ -88,6 +88,25 @@ pub(crate) fn account_key(branch_code: &str, email: &str) -> Result<String, Auth
     Ok(throttle::account(branch_code, &email_key))
 }
 
+/// The branch named by `branch_code` and its user with `email`, each if
+/// there is one (a malformed branch code is simply no branch).
+pub(crate) async fn find_account(
+    state: &AppState,
+    branch_code: &str,
+    email: &str,
+) -> Result<(Option<crate::branches::entity::Model>, Option<user::Model>), DbErr> {
+    let branch = if branches::valid_code(&branch_code.to_ascii_uppercase()) {
+        branches::find_by_code(&state.db, branch_code).await?
+    } else {
+        None
+    };
+    let found = match &branch {
+        Some(b) => users::find_in_branch(&state.db, b.id, email).await?,
+        None => None,
+    };
+    Ok((branch, found))
+}
+
 /// Signs in from `from`. Unknown email and wrong password get the same
 /// answer, after the same work.
 pub(crate) async fn login(state: &AppState, from: SignIn, branch_code: &str, email: &str, given: &str) -> Result<Tokens, AuthError> {
@@ -100,15 +119,7 @@ pub(crate) async fn login(state: &AppState, from: SignIn, branch_code: &str, ema
             state.metrics.logins_throttled.fetch_add(1, Ordering::Relaxed);
         }
     })?;
-    let branch = if branches::valid_code(&branch_code.to_ascii_uppercase()) {
-        branches::find_by_code(&state.db, branch_code).await?
-    } else {
-        None
-    };
-    let found = match &branch {
-        Some(b) => users::find_in_branch(&state.db, b.id, email).await?,
-        None => None,
-    };
+    let (branch, found) = find_account(state, branch_code, email).await?;
     let candidate = found.filter(|u| u.status == users::ACTIVE && u.password_hash.is_some());
     let given = given.to_string();
     let ok = match &candidate {

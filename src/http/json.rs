@@ -93,6 +93,16 @@ pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// The body limit of a JSON request: the configured one, or a route's
+/// smaller `JsonLimit`.
+fn body_limit(req: &HttpRequest) -> usize {
+    let general = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.config.json_limit)
+        .unwrap_or(1024 * 1024);
+    req.app_data::<JsonLimit>().map_or(general, |l| l.0.min(general))
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
@@ -105,12 +115,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ProblemCode::UnsupportedMediaType)
                     .arg("expected", "application/json"));
             }
-            let general = req
-                .app_data::<web::Data<AppState>>()
-                .map(|s| s.config.json_limit)
-                .unwrap_or(1024 * 1024);
-            let limit = req.app_data::<JsonLimit>().map_or(general, |l| l.0.min(general));
-            let body = read_body(&req, &mut payload, limit).await?;
+            let body = read_body(&req, &mut payload, body_limit(&req)).await?;
             parse(&body).map(Json)
         })
     }
@@ -129,12 +134,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            let general = req
-                .app_data::<web::Data<AppState>>()
-                .map(|s| s.config.json_limit)
-                .unwrap_or(1024 * 1024);
-            let limit = req.app_data::<JsonLimit>().map_or(general, |l| l.0.min(general));
-            let body = read_body(&req, &mut payload, limit).await?;
+            let body = read_body(&req, &mut payload, body_limit(&req)).await?;
             if body.iter().all(u8::is_ascii_whitespace) {
                 return Ok(OptionalJson(None));
             }

@@ -126,21 +126,28 @@ fn invalid<F: Flow>(req: &HttpRequest, asked: Option<&str>) -> HttpResponse {
     respond(StatusCode::GONE, locale, render_invalid::<F>(locale))
 }
 
+/// The user `token` sets the password of, with their branch's code; or the
+/// page to answer instead (the link is invalid, or a fault).
+async fn open_link<F: Flow>(
+    state: &AppState,
+    req: &HttpRequest,
+    asked: Option<&str>,
+    token: &str,
+) -> Result<(user::Model, String), HttpResponse> {
+    let found = F::user(state, token).await.map_err(|e| failure(req, asked, &e))?;
+    let row = found.ok_or_else(|| invalid::<F>(req, asked))?;
+    let branch = branch_code(state, &row).await.map_err(|e| failure(req, asked, &e))?;
+    Ok((row, branch))
+}
+
 /// `GET /{path}?token=…[&lang=…]`: the form, or the page of an invalid link.
 pub(crate) async fn show<F: Flow>(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let query = fields(req.query_string());
     let asked = field(&query, "lang");
     let token = field(&query, "token").unwrap_or_default();
-    let found = match F::user(&state, token).await {
+    let (row, branch) = match open_link::<F>(&state, &req, asked, token).await {
         Ok(found) => found,
-        Err(e) => return failure(&req, asked, &e),
-    };
-    let Some(row) = found else {
-        return invalid::<F>(&req, asked);
-    };
-    let branch = match branch_code(&state, &row).await {
-        Ok(code) => code,
-        Err(e) => return failure(&req, asked, &e),
+        Err(page) => return page,
     };
     let view = FormView {
         locale: page_locale(&req, asked, Some(&row)),
@@ -201,16 +208,9 @@ pub(crate) async fn submit<F: Flow>(state: web::Data<AppState>, req: HttpRequest
     let form = fields(std::str::from_utf8(&body).unwrap_or_default());
     let asked = field(&form, "lang");
     let token = field(&form, "token").unwrap_or_default();
-    let found = match F::user(&state, token).await {
+    let (row, branch) = match open_link::<F>(&state, &req, asked, token).await {
         Ok(found) => found,
-        Err(e) => return failure(&req, asked, &e),
-    };
-    let Some(row) = found else {
-        return invalid::<F>(&req, asked);
-    };
-    let branch = match branch_code(&state, &row).await {
-        Ok(code) => code,
-        Err(e) => return failure(&req, asked, &e),
+        Err(page) => return page,
     };
     let locale = page_locale(&req, asked, Some(&row));
     let mut view = FormView {
