@@ -72,7 +72,8 @@ pub(crate) struct AnswerInput {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SyncAnswersInput {
-    /// At most 200 answers, in the order they were given.
+    /// At most 200 answers (`attempts::SYNC_BATCH_MAX`), in the order they were given.
+    #[schema(max_items = 200)]
     pub answers: Vec<SyncAnswerInput>,
 }
 
