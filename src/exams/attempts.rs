@@ -28,16 +28,25 @@ pub enum Started {
 }
 
 /// Starts (or resumes) the caller's attempt at a published exam.
+/// `history` is the caller's attempts at the exam, latest first (see
+/// `history`), with an expired open one already graded: it tells whether
+/// an attempt is open and how many were used without another query, so a
+/// new attempt costs two statements (the enrolment, the insert).
 pub(crate) async fn start(
     db: &impl ConnectionTrait,
     caller: &Caller,
     exam: &exam::Model,
+    history: &[attempt::Model],
     now: DateTime<Utc>,
 ) -> Result<(Started, Arc<Snapshot>), ExamError> {
     let version_id = exam
         .current_version_id
         .filter(|_| exam.status == exam::Status::Published)
         .ok_or(ExamError::NotFound)?;
+    if let Some(open) = history.first().filter(|a| a.status == attempt::Status::Open && now <= a.deadline) {
+        let snapshot = authoring::published(db, open.version_id).await?;
+        return Ok((Started::Existing(open.clone()), snapshot));
+    }
     let snapshot = authoring::published(db, version_id).await?;
     // Only trainees with an active enrolment in the course sit its exam.
     let enrolment = Enrolments::find()
@@ -47,24 +56,8 @@ pub(crate) async fn start(
         .one(db)
         .await?
         .ok_or(ExamError::NotEnrolled)?;
-    if let Some(open) = open_attempt(db, exam.id, caller.user_id).await? {
-        // `progress::start_attempt` has graded an attempt past its deadline
-        // (and certified on a pass) before calling this; grading here only
-        // guards a caller that did not.
-        let open = if now > open.deadline { grade(db, open, now).await?.0 } else { open };
-        if open.status == attempt::Status::Open {
-            let snapshot = authoring::published(db, open.version_id).await?;
-            return Ok((Started::Existing(open), snapshot));
-        }
-    }
-    let previous = to_i32(
-        Attempts::find()
-            .filter(attempt::Column::ExamId.eq(exam.id))
-            .filter(attempt::Column::UserId.eq(caller.user_id))
-            .count(db)
-            .await?,
-    );
-    if previous >= snapshot.max_attempts {
+    let previous = history.first().map_or(0, |latest| latest.attempt_number);
+    if to_i32(history.len()) >= snapshot.max_attempts {
         return Err(ExamError::AttemptsExhausted {
             max: snapshot.max_attempts,
         });
@@ -101,21 +94,24 @@ pub(crate) async fn start(
     }
 }
 
+/// Every attempt of a user at an exam, latest first, in one query. Only the
+/// latest can be open (a new attempt starts only when none is), so this
+/// answers "is one open?", "how did the last one end?" and "how many were
+/// used?" together. At most `max_attempts` rows plus granted extras.
+pub(crate) async fn history(db: &impl ConnectionTrait, exam_id: Uuid, user_id: Uuid) -> Result<Vec<attempt::Model>, DbErr> {
+    Attempts::find()
+        .filter(attempt::Column::ExamId.eq(exam_id))
+        .filter(attempt::Column::UserId.eq(user_id))
+        .order_by_desc(attempt::Column::AttemptNumber)
+        .all(db)
+        .await
+}
+
 pub(crate) async fn open_attempt(db: &impl ConnectionTrait, exam_id: Uuid, user_id: Uuid) -> Result<Option<attempt::Model>, DbErr> {
     Attempts::find()
         .filter(attempt::Column::ExamId.eq(exam_id))
         .filter(attempt::Column::UserId.eq(user_id))
         .filter(attempt::Column::Status.eq(attempt::Status::Open))
-        .one(db)
-        .await
-}
-
-/// The user's latest attempt at an exam (the highest attempt number).
-pub(crate) async fn latest_attempt(db: &impl ConnectionTrait, exam_id: Uuid, user_id: Uuid) -> Result<Option<attempt::Model>, DbErr> {
-    Attempts::find()
-        .filter(attempt::Column::ExamId.eq(exam_id))
-        .filter(attempt::Column::UserId.eq(user_id))
-        .order_by_desc(attempt::Column::AttemptNumber)
         .one(db)
         .await
 }

@@ -12,7 +12,7 @@ use crate::http::CursorPage;
 use crate::http::page::Page;
 use crate::i18n::Locale;
 use crate::tenancy::{self, Caller};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -29,16 +29,18 @@ pub(crate) async fn visible_course(db: &impl ConnectionTrait, caller: &Caller, c
 }
 
 /// The exam if the caller may see it: headquarters any; others published
-/// exams of courses offered to their branch.
+/// exams of courses offered to their branch. One query either way (the
+/// course's visibility is a subquery): starting an exam runs this on every
+/// press of "start".
 pub(crate) async fn find_exam(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<exam::Model, ExamError> {
-    let row = Exams::find_by_id(id).one(db).await?.ok_or(ExamError::NotFound)?;
+    let mut query = Exams::find_by_id(id);
     if !caller.is_hq() {
-        if row.status != exam::Status::Published {
-            return Err(ExamError::NotFound);
-        }
-        visible_course(db, caller, row.course_id).await?;
+        let visible_courses = courses::visible(caller).select_only().column(course::Column::Id).into_query();
+        query = query
+            .filter(exam::Column::Status.eq(exam::Status::Published))
+            .filter(exam::Column::CourseId.in_subquery(visible_courses));
     }
-    Ok(row)
+    query.one(db).await?.ok_or(ExamError::NotFound)
 }
 
 /// An exam in the `chain` of languages; headquarters also gets the bank
@@ -91,6 +93,20 @@ pub(crate) async fn attempt_view(db: &impl ConnectionTrait, row: &attempt::Model
     let answers = super::attempts::answers(db, row.id).await?;
     let late = super::attempts::late_synced(db, row.id).await?;
     Ok(views::attempt(row, &snapshot, &super::attempts::drawn(row), &answers, late, chain))
+}
+
+/// The view of an attempt that was just created: it has no answers yet, so
+/// nothing but the (cached) published version is read.
+pub(crate) async fn new_attempt_view(db: &impl ConnectionTrait, row: &attempt::Model, chain: &[Locale]) -> Result<Attempt, ExamError> {
+    let snapshot = authoring::published(db, row.version_id).await?;
+    Ok(views::attempt(
+        row,
+        &snapshot,
+        &super::attempts::drawn(row),
+        &BTreeMap::new(),
+        Vec::new(),
+        chain,
+    ))
 }
 
 /// A page of the attempts at an exam in the caller's scope (up to

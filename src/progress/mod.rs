@@ -112,16 +112,20 @@ pub async fn start_attempt(
     now: DateTime<Utc>,
     new: bool,
 ) -> Result<(Started, Arc<Snapshot>), ProgressError> {
-    if let Some(open) = attempts::open_attempt(db, exam.id, caller.user_id).await? {
-        finalize_if_expired(db, open, now).await?;
+    let mut history = attempts::history(db, exam.id, caller.user_id).await?;
+    if let Some(latest) = history.first_mut()
+        && latest.status == attempt::Status::Open
+        && now > latest.deadline
+    {
+        *latest = close_attempt(db, latest.clone(), now).await?;
     }
     if !new
-        && let Some(latest) = attempts::latest_attempt(db, exam.id, caller.user_id).await?
-        && views::closed_by_deadline(&latest)
+        && let Some(latest) = history.first()
+        && views::closed_by_deadline(latest)
     {
-        return Err(ExamError::AttemptExpired(Box::new(views::my_attempt(&latest))).into());
+        return Err(ExamError::AttemptExpired(Box::new(views::my_attempt(latest))).into());
     }
-    Ok(attempts::start(db, caller, exam, now).await?)
+    Ok(attempts::start(db, caller, exam, &history, now).await?)
 }
 
 /// Grades the attempt if its deadline has passed (lazy grading on read).

@@ -71,11 +71,11 @@ pub(crate) async fn start(
         Started::New(row) => (row, true),
         Started::Existing(row) => (row, false),
     };
-    let view = attempt_view(&state, &req, &actor, &row).await?;
     let response = if created {
+        let view = exams::new_attempt_view(&state.db, &row, &languages(&req, &actor)).await?;
         HttpResponse::Created().json(view)
     } else {
-        HttpResponse::Ok().json(view)
+        HttpResponse::Ok().json(attempt_view(&state, &req, &actor, &row).await?)
     };
     Ok(with_language(response, negotiate(&req)))
 }
