@@ -130,6 +130,8 @@ async def trainee(session, args, email, token, start_at, stats, acks, rng):
     if status not in (200, 201):
         return None
     a = json.loads(body)
+    if args.starts_only:
+        return None
     attempt_id = a["id"]
     qs = a["questions"]
     log = {"email": email, "token": token, "attempt": attempt_id, "saves": []} if acks is not None else None
@@ -171,8 +173,8 @@ async def storm(args):
     stats = Stats()
     timeout = aiohttp.ClientTimeout(total=args.timeout)
     conn = aiohttp.TCPConnector(limit=args.pool, force_close=False, enable_cleanup_closed=True)
-    result = {"n": args.n, "pool": args.pool, "saves_per_trainee": args.saves, "think_s": [args.think_min, args.think_max],
-              "start_window_s": args.start_window}
+    result = {"n": args.n, "pool": args.pool, "saves_per_trainee": 0 if args.starts_only else args.saves,
+              "think_s": [args.think_min, args.think_max], "start_window_s": args.start_window}
     async with aiohttp.ClientSession(connector=conn, timeout=timeout) as session:
         # Phase 1: logins (argon2id-bound by design), optionally from a token cache.
         tokens = {}
@@ -331,6 +333,8 @@ def main():
     p.add_argument("--ack-log")
     p.add_argument("--ready-file")
     p.add_argument("--login-only", action="store_true", help="only log in (filling --token-cache), then exit")
+    p.add_argument("--starts-only", action="store_true",
+                   help="the synchronized start: each trainee only starts (no saves, no submit)")
     p.add_argument("--json-out")
     args = p.parse_args()
     if args.mode == "storm":
