@@ -1,34 +1,32 @@
 #!/usr/bin/env bash
 # The exam storm. Usage:
-#   bench/storm.sh sqlite|postgres [N ...]     storm with N trainees each (default 1000 5000): start, 20 saves, submit
+#   bench/storm.sh sqlite|postgres [N ...]      storm with N trainees each (default 1000 5000): start, 20 saves, submit
 #   bench/storm.sh sync sqlite|postgres [N ...] the synchronized start: N trainees (default 10000) only press
-#                                              "start", all within STORM_WINDOW (default here 10 s)
-#   bench/storm.sh durability [N]              PostgreSQL, SIGKILL mid-storm, restart, check acknowledged saves
+#                                               "start", all within STORM_SYNC_WINDOW (default 10 s)
+#   bench/storm.sh examday sqlite|postgres [N]  in one world (one login phase): the synchronized start, then,
+#                                               every attempt forgotten, the realistic storm (starts over 60 s,
+#                                               think 10-30 s before each of 20 saves, submit)
+#   bench/storm.sh durability [N]               PostgreSQL, SIGKILL mid-storm, restart, check acknowledged saves
 # Env: STORM_REPEAT (runs per N, default 1), STORM_POOL (client pool, 256), STORM_WINDOW (start window s, 60),
-#      STORM_THINK_MIN / STORM_THINK_MAX (think time before each save, s; default 0.5 / 2; the
-#      realistic storm of an exam day is 10 / 30), KILL_AFTER (durability: seconds into the storm,
-#      default 25), BENCH_PORT.
+#      STORM_THINK_MIN / STORM_THINK_MAX (think time before each save, s; default 0.5 / 2),
+#      STORM_BINARIES (several server binaries, each run in turn on the same world, e.g. before and after
+#      a change; default $ZJ), KILL_AFTER (durability: seconds into the storm, default 25), BENCH_PORT.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bench_init
 
 mode=${1:-sqlite}
 shift || true
-STARTS_ONLY=()
-if [ "$mode" = sync ]; then
-  mode=${1:-postgres}
-  shift || true
-  STARTS_ONLY=(--starts-only)
-  WINDOW=${STORM_WINDOW:-10}
-  [ $# -gt 0 ] || set -- 10000
-fi
 POOL=${STORM_POOL:-256}
-WINDOW=${WINDOW:-${STORM_WINDOW:-60}}
-THINK=(--think-min "${STORM_THINK_MIN:-0.5}" --think-max "${STORM_THINK_MAX:-2}")
+WINDOW=${STORM_WINDOW:-60}
+SYNC_WINDOW=${STORM_SYNC_WINDOW:-10}
+THINK_MIN=${STORM_THINK_MIN:-0.5}
+THINK_MAX=${STORM_THINK_MAX:-2}
 REPEAT=${STORM_REPEAT:-1}
+read -r -a BINARIES <<<"${STORM_BINARIES:-$ZJ}"
 
-# Forgets every attempt, so that a repeated synchronized start starts from
-# the same state (nobody has an attempt yet).
+# Forgets every attempt, so that each phase starts from the same state
+# (nobody has an attempt yet).
 reset_attempts() {
   local sql="DELETE FROM attempt_answers; DELETE FROM attempts;"
   case $ZHIJIANG_DATABASE_URL in
@@ -38,40 +36,59 @@ reset_attempts() {
   esac
 }
 
+# one_run KIND N LABEL PHASE: a fresh server, one storm of PHASE
+# (sync: starts only within SYNC_WINDOW; realistic: 60 s, think 10-30 s;
+# storm: STORM_WINDOW and STORM_THINK_*).
+one_run() {
+  local kind=$1 n=$2 label=$3 phase=$4
+  local args=(--start-window "$WINDOW" --think-min "$THINK_MIN" --think-max "$THINK_MAX")
+  case $phase in
+    sync) args=(--start-window "$SYNC_WINDOW" --starts-only) ;;
+    realistic) args=(--start-window 60 --think-min 10 --think-max 30) ;;
+  esac
+  reset_attempts
+  start_server "$BENCH_TMP/server-$label.log"
+  echo "### $kind $phase N=$n ($label; server $ZJ; load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+  local c0 c1
+  c0=$(cpu_seconds "$SERVER_PID")
+  python3 "$BENCH_DIR/storm.py" storm --base "$BASE" --exam "$EXAM_ID" --n "$n" --branches 10 \
+    --password "$BENCH_PASSWORD" --pool "$POOL" --token-cache "$BENCH_TMP/tokens.json" "${args[@]}" \
+    --json-out "$BENCH_TMP/storm-$label.json"
+  c1=$(cpu_seconds "$SERVER_PID")
+  echo "server peak RSS (VmHWM): $(peak_rss_mib) MiB; server CPU during run: $(echo "$c1 - $c0" | bc) s; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  local errs
+  errs=$(grep -ciE 'error|panic' "$BENCH_TMP/server-$label.log" || true)
+  echo "server log lines with error/panic: $errs"
+  [ "$errs" -gt 0 ] && grep -iE 'error|panic' "$BENCH_TMP/server-$label.log" | sort | uniq -c | sort -rn | head -5
+  stop_server
+}
+
+# storm_runs KIND "PHASES" N ...: one world of max(N) trainees, their
+# logins once, then every phase for every N, REPEAT times, with every binary.
 storm_runs() {
-  local kind=$1; shift
+  local kind=$1 phases=$2; shift 2
   local sizes=("$@")
   local max=0
   for n in "${sizes[@]}"; do [ "$n" -gt "$max" ] && max=$n; done
-  echo "## storm on $kind, N = ${sizes[*]} (client pool $POOL, start window ${WINDOW}s, ${STARTS_ONLY[*]:-start, saves, submit}, $REPEAT run(s) each)"
+  echo "## storm on $kind, N = ${sizes[*]}, phases: $phases (client pool $POOL, $REPEAT run(s) each)"
   new_db "$kind" storm
   seed_load --branches 10 --trainees-per-branch $(( (max + 9) / 10 ))
-  local cache=$BENCH_TMP/tokens.json
   # Logins first, in a server of their own: argon2id (19 MiB, 2 passes) bounds
   # them by design, and their memory would otherwise dominate the storm's peak RSS.
   start_server "$BENCH_TMP/server-$kind-login.log"
   echo "### $kind logins of $max trainees (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
   python3 "$BENCH_DIR/storm.py" storm --login-only --base "$BASE" --exam "$EXAM_ID" --n "$max" --branches 10 \
-    --password "$BENCH_PASSWORD" --pool "$POOL" --token-cache "$cache" 2>/dev/null
+    --password "$BENCH_PASSWORD" --pool "$POOL" --token-cache "$BENCH_TMP/tokens.json" 2>/dev/null
   echo "server peak RSS after logins (VmHWM): $(peak_rss_mib) MiB; resident now (VmRSS): $(awk '/VmRSS/{printf "%.1f", $2/1024}' /proc/$SERVER_PID/status) MiB; threads: $(awk '/Threads/{print $2}' /proc/$SERVER_PID/status)"
   stop_server
+  local n r phase b
   for n in "${sizes[@]}"; do
     for r in $(seq 1 "$REPEAT"); do
-      [ ${#STARTS_ONLY[@]} -gt 0 ] && reset_attempts
-      start_server "$BENCH_TMP/server-$kind-$n-$r.log"
-      echo "### $kind N=$n run $r (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
-      local t0 c0 c1
-      c0=$(cpu_seconds "$SERVER_PID")
-      python3 "$BENCH_DIR/storm.py" storm --base "$BASE" --exam "$EXAM_ID" --n "$n" --branches 10 \
-        --password "$BENCH_PASSWORD" --pool "$POOL" --start-window "$WINDOW" --token-cache "$cache" \
-        "${THINK[@]}" "${STARTS_ONLY[@]}" --json-out "$BENCH_TMP/storm-$kind-$n-$r.json"
-      c1=$(cpu_seconds "$SERVER_PID")
-      echo "server peak RSS (VmHWM): $(peak_rss_mib) MiB; server CPU during run: $(echo "$c1 - $c0" | bc) s; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-      local errs
-      errs=$(grep -ciE 'error|panic' "$BENCH_TMP/server-$kind-$n-$r.log" || true)
-      echo "server log lines with error/panic: $errs"
-      [ "$errs" -gt 0 ] && grep -iE 'error|panic' "$BENCH_TMP/server-$kind-$n-$r.log" | sort | uniq -c | sort -rn | head -5
-      stop_server
+      for phase in $phases; do
+        for b in "${!BINARIES[@]}"; do
+          ZJ=${BINARIES[$b]} one_run "$kind" "$n" "$kind-$phase-$n-$r-$b" "$phase"
+        done
+      done
     done
   done
 }
@@ -106,7 +123,14 @@ durability() {
 case $mode in
   sqlite | postgres)
     [ $# -gt 0 ] || set -- 1000 5000
-    storm_runs "$mode" "$@" ;;
+    storm_runs "$mode" storm "$@" ;;
+  sync | examday)
+    kind=${1:-postgres}
+    shift || true
+    [ $# -gt 0 ] || set -- 10000
+    phases=sync
+    [ "$mode" = examday ] && phases="sync realistic"
+    storm_runs "$kind" "$phases" "$@" ;;
   durability) durability "${1:-1000}" ;;
-  *) echo "usage: $0 sqlite|postgres [N ...] | sync sqlite|postgres [N ...] | durability [N]" >&2; exit 2 ;;
+  *) echo "usage: $0 sqlite|postgres [N ...] | sync|examday sqlite|postgres [N ...] | durability [N]" >&2; exit 2 ;;
 esac
