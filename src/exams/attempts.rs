@@ -8,11 +8,11 @@ use super::attempt_entity::{self as attempt, Entity as Attempts};
 use super::authoring;
 use super::bank::{self, Drawn, Snapshot};
 use super::exam_entity as exam;
+use super::windows;
 use crate::audit::{AuditEntry, Author, write_entry};
 use crate::enrolments::entity::{self as enrolment, Entity as Enrolments};
 use crate::error::{FieldCode, FieldError, is_unique_violation};
 use crate::http::page::{CursorPage, Page};
-use crate::num::to_i32;
 use crate::tenancy::{self, Caller};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -44,6 +44,8 @@ pub(crate) async fn start(
         .filter(enrolment::Column::UserId.eq(caller.user_id))
         .filter(enrolment::Column::CourseId.eq(exam.course_id))
         .filter(enrolment::Column::Status.eq(enrolment::Status::Active))
+        // The newest active enrolment is the current one (a re-take cohort's).
+        .order_by_desc(enrolment::Column::EnrolledAt)
         .one(db)
         .await?
         .ok_or(ExamError::NotEnrolled)?;
@@ -57,18 +59,8 @@ pub(crate) async fn start(
             return Ok((Started::Existing(open), snapshot));
         }
     }
-    let previous = to_i32(
-        Attempts::find()
-            .filter(attempt::Column::ExamId.eq(exam.id))
-            .filter(attempt::Column::UserId.eq(caller.user_id))
-            .count(db)
-            .await?,
-    );
-    if previous >= snapshot.max_attempts {
-        return Err(ExamError::AttemptsExhausted {
-            max: snapshot.max_attempts,
-        });
-    }
+    // Attempts left for this enrolment, the exam window, overrides (one query).
+    let admitted = windows::admit(db, exam.id, &enrolment, &snapshot, now).await?;
     let drawn = bank::draw(&snapshot, &mut rand::thread_rng());
     let row = attempt::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -78,10 +70,10 @@ pub(crate) async fn start(
         branch_id: Set(caller.branch_id),
         course_id: Set(exam.course_id),
         enrolment_id: Set(enrolment.id),
-        attempt_number: Set(previous + 1),
+        attempt_number: Set(admitted.attempt_number),
         status: Set(attempt::Status::Open),
         started_at: Set(now),
-        deadline: Set(now + Duration::minutes(snapshot.time_limit_minutes as i64)),
+        deadline: Set(admitted.deadline),
         submitted_at: Set(None),
         draw: Set(serde_json::to_string(&drawn)?),
         score: Set(None),
@@ -93,7 +85,10 @@ pub(crate) async fn start(
         updated_at: Set(now),
     };
     match row.insert(db).await {
-        Ok(row) => Ok((Started::New(row), snapshot)),
+        Ok(row) => {
+            admitted.settle(db, &row, now).await?;
+            Ok((Started::New(row), snapshot))
+        }
         // A concurrent start won the race (the database allows one open
         // attempt); answer with that one.
         Err(err) if is_unique_violation(&err) => Err(ExamError::AttemptRace),
