@@ -5,6 +5,7 @@ pub(crate) mod answer_entity;
 pub(crate) mod attempt_entity;
 pub(crate) mod attempts;
 pub(crate) mod authoring;
+pub(crate) mod availability;
 pub(crate) mod bank;
 pub(crate) mod checks;
 pub(crate) mod commands;

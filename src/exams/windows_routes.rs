@@ -3,7 +3,7 @@
 //! `window_commands`, `overrides` and `windows`.
 
 use super::window_views::{Availability, CreateWindow, ExamOverride, ExamWindow, SetOverride, UpdateWindow, override_view, window_view};
-use super::{overrides, window_commands, windows};
+use super::{availability as available, overrides, window_commands};
 use crate::error::ApiResult;
 use crate::http::page::List;
 use crate::http::routes::Routes;
@@ -170,7 +170,7 @@ pub(crate) async fn availability(
     Authorized(caller, _): Authorized<Trainees>,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let view = windows::availability(&state.db, &caller, *id, state.clock.now()).await?;
+    let view = available::availability(&state.db, &caller, *id, state.clock.now()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
