@@ -151,6 +151,7 @@ pub fn routes() -> http::routes::Routes {
     cohorts::routes::routes(&mut r);
     enrolments::routes::routes(&mut r);
     exams::routes::routes(&mut r);
+    exams::windows_routes::routes(&mut r);
     progress::routes::routes(&mut r);
     certificates::routes::routes(&mut r);
     reports::audit_log::routes(&mut r);

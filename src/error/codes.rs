@@ -76,6 +76,10 @@ error_codes! {
         EmailTaken = "email_taken",
         EnrolmentNotActive = "enrolment_not_active",
         ExamTimeOver = "exam_time_over",
+        ExamNotOpenYet = "exam_not_open_yet",
+        ExamWindowClosed = "exam_window_closed",
+        WindowExists = "window_exists",
+        TraineeNotEnrolled = "trainee_not_enrolled",
         Forbidden = "forbidden",
         IdempotencyInProgress = "idempotency_in_progress",
         IdempotencyKeyReused = "idempotency_key_reused",
@@ -150,6 +154,13 @@ error_codes! {
         UnknownLocale = "unknown_locale",
         UnknownUser = "unknown_user",
         WrongPassword = "wrong_password",
+        InvalidDateTime = "invalid_date_time",
+        AmbiguousLocalTime = "ambiguous_local_time",
+        NonexistentLocalTime = "nonexistent_local_time",
+        ClosesBeforeOpens = "closes_before_opens",
+        WindowTooLong = "window_too_long",
+        TooFarFromNow = "too_far_from_now",
+        CohortOtherCourse = "cohort_other_course",
     }
 }
 

@@ -8,11 +8,11 @@ use super::attempt_entity::{self as attempt, Entity as Attempts};
 use super::authoring;
 use super::bank::{self, Drawn, Snapshot};
 use super::exam_entity as exam;
+use super::windows;
 use crate::audit::{AuditEntry, Author, write_entry};
 use crate::enrolments::entity::{self as enrolment, Entity as Enrolments};
 use crate::error::{FieldCode, FieldError, is_unique_violation};
 use crate::http::page::{CursorPage, Page};
-use crate::num::to_i32;
 use crate::tenancy::{self, Caller};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -28,22 +28,26 @@ pub enum Started {
 }
 
 /// Starts (or resumes) the caller's attempt at a published exam.
-/// `history` is the caller's attempts at the exam, latest first (see
-/// `history`), with an expired open one already graded: it tells whether
-/// an attempt is open and how many were used without another query, so a
-/// new attempt costs two statements (the enrolment, the insert).
+/// `latest` is the caller's latest attempt at the exam (see `latest`), an
+/// expired open one already graded: only the latest can be open, so it
+/// answers "is one open?" and "did the last one run out of time?" without
+/// another query. After an attempt of the current enrolment ran out of time
+/// a new one starts only if `new` asks for it (`AttemptExpired` otherwise);
+/// one that expired in an earlier enrolment (before a re-take) does not hold
+/// the new cohort back.
 pub(crate) async fn start(
     db: &impl ConnectionTrait,
     caller: &Caller,
     exam: &exam::Model,
-    history: &[attempt::Model],
+    latest: Option<&attempt::Model>,
+    new: bool,
     now: DateTime<Utc>,
 ) -> Result<(Started, Arc<Snapshot>), ExamError> {
     let version_id = exam
         .current_version_id
         .filter(|_| exam.status == exam::Status::Published)
         .ok_or(ExamError::NotFound)?;
-    if let Some(open) = history.first().filter(|a| a.status == attempt::Status::Open && now <= a.deadline) {
+    if let Some(open) = latest.filter(|a| a.status == attempt::Status::Open && now <= a.deadline) {
         let snapshot = authoring::published(db, open.version_id).await?;
         return Ok((Started::Existing(open.clone()), snapshot));
     }
@@ -53,15 +57,19 @@ pub(crate) async fn start(
         .filter(enrolment::Column::UserId.eq(caller.user_id))
         .filter(enrolment::Column::CourseId.eq(exam.course_id))
         .filter(enrolment::Column::Status.eq(enrolment::Status::Active))
+        // The newest active enrolment is the current one (a re-take cohort's).
+        .order_by_desc(enrolment::Column::EnrolledAt)
         .one(db)
         .await?
         .ok_or(ExamError::NotEnrolled)?;
-    let previous = history.first().map_or(0, |latest| latest.attempt_number);
-    if to_i32(history.len()) >= snapshot.max_attempts {
-        return Err(ExamError::AttemptsExhausted {
-            max: snapshot.max_attempts,
-        });
+    if !new
+        && let Some(latest) = latest.filter(|a| a.enrolment_id == enrolment.id)
+        && super::views::closed_by_deadline(latest)
+    {
+        return Err(ExamError::AttemptExpired(Box::new(super::views::my_attempt(latest))));
     }
+    // Attempts left for this enrolment, the exam window, overrides (one query).
+    let admitted = windows::admit(db, exam.id, &enrolment, &snapshot, now).await?;
     let drawn = bank::draw(&snapshot, &mut rand::thread_rng());
     let row = attempt::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -71,10 +79,10 @@ pub(crate) async fn start(
         branch_id: Set(caller.branch_id),
         course_id: Set(exam.course_id),
         enrolment_id: Set(enrolment.id),
-        attempt_number: Set(previous + 1),
+        attempt_number: Set(admitted.attempt_number),
         status: Set(attempt::Status::Open),
         started_at: Set(now),
-        deadline: Set(now + Duration::minutes(snapshot.time_limit_minutes as i64)),
+        deadline: Set(admitted.deadline),
         submitted_at: Set(None),
         draw: Set(serde_json::to_string(&drawn)?),
         score: Set(None),
@@ -86,7 +94,10 @@ pub(crate) async fn start(
         updated_at: Set(now),
     };
     match row.insert(db).await {
-        Ok(row) => Ok((Started::New(row), snapshot)),
+        Ok(row) => {
+            admitted.settle(db, &row, now).await?;
+            Ok((Started::New(row), snapshot))
+        }
         // A concurrent start won the race (the database allows one open
         // attempt); answer with that one.
         Err(err) if is_unique_violation(&err) => Err(ExamError::AttemptRace),
@@ -94,16 +105,13 @@ pub(crate) async fn start(
     }
 }
 
-/// Every attempt of a user at an exam, latest first, in one query. Only the
-/// latest can be open (a new attempt starts only when none is), so this
-/// answers "is one open?", "how did the last one end?" and "how many were
-/// used?" together. At most `max_attempts` rows plus granted extras.
-pub(crate) async fn history(db: &impl ConnectionTrait, exam_id: Uuid, user_id: Uuid) -> Result<Vec<attempt::Model>, DbErr> {
+/// A user's latest attempt at an exam (the highest attempt number).
+pub(crate) async fn latest(db: &impl ConnectionTrait, exam_id: Uuid, user_id: Uuid) -> Result<Option<attempt::Model>, DbErr> {
     Attempts::find()
         .filter(attempt::Column::ExamId.eq(exam_id))
         .filter(attempt::Column::UserId.eq(user_id))
         .order_by_desc(attempt::Column::AttemptNumber)
-        .all(db)
+        .one(db)
         .await
 }
 

@@ -29,6 +29,18 @@ pub enum ExamError {
     AttemptExpired(Box<super::views::MyAttempt>),
     #[error("the bank has {available} questions, {needed} are drawn")]
     QuestionBankTooSmall { needed: i32, available: usize },
+    /// The exam window that applies to the trainee has not opened yet.
+    #[error("the exam window has not opened yet")]
+    NotOpenYet(Box<super::windows::Refusal>),
+    /// The exam window that applies to the trainee has closed.
+    #[error("the exam window has closed")]
+    WindowClosed(Box<super::windows::Refusal>),
+    /// The exam already has a window for this cohort (or branch-wide).
+    #[error("a window for this cohort or branch exists")]
+    WindowExists,
+    /// An override for a trainee without an active enrolment in the course.
+    #[error("the trainee has no active enrolment in the exam's course")]
+    TraineeNotEnrolled,
     /// A concurrent start opened the trainee's attempt first.
     #[error("a concurrent start opened the attempt")]
     AttemptRace,
@@ -62,10 +74,32 @@ impl From<ExamError> for ApiError {
                 .arg("needed", i64::from(needed))
                 .arg("available", i64::try_from(available).unwrap_or(i64::MAX)),
             ExamError::AttemptRace => ApiError::conflict(ProblemCode::AttemptRace),
+            ExamError::NotOpenYet(r) => refused(ProblemCode::ExamNotOpenYet, &r),
+            ExamError::WindowClosed(r) => refused(ProblemCode::ExamWindowClosed, &r),
+            ExamError::WindowExists => ApiError::conflict(ProblemCode::WindowExists),
+            ExamError::TraineeNotEnrolled => ApiError::conflict(ProblemCode::TraineeNotEnrolled),
             err @ (ExamError::MissingVersion(_) | ExamError::Ungraded(_) | ExamError::Encode(_)) => ApiError::internal_from(&err),
             ExamError::Db(e) => e.into(),
         }
     }
+}
+
+/// A start refused by the exam window: the window in UTC and in the
+/// branch's local time, the zone, and the server's time, so that a phone
+/// with a wrong clock can still say when to come back.
+fn refused(code: ProblemCode, r: &super::windows::Refusal) -> ApiError {
+    use super::window_time::{local_rfc3339, local_text};
+    let tz = r.time_zone;
+    ApiError::conflict(code)
+        .arg("opens_local", local_text(r.opens_at, tz))
+        .arg("closes_local", local_text(r.closes_at, tz))
+        .arg("time_zone", tz.name())
+        .member("opens_at", serde_json::json!(r.opens_at))
+        .member("closes_at", serde_json::json!(r.closes_at))
+        .member("opens_at_local", serde_json::json!(local_rfc3339(r.opens_at, tz)))
+        .member("closes_at_local", serde_json::json!(local_rfc3339(r.closes_at, tz)))
+        .member("time_zone", serde_json::json!(tz.name()))
+        .member("server_time", serde_json::json!(r.now))
 }
 
 impl From<Vec<FieldError>> for ExamError {

@@ -5,6 +5,7 @@ pub(crate) mod answer_entity;
 pub(crate) mod attempt_entity;
 pub(crate) mod attempts;
 pub(crate) mod authoring;
+pub(crate) mod availability;
 pub(crate) mod bank;
 pub(crate) mod checks;
 pub(crate) mod commands;
@@ -12,6 +13,8 @@ pub(crate) mod dto;
 pub(crate) mod error;
 pub(crate) mod exam_entity;
 pub(crate) mod exam_translation_entity;
+pub(crate) mod override_entity;
+pub(crate) mod overrides;
 pub(crate) mod question_entity;
 pub(crate) mod question_translation_entity;
 pub(crate) mod routes;
@@ -19,6 +22,12 @@ pub(crate) mod service;
 pub(crate) mod translation_status;
 pub(crate) mod version_entity;
 pub(crate) mod views;
+pub(crate) mod window_commands;
+pub(crate) mod window_entity;
+pub(crate) mod window_time;
+pub(crate) mod window_views;
+pub(crate) mod windows;
+pub(crate) mod windows_routes;
 
 pub use error::ExamError;
 
@@ -31,6 +40,17 @@ use uuid::Uuid;
 impl crate::tenancy::BranchOwned for attempt_entity::Entity {
     const BRANCH: attempt_entity::Column = attempt_entity::Column::BranchId;
     const OWNER: Option<attempt_entity::Column> = Some(attempt_entity::Column::UserId);
+}
+
+/// A window belongs to its branch (a branch-wide window, or its cohort's branch).
+impl crate::tenancy::BranchOwned for window_entity::Entity {
+    const BRANCH: window_entity::Column = window_entity::Column::BranchId;
+}
+
+/// An override belongs to its trainee's branch.
+impl crate::tenancy::BranchOwned for override_entity::Entity {
+    const BRANCH: override_entity::Column = override_entity::Column::BranchId;
+    const OWNER: Option<override_entity::Column> = Some(override_entity::Column::UserId);
 }
 
 /// Question texts of a course's exams, for the catalogue's translation status.

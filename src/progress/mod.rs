@@ -20,7 +20,6 @@ use crate::exams::attempt_entity::{self as attempt, Entity as Attempts};
 use crate::exams::attempts::{self, Started};
 use crate::exams::bank::Snapshot;
 use crate::exams::exam_entity as exam;
-use crate::exams::views;
 use crate::tenancy::Caller;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -112,20 +111,11 @@ pub async fn start_attempt(
     now: DateTime<Utc>,
     new: bool,
 ) -> Result<(Started, Arc<Snapshot>), ProgressError> {
-    let mut history = attempts::history(db, exam.id, caller.user_id).await?;
-    if let Some(latest) = history.first_mut()
-        && latest.status == attempt::Status::Open
-        && now > latest.deadline
-    {
-        *latest = close_attempt(db, latest.clone(), now).await?;
+    let mut latest = attempts::latest(db, exam.id, caller.user_id).await?;
+    if let Some(row) = latest.take() {
+        latest = Some(finalize_if_expired(db, row, now).await?);
     }
-    if !new
-        && let Some(latest) = history.first()
-        && views::closed_by_deadline(latest)
-    {
-        return Err(ExamError::AttemptExpired(Box::new(views::my_attempt(latest))).into());
-    }
-    Ok(attempts::start(db, caller, exam, &history, now).await?)
+    Ok(attempts::start(db, caller, exam, latest.as_ref(), new, now).await?)
 }
 
 /// Grades the attempt if its deadline has passed (lazy grading on read).

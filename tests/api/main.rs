@@ -15,6 +15,8 @@ mod certificates;
 mod contract;
 mod demo;
 mod enrolments;
+mod exam_overrides;
+mod exam_windows;
 mod exams;
 mod foundation;
 mod hardening_http;

@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod exams;
 pub mod rows;
 pub mod smtp;
+pub mod windows;
 pub mod world;
 
 use actix_http::Request;

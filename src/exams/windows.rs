@@ -1,0 +1,261 @@
+//! What a trainee may start at an exam right now: the exam window that
+//! applies to their enrolment (their cohort's own, else their branch's),
+//! their overrides, and their attempts so far, read in ONE query so that
+//! the start of an attempt stays cheap when a whole intake presses start.
+//!
+//! Rules (see the README, "Exam days"):
+//! - no window: the exam is open, as before windows existed;
+//! - inside `[opens_at, closes_at)` a new attempt starts; outside it 409
+//!   (`exam_not_open_yet` / `exam_window_closed`) unless the trainee holds
+//!   a one-off unlock, which that start then uses up;
+//! - the deadline is the time limit plus the trainee's extra minutes; with a
+//!   hard end it is at most `closes_at` plus those extra minutes;
+//! - attempts count per enrolment: the trainee's *current* (newest active)
+//!   enrolment may use `max_attempts` plus their extra attempts; a re-take
+//!   cohort's new enrolment starts afresh. Attempt numbers keep counting
+//!   over every enrolment.
+
+use super::ExamError;
+use super::attempt_entity as attempt;
+use super::bank::Snapshot;
+use super::override_entity::{self as grant, Entity as Overrides};
+use super::window_time::zone;
+use crate::audit::{AuditEntry, Author, write_entry};
+use crate::enrolments::entity as enrolment;
+use crate::num::to_i32;
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait as _, Func, JoinType, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use serde_json::json;
+use uuid::Uuid;
+
+/// The window that applies to one enrolment.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Applied {
+    pub id: Uuid,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub hard_end: bool,
+}
+
+impl Applied {
+    pub(crate) fn contains(&self, at: DateTime<Utc>) -> bool {
+        self.opens_at <= at && at < self.closes_at
+    }
+}
+
+/// A window refusing a start, with what the problem document shows.
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub time_zone: Tz,
+    pub now: DateTime<Utc>,
+}
+
+/// Everything about one trainee, one exam and one enrolment that decides a
+/// start (see `allowance`).
+#[derive(Clone, Debug)]
+pub(crate) struct Allowance {
+    pub window: Option<Applied>,
+    pub time_zone: Tz,
+    pub override_id: Option<Uuid>,
+    pub extra_attempts: i32,
+    pub extra_minutes: i32,
+    pub unlock: bool,
+    /// Attempts at the exam over every enrolment (numbers the next one).
+    pub attempts_total: i32,
+    /// Attempts of this enrolment (they count against the allowance).
+    pub attempts_current: i32,
+}
+
+impl Allowance {
+    pub(crate) fn attempts_allowed(&self, max_attempts: i32) -> i32 {
+        max_attempts.saturating_add(self.extra_attempts)
+    }
+
+    /// Whether a new attempt may start at `now` by the window alone.
+    pub(crate) fn open_at(&self, now: DateTime<Utc>) -> bool {
+        self.window.is_none_or(|w| w.contains(now))
+    }
+
+    fn refusal(&self, now: DateTime<Utc>) -> Option<ExamError> {
+        let w = self.window.filter(|w| !w.contains(now))?;
+        let refusal = Box::new(Refusal {
+            opens_at: w.opens_at,
+            closes_at: w.closes_at,
+            time_zone: self.time_zone,
+            now,
+        });
+        Some(if now < w.opens_at {
+            ExamError::NotOpenYet(refusal)
+        } else {
+            ExamError::WindowClosed(refusal)
+        })
+    }
+}
+
+/// Reads the allowance in one query: anchored on the enrolment's branch
+/// row, left-joined to the cohort's window, the branch-wide window and the
+/// trainee's override, with the two attempt counts as scalar subqueries.
+pub(crate) async fn allowance(db: &impl ConnectionTrait, exam_id: Uuid, enrolment: &enrolment::Model) -> Result<Allowance, DbErr> {
+    let count = |current: bool| {
+        let mut q = Query::select();
+        q.expr(Func::count(Expr::col(Asterisk)))
+            .from("attempts")
+            .and_where(Expr::col("exam_id").eq(exam_id))
+            .and_where(Expr::col("user_id").eq(enrolment.user_id));
+        if current {
+            q.and_where(Expr::col("enrolment_id").eq(enrolment.id));
+        }
+        Expr::SubQuery(None, Box::new(q.into()))
+    };
+    let mut q = Query::select();
+    q.expr_as(count(false), "attempts_total")
+        .expr_as(count(true), "attempts_current")
+        .column(("b", "time_zone"));
+    for w in ["cw", "bw"] {
+        for c in ["id", "opens_at", "closes_at", "hard_end"] {
+            q.expr_as(Expr::col((w, c)), format!("{w}_{c}"));
+        }
+    }
+    for c in ["id", "extra_attempts", "extra_minutes", "unlock_window"] {
+        q.expr_as(Expr::col(("o", c)), format!("o_{c}"));
+    }
+    q.from_as("branches", "b")
+        .join_as(
+            JoinType::LeftJoin,
+            "exam_windows",
+            "cw",
+            Condition::all()
+                .add(Expr::col(("cw", "exam_id")).eq(exam_id))
+                .add(Expr::col(("cw", "cohort_id")).eq(enrolment.cohort_id)),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            "exam_windows",
+            "bw",
+            Condition::all()
+                .add(Expr::col(("bw", "exam_id")).eq(exam_id))
+                .add(Expr::col(("bw", "branch_id")).eq(enrolment.branch_id))
+                .add(Expr::col(("bw", "cohort_id")).is_null()),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            "exam_overrides",
+            "o",
+            Condition::all()
+                .add(Expr::col(("o", "exam_id")).eq(exam_id))
+                .add(Expr::col(("o", "user_id")).eq(enrolment.user_id)),
+        )
+        .and_where(Expr::col(("b", "id")).eq(enrolment.branch_id));
+    let row = db
+        .query_one(&q)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the enrolment's branch".into()))?;
+    let window = |w: &str| -> Result<Option<Applied>, DbErr> {
+        let Some(id) = row.try_get::<Option<Uuid>>("", &format!("{w}_id"))? else {
+            return Ok(None);
+        };
+        Ok(Some(Applied {
+            id,
+            opens_at: row.try_get("", &format!("{w}_opens_at"))?,
+            closes_at: row.try_get("", &format!("{w}_closes_at"))?,
+            hard_end: row.try_get("", &format!("{w}_hard_end"))?,
+        }))
+    };
+    let override_id: Option<Uuid> = row.try_get("", "o_id")?;
+    let has_override = override_id.is_some();
+    Ok(Allowance {
+        window: window("cw")?.or(window("bw")?),
+        time_zone: zone(&row.try_get::<String>("", "time_zone")?),
+        override_id,
+        extra_attempts: if has_override { row.try_get("", "o_extra_attempts")? } else { 0 },
+        extra_minutes: if has_override { row.try_get("", "o_extra_minutes")? } else { 0 },
+        unlock: has_override && row.try_get::<bool>("", "o_unlock_window")?,
+        attempts_total: to_i32(row.try_get::<i64>("", "attempts_total")?),
+        attempts_current: to_i32(row.try_get::<i64>("", "attempts_current")?),
+    })
+}
+
+/// A start the allowance admits: the new attempt's number and deadline,
+/// and the unlock it uses up (if it started outside the window).
+#[derive(Debug)]
+pub(crate) struct Admitted {
+    pub attempt_number: i32,
+    pub deadline: DateTime<Utc>,
+    unlock_of: Option<Uuid>,
+    window_id: Option<Uuid>,
+}
+
+/// Decides a new attempt at `now` (one query): attempts left for the
+/// current enrolment, then the window (or a one-off unlock), then the
+/// deadline. Errors are the 409s a trainee sees.
+pub(crate) async fn admit(
+    db: &impl ConnectionTrait,
+    exam_id: Uuid,
+    enrolment: &enrolment::Model,
+    snapshot: &Snapshot,
+    now: DateTime<Utc>,
+) -> Result<Admitted, ExamError> {
+    let a = allowance(db, exam_id, enrolment).await?;
+    let allowed = a.attempts_allowed(snapshot.max_attempts);
+    if a.attempts_current >= allowed {
+        return Err(ExamError::AttemptsExhausted { max: allowed });
+    }
+    let mut unlock_of = None;
+    if let Some(refused) = a.refusal(now) {
+        if !a.unlock {
+            return Err(refused);
+        }
+        unlock_of = a.override_id;
+    }
+    let extra = Duration::minutes(i64::from(a.extra_minutes));
+    let mut deadline = now + Duration::minutes(i64::from(snapshot.time_limit_minutes)) + extra;
+    if unlock_of.is_none()
+        && let Some(w) = a.window.filter(|w| w.hard_end)
+    {
+        deadline = Ord::min(deadline, w.closes_at + extra);
+    }
+    Ok(Admitted {
+        attempt_number: a.attempts_total.saturating_add(1),
+        deadline,
+        unlock_of,
+        window_id: a.window.map(|w| w.id),
+    })
+}
+
+impl Admitted {
+    /// After the attempt is stored: uses up the unlock it started with (a
+    /// conditional update, so two racing starts cannot both use one unlock)
+    /// and audits that use for the trainee. Nothing to do otherwise.
+    pub(crate) async fn settle(&self, db: &impl ConnectionTrait, attempt: &attempt::Model, now: DateTime<Utc>) -> Result<(), ExamError> {
+        let attempt_id = attempt.id;
+        let Some(id) = self.unlock_of else {
+            return Ok(());
+        };
+        let used = Overrides::update_many()
+            .col_expr(grant::Column::UnlockWindow, Expr::value(false))
+            .col_expr(grant::Column::UnlockUsedAt, Expr::value(now))
+            .col_expr(grant::Column::UnlockAttemptId, Expr::value(attempt_id))
+            .col_expr(grant::Column::UpdatedAt, Expr::value(now))
+            .filter(grant::Column::Id.eq(id))
+            .filter(grant::Column::UnlockWindow.eq(true))
+            .exec(db)
+            .await?;
+        if used.rows_affected != 1 {
+            // Another start used it first: this one is refused (and rolled back).
+            return Err(ExamError::AttemptRace);
+        }
+        let author = Author {
+            user_id: Some(attempt.user_id),
+            ..Author::default()
+        };
+        let entry = AuditEntry::new("exam_override.unlock_used", "exam_override", id)
+            .branch(attempt.branch_id)
+            .details(json!({"attempt_id": attempt_id, "window_id": self.window_id}));
+        write_entry(db, &author, entry, now).await?;
+        Ok(())
+    }
+}
