@@ -16,7 +16,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
-pub(crate) use super::checks::{CleanQuestion, ExamText, QuestionInputText, check_question, check_settings, check_titles};
+pub(crate) use super::checks::{CleanQuestion, ExamText, QuestionInputText, check_question, Settings, check_settings, check_titles};
 
 pub(crate) async fn set_title(
     db: &impl ConnectionTrait,
@@ -195,6 +195,7 @@ pub(crate) async fn publish(db: &impl ConnectionTrait, row: exam::Model, now: Da
         question_count: row.question_count,
         shuffle: row.shuffle,
         review_allowed: row.review_allowed,
+        sync_grace_minutes: row.sync_grace_minutes,
         titles,
         questions: bank,
     };
