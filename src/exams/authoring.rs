@@ -235,6 +235,30 @@ pub(crate) async fn snapshot(db: &impl ConnectionTrait, version_id: Uuid) -> Res
     Ok(super::bank::cached(version_id, || serde_json::from_str(&row.snapshot).ok()))
 }
 
+/// Many published versions' snapshots: from the process cache, and those
+/// not cached in one query.
+pub(crate) async fn snapshots(db: &impl ConnectionTrait, version_ids: &[Uuid]) -> Result<HashMap<Uuid, std::sync::Arc<Snapshot>>, DbErr> {
+    let mut found = HashMap::new();
+    let mut missing = Vec::new();
+    for id in version_ids {
+        match super::bank::cached(*id, || None) {
+            Some(s) => {
+                found.insert(*id, s);
+            }
+            None => missing.push(*id),
+        }
+    }
+    if missing.is_empty() {
+        return Ok(found);
+    }
+    for row in Versions::find().filter(version::Column::Id.is_in(missing)).all(db).await? {
+        if let Some(s) = super::bank::cached(row.id, || serde_json::from_str(&row.snapshot).ok()) {
+            found.insert(row.id, s);
+        }
+    }
+    Ok(found)
+}
+
 /// The published version an exam or attempt names: it must exist.
 pub(crate) async fn published(db: &impl ConnectionTrait, version_id: Uuid) -> Result<std::sync::Arc<Snapshot>, ExamError> {
     snapshot(db, version_id).await?.ok_or(ExamError::MissingVersion(version_id))

@@ -6,6 +6,7 @@
 
 pub(crate) mod commands;
 pub(crate) mod error;
+pub(crate) mod my_course;
 pub(crate) mod routes;
 
 pub use error::ProgressError;

@@ -132,7 +132,8 @@ pub(crate) async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResu
                 .expr_as(Func::count(Expr::col(Asterisk)), "examined")
                 .expr_as(Func::sum(Expr::col(("b", "passed_any"))), "passed")
                 .expr_as(Func::avg(Expr::col(("b", "best"))), "average")
-                .expr_as(Func::sum(Expr::col(("b", "late"))), "late")
+                // PostgreSQL sums a bigint into a numeric: read back as bigint.
+                .expr_as(Func::cast_as(Func::sum(Expr::col(("b", "late"))), "bigint"), "late")
                 .from_subquery(best, "b")
                 .join_as(
                     JoinType::InnerJoin,
