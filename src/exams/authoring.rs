@@ -16,7 +16,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
-pub(crate) use super::checks::{CleanQuestion, ExamText, QuestionInputText, check_question, Settings, check_settings, check_titles};
+pub(crate) use super::checks::{CleanQuestion, ExamText, QuestionInputText, Settings, check_question, check_settings, check_titles};
 
 pub(crate) async fn set_title(
     db: &impl ConnectionTrait,

@@ -77,9 +77,7 @@ async fn build(state: &AppState, caller: &Caller, rows: Vec<enrolment::Model>, l
         .into_iter()
         .map(|v| MyEnrolment {
             exam: exams.get(&v.course.id).cloned(),
-            certificate: certificates
-                .get(&v.course.id)
-                .map(|c| certificate_ref(&state.config.public_url, c)),
+            certificate: certificates.get(&v.course.id).map(|c| certificate_ref(&state.config.public_url, c)),
             enrolment: v,
         })
         .collect())

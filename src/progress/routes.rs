@@ -195,7 +195,12 @@ pub(crate) async fn my_enrolments(
 /// lessons done. Anyone else's enrolment answers 404.
 #[utoipa::path(get, path = "/api/v1/users/me/enrolments/{id}", tag = "enrolments", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = MyEnrolment), (status = 401), (status = 404)))]
-pub(crate) async fn my_enrolment(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub(crate) async fn my_enrolment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let locale = negotiate(&req);
     let view = my_course::one(&state, &caller, *id, locale).await?;
     Ok(with_language(HttpResponse::Ok().json(view), locale))

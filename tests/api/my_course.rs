@@ -97,7 +97,10 @@ async fn one_call_shows_each_course_with_its_exam_and_certificate() {
     let eid = done_enrolment["id"].as_str().unwrap();
     for lesson in done["lessons"].as_array().unwrap() {
         let res = app
-            .post(&format!("/api/v1/enrolments/{eid}/lessons/{}/complete", lesson["id"].as_str().unwrap()))
+            .post(&format!(
+                "/api/v1/enrolments/{eid}/lessons/{}/complete",
+                lesson["id"].as_str().unwrap()
+            ))
             .token(t)
             .send()
             .await;
@@ -106,7 +109,11 @@ async fn one_call_shows_each_course_with_its_exam_and_certificate() {
     let passing = start(&app, t, done_exam.as_ref().unwrap()).await;
     for q in passing["questions"].as_array().unwrap() {
         let res = app
-            .put(&format!("/api/v1/attempts/{}/answers/{}", passing["id"].as_str().unwrap(), q["id"].as_str().unwrap()))
+            .put(&format!(
+                "/api/v1/attempts/{}/answers/{}",
+                passing["id"].as_str().unwrap(),
+                q["id"].as_str().unwrap()
+            ))
             .token(t)
             .json(json!({"selected": options(q, &right_answer(q))}))
             .send()
@@ -219,7 +226,11 @@ async fn one_call_shows_each_course_with_its_exam_and_certificate() {
     assert_eq!(exam["open_attempt"], Value::Null, "{exam}");
     assert_eq!(exam["attempts_used"], 1);
     assert_eq!(exam["best_result"], Value::Null);
-    let res = app.get(&format!("/api/v1/attempts/{}", open["id"].as_str().unwrap())).token(t).send().await;
+    let res = app
+        .get(&format!("/api/v1/attempts/{}", open["id"].as_str().unwrap()))
+        .token(t)
+        .send()
+        .await;
     assert_eq!(res.json()["status"], "submitted");
     let items = all_pages(&app, t, 10).await;
     let exam = &by_course(&items, &running)["exam"];
@@ -236,12 +247,20 @@ async fn another_trainees_enrolment_is_not_found() {
     let res = app.get(&path).token(&world.bkk_trainee.token).send().await;
     assert_eq!(res.status, 200, "{}", res.text());
     // Another branch's trainee, and the trainee's own branch admin: not theirs.
-    app.get(&path).token(&world.han_trainee.token).send().await.problem(404, "not_found");
+    app.get(&path)
+        .token(&world.han_trainee.token)
+        .send()
+        .await
+        .problem(404, "not_found");
     app.get(&path).token(&world.bkk_admin.token).send().await.problem(404, "not_found");
     app.get(&path).token(&world.hq.token).send().await.problem(404, "not_found");
     // Unknown ids, and no token.
     let unknown = format!("/api/v1/users/me/enrolments/{}", uuid::Uuid::now_v7());
-    app.get(&unknown).token(&world.bkk_trainee.token).send().await.problem(404, "not_found");
+    app.get(&unknown)
+        .token(&world.bkk_trainee.token)
+        .send()
+        .await
+        .problem(404, "not_found");
     assert_eq!(app.get(&path).send().await.status, 401);
     // The other trainee's list is empty; a bad status filter is a problem.
     let list = app.get("/api/v1/users/me/enrolments").token(&world.han_trainee.token).send().await;

@@ -88,7 +88,12 @@ async fn grace_zero_refuses_an_answer_arriving_after_the_deadline() {
     assert_eq!(sync_all_right(&app, t, &attempt, given).await, vec!["grace_over"; 4]);
     // No grace to wait for: the sweep grades it now, with nothing answered.
     assert_eq!(zhijiang::progress::sweep(&app.state).await.unwrap(), 1);
-    let view = app.get(&format!("/api/v1/attempts/{}", attempt["id"].as_str().unwrap())).token(t).send().await.json();
+    let view = app
+        .get(&format!("/api/v1/attempts/{}", attempt["id"].as_str().unwrap()))
+        .token(t)
+        .send()
+        .await
+        .json();
     assert_eq!(view["status"], "submitted");
     assert_eq!(view["answers"], json!({}));
     assert_eq!(view["late_synced"], json!([]));
@@ -120,11 +125,26 @@ async fn grace_five_takes_an_answer_at_four_minutes_and_reports_count_it() {
     let given = deadline(&attempt) - Duration::minutes(1);
     assert_eq!(sync_all_right(&app, t, &attempt, given).await, vec!["late_synced"; 4]);
     // The result shows which answers were late-synced, and counts them.
-    let view = app.get(&format!("/api/v1/attempts/{}", attempt["id"].as_str().unwrap())).token(t).send().await.json();
+    let view = app
+        .get(&format!("/api/v1/attempts/{}", attempt["id"].as_str().unwrap()))
+        .token(t)
+        .send()
+        .await
+        .json();
     assert_eq!(view["status"], "submitted");
     assert_eq!(view["result"]["percent"], 100.0, "{view}");
-    let mut late: Vec<String> = view["late_synced"].as_array().unwrap().iter().map(|q| q.as_str().unwrap().into()).collect();
-    let mut ids: Vec<String> = attempt["questions"].as_array().unwrap().iter().map(|q| q["id"].as_str().unwrap().into()).collect();
+    let mut late: Vec<String> = view["late_synced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q.as_str().unwrap().into())
+        .collect();
+    let mut ids: Vec<String> = attempt["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap().into())
+        .collect();
     late.sort();
     ids.sort();
     assert_eq!(late, ids);
@@ -192,18 +212,30 @@ async fn bad_grace_values_are_refused_and_nothing_is_stored() {
     let res = app
         .post(&format!("/api/v1/courses/{course_id}/exams"))
         .token(&world.hq.token)
-        .json(json!({"translations": {"en": {"title": "Final exam"}}, "pass_mark_percent": 70, "time_limit_minutes": 30,
-                     "max_attempts": 2, "question_count": 1}))
+        .json(
+            json!({"translations": {"en": {"title": "Final exam"}}, "pass_mark_percent": 70, "time_limit_minutes": 30,
+                     "max_attempts": 2, "question_count": 1}),
+        )
         .send()
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let exam = res.json();
     assert_eq!(exam["sync_grace_minutes"], 2);
     let path = format!("/api/v1/exams/{}", exam["id"].as_str().unwrap());
-    let res = app.patch(&path).token(&world.hq.token).json(json!({"sync_grace_minutes": 31})).send().await;
+    let res = app
+        .patch(&path)
+        .token(&world.hq.token)
+        .json(json!({"sync_grace_minutes": 31}))
+        .send()
+        .await;
     let doc = res.problem(422, "validation_failed");
     assert_eq!(doc["errors"][0]["field"], "sync_grace_minutes");
-    let res = app.patch(&path).token(&world.hq.token).json(json!({"sync_grace_minutes": 30})).send().await;
+    let res = app
+        .patch(&path)
+        .token(&world.hq.token)
+        .json(json!({"sync_grace_minutes": 30}))
+        .send()
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let stored = app.get(&path).token(&world.hq.token).send().await.json();
     assert_eq!(stored["sync_grace_minutes"], 30);
