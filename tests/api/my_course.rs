@@ -4,6 +4,7 @@
 
 use crate::support::catalogue::published_course;
 use crate::support::exams::{options, published_exam, right_answer};
+use crate::support::queries::counted_get;
 use crate::support::world::PASSWORD;
 use crate::support::{TestApp, World};
 use chrono::Duration;
@@ -271,4 +272,32 @@ async fn another_trainees_enrolment_is_not_found() {
         .send()
         .await;
     assert_eq!(res.status, 422, "{}", res.text());
+}
+
+#[actix_rt::test]
+async fn a_page_costs_the_same_queries_whatever_its_size() {
+    let app = TestApp::new().await;
+    let world = World::build(&app).await;
+    let t = &world.bkk_trainee.token;
+    let mut counts = Vec::new();
+    for code in ["MC-Q1", "MC-Q2", "MC-Q3", "MC-Q4", "MC-Q5"] {
+        let (_, exam, _) = enrolled(&app, &world, code, true).await;
+        start(&app, t, exam.as_ref().unwrap()).await;
+        let (res, n) = counted_get(&app, t, "/api/v1/users/me/enrolments?limit=50").await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        assert!(
+            res.json()["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|i| i["exam"]["open_attempt"].is_object())
+        );
+        counts.push(n);
+    }
+    // On PostgreSQL (where statements can be counted): the same number for
+    // one enrolment as for five, the number `progress::my_course` documents.
+    if let Some(first) = counts[0] {
+        assert!(counts.iter().all(|n| *n == Some(first)), "{counts:?}");
+        assert_eq!(first, 10, "{counts:?}");
+    }
 }
