@@ -15,3 +15,4 @@ report-column-median_days_to_certificate = Median days to certificate
 report-column-country = Country
 report-column-month = Month
 report-column-certified_count = Certified technicians
+report-column-late_synced_attempts = Attempts with late-synced answers

@@ -15,3 +15,4 @@ report-column-median_days_to_certificate = มัธยฐานจำนวน�
 report-column-country = ประเทศ
 report-column-month = เดือน
 report-column-certified_count = ช่างที่ได้รับการรับรอง
+report-column-late_synced_attempts = จำนวนการสอบที่มีคำตอบส่งเข้าระบบล่าช้า

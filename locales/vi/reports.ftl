@@ -15,3 +15,4 @@ report-column-median_days_to_certificate = Số ngày trung vị đến khi có 
 report-column-country = Quốc gia
 report-column-month = Tháng
 report-column-certified_count = Kỹ thuật viên được chứng nhận
+report-column-late_synced_attempts = Lượt thi có câu trả lời đồng bộ muộn

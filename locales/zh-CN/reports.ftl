@@ -15,3 +15,4 @@ report-column-median_days_to_certificate = 取证天数中位数
 report-column-country = 国家
 report-column-month = 月份
 report-column-certified_count = 认证技师人数
+report-column-late_synced_attempts = 含延迟同步答案的考试次数

@@ -23,6 +23,7 @@ mod m20261129_000013_session_devices;
 mod m20261129_000014_answer_sync;
 mod m20261129_000015_exam_windows;
 mod m20261129_000016_exam_overrides;
+mod m20261129_000017_exam_sync_grace;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000014_answer_sync::Migration),
             Box::new(m20261129_000015_exam_windows::Migration),
             Box::new(m20261129_000016_exam_overrides::Migration),
+            Box::new(m20261129_000017_exam_sync_grace::Migration),
         ]
     }
 }

@@ -32,6 +32,32 @@ pub(crate) struct Certificate {
     pub verify_url: String,
 }
 
+/// Where anyone checks a certificate: `{public_url}/verify/{code}` (the
+/// link in the email and the QR code).
+pub(crate) fn verify_url(public_url: &str, code: &str) -> String {
+    format!("{public_url}/verify/{code}")
+}
+
+/// A certificate as a trainee's course names it.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct CertificateRef {
+    pub id: Uuid,
+    /// Short, human-typable, e.g. `BKK-7F3K-9QPX`.
+    pub code: String,
+    /// `valid` or `revoked`.
+    pub status: String,
+    pub verify_url: String,
+}
+
+pub(crate) fn certificate_ref(public_url: &str, row: &certificate::Model) -> CertificateRef {
+    CertificateRef {
+        id: row.id,
+        code: row.code.clone(),
+        status: row.status.to_value(),
+        verify_url: verify_url(public_url, &row.code),
+    }
+}
+
 /// Views of certificates with their course and branch codes and titles, in
 /// a fixed number of queries.
 pub(crate) async fn views(
@@ -58,7 +84,7 @@ pub(crate) async fn views(
             let t = texts.get(&r.course_id);
             Certificate {
                 id: r.id,
-                verify_url: format!("{}/verify/{}", state.config.public_url, r.code),
+                verify_url: verify_url(&state.config.public_url, &r.code),
                 code: r.code,
                 status: r.status.to_value(),
                 user_id: r.user_id,

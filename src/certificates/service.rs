@@ -95,6 +95,25 @@ pub(crate) async fn issue(db: &impl ConnectionTrait, enrolment: &enrolment::Mode
     Ok(Some(id))
 }
 
+/// The user's certificates for many courses in one query, by course.
+pub(crate) async fn for_user_courses(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    course_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, certificate::Model>, DbErr> {
+    if course_ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(Certificates::find()
+        .filter(certificate::Column::UserId.eq(user_id))
+        .filter(certificate::Column::CourseId.is_in(course_ids.to_vec()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.course_id, c))
+        .collect())
+}
+
 pub(crate) async fn for_user_course(
     db: &impl ConnectionTrait,
     user_id: Uuid,

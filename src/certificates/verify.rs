@@ -123,7 +123,7 @@ async fn verification(state: &AppState, req: &HttpRequest, code: &str) -> ApiRes
         branch_name_viewer,
         issued_at: row.issued_at,
         time_zone: branch.time_zone.parse().unwrap_or(chrono_tz::UTC),
-        verify_url: format!("{}/verify/{}", state.config.public_url, row.code),
+        verify_url: super::dto::verify_url(&state.config.public_url, &row.code),
     };
     let page = render_verify_page(&view, viewer);
     Ok(html_page(StatusCode::OK, page, viewer))

@@ -110,6 +110,7 @@ pub(super) async fn course_and_exam(
         question_count: Set(e.question_count),
         shuffle: Set(e.shuffle),
         review_allowed: Set(false),
+        sync_grace_minutes: Set(crate::exams::attempts::DEFAULT_SYNC_GRACE_MINUTES),
         current_version_id: Set(None),
         has_unpublished_changes: Set(false),
         created_at: Set(now),

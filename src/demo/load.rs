@@ -177,6 +177,10 @@ pub(crate) async fn seed_load(
                     passed: Set(Some(passed)),
                     certificate_id: Set(None),
                     option_key: Set(None),
+                    grace_ends_at: Set(Some(
+                        submitted + Duration::minutes(10 + i64::from(crate::exams::attempts::DEFAULT_SYNC_GRACE_MINUTES)),
+                    )),
+                    late_synced: Set(false),
                     updated_at: Set(now),
                 });
                 if passed {

@@ -60,25 +60,6 @@ pub(crate) async fn members(
     Ok(with_language(HttpResponse::Ok().json(List { items, next_cursor }), locale))
 }
 
-/// The caller's own enrolments with course, cohort, status and progress.
-#[utoipa::path(get, path = "/api/v1/users/me/enrolments", tag = "enrolments", params(PageParams, MemberFilter), security(("bearer" = [])),
-    responses((status = 200, body = inline(List<Enrolment>)), (status = 401)))]
-pub(crate) async fn mine(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    page: web::Query<PageParams>,
-    filter: web::Query<MemberFilter>,
-) -> ApiResult<HttpResponse> {
-    let page = page.page()?;
-    let status = filter.status()?;
-    let rows = service::mine(&state.db, &caller, status, page).await?;
-    let (rows, next_cursor) = crate::http::page::split_page(rows, page, |r| r.id);
-    let locale = negotiate(&req);
-    let items = views(&state.db, rows, locale, caller.branch_default_locale, false).await?;
-    Ok(with_language(HttpResponse::Ok().json(List { items, next_cursor }), locale))
-}
-
 /// One enrolment, with the ids of the lessons completed.
 #[utoipa::path(get, path = "/api/v1/enrolments/{id}", tag = "enrolments", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Enrolment), (status = 404)))]
@@ -107,7 +88,6 @@ pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_enrol, enrol)
         .add(__path_members, members)
         .add(super::import::__path_import, super::import::import)
-        .add(__path_mine, mine)
         .add(__path_get, get)
         .add(__path_withdraw, withdraw);
 }

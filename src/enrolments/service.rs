@@ -59,6 +59,17 @@ pub(crate) async fn mine(
     query.cursor_page(enrolment::Column::Id, page).all(db).await
 }
 
+/// One of the caller's own enrolments; anyone else's (even one the caller
+/// administers) is `NotFound`.
+pub(crate) async fn find_mine(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -> Result<enrolment::Model, EnrolmentError> {
+    tenancy::visible::<Enrolments>(caller)
+        .filter(enrolment::Column::UserId.eq(caller.user_id))
+        .filter(enrolment::Column::Id.eq(id))
+        .one(db)
+        .await?
+        .ok_or(EnrolmentError::NotFound)
+}
+
 /// Enrols `user_id` in the cohort. The caller's transaction should be an
 /// immediate one; the seat is taken with a conditional update.
 pub(crate) async fn enrol(

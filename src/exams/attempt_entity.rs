@@ -25,6 +25,13 @@ pub struct Model {
     /// The secret keying this attempt's option ids (none for attempts
     /// started before option ids were keyed: they keep their old ids).
     pub option_key: Option<String>,
+    /// When answers given before the deadline stop being taken: the
+    /// deadline plus the grace of the attempt's version. None for attempts
+    /// started before the grace was an exam setting (they keep
+    /// `attempts::DEFAULT_SYNC_GRACE_MINUTES`); see `attempts::grace_end`.
+    pub grace_ends_at: Option<DateTimeUtc>,
+    /// At least one kept answer was late-synced (reports count these).
+    pub late_synced: bool,
     pub updated_at: DateTimeUtc,
 }
 

@@ -91,6 +91,8 @@ pub(crate) async fn start(
         passed: Set(None),
         certificate_id: Set(None),
         option_key: Set(Some(crate::crypto::random_token())),
+        grace_ends_at: Set(Some(admitted.deadline + Duration::minutes(i64::from(snapshot.sync_grace_minutes)))),
+        late_synced: Set(false),
         updated_at: Set(now),
     };
     match row.insert(db).await {
@@ -210,13 +212,25 @@ pub(crate) async fn save_answer(
 
 /// Batches larger than this are refused whole (422).
 pub(crate) const SYNC_BATCH_MAX: usize = 200;
-/// How long after the deadline answers given before it are still taken.
-pub(crate) const SYNC_GRACE_MINUTES: i64 = 2;
+/// How long after the deadline answers given before it are still taken,
+/// unless the exam says otherwise (`exams.sync_grace_minutes`), and for
+/// attempts started before that was a setting.
+pub(crate) const DEFAULT_SYNC_GRACE_MINUTES: i32 = 2;
+/// The longest grace an exam may set: the grace lets an answer arrive late,
+/// never be given late (its device time must be before the deadline), so
+/// the bound limits how long a device could hold answers back.
+pub(crate) const SYNC_GRACE_MAX_MINUTES: i32 = 30;
 /// How far a device's clock may run ahead of the server's (or claim a time
 /// before the attempt started) before its times are refused.
 pub(crate) const DEVICE_SKEW_MINUTES: i64 = 5;
 /// The largest client sequence number.
 pub(crate) const SEQ_MAX: i64 = u32::MAX as i64;
+
+/// When the attempt stops taking answers given before its deadline.
+pub(crate) fn grace_end(row: &attempt::Model) -> DateTime<Utc> {
+    row.grace_ends_at
+        .unwrap_or_else(|| row.deadline + Duration::minutes(i64::from(DEFAULT_SYNC_GRACE_MINUTES)))
+}
 
 /// One answer of a batch, as the client sent it.
 pub(crate) struct SyncItem<'a> {
@@ -328,7 +342,7 @@ pub(crate) async fn sync_answers(
     }
     let snapshot = authoring::published(db, row.version_id).await?;
     let indices = check_batch(row, &snapshot, items, selected_max, now)?;
-    let grace_end = row.deadline + Duration::minutes(SYNC_GRACE_MINUTES);
+    let grace_end = grace_end(row);
     let mut outcomes = Vec::with_capacity(items.len());
     for (item, indices) in items.iter().zip(indices) {
         let late = now > row.deadline;
@@ -372,6 +386,13 @@ pub(crate) async fn sync_answers(
             (_, true) => SyncOutcome::LateSynced,
             (_, false) => SyncOutcome::Saved,
         });
+    }
+    if outcomes.contains(&SyncOutcome::LateSynced) && !row.late_synced {
+        Attempts::update_many()
+            .col_expr(attempt::Column::LateSynced, Expr::value(true))
+            .filter(attempt::Column::Id.eq(row.id))
+            .exec(db)
+            .await?;
     }
     Ok(outcomes)
 }

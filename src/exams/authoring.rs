@@ -16,7 +16,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
-pub(crate) use super::checks::{CleanQuestion, ExamText, QuestionInputText, check_question, check_settings, check_titles};
+pub(crate) use super::checks::{CleanQuestion, ExamText, QuestionInputText, Settings, check_question, check_settings, check_titles};
 
 pub(crate) async fn set_title(
     db: &impl ConnectionTrait,
@@ -195,6 +195,7 @@ pub(crate) async fn publish(db: &impl ConnectionTrait, row: exam::Model, now: Da
         question_count: row.question_count,
         shuffle: row.shuffle,
         review_allowed: row.review_allowed,
+        sync_grace_minutes: row.sync_grace_minutes,
         titles,
         questions: bank,
     };
@@ -232,6 +233,30 @@ pub(crate) async fn snapshot(db: &impl ConnectionTrait, version_id: Uuid) -> Res
         return Ok(None);
     };
     Ok(super::bank::cached(version_id, || serde_json::from_str(&row.snapshot).ok()))
+}
+
+/// Many published versions' snapshots: from the process cache, and those
+/// not cached in one query.
+pub(crate) async fn snapshots(db: &impl ConnectionTrait, version_ids: &[Uuid]) -> Result<HashMap<Uuid, std::sync::Arc<Snapshot>>, DbErr> {
+    let mut found = HashMap::new();
+    let mut missing = Vec::new();
+    for id in version_ids {
+        match super::bank::cached(*id, || None) {
+            Some(s) => {
+                found.insert(*id, s);
+            }
+            None => missing.push(*id),
+        }
+    }
+    if missing.is_empty() {
+        return Ok(found);
+    }
+    for row in Versions::find().filter(version::Column::Id.is_in(missing)).all(db).await? {
+        if let Some(s) = super::bank::cached(row.id, || serde_json::from_str(&row.snapshot).ok()) {
+            found.insert(row.id, s);
+        }
+    }
+    Ok(found)
 }
 
 /// The published version an exam or attempt names: it must exist.

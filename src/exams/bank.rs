@@ -42,8 +42,16 @@ pub struct Snapshot {
     pub question_count: i32,
     pub shuffle: bool,
     pub review_allowed: bool,
+    /// Minutes after the deadline during which answers given before it are
+    /// taken. Versions published before this was a setting had the fixed 2.
+    #[serde(default = "default_sync_grace")]
+    pub sync_grace_minutes: i32,
     pub titles: BTreeMap<Locale, String>,
     pub questions: Vec<SnapQuestion>,
+}
+
+fn default_sync_grace() -> i32 {
+    super::attempts::DEFAULT_SYNC_GRACE_MINUTES
 }
 
 impl Snapshot {

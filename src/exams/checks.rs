@@ -3,6 +3,7 @@
 //! a list of field errors, answered 422 through `ExamError::Invalid`.
 
 use super::ExamError;
+use super::attempts::SYNC_GRACE_MAX_MINUTES;
 use super::bank::{Kind, QuestionText, SnapQuestion};
 use crate::error::{FieldCode, FieldError};
 use crate::i18n::Locale;
@@ -28,30 +29,29 @@ pub(crate) struct QuestionInputText {
     pub options: Vec<String>,
 }
 
-/// Exam settings, validated.
+/// Exam settings, as sent (merged with the stored ones for a change).
 pub(crate) struct Settings {
     pub pass_mark_percent: i32,
     pub time_limit_minutes: i32,
     pub max_attempts: i32,
     pub question_count: i32,
+    pub sync_grace_minutes: i32,
 }
 
-pub(crate) fn check_settings(pass: i32, minutes: i32, attempts: i32, count: i32, errors: &mut Vec<FieldError>) -> Settings {
+/// Checks each setting's bounds; an out-of-range one is a field error
+/// naming its bounds.
+pub(crate) fn check_settings(s: Settings, errors: &mut Vec<FieldError>) -> Settings {
     let mut range = |field: &'static str, value: i32, min: i32, max: i32| {
         if !(min..=max).contains(&value) {
             errors.push(FieldError::new(field, FieldCode::OutOfRange).arg("min", min).arg("max", max));
         }
     };
-    range("pass_mark_percent", pass, 1, 100);
-    range("time_limit_minutes", minutes, 1, 600);
-    range("max_attempts", attempts, 1, 100);
-    range("question_count", count, 1, 500);
-    Settings {
-        pass_mark_percent: pass,
-        time_limit_minutes: minutes,
-        max_attempts: attempts,
-        question_count: count,
-    }
+    range("pass_mark_percent", s.pass_mark_percent, 1, 100);
+    range("time_limit_minutes", s.time_limit_minutes, 1, 600);
+    range("max_attempts", s.max_attempts, 1, 100);
+    range("question_count", s.question_count, 1, 500);
+    range("sync_grace_minutes", s.sync_grace_minutes, 0, SYNC_GRACE_MAX_MINUTES);
+    s
 }
 
 pub(crate) fn check_titles(texts: &BTreeMap<String, ExamText>, errors: &mut Vec<FieldError>) -> BTreeMap<Locale, String> {

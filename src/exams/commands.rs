@@ -4,7 +4,7 @@
 
 use super::ExamError;
 use super::attempts;
-use super::authoring::{self, CleanQuestion};
+use super::authoring::{self, CleanQuestion, Settings};
 use super::bank::SnapQuestion;
 use super::dto::{AnswerInput, CreateExam, QuestionInput, SyncAnswersInput, UpdateExam};
 use super::exam_entity::{self as exam};
@@ -27,10 +27,13 @@ pub(crate) async fn create_exam(state: &AppState, actor: &Actor, course_id: Uuid
     let mut errors = Vec::new();
     let titles = authoring::check_titles(&input.translations, &mut errors);
     let s = authoring::check_settings(
-        input.pass_mark_percent,
-        input.time_limit_minutes,
-        input.max_attempts,
-        input.question_count,
+        Settings {
+            pass_mark_percent: input.pass_mark_percent,
+            time_limit_minutes: input.time_limit_minutes,
+            max_attempts: input.max_attempts,
+            question_count: input.question_count,
+            sync_grace_minutes: input.sync_grace_minutes.unwrap_or(attempts::DEFAULT_SYNC_GRACE_MINUTES),
+        },
         &mut errors,
     );
     if !errors.is_empty() {
@@ -48,6 +51,7 @@ pub(crate) async fn create_exam(state: &AppState, actor: &Actor, course_id: Uuid
         question_count: Set(s.question_count),
         shuffle: Set(input.shuffle),
         review_allowed: Set(input.review_allowed),
+        sync_grace_minutes: Set(s.sync_grace_minutes),
         current_version_id: Set(None),
         has_unpublished_changes: Set(false),
         created_at: Set(cmd.now()),
@@ -75,10 +79,13 @@ pub(crate) async fn update_exam(state: &AppState, actor: &Actor, id: Uuid, input
         .map(|t| authoring::check_titles(t, &mut errors))
         .unwrap_or_default();
     let s = authoring::check_settings(
-        input.pass_mark_percent.unwrap_or(row.pass_mark_percent),
-        input.time_limit_minutes.unwrap_or(row.time_limit_minutes),
-        input.max_attempts.unwrap_or(row.max_attempts),
-        input.question_count.unwrap_or(row.question_count),
+        Settings {
+            pass_mark_percent: input.pass_mark_percent.unwrap_or(row.pass_mark_percent),
+            time_limit_minutes: input.time_limit_minutes.unwrap_or(row.time_limit_minutes),
+            max_attempts: input.max_attempts.unwrap_or(row.max_attempts),
+            question_count: input.question_count.unwrap_or(row.question_count),
+            sync_grace_minutes: input.sync_grace_minutes.unwrap_or(row.sync_grace_minutes),
+        },
         &mut errors,
     );
     if !errors.is_empty() {
@@ -92,6 +99,7 @@ pub(crate) async fn update_exam(state: &AppState, actor: &Actor, id: Uuid, input
     active.time_limit_minutes = Set(s.time_limit_minutes);
     active.max_attempts = Set(s.max_attempts);
     active.question_count = Set(s.question_count);
+    active.sync_grace_minutes = Set(s.sync_grace_minutes);
     if let Some(v) = input.shuffle {
         active.shuffle = Set(v);
     }

@@ -25,6 +25,11 @@ pub(crate) struct CreateExam {
     /// Let trainees see per-question points after submitting (off by default).
     #[serde(default)]
     pub review_allowed: bool,
+    /// Minutes after an attempt's deadline during which answers given
+    /// before it (queued on a device that lost its connection) are still
+    /// taken and flagged late-synced; 0 takes none. Default 2.
+    #[schema(minimum = 0, maximum = 30, default = 2)]
+    pub sync_grace_minutes: Option<i32>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -42,6 +47,10 @@ pub(crate) struct UpdateExam {
     pub question_count: Option<i32>,
     pub shuffle: Option<bool>,
     pub review_allowed: Option<bool>,
+    /// See `CreateExam::sync_grace_minutes`; attempts keep the grace of the
+    /// version they started on.
+    #[schema(minimum = 0, maximum = 30)]
+    pub sync_grace_minutes: Option<i32>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -13,6 +13,9 @@ pub struct Model {
     pub question_count: i32,
     pub shuffle: bool,
     pub review_allowed: bool,
+    /// Minutes after an attempt's deadline during which answers given
+    /// before it are still taken (late-synced).
+    pub sync_grace_minutes: i32,
     pub current_version_id: Option<Uuid>,
     pub has_unpublished_changes: bool,
     pub created_at: DateTimeUtc,

@@ -19,6 +19,7 @@ pub(crate) mod question_entity;
 pub(crate) mod question_translation_entity;
 pub(crate) mod routes;
 pub(crate) mod service;
+pub(crate) mod summary;
 pub(crate) mod translation_status;
 pub(crate) mod version_entity;
 pub(crate) mod views;

@@ -157,8 +157,8 @@ pub(crate) struct SyncedAnswers {
 }
 
 /// Saves a batch of answers queued on a device: per question the highest
-/// `seq` wins; answers given before the deadline are taken for 2 minutes
-/// after it (flagged late-synced). A malformed batch stores nothing (422,
+/// `seq` wins; answers given before the deadline are taken for the exam's
+/// `sync_grace_minutes` after it (default 2; flagged late-synced). A malformed batch stores nothing (422,
 /// fields named `answers[i].field`).
 #[utoipa::path(put, path = "/api/v1/attempts/{id}/answers", tag = "exams", params(("id" = Uuid, Path)),
     request_body = SyncAnswersInput, security(("bearer" = [])),

@@ -38,6 +38,9 @@ pub(crate) struct Exam {
     pub shuffle: bool,
     /// Whether trainees see per-question points after submitting.
     pub review_allowed: bool,
+    /// Minutes after an attempt's deadline during which answers given
+    /// before it are still taken (late-synced).
+    pub sync_grace_minutes: i32,
     /// Headquarters only: the bank changed since the last publication.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_unpublished_changes: Option<bool>,
@@ -64,6 +67,7 @@ pub(crate) fn exam(row: exam::Model, titles: &BTreeMap<Locale, String>, chain: &
         question_count: row.question_count,
         shuffle: row.shuffle,
         review_allowed: row.review_allowed,
+        sync_grace_minutes: row.sync_grace_minutes,
         has_unpublished_changes: editor.then_some(row.has_unpublished_changes),
         translations: editor.then(|| titles.iter().map(|(l, t)| (l.as_str().to_string(), t.clone())).collect()),
         questions: bank.map(|b| b.into_iter().map(authored).collect()),

@@ -6,6 +6,7 @@
 
 pub(crate) mod commands;
 pub(crate) mod error;
+pub(crate) mod my_course;
 pub(crate) mod routes;
 
 pub use error::ProgressError;
@@ -23,7 +24,7 @@ use crate::exams::exam_entity as exam;
 use crate::tenancy::Caller;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -131,14 +132,21 @@ pub async fn finalize_if_expired(
     }
 }
 
-/// Grades every open attempt past its deadline and the grace period for
-/// answers synced late (the periodic sweep).
+/// Grades every open attempt past its deadline and its own grace period
+/// for answers synced late (the periodic sweep). Attempts started before
+/// the grace was an exam setting have no stored end: they wait the default.
 pub async fn sweep(state: &crate::state::AppState) -> Result<usize, ProgressError> {
     let now = state.clock.now();
-    let grace = chrono::Duration::minutes(crate::exams::attempts::SYNC_GRACE_MINUTES);
+    let legacy = chrono::Duration::minutes(i64::from(attempts::DEFAULT_SYNC_GRACE_MINUTES));
     let expired = Attempts::find()
         .filter(attempt::Column::Status.eq(attempt::Status::Open))
-        .filter(attempt::Column::Deadline.lt(now - grace))
+        .filter(
+            Condition::any().add(attempt::Column::GraceEndsAt.lt(now)).add(
+                Condition::all()
+                    .add(attempt::Column::GraceEndsAt.is_null())
+                    .add(attempt::Column::Deadline.lt(now - legacy)),
+            ),
+        )
         .order_by_asc(attempt::Column::Deadline)
         .limit(200)
         .all(&state.db)

@@ -4,6 +4,8 @@
 //! handlers only call one command each (`progress::commands`).
 
 use super::commands;
+use super::my_course::{self, MyEnrolment};
+use crate::enrolments::dto::MemberFilter;
 use crate::error::ApiResult;
 use crate::exams::attempt_entity as attempt;
 use crate::exams::attempts::{self, Started};
@@ -171,12 +173,47 @@ pub(crate) async fn my_attempts(
     Ok(HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, |r| views::my_attempt(&r))))
 }
 
+/// The caller's own enrolments, each with course, cohort, status and
+/// progress, the course's exam as the caller stands at it (attempts used
+/// and left, the open attempt, the best result) and the certificate: what a
+/// "my course" screen needs, in one call with a fixed number of queries.
+#[utoipa::path(get, path = "/api/v1/users/me/enrolments", tag = "enrolments", params(PageParams, MemberFilter), security(("bearer" = [])),
+    responses((status = 200, body = inline(List<MyEnrolment>)), (status = 401), (status = 422, description = "an unknown status")))]
+pub(crate) async fn my_enrolments(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    page: web::Query<PageParams>,
+    filter: web::Query<MemberFilter>,
+) -> ApiResult<HttpResponse> {
+    let (page, status, locale) = (page.page()?, filter.status()?, negotiate(&req));
+    let list = my_course::page(&state, &caller, status, page, locale).await?;
+    Ok(with_language(HttpResponse::Ok().json(list), locale))
+}
+
+/// One of the caller's own enrolments as in the list, with the ids of the
+/// lessons done. Anyone else's enrolment answers 404.
+#[utoipa::path(get, path = "/api/v1/users/me/enrolments/{id}", tag = "enrolments", params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = MyEnrolment), (status = 401), (status = 404)))]
+pub(crate) async fn my_enrolment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let locale = negotiate(&req);
+    let view = my_course::one(&state, &caller, *id, locale).await?;
+    Ok(with_language(HttpResponse::Ok().json(view), locale))
+}
+
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
 pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_complete_lesson, complete_lesson)
         .add(__path_start, start)
         .add(__path_list_attempts, list_attempts)
         .add(__path_my_attempts, my_attempts)
+        .add(__path_my_enrolments, my_enrolments)
+        .add(__path_my_enrolment, my_enrolment)
         .add(__path_get_attempt, get_attempt)
         .add(__path_submit, submit);
 }

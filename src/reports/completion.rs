@@ -46,6 +46,10 @@ pub(crate) struct CompletionRow {
     pub average_score: Option<f64>,
     /// Median days from enrolment to certificate; null without certificates.
     pub median_days_to_certificate: Option<f64>,
+    /// Graded attempts that kept at least one late-synced answer (given
+    /// before the deadline by the device's clock, arriving within the
+    /// exam's grace period after it).
+    pub late_synced_attempts: i64,
 }
 
 /// Conditions on the enrolments table `e`.
@@ -78,6 +82,19 @@ fn median(values: &mut [f64]) -> Option<f64> {
     Some((m * 10.0).round() / 10.0)
 }
 
+/// One cohort's graded attempts, from the per-enrolment aggregate.
+#[derive(Clone, Copy, Default)]
+struct ExamStats {
+    /// Enrolments with a graded attempt.
+    examined: i64,
+    /// Of those, enrolments with a pass.
+    passed: i64,
+    /// Mean of their best percentages.
+    average: Option<f64>,
+    /// Graded attempts that kept a late-synced answer.
+    late_synced: i64,
+}
+
 /// The alias of the enrolments table in every query.
 const E: &str = "e";
 
@@ -97,11 +114,13 @@ pub(crate) async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResu
         )
         .await?;
 
-    // Each examined enrolment's best percentage and whether any attempt passed.
+    // Each examined enrolment's best percentage, whether any attempt passed
+    // and how many attempts kept late-synced answers.
     let best = Query::select()
         .column("enrolment_id")
         .expr_as(Func::max(Expr::col("percent")), "best")
         .expr_as(Func::max(Expr::case(Expr::col("passed"), 1).finally(0)), "passed_any")
+        .expr_as(Func::sum(Expr::case(Expr::col("late_synced"), 1).finally(0)), "late")
         .from("attempts")
         .and_where(Expr::col("status").eq(AttemptStatus::Submitted))
         .group_by_col("enrolment_id")
@@ -113,6 +132,8 @@ pub(crate) async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResu
                 .expr_as(Func::count(Expr::col(Asterisk)), "examined")
                 .expr_as(Func::sum(Expr::col(("b", "passed_any"))), "passed")
                 .expr_as(Func::avg(Expr::col(("b", "best"))), "average")
+                // PostgreSQL sums a bigint into a numeric: read back as bigint.
+                .expr_as(Func::cast_as(Func::sum(Expr::col(("b", "late"))), "bigint"), "late")
                 .from_subquery(best, "b")
                 .join_as(
                     JoinType::InnerJoin,
@@ -124,13 +145,18 @@ pub(crate) async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResu
                 .group_by_col((E, "cohort_id")),
         )
         .await?;
-    let mut exam_stats: HashMap<Uuid, (i64, i64, Option<f64>)> = HashMap::new();
+    let mut exam_stats: HashMap<Uuid, ExamStats> = HashMap::new();
     for row in exams {
         let cohort: Uuid = row.try_get("", "cohort_id")?;
-        let examined: i64 = row.try_get("", "examined")?;
-        let passed: i64 = row.try_get::<Option<i64>>("", "passed")?.unwrap_or(0);
-        let average: Option<f64> = row.try_get("", "average")?;
-        exam_stats.insert(cohort, (examined, passed, average));
+        exam_stats.insert(
+            cohort,
+            ExamStats {
+                examined: row.try_get("", "examined")?,
+                passed: row.try_get::<Option<i64>>("", "passed")?.unwrap_or(0),
+                average: row.try_get("", "average")?,
+                late_synced: row.try_get::<Option<i64>>("", "late")?.unwrap_or(0),
+            },
+        );
     }
 
     let issued_at = || Expr::col(("c", "issued_at"));
@@ -178,7 +204,12 @@ pub(crate) async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResu
     let mut rows: Vec<CompletionRow> = keys
         .into_iter()
         .map(|(branch, course, cohort, enrolled, active, completed, withdrawn)| {
-            let (examined, passed, average) = exam_stats.get(&cohort).copied().unwrap_or((0, 0, None));
+            let ExamStats {
+                examined,
+                passed,
+                average,
+                late_synced,
+            } = exam_stats.get(&cohort).copied().unwrap_or_default();
             let mut days = certified.remove(&cohort).unwrap_or_default();
             CompletionRow {
                 branch: names.branches.get(&branch).cloned().unwrap_or_default(),
@@ -198,6 +229,7 @@ pub(crate) async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResu
                     None
                 },
                 median_days_to_certificate: median(&mut days),
+                late_synced_attempts: late_synced,
             }
         })
         .collect();

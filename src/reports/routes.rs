@@ -105,6 +105,7 @@ const COMPLETION_COLUMNS: &[&str] = &[
     "pass_rate",
     "average_score",
     "median_days_to_certificate",
+    "late_synced_attempts",
 ];
 
 fn completion_cells(r: CompletionRow) -> Vec<Cell> {
@@ -122,6 +123,7 @@ fn completion_cells(r: CompletionRow) -> Vec<Cell> {
         Cell::Num(r.pass_rate),
         Cell::Num(r.average_score),
         Cell::Num(r.median_days_to_certificate),
+        Cell::Int(r.late_synced_attempts),
     ]
 }
 

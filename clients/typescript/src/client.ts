@@ -15,6 +15,9 @@ type LoginOk = paths["/api/v1/auth/login"]["post"]["responses"]["200"]["content"
 type LoginRejected = paths["/api/v1/auth/login"]["post"]["responses"]["401"]["content"]["application/problem+json"];
 type BranchQuery = NonNullable<operations["branches_list"]["parameters"]["query"]>;
 type BranchPage = operations["branches_list"]["responses"]["200"]["content"]["application/json"];
+type MyEnrolmentPage = operations["enrolments_my_enrolments"]["responses"]["200"]["content"]["application/json"];
+export type MyEnrolment = operations["enrolments_my_enrolment"]["responses"]["200"]["content"]["application/json"];
+export type CourseExam = Schemas["CourseExam"];
 
 export class ApiProblem extends Error {
   constructor(readonly problem: Problem) {
@@ -63,6 +66,25 @@ export class Client {
     if (query.cursor !== undefined) params.set("cursor", query.cursor);
     return this.call<BranchPage>("GET", `/api/v1/branches?${params}`);
   }
+
+  /** The caller's enrolments with each course's exam and certificate ("my course"). */
+  async myEnrolments(cursor?: string): Promise<MyEnrolmentPage> {
+    const params = new URLSearchParams();
+    if (cursor !== undefined) params.set("cursor", cursor);
+    return this.call<MyEnrolmentPage>("GET", `/api/v1/users/me/enrolments?${params}`);
+  }
+
+  async myEnrolment(id: string): Promise<MyEnrolment> {
+    return this.call<MyEnrolment>("GET", `/api/v1/users/me/enrolments/${encodeURIComponent(id)}`);
+  }
+}
+
+/** What a course screen shows of the exam: a resume button, attempts left, the best result. */
+export function examLine(exam: CourseExam | null | undefined): string {
+  if (!exam) return "no exam";
+  if (exam.open_attempt) return `resume ${exam.open_attempt.id} until ${exam.open_attempt.deadline}`;
+  const best = exam.best_result ? `best ${exam.best_result.percent}%${exam.best_result.passed ? " (passed)" : ""}` : "not taken";
+  return `${best}, ${exam.attempts_left} of ${exam.max_attempts} attempts left`;
 }
 
 // Checked uses of the generated shapes.

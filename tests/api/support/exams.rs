@@ -6,11 +6,21 @@ use serde_json::{Value, json};
 /// Four questions: single (correct "B"), multiple (correct "A","C"; partial
 /// credit as asked), true/false (correct "True"), single (correct "D").
 pub async fn published_exam(app: &TestApp, hq: &str, course_id: &str, question_count: i64, partial: bool, shuffle: bool) -> Value {
+    published_exam_with(app, hq, course_id, question_count, partial, json!({"shuffle": shuffle})).await
+}
+
+/// `published_exam` with more settings in the create body (`extra` is
+/// merged into it, e.g. `{"sync_grace_minutes": 5}`).
+pub async fn published_exam_with(app: &TestApp, hq: &str, course_id: &str, question_count: i64, partial: bool, extra: Value) -> Value {
+    let mut body = json!({"translations": {"en": {"title": "Final exam"}, "th": {"title": "สอบปลายภาค"}, "zh-CN": {"title": "结业考试"}, "vi": {"title": "Thi cuối khóa"}},
+                     "pass_mark_percent": 70, "time_limit_minutes": 30, "max_attempts": 2, "question_count": question_count, "shuffle": false});
+    for (key, value) in extra.as_object().unwrap() {
+        body[key] = value.clone();
+    }
     let res = app
         .post(&format!("/api/v1/courses/{course_id}/exams"))
         .token(hq)
-        .json(json!({"translations": {"en": {"title": "Final exam"}, "th": {"title": "สอบปลายภาค"}, "zh-CN": {"title": "结业考试"}, "vi": {"title": "Thi cuối khóa"}},
-                     "pass_mark_percent": 70, "time_limit_minutes": 30, "max_attempts": 2, "question_count": question_count, "shuffle": shuffle}))
+        .json(body)
         .send()
         .await;
     assert_eq!(res.status, 201, "{}", res.text());

@@ -4,6 +4,7 @@
 
 pub mod catalogue;
 pub mod exams;
+pub mod queries;
 pub mod rows;
 pub mod smtp;
 pub mod windows;
