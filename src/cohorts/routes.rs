@@ -159,8 +159,8 @@ pub(crate) async fn list(
     Authorized(caller, _): Authorized<Staff>,
     req: HttpRequest,
     code: web::Path<String>,
-    page: web::Query<PageParams>,
-    filter: web::Query<CohortFilter>,
+    page: crate::http::Query<PageParams>,
+    filter: crate::http::Query<CohortFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let branch = branches::visible(&state.db, &caller, &code).await?;

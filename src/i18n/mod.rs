@@ -2,6 +2,7 @@
 //! any folder. Every user-facing string lives in `locales/`; Rust code only
 //! names message ids.
 
+mod cldr;
 mod locale;
 
 pub use locale::{Locale, best_from_accept_language};

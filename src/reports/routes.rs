@@ -133,7 +133,7 @@ pub(crate) async fn completion(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
     req: HttpRequest,
-    q: web::Query<CompletionQuery>,
+    q: crate::http::Query<CompletionQuery>,
 ) -> ApiResult<HttpResponse> {
     let from = crate::http::parse_time("from", &q.from)?;
     let to = crate::http::parse_time("to", &q.to)?;
@@ -192,7 +192,7 @@ pub(crate) async fn talent_pool(
     state: web::Data<AppState>,
     _: Authorized<HqOnly>,
     req: HttpRequest,
-    q: web::Query<TalentQuery>,
+    q: crate::http::Query<TalentQuery>,
 ) -> ApiResult<HttpResponse> {
     if let Some(country) = &q.country {
         crate::text::check_lookup("country", country, 64).map_err(|e| ApiError::validation(vec![e]))?;

@@ -20,6 +20,7 @@ mod foundation;
 mod hardening_http;
 mod hostile_text;
 mod import;
+mod l10n_responses;
 mod nodes;
 mod outbox;
 mod pages;
