@@ -36,10 +36,16 @@ email-password-reset-text =
     Someone (we hope you) asked to reset the password of your account at { $branch }. Choose a new password here:
     { $link }
 
-    This link works once, for { $minutes } minutes. Using it signs you out on every device.
+    This link works once, for { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. Using it signs you out on every device.
     If you did not ask for this, ignore this email: your password stays as it is.
 email-password-reset-html =
     <p>Hello { $name },</p>
     <p>Someone (we hope you) asked to reset the password of your account at <strong>{ $branch }</strong>.</p>
     <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">Choose a new password</a></p>
-    <p style="font-size:.9em;color:#555">This link works once, for { $minutes } minutes. Using it signs you out on every device.<br>If you did not ask for this, ignore this email: your password stays as it is.<br>{ $link }</p>
+    <p style="font-size:.9em;color:#555">This link works once, for { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. Using it signs you out on every device.<br>If you did not ask for this, ignore this email: your password stays as it is.<br>{ $link }</p>

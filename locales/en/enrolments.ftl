@@ -6,7 +6,10 @@ problem-csv_bad_header = Wrong CSV header
 problem-csv_empty = Empty CSV file
     .detail = The file has a header but no trainees.
 problem-csv_too_many_rows = Too many rows
-    .detail = One file may hold at most { $max } trainees; split it into several files.
+    .detail = One file may hold at most { $max ->
+        [one] { $max } trainee
+       *[other] { $max } trainees
+    }; split it into several files.
 import-row-invalid_email = Row { $row }: the email address is not valid.
 import-row-missing_display_name = Row { $row }: the name is missing.
 import-row-display_name_too_long = Row { $row }: the name is longer than 120 characters.

@@ -30,7 +30,10 @@ problem-request_timeout = Request timeout
 problem-conflict = Conflict
     .detail = The request conflicts with the current state of the resource.
 problem-payload_too_large = Request body too large
-    .detail = The request body is larger than the { $limit } bytes accepted here.
+    .detail = The request body is larger than the { $limit ->
+        [one] { $limit } byte
+       *[other] { $limit } bytes
+    } accepted here.
 problem-unsupported_media_type = Unsupported media type
     .detail = Send the body as { $expected }.
 problem-too_many_requests = Too many requests
@@ -60,12 +63,18 @@ field-invalid_choice = This is not one of the allowed values.
 field-out_of_range = Must be between { $min } and { $max }.
 field-invalid_cursor = This cursor is not valid; start again from the first page.
 field-unknown_locale = Unknown locale; use zh-CN, en, th or vi.
-field-too_long = Too long: at most { $max } characters.
+field-too_long = Too long: at most { $max ->
+        [one] { $max } character
+       *[other] { $max } characters
+    }.
 field-invalid_branch_code = Use 2 to 8 upper-case letters or digits.
 field-invalid_country = Not an ISO 3166-1 two-letter country code.
 field-invalid_time_zone = Not an IANA time zone name (for example Asia/Bangkok).
 field-invalid_email = Not a valid email address.
-field-password_too_short = The password must have at least { $min } characters.
+field-password_too_short = The password must have at least { $min ->
+        [one] { $min } character
+       *[other] { $min } characters
+    }.
 field-password_too_simple = The password is too simple.
 field-wrong_password = The current password is not correct.
 field-role_not_in_branch = Headquarters administrators belong to the HQ branch.
@@ -78,7 +87,10 @@ problem-already_enrolled = Already enrolled
 problem-cohort_closed = Cohort closed
     .detail = This cohort takes no new enrolments.
 problem-capacity_below_enrolled = Capacity too small
-    .detail = { $enrolled } trainees are enrolled already; the capacity cannot be lower.
+    .detail = { $enrolled ->
+        [one] { $enrolled } trainee is
+       *[other] { $enrolled } trainees are
+    } enrolled already; the capacity cannot be lower.
 problem-enrolment_not_active = Enrolment not active
     .detail = This enrolment has been withdrawn.
 field-course_not_offered = This course is not published to this branch.
@@ -92,7 +104,10 @@ field-invalid_characters = Contains a character that cannot be stored here ({ $c
 field-mixed_scripts = The part before @ mixes alphabets (for example Latin and Cyrillic letters); use one alphabet.
 ## hardening: worker
 problem-job_stale = Background job stalled
-    .detail = The background job { $job } has not completed a run for { $seconds } seconds: email or exam grading may be held up.
+    .detail = The background job { $job } has not completed a run for { $seconds ->
+        [one] { $seconds } second
+       *[other] { $seconds } seconds
+    }: email or exam grading may be held up.
 ## user management
 problem-role_change_not_allowed = Role change not allowed
     .detail = Only headquarters administrators change a user's role.

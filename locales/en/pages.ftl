@@ -14,7 +14,10 @@ page-password-confirmation = Repeat the new password
 page-confirmation-missing = Enter the new password a second time.
 page-confirmation-mismatch = The two passwords are not the same.
 page-csrf-failed = This form has expired or was not sent from this page. Enter your new password again and send it.
-page-throttled = Too many attempts. Wait { $minutes } minutes, then try again.
+page-throttled = Too many attempts. Wait { $minutes ->
+        [one] a minute
+       *[other] { $minutes } minutes
+    }, then try again.
 page-failure-title = Something went wrong
 page-failure-body = We could not complete this on our side. Please try again in a few minutes.
 invite-title = Set your password

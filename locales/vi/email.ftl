@@ -9,22 +9,22 @@ email-invitation-text =
     Một tài khoản đã được tạo cho bạn tại { $branch }. Hãy đặt mật khẩu tại liên kết sau để bắt đầu học:
     { $link }
 
-    Liên kết chỉ dùng được một lần và hết hạn vào ngày { $expires }.
+    Liên kết chỉ dùng được một lần và hết hạn vào { $expires }.
 email-invitation-html =
     <p>Xin chào { $name },</p>
     <p>Một tài khoản đã được tạo cho bạn tại <strong>{ $branch }</strong>. Hãy đặt mật khẩu để bắt đầu học:</p>
     <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">Đặt mật khẩu của tôi</a></p>
-    <p style="font-size:.9em;color:#555">Liên kết chỉ dùng được một lần và hết hạn vào ngày { $expires }.<br>{ $link }</p>
+    <p style="font-size:.9em;color:#555">Liên kết chỉ dùng được một lần và hết hạn vào { $expires }.<br>{ $link }</p>
 email-certificate-subject = Đã được chứng nhận: { $course }
 email-certificate-text =
     Chúc mừng { $name }!
 
-    Bạn đã hoàn thành mọi bài học và đỗ bài thi của khóa "{ $course }" tại { $branch } vào { $date }.
+    Bạn đã hoàn thành mọi bài học và đỗ bài thi của khóa "{ $course }" tại { $branch } vào ngày { $date }.
     Mã chứng chỉ của bạn là { $code }. Bất kỳ ai, kể cả nhà tuyển dụng, đều có thể kiểm tra tại:
     { $public_url }/verify/{ $code }
 email-certificate-html =
     <p>Chúc mừng { $name }!</p>
-    <p>Bạn đã hoàn thành mọi bài học và đỗ bài thi của khóa <strong>"{ $course }"</strong> tại { $branch } vào { $date }.</p>
+    <p>Bạn đã hoàn thành mọi bài học và đỗ bài thi của khóa <strong>"{ $course }"</strong> tại { $branch } vào ngày { $date }.</p>
     <p>Mã chứng chỉ của bạn là <strong style="font-size:1.2em;letter-spacing:.05em">{ $code }</strong>.</p>
     <p><a href="{ $public_url }/verify/{ $code }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">Xem chứng chỉ của tôi</a></p>
     <p style="font-size:.9em;color:#555">Bất kỳ ai, kể cả nhà tuyển dụng, đều có thể kiểm tra tại { $public_url }/verify/{ $code }</p>

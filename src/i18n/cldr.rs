@@ -14,13 +14,13 @@ use icu_collator::options::CollatorOptions;
 use icu_collator::{Collator, CollatorBorrowed};
 use icu_datetime::fieldsets::{self, zone};
 use icu_datetime::input::{Date, Time};
-use icu_datetime::{DateTimeFormatter, NoCalendarFormatter};
+use icu_datetime::DateTimeFormatter;
 use icu_decimal::input::Decimal;
 use icu_decimal::options::DecimalFormatterOptions;
 use icu_decimal::DecimalFormatter;
 use icu_locale_core::Locale as IcuLocale;
 use icu_time::zone::UtcOffset;
-use icu_time::{DateTime as IcuDateTime, ZonedDateTime};
+use icu_time::ZonedDateTime;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -55,7 +55,7 @@ impl<T> PerLocale<T> {
 
 /// `value` (a plain decimal like `1048576` or `-2.50`) with the locale's
 /// digits, separators and grouping: `1,048,576`, vi `1.048.576`.
-pub fn format_decimal(locale: Locale, value: &str) -> Option<String> {
+pub(crate) fn format_decimal(locale: Locale, value: &str) -> Option<String> {
     static FORMATTERS: PerLocale<DecimalFormatter> = PerLocale::new();
     let formatter = FORMATTERS.get(locale, |l| DecimalFormatter::try_new((&l).into(), DecimalFormatterOptions::default()).ok())?;
     let decimal = Decimal::from_str(value).ok()?;
@@ -121,9 +121,6 @@ pub fn compare(locale: Locale, a: &str, b: &str) -> Ordering {
         None => a.cmp(b),
     }
 }
-
-#[allow(dead_code)]
-fn unused(_: IcuDateTime<icu_calendar::Iso>, _: NoCalendarFormatter<zone::LocalizedOffsetShort>) {}
 
 #[cfg(test)]
 mod tests {

@@ -20,6 +20,8 @@ mod foundation;
 mod hardening_http;
 mod hostile_text;
 mod import;
+mod l10n_catalogue;
+mod l10n_dates;
 mod l10n_responses;
 mod nodes;
 mod outbox;
