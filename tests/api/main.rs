@@ -22,6 +22,7 @@ mod hostile_text;
 mod import;
 mod l10n_catalogue;
 mod l10n_dates;
+mod l10n_reports;
 mod l10n_responses;
 mod nodes;
 mod outbox;
