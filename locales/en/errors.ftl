@@ -128,3 +128,7 @@ field-not_in_attempt = This question is not part of the attempt.
 field-seq_not_increasing = Sequence numbers must increase through the batch.
 field-time_in_future = This time is in the future; check the device's clock.
 field-too_many_items = Too many items: at most { $max }.
+
+## localization: input conventions
+field-buddhist_era_year = { $year } looks like a Buddhist-era year: enter the year in the Common Era ({ $year_ce }).
+field-implausible_year = Enter a Common Era year between { $min } and { $max }.

@@ -82,7 +82,7 @@ problem-enrolment_not_active = การลงทะเบียนไม่ม�
     .detail = การลงทะเบียนนี้ถูกถอนออกแล้ว
 field-course_not_offered = หลักสูตรนี้ยังไม่ได้เผยแพร่ให้สาขานี้
 field-ends_before_start = วันสิ้นสุดอยู่ก่อนวันเริ่มต้น
-field-invalid_date = ใช้รูปแบบวันที่เช่น 2026-03-01
+field-invalid_date = ใช้รูปแบบวันที่แบบ ค.ศ. เช่น 2026-03-01
 field-unknown_user = ไม่มีผู้ใช้นี้ในสาขานี้
 field-not_a_trainee = ลงทะเบียนได้เฉพาะผู้เรียนเท่านั้น
 
@@ -112,3 +112,7 @@ field-not_in_attempt = คำถามนี้ไม่อยู่ในกา
 field-seq_not_increasing = หมายเลขลำดับต้องเพิ่มขึ้นตลอดทั้งชุด
 field-time_in_future = เวลานี้อยู่ในอนาคต โปรดตรวจสอบนาฬิกาของอุปกรณ์
 field-too_many_items = มีรายการมากเกินไป: ไม่เกิน { $max } รายการ
+
+## localization: input conventions
+field-buddhist_era_year = ปี { $year } น่าจะเป็นปีพุทธศักราช (พ.ศ.) กรุณากรอกปีคริสต์ศักราช (ค.ศ.) คือ { $year_ce }
+field-implausible_year = กรุณากรอกปีคริสต์ศักราช (ค.ศ.) ระหว่าง { $min } ถึง { $max }

@@ -112,3 +112,7 @@ field-not_in_attempt = Câu hỏi này không thuộc lượt thi.
 field-seq_not_increasing = Số thứ tự phải tăng dần trong cả lô.
 field-time_in_future = Thời điểm này ở tương lai; hãy kiểm tra đồng hồ của thiết bị.
 field-too_many_items = Quá nhiều mục: tối đa { $max }.
+
+## localization: input conventions
+field-buddhist_era_year = Năm { $year } có vẻ là năm Phật lịch: vui lòng nhập năm Dương lịch ({ $year_ce }).
+field-implausible_year = Vui lòng nhập năm Dương lịch trong khoảng từ { $min } đến { $max }.

@@ -112,3 +112,7 @@ field-not_in_attempt = 该题目不属于本次考试。
 field-seq_not_increasing = 批次中的序号必须依次递增。
 field-time_in_future = 该时间在未来；请检查设备的时钟。
 field-too_many_items = 条目过多：最多 { $max } 条。
+
+## localization: input conventions
+field-buddhist_era_year = { $year } 年似乎是佛历年份，请填写公历年份（{ $year_ce } 年）。
+field-implausible_year = 请填写 { $min } 至 { $max } 年之间的公历年份。

@@ -13,7 +13,7 @@ use crate::error::FieldError;
 use crate::state::AppState;
 use crate::tenancy::Caller;
 use crate::tenancy::{self, Actor};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{ActiveEnum, ActiveModelTrait, Set};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
@@ -184,15 +184,36 @@ pub(crate) fn check_fields(
     }
 }
 
-/// Parses a `YYYY-MM-DD` field.
+/// The years a cohort may start or end in.
+const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+/// Buddhist Era minus Common Era, in years.
+const BUDDHIST_ERA_OFFSET: i32 = 543;
+
+/// Parses a `YYYY-MM-DD` field (Common Era). A year far outside the
+/// plausible range is refused; one that is a plausible year plus 543 is
+/// refused naming the likely mistake, a Buddhist-era year typed the way
+/// Thai documents write it (2569 for 2026).
 pub(crate) fn parse_date(field: &'static str, text: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
-    match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push(FieldError::new(field, FieldCode::InvalidDate));
-            None
-        }
+    let Ok(date) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") else {
+        errors.push(FieldError::new(field, FieldCode::InvalidDate));
+        return None;
+    };
+    let year = date.year();
+    if PLAUSIBLE_YEARS.contains(&year) {
+        return Some(date);
     }
+    // Years are text arguments: a number would be grouped ("2,569").
+    let error = if PLAUSIBLE_YEARS.contains(&(year - BUDDHIST_ERA_OFFSET)) {
+        FieldError::new(field, FieldCode::BuddhistEraYear)
+            .arg("year", year.to_string())
+            .arg("year_ce", (year - BUDDHIST_ERA_OFFSET).to_string())
+    } else {
+        FieldError::new(field, FieldCode::ImplausibleYear)
+            .arg("min", PLAUSIBLE_YEARS.start().to_string())
+            .arg("max", PLAUSIBLE_YEARS.end().to_string())
+    };
+    errors.push(error);
+    None
 }
 
 /// Takes one seat if one is free. False when the cohort is full.

@@ -114,3 +114,27 @@ async fn language_tags_are_decoded_and_chinese_scripts_map_to_simplified() {
         assert_eq!(res.header("content-language").as_deref(), Some(expected), "{header}");
     }
 }
+
+#[actix_rt::test]
+async fn a_buddhist_era_year_is_refused_naming_the_likely_mistake() {
+    let app = TestApp::new().await;
+    let world = World::build(&app).await;
+    let (exam, _) = crate::support::exams::exam_with_bkk_trainee(&app, &world).await;
+    let admin = &world.bkk_admin.token;
+    let before = crate::support::rows::count(&app, "cohorts").await;
+    let body = json!({"course_id": exam["course_id"], "name": "รุ่นที่ 2/2569", "starts_on": "2569-03-01", "ends_on": "2569-06-30", "capacity": 20});
+    let res = app.post("/api/v1/branches/BKK/cohorts").token(admin).json(body).send().await;
+    let doc = res.problem(422, "validation_failed");
+    assert_eq!(res.header("content-language").as_deref(), Some("th"));
+    assert_eq!(doc["errors"][0]["field"], "starts_on");
+    assert_eq!(doc["errors"][0]["code"], "buddhist_era_year");
+    let message = doc["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("พ.ศ.") && message.contains("ค.ศ.") && message.contains("2026") && message.contains("2569"), "{message}");
+    assert!(!message.contains("2,"), "years are not grouped: {message}");
+    assert_eq!(crate::support::rows::count(&app, "cohorts").await, before, "nothing stored");
+
+    let body = json!({"course_id": exam["course_id"], "name": "x", "starts_on": "0026-03-01", "ends_on": "2026-06-30", "capacity": 20});
+    let doc = app.post("/api/v1/branches/BKK/cohorts").token(admin).json(body).send().await.problem(422, "validation_failed");
+    assert_eq!(doc["errors"][0]["code"], "implausible_year");
+    assert_eq!(zhijiang::i18n::misses().1, 0, "no message fell back to English");
+}
