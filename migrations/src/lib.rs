@@ -21,6 +21,7 @@ mod m20261129_000011_password_resets;
 mod m20261129_000012_user_search_key;
 mod m20261129_000013_session_devices;
 mod m20261129_000014_answer_sync;
+mod m20261129_000021_cohort_names;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000013_session_devices::Migration),
             Box::new(m20261129_000011_password_resets::Migration),
             Box::new(m20261129_000014_answer_sync::Migration),
+            Box::new(m20261129_000021_cohort_names::Migration),
         ]
     }
 }

@@ -21,6 +21,7 @@ mod hardening_http;
 mod hostile_text;
 mod import;
 mod l10n_catalogue;
+mod l10n_cohort_names;
 mod l10n_dates;
 mod l10n_reports;
 mod l10n_responses;
