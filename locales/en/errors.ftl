@@ -16,7 +16,7 @@ problem-validation_failed = Validation failed
 problem-unauthenticated = Authentication required
     .detail = Sign in and send a valid access token.
 problem-invalid_credentials = Wrong sign-in details
-    .detail = The branch, email or password is not correct.
+    .detail = The campus, email or password is not correct.
 problem-forbidden = Not allowed
     .detail = Your role may not do this.
 problem-not_found = Not found
@@ -43,9 +43,9 @@ problem-service_unavailable = Service unavailable
 problem-internal = Internal error
     .detail = Something went wrong on our side. It has been logged.
 problem-branch_exists = Branch code taken
-    .detail = A branch with this code exists already.
+    .detail = A campus with this code exists already.
 problem-email_taken = Email already registered
-    .detail = A user with this email exists in this branch already. If they never accepted their invitation, send it again (POST /api/v1/users/<id>/invitation) instead of creating them anew.
+    .detail = A user with this email exists at this campus already. If they never accepted their invitation, send it again (POST /api/v1/users/<id>/invitation) instead of creating them anew.
 problem-not_failed = Not a failed email
     .detail = Only failed emails can be retried.
 problem-invitation_invalid = Invitation not valid
@@ -93,10 +93,10 @@ problem-capacity_below_enrolled = Capacity too small
     } enrolled already; the capacity cannot be lower.
 problem-enrolment_not_active = Enrolment not active
     .detail = This enrolment has been withdrawn.
-field-course_not_offered = This course is not published to this branch.
+field-course_not_offered = This course is not published to this campus.
 field-ends_before_start = The end date is before the start date.
 field-invalid_date = Use a date like 2026-03-01.
-field-unknown_user = There is no such user in this branch.
+field-unknown_user = There is no such user at this campus.
 field-not_a_trainee = Only trainees can be enrolled.
 
 ## hardening: text policy
@@ -113,7 +113,7 @@ problem-role_change_not_allowed = Role change not allowed
     .detail = Only headquarters administrators change a user's role.
 problem-cannot_deactivate_self = You cannot deactivate yourself
     .detail = An administrator cannot deactivate their own account; ask another administrator.
-field-role_crosses_hq = An HQ administrator cannot become a branch role, and a branch user cannot become an HQ administrator.
+field-role_crosses_hq = An HQ administrator cannot take a campus role, and a campus user cannot become an HQ administrator.
 ## accounts: lost access
 problem-password_reset_invalid = Reset link not valid
     .detail = This password reset link is unknown, has been used or has expired. Ask for a new one.

@@ -176,3 +176,25 @@ fn numbers_in_messages_are_grouped_by_cldr_rules() {
     let text = i18n::t_attr(Locale::En, "problem-capacity_below_enrolled", "detail", &[("enrolled", Arg::Num(10_000.0))]);
     assert!(text.starts_with("10,000 trainees are"), "{text}");
 }
+
+#[test]
+fn one_term_per_concept_one_brand_and_consistent_demo_gear() {
+    for locale in Locale::ALL {
+        for (file, source) in i18n::FILES.iter().zip(i18n::sources(locale)) {
+            for line in source.lines().filter(|l| !l.starts_with("-brand") && !l.starts_with('#')) {
+                assert!(!line.contains("Zhijiang") && !line.contains("智匠"), "{locale}/{file}: brand outside -brand: {line}");
+                assert!(!line.contains("สาขา"), "{locale}/{file}: Thai says วิทยาเขต: {line}");
+                assert!(!line.contains("chi nhánh"), "{locale}/{file}: Vietnamese says cơ sở: {line}");
+            }
+        }
+    }
+    let demo: serde_json::Value = serde_json::from_str(include_str!("../../src/demo/course.json")).unwrap();
+    let text = demo.to_string();
+    let ppe = text.find("Insulating gloves").expect("the PPE question");
+    let _ = ppe;
+    for (gear, prompt_marker) in [("防护面罩", "多选"), ("Face shield", "all that apply"), ("กระบังหน้านิรภัย", "มากกว่าหนึ่งข้อ"), ("Tấm che mặt", "Chọn tất cả")] {
+        assert!(text.contains(gear), "{gear}");
+        assert!(text.contains(prompt_marker), "{prompt_marker}");
+    }
+    assert!(!text.contains("护目镜") && !text.contains("หน้ากากป้องกัน"), "one item of gear everywhere");
+}
