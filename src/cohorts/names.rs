@@ -45,5 +45,9 @@ pub(crate) fn resolve(name: &str, json: Option<&str>, chain: &[Locale]) -> Strin
 /// The chain of a cohort name: the requested language, then the branch's
 /// default; after those, the cohort's own `name`.
 pub(crate) fn chain(requested: Locale, branch_default: Locale) -> Vec<Locale> {
-    if requested == branch_default { vec![requested] } else { vec![requested, branch_default] }
+    if requested == branch_default {
+        vec![requested]
+    } else {
+        vec![requested, branch_default]
+    }
 }

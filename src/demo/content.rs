@@ -169,9 +169,13 @@ pub(super) async fn seed(
     // Each campus names its intake in its own language; the names of the
     // other languages are what a visitor from headquarters reads.
     let bkk_names = serde_json::json!({"th": "รุ่นที่ 1/2569", "en": "Intake 1/2026", "zh-CN": "2026年第1期", "vi": "Khóa 1/2026"});
-    let han_names = serde_json::json!({"vi": "Lớp khóa tháng 3/2026", "en": "March 2026 intake", "zh-CN": "2026年3月班", "th": "รุ่นเดือนมีนาคม 2569"});
+    let han_names =
+        serde_json::json!({"vi": "Lớp khóa tháng 3/2026", "en": "March 2026 intake", "zh-CN": "2026年3月班", "th": "รุ่นเดือนมีนาคม 2569"});
     let bkk = make_cohort("BKK", "รุ่นที่ 1/2569", bkk_names).insert(txn).await.map_err(err)?;
-    let han = make_cohort("HAN", "Lớp khóa tháng 3/2026", han_names).insert(txn).await.map_err(err)?;
+    let han = make_cohort("HAN", "Lớp khóa tháng 3/2026", han_names)
+        .insert(txn)
+        .await
+        .map_err(err)?;
 
     let enrol = |cohort: &cohort::Model, email: &str| {
         let cohort = cohort.clone();

@@ -20,9 +20,9 @@ pub(crate) mod routes;
 pub(crate) mod security_headers;
 
 pub use json::{Json, OptionalJson};
-pub use query::Query;
 pub use locale::{LocaleHints, negotiate, with_language};
 pub use page::{CursorPage, Page, PageParams};
+pub use query::Query;
 
 pub use crate::error::PROBLEM_JSON;
 

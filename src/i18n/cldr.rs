@@ -12,15 +12,15 @@ use chrono::{DateTime, Datelike, NaiveDate, Offset, Timelike, Utc};
 use chrono_tz::Tz;
 use icu_collator::options::CollatorOptions;
 use icu_collator::{Collator, CollatorBorrowed};
+use icu_datetime::DateTimeFormatter;
 use icu_datetime::fieldsets::{self, zone};
 use icu_datetime::input::{Date, Time};
-use icu_datetime::DateTimeFormatter;
+use icu_decimal::DecimalFormatter;
 use icu_decimal::input::Decimal;
 use icu_decimal::options::DecimalFormatterOptions;
-use icu_decimal::DecimalFormatter;
 use icu_locale_core::Locale as IcuLocale;
-use icu_time::zone::UtcOffset;
 use icu_time::ZonedDateTime;
+use icu_time::zone::UtcOffset;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -57,7 +57,9 @@ impl<T> PerLocale<T> {
 /// digits, separators and grouping: `1,048,576`, vi `1.048.576`.
 pub(crate) fn format_decimal(locale: Locale, value: &str) -> Option<String> {
     static FORMATTERS: PerLocale<DecimalFormatter> = PerLocale::new();
-    let formatter = FORMATTERS.get(locale, |l| DecimalFormatter::try_new((&l).into(), DecimalFormatterOptions::default()).ok())?;
+    let formatter = FORMATTERS.get(locale, |l| {
+        DecimalFormatter::try_new((&l).into(), DecimalFormatterOptions::default()).ok()
+    })?;
     let decimal = Decimal::from_str(value).ok()?;
     Some(formatter.format(&decimal).to_string())
 }

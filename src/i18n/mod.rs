@@ -155,7 +155,10 @@ fn format_or_fall_back(locale: Locale, id: &str, attr: Option<&str>, args: &[(&s
 /// fallback: the text, or why it could not be formatted cleanly.
 pub fn strict(locale: Locale, id: &str, attr: Option<&str>, args: &[(&str, Arg)]) -> Result<String, Vec<String>> {
     match format_in(locale, id, attr, args) {
-        None => Err(vec![format!("no message {id}{} in {locale}", attr.map(|a| format!(".{a}")).unwrap_or_default())]),
+        None => Err(vec![format!(
+            "no message {id}{} in {locale}",
+            attr.map(|a| format!(".{a}")).unwrap_or_default()
+        )]),
         Some((text, errors)) if errors.is_empty() => Ok(text),
         Some((_, errors)) => Err(errors),
     }

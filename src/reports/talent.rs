@@ -1,8 +1,8 @@
 //! The talent pool: certified technicians per course (skill), country and
 //! month — the supply side of the EV industry's talent planning.
 
-use crate::error::ApiResult;
 use super::zone::Bound;
+use crate::error::ApiResult;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::ConnectionTrait;

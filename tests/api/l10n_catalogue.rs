@@ -12,7 +12,18 @@ use zhijiang::i18n::{self, Arg, Locale};
 
 /// Variables that carry counts or sizes; every other variable is text.
 const NUMERIC: [&str; 12] = [
-    "max", "min", "limit", "needed", "available", "enrolled", "minutes", "seconds", "row", "count", "days", "year_ce",
+    "max",
+    "min",
+    "limit",
+    "needed",
+    "available",
+    "enrolled",
+    "minutes",
+    "seconds",
+    "row",
+    "count",
+    "days",
+    "year_ce",
 ];
 
 #[derive(Default, Debug, PartialEq)]
@@ -78,7 +89,11 @@ fn sample_args(variables: &BTreeSet<String>, number: f64) -> Vec<(&str, Arg)> {
     variables
         .iter()
         .map(|v| {
-            let arg = if NUMERIC.contains(&v.as_str()) { Arg::Num(number) } else { Arg::Str(format!("«{v}»")) };
+            let arg = if NUMERIC.contains(&v.as_str()) {
+                Arg::Num(number)
+            } else {
+                Arg::Str(format!("«{v}»"))
+            };
             (v.as_str(), arg)
         })
         .collect()
@@ -162,18 +177,33 @@ fn english_counts_take_the_plural_form_of_their_number() {
     }
     let text = i18n::t_attr(Locale::En, "problem-attempts_exhausted", "detail", &[("max", Arg::Num(1.0))]);
     assert_eq!(text, "The only attempt at this exam has been used.");
-    let text = i18n::t_attr(Locale::En, "problem-question_bank_too_small", "detail", &[("needed", Arg::Num(1.0)), ("available", Arg::Num(0.0))]);
+    let text = i18n::t_attr(
+        Locale::En,
+        "problem-question_bank_too_small",
+        "detail",
+        &[("needed", Arg::Num(1.0)), ("available", Arg::Num(0.0))],
+    );
     assert!(text.contains("draws 1 question but"), "{text}");
 }
 
 #[test]
 fn numbers_in_messages_are_grouped_by_cldr_rules() {
     let limit = [("limit", Arg::Num(1_048_576.0))];
-    for (locale, grouped) in [(Locale::En, "1,048,576"), (Locale::ZhCn, "1,048,576"), (Locale::Th, "1,048,576"), (Locale::Vi, "1.048.576")] {
+    for (locale, grouped) in [
+        (Locale::En, "1,048,576"),
+        (Locale::ZhCn, "1,048,576"),
+        (Locale::Th, "1,048,576"),
+        (Locale::Vi, "1.048.576"),
+    ] {
         let text = i18n::t_attr(locale, "problem-payload_too_large", "detail", &limit);
         assert!(text.contains(grouped), "{locale}: {text}");
     }
-    let text = i18n::t_attr(Locale::En, "problem-capacity_below_enrolled", "detail", &[("enrolled", Arg::Num(10_000.0))]);
+    let text = i18n::t_attr(
+        Locale::En,
+        "problem-capacity_below_enrolled",
+        "detail",
+        &[("enrolled", Arg::Num(10_000.0))],
+    );
     assert!(text.starts_with("10,000 trainees are"), "{text}");
 }
 
@@ -182,7 +212,10 @@ fn one_term_per_concept_one_brand_and_consistent_demo_gear() {
     for locale in Locale::ALL {
         for (file, source) in i18n::FILES.iter().zip(i18n::sources(locale)) {
             for line in source.lines().filter(|l| !l.starts_with("-brand") && !l.starts_with('#')) {
-                assert!(!line.contains("Zhijiang") && !line.contains("智匠"), "{locale}/{file}: brand outside -brand: {line}");
+                assert!(
+                    !line.contains("Zhijiang") && !line.contains("智匠"),
+                    "{locale}/{file}: brand outside -brand: {line}"
+                );
                 assert!(!line.contains("สาขา"), "{locale}/{file}: Thai says วิทยาเขต: {line}");
                 assert!(!line.contains("chi nhánh"), "{locale}/{file}: Vietnamese says cơ sở: {line}");
             }
@@ -192,9 +225,17 @@ fn one_term_per_concept_one_brand_and_consistent_demo_gear() {
     let text = demo.to_string();
     let ppe = text.find("Insulating gloves").expect("the PPE question");
     let _ = ppe;
-    for (gear, prompt_marker) in [("防护面罩", "多选"), ("Face shield", "all that apply"), ("กระบังหน้านิรภัย", "มากกว่าหนึ่งข้อ"), ("Tấm che mặt", "Chọn tất cả")] {
+    for (gear, prompt_marker) in [
+        ("防护面罩", "多选"),
+        ("Face shield", "all that apply"),
+        ("กระบังหน้านิรภัย", "มากกว่าหนึ่งข้อ"),
+        ("Tấm che mặt", "Chọn tất cả"),
+    ] {
         assert!(text.contains(gear), "{gear}");
         assert!(text.contains(prompt_marker), "{prompt_marker}");
     }
-    assert!(!text.contains("护目镜") && !text.contains("หน้ากากป้องกัน"), "one item of gear everywhere");
+    assert!(
+        !text.contains("护目镜") && !text.contains("หน้ากากป้องกัน"),
+        "one item of gear everywhere"
+    );
 }

@@ -12,12 +12,22 @@ use zhijiang::i18n::{self, Arg, Locale};
 async fn invitation_expiry_is_the_readers_date_and_time_in_the_branch_zone() {
     let app = TestApp::new().await;
     let world = World::build(&app).await;
-    for (email, locale) in [("th@bkk.test", "th"), ("zh@bkk.test", "zh-CN"), ("en@bkk.test", "en"), ("vi@bkk.test", "vi")] {
+    for (email, locale) in [
+        ("th@bkk.test", "th"),
+        ("zh@bkk.test", "zh-CN"),
+        ("en@bkk.test", "en"),
+        ("vi@bkk.test", "vi"),
+    ] {
         create_user(&app, &world.hq.token, "BKK", email, "trainee", locale, None).await;
     }
     let expires = app.state.clock.now() + Duration::days(7);
     let sent = outbox_args(&app, "invitation").await;
-    let by_locale = |l: &str| sent.iter().rev().find(|(locale, _)| locale == l).unwrap().1["expires"].as_str().unwrap().to_string();
+    let by_locale = |l: &str| {
+        sent.iter().rev().find(|(locale, _)| locale == l).unwrap().1["expires"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
 
     let th = by_locale("th");
     assert_eq!(th, i18n::format_date_time(expires, chrono_tz::Asia::Bangkok, Locale::Th));
@@ -36,7 +46,16 @@ async fn invitation_expiry_is_the_readers_date_and_time_in_the_branch_zone() {
 
     // The sentence around it reads naturally: no stray space between
     // Chinese characters and the date.
-    let text = i18n::t(Locale::ZhCn, "email-invitation-text", &[("name", Arg::from("王")), ("branch", Arg::from("曼谷分院")), ("link", Arg::from("L")), ("expires", Arg::from(zh.clone()))]);
+    let text = i18n::t(
+        Locale::ZhCn,
+        "email-invitation-text",
+        &[
+            ("name", Arg::from("王")),
+            ("branch", Arg::from("曼谷分院")),
+            ("link", Arg::from("L")),
+            ("expires", Arg::from(zh.clone())),
+        ],
+    );
     assert!(text.contains(&format!("将于{zh}失效")), "{text}");
 }
 
@@ -70,5 +89,8 @@ fn names_sort_as_their_readers_sort_them() {
     // Vietnamese: Đ is its own letter after D.
     assert_eq!(sorted(Locale::Vi, &["Đức", "Em", "Dung", "An"]), ["An", "Dung", "Đức", "Em"]);
     // Chinese: pinyin (Chen, Li, Wang, Zhang), not code point order.
-    assert_eq!(sorted(Locale::ZhCn, &["张伟", "王芳", "李娜", "陈静"]), ["陈静", "李娜", "王芳", "张伟"]);
+    assert_eq!(
+        sorted(Locale::ZhCn, &["张伟", "王芳", "李娜", "陈静"]),
+        ["陈静", "李娜", "王芳", "张伟"]
+    );
 }

@@ -14,16 +14,29 @@ async fn certify_bkk_trainee(app: &TestApp, world: &World) -> (Value, String) {
     let token = &world.bkk_trainee.token;
     let enrolments = app.get("/api/v1/users/me/enrolments").token(token).send().await.json();
     let enrolment = enrolments["items"][0]["id"].as_str().unwrap().to_string();
-    let course = app.get(&format!("/api/v1/courses/{}", exam["course_id"].as_str().unwrap())).token(token).send().await.json();
+    let course = app
+        .get(&format!("/api/v1/courses/{}", exam["course_id"].as_str().unwrap()))
+        .token(token)
+        .send()
+        .await
+        .json();
     for lesson in course["lessons"].as_array().unwrap() {
         let res = app
-            .post(&format!("/api/v1/enrolments/{enrolment}/lessons/{}/complete", lesson["id"].as_str().unwrap()))
+            .post(&format!(
+                "/api/v1/enrolments/{enrolment}/lessons/{}/complete",
+                lesson["id"].as_str().unwrap()
+            ))
             .token(token)
             .send()
             .await;
         assert!(res.status < 300, "{}", res.text());
     }
-    let attempt = app.post(&format!("/api/v1/exams/{}/attempts", exam["id"].as_str().unwrap())).token(token).send().await.json();
+    let attempt = app
+        .post(&format!("/api/v1/exams/{}/attempts", exam["id"].as_str().unwrap()))
+        .token(token)
+        .send()
+        .await
+        .json();
     let id = attempt["id"].as_str().unwrap();
     for q in attempt["questions"].as_array().unwrap() {
         app.put(&format!("/api/v1/attempts/{id}/answers/{}", q["id"].as_str().unwrap()))
@@ -56,12 +69,29 @@ async fn date_only_bounds_and_months_use_the_branch_zone_unless_headquarters_nam
     assert_eq!(pool["items"][0]["month"], "2026-02", "{pool}");
     let pool = app.get("/api/v1/reports/talent-pool?from=2026-03-01").token(hq).send().await.json();
     assert_eq!(pool["items"].as_array().unwrap().len(), 1, "Bangkok's 1 March: {pool}");
-    let pool = app.get("/api/v1/reports/talent-pool?from=2026-03-01&tz=UTC").token(hq).send().await.json();
+    let pool = app
+        .get("/api/v1/reports/talent-pool?from=2026-03-01&tz=UTC")
+        .token(hq)
+        .send()
+        .await
+        .json();
     assert_eq!(pool["items"].as_array().unwrap().len(), 0, "UTC's 1 March: {pool}");
-    let pool = app.get("/api/v1/reports/talent-pool?to=2026-03-01&tz=Asia/Ho_Chi_Minh").token(hq).send().await.json();
+    let pool = app
+        .get("/api/v1/reports/talent-pool?to=2026-03-01&tz=Asia/Ho_Chi_Minh")
+        .token(hq)
+        .send()
+        .await
+        .json();
     assert_eq!(pool["items"].as_array().unwrap().len(), 0, "{pool}");
 
-    let certified = |doc: &Value| doc["items"].as_array().unwrap().iter().map(|r| r["certified"].as_i64().unwrap()).sum::<i64>();
+    let certified = |doc: &Value| {
+        doc["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["certified"].as_i64().unwrap())
+            .sum::<i64>()
+    };
     let path = "/api/v1/reports/completion?date_field=certified&from=2026-03-01";
     let own = app.get(path).token(&world.bkk_admin.token).send().await.json();
     assert_eq!(own["time_zone"], "Asia/Bangkok");
@@ -75,12 +105,22 @@ async fn date_only_bounds_and_months_use_the_branch_zone_unless_headquarters_nam
     let chosen = app.get(&format!("{path}&tz=Asia/Bangkok")).token(hq).send().await.json();
     assert_eq!(certified(&chosen), 1, "{chosen}");
 
-    let res = app.get("/api/v1/reports/talent-pool?tz=Mars/Olympus").token(hq).header("Accept-Language", "vi").send().await;
+    let res = app
+        .get("/api/v1/reports/talent-pool?tz=Mars/Olympus")
+        .token(hq)
+        .header("Accept-Language", "vi")
+        .send()
+        .await;
     let doc = res.problem(422, "validation_failed");
     assert_eq!(doc["errors"][0]["field"], "tz");
     assert_eq!(doc["errors"][0]["code"], "invalid_time_zone");
 
-    let csv = app.get("/api/v1/reports/talent-pool").token(hq).header("Accept", "text/csv").send().await;
+    let csv = app
+        .get("/api/v1/reports/talent-pool")
+        .token(hq)
+        .header("Accept", "text/csv")
+        .send()
+        .await;
     assert_eq!(csv.header("report-time-zone").as_deref(), Some("branch"));
     let vary = csv.header("vary").unwrap_or_default().to_ascii_lowercase();
     assert!(vary.contains("accept-language"), "{vary}");
@@ -110,7 +150,13 @@ async fn cohort_names_sort_by_the_readers_collation() {
         assert!(res.status < 300 || res.status == 409, "{}", res.text());
     }
     let doc = app.get("/api/v1/reports/completion?lang=th").token(admin).send().await.json();
-    let names: Vec<&str> = doc["items"].as_array().unwrap().iter().map(|r| r["cohort_name"].as_str().unwrap()).filter(|n| *n != "C1").collect();
+    let names: Vec<&str> = doc["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["cohort_name"].as_str().unwrap())
+        .filter(|n| *n != "C1")
+        .collect();
     assert!(names.len() >= 2, "{doc}");
     let mut expected = names.clone();
     expected.sort_by(|a, b| zhijiang::i18n::compare(zhijiang::i18n::Locale::Th, a, b));

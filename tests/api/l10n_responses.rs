@@ -30,7 +30,12 @@ async fn idempotency_refusals_speak_the_callers_language_with_their_arguments() 
     assert_eq!(res.header("content-language").as_deref(), Some("th"));
 
     // Vietnamese for the Hanoi trainee, with the same rules.
-    let res = app.post(END_ALL).token(&world.han_trainee.token).header("Idempotency-Key", &long).send().await;
+    let res = app
+        .post(END_ALL)
+        .token(&world.han_trainee.token)
+        .header("Idempotency-Key", &long)
+        .send()
+        .await;
     res.problem(422, "validation_failed");
     assert_eq!(res.header("content-language").as_deref(), Some("vi"));
 }
@@ -70,7 +75,12 @@ async fn a_language_change_speaks_from_the_next_request_with_the_same_token() {
     let res = app.get("/api/v1/no-such-thing").token(token).send().await;
     assert_eq!(res.header("content-language").as_deref(), Some("th"));
 
-    let res = app.patch("/api/v1/users/me").token(token).json(json!({"locale": "zh-CN"})).send().await;
+    let res = app
+        .patch("/api/v1/users/me")
+        .token(token)
+        .json(json!({"locale": "zh-CN"}))
+        .send()
+        .await;
     assert_eq!(res.status, 200, "{}", res.text());
     for path in ["/api/v1/no-such-thing", "/api/v1/courses/not-a-uuid"] {
         let res = app.get(path).token(token).send().await;
@@ -122,19 +132,29 @@ async fn a_buddhist_era_year_is_refused_naming_the_likely_mistake() {
     let (exam, _) = crate::support::exams::exam_with_bkk_trainee(&app, &world).await;
     let admin = &world.bkk_admin.token;
     let before = crate::support::rows::count(&app, "cohorts").await;
-    let body = json!({"course_id": exam["course_id"], "name": "รุ่นที่ 2/2569", "starts_on": "2569-03-01", "ends_on": "2569-06-30", "capacity": 20});
+    let body =
+        json!({"course_id": exam["course_id"], "name": "รุ่นที่ 2/2569", "starts_on": "2569-03-01", "ends_on": "2569-06-30", "capacity": 20});
     let res = app.post("/api/v1/branches/BKK/cohorts").token(admin).json(body).send().await;
     let doc = res.problem(422, "validation_failed");
     assert_eq!(res.header("content-language").as_deref(), Some("th"));
     assert_eq!(doc["errors"][0]["field"], "starts_on");
     assert_eq!(doc["errors"][0]["code"], "buddhist_era_year");
     let message = doc["errors"][0]["message"].as_str().unwrap();
-    assert!(message.contains("พ.ศ.") && message.contains("ค.ศ.") && message.contains("2026") && message.contains("2569"), "{message}");
+    assert!(
+        message.contains("พ.ศ.") && message.contains("ค.ศ.") && message.contains("2026") && message.contains("2569"),
+        "{message}"
+    );
     assert!(!message.contains("2,"), "years are not grouped: {message}");
     assert_eq!(crate::support::rows::count(&app, "cohorts").await, before, "nothing stored");
 
     let body = json!({"course_id": exam["course_id"], "name": "x", "starts_on": "0026-03-01", "ends_on": "2026-06-30", "capacity": 20});
-    let doc = app.post("/api/v1/branches/BKK/cohorts").token(admin).json(body).send().await.problem(422, "validation_failed");
+    let doc = app
+        .post("/api/v1/branches/BKK/cohorts")
+        .token(admin)
+        .json(body)
+        .send()
+        .await
+        .problem(422, "validation_failed");
     assert_eq!(doc["errors"][0]["code"], "implausible_year");
     assert_eq!(zhijiang::i18n::misses().1, 0, "no message fell back to English");
 }

@@ -23,6 +23,7 @@ mod import;
 mod l10n_catalogue;
 mod l10n_cohort_names;
 mod l10n_dates;
+mod l10n_fifth_locale;
 mod l10n_reports;
 mod l10n_responses;
 mod nodes;
