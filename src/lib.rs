@@ -39,7 +39,7 @@ pub mod users;
 use crate::config::Config;
 use crate::crypto::MasterKey;
 use crate::error::ApiError;
-use crate::error::{FieldCode, ProblemCode};
+use crate::error::ProblemCode;
 use crate::signing::KeyRing;
 use crate::state::AppState;
 use actix_web::body::MessageBody;
@@ -173,12 +173,9 @@ pub fn app(
             authenticate: auth::caller::authenticate_boxed,
             upload_routes: &[enrolments::import::ROUTE],
         }))
-        .app_data(web::QueryConfig::default().error_handler(|err, _| {
-            let mut e = ApiError::bad_request(ProblemCode::InvalidQuery);
-            e.errors
-                .push(crate::error::FieldError::new("query", FieldCode::InvalidValue).arg("reason", err.to_string()));
-            e.into()
-        }))
+        // Handlers read queries with `http::Query`, which names the bad
+        // parameter; this is only a safety net that leaks no parser text.
+        .app_data(web::QueryConfig::default().error_handler(|_, _| ApiError::bad_request(ProblemCode::InvalidQuery).into()))
         .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))
         .default_service(web::to(|| async { Err::<HttpResponse, ApiError>(ApiError::not_found()) }));
     let routes = routes();
@@ -191,8 +188,10 @@ pub fn app(
             .route(web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() })),
     )
     .service(utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document))
-    .wrap(from_fn(http::problem::problem_documents))
     .wrap(from_fn(http::idempotency::idempotency))
+    // Outside every layer that can refuse a request, so all of them answer
+    // in the caller's language.
+    .wrap(from_fn(http::problem::problem_documents))
     .wrap(Compress::default())
     .wrap(from_fn(http::metrics::record))
     .wrap(from_fn(http::request_id::request_id))

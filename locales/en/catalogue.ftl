@@ -10,4 +10,4 @@ problem-course_has_no_lessons = Course has no lessons
 field-invalid_course_code = Use 2 to 32 upper-case letters, digits or dashes (for example EV-HV-101).
 field-source_not_translated = The source locale must be one of the given translations.
 field-not_a_permutation = List every lesson of the course exactly once.
-field-unknown_branch = There is no branch with this code.
+field-unknown_branch = There is no campus with this code.

@@ -1,9 +1,9 @@
 # Emails: -subject, -text (plain text) and -html (the body inside the layout).
-email-footer = Zhijiang · International Craftsman Academy for new-energy-vehicle technicians
-email-test-subject = Test message from Zhijiang
+email-footer = { -brand } · International Craftsman Academy for new-energy-vehicle technicians
+email-test-subject = Test message from { -brand }
 email-test-text = Hello { $name }, this is a test message.
 email-test-html = <p>Hello { $name }, this is a test message.</p>
-email-invitation-subject = Your Zhijiang account at { $branch }
+email-invitation-subject = Your { -brand } account at { $branch }
 email-invitation-text =
     Hello { $name },
 
@@ -29,17 +29,23 @@ email-certificate-html =
     <p>Your certificate code is <strong style="font-size:1.2em;letter-spacing:.05em">{ $code }</strong>.</p>
     <p><a href="{ $public_url }/verify/{ $code }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">Show my certificate</a></p>
     <p style="font-size:.9em;color:#555">Anyone, including employers, can check it at { $public_url }/verify/{ $code }</p>
-email-password-reset-subject = Choose a new password for Zhijiang at { $branch }
+email-password-reset-subject = Choose a new password for { -brand } at { $branch }
 email-password-reset-text =
     Hello { $name },
 
     Someone (we hope you) asked to reset the password of your account at { $branch }. Choose a new password here:
     { $link }
 
-    This link works once, for { $minutes } minutes. Using it signs you out on every device.
+    This link works once, for { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. Using it signs you out on every device.
     If you did not ask for this, ignore this email: your password stays as it is.
 email-password-reset-html =
     <p>Hello { $name },</p>
     <p>Someone (we hope you) asked to reset the password of your account at <strong>{ $branch }</strong>.</p>
     <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">Choose a new password</a></p>
-    <p style="font-size:.9em;color:#555">This link works once, for { $minutes } minutes. Using it signs you out on every device.<br>If you did not ask for this, ignore this email: your password stays as it is.<br>{ $link }</p>
+    <p style="font-size:.9em;color:#555">This link works once, for { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. Using it signs you out on every device.<br>If you did not ask for this, ignore this email: your password stays as it is.<br>{ $link }</p>

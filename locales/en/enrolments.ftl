@@ -2,11 +2,14 @@
 problem-csv_not_text = Not a CSV text file
     .detail = The upload is not UTF-8 text. Save the sheet as "CSV UTF-8" and try again.
 problem-csv_bad_header = Wrong CSV header
-    .detail = The first line must name the columns email,display_name,locale.
+    .detail = The first line must name the columns: email and display_name are required, locale is optional (email,display_name,locale).
 problem-csv_empty = Empty CSV file
     .detail = The file has a header but no trainees.
 problem-csv_too_many_rows = Too many rows
-    .detail = One file may hold at most { $max } trainees; split it into several files.
+    .detail = One file may hold at most { $max ->
+        [one] { $max } trainee
+       *[other] { $max } trainees
+    }; split it into several files.
 import-row-invalid_email = Row { $row }: the email address is not valid.
 import-row-missing_display_name = Row { $row }: the name is missing.
 import-row-display_name_too_long = Row { $row }: the name is longer than 120 characters.

@@ -16,7 +16,7 @@ problem-validation_failed = Validation failed
 problem-unauthenticated = Authentication required
     .detail = Sign in and send a valid access token.
 problem-invalid_credentials = Wrong sign-in details
-    .detail = The branch, email or password is not correct.
+    .detail = The campus, email or password is not correct.
 problem-forbidden = Not allowed
     .detail = Your role may not do this.
 problem-not_found = Not found
@@ -30,7 +30,10 @@ problem-request_timeout = Request timeout
 problem-conflict = Conflict
     .detail = The request conflicts with the current state of the resource.
 problem-payload_too_large = Request body too large
-    .detail = The request body is larger than the { $limit } bytes accepted here.
+    .detail = The request body is larger than the { $limit ->
+        [one] { $limit } byte
+       *[other] { $limit } bytes
+    } accepted here.
 problem-unsupported_media_type = Unsupported media type
     .detail = Send the body as { $expected }.
 problem-too_many_requests = Too many requests
@@ -40,9 +43,9 @@ problem-service_unavailable = Service unavailable
 problem-internal = Internal error
     .detail = Something went wrong on our side. It has been logged.
 problem-branch_exists = Branch code taken
-    .detail = A branch with this code exists already.
+    .detail = A campus with this code exists already.
 problem-email_taken = Email already registered
-    .detail = A user with this email exists in this branch already. If they never accepted their invitation, send it again (POST /api/v1/users/<id>/invitation) instead of creating them anew.
+    .detail = A user with this email exists at this campus already. If they never accepted their invitation, send it again (POST /api/v1/users/<id>/invitation) instead of creating them anew.
 problem-not_failed = Not a failed email
     .detail = Only failed emails can be retried.
 problem-invitation_invalid = Invitation not valid
@@ -60,12 +63,18 @@ field-invalid_choice = This is not one of the allowed values.
 field-out_of_range = Must be between { $min } and { $max }.
 field-invalid_cursor = This cursor is not valid; start again from the first page.
 field-unknown_locale = Unknown locale; use zh-CN, en, th or vi.
-field-too_long = Too long: at most { $max } characters.
+field-too_long = Too long: at most { $max ->
+        [one] { $max } character
+       *[other] { $max } characters
+    }.
 field-invalid_branch_code = Use 2 to 8 upper-case letters or digits.
 field-invalid_country = Not an ISO 3166-1 two-letter country code.
 field-invalid_time_zone = Not an IANA time zone name (for example Asia/Bangkok).
 field-invalid_email = Not a valid email address.
-field-password_too_short = The password must have at least { $min } characters.
+field-password_too_short = The password must have at least { $min ->
+        [one] { $min } character
+       *[other] { $min } characters
+    }.
 field-password_too_simple = The password is too simple.
 field-wrong_password = The current password is not correct.
 field-role_not_in_branch = Headquarters administrators belong to the HQ branch.
@@ -78,13 +87,16 @@ problem-already_enrolled = Already enrolled
 problem-cohort_closed = Cohort closed
     .detail = This cohort takes no new enrolments.
 problem-capacity_below_enrolled = Capacity too small
-    .detail = { $enrolled } trainees are enrolled already; the capacity cannot be lower.
+    .detail = { $enrolled ->
+        [one] { $enrolled } trainee is
+       *[other] { $enrolled } trainees are
+    } enrolled already; the capacity cannot be lower.
 problem-enrolment_not_active = Enrolment not active
     .detail = This enrolment has been withdrawn.
-field-course_not_offered = This course is not published to this branch.
+field-course_not_offered = This course is not published to this campus.
 field-ends_before_start = The end date is before the start date.
 field-invalid_date = Use a date like 2026-03-01.
-field-unknown_user = There is no such user in this branch.
+field-unknown_user = There is no such user at this campus.
 field-not_a_trainee = Only trainees can be enrolled.
 
 ## hardening: text policy
@@ -92,13 +104,16 @@ field-invalid_characters = Contains a character that cannot be stored here ({ $c
 field-mixed_scripts = The part before @ mixes alphabets (for example Latin and Cyrillic letters); use one alphabet.
 ## hardening: worker
 problem-job_stale = Background job stalled
-    .detail = The background job { $job } has not completed a run for { $seconds } seconds: email or exam grading may be held up.
+    .detail = The background job { $job } has not completed a run for { $seconds ->
+        [one] { $seconds } second
+       *[other] { $seconds } seconds
+    }: email or exam grading may be held up.
 ## user management
 problem-role_change_not_allowed = Role change not allowed
     .detail = Only headquarters administrators change a user's role.
 problem-cannot_deactivate_self = You cannot deactivate yourself
     .detail = An administrator cannot deactivate their own account; ask another administrator.
-field-role_crosses_hq = An HQ administrator cannot become a branch role, and a branch user cannot become an HQ administrator.
+field-role_crosses_hq = An HQ administrator cannot take a campus role, and a campus user cannot become an HQ administrator.
 ## accounts: lost access
 problem-password_reset_invalid = Reset link not valid
     .detail = This password reset link is unknown, has been used or has expired. Ask for a new one.
@@ -113,3 +128,7 @@ field-not_in_attempt = This question is not part of the attempt.
 field-seq_not_increasing = Sequence numbers must increase through the batch.
 field-time_in_future = This time is in the future; check the device's clock.
 field-too_many_items = Too many items: at most { $max }.
+
+## localization: input conventions
+field-buddhist_era_year = { $year } looks like a Buddhist-era year: enter the year in the Common Era ({ $year_ce }).
+field-implausible_year = Enter a Common Era year between { $min } and { $max }.

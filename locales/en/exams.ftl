@@ -2,7 +2,10 @@
 problem-not_enrolled = Not enrolled
     .detail = Only trainees with an active enrolment in this course can sit its exam.
 problem-attempts_exhausted = No attempts left
-    .detail = All { $max } attempts at this exam have been used.
+    .detail = { $max ->
+        [one] The only attempt at this exam has been used.
+       *[other] All { $max } attempts at this exam have been used.
+    }
 problem-exam_time_over = Time is over
     .detail = The time for this attempt has run out; answers can no longer be changed.
 problem-attempt_submitted = Attempt submitted
@@ -10,7 +13,10 @@ problem-attempt_submitted = Attempt submitted
 problem-attempt_race = Attempt already starting
     .detail = Another request is starting this attempt. Retry in a moment.
 problem-question_bank_too_small = Too few questions
-    .detail = The exam draws { $needed } questions but its bank has { $available }.
+    .detail = The exam draws { $needed ->
+        [one] { $needed } question
+       *[other] { $needed } questions
+    } but its bank has { $available }.
 field-option_count = Give between { $min } and { $max } options.
 field-options_differ_between_locales = Every translation must have the same number of options.
 field-true_false_needs_two_options = A true/false question has exactly two options.

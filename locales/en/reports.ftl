@@ -1,5 +1,5 @@
 # reports texts
-report-column-branch = Branch
+report-column-branch = Campus
 report-column-course_id = Course ID
 report-column-course_code = Course code
 report-column-cohort_id = Cohort ID

@@ -10,4 +10,4 @@ problem-course_has_no_lessons = หลักสูตรยังไม่มี
 field-invalid_course_code = ใช้ตัวอักษรพิมพ์ใหญ่ ตัวเลข หรือขีดกลาง 2 ถึง 32 ตัว (เช่น EV-HV-101)
 field-source_not_translated = ภาษาต้นฉบับต้องเป็นหนึ่งในคำแปลที่ส่งมา
 field-not_a_permutation = กรุณาระบุบทเรียนทุกบทของหลักสูตรบทละหนึ่งครั้งพอดี
-field-unknown_branch = ไม่มีสาขาที่ใช้รหัสนี้
+field-unknown_branch = ไม่มีวิทยาเขตที่ใช้รหัสนี้

@@ -1,8 +1,8 @@
-email-footer = Zhijiang · สถาบันช่างฝีมือนานาชาติสำหรับช่างเทคนิคยานยนต์พลังงานใหม่
-email-test-subject = ข้อความทดสอบจาก Zhijiang
+email-footer = { -brand } · สถาบันช่างฝีมือนานาชาติสำหรับช่างเทคนิคยานยนต์พลังงานใหม่
+email-test-subject = ข้อความทดสอบจาก { -brand }
 email-test-text = สวัสดีคุณ { $name } นี่คือข้อความทดสอบ
 email-test-html = <p>สวัสดีคุณ { $name } นี่คือข้อความทดสอบ</p>
-email-invitation-subject = บัญชี Zhijiang ของคุณที่ { $branch }
+email-invitation-subject = บัญชี { -brand } ของคุณที่ { $branch }
 email-invitation-text =
     สวัสดีคุณ { $name }
 
@@ -17,18 +17,18 @@ email-invitation-html =
     <p style="font-size:.9em;color:#555">ลิงก์นี้ใช้ได้ครั้งเดียวและหมดอายุวันที่ { $expires }<br>{ $link }</p>
 email-certificate-subject = ได้รับการรับรอง: { $course }
 email-certificate-text =
-    ขอแสดงความยินดีกับคุณ { $name }!
+    ขอแสดงความยินดีกับคุณ { $name }
 
     คุณเรียนครบทุกบทเรียนและสอบผ่านหลักสูตร "{ $course }" ที่ { $branch } เมื่อวันที่ { $date }
     รหัสใบรับรองของคุณคือ { $code } ทุกคนรวมถึงนายจ้างสามารถตรวจสอบได้ที่:
     { $public_url }/verify/{ $code }
 email-certificate-html =
-    <p>ขอแสดงความยินดีกับคุณ { $name }!</p>
+    <p>ขอแสดงความยินดีกับคุณ { $name }</p>
     <p>คุณเรียนครบทุกบทเรียนและสอบผ่านหลักสูตร <strong>"{ $course }"</strong> ที่ { $branch } เมื่อวันที่ { $date }</p>
     <p>รหัสใบรับรองของคุณคือ <strong style="font-size:1.2em;letter-spacing:.05em">{ $code }</strong></p>
     <p><a href="{ $public_url }/verify/{ $code }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">ดูใบรับรองของฉัน</a></p>
     <p style="font-size:.9em;color:#555">ทุกคนรวมถึงนายจ้างสามารถตรวจสอบได้ที่ { $public_url }/verify/{ $code }</p>
-email-password-reset-subject = ตั้งรหัสผ่านใหม่สำหรับ Zhijiang ที่ { $branch }
+email-password-reset-subject = ตั้งรหัสผ่านใหม่สำหรับ { -brand } ที่ { $branch }
 email-password-reset-text =
     สวัสดีคุณ { $name }
 

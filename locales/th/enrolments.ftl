@@ -2,7 +2,7 @@
 problem-csv_not_text = ไม่ใช่ไฟล์ข้อความ CSV
     .detail = ไฟล์ที่อัปโหลดไม่ใช่ข้อความ UTF-8 กรุณาบันทึกเป็น "CSV UTF-8" แล้วลองใหม่
 problem-csv_bad_header = หัวตาราง CSV ไม่ถูกต้อง
-    .detail = บรรทัดแรกต้องเป็นชื่อคอลัมน์ email,display_name,locale
+    .detail = บรรทัดแรกต้องเป็นชื่อคอลัมน์ โดยต้องมี email และ display_name ส่วน locale จะมีหรือไม่ก็ได้ (email,display_name,locale)
 problem-csv_empty = ไฟล์ CSV ว่างเปล่า
     .detail = ไฟล์มีแต่หัวตาราง ไม่มีรายชื่อผู้เรียน
 problem-csv_too_many_rows = จำนวนแถวมากเกินไป

@@ -1,5 +1,5 @@
 # reports texts
-report-column-branch = สาขา
+report-column-branch = วิทยาเขต
 report-column-course_id = รหัสหลักสูตร (ID)
 report-column-course_code = รหัสหลักสูตร
 report-column-cohort_id = รหัสรุ่น (ID)

@@ -1,38 +1,38 @@
-email-footer = Zhijiang · Học viện Thợ giỏi Quốc tế dành cho kỹ thuật viên xe năng lượng mới
-email-test-subject = Thư thử nghiệm từ Zhijiang
+email-footer = { -brand } · Học viện Thợ giỏi Quốc tế dành cho kỹ thuật viên xe năng lượng mới
+email-test-subject = Thư thử nghiệm từ { -brand }
 email-test-text = Xin chào { $name }, đây là thư thử nghiệm.
 email-test-html = <p>Xin chào { $name }, đây là thư thử nghiệm.</p>
-email-invitation-subject = Tài khoản Zhijiang của bạn tại { $branch }
+email-invitation-subject = Tài khoản { -brand } của bạn tại { $branch }
 email-invitation-text =
     Xin chào { $name },
 
-    Một tài khoản đã được tạo cho bạn tại { $branch }. Hãy đặt mật khẩu tại liên kết sau để bắt đầu học:
+    Một tài khoản đã được tạo cho bạn tại { $branch }. Vui lòng đặt mật khẩu tại liên kết sau để bắt đầu học:
     { $link }
 
-    Liên kết chỉ dùng được một lần và hết hạn vào ngày { $expires }.
+    Liên kết chỉ dùng được một lần và hết hạn vào { $expires }.
 email-invitation-html =
     <p>Xin chào { $name },</p>
-    <p>Một tài khoản đã được tạo cho bạn tại <strong>{ $branch }</strong>. Hãy đặt mật khẩu để bắt đầu học:</p>
+    <p>Một tài khoản đã được tạo cho bạn tại <strong>{ $branch }</strong>. Vui lòng đặt mật khẩu để bắt đầu học:</p>
     <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">Đặt mật khẩu của tôi</a></p>
-    <p style="font-size:.9em;color:#555">Liên kết chỉ dùng được một lần và hết hạn vào ngày { $expires }.<br>{ $link }</p>
+    <p style="font-size:.9em;color:#555">Liên kết chỉ dùng được một lần và hết hạn vào { $expires }.<br>{ $link }</p>
 email-certificate-subject = Đã được chứng nhận: { $course }
 email-certificate-text =
     Chúc mừng { $name }!
 
-    Bạn đã hoàn thành mọi bài học và đỗ bài thi của khóa "{ $course }" tại { $branch } vào { $date }.
+    Bạn đã hoàn thành mọi bài học và đỗ bài thi của khóa "{ $course }" tại { $branch } vào ngày { $date }.
     Mã chứng chỉ của bạn là { $code }. Bất kỳ ai, kể cả nhà tuyển dụng, đều có thể kiểm tra tại:
     { $public_url }/verify/{ $code }
 email-certificate-html =
     <p>Chúc mừng { $name }!</p>
-    <p>Bạn đã hoàn thành mọi bài học và đỗ bài thi của khóa <strong>"{ $course }"</strong> tại { $branch } vào { $date }.</p>
+    <p>Bạn đã hoàn thành mọi bài học và đỗ bài thi của khóa <strong>"{ $course }"</strong> tại { $branch } vào ngày { $date }.</p>
     <p>Mã chứng chỉ của bạn là <strong style="font-size:1.2em;letter-spacing:.05em">{ $code }</strong>.</p>
     <p><a href="{ $public_url }/verify/{ $code }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">Xem chứng chỉ của tôi</a></p>
     <p style="font-size:.9em;color:#555">Bất kỳ ai, kể cả nhà tuyển dụng, đều có thể kiểm tra tại { $public_url }/verify/{ $code }</p>
-email-password-reset-subject = Đặt mật khẩu mới cho Zhijiang tại { $branch }
+email-password-reset-subject = Đặt mật khẩu mới cho { -brand } tại { $branch }
 email-password-reset-text =
     Xin chào { $name },
 
-    Có người (chúng tôi mong là bạn) đã yêu cầu đặt lại mật khẩu tài khoản của bạn tại { $branch }. Hãy chọn mật khẩu mới tại đây:
+    Có người (chúng tôi mong là bạn) đã yêu cầu đặt lại mật khẩu tài khoản của bạn tại { $branch }. Vui lòng chọn mật khẩu mới tại đây:
     { $link }
 
     Liên kết này chỉ dùng được một lần, trong { $minutes } phút. Khi dùng, bạn sẽ được đăng xuất trên mọi thiết bị.

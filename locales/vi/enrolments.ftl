@@ -1,8 +1,8 @@
 # enrolments texts
 problem-csv_not_text = Không phải tệp văn bản CSV
-    .detail = Tệp tải lên không phải văn bản UTF-8. Hãy lưu bảng tính dạng "CSV UTF-8" rồi thử lại.
+    .detail = Tệp tải lên không phải văn bản UTF-8. Vui lòng lưu bảng tính dạng "CSV UTF-8" rồi thử lại.
 problem-csv_bad_header = Tiêu đề CSV sai
-    .detail = Dòng đầu tiên phải là tên cột email,display_name,locale.
+    .detail = Dòng đầu tiên phải là tên cột: bắt buộc có email và display_name, cột locale không bắt buộc (email,display_name,locale).
 problem-csv_empty = Tệp CSV trống
     .detail = Tệp chỉ có tiêu đề, không có học viên nào.
 problem-csv_too_many_rows = Quá nhiều dòng

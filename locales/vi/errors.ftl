@@ -14,9 +14,9 @@ problem-invalid_query = Tham số truy vấn không hợp lệ
 problem-validation_failed = Dữ liệu không hợp lệ
     .detail = Một số trường không hợp lệ; xem chi tiết trong errors.
 problem-unauthenticated = Cần đăng nhập
-    .detail = Hãy đăng nhập và gửi mã truy cập hợp lệ.
+    .detail = Vui lòng đăng nhập và gửi mã truy cập hợp lệ.
 problem-invalid_credentials = Thông tin đăng nhập sai
-    .detail = Chi nhánh, email hoặc mật khẩu không đúng.
+    .detail = Cơ sở, email hoặc mật khẩu không đúng.
 problem-forbidden = Không được phép
     .detail = Vai trò của bạn không được thực hiện thao tác này.
 problem-not_found = Không tìm thấy
@@ -32,23 +32,23 @@ problem-conflict = Xung đột
 problem-payload_too_large = Nội dung yêu cầu quá lớn
     .detail = Nội dung yêu cầu lớn hơn { $limit } byte được chấp nhận.
 problem-unsupported_media_type = Kiểu dữ liệu không được hỗ trợ
-    .detail = Hãy gửi nội dung dưới dạng { $expected }.
+    .detail = Vui lòng gửi nội dung dưới dạng { $expected }.
 problem-too_many_requests = Quá nhiều yêu cầu
     .detail = Vui lòng chờ một lát rồi thử lại.
 problem-service_unavailable = Dịch vụ tạm thời không khả dụng
     .detail = Dịch vụ hiện không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau.
 problem-internal = Lỗi nội bộ
     .detail = Đã xảy ra sự cố phía máy chủ và đã được ghi nhận.
-problem-branch_exists = Mã chi nhánh đã được dùng
-    .detail = Đã có chi nhánh dùng mã này.
+problem-branch_exists = Mã cơ sở đã được dùng
+    .detail = Đã có cơ sở dùng mã này.
 problem-email_taken = Email đã được đăng ký
-    .detail = Chi nhánh này đã có người dùng với email này. Nếu họ chưa chấp nhận lời mời, hãy gửi lại lời mời (POST /api/v1/users/<id>/invitation) thay vì tạo lại.
+    .detail = Cơ sở này đã có người dùng với email này. Nếu họ chưa chấp nhận lời mời, hãy gửi lại lời mời (POST /api/v1/users/<id>/invitation) thay vì tạo lại.
 problem-not_failed = Không phải email gửi thất bại
     .detail = Chỉ có thể gửi lại các email đã thất bại.
 problem-invitation_invalid = Lời mời không hợp lệ
     .detail = Liên kết mời này không tồn tại, đã được dùng hoặc đã hết hạn.
 problem-idempotency_in_progress = Yêu cầu vẫn đang được xử lý
-    .detail = Yêu cầu với Idempotency-Key này vẫn đang được xử lý. Hãy thử lại sau giây lát.
+    .detail = Yêu cầu với Idempotency-Key này vẫn đang được xử lý. Vui lòng thử lại sau giây lát.
 problem-idempotency_key_reused = Idempotency-Key bị dùng lại
     .detail = Idempotency-Key này đã được dùng cho một yêu cầu khác.
 
@@ -67,7 +67,7 @@ field-invalid_email = Địa chỉ email không hợp lệ.
 field-password_too_short = Mật khẩu phải có ít nhất { $min } ký tự.
 field-password_too_simple = Mật khẩu quá đơn giản.
 field-wrong_password = Mật khẩu hiện tại không đúng.
-field-role_not_in_branch = Quản trị viên trụ sở phải thuộc chi nhánh HQ.
+field-role_not_in_branch = Quản trị viên trụ sở phải thuộc cơ sở HQ.
 
 # Lớp học và ghi danh.
 problem-cohort_full = Lớp đã đủ chỗ
@@ -80,10 +80,10 @@ problem-capacity_below_enrolled = Sĩ số quá nhỏ
     .detail = Đã có { $enrolled } học viên ghi danh; sĩ số không thể thấp hơn.
 problem-enrolment_not_active = Ghi danh không còn hiệu lực
     .detail = Ghi danh này đã bị rút.
-field-course_not_offered = Khóa học này chưa được công bố cho chi nhánh này.
+field-course_not_offered = Khóa học này chưa được công bố cho cơ sở này.
 field-ends_before_start = Ngày kết thúc trước ngày bắt đầu.
 field-invalid_date = Dùng định dạng ngày như 2026-03-01.
-field-unknown_user = Không có người dùng này trong chi nhánh.
+field-unknown_user = Không có người dùng này trong cơ sở.
 field-not_a_trainee = Chỉ học viên mới được ghi danh.
 
 ## hardening: text policy
@@ -97,10 +97,10 @@ problem-role_change_not_allowed = Không được phép đổi vai trò
     .detail = Chỉ quản trị viên trụ sở mới được đổi vai trò của người dùng.
 problem-cannot_deactivate_self = Bạn không thể tự vô hiệu hóa tài khoản của mình
     .detail = Quản trị viên không thể vô hiệu hóa tài khoản của chính mình; hãy nhờ một quản trị viên khác.
-field-role_crosses_hq = Quản trị viên trụ sở không thể chuyển sang vai trò của chi nhánh, và người dùng chi nhánh không thể trở thành quản trị viên trụ sở.
+field-role_crosses_hq = Quản trị viên trụ sở không thể chuyển sang vai trò của cơ sở, và người dùng cơ sở không thể trở thành quản trị viên trụ sở.
 ## accounts: lost access
 problem-password_reset_invalid = Liên kết đặt lại mật khẩu không hợp lệ
-    .detail = Liên kết đặt lại mật khẩu này không tồn tại, đã được dùng hoặc đã hết hạn. Hãy yêu cầu một liên kết mới.
+    .detail = Liên kết đặt lại mật khẩu này không tồn tại, đã được dùng hoặc đã hết hạn. Vui lòng yêu cầu một liên kết mới.
 problem-not_invited = Không có lời mời đang chờ
     .detail = Người dùng này đã chấp nhận lời mời (hoặc chưa từng được mời): họ đăng nhập bằng mật khẩu của mình và có thể yêu cầu đặt lại mật khẩu.
 problem-user_not_active = Người dùng không hoạt động
@@ -112,3 +112,7 @@ field-not_in_attempt = Câu hỏi này không thuộc lượt thi.
 field-seq_not_increasing = Số thứ tự phải tăng dần trong cả lô.
 field-time_in_future = Thời điểm này ở tương lai; hãy kiểm tra đồng hồ của thiết bị.
 field-too_many_items = Quá nhiều mục: tối đa { $max }.
+
+## localization: input conventions
+field-buddhist_era_year = Năm { $year } có vẻ là năm Phật lịch: vui lòng nhập năm Dương lịch ({ $year_ce }).
+field-implausible_year = Vui lòng nhập năm Dương lịch trong khoảng từ { $min } đến { $max }.

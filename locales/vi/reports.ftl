@@ -1,5 +1,5 @@
 # reports texts
-report-column-branch = Chi nhánh
+report-column-branch = Cơ sở
 report-column-course_id = ID khóa học
 report-column-course_code = Mã khóa học
 report-column-cohort_id = ID lớp

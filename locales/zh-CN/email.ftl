@@ -1,34 +1,34 @@
-email-footer = 智匠 · 新能源汽车技术人才国际工匠学院
-email-test-subject = 智匠测试邮件
+email-footer = { -brand } · 新能源汽车技术人才国际工匠学院
+email-test-subject = { -brand }测试邮件
 email-test-text = { $name }，您好！这是一封测试邮件。
 email-test-html = <p>{ $name }，您好！这是一封测试邮件。</p>
-email-invitation-subject = 您在{ $branch }的智匠账号
+email-invitation-subject = 您在{ $branch }的{ -brand }账号
 email-invitation-text =
     { $name }，您好！
 
     我们已在{ $branch }为您创建了账号。请通过以下链接设置密码，开始学习：
     { $link }
 
-    该链接只能使用一次，将于 { $expires } 失效。
+    该链接只能使用一次，将于{ $expires }失效。
 email-invitation-html =
     <p>{ $name }，您好！</p>
     <p>我们已在<strong>{ $branch }</strong>为您创建了账号。请设置密码，开始学习：</p>
     <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">设置我的密码</a></p>
-    <p style="font-size:.9em;color:#555">该链接只能使用一次，将于 { $expires } 失效。<br>{ $link }</p>
+    <p style="font-size:.9em;color:#555">该链接只能使用一次，将于{ $expires }失效。<br>{ $link }</p>
 email-certificate-subject = 已获得认证：{ $course }
 email-certificate-text =
     恭喜您，{ $name }！
 
-    您已于 { $date } 在{ $branch }完成“{ $course }”的全部课时并通过考试。
-    您的证书编号为 { $code }。任何人（包括用人单位）都可以在此核验：
+    您已于{ $date }在{ $branch }完成“{ $course }”的全部课时并通过考试。
+    您的证书编号为 { $code }。任何人（包括用人单位）都可以在此查验：
     { $public_url }/verify/{ $code }
 email-certificate-html =
     <p>恭喜您，{ $name }！</p>
-    <p>您已于 { $date } 在{ $branch }完成<strong>“{ $course }”</strong>的全部课时并通过考试。</p>
+    <p>您已于{ $date }在{ $branch }完成<strong>“{ $course }”</strong>的全部课时并通过考试。</p>
     <p>您的证书编号为 <strong style="font-size:1.2em;letter-spacing:.05em">{ $code }</strong>。</p>
     <p><a href="{ $public_url }/verify/{ $code }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">查看我的证书</a></p>
-    <p style="font-size:.9em;color:#555">任何人（包括用人单位）都可以在 { $public_url }/verify/{ $code } 核验。</p>
-email-password-reset-subject = 为您在{ $branch }的智匠账号设置新密码
+    <p style="font-size:.9em;color:#555">任何人（包括用人单位）都可以在 { $public_url }/verify/{ $code } 查验。</p>
+email-password-reset-subject = 为您在{ $branch }的{ -brand }账号设置新密码
 email-password-reset-text =
     { $name }，您好：
 

@@ -2,7 +2,7 @@
 problem-csv_not_text = 不是 CSV 文本文件
     .detail = 上传的内容不是 UTF-8 文本。请将表格另存为“CSV UTF-8”后重试。
 problem-csv_bad_header = CSV 表头错误
-    .detail = 第一行必须是列名 email,display_name,locale。
+    .detail = 第一行必须是列名：email 和 display_name 为必填，locale 可选（email,display_name,locale）。
 problem-csv_empty = CSV 文件为空
     .detail = 文件只有表头，没有学员。
 problem-csv_too_many_rows = 行数过多

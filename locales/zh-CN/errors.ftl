@@ -26,7 +26,7 @@ problem-method_not_allowed = 不支持的请求方法
 problem-not_acceptable = 无法提供所需格式
     .detail = 无法生成所请求的任何响应格式。
 problem-request_timeout = 请求超时
-    .detail = 请求到达时间过长。
+    .detail = 等待请求数据超时。
 problem-conflict = 冲突
     .detail = 该请求与资源的当前状态冲突。
 problem-payload_too_large = 请求体过大
@@ -112,3 +112,7 @@ field-not_in_attempt = 该题目不属于本次考试。
 field-seq_not_increasing = 批次中的序号必须依次递增。
 field-time_in_future = 该时间在未来；请检查设备的时钟。
 field-too_many_items = 条目过多：最多 { $max } 条。
+
+## localization: input conventions
+field-buddhist_era_year = { $year } 年似乎是佛历年份，请填写公历年份（{ $year_ce } 年）。
+field-implausible_year = 请填写 { $min } 至 { $max } 年之间的公历年份。

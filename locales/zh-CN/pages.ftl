@@ -1,5 +1,5 @@
 # Texts of server-rendered pages.
-page-brand = 智匠
+page-brand = { -brand }
 
 ## Pages behind email links (accept an invitation, reset a password).
 page-language-name = 中文
@@ -18,10 +18,10 @@ page-throttled = 尝试次数过多。请等待 { $minutes } 分钟后再试。
 page-failure-title = 出错了
 page-failure-body = 我们这边未能完成此操作。请几分钟后再试。
 invite-title = 设置您的密码
-invite-intro = { $name }，您好，欢迎加入智匠。请设置密码以完成账户注册。
+invite-intro = { $name }，您好，欢迎加入{ -brand }。请设置密码以完成账户注册。
 invite-submit = 设置密码
 invite-done-title = 您的账户已就绪
-invite-done-body = 密码已设置。请打开智匠应用，使用此分院、电子邮箱和新密码登录。
+invite-done-body = 密码已设置。请打开{ -brand }应用，使用此分院、电子邮箱和新密码登录。
 invite-done-next = 请勿将密码告诉他人。现在可以关闭此页面。
 invite-invalid-title = 此链接已失效
 invite-invalid-body = 邀请链接已被使用、已过期或不完整。
@@ -30,8 +30,11 @@ reset-title = 设置新密码
 reset-intro = { $name }，您好。请为您的账户设置新密码。
 reset-submit = 保存新密码
 reset-done-title = 密码已更改
-reset-done-body = 请打开智匠应用，使用此分院、电子邮箱和新密码登录。
+reset-done-body = 请打开{ -brand }应用，使用此分院、电子邮箱和新密码登录。
 reset-done-next = 为了您的安全，您已在所有设备上退出登录。现在可以关闭此页面。
 reset-invalid-title = 此链接已失效
 reset-invalid-body = 密码重置链接已被使用、已过期或不完整。
-reset-invalid-hint = 请打开智匠应用，在登录页面点击“忘记密码”获取新链接。
+reset-invalid-hint = 请打开{ -brand }应用，在登录页面点击“忘记密码”获取新链接。
+
+## localization: the brand, one term for every message
+-brand = 智匠

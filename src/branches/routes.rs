@@ -110,7 +110,7 @@ pub(crate) async fn list(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    page: web::Query<PageParams>,
+    page: crate::http::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let rows = tenancy::visible::<Branches>(&caller)

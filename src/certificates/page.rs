@@ -16,7 +16,7 @@ use super::page_frame::document;
 use super::qr::qr_svg;
 use crate::i18n::{self, Arg, Locale};
 use crate::notifications::templates::escape_html;
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 /// What the verify page shows. Texts named `_zh` are in Chinese, those named
@@ -51,25 +51,10 @@ pub(crate) fn second_language(viewer: Locale) -> Locale {
     }
 }
 
-/// A calendar date in the words of `locale`. Thai dates count years in the
-/// Buddhist Era (Gregorian + 543), as Thai documents do; month names and the
-/// order of the parts come from the `cert-date` and `cert-month-N` messages.
+/// A calendar date in the words of `locale`, by CLDR (ICU4X): Thai dates
+/// count years in the Buddhist Era, as Thai documents do.
 pub(crate) fn format_date(date: NaiveDate, locale: Locale) -> String {
-    let year = match locale {
-        Locale::Th => date.year() + 543,
-        _ => date.year(),
-    };
-    let month = i18n::t(locale, &format!("cert-month-{}", date.month()), &[]);
-    // Strings, not numbers: Fluent would otherwise be free to group digits.
-    i18n::t(
-        locale,
-        "cert-date",
-        &[
-            ("day", Arg::from(date.day().to_string())),
-            ("month", Arg::from(month)),
-            ("year", Arg::from(year.to_string())),
-        ],
-    )
+    i18n::format_date(date, locale)
 }
 
 /// A message, escaped for HTML.
@@ -244,7 +229,7 @@ mod tests {
     #[test]
     fn dates_follow_each_locale() {
         assert_eq!(format_date(date(), Locale::Th), "28 พฤศจิกายน 2569");
-        assert_eq!(format_date(date(), Locale::Vi), "ngày 28 tháng 11 năm 2026");
+        assert_eq!(format_date(date(), Locale::Vi), "28 tháng 11 2026");
         assert_eq!(format_date(date(), Locale::ZhCn), "2026年11月28日");
         assert_eq!(format_date(date(), Locale::En), "28 November 2026");
         let new_year = NaiveDate::from_ymd_opt(2027, 1, 3).unwrap();

@@ -42,7 +42,7 @@ pub(crate) async fn mine(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    page: web::Query<PageParams>,
+    page: crate::http::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let filter = ListFilter {
         mine: true,
@@ -58,8 +58,8 @@ pub(crate) async fn list(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    page: web::Query<PageParams>,
-    filter: web::Query<CertificateFilter>,
+    page: crate::http::Query<PageParams>,
+    filter: crate::http::Query<CertificateFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let filter = ListFilter {

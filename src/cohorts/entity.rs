@@ -8,6 +8,8 @@ pub(crate) struct Model {
     pub branch_id: Uuid,
     pub course_id: Uuid,
     pub name: String,
+    /// Translations of the name: a JSON object of locale → name.
+    pub names: Option<String>,
     pub starts_on: Date,
     pub ends_on: Date,
     pub capacity: i32,

@@ -2,6 +2,7 @@
 
 pub(crate) mod entity;
 pub(crate) mod error;
+pub(crate) mod names;
 pub(crate) mod routes;
 pub(crate) mod service;
 

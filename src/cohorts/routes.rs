@@ -18,6 +18,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -26,6 +27,9 @@ pub(crate) struct CreateCohort {
     pub course_id: Uuid,
     #[schema(min_length = 1, max_length = 120)]
     pub name: String,
+    /// The name in other languages (`{"th": "รุ่นที่ 1/2569", "en": "Intake 1/2026"}`);
+    /// readers get their language, else the branch default, else `name`.
+    pub names: Option<BTreeMap<String, String>>,
     /// `YYYY-MM-DD`, in the branch's time zone.
     #[schema(format = Date)]
     pub starts_on: String,
@@ -40,6 +44,8 @@ pub(crate) struct CreateCohort {
 pub(crate) struct UpdateCohort {
     #[schema(max_length = 120, min_length = 1)]
     pub name: Option<String>,
+    /// Replaces every translation of the name (`{}` removes them).
+    pub names: Option<BTreeMap<String, String>>,
     #[schema(format = Date)]
     pub starts_on: Option<String>,
     #[schema(format = Date)]
@@ -60,7 +66,10 @@ pub(crate) struct Cohort {
     /// The course title in the response language.
     pub course_title: String,
     pub locale: Option<String>,
+    /// The name in the response language (see `names`).
     pub name: String,
+    /// Every translation of the name, by locale.
+    pub names: BTreeMap<String, String>,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub capacity: i32,
@@ -84,6 +93,7 @@ pub(crate) async fn views(
     let texts = courses::course_texts(db, &course_ids).await?;
     let codes = crate::courses::service::course_codes(db, &course_ids).await?;
     let chain = chain(requested, default);
+    let name_chain = super::names::chain(requested, default);
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -96,7 +106,8 @@ pub(crate) async fn views(
                 course_code: codes.get(&r.course_id).cloned().unwrap_or_default(),
                 course_title: title.text,
                 locale: title.locale.map(|l| l.as_str().to_string()),
-                name: r.name,
+                name: super::names::resolve(&r.name, r.names.as_deref(), &name_chain),
+                names: super::names::stored(r.names.as_deref()),
                 starts_on: r.starts_on,
                 ends_on: r.ends_on,
                 capacity: r.capacity,
@@ -134,6 +145,7 @@ pub(crate) async fn create(
     let new = service::NewCohort {
         course_id: body.course_id,
         name: &body.name,
+        names: body.names.as_ref(),
         starts_on: &body.starts_on,
         ends_on: &body.ends_on,
         capacity: body.capacity,
@@ -159,8 +171,8 @@ pub(crate) async fn list(
     Authorized(caller, _): Authorized<Staff>,
     req: HttpRequest,
     code: web::Path<String>,
-    page: web::Query<PageParams>,
-    filter: web::Query<CohortFilter>,
+    page: crate::http::Query<PageParams>,
+    filter: crate::http::Query<CohortFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let branch = branches::visible(&state.db, &caller, &code).await?;
@@ -204,6 +216,7 @@ pub(crate) async fn update(
 ) -> ApiResult<HttpResponse> {
     let changes = service::CohortChanges {
         name: body.name.as_deref(),
+        names: body.names.as_ref(),
         starts_on: body.starts_on.as_deref(),
         ends_on: body.ends_on.as_deref(),
         capacity: body.capacity,

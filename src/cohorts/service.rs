@@ -13,7 +13,7 @@ use crate::error::FieldError;
 use crate::state::AppState;
 use crate::tenancy::Caller;
 use crate::tenancy::{self, Actor};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{ActiveEnum, ActiveModelTrait, Set};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
@@ -31,6 +31,8 @@ pub(crate) async fn find_scoped(db: &impl ConnectionTrait, caller: &Caller, id: 
 pub(crate) struct NewCohort<'a> {
     pub course_id: Uuid,
     pub name: &'a str,
+    /// Translations of the name, per locale.
+    pub names: Option<&'a super::names::Names>,
     pub starts_on: &'a str,
     pub ends_on: &'a str,
     pub capacity: i32,
@@ -42,6 +44,7 @@ pub(crate) async fn create(state: &AppState, actor: &Actor, branch_id: Uuid, new
     let starts_on = parse_date("starts_on", new.starts_on, &mut errors);
     let ends_on = parse_date("ends_on", new.ends_on, &mut errors);
     check_fields(Some(new.name), starts_on, ends_on, Some(new.capacity), &mut errors);
+    let names = new.names.and_then(|n| super::names::check(n, &mut errors));
     if !course_offered(&state.db, new.course_id, branch_id).await? {
         errors.push(FieldError::new("course_id", FieldCode::CourseNotOffered));
     }
@@ -54,6 +57,7 @@ pub(crate) async fn create(state: &AppState, actor: &Actor, branch_id: Uuid, new
         branch_id: Set(branch_id),
         course_id: Set(new.course_id),
         name: Set(new.name.trim().to_string()),
+        names: Set(names),
         starts_on: Set(starts_on.unwrap_or_default()),
         ends_on: Set(ends_on.unwrap_or_default()),
         capacity: Set(new.capacity),
@@ -77,6 +81,8 @@ pub(crate) async fn create(state: &AppState, actor: &Actor, branch_id: Uuid, new
 #[derive(Default)]
 pub(crate) struct CohortChanges<'a> {
     pub name: Option<&'a str>,
+    /// Replaces every translation of the name (`{}` removes them).
+    pub names: Option<&'a super::names::Names>,
     pub starts_on: Option<&'a str>,
     pub ends_on: Option<&'a str>,
     pub capacity: Option<i32>,
@@ -98,6 +104,7 @@ pub(crate) async fn update(state: &AppState, actor: &Actor, id: Uuid, changes: C
         changes.capacity,
         &mut errors,
     );
+    let names = changes.names.map(|n| super::names::check(n, &mut errors));
     let status = changes.status.and_then(|s| {
         cohort::Status::try_from_value(&s.to_string())
             .map_err(|_| errors.push(FieldError::new("status", FieldCode::InvalidChoice)))
@@ -114,6 +121,9 @@ pub(crate) async fn update(state: &AppState, actor: &Actor, id: Uuid, changes: C
     let mut active: cohort::ActiveModel = row.into();
     if let Some(name) = changes.name {
         active.name = Set(name.trim().to_string());
+    }
+    if let Some(names) = names {
+        active.names = Set(names);
     }
     if let Some(d) = starts_on {
         active.starts_on = Set(d);
@@ -184,15 +194,36 @@ pub(crate) fn check_fields(
     }
 }
 
-/// Parses a `YYYY-MM-DD` field.
+/// The years a cohort may start or end in.
+const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+/// Buddhist Era minus Common Era, in years.
+const BUDDHIST_ERA_OFFSET: i32 = 543;
+
+/// Parses a `YYYY-MM-DD` field (Common Era). A year far outside the
+/// plausible range is refused; one that is a plausible year plus 543 is
+/// refused naming the likely mistake, a Buddhist-era year typed the way
+/// Thai documents write it (2569 for 2026).
 pub(crate) fn parse_date(field: &'static str, text: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
-    match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push(FieldError::new(field, FieldCode::InvalidDate));
-            None
-        }
+    let Ok(date) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") else {
+        errors.push(FieldError::new(field, FieldCode::InvalidDate));
+        return None;
+    };
+    let year = date.year();
+    if PLAUSIBLE_YEARS.contains(&year) {
+        return Some(date);
     }
+    // Years are text arguments: a number would be grouped ("2,569").
+    let error = if PLAUSIBLE_YEARS.contains(&(year - BUDDHIST_ERA_OFFSET)) {
+        FieldError::new(field, FieldCode::BuddhistEraYear)
+            .arg("year", year.to_string())
+            .arg("year_ce", (year - BUDDHIST_ERA_OFFSET).to_string())
+    } else {
+        FieldError::new(field, FieldCode::ImplausibleYear)
+            .arg("min", PLAUSIBLE_YEARS.start().to_string())
+            .arg("max", PLAUSIBLE_YEARS.end().to_string())
+    };
+    errors.push(error);
+    None
 }
 
 /// Takes one seat if one is free. False when the cohort is full.

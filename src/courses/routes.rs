@@ -106,8 +106,8 @@ pub(crate) async fn list(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    page: web::Query<PageParams>,
-    filter: web::Query<CourseFilter>,
+    page: crate::http::Query<PageParams>,
+    filter: crate::http::Query<CourseFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let status = filter

@@ -153,11 +153,12 @@ pub(super) async fn seed(
 ) -> Result<String, String> {
     let (course, lessons, exam_row) = course_and_exam(txn, &[branches["BKK"].id, branches["HAN"].id], now).await?;
 
-    let make_cohort = |code: &str, name: &str| cohort::ActiveModel {
+    let make_cohort = |code: &str, name: &str, names: serde_json::Value| cohort::ActiveModel {
         id: Set(Uuid::now_v7()),
         branch_id: Set(branches[code].id),
         course_id: Set(course.id),
         name: Set(name.to_string()),
+        names: Set(Some(names.to_string())),
         starts_on: Set(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default()),
         ends_on: Set(NaiveDate::from_ymd_opt(2026, 6, 26).unwrap_or_default()),
         capacity: Set(30),
@@ -166,8 +167,16 @@ pub(super) async fn seed(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    let bkk = make_cohort("BKK", "2026 Spring intake").insert(txn).await.map_err(err)?;
-    let han = make_cohort("HAN", "Khóa mùa xuân 2026").insert(txn).await.map_err(err)?;
+    // Each campus names its intake in its own language; the names of the
+    // other languages are what a visitor from headquarters reads.
+    let bkk_names = serde_json::json!({"th": "รุ่นที่ 1/2569", "en": "Intake 1/2026", "zh-CN": "2026年第1期", "vi": "Khóa 1/2026"});
+    let han_names =
+        serde_json::json!({"vi": "Lớp khóa tháng 3/2026", "en": "March 2026 intake", "zh-CN": "2026年3月班", "th": "รุ่นเดือนมีนาคม 2569"});
+    let bkk = make_cohort("BKK", "รุ่นที่ 1/2569", bkk_names).insert(txn).await.map_err(err)?;
+    let han = make_cohort("HAN", "Lớp khóa tháng 3/2026", han_names)
+        .insert(txn)
+        .await
+        .map_err(err)?;
 
     let enrol = |cohort: &cohort::Model, email: &str| {
         let cohort = cohort.clone();

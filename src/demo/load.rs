@@ -77,6 +77,7 @@ pub(crate) async fn seed_load(
             branch_id: Set(branch.id),
             course_id: Set(course.id),
             name: Set(format!("{} load cohort", branch.code)),
+            names: Set(None),
             starts_on: Set(now.date_naive()),
             ends_on: Set((now + Duration::days(90)).date_naive()),
             capacity: Set(to_i32(per_branch)),

@@ -126,6 +126,7 @@ pub(crate) async fn views(
         HashMap::new()
     };
     let chain = chain(requested, default);
+    let name_chain = crate::cohorts::names::chain(requested, default);
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -150,7 +151,9 @@ pub(crate) async fn views(
                 },
                 cohort: CohortRef {
                     id: r.cohort_id,
-                    name: cohort.map(|c| c.name.clone()).unwrap_or_default(),
+                    name: cohort
+                        .map(|c| crate::cohorts::names::resolve(&c.name, c.names.as_deref(), &name_chain))
+                        .unwrap_or_default(),
                     starts_on: cohort.map(|c| c.starts_on).unwrap_or_default(),
                     ends_on: cohort.map(|c| c.ends_on).unwrap_or_default(),
                 },

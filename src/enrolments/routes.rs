@@ -48,8 +48,8 @@ pub(crate) async fn members(
     Authorized(caller, _): Authorized<Staff>,
     req: HttpRequest,
     id: web::Path<Uuid>,
-    page: web::Query<PageParams>,
-    filter: web::Query<MemberFilter>,
+    page: crate::http::Query<PageParams>,
+    filter: crate::http::Query<MemberFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let status = filter.status()?;

@@ -116,9 +116,11 @@ error_codes! {
     /// The `code` of one invalid field in a validation problem.
     FieldCode, prefix = "field", {
         BeforeAttemptStart = "before_attempt_start",
+        BuddhistEraYear = "buddhist_era_year",
         CourseNotOffered = "course_not_offered",
         DuplicateAnswer = "duplicate_answer",
         EndsBeforeStart = "ends_before_start",
+        ImplausibleYear = "implausible_year",
         InvalidBranchCode = "invalid_branch_code",
         InvalidCharacters = "invalid_characters",
         InvalidChoice = "invalid_choice",

@@ -43,8 +43,8 @@ pub(crate) async fn list_windows(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
     id: web::Path<Uuid>,
-    page: web::Query<PageParams>,
-    filter: web::Query<WindowFilter>,
+    page: crate::http::Query<PageParams>,
+    filter: crate::http::Query<WindowFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let rows = window_commands::list(&state, &caller, *id, filter.cohort_id, page).await?;
@@ -153,7 +153,7 @@ pub(crate) async fn list_overrides(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
     id: web::Path<Uuid>,
-    page: web::Query<PageParams>,
+    page: crate::http::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let rows = overrides::list(&state, &caller, *id, page).await?;

@@ -15,7 +15,7 @@
 //! 5xx are not remembered, so a retry after a server fault acts again.
 
 use super::idempotency_entity::{self as idem, Entity as IdempotencyKeys};
-use crate::error::{ApiError, is_unique_violation};
+use crate::error::{ApiError, FieldError, is_unique_violation};
 use crate::error::{FieldCode, ProblemCode};
 use crate::state::AppState;
 use crate::tenancy::Caller;
@@ -23,7 +23,7 @@ use actix_web::body::{BoxBody, MessageBody, to_bytes};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage, HttpResponse, web};
+use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
 use base64::Engine;
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
@@ -78,8 +78,8 @@ pub(crate) async fn idempotency(
         return next.call(req).await.map(|r| r.map_into_boxed_body());
     };
     let caller = caller.user_id.to_string();
-    if key.is_empty() || key.len() > 255 {
-        return Ok(problem(req, ApiError::field("Idempotency-Key", FieldCode::TooLong).arg("max", 255)));
+    if let Some(refusal) = check_key(&key) {
+        return Ok(problem(req, ApiError::validation(vec![refusal])));
     }
     let limit = body_limit(&pattern, &settings, &state.config);
     let mut payload = req.take_payload();
@@ -127,7 +127,8 @@ pub(crate) async fn idempotency(
         Err(err) => return Ok(problem(req, ApiError::from(err))),
     };
 
-    let response = next.call(req).await?;
+    // Rendered before it is remembered, so a replay speaks the same language.
+    let response = super::problem::render(next.call(req).await?.map_into_boxed_body()).await;
     let status = response.status();
     // 5xx: a retry should act again. 405: the path exists, but not for POST,
     // so there was no route to remember an answer of.
@@ -164,14 +165,27 @@ pub(crate) async fn idempotency(
     Ok(ServiceResponse::new(request, response))
 }
 
-/// A refusal from this layer, as a problem document in the caller's
-/// language (this layer sits outside the one that localizes handlers' errors).
+/// The longest key accepted, in bytes.
+const MAX_KEY: usize = 255;
+
+/// Why a key is refused: blank (only spaces) or longer than [`MAX_KEY`].
+fn check_key(key: &str) -> Option<FieldError> {
+    if key.is_empty() {
+        Some(FieldError::new(HEADER_NAME, FieldCode::Required))
+    } else if key.len() > MAX_KEY {
+        Some(FieldError::new(HEADER_NAME, FieldCode::TooLong).arg("max", MAX_KEY))
+    } else {
+        None
+    }
+}
+
+/// The header as a field name in refusals.
+const HEADER_NAME: &str = "Idempotency-Key";
+
+/// A refusal from this layer; the problem renderer around it answers in
+/// the caller's language.
 fn problem(req: ServiceRequest, err: ApiError) -> ServiceResponse<BoxBody> {
-    let locale = super::negotiate(req.request());
-    let mut response = HttpResponse::build(err.status);
-    response.content_type(super::PROBLEM_JSON);
-    let response = super::with_language(response.body(err.to_problem(locale).to_string()), locale);
-    req.into_response(response)
+    req.into_response(err.error_response())
 }
 
 /// The route pattern of a request whose answers may be remembered: a

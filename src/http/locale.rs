@@ -16,10 +16,9 @@ pub struct LocaleHints {
 
 /// The explicit choice of the request itself, if any (`?lang=` or `Accept-Language`).
 pub(crate) fn requested(req: &HttpRequest) -> Option<Locale> {
-    let from_query = req.query_string().split('&').find_map(|pair| {
-        let (key, value) = pair.split_once('=')?;
-        (key == "lang").then(|| Locale::from_tag(value)).flatten()
-    });
+    // Decoded like every other parameter: `?lang=zh%2DCN` is `zh-CN`.
+    let from_query = form_urlencoded::parse(req.query_string().as_bytes())
+        .find_map(|(key, value)| (key == "lang").then(|| Locale::closest(&value)).flatten());
     from_query.or_else(|| {
         req.headers()
             .get(header::ACCEPT_LANGUAGE)

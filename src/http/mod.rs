@@ -13,6 +13,7 @@ pub(crate) mod locale;
 pub(crate) mod metrics;
 pub(crate) mod page;
 pub(crate) mod problem;
+pub(crate) mod query;
 pub(crate) mod rate_limit;
 pub(crate) mod request_id;
 pub(crate) mod routes;
@@ -21,6 +22,7 @@ pub(crate) mod security_headers;
 pub use json::{Json, OptionalJson};
 pub use locale::{LocaleHints, negotiate, with_language};
 pub use page::{CursorPage, Page, PageParams};
+pub use query::Query;
 
 pub use crate::error::PROBLEM_JSON;
 

@@ -41,11 +41,7 @@ impl Locale {
         let lang = parts.next()?;
         let rest: Vec<&str> = parts.collect();
         match lang {
-            "zh" => {
-                // Traditional-script or Taiwan/Hong Kong tags are not Simplified Chinese.
-                let traditional = rest.iter().any(|p| matches!(*p, "hant" | "tw" | "hk" | "mo"));
-                (!traditional).then_some(Locale::ZhCn)
-            }
+            "zh" => (!is_traditional(&rest)).then_some(Locale::ZhCn),
             "en" => Some(Locale::En),
             "th" => Some(Locale::Th),
             "vi" => Some(Locale::Vi),
@@ -53,11 +49,32 @@ impl Locale {
         }
     }
 
+    /// The locale a reader of `tag` reads best when `tag` itself is not
+    /// served: Traditional Chinese (`zh-TW`, `zh-HK`, `zh-Hant`) reads
+    /// Simplified Chinese more easily than English.
+    pub fn closest(tag: &str) -> Option<Locale> {
+        Locale::from_tag(tag).or_else(|| {
+            let tag = tag.trim().replace('_', "-").to_ascii_lowercase();
+            (tag == "zh" || tag.starts_with("zh-")).then_some(Locale::ZhCn)
+        })
+    }
+
     /// Only the exact canonical tags; used where a locale is a stored value or
     /// a JSON key, so that `th-TH` and `th` never become two different keys.
     pub fn from_canonical(tag: &str) -> Option<Locale> {
         Locale::ALL.into_iter().find(|l| l.as_str() == tag)
     }
+}
+
+/// Whether the subtags after `zh` name Traditional Chinese. An explicit
+/// script wins over the region: `zh-Hans-HK` is Simplified, `zh-Hant-CN`
+/// Traditional; without a script, Taiwan, Hong Kong and Macau write
+/// Traditional.
+fn is_traditional(subtags: &[&str]) -> bool {
+    if subtags.contains(&"hans") {
+        return false;
+    }
+    subtags.iter().any(|p| matches!(*p, "hant" | "tw" | "hk" | "mo"))
 }
 
 impl fmt::Display for Locale {
@@ -74,9 +91,11 @@ impl FromStr for Locale {
 }
 
 /// Picks the best supported locale from an `Accept-Language` header value.
-/// Entries with `q=0` are refused; ties keep header order.
+/// Entries with `q=0` are refused; ties keep header order. A tag only close
+/// to a locale (Traditional Chinese → zh-CN) ranks after every tag served
+/// as such, but before the English default.
 pub fn best_from_accept_language(header: &str) -> Option<Locale> {
-    let mut candidates: Vec<(f32, usize, Locale)> = Vec::new();
+    let mut candidates: Vec<(bool, f32, usize, Locale)> = Vec::new();
     for (index, entry) in header.split(',').enumerate() {
         let mut pieces = entry.split(';');
         let tag = pieces.next().unwrap_or("").trim();
@@ -91,11 +110,13 @@ pub fn best_from_accept_language(header: &str) -> Option<Locale> {
             continue;
         }
         if let Some(locale) = Locale::from_tag(tag) {
-            candidates.push((q, index, locale));
+            candidates.push((true, q, index, locale));
+        } else if let Some(locale) = Locale::closest(tag) {
+            candidates.push((false, q, index, locale));
         }
     }
-    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    candidates.first().map(|c| c.2)
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+    candidates.first().map(|c| c.3)
 }
 
 #[cfg(test)]
@@ -108,6 +129,13 @@ mod tests {
             assert_eq!(Locale::from_tag(tag), Some(Locale::ZhCn), "{tag}");
         }
         assert_eq!(Locale::from_tag("zh-TW"), None);
+        for tag in ["zh-Hans-HK", "zh-Hans-TW", "zh-hans-mo", "zh-SG", "zh-Hans-SG"] {
+            assert_eq!(Locale::from_tag(tag), Some(Locale::ZhCn), "{tag}");
+        }
+        for tag in ["zh-TW", "zh-HK", "zh-Hant", "zh-Hant-TW", "zh-MO"] {
+            assert_eq!(Locale::from_tag(tag), None, "{tag}");
+            assert_eq!(Locale::closest(tag), Some(Locale::ZhCn), "{tag}");
+        }
         assert_eq!(Locale::from_tag("en-GB"), Some(Locale::En));
         assert_eq!(Locale::from_tag("th-TH"), Some(Locale::Th));
         assert_eq!(Locale::from_tag("vi-VN"), Some(Locale::Vi));
@@ -121,5 +149,10 @@ mod tests {
         assert_eq!(best_from_accept_language("de, fr"), None);
         assert_eq!(best_from_accept_language("vi, th"), Some(Locale::Vi));
         assert_eq!(best_from_accept_language("*"), None);
+        // Traditional Chinese: zh-CN rather than the English default, but
+        // after any language the reader named that is served as such.
+        assert_eq!(best_from_accept_language("zh-TW"), Some(Locale::ZhCn));
+        assert_eq!(best_from_accept_language("zh-Hant-HK, fr;q=0.8"), Some(Locale::ZhCn));
+        assert_eq!(best_from_accept_language("zh-TW, vi;q=0.3"), Some(Locale::Vi));
     }
 }

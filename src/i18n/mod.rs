@@ -2,14 +2,19 @@
 //! any folder. Every user-facing string lives in `locales/`; Rust code only
 //! names message ids.
 
+mod cldr;
 mod locale;
+mod numbers;
 
+pub use cldr::{compare, format_date, format_date_time};
 pub use locale::{Locale, best_from_accept_language};
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The `.ftl` files of each locale, in the order they are loaded.
 pub const FILES: [&str; 8] = [
@@ -64,6 +69,8 @@ fn bundles() -> &'static Bundles {
             // API responses, emails and CSV headers are plain text: isolation
             // marks would end up as invisible junk characters in them.
             bundle.set_use_isolating(false);
+            // Numbers in the reader's digits and grouping (CLDR, via ICU4X).
+            bundle.set_formatter(Some(numbers::format));
             for source in sources(locale) {
                 let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(resource, _errors)| resource);
                 // Duplicate ids are reported by the catalogue test; keep the first.
@@ -118,22 +125,46 @@ pub fn has(locale: Locale, id: &str) -> bool {
     bundles().plain[&locale].has_message(id)
 }
 
-/// Formats message `id` in `locale`, falling back to English, then to the id
-/// itself (which the catalogue tests make sure never happens).
+/// Formats message `id` in `locale`. A message missing in `locale`, or one
+/// that formats with errors (a missing argument), is a fault: it is logged,
+/// counted ([`misses`]) and answered in English, then with the id itself.
 pub fn t(locale: Locale, id: &str, args: &[(&str, Arg)]) -> String {
-    format_in(locale, id, None, args)
-        .or_else(|| format_in(Locale::En, id, None, args))
-        .unwrap_or_else(|| id.to_string())
+    format_or_fall_back(locale, id, None, args).unwrap_or_else(|| id.to_string())
 }
 
 /// Formats the attribute `attr` of message `id` (`id.attr` in Fluent).
 pub fn t_attr(locale: Locale, id: &str, attr: &str, args: &[(&str, Arg)]) -> String {
-    format_in(locale, id, Some(attr), args)
-        .or_else(|| format_in(Locale::En, id, Some(attr), args))
-        .unwrap_or_else(|| format!("{id}.{attr}"))
+    format_or_fall_back(locale, id, Some(attr), args).unwrap_or_else(|| format!("{id}.{attr}"))
 }
 
-fn format_in(locale: Locale, id: &str, attr: Option<&str>, args: &[(&str, Arg)]) -> Option<String> {
+fn format_or_fall_back(locale: Locale, id: &str, attr: Option<&str>, args: &[(&str, Arg)]) -> Option<String> {
+    match strict(locale, id, attr, args) {
+        Ok(text) => Some(text),
+        Err(errors) => {
+            note_miss();
+            tracing::error!(id, ?attr, locale = %locale, ?errors, "message missing or formatted with errors");
+            match strict(Locale::En, id, attr, args) {
+                Ok(text) => Some(text),
+                Err(_) => format_in(Locale::En, id, attr, args).map(|(text, _)| text),
+            }
+        }
+    }
+}
+
+/// Formats a message (or one attribute) in exactly `locale`, without any
+/// fallback: the text, or why it could not be formatted cleanly.
+pub fn strict(locale: Locale, id: &str, attr: Option<&str>, args: &[(&str, Arg)]) -> Result<String, Vec<String>> {
+    match format_in(locale, id, attr, args) {
+        None => Err(vec![format!(
+            "no message {id}{} in {locale}",
+            attr.map(|a| format!(".{a}")).unwrap_or_default()
+        )]),
+        Some((text, errors)) if errors.is_empty() => Ok(text),
+        Some((_, errors)) => Err(errors),
+    }
+}
+
+fn format_in(locale: Locale, id: &str, attr: Option<&str>, args: &[(&str, Arg)]) -> Option<(String, Vec<String>)> {
     let bundle = &bundles().plain[&locale];
     let message = bundle.get_message(id)?;
     let pattern = match attr {
@@ -149,10 +180,23 @@ fn format_in(locale: Locale, id: &str, attr: Option<&str>, args: &[(&str, Arg)])
     }
     let mut errors = Vec::new();
     let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
-    if !errors.is_empty() {
-        tracing::warn!(id, locale = %locale, ?errors, "message formatted with errors");
-    }
-    Some(text.into_owned())
+    Some((text.into_owned(), errors.iter().map(ToString::to_string).collect()))
+}
+
+static MISSES: AtomicU64 = AtomicU64::new(0);
+thread_local! {
+    static THREAD_MISSES: Cell<u64> = const { Cell::new(0) };
+}
+
+fn note_miss() {
+    MISSES.fetch_add(1, Ordering::Relaxed);
+    THREAD_MISSES.with(|m| m.set(m.get() + 1));
+}
+
+/// How many messages fell back to English (or formatted with errors) in
+/// this process, and on the calling thread: a test fails on any.
+pub fn misses() -> (u64, u64) {
+    (MISSES.load(Ordering::Relaxed), THREAD_MISSES.with(Cell::get))
 }
 
 /// The order in which translated content is looked for (API.md): the

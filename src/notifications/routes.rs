@@ -60,8 +60,8 @@ pub(crate) struct NotificationFilter {
 pub(crate) async fn list(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
-    page: web::Query<PageParams>,
-    filter: web::Query<NotificationFilter>,
+    page: crate::http::Query<PageParams>,
+    filter: crate::http::Query<NotificationFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let rows = service::list(&state.db, &caller, filter.status.as_deref(), page).await?;

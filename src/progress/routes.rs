@@ -145,8 +145,8 @@ pub(crate) async fn list_attempts(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
     id: web::Path<Uuid>,
-    page: web::Query<PageParams>,
-    filter: web::Query<AttemptFilter>,
+    page: crate::http::Query<PageParams>,
+    filter: crate::http::Query<AttemptFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let rows = exams::list_attempts(&state.db, &caller, *id, filter.user_id, page).await?;
@@ -165,8 +165,8 @@ pub(crate) struct MyAttemptFilter {
 pub(crate) async fn my_attempts(
     state: web::Data<AppState>,
     caller: Caller,
-    page: web::Query<PageParams>,
-    filter: web::Query<MyAttemptFilter>,
+    page: crate::http::Query<PageParams>,
+    filter: crate::http::Query<MyAttemptFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let rows = attempts::mine(&state.db, &caller, filter.exam_id, page).await?;
@@ -183,8 +183,8 @@ pub(crate) async fn my_enrolments(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    page: web::Query<PageParams>,
-    filter: web::Query<MemberFilter>,
+    page: crate::http::Query<PageParams>,
+    filter: crate::http::Query<MemberFilter>,
 ) -> ApiResult<HttpResponse> {
     let (page, status, locale) = (page.page()?, filter.status()?, negotiate(&req));
     let list = my_course::page(&state, &caller, status, page, locale).await?;

@@ -57,8 +57,8 @@ pub(crate) struct AuditFilter {
 pub(crate) async fn list(
     state: web::Data<AppState>,
     _: Authorized<HqOnly>,
-    page: web::Query<PageParams>,
-    filter: web::Query<AuditFilter>,
+    page: crate::http::Query<PageParams>,
+    filter: crate::http::Query<AuditFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let Some(query) = filtered(&state, &filter).await? else {

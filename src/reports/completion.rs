@@ -239,6 +239,18 @@ pub(crate) async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResu
     Ok(rows)
 }
 
+/// Orders rows as the reader sorts: by branch and course code, then the
+/// cohort's name by the reader's collation (Thai, Vietnamese and Chinese
+/// names are not in code point order).
+pub(crate) fn sort_for_reader(rows: &mut [CompletionRow], locale: crate::i18n::Locale) {
+    rows.sort_by(|a, b| {
+        (&a.branch, &a.course_code)
+            .cmp(&(&b.branch, &b.course_code))
+            .then_with(|| crate::i18n::compare(locale, &a.cohort_name, &b.cohort_name))
+            .then(a.cohort_id.cmp(&b.cohort_id))
+    });
+}
+
 /// Codes and names for the ids in a report, one query each.
 struct Names {
     branches: BTreeMap<Uuid, String>,

@@ -5,3 +5,4 @@ pub(crate) mod completion;
 pub(crate) mod csv;
 pub(crate) mod routes;
 pub(crate) mod talent;
+pub(crate) mod zone;

@@ -4,6 +4,7 @@
 use super::completion::{self, CompletionRow};
 use super::csv::{BOM, Cell, header, line};
 use super::talent::{self, TalentRow};
+use super::zone::{self, Bound};
 use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult};
 use crate::http::negotiate;
@@ -19,11 +20,16 @@ use uuid::Uuid;
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub(crate) struct CompletionReport {
+    /// The IANA zone date-only bounds were read in.
+    pub time_zone: String,
     pub items: Vec<CompletionRow>,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub(crate) struct TalentReport {
+    /// The IANA zone of months and date-only bounds, or `branch`: each
+    /// certificate in its branch's own zone.
+    pub time_zone: String,
     pub items: Vec<TalentRow>,
 }
 
@@ -40,6 +46,9 @@ pub(crate) struct CompletionQuery {
     /// What the period applies to: `enrolled` (default) or `certified`.
     #[param(pattern = "^(enrolled|certified)$")]
     pub date_field: Option<String>,
+    /// IANA zone for date-only bounds; default: the branch's zone for one
+    /// branch, UTC across branches.
+    pub tz: Option<String>,
 }
 
 fn wants_csv(req: &HttpRequest) -> bool {
@@ -50,7 +59,7 @@ fn wants_csv(req: &HttpRequest) -> bool {
 }
 
 /// Streams a BOM, a header line and one line per row.
-fn csv_response(locale: Locale, filename: &str, columns: &'static [&'static str], lines: Vec<Vec<Cell>>) -> HttpResponse {
+fn csv_response(locale: Locale, zone: &str, filename: &str, columns: &'static [&'static str], lines: Vec<Vec<Cell>>) -> HttpResponse {
     let head = [BOM.to_vec(), header(locale, columns)].concat();
     let stream = futures_util::stream::iter(
         std::iter::once(Ok::<Bytes, actix_web::Error>(Bytes::from(head)))
@@ -60,6 +69,9 @@ fn csv_response(locale: Locale, filename: &str, columns: &'static [&'static str]
         HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header((h::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")))
+            .insert_header((zone::HEADER, zone.to_string()))
+            // The header line is translated: caches must keep one per language.
+            .insert_header((h::VARY, "Accept, Accept-Language"))
             .streaming(stream),
         locale,
     )
@@ -135,10 +147,18 @@ pub(crate) async fn completion(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
     req: HttpRequest,
-    q: web::Query<CompletionQuery>,
+    q: crate::http::Query<CompletionQuery>,
 ) -> ApiResult<HttpResponse> {
-    let from = crate::http::parse_time("from", &q.from)?;
-    let to = crate::http::parse_time("to", &q.to)?;
+    let from = Bound::parse("from", q.from.as_deref())?;
+    let to = Bound::parse("to", q.to.as_deref())?;
+    let asked = zone::requested(q.tz.as_deref())?;
+    let coverage = coverage(&state, &caller, q.branch.as_deref()).await?;
+    let tz = match (asked, &coverage) {
+        (Some(tz), _) => tz,
+        (None, Coverage::One(branch_id)) => zone::of_branch(&state.db, *branch_id).await?,
+        (None, _) => chrono_tz::UTC,
+    };
+    let (from, to) = (from.map(|b| b.instant(tz)), to.map(|b| b.instant(tz)));
     let by_certificate = match q.date_field.as_deref() {
         None | Some("enrolled") => false,
         Some("certified") => true,
@@ -156,7 +176,7 @@ pub(crate) async fn completion(
         filter.enrolled_from = from;
         filter.enrolled_to = to;
     }
-    let rows = match coverage(&state, &caller, q.branch.as_deref()).await? {
+    let mut rows = match coverage {
         Coverage::Every => completion::completion(&state.db, &filter).await?,
         Coverage::One(branch_id) => {
             filter.branch_id = Some(branch_id);
@@ -165,15 +185,20 @@ pub(crate) async fn completion(
         Coverage::Nothing => Vec::new(),
     };
     let locale = negotiate(&req);
+    completion::sort_for_reader(&mut rows, locale);
     if wants_csv(&req) {
         return Ok(csv_response(
             locale,
+            tz.name(),
             "completion.csv",
             COMPLETION_COLUMNS,
             rows.into_iter().map(completion_cells).collect(),
         ));
     }
-    Ok(HttpResponse::Ok().json(CompletionReport { items: rows }))
+    Ok(HttpResponse::Ok().json(CompletionReport {
+        time_zone: tz.name().to_string(),
+        items: rows,
+    }))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -183,6 +208,9 @@ pub(crate) struct TalentQuery {
     pub country: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
+    /// IANA zone for months and date-only bounds; default: each
+    /// certificate's branch's own zone.
+    pub tz: Option<String>,
 }
 
 const TALENT_COLUMNS: &[&str] = &["course_id", "course_code", "country", "month", "certified_count"];
@@ -194,7 +222,7 @@ pub(crate) async fn talent_pool(
     state: web::Data<AppState>,
     _: Authorized<HqOnly>,
     req: HttpRequest,
-    q: web::Query<TalentQuery>,
+    q: crate::http::Query<TalentQuery>,
 ) -> ApiResult<HttpResponse> {
     if let Some(country) = &q.country {
         crate::text::check_lookup("country", country, 64).map_err(|e| ApiError::validation(vec![e]))?;
@@ -202,9 +230,11 @@ pub(crate) async fn talent_pool(
     let filter = talent::Filter {
         course_id: q.course_id,
         country: q.country.as_ref().map(|c| c.to_ascii_uppercase()),
-        from: crate::http::parse_time("from", &q.from)?,
-        to: crate::http::parse_time("to", &q.to)?,
+        from: Bound::parse("from", q.from.as_deref())?,
+        to: Bound::parse("to", q.to.as_deref())?,
+        tz: zone::requested(q.tz.as_deref())?,
     };
+    let zone_name = filter.tz.map_or(zone::PER_BRANCH, |tz| tz.name());
     let rows = talent::talent_pool(&state.db, &filter).await?;
     let locale = negotiate(&req);
     if wants_csv(&req) {
@@ -220,9 +250,12 @@ pub(crate) async fn talent_pool(
                 ]
             })
             .collect();
-        return Ok(csv_response(locale, "talent-pool.csv", TALENT_COLUMNS, lines));
+        return Ok(csv_response(locale, zone_name, "talent-pool.csv", TALENT_COLUMNS, lines));
     }
-    Ok(HttpResponse::Ok().json(TalentReport { items: rows }))
+    Ok(HttpResponse::Ok().json(TalentReport {
+        time_zone: zone_name.to_string(),
+        items: rows,
+    }))
 }
 
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).

@@ -116,8 +116,8 @@ pub(crate) async fn list(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
     code: web::Path<String>,
-    page: web::Query<PageParams>,
-    filter: web::Query<UserFilter>,
+    page: crate::http::Query<PageParams>,
+    filter: crate::http::Query<UserFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let branch = branches::visible(&state.db, &caller, &code).await?;
@@ -325,7 +325,11 @@ impl From<sessions::Session> for Session {
 /// The caller's active sessions (refresh-token families), oldest sign-in first.
 #[utoipa::path(get, path = "/api/v1/users/me/sessions", tag = "users", params(PageParams), security(("bearer" = [])),
     responses((status = 200, body = inline(List<Session>)), (status = 401), (status = 422)))]
-pub(crate) async fn my_sessions(state: web::Data<AppState>, caller: Caller, page: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+pub(crate) async fn my_sessions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    page: crate::http::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let rows = sessions::list(&state.db, &caller, state.clock.now(), page).await?;
     Ok(HttpResponse::Ok()

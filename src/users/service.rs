@@ -153,7 +153,10 @@ pub fn invitation_parts(
         used_at: Set(None),
         created_at: Set(now),
     };
-    let expires = Value::String(expires_at.format("%Y-%m-%d").to_string());
+    // The reader's date, time and calendar, in the branch's time zone.
+    let tz: chrono_tz::Tz = branch.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let locale = Locale::from_canonical(&row.locale).unwrap_or(Locale::En);
+    let expires = Value::String(crate::i18n::format_date_time(expires_at, tz, locale));
     let email = link_email(state, branch, row, "invitation", "accept-invite", &token, [("expires", expires)]);
     (invitation, email)
 }

@@ -28,3 +28,22 @@ pub async fn count(app: &TestApp, table: &str) -> u64 {
     let n: i64 = row.try_get_by_index(0).unwrap();
     u64::try_from(n).unwrap()
 }
+
+/// The locale and arguments of every queued email of `template`, oldest first.
+pub async fn outbox_args(app: &TestApp, template: &str) -> Vec<(String, serde_json::Value)> {
+    let select = Query::select()
+        .columns([Alias::new("locale"), Alias::new("args")])
+        .from(Alias::new("outbox"))
+        .and_where(Expr::col(Alias::new("template")).eq(template))
+        .order_by(Alias::new("created_at"), sea_orm::Order::Asc)
+        .to_owned();
+    let statement = app.state.db.get_database_backend().build(&select);
+    let rows = app.state.db.query_all_raw(statement).await.unwrap();
+    rows.iter()
+        .map(|row| {
+            let locale: String = row.try_get_by_index(0).unwrap();
+            let args: String = row.try_get_by_index(1).unwrap();
+            (locale, serde_json::from_str(&args).unwrap())
+        })
+        .collect()
+}
