@@ -113,3 +113,6 @@ field-not_in_attempt = This question is not part of the attempt.
 field-seq_not_increasing = Sequence numbers must increase through the batch.
 field-time_in_future = This time is in the future; check the device's clock.
 field-too_many_items = Too many items: at most { $max }.
+
+problem-certificate_revoked = Certificate revoked
+    .detail = This certificate has been revoked; it cannot be issued again. The trainee can be certified anew by completing the course again.

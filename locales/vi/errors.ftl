@@ -112,3 +112,6 @@ field-not_in_attempt = Câu hỏi này không thuộc lượt thi.
 field-seq_not_increasing = Số thứ tự phải tăng dần trong cả lô.
 field-time_in_future = Thời điểm này ở tương lai; hãy kiểm tra đồng hồ của thiết bị.
 field-too_many_items = Quá nhiều mục: tối đa { $max }.
+
+problem-certificate_revoked = Chứng chỉ đã bị thu hồi
+    .detail = Chứng chỉ này đã bị thu hồi nên không thể cấp lại. Học viên có thể được chứng nhận mới bằng cách học lại khóa học.

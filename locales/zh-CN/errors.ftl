@@ -112,3 +112,6 @@ field-not_in_attempt = 该题目不属于本次考试。
 field-seq_not_increasing = 批次中的序号必须依次递增。
 field-time_in_future = 该时间在未来；请检查设备的时钟。
 field-too_many_items = 条目过多：最多 { $max } 条。
+
+problem-certificate_revoked = 证书已撤销
+    .detail = 该证书已被撤销，不能重新签发。学员可以重新完成课程以获得新的证书。

@@ -21,6 +21,8 @@ mod m20261129_000011_password_resets;
 mod m20261129_000012_user_search_key;
 mod m20261129_000013_session_devices;
 mod m20261129_000014_answer_sync;
+mod m20261129_000018_credential_keys;
+mod m20261129_000019_certificate_life;
 
 pub struct Migrator;
 
@@ -42,6 +44,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000013_session_devices::Migration),
             Box::new(m20261129_000011_password_resets::Migration),
             Box::new(m20261129_000014_answer_sync::Migration),
+            Box::new(m20261129_000018_credential_keys::Migration),
+            Box::new(m20261129_000019_certificate_life::Migration),
         ]
     }
 }

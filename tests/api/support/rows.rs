@@ -28,3 +28,13 @@ pub async fn count(app: &TestApp, table: &str) -> u64 {
     let n: i64 = row.try_get_by_index(0).unwrap();
     u64::try_from(n).unwrap()
 }
+
+/// Sets `column` of every row of `table`.
+pub async fn set_all(app: &TestApp, table: &str, column: &str, value: impl Into<Value>) {
+    let update = Query::update()
+        .table(Alias::new(table))
+        .value(Alias::new(column), value.into())
+        .to_owned();
+    let statement = app.state.db.get_database_backend().build(&update);
+    app.state.db.execute_raw(statement).await.unwrap();
+}
