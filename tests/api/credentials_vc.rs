@@ -31,15 +31,15 @@ async fn pyjwt(app: &TestApp, dir: &tempfile::TempDir, token: &str, url: &str) -
     assert_eq!(res.header("content-type").as_deref(), Some("application/jwk-set+json"));
     let jwks = write(dir, "jwks.json", &res.text());
     let token = write(dir, "token", token);
-    let (ok, out, err) = python("verify_vc.py", &[&jwks, &token]);
+    let (ok, out, err) = python("verify_vc.py", &[&jwks, &token]).await;
     assert!(ok, "PyJWT refused the credential: {err}");
     out
 }
 
 /// jwcrypto over HTTP: signature, status list and validity as a verifier sees them.
-fn over_http(dir: &tempfile::TempDir, token: &str) -> Value {
+async fn over_http(dir: &tempfile::TempDir, token: &str) -> Value {
     let token = write(dir, "token-http", token);
-    let (ok, out, err) = python("vc_http_verify.py", &[&token]);
+    let (ok, out, err) = python("vc_http_verify.py", &[&token]).await;
     assert!(ok, "the HTTP verifier refused the credential: {err} {out}");
     out
 }
@@ -107,7 +107,7 @@ async fn the_credential_verifies_anywhere_and_revocation_travels() {
     app.get("/issuers/BKK/keys/nope").send().await.problem(404, "not_found");
 
     // Library 2: jwcrypto, fetching key and status list from the server.
-    let http = over_http(&dir, &token);
+    let http = over_http(&dir, &token).await;
     assert_eq!(http["status"], "valid", "{http}");
     assert_eq!(http["list_entries"], 131_072);
 
@@ -125,7 +125,7 @@ async fn the_credential_verifies_anywhere_and_revocation_travels() {
         .await;
     assert_eq!(rotated.status, 200, "{}", rotated.text());
     pyjwt(&app, &dir, &token, "/issuers/BKK/jwks.json").await;
-    assert_eq!(over_http(&dir, &token)["status"], "valid");
+    assert_eq!(over_http(&dir, &token).await["status"], "valid");
 
     // Revocation flips the bit the verifier reads; the credential itself is unchanged.
     let hq = app.login("HQ", &world.hq.email, crate::support::world::PASSWORD).await;
@@ -136,7 +136,7 @@ async fn the_credential_verifies_anywhere_and_revocation_travels() {
         .send()
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
-    assert_eq!(over_http(&dir, &token)["status"], "revoked");
+    assert_eq!(over_http(&dir, &token).await["status"], "revoked");
     let list = app.get("/issuers/BKK/status-lists/1").send().await;
     assert_eq!(list.header("content-type").as_deref(), Some("application/vc+jwt"));
     assert!(list.header("cache-control").unwrap().contains("max-age=60"));
@@ -162,7 +162,7 @@ async fn the_credential_is_clean_json_ld_and_follows_the_ob3_schema() {
         .await
         .text();
     let file = write(&dir, "vc", &token);
-    let (ok, out, err) = python("vc_jsonld_schema.py", &[&file]);
+    let (ok, out, err) = python("vc_jsonld_schema.py", &[&file]).await;
     assert!(ok, "JSON-LD or schema check failed: {out} {err}");
     assert_eq!(out["undefined"], json!([]));
     assert_eq!(out["schema_errors"], json!([]));
@@ -176,13 +176,14 @@ async fn the_credential_is_clean_json_ld_and_follows_the_ob3_schema() {
     // The status list credential is clean JSON-LD too.
     let list = app.get("/issuers/BKK/status-lists/1").send().await.text();
     let file = write(&dir, "list", &list);
-    let (ok, out, err) = python("vc_jsonld_schema.py", &[&file, "--no-schema"]);
+    let (ok, out, err) = python("vc_jsonld_schema.py", &[&file, "--no-schema"]).await;
     assert!(ok, "status list JSON-LD: {out} {err}");
     // The check itself catches an undefined term.
     let (ok, out, _) = python(
         "vc_jsonld_schema.py",
         &[&write(&dir, "bad", &forged_with_undefined_term(&token)), "--no-schema"],
-    );
+    )
+    .await;
     assert!(!ok && out["undefined"].to_string().contains("zhijiangCustom"), "{out}");
 }
 

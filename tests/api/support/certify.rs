@@ -93,14 +93,21 @@ pub async fn certify(app: &TestApp, admin: &str, c: &Course, cohort_id: &str, us
     result.json()
 }
 
-/// Runs `tests/support/{script}` with `args`; returns (success, stdout JSON or text, stderr).
-pub fn python(script: &str, args: &[&str]) -> (bool, Value, String) {
+/// Runs `tests/support/{script}` with `args`; returns (success, stdout JSON
+/// or text, stderr). Off the test's thread: a script may call the service
+/// served on a real port, which must answer meanwhile.
+pub async fn python(script: &str, args: &[&str]) -> (bool, Value, String) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support").join(script);
-    let out = Command::new(std::env::var("PYTHON").unwrap_or_else(|_| "python3".into()))
-        .arg(path)
-        .args(args)
-        .output()
-        .expect("python3 (scripts/test installs the test requirements)");
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(std::env::var("PYTHON").unwrap_or_else(|_| "python3".into()))
+            .arg(path)
+            .args(args)
+            .output()
+            .expect("python3 (scripts/test installs the test requirements)")
+    })
+    .await
+    .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let value = serde_json::from_str(stdout.trim()).unwrap_or(Value::String(stdout));
     (out.status.success(), value, String::from_utf8_lossy(&out.stderr).to_string())
