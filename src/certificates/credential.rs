@@ -227,3 +227,96 @@ pub(crate) fn sign_vc_jwt(
     header.cty = Some("vc".into());
     Ok(jsonwebtoken::encode(&header, &payload, key)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use jsonwebtoken::{DecodingKey, Validation};
+    use p256::pkcs8::EncodePrivateKey;
+
+    fn keypair() -> (EncodingKey, DecodingKey) {
+        let secret = p256::SecretKey::from_slice(&[7u8; 32]).unwrap();
+        let der = secret.to_pkcs8_der().unwrap();
+        let public = secret.public_key().to_sec1_bytes();
+        (EncodingKey::from_ec_der(der.as_bytes()), DecodingKey::from_ec_der(&public))
+    }
+
+    fn input() -> CredentialInput {
+        let at = Utc.with_ymd_and_hms(2026, 11, 28, 9, 30, 0).unwrap();
+        CredentialInput {
+            certificate_id: Uuid::now_v7(),
+            holder_id: Uuid::new_v4(),
+            holder_name: "Somchai Jaidee".into(),
+            holder_email: " Somchai@Example.com ".into(),
+            salt: "pepper".into(),
+            course_id: Uuid::new_v4(),
+            course_code: "HV-101".into(),
+            course_title: "High-voltage safety".into(),
+            course_summary: "Working safely on EV high-voltage systems.".into(),
+            branch_name: "Zhijiang Academy Bangkok".into(),
+            branch_country: "TH".into(),
+            awarded_at: at,
+            signed_at: at,
+            expires_at: Some(at + chrono::Duration::days(365)),
+            status: StatusEntry { list: 1, index: 42 },
+            urls: Urls::new("https://academy.example/", "BKK"),
+            locale: Locale::En,
+        }
+    }
+
+    #[test]
+    fn the_credential_has_the_ob3_shape_with_status_validity_and_hashed_email() {
+        let input = input();
+        let vc = open_badge(&input);
+        assert_eq!(vc["@context"][0], CONTEXTS[0]);
+        assert_eq!(vc["@context"][1], CONTEXTS[1]);
+        assert_eq!(vc["id"], json!(format!("urn:uuid:{}", input.certificate_id)));
+        assert_eq!(vc["issuer"]["id"], "https://academy.example/issuers/BKK");
+        assert_eq!(vc["issuer"]["address"]["addressCountryCode"], "TH");
+        assert_eq!(vc["validFrom"], "2026-11-28T09:30:00Z");
+        assert_eq!(vc["validUntil"], "2027-11-28T09:30:00Z");
+        let status = &vc["credentialStatus"];
+        assert_eq!(status["type"], "BitstringStatusListEntry");
+        assert_eq!(status["statusListIndex"], "42");
+        assert_eq!(status["id"], "https://academy.example/issuers/BKK/status-lists/1#42");
+        let email = &vc["credentialSubject"]["identifier"][1];
+        assert_eq!(email["identityType"], "emailAddress");
+        // sha256("somchai@example.compepper"): trimmed and lower-cased first.
+        assert_eq!(email["identityHash"], identity_hash("somchai@example.com", "pepper"));
+        assert!(email["identityHash"].as_str().unwrap().starts_with("sha256$"));
+        assert_eq!(email["identityHash"].as_str().unwrap().len(), 7 + 64);
+    }
+
+    #[test]
+    fn a_signed_credential_verifies_with_the_public_key_only() {
+        let input = input();
+        let (signing, verifying) = keypair();
+        let kid = input.urls.key("bkk-vc-1");
+        let claims = JwtClaims {
+            iss: &input.urls.issuer(),
+            sub: &input.subject_id(),
+            jti: &input.credential_id(),
+            iat: input.signed_at,
+            exp: input.expires_at,
+        };
+        let token = sign_vc_jwt(&kid, &signing, &open_badge(&input), &claims).unwrap();
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.alg, Algorithm::ES256);
+        assert_eq!(header.kid.as_deref(), Some("https://academy.example/issuers/BKK/keys/bkk-vc-1"));
+        assert_eq!(header.typ.as_deref(), Some("vc+jwt"));
+        let mut validation = Validation::new(Algorithm::ES256);
+        validation.validate_aud = false;
+        validation.validate_exp = false;
+        validation.set_issuer(&[input.urls.issuer()]);
+        let payload = jsonwebtoken::decode::<Value>(&token, &verifying, &validation).unwrap().claims;
+        assert_eq!(payload["iat"], json!(input.signed_at.timestamp()));
+        assert_eq!(payload["exp"], json!(input.expires_at.unwrap().timestamp()));
+        let other = p256::SecretKey::from_slice(&[9u8; 32]).unwrap().public_key().to_sec1_bytes();
+        assert!(jsonwebtoken::decode::<Value>(&token, &DecodingKey::from_ec_der(&other), &validation).is_err());
+        assert!(
+            sign_vc_jwt(&kid, &signing, &json!([1]), &claims).is_err(),
+            "only objects are signed"
+        );
+    }
+}
