@@ -342,3 +342,48 @@ async fn a_name_correction_reissues_the_same_credential_and_a_revoked_one_is_not
         .await
         .problem(409, "certificate_revoked");
 }
+
+/// Users are never deleted while they hold certificates (deactivated
+/// instead): a deactivated holder's certificate still verifies, revoking it
+/// still emails the address on record, and no expiry reminder goes out.
+#[actix_rt::test]
+async fn a_deactivated_holder_is_told_of_a_revocation_but_not_reminded() {
+    let (app, sink, _dir) = with_smtp().await;
+    let world = World::build(&app).await;
+    let c = course(&app, &world, "EV-HV-305", Some(30)).await;
+    let cohort_id = cohort(&app, &world.bkk_admin.token, &c, "C1").await;
+    let t = &world.bkk_trainee.token;
+    let id = certify(&app, &world.bkk_admin.token, &c, &cohort_id, &world.bkk_trainee.id, t).await["certificate_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let code = app.get(&format!("/api/v1/certificates/{id}")).token(t).send().await.json()["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = app
+        .post(&format!("/api/v1/users/{}/deactivate", world.bkk_trainee.id))
+        .token(&world.bkk_admin.token)
+        .send()
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(verify_json(&app, &code).await["status"], "valid");
+    chores(&app).await;
+    let messages = sink.wait_for(1);
+    assert_eq!(messages.len(), 1, "the certificate email only: no reminder to a deactivated holder");
+    let res = app
+        .post(&format!("/api/v1/certificates/{id}/revoke"))
+        .token(&world.hq.token)
+        .json(json!({"reason": "Left the programme"}))
+        .send()
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    Worker::new(app.state.clone()).unwrap().drain_once().await.unwrap();
+    let messages = sink.wait_for(2);
+    assert!(
+        messages
+            .iter()
+            .any(|m| m["text"].as_str().unwrap_or_default().contains("Left the programme"))
+    );
+    assert_eq!(verify_json(&app, &code).await["status"], "revoked");
+}
