@@ -39,3 +39,8 @@ cert-month-9 = September
 cert-month-10 = October
 cert-month-11 = November
 cert-month-12 = December
+
+# Validity (courses whose certificates expire).
+cert-page-expires = Valid until
+cert-status-expired = Expired
+cert-status-expired-detail = This certificate was genuine but its validity has ended.

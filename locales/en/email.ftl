@@ -49,3 +49,34 @@ email-password-reset-html =
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     }. Using it signs you out on every device.<br>If you did not ask for this, ignore this email: your password stays as it is.<br>{ $link }</p>
+email-certificate-revoked-subject = Certificate revoked: { $course }
+email-certificate-revoked-text =
+    Hello { $name },
+
+    Your certificate { $code } for "{ $course }" from { $branch } has been revoked and is no longer valid.
+    Reason: { $reason }
+
+    Employers who check it now see that it was revoked. If you believe this is a mistake, please contact { $branch }.
+email-certificate-revoked-html =
+    <p>Hello { $name },</p>
+    <p>Your certificate <strong>{ $code }</strong> for <strong>{ $course }</strong> from { $branch } has been revoked and is no longer valid.</p>
+    <p>Reason: { $reason }</p>
+    <p style="font-size:.9em;color:#555">Employers who check it now see that it was revoked. If you believe this is a mistake, please contact { $branch }.</p>
+email-certificate-expiring-subject = Your certificate expires on { $date }: { $course }
+email-certificate-expiring-text =
+    Hello { $name },
+
+    Your certificate { $code } for "{ $course }" is valid until { $date } ({ $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } from now).
+    To stay certified, enrol in a new cohort of the course and pass its exam again before that date.
+    { $public_url }/verify/{ $code }
+email-certificate-expiring-html =
+    <p>Hello { $name },</p>
+    <p>Your certificate <strong>{ $code }</strong> for <strong>{ $course }</strong> is valid until <strong>{ $date }</strong> ({ $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } from now).</p>
+    <p>To stay certified, enrol in a new cohort of the course and pass its exam again before that date.</p>
+    <p style="font-size:.9em;color:#555">{ $public_url }/verify/{ $code }</p>

@@ -132,3 +132,5 @@ field-too_many_items = Too many items: at most { $max }.
 ## localization: input conventions
 field-buddhist_era_year = { $year } looks like a Buddhist-era year: enter the year in the Common Era ({ $year_ce }).
 field-implausible_year = Enter a Common Era year between { $min } and { $max }.
+problem-certificate_revoked = Certificate revoked
+    .detail = This certificate has been revoked; it cannot be issued again. The trainee can be certified anew by completing the course again.

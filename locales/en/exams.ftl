@@ -36,6 +36,9 @@ field-invalid_date_time = Use a date and time like 2026-03-07T09:00 (the branch'
 field-ambiguous_local_time = This local time happens twice in { $time_zone } (the clocks go back); add the offset, like 2026-10-25T02:30:00+02:00.
 field-nonexistent_local_time = This local time does not exist in { $time_zone } (the clocks go forward); choose another time.
 field-closes_before_opens = The window must close after it opens.
-field-window_too_long = A window may last at most { $max_days } days.
+field-window_too_long = A window may last at most { $max_days ->
+        [one] { $max_days } day
+       *[other] { $max_days } days
+    }.
 field-too_far_from_now = Must be within { $years } years of today.
 field-cohort_other_course = This cohort is for a different course than the exam.

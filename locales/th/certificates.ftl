@@ -40,3 +40,8 @@ cert-month-9 = กันยายน
 cert-month-10 = ตุลาคม
 cert-month-11 = พฤศจิกายน
 cert-month-12 = ธันวาคม
+
+# Validity (courses whose certificates expire).
+cert-page-expires = มีผลถึง
+cert-status-expired = หมดอายุ
+cert-status-expired-detail = ใบรับรองนี้เป็นของจริง แต่หมดอายุแล้ว

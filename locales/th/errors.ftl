@@ -116,3 +116,5 @@ field-too_many_items = มีรายการมากเกินไป: ไ�
 ## localization: input conventions
 field-buddhist_era_year = ปี { $year } น่าจะเป็นปีพุทธศักราช (พ.ศ.) กรุณากรอกปีคริสต์ศักราช (ค.ศ.) คือ { $year_ce }
 field-implausible_year = กรุณากรอกปีคริสต์ศักราช (ค.ศ.) ระหว่าง { $min } ถึง { $max }
+problem-certificate_revoked = ใบรับรองถูกเพิกถอนแล้ว
+    .detail = ใบรับรองนี้ถูกเพิกถอนแล้ว จึงออกใหม่ไม่ได้ ผู้เรียนสามารถได้รับการรับรองใหม่ได้โดยเรียนหลักสูตรนี้อีกครั้ง

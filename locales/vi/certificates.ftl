@@ -39,3 +39,8 @@ cert-month-9 = tháng 9
 cert-month-10 = tháng 10
 cert-month-11 = tháng 11
 cert-month-12 = tháng 12
+
+# Validity (courses whose certificates expire).
+cert-page-expires = Có hiệu lực đến
+cert-status-expired = Đã hết hạn
+cert-status-expired-detail = Chứng chỉ này là thật nhưng đã hết thời hạn hiệu lực.

@@ -42,3 +42,28 @@ email-password-reset-html =
     <p>Có người (chúng tôi mong là bạn) đã yêu cầu đặt lại mật khẩu tài khoản của bạn tại <strong>{ $branch }</strong>.</p>
     <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">Chọn mật khẩu mới</a></p>
     <p style="font-size:.9em;color:#555">Liên kết này chỉ dùng được một lần, trong { $minutes } phút. Khi dùng, bạn sẽ được đăng xuất trên mọi thiết bị.<br>Nếu bạn không yêu cầu, hãy bỏ qua email này: mật khẩu của bạn vẫn giữ nguyên.<br>{ $link }</p>
+email-certificate-revoked-subject = Chứng chỉ bị thu hồi: { $course }
+email-certificate-revoked-text =
+    Xin chào { $name },
+
+    Chứng chỉ { $code } của khóa "{ $course }" do { $branch } cấp cho bạn đã bị thu hồi và không còn hiệu lực.
+    Lý do: { $reason }
+
+    Nhà tuyển dụng kiểm tra chứng chỉ này sẽ thấy nó đã bị thu hồi. Nếu bạn cho rằng đây là nhầm lẫn, vui lòng liên hệ { $branch }.
+email-certificate-revoked-html =
+    <p>Xin chào { $name },</p>
+    <p>Chứng chỉ <strong>{ $code }</strong> của khóa <strong>{ $course }</strong> do { $branch } cấp cho bạn đã bị thu hồi và không còn hiệu lực.</p>
+    <p>Lý do: { $reason }</p>
+    <p style="font-size:.9em;color:#555">Nhà tuyển dụng kiểm tra chứng chỉ này sẽ thấy nó đã bị thu hồi. Nếu bạn cho rằng đây là nhầm lẫn, vui lòng liên hệ { $branch }.</p>
+email-certificate-expiring-subject = Chứng chỉ của bạn hết hạn ngày { $date }: { $course }
+email-certificate-expiring-text =
+    Xin chào { $name },
+
+    Chứng chỉ { $code } của khóa "{ $course }" có hiệu lực đến ngày { $date } (còn { $days } ngày).
+    Để duy trì chứng nhận, hãy ghi danh vào một lớp mới của khóa học và thi đạt lại trước ngày đó.
+    { $public_url }/verify/{ $code }
+email-certificate-expiring-html =
+    <p>Xin chào { $name },</p>
+    <p>Chứng chỉ <strong>{ $code }</strong> của khóa <strong>{ $course }</strong> có hiệu lực đến ngày <strong>{ $date }</strong> (còn { $days } ngày).</p>
+    <p>Để duy trì chứng nhận, hãy ghi danh vào một lớp mới của khóa học và thi đạt lại trước ngày đó.</p>
+    <p style="font-size:.9em;color:#555">{ $public_url }/verify/{ $code }</p>

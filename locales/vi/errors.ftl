@@ -116,3 +116,5 @@ field-too_many_items = Quá nhiều mục: tối đa { $max }.
 ## localization: input conventions
 field-buddhist_era_year = Năm { $year } có vẻ là năm Phật lịch: vui lòng nhập năm Dương lịch ({ $year_ce }).
 field-implausible_year = Vui lòng nhập năm Dương lịch trong khoảng từ { $min } đến { $max }.
+problem-certificate_revoked = Chứng chỉ đã bị thu hồi
+    .detail = Chứng chỉ này đã bị thu hồi nên không thể cấp lại. Học viên có thể được chứng nhận mới bằng cách học lại khóa học.

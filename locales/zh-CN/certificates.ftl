@@ -39,3 +39,8 @@ cert-month-9 = 9月
 cert-month-10 = 10月
 cert-month-11 = 11月
 cert-month-12 = 12月
+
+# Validity (courses whose certificates expire).
+cert-page-expires = 有效期至
+cert-status-expired = 已过期
+cert-status-expired-detail = 该证书真实有效过，但已超过有效期。

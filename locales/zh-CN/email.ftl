@@ -42,3 +42,28 @@ email-password-reset-html =
     <p>有人（希望是您本人）申请重置您在<strong>{ $branch }</strong>的账号密码。</p>
     <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">设置新密码</a></p>
     <p style="font-size:.9em;color:#555">此链接只能使用一次，{ $minutes } 分钟内有效。使用后，您将在所有设备上退出登录。<br>如果不是您本人申请，请忽略此邮件，您的密码不会改变。<br>{ $link }</p>
+email-certificate-revoked-subject = 证书已撤销：{ $course }
+email-certificate-revoked-text =
+    { $name }，您好：
+
+    您由{ $branch }颁发的“{ $course }”证书 { $code } 已被撤销，不再有效。
+    原因：{ $reason }
+
+    雇主查验该证书时将看到它已被撤销。如您认为有误，请联系{ $branch }。
+email-certificate-revoked-html =
+    <p>{ $name }，您好：</p>
+    <p>您由{ $branch }颁发的<strong>{ $course }</strong>证书 <strong>{ $code }</strong> 已被撤销，不再有效。</p>
+    <p>原因：{ $reason }</p>
+    <p style="font-size:.9em;color:#555">雇主查验该证书时将看到它已被撤销。如您认为有误，请联系{ $branch }。</p>
+email-certificate-expiring-subject = 您的证书将于 { $date } 到期：{ $course }
+email-certificate-expiring-text =
+    { $name }，您好：
+
+    您的“{ $course }”证书 { $code } 有效期至 { $date }（还有 { $days } 天）。
+    如需保持认证，请在此日期前报名该课程的新班级并再次通过考试。
+    { $public_url }/verify/{ $code }
+email-certificate-expiring-html =
+    <p>{ $name }，您好：</p>
+    <p>您的<strong>{ $course }</strong>证书 <strong>{ $code }</strong> 有效期至 <strong>{ $date }</strong>（还有 { $days } 天）。</p>
+    <p>如需保持认证，请在此日期前报名该课程的新班级并再次通过考试。</p>
+    <p style="font-size:.9em;color:#555">{ $public_url }/verify/{ $code }</p>

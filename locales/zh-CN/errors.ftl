@@ -116,3 +116,5 @@ field-too_many_items = 条目过多：最多 { $max } 条。
 ## localization: input conventions
 field-buddhist_era_year = { $year } 年似乎是佛历年份，请填写公历年份（{ $year_ce } 年）。
 field-implausible_year = 请填写 { $min } 至 { $max } 年之间的公历年份。
+problem-certificate_revoked = 证书已撤销
+    .detail = 该证书已被撤销，不能重新签发。学员可以重新完成课程以获得新的证书。

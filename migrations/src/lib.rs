@@ -24,6 +24,8 @@ mod m20261129_000014_answer_sync;
 mod m20261129_000015_exam_windows;
 mod m20261129_000016_exam_overrides;
 mod m20261129_000017_exam_sync_grace;
+mod m20261129_000018_credential_keys;
+mod m20261129_000019_certificate_life;
 mod m20261129_000021_cohort_names;
 
 pub struct Migrator;
@@ -50,6 +52,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000016_exam_overrides::Migration),
             Box::new(m20261129_000017_exam_sync_grace::Migration),
             Box::new(m20261129_000021_cohort_names::Migration),
+            Box::new(m20261129_000018_credential_keys::Migration),
+            Box::new(m20261129_000019_certificate_life::Migration),
         ]
     }
 }

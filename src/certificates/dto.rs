@@ -18,8 +18,13 @@ pub(crate) struct Certificate {
     pub id: Uuid,
     /// Short, human-typable, e.g. `BKK-7F3K-9QPX`.
     pub code: String,
-    /// `valid` or `revoked`.
+    /// `valid`, `revoked`, or `expired` (valid until `expires_at`, now past).
     pub status: String,
+    /// When it stops being valid; null: never.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The trainee's current certificate for the course; earlier ones
+    /// (before a recertification) are history.
+    pub current: bool,
     pub user_id: Uuid,
     pub holder_name: String,
     pub branch: String,
@@ -78,15 +83,19 @@ pub(crate) async fn views(
         .map(|b| (b.id, b.code))
         .collect();
     let chain = crate::courses::texts::chain(locale, default);
+    let now = state.clock.now();
     Ok(rows
         .into_iter()
         .map(|r| {
             let t = texts.get(&r.course_id);
+            let status = r.status_at(now).to_string();
             Certificate {
                 id: r.id,
                 verify_url: verify_url(&state.config.public_url, &r.code),
                 code: r.code,
-                status: r.status.to_value(),
+                status,
+                expires_at: r.expires_at,
+                current: r.is_current,
                 user_id: r.user_id,
                 holder_name: r.holder_name,
                 branch: branches.get(&r.branch_id).cloned().unwrap_or_default(),
@@ -131,8 +140,10 @@ pub(crate) struct Revoke {
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct Verification {
     pub code: String,
-    /// `valid` or `revoked`.
+    /// `valid`, `revoked` or `expired`.
     pub status: String,
+    /// When it stops (or stopped) being valid; null: never.
+    pub expires_at: Option<DateTime<Utc>>,
     pub holder_name: String,
     pub course_title: String,
     pub course_code: String,

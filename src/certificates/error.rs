@@ -1,7 +1,7 @@
 //! What can go wrong with a certificate, in the area's words; mapped once
 //! into the problem document a client sees.
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, ProblemCode};
 use sea_orm::DbErr;
 use uuid::Uuid;
 
@@ -12,6 +12,9 @@ pub enum CertificateError {
     NotFound,
     #[error("invalid certificate fields")]
     Invalid(Vec<FieldError>),
+    /// A revoked certificate cannot be re-issued.
+    #[error("certificate revoked")]
+    Revoked,
     /// The issuing branch has no key to sign credentials with.
     #[error("no signing key for branch {branch_id}")]
     NoSigningKey { branch_id: Uuid },
@@ -29,6 +32,7 @@ impl From<CertificateError> for ApiError {
         match err {
             CertificateError::NotFound => ApiError::not_found(),
             CertificateError::Invalid(errors) => ApiError::validation(errors),
+            CertificateError::Revoked => ApiError::conflict(ProblemCode::CertificateRevoked),
             CertificateError::NoSigningKey { .. } | CertificateError::CredentialNotObject | CertificateError::Signing(_) => {
                 ApiError::internal_from(&err)
             }

@@ -27,6 +27,10 @@ pub(crate) struct VerifyView {
     pub code: String,
     /// False when the certificate is revoked.
     pub status_valid: bool,
+    /// Valid (not revoked) but past its expiry.
+    pub expired: bool,
+    /// When it stops being valid; None: never.
+    pub expires_at: Option<DateTime<Utc>>,
     /// Why it was revoked, as the administrator wrote it (shown verbatim).
     pub revoked_reason: Option<String>,
     pub holder_name: String,
@@ -88,7 +92,9 @@ pub(crate) fn render_verify_page(view: &VerifyView, viewer: Locale) -> String {
     let mut columns = String::new();
     for (i, locale) in languages(viewer).into_iter().enumerate() {
         let lang = locale.as_str();
-        let (word, detail) = if view.status_valid {
+        let (word, detail) = if view.status_valid && view.expired {
+            ("cert-status-expired", "cert-status-expired-detail")
+        } else if view.status_valid {
             ("cert-status-valid", "cert-status-valid-detail")
         } else {
             ("cert-status-revoked", "cert-status-revoked-detail")
@@ -121,6 +127,7 @@ pub(crate) fn render_verify_page(view: &VerifyView, viewer: Locale) -> String {
                 "<dt>{l_course}</dt><dd>{course}</dd>",
                 "<dt>{l_branch}</dt><dd>{branch}</dd>",
                 "<dt>{l_issued}</dt><dd>{issued}</dd>",
+                "{expires}",
                 r#"<dt>{l_code}</dt><dd class="code">{code}</dd>"#,
                 "<dt>{l_status}</dt><dd>{status}</dd>",
                 "</dl></section>"
@@ -134,6 +141,11 @@ pub(crate) fn render_verify_page(view: &VerifyView, viewer: Locale) -> String {
             branch = escape_html(branch),
             l_issued = text(locale, "cert-page-issued"),
             issued = escape_html(&format_date(issued_on, locale)),
+            expires = view.expires_at.map_or(String::new(), |end| format!(
+                "<dt>{}</dt><dd>{}</dd>",
+                text(locale, "cert-page-expires"),
+                escape_html(&format_date(end.with_timezone(&view.time_zone).date_naive(), locale))
+            )),
             l_code = text(locale, "cert-page-code"),
             code = escape_html(&view.code),
             l_status = text(locale, "cert-page-status"),
@@ -152,14 +164,15 @@ pub(crate) fn render_verify_page(view: &VerifyView, viewer: Locale) -> String {
             r#"<figure class="qr-block">{qr}<figcaption>{captions}<p><span class="url">{url}</span></p></figcaption></figure>"#
         ),
         heading = both_spans(viewer, "cert-page-heading"),
-        mark = if view.status_valid { "✓" } else { "✗" },
+        mark = if view.status_valid && !view.expired { "✓" } else { "✗" },
         status = status,
         columns = columns,
         qr = qr_svg(&view.verify_url),
         captions = captions,
         url = escape_html(&view.verify_url),
     );
-    let class = if view.status_valid { "valid" } else { "revoked" };
+    // An expired certificate is shown like a revoked one: not in force.
+    let class = if view.status_valid && !view.expired { "valid" } else { "revoked" };
     document(viewer, &both_title(viewer, "cert-page-title"), class, &body)
 }
 
@@ -209,6 +222,8 @@ mod tests {
         VerifyView {
             code: "BKK-7F3K-9QPX".into(),
             status_valid: true,
+            expired: false,
+            expires_at: None,
             revoked_reason: None,
             holder_name: "Somchai Jaidee".into(),
             course_title_zh: "高压安全".into(),

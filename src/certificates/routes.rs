@@ -78,8 +78,9 @@ pub(crate) async fn get(state: web::Data<AppState>, caller: Caller, req: HttpReq
     one(&state, &req, &caller, row).await
 }
 
-/// The certificate as an Open Badges 3.0 `OpenBadgeCredential`, signed as a
-/// VC-JWT by the issuing branch's key (verify with its JWKS).
+/// The certificate as an Open Badges 3.0 `OpenBadgeCredential`, signed once
+/// at issuance as a VC-JWT (ES256) by the branch's credential key; the JWT
+/// `kid` is the URL of that key.
 #[utoipa::path(get, path = "/api/v1/certificates/{id}/credential", tag = "certificates", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, description = "VC-JWT", content_type = "application/vc+jwt", body = String), (status = 404)))]
 pub(crate) async fn credential(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
@@ -90,7 +91,9 @@ pub(crate) async fn credential(state: web::Data<AppState>, caller: Caller, id: w
         .body(token))
 }
 
-/// Revokes a certificate (headquarters); the verify page says so at once.
+/// Revokes a certificate (headquarters): the verify page and the public
+/// status list say so at once, and the holder is emailed with the reason.
+/// Revoking a revoked certificate answers it unchanged (200).
 #[utoipa::path(post, path = "/api/v1/certificates/{id}/revoke", tag = "certificates", params(("id" = Uuid, Path)), request_body = Revoke,
     security(("bearer" = [])), responses((status = 200, body = Certificate), (status = 403), (status = 404), (status = 422)))]
 pub(crate) async fn revoke(
@@ -104,6 +107,34 @@ pub(crate) async fn revoke(
     one(&state, &req, &actor, row).await
 }
 
+/// Signs the certificate's credential again after the holder's name was
+/// corrected (headquarters): same `id`, new `validFrom`; see `commands::reissue`.
+#[utoipa::path(post, path = "/api/v1/certificates/{id}/reissue", tag = "certificates", params(("id" = Uuid, Path)),
+    security(("bearer" = [])), responses((status = 200, body = Certificate), (status = 403), (status = 404), (status = 409, description = "certificate_revoked")))]
+pub(crate) async fn reissue(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<HqOnly>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let row = commands::reissue(&state, &actor, *id).await?;
+    one(&state, &req, &actor, row).await
+}
+
+/// Rotates a branch's credential key (headquarters): new credentials are
+/// signed with a new key; the old one is retired and stays published.
+/// Answers the branch's credential JWK Set.
+#[utoipa::path(post, path = "/api/v1/branches/{code}/credential-keys/rotate", tag = "certificates", params(("code" = String, Path)),
+    security(("bearer" = [])), responses((status = 200, description = "JWK Set", body = Object), (status = 403), (status = 404)))]
+pub(crate) async fn rotate_credential_key(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<HqOnly>,
+    code: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let set = commands::rotate_credential_key(&state, &actor, &code).await?;
+    Ok(HttpResponse::Ok().json(set))
+}
+
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
 pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_mine, mine)
@@ -111,5 +142,8 @@ pub(crate) fn routes(r: &mut Routes) {
         .add(__path_get, get)
         .add(__path_credential, credential)
         .add(__path_revoke, revoke)
+        .add(__path_reissue, reissue)
+        .add(__path_rotate_credential_key, rotate_credential_key)
         .add(super::verify::__path_verify, super::verify::verify);
+    super::issuer_routes::routes(r);
 }

@@ -1,101 +1,23 @@
-//! Certification: exactly one certificate per trainee and course, created in
-//! the transaction that completes the enrolment, with its email queued in
-//! the same transaction. Also the reads of certificates: lists in the
-//! caller's scope, one certificate, its signed credential, the public check.
+//! The reads of certificates: lists in the caller's scope, one certificate,
+//! its signed credential, the public check. Issuing is in `issuance`.
 
 use super::CertificateError;
-use super::code::new_code;
-use super::credential::{CredentialInput, open_badge, sign_vc_jwt};
 use super::entity::{self as certificate, Entity as Certificates};
-use super::page::format_date;
 use crate::branches::entity::{self as branch, Entity as Branches};
 use crate::branches::service::parse_names;
 use crate::courses::course_entity::{self as course, Entity as Courses};
 use crate::courses::service::course_texts;
 use crate::courses::texts::{chain, pick};
-use crate::enrolments::entity as enrolment;
 use crate::http::{CursorPage, Page};
 use crate::i18n::Locale;
-use crate::notifications::{Email, enqueue};
 use crate::state::AppState;
 use crate::tenancy::{self, Caller};
-use crate::users::entity::Entity as Users;
-use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
-use serde_json::{Map, Value};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-/// Certifies the trainee of a completed enrolment, once. Returns the
-/// certificate's id (the existing one if there is one).
-pub(crate) async fn issue(db: &impl ConnectionTrait, enrolment: &enrolment::Model, now: DateTime<Utc>) -> Result<Option<Uuid>, DbErr> {
-    if let Some(existing) = for_user_course(db, enrolment.user_id, enrolment.course_id).await? {
-        return Ok(Some(existing.id));
-    }
-    let Some(user) = Users::find_by_id(enrolment.user_id).one(db).await? else {
-        return Ok(None);
-    };
-    let Some(branch) = Branches::find_by_id(enrolment.branch_id).one(db).await? else {
-        return Ok(None);
-    };
-    let id = Uuid::now_v7();
-    let code = new_code(&branch.code);
-    let row = certificate::ActiveModel {
-        id: Set(id),
-        code: Set(code.clone()),
-        user_id: Set(user.id),
-        branch_id: Set(branch.id),
-        course_id: Set(enrolment.course_id),
-        enrolment_id: Set(enrolment.id),
-        holder_name: Set(user.display_name.clone()),
-        issued_at: Set(now),
-        status: Set(certificate::Status::Valid),
-        revoked_at: Set(None),
-        revoked_reason: Set(None),
-        updated_at: Set(now),
-    };
-    let inserted = Certificates::insert(row)
-        .on_conflict_do_nothing_on([certificate::Column::UserId, certificate::Column::CourseId])
-        .exec(db)
-        .await?;
-    if !matches!(inserted, sea_orm::TryInsertResult::Inserted(_)) {
-        // Someone certified this trainee in the meantime: theirs stands.
-        return Ok(for_user_course(db, enrolment.user_id, enrolment.course_id).await?.map(|c| c.id));
-    }
-    let locale = Locale::from_canonical(&user.locale).unwrap_or(Locale::En);
-    let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
-    let texts = course_texts(db, &[enrolment.course_id]).await?;
-    let t = texts.get(&enrolment.course_id);
-    let course_title = pick(&chain(locale, default), |l| t.and_then(|m| m.get(&l)).map(|x| x.title.as_str())).text;
-    let tz: chrono_tz::Tz = branch.time_zone.parse().unwrap_or(chrono_tz::UTC);
-    let mut args = Map::new();
-    args.insert("name".into(), Value::String(user.display_name.clone()));
-    args.insert("course".into(), Value::String(course_title));
-    args.insert("branch".into(), Value::String(branch_name(&branch, locale)));
-    args.insert(
-        "date".into(),
-        Value::String(format_date(now.with_timezone(&tz).date_naive(), locale)),
-    );
-    // The verification link is `{public_url}/verify/{code}`; the worker adds
-    // `public_url` when it renders the email.
-    args.insert("code".into(), Value::String(code.clone()));
-    enqueue(
-        db,
-        Email {
-            branch_id: Some(branch.id),
-            recipient: user.email.clone(),
-            recipient_name: Some(user.display_name.clone()),
-            locale,
-            template: "certificate",
-            args,
-            dedup_key: Some(format!("certificate:{id}")),
-        },
-        now,
-    )
-    .await?;
-    Ok(Some(id))
-}
+pub(crate) use super::issuance::issue;
 
-/// The user's certificates for many courses in one query, by course.
+/// The user's current certificates for many courses in one query, by course.
 pub(crate) async fn for_user_courses(
     db: &impl ConnectionTrait,
     user_id: Uuid,
@@ -107,6 +29,7 @@ pub(crate) async fn for_user_courses(
     Ok(Certificates::find()
         .filter(certificate::Column::UserId.eq(user_id))
         .filter(certificate::Column::CourseId.is_in(course_ids.to_vec()))
+        .filter(certificate::Column::IsCurrent.eq(true))
         .all(db)
         .await?
         .into_iter()
@@ -114,6 +37,7 @@ pub(crate) async fn for_user_courses(
         .collect())
 }
 
+/// The trainee's current certificate for the course, if any.
 pub(crate) async fn for_user_course(
     db: &impl ConnectionTrait,
     user_id: Uuid,
@@ -122,6 +46,7 @@ pub(crate) async fn for_user_course(
     Certificates::find()
         .filter(certificate::Column::UserId.eq(user_id))
         .filter(certificate::Column::CourseId.eq(course_id))
+        .filter(certificate::Column::IsCurrent.eq(true))
         .one(db)
         .await
 }
@@ -198,54 +123,18 @@ pub(crate) async fn list(
     query.cursor_page(certificate::Column::Id, page).all(db).await
 }
 
-/// A certificate the caller may read as an Open Badges 3.0 credential,
-/// signed as a VC-JWT by the issuing branch's key, in the holder's language.
+/// A certificate the caller may read as its stored Open Badges 3.0
+/// credential (signed at issuance; signed now if it never was, as for
+/// certificates issued before credentials were stored).
 pub(crate) async fn signed_credential(state: &AppState, caller: &Caller, id: Uuid) -> Result<String, CertificateError> {
-    let db = &state.db;
-    let row = find_visible(db, caller, id).await?;
-    let branch = Branches::find_by_id(row.branch_id)
-        .one(db)
-        .await?
-        .ok_or(CertificateError::NotFound)?;
-    let holder = Users::find_by_id(row.user_id).one(db).await?;
-    let locale = holder
-        .as_ref()
-        .and_then(|u| Locale::from_canonical(&u.locale))
-        .unwrap_or(Locale::En);
-    let default = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
-    let (title, summary) = course_title(db, row.course_id, locale, default).await?;
-    let course = course(db, row.course_id).await?.ok_or(CertificateError::NotFound)?;
-    let input = CredentialInput {
-        certificate_id: row.id,
-        code: row.code.clone(),
-        holder_id: row.user_id,
-        holder_name: row.holder_name.clone(),
-        course_id: row.course_id,
-        course_code: course.code,
-        course_title: title,
-        course_summary: summary,
-        branch_code: branch.code.clone(),
-        branch_name: branch_name(&branch, locale),
-        branch_country: branch.country.clone(),
-        issued_at: row.issued_at,
-        public_url: state.config.public_url.clone(),
-        locale,
-    };
-    let document = open_badge(&input);
-    let signer = state
-        .keys
-        .signer(db, branch.id)
-        .await?
-        .ok_or(CertificateError::NoSigningKey { branch_id: branch.id })?;
-    sign_vc_jwt(
-        &signer.kid,
-        &signer.key,
-        &document,
-        row.issued_at,
-        &input.issuer_id(),
-        &input.subject_id(),
-        &input.credential_id(),
-    )
+    let row = find_visible(&state.db, caller, id).await?;
+    if let Some(jwt) = row.credential_jwt {
+        return Ok(jwt);
+    }
+    let txn = crate::db::begin(&state.db).await?;
+    let jwt = super::signing::sign_and_store(state, &txn, &row, state.clock.now()).await?;
+    txn.commit().await?;
+    Ok(jwt)
 }
 
 /// A certificate found by its code, with what the public check shows of

@@ -12,7 +12,7 @@ use crate::i18n::Locale;
 use crate::state::AppState;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use sea_orm::{ActiveEnum, ConnectionTrait, DbErr};
+use sea_orm::{ConnectionTrait, DbErr};
 
 /// JSON only for a client that prefers it to HTML by its `Accept` q-values;
 /// browsers, `*/*` and ties get the page.
@@ -93,7 +93,8 @@ async fn verification(state: &AppState, req: &HttpRequest, code: &str) -> ApiRes
         let (course_title, branch_label) = texts_in(&state.db, &row, &branch, viewer).await?;
         let body = Verification {
             code: row.code.clone(),
-            status: row.status.to_value(),
+            status: row.status_at(state.clock.now()).to_string(),
+            expires_at: row.expires_at,
             holder_name: row.holder_name.clone(),
             course_title,
             course_code: course.code,
@@ -115,6 +116,8 @@ async fn verification(state: &AppState, req: &HttpRequest, code: &str) -> ApiRes
     let view = VerifyView {
         code: row.code.clone(),
         status_valid: row.status == certificate::Status::Valid,
+        expired: row.status_at(state.clock.now()) == "expired",
+        expires_at: row.expires_at,
         revoked_reason: row.revoked_reason.clone(),
         holder_name: row.holder_name.clone(),
         course_title_zh,

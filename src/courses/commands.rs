@@ -29,6 +29,26 @@ struct CheckedCourse {
     source: Option<Locale>,
     texts: BTreeMap<Locale, CourseText>,
     lessons: Vec<(Option<i32>, BTreeMap<Locale, LessonText>)>,
+    certificate_valid_days: Option<i32>,
+}
+
+/// The longest certificate validity a course may set: ten years. Safety
+/// cards lapse after one to five; anything longer is a typing mistake.
+pub(crate) const MAX_VALID_DAYS: i32 = 3660;
+
+/// Checks a certificate validity in days (1 to `MAX_VALID_DAYS`).
+fn check_valid_days(days: i64, errors: &mut Vec<FieldError>) -> Option<i32> {
+    match i32::try_from(days) {
+        Ok(d) if (1..=MAX_VALID_DAYS).contains(&d) => Some(d),
+        _ => {
+            errors.push(
+                FieldError::new("certificate_valid_days", FieldCode::OutOfRange)
+                    .arg("min", 1)
+                    .arg("max", MAX_VALID_DAYS),
+            );
+            None
+        }
+    }
 }
 
 fn check_new_course(body: &CreateCourse) -> Result<CheckedCourse, CourseError> {
@@ -64,6 +84,7 @@ fn check_new_course(body: &CreateCourse) -> Result<CheckedCourse, CourseError> {
         }
         lessons.push((l.position, clean));
     }
+    let certificate_valid_days = body.certificate_valid_days.and_then(|d| check_valid_days(d, &mut errors));
     if !errors.is_empty() {
         return Err(CourseError::Invalid(errors));
     }
@@ -72,6 +93,7 @@ fn check_new_course(body: &CreateCourse) -> Result<CheckedCourse, CourseError> {
         source,
         texts,
         lessons,
+        certificate_valid_days,
     })
 }
 
@@ -94,6 +116,7 @@ pub(crate) async fn create(state: &AppState, actor: &Actor, body: &CreateCourse)
         code: Set(new.code),
         source_locale: Set(new.source.unwrap_or(Locale::En).as_str().to_string()),
         status: Set(course::Status::Draft),
+        certificate_valid_days: Set(new.certificate_valid_days),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -131,12 +154,27 @@ pub(crate) async fn update(state: &AppState, actor: &Actor, id: Uuid, body: &Upd
             None => errors.push(FieldError::new("source_locale", FieldCode::UnknownLocale)),
         }
     }
+    match body.certificate_valid_days {
+        Some(None) => active.certificate_valid_days = Set(None),
+        Some(Some(days)) => {
+            if let Some(d) = check_valid_days(days, &mut errors) {
+                active.certificate_valid_days = Set(Some(d));
+            }
+        }
+        None => {}
+    }
     if !errors.is_empty() {
         return Err(CourseError::Invalid(errors));
     }
     active.updated_at = Set(cmd.now());
     let row = active.update(cmd.txn()).await.map_err(code_taken)?;
-    cmd.audit(AuditEntry::new("course.update", "course", row.id).details(json!({"code": body.code, "source_locale": body.source_locale})));
+    cmd.audit(AuditEntry::new("course.update", "course", row.id).details({
+        let mut details = json!({"code": body.code, "source_locale": body.source_locale});
+        if body.certificate_valid_days.is_some() {
+            details["certificate_valid_days"] = json!(row.certificate_valid_days);
+        }
+        details
+    }));
     cmd.announce(Event::Catalogue);
     cmd.commit().await?;
     Ok(row)

@@ -8,6 +8,8 @@ pub(crate) struct Model {
     pub code: String,
     pub source_locale: String,
     pub status: Status,
+    /// How many days its certificates stay valid; None: for ever.
+    pub certificate_valid_days: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

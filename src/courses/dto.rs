@@ -35,6 +35,15 @@ pub(crate) struct CreateCourse {
     pub translations: BTreeMap<String, CourseText>,
     #[serde(default)]
     pub lessons: Vec<NewLesson>,
+    /// How many days a certificate of this course stays valid (1 to 3660);
+    /// absent or null: for ever.
+    #[schema(minimum = 1, maximum = 3660)]
+    pub certificate_valid_days: Option<i64>,
+}
+
+/// `Some(None)` for an explicit `null`, `None` for an absent member.
+fn explicit_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    Option::<i64>::deserialize(d).map(Some)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -51,6 +60,11 @@ pub(crate) struct UpdateCourse {
     pub code: Option<String>,
     #[schema(value_type = Option<crate::i18n::Locale>)]
     pub source_locale: Option<String>,
+    /// Days a certificate issued from now on stays valid (1 to 3660); `null`:
+    /// for ever. Certificates already issued keep their expiry.
+    #[serde(default, deserialize_with = "explicit_null")]
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 3660)]
+    pub certificate_valid_days: Option<Option<i64>>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -127,6 +141,8 @@ pub(crate) struct CourseDetail {
     pub summary: String,
     pub locale: Option<String>,
     pub field_locales: FieldLocales,
+    /// Days its certificates stay valid; null: for ever.
+    pub certificate_valid_days: Option<i32>,
     pub lessons: Vec<Lesson>,
     /// Every translation, for headquarters' editors.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -241,6 +257,7 @@ pub(crate) fn detail(
         },
         title: title.text,
         summary: summary.text,
+        certificate_valid_days: c.certificate_valid_days,
         lessons,
         translations,
         branches,

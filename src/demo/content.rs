@@ -63,6 +63,7 @@ pub(super) async fn course_and_exam(
         code: Set(content.code.clone()),
         source_locale: Set(content.source_locale.clone()),
         status: Set(crate::courses::course_entity::Status::Published),
+        certificate_valid_days: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -198,6 +198,7 @@ pub(crate) async fn seed_load(
                         revoked_at: Set(None),
                         revoked_reason: Set(None),
                         updated_at: Set(now),
+                        ..Default::default()
                     });
                 }
             }

@@ -63,6 +63,7 @@ error_codes! {
         BranchExists = "branch_exists",
         CannotDeactivateSelf = "cannot_deactivate_self",
         CapacityBelowEnrolled = "capacity_below_enrolled",
+        CertificateRevoked = "certificate_revoked",
         CohortClosed = "cohort_closed",
         CohortFull = "cohort_full",
         Conflict = "conflict",

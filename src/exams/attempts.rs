@@ -463,7 +463,14 @@ pub(crate) async fn grade(db: &impl ConnectionTrait, row: attempt::Model, now: D
 }
 
 /// Whether the user passed a published exam of the course (or the course has none).
-pub(crate) async fn exam_requirement_met(db: &impl ConnectionTrait, course_id: Uuid, user_id: Uuid) -> Result<bool, DbErr> {
+/// Whether the course's exam (if it has one) was passed within this
+/// enrolment: a trainee who enrols again to recertify sits the exam again.
+pub(crate) async fn exam_requirement_met(
+    db: &impl ConnectionTrait,
+    course_id: Uuid,
+    user_id: Uuid,
+    enrolment_id: Uuid,
+) -> Result<bool, DbErr> {
     let has_exam = exam::Entity::find()
         .filter(exam::Column::CourseId.eq(course_id))
         .filter(exam::Column::Status.eq(exam::Status::Published))
@@ -476,6 +483,7 @@ pub(crate) async fn exam_requirement_met(db: &impl ConnectionTrait, course_id: U
     Ok(Attempts::find()
         .filter(attempt::Column::UserId.eq(user_id))
         .filter(attempt::Column::CourseId.eq(course_id))
+        .filter(attempt::Column::EnrolmentId.eq(enrolment_id))
         .filter(attempt::Column::Passed.eq(true))
         .count(db)
         .await?

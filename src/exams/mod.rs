@@ -109,6 +109,6 @@ pub async fn translation_records(db: &impl ConnectionTrait, course_id: Uuid) -> 
 }
 
 /// Whether the exam part of a course's completion rule is met for a user.
-pub async fn requirement_met(db: &impl ConnectionTrait, course_id: Uuid, user_id: Uuid) -> Result<bool, DbErr> {
-    attempts::exam_requirement_met(db, course_id, user_id).await
+pub async fn requirement_met(db: &impl ConnectionTrait, course_id: Uuid, user_id: Uuid, enrolment_id: Uuid) -> Result<bool, DbErr> {
+    attempts::exam_requirement_met(db, course_id, user_id, enrolment_id).await
 }

@@ -1,5 +1,5 @@
 //! Background chores, in one place: outbox delivery, the exam-deadline
-//! sweep and the idempotency purge, each run under the supervisor that
+//! sweep, certificate expiry reminders and the idempotency purge, each run under the supervisor that
 //! restarts it when it dies. Their heartbeats are kept in
 //! `state::heartbeats`; the chores themselves live with their areas
 //! (`notifications::worker`, `progress::sweep`,
@@ -74,12 +74,18 @@ impl Worker {
         }
     }
 
-    async fn housekeeping(&self) {
+    /// One run of the housekeeping chores (the loop runs it every poll
+    /// interval; tests run it once after moving the clock).
+    pub async fn housekeeping(&self) {
         let jobs = &self.state.metrics.jobs;
         // Attempts left open past their deadline are graded as they stood.
         match crate::progress::sweep(&self.state).await {
             Ok(_) => jobs.beat(EXAM_SWEEP, self.state.clock.now()),
             Err(err) => tracing::warn!(error = %err, "could not grade expired attempts"),
+        }
+        // Certificates about to expire: reminders 60 and 14 days before.
+        if let Err(err) = crate::certificates::reminders::send_due(&self.state).await {
+            tracing::warn!(error = %err, "could not queue certificate expiry reminders");
         }
         let now = self.state.clock.now();
         let due = jobs

@@ -14,12 +14,20 @@ use crate::state::AppState;
 use crate::tenancy::Actor;
 use uuid::Uuid;
 
+/// Signs the credential of a certificate this command issued, before it
+/// commits: a certificate and its credential exist together or not at all.
+pub(super) async fn sign_issued(cmd: &Command<'_>, user_id: Uuid) -> Result<(), ProgressError> {
+    crate::certificates::signing::sign_issued(cmd.state(), cmd.txn(), user_id).await?;
+    Ok(())
+}
+
 /// Marks a lesson of the actor's enrolment done (idempotent); the enrolment
 /// may complete and the trainee be certified.
 pub(crate) async fn complete_lesson(state: &AppState, actor: &Actor, enrolment_id: Uuid, lesson_id: Uuid) -> Result<(), ProgressError> {
     let cmd = Command::begin(state, actor).await?;
     let row = enrolments::find_visible(cmd.txn(), actor, enrolment_id).await?;
     super::lesson_done(cmd.txn(), &row, lesson_id, cmd.now()).await?;
+    sign_issued(&cmd, actor.user_id).await?;
     cmd.commit().await?;
     Ok(())
 }
@@ -33,11 +41,13 @@ pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid, new: b
     let cmd = Command::begin(state, actor).await?;
     match super::start_attempt(cmd.txn(), actor, &exam, cmd.now(), new).await {
         Ok((started, _)) => {
+            sign_issued(&cmd, actor.user_id).await?;
             cmd.commit().await?;
             Ok(started)
         }
         Err(err @ ProgressError::Exam(ExamError::AttemptExpired(_))) => {
             // The refusal stands, but the grading done on the way is kept.
+            sign_issued(&cmd, actor.user_id).await?;
             cmd.commit().await?;
             Err(err)
         }
@@ -63,6 +73,7 @@ pub(crate) async fn read_attempt(state: &AppState, actor: &Actor, id: Uuid) -> R
     }
     let cmd = Command::begin(state, actor).await?;
     let row = super::close_attempt(cmd.txn(), row, now).await?;
+    sign_issued(&cmd, row.user_id).await?;
     cmd.commit().await?;
     Ok(row)
 }
@@ -73,6 +84,7 @@ pub(crate) async fn submit(state: &AppState, actor: &Actor, id: Uuid) -> Result<
     let cmd = Command::begin(state, actor).await?;
     let row = attempts::find_visible(cmd.txn(), actor, id).await?;
     let closed = super::close_attempt(cmd.txn(), row, cmd.now()).await?;
+    sign_issued(&cmd, closed.user_id).await?;
     cmd.commit().await?;
     Ok(views::result(&closed).ok_or(ExamError::Ungraded(closed.id))?)
 }

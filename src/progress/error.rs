@@ -2,6 +2,7 @@
 //! errors, and the enrolments area's answers about the enrolment; mapped
 //! once into the problem document a client sees.
 
+use crate::certificates::CertificateError;
 use crate::enrolments::EnrolmentError;
 use crate::error::ApiError;
 use crate::exams::ExamError;
@@ -15,6 +16,9 @@ pub enum ProgressError {
     /// active), mapped as that area maps it.
     #[error(transparent)]
     Enrolment(#[from] EnrolmentError),
+    /// Signing the credential of a certificate just issued.
+    #[error(transparent)]
+    Certificate(#[from] CertificateError),
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -24,6 +28,7 @@ impl From<ProgressError> for ApiError {
         match err {
             ProgressError::Exam(e) => e.into(),
             ProgressError::Enrolment(e) => e.into(),
+            ProgressError::Certificate(e) => e.into(),
             ProgressError::Db(e) => e.into(),
         }
     }

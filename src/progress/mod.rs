@@ -51,7 +51,7 @@ pub async fn reevaluate(db: &impl ConnectionTrait, row: &enrolment::Model, now: 
     if total == 0 || done < total {
         return Ok(false);
     }
-    if !crate::exams::requirement_met(db, row.course_id, row.user_id).await? {
+    if !crate::exams::requirement_met(db, row.course_id, row.user_id, row.id).await? {
         return Ok(false);
     }
     let changed = Enrolments::update_many()
@@ -156,7 +156,8 @@ pub async fn sweep(state: &crate::state::AppState) -> Result<usize, ProgressErro
         // Nobody signed in closes these: the grade's audit entry names the
         // trainee (see `attempts::grade`).
         let cmd = Command::begin_as(state, Author::default()).await?;
-        close_attempt(cmd.txn(), row, now).await?;
+        let closed = close_attempt(cmd.txn(), row, now).await?;
+        commands::sign_issued(&cmd, closed.user_id).await?;
         cmd.commit().await?;
     }
     Ok(count)

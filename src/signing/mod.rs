@@ -3,6 +3,8 @@
 //! costs no database round trip on the hot path.
 
 use crate::crypto::MasterKey;
+pub(crate) mod credential_key_entity;
+pub(crate) mod credentials;
 pub(crate) mod entity;
 
 use base64::Engine;

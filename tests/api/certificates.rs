@@ -140,7 +140,7 @@ async fn passing_certifies_once_emails_and_verifies_everywhere() {
     assert!(html.contains("<svg") && !html.contains("<script"));
     assert!(html.contains("2569"), "Thai pages show the Buddhist Era year");
 
-    // The credential verifies with the branch's JWKS in an independent library.
+    // The credential verifies with the branch's credential JWKS in an independent library.
     let credential = app.get(&format!("/api/v1/certificates/{cert_id}/credential")).token(t).send().await;
     assert_eq!(credential.status, 200);
     assert_eq!(credential.header("content-type").as_deref(), Some("application/vc+jwt"));
@@ -162,19 +162,32 @@ async fn passing_certifies_once_emails_and_verifies_everywhere() {
         );
         serde_json::from_slice(&out.stdout).unwrap()
     };
-    let jwks = app.get("/api/v1/branches/BKK/jwks.json").send().await.json();
+    let jwks = app.get("/issuers/BKK/jwks.json").send().await.json();
     let checked = check(&credential.text(), &jwks);
     assert_eq!(checked["header"]["typ"], "vc+jwt");
+    assert_eq!(checked["header"]["alg"], "ES256");
     let payload = &checked["payload"];
     assert_eq!(payload["type"], json!(["VerifiableCredential", "OpenBadgeCredential"]));
     assert_eq!(payload["@context"][0], "https://www.w3.org/ns/credentials/v2");
     assert!(payload["@context"][1].as_str().unwrap().contains("ob/v3p0"));
     assert_eq!(payload["credentialSubject"]["achievement"]["type"], json!(["Achievement"]));
     assert!(payload["validFrom"].is_string());
-    assert_eq!(payload["credentialStatus"]["id"], format!("http://zhijiang.test/verify/{code}"));
-    // After a key rotation the earlier credential still verifies (retired keys stay published).
+    assert_eq!(payload["credentialStatus"]["type"], "BitstringStatusListEntry");
+    assert_eq!(
+        payload["credentialStatus"]["statusListCredential"],
+        "http://zhijiang.test/issuers/BKK/status-lists/1"
+    );
+    // After a rotation of the token keys and of the credential key, the
+    // earlier credential still verifies (retired credential keys stay published).
     app.post("/api/v1/branches/BKK/keys/rotate").token(&world.hq.token).send().await;
-    let jwks = app.get("/api/v1/branches/BKK/jwks.json").send().await.json();
+    let rotated = app
+        .post("/api/v1/branches/BKK/credential-keys/rotate")
+        .token(&world.hq.token)
+        .send()
+        .await;
+    assert_eq!(rotated.status, 200, "{}", rotated.text());
+    let jwks = app.get("/issuers/BKK/jwks.json").send().await.json();
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2);
     check(&credential.text(), &jwks);
     // A forged credential does not.
     let mut forged = credential.text();

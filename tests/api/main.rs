@@ -13,6 +13,8 @@ mod catalogue;
 mod catalogue_keys;
 mod certificates;
 mod contract;
+mod credentials_life;
+mod credentials_vc;
 mod demo;
 mod enrolments;
 mod exam_overrides;

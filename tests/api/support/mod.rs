@@ -3,6 +3,7 @@
 //! `ZHIJIANG_TEST_POSTGRES_URL` is set), and a real SMTP server.
 
 pub mod catalogue;
+pub mod certify;
 pub mod exams;
 pub mod queries;
 pub mod rows;

@@ -47,3 +47,13 @@ pub async fn outbox_args(app: &TestApp, template: &str) -> Vec<(String, serde_js
         })
         .collect()
 }
+
+/// Sets `column` of every row of `table`.
+pub async fn set_all(app: &TestApp, table: &str, column: &str, value: impl Into<Value>) {
+    let update = Query::update()
+        .table(Alias::new(table))
+        .value(Alias::new(column), value.into())
+        .to_owned();
+    let statement = app.state.db.get_database_backend().build(&update);
+    app.state.db.execute_raw(statement).await.unwrap();
+}
