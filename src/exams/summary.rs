@@ -4,8 +4,8 @@
 //! enrolments with a fixed number of queries (see `for_enrolments`), never
 //! one per course.
 
-use super::attempt_entity::{self as attempt, Entity as Attempts};
 use super::allowances;
+use super::attempt_entity::{self as attempt, Entity as Attempts};
 use super::authoring;
 use super::exam_entity::{self as exam, Entity as Exams};
 use super::window_views::{ExamWindow, window_view};

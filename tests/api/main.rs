@@ -23,6 +23,7 @@ mod hardening_http;
 mod hostile_text;
 mod import;
 mod my_course;
+mod my_course_exam_days;
 mod nodes;
 mod outbox;
 mod pages;
