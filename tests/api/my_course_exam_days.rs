@@ -60,7 +60,8 @@ async fn my_course_shows_the_window_overrides_and_fresh_attempts_of_a_re_take() 
     assert_eq!(items.len(), 1);
     let first_id = items[0]["id"].clone();
 
-    // A branch-wide window tomorrow and the cohort's own, open now: the cohort's applies.
+    // A branch-wide window tomorrow and the cohort's own in an hour: the
+    // cohort's applies, upcoming, then open.
     let tomorrow = at(&app, Duration::days(1));
     let branch_wide = window(
         &app,
@@ -69,8 +70,8 @@ async fn my_course_shows_the_window_overrides_and_fresh_attempts_of_a_re_take() 
         json!({"opens_at": rfc(tomorrow), "closes_at": rfc(tomorrow + Duration::hours(3))}),
     )
     .await;
-    let opens = at(&app, -Duration::hours(1));
-    let closes = at(&app, Duration::hours(2));
+    let opens = at(&app, Duration::hours(1));
+    let closes = at(&app, Duration::hours(4));
     let own = window(
         &app,
         admin,
@@ -78,6 +79,13 @@ async fn my_course_shows_the_window_overrides_and_fresh_attempts_of_a_re_take() 
         json!({"cohort_id": cohort_id, "opens_at": rfc(opens), "closes_at": rfc(closes), "hard_end": true}),
     )
     .await;
+    let e = exam_of(&my_enrolments(&app, t).await, &first_id);
+    assert_eq!(e["window"]["id"], own["id"], "{e}");
+    assert_eq!(e["window"]["status"], "upcoming", "{e}");
+    agrees(&e, &availability(&app, t, exam_id).await);
+    app.state.clock.advance(Duration::minutes(61));
+    let admin = &app.login("BKK", &world.bkk_admin.email, PASSWORD).await;
+    let t = &app.login("BKK", &world.bkk_trainee.email, PASSWORD).await;
     let e = exam_of(&my_enrolments(&app, t).await, &first_id);
     let w = &e["window"];
     assert_eq!(w["id"], own["id"], "{e}");
