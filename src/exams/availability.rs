@@ -46,7 +46,7 @@ pub(crate) async fn availability(
         open_now: a.open_at(now) || a.unlock,
         attempts_used: a.attempts_current,
         attempts_allowed: allowed,
-        attempts_left: Ord::max(allowed - a.attempts_current, 0),
+        attempts_left: a.attempts_left(snapshot.max_attempts),
         extra_minutes: a.extra_minutes,
         unlock_available: a.unlock,
         time_zone: a.time_zone.name().to_string(),

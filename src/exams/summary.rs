@@ -1,14 +1,17 @@
-//! A trainee's standing at the exams of many courses at once, for the "my
-//! course" view: which exam, attempts used and left, the open attempt, the
-//! best result. Built for a whole page of enrolments with a fixed number of
-//! queries (see `for_courses`), never one per course.
+//! A trainee's standing at the exams of many enrolments at once, for the
+//! "my course" view: which exam, attempts used and left, extra time, the
+//! window, the open attempt, the best result. Built for a whole page of
+//! enrolments with a fixed number of queries (see `for_enrolments`), never
+//! one per course.
 
+use super::allowances;
 use super::attempt_entity::{self as attempt, Entity as Attempts};
 use super::authoring;
 use super::exam_entity::{self as exam, Entity as Exams};
+use super::window_views::{ExamWindow, window_view};
 use crate::courses::texts::pick;
+use crate::enrolments::entity as enrolment;
 use crate::i18n::Locale;
-use crate::num::to_i32;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -34,7 +37,10 @@ pub(crate) struct BestResult {
     pub passed: bool,
 }
 
-/// A course's exam as its trainee stands at it.
+/// A course's exam as the trainee stands at it in one enrolment, by the
+/// rules of a start (see `windows`): attempts count per enrolment, an
+/// override adds attempts and time, the cohort's window wins over the
+/// branch's.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct CourseExam {
     pub id: Uuid,
@@ -43,42 +49,55 @@ pub(crate) struct CourseExam {
     pub locale: Option<String>,
     /// Of the published version new attempts start on.
     pub max_attempts: i32,
-    /// Attempts started at this exam (open, submitted or expired), counted
-    /// as a start counts them.
+    /// `max_attempts` plus the trainee's extra attempts (override).
+    pub attempts_allowed: i32,
+    /// Attempts started in this enrolment (open, submitted or expired);
+    /// a re-take enrolment starts again from 0.
     pub attempts_used: i32,
-    /// How many more may be started (0 when exhausted).
+    /// How many more this enrolment may start (0 when exhausted).
     pub attempts_left: i32,
+    /// Minutes the trainee's override adds to the time limit of new attempts.
+    pub extra_minutes: i32,
+    /// The trainee holds a one-off unlock: one start outside the window.
+    pub unlock_available: bool,
     /// The attempt in progress, if one is open and its deadline has not
-    /// passed. An attempt past its deadline is graded when it is next read
-    /// or by the sweep, and then shows in `best_result`.
+    /// passed (there is at most one per exam, whatever the enrolment: a
+    /// start returns it). An attempt past its deadline is graded when it
+    /// is next read or by the sweep, and then shows in `best_result`.
     pub open_attempt: Option<OpenAttempt>,
-    /// Null until an attempt has been graded.
+    /// The best graded attempt of this enrolment; null until one is graded.
     pub best_result: Option<BestResult>,
-    /// When the exam can be sat by the trainee's cohort, filled from the
-    /// exam's window; null when the exam has none.
-    #[schema(value_type = Option<Object>)]
-    pub window: Option<serde_json::Value>,
+    /// The window that applies to this enrolment (its cohort's own, else
+    /// its branch's), with its status by the server's time; null when
+    /// there is none (the exam can be started at any time).
+    pub window: Option<ExamWindow>,
 }
 
-/// The exam of each course in `course_ids` that has a published one (the
-/// first published, by creation), with `user_id`'s attempts at it, in the
-/// `chain` of languages. Queries: published exams, their titles, the
+/// The exam of each enrolment's course that has a published one (the
+/// first published, by creation), with the trainee's standing in that
+/// enrolment, in the `chain` of languages; keyed by enrolment id. All the
+/// enrolments are `user_id`'s. Queries: published exams, their titles, the
 /// published versions not yet cached (none once warm), the user's attempts
-/// at those exams: 3 or 4 whatever the number of courses, none without
-/// courses.
-pub(crate) async fn for_courses(
+/// at those exams, the windows with the enrolments' branches, the user's
+/// overrides (`allowances::load`): 5 or 6 whatever the number of
+/// enrolments; 1 when no course has a published exam, none without
+/// enrolments.
+pub(crate) async fn for_enrolments(
     db: &impl ConnectionTrait,
     user_id: Uuid,
-    course_ids: &[Uuid],
+    enrolments: &[&enrolment::Model],
     chain: &[Locale],
     now: DateTime<Utc>,
 ) -> Result<HashMap<Uuid, CourseExam>, DbErr> {
-    if course_ids.is_empty() {
+    if enrolments.is_empty() {
         return Ok(HashMap::new());
     }
+    let mut course_ids: Vec<Uuid> = enrolments.iter().map(|e| e.course_id).collect();
+    course_ids.sort();
+    course_ids.dedup();
     let mut exams: HashMap<Uuid, exam::Model> = HashMap::new();
     for row in Exams::find()
-        .filter(exam::Column::CourseId.is_in(course_ids.to_vec()))
+        .filter(exam::Column::CourseId.is_in(course_ids))
         .filter(exam::Column::Status.eq(exam::Status::Published))
         .order_by_desc(exam::Column::Id)
         .all(db)
@@ -97,36 +116,48 @@ pub(crate) async fn for_courses(
     let mut attempts: HashMap<Uuid, Vec<attempt::Model>> = HashMap::new();
     for row in Attempts::find()
         .filter(attempt::Column::UserId.eq(user_id))
-        .filter(attempt::Column::ExamId.is_in(exam_ids))
+        .filter(attempt::Column::ExamId.is_in(exam_ids.clone()))
         .all(db)
         .await?
     {
         attempts.entry(row.exam_id).or_default().push(row);
     }
-    Ok(exams
-        .into_values()
-        .map(|e| {
-            let title = pick(chain, |l| titles.get(&e.id).and_then(|t| t.get(&l)).map(String::as_str));
-            let max_attempts = e
-                .current_version_id
-                .and_then(|v| versions.get(&v))
-                .map_or(e.max_attempts, |s| s.max_attempts);
-            let mine = attempts.remove(&e.id).unwrap_or_default();
-            let used = to_i32(mine.len());
-            let view = CourseExam {
-                id: e.id,
-                title: title.text,
-                locale: title.locale.map(|l| l.as_str().to_string()),
-                max_attempts,
-                attempts_used: used,
-                attempts_left: (max_attempts - used).max(0),
-                open_attempt: open(&mine, now),
-                best_result: best(&mine),
-                window: None,
-            };
-            (e.course_id, view)
-        })
-        .collect())
+    let loaded = allowances::load(db, user_id, &exam_ids, enrolments).await?;
+    let mut views = HashMap::new();
+    for enrolment in enrolments {
+        let Some(e) = exams.get(&enrolment.course_id) else {
+            continue;
+        };
+        let title = pick(chain, |l| titles.get(&e.id).and_then(|t| t.get(&l)).map(String::as_str));
+        let max_attempts = e
+            .current_version_id
+            .and_then(|v| versions.get(&v))
+            .map_or(e.max_attempts, |s| s.max_attempts);
+        let all = attempts.get(&e.id).map_or(&[][..], Vec::as_slice);
+        let mine: Vec<&attempt::Model> = all.iter().filter(|a| a.enrolment_id == enrolment.id).collect();
+        let a = loaded.allowance(e.id, enrolment, all);
+        let (code, tz) = loaded.branch(enrolment.branch_id);
+        let window = a
+            .window
+            .and_then(|w| loaded.window(w.id))
+            .map(|row| window_view(row.clone(), code, tz, now));
+        let view = CourseExam {
+            id: e.id,
+            title: title.text,
+            locale: title.locale.map(|l| l.as_str().to_string()),
+            max_attempts,
+            attempts_allowed: a.attempts_allowed(max_attempts),
+            attempts_used: a.attempts_current,
+            attempts_left: a.attempts_left(max_attempts),
+            extra_minutes: a.extra_minutes,
+            unlock_available: a.unlock,
+            open_attempt: open(all, now),
+            best_result: best(&mine),
+            window,
+        };
+        views.insert(enrolment.id, view);
+    }
+    Ok(views)
 }
 
 fn open(attempts: &[attempt::Model], now: DateTime<Utc>) -> Option<OpenAttempt> {
@@ -140,7 +171,7 @@ fn open(attempts: &[attempt::Model], now: DateTime<Utc>) -> Option<OpenAttempt> 
         })
 }
 
-fn best(attempts: &[attempt::Model]) -> Option<BestResult> {
+fn best(attempts: &[&attempt::Model]) -> Option<BestResult> {
     attempts
         .iter()
         .filter_map(|a| {

@@ -45,7 +45,7 @@ pub(crate) struct UpdateWindow {
     pub hard_end: Option<bool>,
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct ExamWindow {
     pub id: Uuid,
     pub exam_id: Uuid,

@@ -70,9 +70,47 @@ pub(crate) struct Allowance {
     pub attempts_current: i32,
 }
 
+/// What a trainee's override grants at one exam.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Granted {
+    pub id: Uuid,
+    pub extra_attempts: i32,
+    pub extra_minutes: i32,
+    pub unlock: bool,
+}
+
 impl Allowance {
+    /// The rules in one place, whoever read the parts (`allowance` for one
+    /// start, `allowances` for a page of enrolments): the cohort's own
+    /// window wins over the branch-wide one; without an override nothing
+    /// is extra.
+    pub(crate) fn new(
+        cohort_window: Option<Applied>,
+        branch_window: Option<Applied>,
+        time_zone: Tz,
+        granted: Option<Granted>,
+        attempts_total: i32,
+        attempts_current: i32,
+    ) -> Self {
+        Allowance {
+            window: cohort_window.or(branch_window),
+            time_zone,
+            override_id: granted.map(|g| g.id),
+            extra_attempts: granted.map_or(0, |g| g.extra_attempts),
+            extra_minutes: granted.map_or(0, |g| g.extra_minutes),
+            unlock: granted.is_some_and(|g| g.unlock),
+            attempts_total,
+            attempts_current,
+        }
+    }
+
     pub(crate) fn attempts_allowed(&self, max_attempts: i32) -> i32 {
         max_attempts.saturating_add(self.extra_attempts)
+    }
+
+    /// Attempts the current enrolment may still start (never below 0).
+    pub(crate) fn attempts_left(&self, max_attempts: i32) -> i32 {
+        Ord::max(self.attempts_allowed(max_attempts).saturating_sub(self.attempts_current), 0)
     }
 
     /// Whether a new attempt may start at `now` by the window alone.
@@ -165,18 +203,23 @@ pub(crate) async fn allowance(db: &impl ConnectionTrait, exam_id: Uuid, enrolmen
             hard_end: row.try_get("", &format!("{w}_hard_end"))?,
         }))
     };
-    let override_id: Option<Uuid> = row.try_get("", "o_id")?;
-    let has_override = override_id.is_some();
-    Ok(Allowance {
-        window: window("cw")?.or(window("bw")?),
-        time_zone: zone(&row.try_get::<String>("", "time_zone")?),
-        override_id,
-        extra_attempts: if has_override { row.try_get("", "o_extra_attempts")? } else { 0 },
-        extra_minutes: if has_override { row.try_get("", "o_extra_minutes")? } else { 0 },
-        unlock: has_override && row.try_get::<bool>("", "o_unlock_window")?,
-        attempts_total: to_i32(row.try_get::<i64>("", "attempts_total")?),
-        attempts_current: to_i32(row.try_get::<i64>("", "attempts_current")?),
-    })
+    let granted = match row.try_get::<Option<Uuid>>("", "o_id")? {
+        Some(id) => Some(Granted {
+            id,
+            extra_attempts: row.try_get("", "o_extra_attempts")?,
+            extra_minutes: row.try_get("", "o_extra_minutes")?,
+            unlock: row.try_get("", "o_unlock_window")?,
+        }),
+        None => None,
+    };
+    Ok(Allowance::new(
+        window("cw")?,
+        window("bw")?,
+        zone(&row.try_get::<String>("", "time_zone")?),
+        granted,
+        to_i32(row.try_get::<i64>("", "attempts_total")?),
+        to_i32(row.try_get::<i64>("", "attempts_current")?),
+    ))
 }
 
 /// A start the allowance admits: the new attempt's number and deadline,

@@ -7,9 +7,11 @@
 //! Queries for a page, whatever its size: the page of enrolments (1); the
 //! enrolment views: cohorts, course texts, course codes, lesson counts,
 //! lessons done (5); the exams: published exams, their titles, the
-//! published versions not yet cached (0 or 1), the trainee's attempts (3
-//! or 4); the certificates (1). So 10 queries once the published versions
-//! are cached, 11 at most. A single enrolment adds its completed lessons.
+//! published versions not yet cached (0 or 1), the trainee's attempts, the
+//! windows with the enrolments' branches, the trainee's overrides (5 or 6);
+//! the certificates (1). So 12 queries once the published versions are
+//! cached, 13 at most (8 when no course of the page has a published exam).
+//! A single enrolment adds its completed lessons.
 
 use super::ProgressError;
 use crate::certificates::dto::{CertificateRef, certificate_ref};
@@ -31,7 +33,9 @@ use uuid::Uuid;
 pub(crate) struct MyEnrolment {
     #[serde(flatten)]
     pub enrolment: Enrolment,
-    /// The course's published exam; null when the course has none.
+    /// The course's published exam as the trainee stands at it in this
+    /// enrolment (the same rules as starting an attempt); null when the
+    /// course has none.
     pub exam: Option<CourseExam>,
     /// The trainee's certificate for the course; null until certified.
     pub certificate: Option<CertificateRef>,
@@ -70,13 +74,14 @@ async fn build(state: &AppState, caller: &Caller, rows: Vec<enrolment::Model>, l
     course_ids.sort();
     course_ids.dedup();
     let languages = chain(locale, caller.branch_default_locale);
-    let exams = summary::for_courses(db, caller.user_id, &course_ids, &languages, state.clock.now()).await?;
+    let mine: Vec<&enrolment::Model> = rows.iter().collect();
+    let mut exams = summary::for_enrolments(db, caller.user_id, &mine, &languages, state.clock.now()).await?;
     let certificates = certificates::for_user_courses(db, caller.user_id, &course_ids).await?;
     let views = views(db, rows, locale, caller.branch_default_locale, false).await?;
     Ok(views
         .into_iter()
         .map(|v| MyEnrolment {
-            exam: exams.get(&v.course.id).cloned(),
+            exam: exams.remove(&v.id),
             certificate: certificates.get(&v.course.id).map(|c| certificate_ref(&state.config.public_url, c)),
             enrolment: v,
         })

@@ -350,3 +350,47 @@ async fn overrides_stay_inside_the_branch_and_need_an_enrolled_trainee() {
         .await
         .problem(404, "not_found");
 }
+
+#[actix_rt::test]
+async fn an_attempt_that_expired_in_an_old_enrolment_does_not_hold_back_a_plain_start_in_the_re_take() {
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let trainee = s.world.bkk_trainee.token.clone();
+    let (status, first) = start(&app, &trainee, &s.exam_id).await;
+    assert_eq!(status, 201, "{first}");
+    // Left to run out of time in the first cohort: a plain start there
+    // answers with the graded result, not a new attempt.
+    app.state.clock.advance(Duration::minutes(31));
+    let trainee = app.login("BKK", &s.world.bkk_trainee.email, PASSWORD).await;
+    let admin = app.login("BKK", &s.world.bkk_admin.email, PASSWORD).await;
+    let (status, doc) = start(&app, &trainee, &s.exam_id).await;
+    assert_eq!((status, doc["code"].as_str()), (409, Some("attempt_expired")), "{doc}");
+    assert_eq!(doc["attempt"]["id"], first["id"]);
+    // In the re-take cohort the same plain start (no body) begins afresh.
+    let course_id = app.get(&format!("/api/v1/exams/{}", s.exam_id)).token(&admin).send().await.json()["course_id"].clone();
+    app.clock_tick();
+    let retake = app
+        .post("/api/v1/branches/BKK/cohorts")
+        .token(&admin)
+        .json(json!({"course_id": course_id, "name": "C1 re-take", "starts_on": "2026-07-01", "ends_on": "2026-08-31", "capacity": 10}))
+        .send()
+        .await
+        .json();
+    let res = app
+        .post(&format!("/api/v1/cohorts/{}/enrolments", retake["id"].as_str().unwrap()))
+        .token(&admin)
+        .json(json!({"user_id": s.world.bkk_trainee.id}))
+        .send()
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let (status, second) = start(&app, &trainee, &s.exam_id).await;
+    assert_eq!(status, 201, "{second}");
+    assert_ne!(second["id"], first["id"]);
+    assert_eq!(second["attempt_number"], 2);
+    let a = availability(&app, &trainee, &s.exam_id).await;
+    assert_eq!(a["enrolment_id"], res.json()["id"]);
+    assert_eq!((a["attempts_used"].as_i64(), a["attempts_left"].as_i64()), (Some(1), Some(1)));
+    // Starting again while it runs resumes it.
+    let (status, again) = start(&app, &trainee, &s.exam_id).await;
+    assert_eq!((status, &again["id"]), (200, &second["id"]));
+}

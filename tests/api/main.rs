@@ -31,6 +31,7 @@ mod l10n_fifth_locale;
 mod l10n_reports;
 mod l10n_responses;
 mod my_course;
+mod my_course_exam_days;
 mod nodes;
 mod outbox;
 mod pages;

@@ -18,6 +18,7 @@ type BranchPage = operations["branches_list"]["responses"]["200"]["content"]["ap
 type MyEnrolmentPage = operations["enrolments_my_enrolments"]["responses"]["200"]["content"]["application/json"];
 export type MyEnrolment = operations["enrolments_my_enrolment"]["responses"]["200"]["content"]["application/json"];
 export type CourseExam = Schemas["CourseExam"];
+export type ExamWindow = Schemas["ExamWindow"];
 
 export class ApiProblem extends Error {
   constructor(readonly problem: Problem) {
@@ -79,12 +80,26 @@ export class Client {
   }
 }
 
-/** What a course screen shows of the exam: a resume button, attempts left, the best result. */
+/** What a course screen shows of the exam: a resume button, attempts left, the best result, the window. */
 export function examLine(exam: CourseExam | null | undefined): string {
   if (!exam) return "no exam";
   if (exam.open_attempt) return `resume ${exam.open_attempt.id} until ${exam.open_attempt.deadline}`;
   const best = exam.best_result ? `best ${exam.best_result.percent}%${exam.best_result.passed ? " (passed)" : ""}` : "not taken";
-  return `${best}, ${exam.attempts_left} of ${exam.max_attempts} attempts left`;
+  const extra = exam.extra_minutes > 0 ? `, +${exam.extra_minutes} min` : "";
+  return `${best}, ${exam.attempts_left} of ${exam.attempts_allowed} attempts left${extra}${windowText(exam.window)}`;
+}
+
+/** The exam window in the branch's own time, e.g. "; opens 2026-03-07T09:00:00+07:00 (Asia/Bangkok)". */
+function windowText(window: ExamWindow | null | undefined): string {
+  if (!window) return "";
+  switch (window.status) {
+    case "upcoming":
+      return `; opens ${window.opens_at_local} (${window.time_zone})`;
+    case "open":
+      return `; open until ${window.closes_at_local} (${window.time_zone})`;
+    default:
+      return "; window closed";
+  }
 }
 
 // Checked uses of the generated shapes.
