@@ -27,14 +27,30 @@ pub enum Started {
     Existing(attempt::Model),
 }
 
-/// Starts (or resumes) the caller's attempt at a published exam.
-/// `latest` is the caller's latest attempt at the exam (see `latest`), an
-/// expired open one already graded: only the latest can be open, so it
-/// answers "is one open?" and "did the last one run out of time?" without
-/// another query. After an attempt of the current enrolment ran out of time
-/// a new one starts only if `new` asks for it (`AttemptExpired` otherwise);
-/// one that expired in an earlier enrolment (before a re-take) does not hold
-/// the new cohort back.
+/// What a start will do, decided by reads only (see `prepare`).
+pub(crate) enum Prepared {
+    /// The attempt already open, again.
+    Resume(attempt::Model, Arc<Snapshot>),
+    /// A new attempt to store.
+    New {
+        row: Box<attempt::ActiveModel>,
+        admitted: windows::Admitted,
+        snapshot: Arc<Snapshot>,
+    },
+}
+
+impl Prepared {
+    /// Whether storing writes more than the attempt row (an unlock used up,
+    /// with its audit entry), and so must run in a transaction. A plain new
+    /// attempt is one insert: the database's one-open-attempt index settles
+    /// a race between two starts as a transaction would.
+    pub(crate) fn needs_transaction(&self) -> bool {
+        matches!(self, Prepared::New { admitted, .. } if admitted.uses_unlock())
+    }
+}
+
+/// Starts (or resumes) the caller's attempt at a published exam: `prepare`,
+/// then `store`, on the same connection or transaction.
 pub(crate) async fn start(
     db: &impl ConnectionTrait,
     caller: &Caller,
@@ -43,13 +59,34 @@ pub(crate) async fn start(
     new: bool,
     now: DateTime<Utc>,
 ) -> Result<(Started, Arc<Snapshot>), ExamError> {
+    let prepared = prepare(db, caller, exam, latest, new, now).await?;
+    store(db, prepared, now).await
+}
+
+/// Decides a start by reading only: the open attempt to resume, or the new
+/// attempt (drawn questions, deadline, number) with what admitted it.
+/// `latest` is the caller's latest attempt at the exam (see `latest`), an
+/// expired open one already graded: only the latest can be open, so it
+/// answers "is one open?" and "did the last one run out of time?" without
+/// another query. After an attempt of the current enrolment ran out of time
+/// a new one starts only if `new` asks for it (`AttemptExpired` otherwise);
+/// one that expired in an earlier enrolment (before a re-take) does not hold
+/// the new cohort back.
+pub(crate) async fn prepare(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    exam: &exam::Model,
+    latest: Option<&attempt::Model>,
+    new: bool,
+    now: DateTime<Utc>,
+) -> Result<Prepared, ExamError> {
     let version_id = exam
         .current_version_id
         .filter(|_| exam.status == exam::Status::Published)
         .ok_or(ExamError::NotFound)?;
     if let Some(open) = latest.filter(|a| a.status == attempt::Status::Open && now <= a.deadline) {
         let snapshot = authoring::published(db, open.version_id).await?;
-        return Ok((Started::Existing(open.clone()), snapshot));
+        return Ok(Prepared::Resume(open.clone(), snapshot));
     }
     let snapshot = authoring::published(db, version_id).await?;
     // Only trainees with an active enrolment in the course sit its exam.
@@ -71,7 +108,7 @@ pub(crate) async fn start(
     // Attempts left for this enrolment, the exam window, overrides (one query).
     let admitted = windows::admit(db, exam.id, &enrolment, &snapshot, now).await?;
     let drawn = bank::draw(&snapshot, &mut rand::thread_rng());
-    let row = attempt::ActiveModel {
+    let row = Box::new(attempt::ActiveModel {
         id: Set(Uuid::now_v7()),
         exam_id: Set(exam.id),
         version_id: Set(version_id),
@@ -94,6 +131,20 @@ pub(crate) async fn start(
         grace_ends_at: Set(Some(admitted.deadline + Duration::minutes(i64::from(snapshot.sync_grace_minutes)))),
         late_synced: Set(false),
         updated_at: Set(now),
+    });
+    Ok(Prepared::New { row, admitted, snapshot })
+}
+
+/// Stores what `prepare` decided: nothing for a resume; the attempt (and the
+/// unlock it used up) for a new one.
+pub(crate) async fn store(
+    db: &impl ConnectionTrait,
+    prepared: Prepared,
+    now: DateTime<Utc>,
+) -> Result<(Started, Arc<Snapshot>), ExamError> {
+    let (row, admitted, snapshot) = match prepared {
+        Prepared::Resume(open, snapshot) => return Ok((Started::Existing(open), snapshot)),
+        Prepared::New { row, admitted, snapshot } => (row, admitted, snapshot),
     };
     match row.insert(db).await {
         Ok(row) => {

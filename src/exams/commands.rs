@@ -11,6 +11,7 @@ use super::exam_entity::{self as exam};
 use super::question_entity::{self as question, Entity as Questions};
 use super::service::{find_exam, visible_course};
 use crate::audit::AuditEntry;
+use crate::cluster::Event;
 use crate::command::Command;
 use crate::error::{FieldCode, FieldError};
 use crate::state::AppState;
@@ -110,6 +111,8 @@ pub(crate) async fn update_exam(state: &AppState, actor: &Actor, id: Uuid, input
     active.updated_at = Set(cmd.now());
     let row = active.update(cmd.txn()).await?;
     cmd.audit(AuditEntry::new("exam.update", "exam", row.id).details(json!({"settings": true})));
+    // Starts remember which exams a branch may sit (see `directory`).
+    cmd.announce(Event::Catalogue);
     cmd.commit().await?;
     Ok(row)
 }
@@ -178,6 +181,8 @@ pub(crate) async fn publish(state: &AppState, actor: &Actor, id: Uuid) -> Result
     let row = find_exam(cmd.txn(), actor, id).await?;
     let row = authoring::publish(cmd.txn(), row, cmd.now()).await?;
     cmd.audit(AuditEntry::new("exam.publish", "exam", row.id).details(json!({"version_id": row.current_version_id})));
+    // Starts remember which exams a branch may sit (see `directory`).
+    cmd.announce(Event::Catalogue);
     cmd.commit().await?;
     Ok(row)
 }

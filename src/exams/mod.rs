@@ -10,6 +10,7 @@ pub(crate) mod availability;
 pub(crate) mod bank;
 pub(crate) mod checks;
 pub(crate) mod commands;
+pub(crate) mod directory;
 pub(crate) mod dto;
 pub(crate) mod error;
 pub(crate) mod exam_entity;

@@ -270,6 +270,13 @@ pub(crate) async fn admit(
 }
 
 impl Admitted {
+    /// Whether the start uses up a one-off unlock: storing it then writes
+    /// the override and an audit entry besides the attempt, in one
+    /// transaction.
+    pub(crate) fn uses_unlock(&self) -> bool {
+        self.unlock_of.is_some()
+    }
+
     /// After the attempt is stored: uses up the unlock it started with (a
     /// conditional update, so two racing starts cannot both use one unlock)
     /// and audits that use for the trainee. Nothing to do otherwise.

@@ -8,7 +8,6 @@ use crate::enrolments::service as enrolments;
 use crate::exams::ExamError;
 use crate::exams::attempt_entity::{self as attempt};
 use crate::exams::attempts::{self, Started};
-use crate::exams::service::find_exam;
 use crate::exams::views::{self, AttemptResult};
 use crate::state::AppState;
 use crate::tenancy::Actor;
@@ -36,8 +35,31 @@ pub(crate) async fn complete_lesson(state: &AppState, actor: &Actor, enrolment_i
 /// already open (also when a concurrent start opened it first). After the
 /// latest attempt expired, a new one starts only when `new` says so; the
 /// expired attempt's grading is kept either way.
+///
+/// The exam comes from a short-lived cache (`exams::directory`). Most
+/// presses of "start" on an exam day need no transaction: nothing to
+/// grade (no open attempt past its deadline) and no unlock to use up. Those
+/// take the fast path: three reads on the pool (the latest attempt, the
+/// enrolment, the window and allowance) and one insert that commits by
+/// itself, the database's one-open-attempt index settling a race as the
+/// transaction would. Everything else runs in one `Command` as before.
 pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid, new: bool) -> Result<Started, ProgressError> {
-    let exam = find_exam(&state.db, actor, exam_id).await?;
+    let exam = crate::exams::directory::find_for_start(state, actor, exam_id).await?;
+    let now = state.clock.now();
+    let latest = attempts::latest(&state.db, exam.id, actor.user_id).await?;
+    let to_grade = latest
+        .as_ref()
+        .is_some_and(|a| a.status == attempt::Status::Open && now > a.deadline);
+    if !to_grade {
+        let prepared = attempts::prepare(&state.db, actor, &exam, latest.as_ref(), new, now).await?;
+        if !prepared.needs_transaction() {
+            return match attempts::store(&state.db, prepared, now).await {
+                Ok((started, _)) => Ok(started),
+                Err(ExamError::AttemptRace) => race_winner(state, exam.id, actor.user_id).await,
+                Err(err) => Err(err.into()),
+            };
+        }
+    }
     let cmd = Command::begin(state, actor).await?;
     match super::start_attempt(cmd.txn(), actor, &exam, cmd.now(), new).await {
         Ok((started, _)) => {
@@ -52,15 +74,19 @@ pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid, new: b
             Err(err)
         }
         Err(ProgressError::Exam(ExamError::AttemptRace)) => {
-            // Another start won; this one answers with the winner's attempt.
             drop(cmd);
-            let open = attempts::open_attempt(&state.db, exam.id, actor.user_id)
-                .await?
-                .ok_or(ExamError::AttemptRace)?;
-            Ok(Started::Existing(open))
+            race_winner(state, exam.id, actor.user_id).await
         }
         Err(err) => Err(err),
     }
+}
+
+/// Another start won the race: this one answers with the winner's attempt.
+async fn race_winner(state: &AppState, exam_id: Uuid, user_id: Uuid) -> Result<Started, ProgressError> {
+    let open = attempts::open_attempt(&state.db, exam_id, user_id)
+        .await?
+        .ok_or(ExamError::AttemptRace)?;
+    Ok(Started::Existing(open))
 }
 
 /// An attempt the actor may see; one past its deadline is graded on the
