@@ -129,9 +129,9 @@ async def trainee(session, args, email, token, start_at, stats, acks, rng):
     status, body = await request(session, stats, "start", "POST", f"{args.base}/api/v1/exams/{args.exam}/attempts?lang=en", headers=h)
     if status not in (200, 201):
         return None
-    a = json.loads(body)
     if args.starts_only:
         return None
+    a = json.loads(body)
     attempt_id = a["id"]
     qs = a["questions"]
     log = {"email": email, "token": token, "attempt": attempt_id, "saves": []} if acks is not None else None
@@ -172,7 +172,10 @@ async def storm(args):
         users.append((b, f"t{n}@{b.lower()}.load.test"))
     stats = Stats()
     timeout = aiohttp.ClientTimeout(total=args.timeout)
-    conn = aiohttp.TCPConnector(limit=args.pool, force_close=False, enable_cleanup_closed=True)
+    # Idle connections are dropped by the client (3 s) before the server's
+    # keep-alive (5 s) closes them, so that a save after 10-30 s of thinking
+    # never races a closing connection (a phone would simply reconnect).
+    conn = aiohttp.TCPConnector(limit=args.pool, force_close=False, enable_cleanup_closed=True, keepalive_timeout=3)
     result = {"n": args.n, "pool": args.pool, "saves_per_trainee": 0 if args.starts_only else args.saves,
               "think_s": [args.think_min, args.think_max], "start_window_s": args.start_window}
     async with aiohttp.ClientSession(connector=conn, timeout=timeout) as session:

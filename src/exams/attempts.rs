@@ -10,7 +10,6 @@ use super::bank::{self, Drawn, Snapshot};
 use super::exam_entity as exam;
 use super::windows;
 use crate::audit::{AuditEntry, Author, write_entry};
-use crate::enrolments::entity::{self as enrolment, Entity as Enrolments};
 use crate::error::{FieldCode, FieldError, is_unique_violation};
 use crate::http::page::{CursorPage, Page};
 use crate::tenancy::{self, Caller};
@@ -89,14 +88,9 @@ pub(crate) async fn prepare(
         return Ok(Prepared::Resume(open.clone(), snapshot));
     }
     let snapshot = authoring::published(db, version_id).await?;
-    // Only trainees with an active enrolment in the course sit its exam.
-    let enrolment = Enrolments::find()
-        .filter(enrolment::Column::UserId.eq(caller.user_id))
-        .filter(enrolment::Column::CourseId.eq(exam.course_id))
-        .filter(enrolment::Column::Status.eq(enrolment::Status::Active))
-        // The newest active enrolment is the current one (a re-take cohort's).
-        .order_by_desc(enrolment::Column::EnrolledAt)
-        .one(db)
+    // Only trainees with an active enrolment in the course sit its exam:
+    // their current enrolment and what it allows, in one query.
+    let (enrolment, allowance) = windows::current_allowance(db, exam.id, caller.user_id, exam.course_id)
         .await?
         .ok_or(ExamError::NotEnrolled)?;
     if !new
@@ -105,8 +99,8 @@ pub(crate) async fn prepare(
     {
         return Err(ExamError::AttemptExpired(Box::new(super::views::my_attempt(latest))));
     }
-    // Attempts left for this enrolment, the exam window, overrides (one query).
-    let admitted = windows::admit(db, exam.id, &enrolment, &snapshot, now).await?;
+    // Attempts left for this enrolment, the exam window, overrides.
+    let admitted = windows::decide(&allowance, &snapshot, now)?;
     let drawn = bank::draw(&snapshot, &mut rand::thread_rng());
     let row = Box::new(attempt::ActiveModel {
         id: Set(Uuid::now_v7()),

@@ -25,8 +25,10 @@ use crate::enrolments::entity as enrolment;
 use crate::num::to_i32;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait as _, Func, JoinType, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait as _, Func, JoinType, Order, Query};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryFilter, QueryResult,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -134,18 +136,65 @@ impl Allowance {
     }
 }
 
+/// Whose allowance to read: a given enrolment's, or the trainee's current
+/// enrolment in a course (the newest active one), found by the same query.
+#[derive(Clone, Copy)]
+enum Anchor<'a> {
+    Enrolment(&'a enrolment::Model),
+    Current { user_id: Uuid, course_id: Uuid },
+}
+
 /// Reads the allowance in one query: anchored on the enrolment's branch
 /// row, left-joined to the cohort's window, the branch-wide window and the
 /// trainee's override, with the two attempt counts as scalar subqueries.
 pub(crate) async fn allowance(db: &impl ConnectionTrait, exam_id: Uuid, enrolment: &enrolment::Model) -> Result<Allowance, DbErr> {
+    let row = query_allowance(db, exam_id, Anchor::Enrolment(enrolment))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the enrolment's branch".into()))?;
+    read_allowance(&row)
+}
+
+/// The trainee's current enrolment in the course and its allowance at the
+/// exam, in one query (`None`: no active enrolment). A start on an exam day
+/// runs this instead of two queries.
+pub(crate) async fn current_allowance(
+    db: &impl ConnectionTrait,
+    exam_id: Uuid,
+    user_id: Uuid,
+    course_id: Uuid,
+) -> Result<Option<(enrolment::Model, Allowance)>, DbErr> {
+    let Some(row) = query_allowance(db, exam_id, Anchor::Current { user_id, course_id }).await? else {
+        return Ok(None);
+    };
+    let enrolment = enrolment::Model::from_query_result(&row, "e_")?;
+    Ok(Some((enrolment, read_allowance(&row)?)))
+}
+
+async fn query_allowance(db: &impl ConnectionTrait, exam_id: Uuid, anchor: Anchor<'_>) -> Result<Option<QueryResult>, DbErr> {
+    // What the joins and counts refer to: values of a known enrolment, or
+    // columns of the enrolment row the query finds.
+    let (user, cohort, branch, this): (Expr, Expr, Expr, Expr) = match anchor {
+        Anchor::Enrolment(e) => (
+            Expr::val(e.user_id),
+            Expr::val(e.cohort_id),
+            Expr::val(e.branch_id),
+            Expr::val(e.id),
+        ),
+        Anchor::Current { user_id, .. } => (
+            Expr::val(user_id),
+            Expr::col(("e", "cohort_id")),
+            Expr::col(("e", "branch_id")),
+            Expr::col(("e", "id")),
+        ),
+    };
     let count = |current: bool| {
         let mut q = Query::select();
         q.expr(Func::count(Expr::col(Asterisk)))
             .from("attempts")
-            .and_where(Expr::col("exam_id").eq(exam_id))
-            .and_where(Expr::col("user_id").eq(enrolment.user_id));
+            .and_where(Expr::col(("attempts", "exam_id")).eq(exam_id))
+            .and_where(Expr::col(("attempts", "user_id")).eq(user.clone()));
         if current {
-            q.and_where(Expr::col("enrolment_id").eq(enrolment.id));
+            q.and_where(Expr::col(("attempts", "enrolment_id")).eq(this.clone()));
         }
         Expr::SubQuery(None, Box::new(q.into()))
     };
@@ -161,37 +210,59 @@ pub(crate) async fn allowance(db: &impl ConnectionTrait, exam_id: Uuid, enrolmen
     for c in ["id", "extra_attempts", "extra_minutes", "unlock_window"] {
         q.expr_as(Expr::col(("o", c)), format!("o_{c}"));
     }
-    q.from_as("branches", "b")
-        .join_as(
-            JoinType::LeftJoin,
-            "exam_windows",
-            "cw",
-            Condition::all()
-                .add(Expr::col(("cw", "exam_id")).eq(exam_id))
-                .add(Expr::col(("cw", "cohort_id")).eq(enrolment.cohort_id)),
-        )
-        .join_as(
-            JoinType::LeftJoin,
-            "exam_windows",
-            "bw",
-            Condition::all()
-                .add(Expr::col(("bw", "exam_id")).eq(exam_id))
-                .add(Expr::col(("bw", "branch_id")).eq(enrolment.branch_id))
-                .add(Expr::col(("bw", "cohort_id")).is_null()),
-        )
-        .join_as(
-            JoinType::LeftJoin,
-            "exam_overrides",
-            "o",
-            Condition::all()
-                .add(Expr::col(("o", "exam_id")).eq(exam_id))
-                .add(Expr::col(("o", "user_id")).eq(enrolment.user_id)),
-        )
-        .and_where(Expr::col(("b", "id")).eq(enrolment.branch_id));
-    let row = db
-        .query_one(&q)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("the enrolment's branch".into()))?;
+    match anchor {
+        Anchor::Enrolment(e) => {
+            q.from_as("branches", "b").and_where(Expr::col(("b", "id")).eq(e.branch_id));
+        }
+        Anchor::Current { user_id, course_id } => {
+            for c in enrolment::Column::iter() {
+                let name = c.as_str();
+                q.expr_as(Expr::col(("e", name)), format!("e_{name}"));
+            }
+            q.from_as("enrolments", "e")
+                .join_as(
+                    JoinType::InnerJoin,
+                    "branches",
+                    "b",
+                    Expr::col(("b", "id")).equals(("e", "branch_id")),
+                )
+                .and_where(Expr::col(("e", "user_id")).eq(user_id))
+                .and_where(Expr::col(("e", "course_id")).eq(course_id))
+                .and_where(Expr::col(("e", "status")).eq(enrolment::Status::Active.to_value()))
+                // The newest active enrolment is the current one (a re-take cohort's).
+                .order_by(("e", "enrolled_at"), Order::Desc)
+                .limit(1);
+        }
+    }
+    q.join_as(
+        JoinType::LeftJoin,
+        "exam_windows",
+        "cw",
+        Condition::all()
+            .add(Expr::col(("cw", "exam_id")).eq(exam_id))
+            .add(Expr::col(("cw", "cohort_id")).eq(cohort)),
+    )
+    .join_as(
+        JoinType::LeftJoin,
+        "exam_windows",
+        "bw",
+        Condition::all()
+            .add(Expr::col(("bw", "exam_id")).eq(exam_id))
+            .add(Expr::col(("bw", "branch_id")).eq(branch))
+            .add(Expr::col(("bw", "cohort_id")).is_null()),
+    )
+    .join_as(
+        JoinType::LeftJoin,
+        "exam_overrides",
+        "o",
+        Condition::all()
+            .add(Expr::col(("o", "exam_id")).eq(exam_id))
+            .add(Expr::col(("o", "user_id")).eq(user)),
+    );
+    db.query_one(&q).await
+}
+
+fn read_allowance(row: &QueryResult) -> Result<Allowance, DbErr> {
     let window = |w: &str| -> Result<Option<Applied>, DbErr> {
         let Some(id) = row.try_get::<Option<Uuid>>("", &format!("{w}_id"))? else {
             return Ok(None);
@@ -232,17 +303,11 @@ pub(crate) struct Admitted {
     window_id: Option<Uuid>,
 }
 
-/// Decides a new attempt at `now` (one query): attempts left for the
-/// current enrolment, then the window (or a one-off unlock), then the
-/// deadline. Errors are the 409s a trainee sees.
-pub(crate) async fn admit(
-    db: &impl ConnectionTrait,
-    exam_id: Uuid,
-    enrolment: &enrolment::Model,
-    snapshot: &Snapshot,
-    now: DateTime<Utc>,
-) -> Result<Admitted, ExamError> {
-    let a = allowance(db, exam_id, enrolment).await?;
+/// Decides a new attempt at `now` on the trainee's allowance (read with
+/// the enrolment by `current_allowance`): attempts left for the current
+/// enrolment, then the window (or a one-off unlock), then the deadline.
+/// Errors are the 409s a trainee sees.
+pub(crate) fn decide(a: &Allowance, snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Admitted, ExamError> {
     let allowed = a.attempts_allowed(snapshot.max_attempts);
     if a.attempts_current >= allowed {
         return Err(ExamError::AttemptsExhausted { max: allowed });

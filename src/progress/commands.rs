@@ -39,9 +39,9 @@ pub(crate) async fn complete_lesson(state: &AppState, actor: &Actor, enrolment_i
 /// The exam comes from a short-lived cache (`exams::directory`). Most
 /// presses of "start" on an exam day need no transaction: nothing to
 /// grade (no open attempt past its deadline) and no unlock to use up. Those
-/// take the fast path: three reads on the pool (the latest attempt, the
-/// enrolment, the window and allowance) and one insert that commits by
-/// itself, the database's one-open-attempt index settling a race as the
+/// take the fast path: two reads on the pool (the latest attempt; the
+/// current enrolment with its window, override and attempt counts) and one
+/// insert that commits by itself, the database's one-open-attempt index settling a race as the
 /// transaction would. Everything else runs in one `Command` as before.
 pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid, new: bool) -> Result<Started, ProgressError> {
     let exam = crate::exams::directory::find_for_start(state, actor, exam_id).await?;
