@@ -29,7 +29,7 @@ pub enum Started {
 /// What a start will do, decided by reads only (see `prepare`).
 pub(crate) enum Prepared {
     /// The attempt already open, again.
-    Resume(attempt::Model, Arc<Snapshot>),
+    Resume(Box<attempt::Model>, Arc<Snapshot>),
     /// A new attempt to store.
     New {
         row: Box<attempt::ActiveModel>,
@@ -85,7 +85,7 @@ pub(crate) async fn prepare(
         .ok_or(ExamError::NotFound)?;
     if let Some(open) = latest.filter(|a| a.status == attempt::Status::Open && now <= a.deadline) {
         let snapshot = authoring::published(db, open.version_id).await?;
-        return Ok(Prepared::Resume(open.clone(), snapshot));
+        return Ok(Prepared::Resume(Box::new(open.clone()), snapshot));
     }
     let snapshot = authoring::published(db, version_id).await?;
     // Only trainees with an active enrolment in the course sit its exam:
@@ -137,7 +137,7 @@ pub(crate) async fn store(
     now: DateTime<Utc>,
 ) -> Result<(Started, Arc<Snapshot>), ExamError> {
     let (row, admitted, snapshot) = match prepared {
-        Prepared::Resume(open, snapshot) => return Ok((Started::Existing(open), snapshot)),
+        Prepared::Resume(open, snapshot) => return Ok((Started::Existing(*open), snapshot)),
         Prepared::New { row, admitted, snapshot } => (row, admitted, snapshot),
     };
     match row.insert(db).await {
