@@ -24,6 +24,7 @@ mod m20261129_000014_answer_sync;
 mod m20261129_000015_exam_windows;
 mod m20261129_000016_exam_overrides;
 mod m20261129_000017_exam_sync_grace;
+mod m20261129_000023_enrolment_activity;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000015_exam_windows::Migration),
             Box::new(m20261129_000016_exam_overrides::Migration),
             Box::new(m20261129_000017_exam_sync_grace::Migration),
+            Box::new(m20261129_000023_enrolment_activity::Migration),
         ]
     }
 }

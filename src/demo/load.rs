@@ -138,6 +138,8 @@ pub(crate) async fn seed_load(
                 completed_at: Set((fate < 0.40).then_some(now)),
                 withdrawn_at: Set((0.55..0.65).contains(&fate).then_some(now)),
                 updated_at: Set(now),
+                last_activity_at: Set((fate < 0.55).then_some(now)),
+                lessons_done: Set(if fate < 0.40 { crate::num::to_i32(lessons.len()) } else { 0 }),
             });
             if fate < 0.55 {
                 if fate < 0.40 {

@@ -116,7 +116,10 @@ pub async fn start_attempt(
     if let Some(row) = latest.take() {
         latest = Some(finalize_if_expired(db, row, now).await?);
     }
-    Ok(attempts::start(db, caller, exam, latest.as_ref(), new, now).await?)
+    let (started, snapshot) = attempts::start(db, caller, exam, latest.as_ref(), new, now).await?;
+    let (Started::New(row) | Started::Existing(row)) = &started;
+    crate::enrolments::activity::touch(db, row.enrolment_id, now).await?;
+    Ok((started, snapshot))
 }
 
 /// Grades the attempt if its deadline has passed (lazy grading on read).

@@ -1,6 +1,7 @@
 //! Reports: completion across branches, CSV export, talent pool.
 
 pub(crate) mod audit_log;
+pub(crate) mod cohort_summary;
 pub(crate) mod completion;
 pub(crate) mod csv;
 pub(crate) mod routes;

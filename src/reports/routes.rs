@@ -1,11 +1,12 @@
 //! `GET /api/v1/reports/completion` and `/api/v1/reports/talent-pool`, as
 //! JSON or, with `Accept: text/csv`, as CSV streamed row by row.
 
+use super::cohort_summary::{self, CohortSummary};
 use super::completion::{self, CompletionRow};
 use super::csv::{BOM, Cell, header, line};
 use super::talent::{self, TalentRow};
-use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult};
+use crate::error::{FieldCode, FieldError};
 use crate::http::negotiate;
 use crate::http::routes::Routes;
 use crate::i18n::Locale;
@@ -225,7 +226,44 @@ pub(crate) async fn talent_pool(
     Ok(HttpResponse::Ok().json(TalentReport { items: rows }))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct SummaryQuery {
+    /// Active trainees idle for at least this many days count as inactive
+    /// (1-3650, default 14).
+    #[param(value_type = u32, required = false, minimum = 1, maximum = 3650)]
+    pub inactive_days: Option<String>,
+}
+
+/// A cohort at a glance: the completion funnel with counts, statuses and
+/// inactive trainees (staff of the cohort's branch, or headquarters).
+#[utoipa::path(get, path = "/api/v1/cohorts/{id}/summary", tag = "reports", params(("id" = Uuid, Path), SummaryQuery),
+    security(("bearer" = [])), responses((status = 200, body = CohortSummary), (status = 403), (status = 404), (status = 422)))]
+pub(crate) async fn cohort_summary(
+    state: web::Data<AppState>,
+    Authorized(caller, _): Authorized<Staff>,
+    id: web::Path<Uuid>,
+    q: web::Query<SummaryQuery>,
+) -> ApiResult<HttpResponse> {
+    let inactive_days = match q.inactive_days.as_deref() {
+        None => 14,
+        Some(text) => match text.trim().parse::<i64>() {
+            Ok(n) if (1..=3650).contains(&n) => n,
+            _ => {
+                return Err(ApiError::validation(vec![
+                    FieldError::new("inactive_days", FieldCode::OutOfRange)
+                        .arg("min", 1)
+                        .arg("max", 3650),
+                ]));
+            }
+        },
+    };
+    let summary = cohort_summary::for_cohort(&state, &caller, *id, inactive_days).await?;
+    Ok(HttpResponse::Ok().json(summary))
+}
+
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
 pub(crate) fn routes(r: &mut Routes) {
-    r.add(__path_completion, completion).add(__path_talent_pool, talent_pool);
+    r.add(__path_completion, completion)
+        .add(__path_talent_pool, talent_pool)
+        .add(__path_cohort_summary, cohort_summary);
 }

@@ -5,6 +5,7 @@
 #[allow(unreachable_pub)]
 mod support;
 
+mod activity;
 mod answer_sync;
 mod attempts_resume;
 mod auth;
