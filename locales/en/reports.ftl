@@ -16,3 +16,7 @@ report-column-country = Country
 report-column-month = Month
 report-column-certified_count = Certified technicians
 report-column-late_synced_attempts = Attempts with late-synced answers
+report-column-examined = Sat the exam
+report-column-passed = Passed the exam
+report-column-scored = With a score
+report-column-cohorts = Cohorts

@@ -16,3 +16,7 @@ report-column-country = ประเทศ
 report-column-month = เดือน
 report-column-certified_count = ช่างที่ได้รับการรับรอง
 report-column-late_synced_attempts = จำนวนการสอบที่มีคำตอบส่งเข้าระบบล่าช้า
+report-column-examined = จำนวนผู้เข้าสอบ
+report-column-passed = จำนวนผู้สอบผ่าน
+report-column-scored = จำนวนผู้มีคะแนน
+report-column-cohorts = จำนวนรุ่น

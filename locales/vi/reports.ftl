@@ -16,3 +16,7 @@ report-column-country = Quốc gia
 report-column-month = Tháng
 report-column-certified_count = Kỹ thuật viên được chứng nhận
 report-column-late_synced_attempts = Lượt thi có câu trả lời đồng bộ muộn
+report-column-examined = Số người dự thi
+report-column-passed = Số người thi đạt
+report-column-scored = Số người có điểm
+report-column-cohorts = Số lớp

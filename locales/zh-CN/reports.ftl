@@ -16,3 +16,7 @@ report-column-country = 国家
 report-column-month = 月份
 report-column-certified_count = 认证技师人数
 report-column-late_synced_attempts = 含延迟同步答案的考试次数
+report-column-examined = 参加考试人数
+report-column-passed = 考试通过人数
+report-column-scored = 有成绩人数
+report-column-cohorts = 班级数

@@ -3,6 +3,8 @@
 pub(crate) mod audit_log;
 pub(crate) mod cohort_summary;
 pub(crate) mod completion;
+pub(crate) mod completion_csv;
 pub(crate) mod csv;
+pub(crate) mod rollup;
 pub(crate) mod routes;
 pub(crate) mod talent;

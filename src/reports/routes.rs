@@ -2,8 +2,10 @@
 //! JSON or, with `Accept: text/csv`, as CSV streamed row by row.
 
 use super::cohort_summary::{self, CohortSummary};
-use super::completion::{self, CompletionRow};
+use super::completion::{self, CompletionRow, GroupRow};
+use super::completion_csv::{COMPLETION_COLUMNS, FIGURE_COLUMNS, completion_cells, group_cells, group_columns};
 use super::csv::{BOM, Cell, header, line};
+use super::rollup::Grouping;
 use super::talent::{self, TalentRow};
 use crate::error::{ApiError, ApiResult};
 use crate::error::{FieldCode, FieldError};
@@ -20,6 +22,9 @@ use uuid::Uuid;
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub(crate) struct CompletionReport {
+    /// Always `cohort` here (a grouped report is a `GroupedReport`).
+    #[schema(pattern = "^cohort$")]
+    pub group_by: &'static str,
     pub items: Vec<CompletionRow>,
 }
 
@@ -41,6 +46,10 @@ pub(crate) struct CompletionQuery {
     /// What the period applies to: `enrolled` (default) or `certified`.
     #[param(pattern = "^(enrolled|certified)$")]
     pub date_field: Option<String>,
+    /// One row per `cohort` (the default: branch × course × cohort),
+    /// `branch`, `course` or `month` (the UTC month of enrolment).
+    #[param(pattern = "^(cohort|branch|course|month)$")]
+    pub group_by: Option<String>,
 }
 
 fn wants_csv(req: &HttpRequest) -> bool {
@@ -51,7 +60,7 @@ fn wants_csv(req: &HttpRequest) -> bool {
 }
 
 /// Streams a BOM, a header line and one line per row.
-fn csv_response(locale: Locale, filename: &str, columns: &'static [&'static str], lines: Vec<Vec<Cell>>) -> HttpResponse {
+fn csv_response(locale: Locale, filename: &str, columns: &[&str], lines: Vec<Vec<Cell>>) -> HttpResponse {
     let head = [BOM.to_vec(), header(locale, columns)].concat();
     let stream = futures_util::stream::iter(
         std::iter::once(Ok::<Bytes, actix_web::Error>(Bytes::from(head)))
@@ -92,89 +101,121 @@ async fn coverage(state: &AppState, caller: &Caller, code: Option<&str>) -> ApiR
     })
 }
 
-const COMPLETION_COLUMNS: &[&str] = &[
-    "branch",
-    "course_id",
-    "course_code",
-    "cohort_id",
-    "cohort_name",
-    "enrolled",
-    "active",
-    "completed",
-    "certified",
-    "withdrawn",
-    "pass_rate",
-    "average_score",
-    "median_days_to_certificate",
-    "late_synced_attempts",
-];
-
-fn completion_cells(r: CompletionRow) -> Vec<Cell> {
-    vec![
-        Cell::Text(r.branch),
-        Cell::Text(r.course_id.to_string()),
-        Cell::Text(r.course_code),
-        Cell::Text(r.cohort_id.to_string()),
-        Cell::Text(r.cohort_name),
-        Cell::Int(r.enrolled),
-        Cell::Int(r.active),
-        Cell::Int(r.completed),
-        Cell::Int(r.certified),
-        Cell::Int(r.withdrawn),
-        Cell::Num(r.pass_rate),
-        Cell::Num(r.average_score),
-        Cell::Num(r.median_days_to_certificate),
-        Cell::Int(r.late_synced_attempts),
-    ]
+/// The report's rows as JSON: per cohort, or grouped.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub(crate) enum CompletionAnswer {
+    Cohorts(CompletionReport),
+    Groups(GroupedReport),
 }
 
-/// Completion per branch × course × cohort. Headquarters sees every branch;
-/// a branch admin its own (filters outside it give no rows, not an error).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct GroupedReport {
+    /// `branch`, `course` or `month`.
+    #[schema(pattern = "^(branch|course|month)$")]
+    pub group_by: &'static str,
+    pub items: Vec<GroupRow>,
+}
+
+/// Completion per branch × course × cohort, or grouped by branch, course or
+/// month of enrolment. Headquarters sees every branch; a branch admin its
+/// own (filters outside it give no rows, not an error).
 #[utoipa::path(get, path = "/api/v1/reports/completion", tag = "reports", params(CompletionQuery), security(("bearer" = [])),
-    responses((status = 200, description = "`{\"items\": [...]}`, or CSV with Accept: text/csv", body = CompletionReport), (status = 403), (status = 422)))]
+    responses((status = 200, description = "`{\"items\": [...]}` (with `group_by` for a grouped report), or CSV with Accept: text/csv", body = CompletionAnswer), (status = 403), (status = 422)))]
 pub(crate) async fn completion(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
     req: HttpRequest,
     q: web::Query<CompletionQuery>,
 ) -> ApiResult<HttpResponse> {
-    let from = crate::http::parse_time("from", &q.from)?;
-    let to = crate::http::parse_time("to", &q.to)?;
+    let (filter, grouping) = completion_filter(&q)?;
+    let filter = match coverage(&state, &caller, q.branch.as_deref()).await? {
+        Coverage::Every => Some(filter),
+        Coverage::One(branch_id) => Some(completion::Filter {
+            branch_id: Some(branch_id),
+            ..filter
+        }),
+        Coverage::Nothing => None,
+    };
+    let locale = negotiate(&req);
+    if grouping == Grouping::Cohort {
+        let rows = match &filter {
+            Some(f) => completion::completion(&state.db, f).await?,
+            None => Vec::new(),
+        };
+        if wants_csv(&req) {
+            let columns = [COMPLETION_COLUMNS, FIGURE_COLUMNS].concat();
+            return Ok(csv_response(
+                locale,
+                "completion.csv",
+                &columns,
+                rows.into_iter().map(completion_cells).collect(),
+            ));
+        }
+        return Ok(HttpResponse::Ok().json(CompletionAnswer::Cohorts(CompletionReport {
+            group_by: Grouping::Cohort.name(),
+            items: rows,
+        })));
+    }
+    let rows = match &filter {
+        Some(f) => completion::grouped(&state.db, f, grouping).await?,
+        None => Vec::new(),
+    };
+    if wants_csv(&req) {
+        let columns = [group_columns(grouping), FIGURE_COLUMNS].concat();
+        let lines = rows.into_iter().map(|r| group_cells(grouping, r)).collect();
+        return Ok(csv_response(locale, "completion.csv", &columns, lines));
+    }
+    Ok(HttpResponse::Ok().json(CompletionAnswer::Groups(GroupedReport {
+        group_by: grouping.name(),
+        items: rows,
+    })))
+}
+
+/// The report's filter and grouping; every bad parameter named in one 422.
+fn completion_filter(q: &CompletionQuery) -> ApiResult<(completion::Filter, Grouping)> {
+    let mut errors = Vec::new();
+    let mut time = |field: &'static str, value: &Option<String>| {
+        crate::http::parse_time(field, value).unwrap_or_else(|_| {
+            errors.push(FieldError::new(field, FieldCode::InvalidDate));
+            None
+        })
+    };
+    let (from, to) = (time("from", &q.from), time("to", &q.to));
+    if let (Some(from), Some(to)) = (from, to)
+        && to < from
+    {
+        errors.push(FieldError::new("to", FieldCode::EndsBeforeStart));
+    }
     let by_certificate = match q.date_field.as_deref() {
         None | Some("enrolled") => false,
         Some("certified") => true,
-        Some(_) => return Err(ApiError::field("date_field", FieldCode::InvalidChoice)),
+        Some(_) => {
+            errors.push(FieldError::new("date_field", FieldCode::InvalidChoice));
+            false
+        }
     };
+    let grouping = match q.group_by.as_deref() {
+        None => Grouping::Cohort,
+        Some(text) => Grouping::parse(text).unwrap_or_else(|| {
+            errors.push(FieldError::new("group_by", FieldCode::InvalidChoice));
+            Grouping::Cohort
+        }),
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
     let mut filter = completion::Filter {
         course_id: q.course_id,
         cohort_id: q.cohort_id,
         ..Default::default()
     };
     if by_certificate {
-        filter.certified_from = from;
-        filter.certified_to = to;
+        (filter.certified_from, filter.certified_to) = (from, to);
     } else {
-        filter.enrolled_from = from;
-        filter.enrolled_to = to;
+        (filter.enrolled_from, filter.enrolled_to) = (from, to);
     }
-    let rows = match coverage(&state, &caller, q.branch.as_deref()).await? {
-        Coverage::Every => completion::completion(&state.db, &filter).await?,
-        Coverage::One(branch_id) => {
-            filter.branch_id = Some(branch_id);
-            completion::completion(&state.db, &filter).await?
-        }
-        Coverage::Nothing => Vec::new(),
-    };
-    let locale = negotiate(&req);
-    if wants_csv(&req) {
-        return Ok(csv_response(
-            locale,
-            "completion.csv",
-            COMPLETION_COLUMNS,
-            rows.into_iter().map(completion_cells).collect(),
-        ));
-    }
-    Ok(HttpResponse::Ok().json(CompletionReport { items: rows }))
+    Ok((filter, grouping))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

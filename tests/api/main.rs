@@ -31,6 +31,7 @@ mod password_reset;
 mod processes;
 mod reports;
 mod resilience;
+mod rollups;
 mod sessions;
 mod sync_grace;
 mod tenancy;
