@@ -20,3 +20,4 @@ report-column-examined = Sat the exam
 report-column-passed = Passed the exam
 report-column-scored = With a score
 report-column-cohorts = Cohorts
+item-stats-not-enough-answers = Only { $answers } answers in this language; at least { $min } are needed before its figures mean anything.

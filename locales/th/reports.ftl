@@ -20,3 +20,4 @@ report-column-examined = จำนวนผู้เข้าสอบ
 report-column-passed = จำนวนผู้สอบผ่าน
 report-column-scored = จำนวนผู้มีคะแนน
 report-column-cohorts = จำนวนรุ่น
+item-stats-not-enough-answers = ภาษานี้มีคำตอบเพียง { $answers } รายการ ต้องมีอย่างน้อย { $min } รายการ ตัวเลขสถิติจึงจะมีความหมาย

@@ -20,3 +20,4 @@ report-column-examined = Số người dự thi
 report-column-passed = Số người thi đạt
 report-column-scored = Số người có điểm
 report-column-cohorts = Số lớp
+item-stats-not-enough-answers = Ngôn ngữ này mới có { $answers } câu trả lời; cần ít nhất { $min } câu thì số liệu mới có ý nghĩa.

@@ -20,3 +20,4 @@ report-column-examined = 参加考试人数
 report-column-passed = 考试通过人数
 report-column-scored = 有成绩人数
 report-column-cohorts = 班级数
+item-stats-not-enough-answers = 该语言只有 { $answers } 份作答，至少需要 { $min } 份，统计结果才有意义。

@@ -25,6 +25,7 @@ mod m20261129_000015_exam_windows;
 mod m20261129_000016_exam_overrides;
 mod m20261129_000017_exam_sync_grace;
 mod m20261129_000023_enrolment_activity;
+mod m20261129_000024_attempt_locale;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000016_exam_overrides::Migration),
             Box::new(m20261129_000017_exam_sync_grace::Migration),
             Box::new(m20261129_000023_enrolment_activity::Migration),
+            Box::new(m20261129_000024_attempt_locale::Migration),
         ]
     }
 }

@@ -184,6 +184,7 @@ pub(crate) async fn seed_load(
                     )),
                     late_synced: Set(false),
                     updated_at: Set(now),
+                    locale: Set(Some(branch.default_locale.clone())),
                 });
                 if passed {
                     certificates.push(certificate::ActiveModel {

@@ -13,6 +13,7 @@ use crate::audit::{AuditEntry, Author, write_entry};
 use crate::enrolments::entity::{self as enrolment, Entity as Enrolments};
 use crate::error::{FieldCode, FieldError, is_unique_violation};
 use crate::http::page::{CursorPage, Page};
+use crate::i18n::Locale;
 use crate::tenancy::{self, Caller};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -41,6 +42,7 @@ pub(crate) async fn start(
     exam: &exam::Model,
     latest: Option<&attempt::Model>,
     new: bool,
+    locale: Locale,
     now: DateTime<Utc>,
 ) -> Result<(Started, Arc<Snapshot>), ExamError> {
     let version_id = exam
@@ -94,6 +96,7 @@ pub(crate) async fn start(
         grace_ends_at: Set(Some(admitted.deadline + Duration::minutes(i64::from(snapshot.sync_grace_minutes)))),
         late_synced: Set(false),
         updated_at: Set(now),
+        locale: Set(Some(locale.as_str().to_string())),
     };
     match row.insert(db).await {
         Ok(row) => {

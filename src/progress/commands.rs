@@ -10,6 +10,7 @@ use crate::exams::attempt_entity::{self as attempt};
 use crate::exams::attempts::{self, Started};
 use crate::exams::service::find_exam;
 use crate::exams::views::{self, AttemptResult};
+use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::tenancy::Actor;
 use uuid::Uuid;
@@ -28,10 +29,10 @@ pub(crate) async fn complete_lesson(state: &AppState, actor: &Actor, enrolment_i
 /// already open (also when a concurrent start opened it first). After the
 /// latest attempt expired, a new one starts only when `new` says so; the
 /// expired attempt's grading is kept either way.
-pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid, new: bool) -> Result<Started, ProgressError> {
+pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid, new: bool, locale: Locale) -> Result<Started, ProgressError> {
     let exam = find_exam(&state.db, actor, exam_id).await?;
     let cmd = Command::begin(state, actor).await?;
-    match super::start_attempt(cmd.txn(), actor, &exam, cmd.now(), new).await {
+    match super::start_attempt(cmd.txn(), actor, &exam, cmd.now(), new, locale).await {
         Ok((started, _)) => {
             cmd.commit().await?;
             Ok(started)

@@ -6,6 +6,7 @@ use super::completion::{self, CompletionRow, GroupRow};
 use super::completion_csv::{COMPLETION_COLUMNS, FIGURE_COLUMNS, completion_cells, group_cells, group_columns};
 use super::csv::{BOM, Cell, header, line};
 use super::rollup::Grouping;
+use super::scope::{Coverage, coverage};
 use super::talent::{self, TalentRow};
 use crate::error::{ApiError, ApiResult};
 use crate::error::{FieldCode, FieldError};
@@ -13,7 +14,7 @@ use crate::http::negotiate;
 use crate::http::routes::Routes;
 use crate::i18n::Locale;
 use crate::state::AppState;
-use crate::tenancy::{Authorized, Caller, HqOnly, Staff};
+use crate::tenancy::{Authorized, HqOnly, Staff};
 use actix_web::http::header as h;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -73,32 +74,6 @@ fn csv_response(locale: Locale, filename: &str, columns: &[&str], lines: Vec<Vec
             .streaming(stream),
         locale,
     )
-}
-
-/// Which branches a completion report covers.
-enum Coverage {
-    /// Every branch (headquarters without a branch filter).
-    Every,
-    One(Uuid),
-    /// None: the requested branch does not exist or is outside the caller's
-    /// scope (an empty report, not an error).
-    Nothing,
-}
-
-async fn coverage(state: &AppState, caller: &Caller, code: Option<&str>) -> ApiResult<Coverage> {
-    let requested = match code {
-        Some(code) => match crate::branches::service::find_by_code(&state.db, code).await? {
-            Some(branch) => Some(branch.id),
-            None => return Ok(Coverage::Nothing),
-        },
-        None => None,
-    };
-    Ok(match (caller.is_hq(), requested) {
-        (true, None) => Coverage::Every,
-        (true, Some(b)) => Coverage::One(b),
-        (false, Some(b)) if b != caller.branch_id => Coverage::Nothing,
-        (false, _) => Coverage::One(caller.branch_id),
-    })
 }
 
 /// The report's rows as JSON: per cohort, or grouped.
@@ -306,5 +281,6 @@ pub(crate) async fn cohort_summary(
 pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_completion, completion)
         .add(__path_talent_pool, talent_pool)
-        .add(__path_cohort_summary, cohort_summary);
+        .add(__path_cohort_summary, cohort_summary)
+        .add(super::items_routes::__path_item_statistics, super::items_routes::item_statistics);
 }

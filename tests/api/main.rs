@@ -23,6 +23,7 @@ mod foundation;
 mod hardening_http;
 mod hostile_text;
 mod import;
+mod item_statistics;
 mod my_course;
 mod nodes;
 mod outbox;
