@@ -282,5 +282,11 @@ pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_completion, completion)
         .add(__path_talent_pool, talent_pool)
         .add(__path_cohort_summary, cohort_summary)
-        .add(super::items_routes::__path_item_statistics, super::items_routes::item_statistics);
+        .add(super::items_routes::__path_item_statistics, super::items_routes::item_statistics)
+        .add(
+            super::export_routes::__path_certificate_register,
+            super::export_routes::certificate_register,
+        )
+        .add(super::export_routes::__path_my_transcript, super::export_routes::my_transcript)
+        .add(super::export_routes::__path_transcript, super::export_routes::transcript);
 }

@@ -19,6 +19,7 @@ mod enrolments;
 mod exam_overrides;
 mod exam_windows;
 mod exams;
+mod exports;
 mod foundation;
 mod hardening_http;
 mod hostile_text;
