@@ -27,6 +27,8 @@ mod m20261129_000017_exam_sync_grace;
 mod m20261129_000018_credential_keys;
 mod m20261129_000019_certificate_life;
 mod m20261129_000021_cohort_names;
+mod m20261129_000023_enrolment_activity;
+mod m20261129_000024_attempt_locale;
 
 pub struct Migrator;
 
@@ -54,6 +56,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000021_cohort_names::Migration),
             Box::new(m20261129_000018_credential_keys::Migration),
             Box::new(m20261129_000019_certificate_life::Migration),
+            Box::new(m20261129_000023_enrolment_activity::Migration),
+            Box::new(m20261129_000024_attempt_locale::Migration),
         ]
     }
 }

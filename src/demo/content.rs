@@ -203,7 +203,7 @@ pub(super) async fn seed(
         branch_default_locale: Locale::Th,
         session_id: None,
     };
-    let (started, snapshot) = crate::progress::start_attempt(txn, &caller, &exam_row, now, true)
+    let (started, snapshot) = crate::progress::start_attempt(txn, &caller, &exam_row, now, true, caller.locale)
         .await
         .map_err(err)?;
     let attempt = match started {

@@ -139,6 +139,8 @@ pub(crate) async fn seed_load(
                 completed_at: Set((fate < 0.40).then_some(now)),
                 withdrawn_at: Set((0.55..0.65).contains(&fate).then_some(now)),
                 updated_at: Set(now),
+                last_activity_at: Set((fate < 0.55).then_some(now)),
+                lessons_done: Set(if fate < 0.40 { crate::num::to_i32(lessons.len()) } else { 0 }),
             });
             if fate < 0.55 {
                 if fate < 0.40 {
@@ -183,6 +185,7 @@ pub(crate) async fn seed_load(
                     )),
                     late_synced: Set(false),
                     updated_at: Set(now),
+                    locale: Set(Some(branch.default_locale.clone())),
                 });
                 if passed {
                     certificates.push(certificate::ActiveModel {

@@ -2,12 +2,13 @@
 //! that turn enrolment rows into them (a fixed number of queries per page).
 
 use super::entity as enrolment;
+use super::members::{MemberQuery, SortKey};
 use super::service;
 use crate::cohorts::entity::Entity as Cohorts;
 use crate::courses::service as courses;
 use crate::courses::texts::{chain, pick};
-use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult};
+use crate::error::{FieldCode, FieldError};
 use crate::i18n::Locale;
 use crate::users::entity::Entity as Users;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -32,12 +33,83 @@ pub(crate) struct MemberFilter {
 impl MemberFilter {
     /// The status asked for, if any (422 for an unknown one).
     pub(crate) fn status(&self) -> ApiResult<Option<enrolment::Status>> {
-        self.status
-            .as_ref()
-            .map(|s| enrolment::Status::try_from_value(s).map_err(|_| ApiError::field("status", FieldCode::InvalidChoice)))
-            .transpose()
+        parse_status(self.status.as_deref())
     }
 }
+
+fn parse_status(status: Option<&str>) -> ApiResult<Option<enrolment::Status>> {
+    status
+        .map(|s| enrolment::Status::try_from_value(&s.to_string()).map_err(|_| ApiError::field("status", FieldCode::InvalidChoice)))
+        .transpose()
+}
+
+/// A cohort's member list: filters and order.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct MemberListFilter {
+    /// `active`, `completed` or `withdrawn`.
+    #[param(pattern = "^(active|completed|withdrawn)$")]
+    pub status: Option<String>,
+    /// `enrolled` (the default: enrolment order), `progress`,
+    /// `last_activity` (the latest activity, or the enrolment for a trainee
+    /// who never started) or `status`; a leading `-` sorts descending.
+    #[param(pattern = "^-?(enrolled|progress|last_activity|status)$")]
+    pub sort: Option<String>,
+    /// Only trainees without any activity for at least this many days
+    /// (counted from the enrolment for one who never started), 1-3650.
+    #[param(value_type = u32, required = false, minimum = 1, maximum = 3650)]
+    pub inactive_days: Option<String>,
+    /// Only trainees with at least this progress, in percent (0-100).
+    #[param(value_type = u32, required = false, minimum = 0, maximum = 100)]
+    pub min_progress: Option<String>,
+    /// Only trainees with at most this progress, in percent (0-100).
+    #[param(value_type = u32, required = false, minimum = 0, maximum = 100)]
+    pub max_progress: Option<String>,
+}
+
+impl MemberListFilter {
+    /// The whole query, every bad parameter named in one 422.
+    pub(crate) fn query(&self) -> ApiResult<MemberQuery> {
+        let mut errors = Vec::new();
+        let status = parse_status(self.status.as_deref())
+            .map_err(|_| errors.push(FieldError::new("status", FieldCode::InvalidChoice)))
+            .ok()
+            .flatten();
+        let (sort, descending) = match self.sort.as_deref() {
+            None => (SortKey::Enrolled, false),
+            Some(text) => SortKey::parse(text).unwrap_or_else(|| {
+                errors.push(FieldError::new("sort", FieldCode::InvalidChoice));
+                (SortKey::Enrolled, false)
+            }),
+        };
+        let mut number = |field: &'static str, text: &Option<String>, min: i64, max: i64| {
+            let text = text.as_deref()?;
+            match text.trim().parse::<i64>() {
+                Ok(n) if (min..=max).contains(&n) => Some(n),
+                _ => {
+                    errors.push(FieldError::new(field, FieldCode::OutOfRange).arg("min", min).arg("max", max));
+                    None
+                }
+            }
+        };
+        let inactive_days = number("inactive_days", &self.inactive_days, 1, INACTIVE_DAYS_MAX);
+        let min_progress = number("min_progress", &self.min_progress, 0, 100);
+        let max_progress = number("max_progress", &self.max_progress, 0, 100);
+        if !errors.is_empty() {
+            return Err(ApiError::validation(errors));
+        }
+        Ok(MemberQuery {
+            status,
+            sort,
+            descending,
+            inactive_days,
+            min_progress,
+            max_progress,
+        })
+    }
+}
+
+/// The longest idleness a member list filters on (ten years).
+const INACTIVE_DAYS_MAX: i64 = 3650;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct Progress {
@@ -86,9 +158,21 @@ pub(crate) struct Enrolment {
     /// Present on a single enrolment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_lesson_ids: Option<Vec<Uuid>>,
+    /// Present on a single enrolment: each completed lesson and when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed_lessons: Option<Vec<LessonDone>>,
     pub enrolled_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
     pub withdrawn_at: Option<DateTime<Utc>>,
+    /// The trainee's latest lesson completion, attempt start or answer save
+    /// in this enrolment (answer saves to within a minute); null before any.
+    pub last_activity_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct LessonDone {
+    pub lesson_id: Uuid,
+    pub completed_at: DateTime<Utc>,
 }
 
 /// Builds views of many enrolments with a fixed number of queries.
@@ -168,9 +252,11 @@ pub(crate) async fn views(
                     },
                 },
                 completed_lesson_ids: None,
+                completed_lessons: None,
                 enrolled_at: r.enrolled_at,
                 completed_at: r.completed_at,
                 withdrawn_at: r.withdrawn_at,
+                last_activity_at: r.last_activity_at,
             }
         })
         .collect())

@@ -14,6 +14,11 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
     pub withdrawn_at: Option<DateTimeUtc>,
     pub updated_at: DateTimeUtc,
+    /// The trainee's latest lesson completion, attempt start or answer save
+    /// here (see `activity`); none yet: null.
+    pub last_activity_at: Option<DateTimeUtc>,
+    /// Lessons completed, counted as each is recorded (see `activity`).
+    pub lessons_done: i32,
 }
 
 /// An enrolment is `active` until the completion rule marks it `completed`

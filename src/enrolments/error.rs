@@ -30,6 +30,10 @@ pub enum EnrolmentError {
     /// Progress on a withdrawn enrolment.
     #[error("the enrolment is not active")]
     NotActive,
+    /// A member-list cursor that names no member of the cohort (a sorted
+    /// list continues after the row the cursor names).
+    #[error("the cursor names no member of the cohort")]
+    BadCursor,
     #[error(transparent)]
     Csv(#[from] CsvError),
     /// The blocking pool could not run a step of an import.
@@ -62,6 +66,7 @@ impl From<EnrolmentError> for ApiError {
             EnrolmentError::AlreadyEnrolled => ApiError::conflict(ProblemCode::AlreadyEnrolled),
             EnrolmentError::CohortFull => ApiError::conflict(ProblemCode::CohortFull),
             EnrolmentError::NotActive => ApiError::conflict(ProblemCode::EnrolmentNotActive),
+            EnrolmentError::BadCursor => ApiError::field("cursor", FieldCode::InvalidCursor),
             EnrolmentError::Csv(e) => e.into(),
             EnrolmentError::Blocking(_) => ApiError::internal_from(&err),
             EnrolmentError::Db(e) => e.into(),
@@ -96,6 +101,7 @@ mod tests {
             (EnrolmentError::AlreadyEnrolled, 409, ProblemCode::AlreadyEnrolled),
             (EnrolmentError::CohortFull, 409, ProblemCode::CohortFull),
             (EnrolmentError::NotActive, 409, ProblemCode::EnrolmentNotActive),
+            (EnrolmentError::BadCursor, 422, ProblemCode::ValidationFailed),
             (CsvError::NotText.into(), 400, ProblemCode::CsvNotText),
             (CsvError::BadHeader.into(), 400, ProblemCode::CsvBadHeader),
             (CsvError::Empty.into(), 400, ProblemCode::CsvEmpty),

@@ -1,5 +1,6 @@
 //! Enrolments: trainees in cohorts, CSV import, lesson progress.
 
+pub(crate) mod activity;
 pub(crate) mod commands;
 pub(crate) mod completion_entity;
 pub(crate) mod csv_import;
@@ -9,6 +10,7 @@ pub(crate) mod error;
 pub(crate) mod import;
 pub(crate) mod import_command;
 pub(crate) mod import_plan;
+pub(crate) mod members;
 pub(crate) mod routes;
 pub(crate) mod service;
 

@@ -1,8 +1,9 @@
 //! Enrolling trainees, listing enrolments, withdrawals: thin handlers over
 //! `commands` and `service` (the CSV import is in `import`).
 
-use super::dto::{Enrol, Enrolment, MemberFilter, views};
+use super::dto::{Enrol, Enrolment, LessonDone, MemberListFilter, views};
 use super::entity as enrolment;
+use super::members as member_list;
 use super::{commands, service};
 use crate::error::{ApiError, ApiResult};
 use crate::http::page::List;
@@ -16,11 +17,20 @@ use uuid::Uuid;
 /// One enrolment's view with the ids of its completed lessons; the trainee
 /// is named for administrators.
 async fn one(state: &AppState, req: &HttpRequest, caller: &Caller, row: enrolment::Model) -> ApiResult<Enrolment> {
-    let lessons = service::completed_lessons(&state.db, row.id).await?;
+    let lessons = service::completions(&state.db, row.id).await?;
     let with_trainee = caller.role != Role::Trainee;
     let mut list = views(&state.db, vec![row], negotiate(req), caller.branch_default_locale, with_trainee).await?;
     let mut view = list.pop().ok_or_else(ApiError::not_found)?;
-    view.completed_lesson_ids = Some(lessons);
+    view.completed_lesson_ids = Some(lessons.iter().map(|c| c.lesson_id).collect());
+    view.completed_lessons = Some(
+        lessons
+            .into_iter()
+            .map(|c| LessonDone {
+                lesson_id: c.lesson_id,
+                completed_at: c.completed_at,
+            })
+            .collect(),
+    );
     Ok(view)
 }
 
@@ -40,20 +50,21 @@ pub(crate) async fn enrol(
     Ok(with_language(HttpResponse::Created().json(view), negotiate(&req)))
 }
 
-/// A cohort's members with their progress.
-#[utoipa::path(get, path = "/api/v1/cohorts/{id}/enrolments", tag = "enrolments", params(("id" = Uuid, Path), PageParams, MemberFilter),
-    security(("bearer" = [])), responses((status = 200, body = inline(List<Enrolment>)), (status = 403), (status = 404)))]
+/// A cohort's members with their progress and latest activity, filtered
+/// by status, progress and idleness and sorted by any of these.
+#[utoipa::path(get, path = "/api/v1/cohorts/{id}/enrolments", tag = "enrolments", params(("id" = Uuid, Path), PageParams, MemberListFilter),
+    security(("bearer" = [])), responses((status = 200, body = inline(List<Enrolment>)), (status = 403), (status = 404), (status = 422)))]
 pub(crate) async fn members(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
     req: HttpRequest,
     id: web::Path<Uuid>,
     page: crate::http::Query<PageParams>,
-    filter: crate::http::Query<MemberFilter>,
+    filter: crate::http::Query<MemberListFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
-    let status = filter.status()?;
-    let rows = service::members(&state.db, &caller, *id, status, page).await?;
+    let query = filter.query()?;
+    let rows = member_list::members(&state.db, &caller, *id, &query, page, state.clock.now()).await?;
     let (rows, next_cursor) = crate::http::page::split_page(rows, page, |r| r.id);
     let locale = negotiate(&req);
     let items = views(&state.db, rows, locale, caller.branch_default_locale, true).await?;

@@ -14,7 +14,9 @@ use crate::num::to_i64;
 use crate::tenancy::{self, Caller, Role};
 use crate::users::entity::{self as user, Entity as Users};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set, TryInsertResult,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -24,25 +26,6 @@ pub(crate) async fn find_visible(db: &impl ConnectionTrait, caller: &Caller, id:
     tenancy::find_visible::<Enrolments>(db, caller, id)
         .await?
         .ok_or(EnrolmentError::NotFound)
-}
-
-/// A page of a cohort's members (the cohort must be visible to the caller),
-/// optionally only those with `status`.
-pub(crate) async fn members(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    cohort_id: Uuid,
-    status: Option<enrolment::Status>,
-    page: Page,
-) -> Result<Vec<enrolment::Model>, EnrolmentError> {
-    let cohort = tenancy::find_visible::<cohort::Entity>(db, caller, cohort_id)
-        .await?
-        .ok_or(EnrolmentError::CohortNotFound)?;
-    let mut query = tenancy::visible::<Enrolments>(caller).filter(enrolment::Column::CohortId.eq(cohort.id));
-    if let Some(status) = status {
-        query = query.filter(enrolment::Column::Status.eq(status));
-    }
-    Ok(query.cursor_page(enrolment::Column::Id, page).all(db).await?)
 }
 
 /// A page of the caller's own enrolments, optionally only those with `status`.
@@ -158,10 +141,12 @@ pub(crate) async fn record_lesson(
         lesson_id: Set(lesson.id),
         completed_at: Set(now),
     };
-    Completions::insert(insert)
+    let inserted = Completions::insert(insert)
         .on_conflict_do_nothing_on([completion::Column::EnrolmentId, completion::Column::LessonId])
-        .exec(db)
+        .exec_without_returning(db)
         .await?;
+    let new = matches!(inserted, TryInsertResult::Inserted(n) if n > 0);
+    super::activity::lesson_recorded(db, row.id, new, now).await?;
     Ok(())
 }
 
@@ -178,6 +163,8 @@ pub(crate) fn new_enrolment(cohort: &cohort::Model, user_id: Uuid, now: DateTime
         completed_at: Set(None),
         withdrawn_at: Set(None),
         updated_at: Set(now),
+        last_activity_at: Set(None),
+        lessons_done: Set(0),
     }
 }
 
@@ -212,11 +199,16 @@ pub(crate) async fn done_counts(db: &impl ConnectionTrait, ids: &[Uuid]) -> Resu
 
 /// Ids of the lessons an enrolment has completed.
 pub(crate) async fn completed_lessons(db: &impl ConnectionTrait, enrolment_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
-    Ok(Completions::find()
+    Ok(completions(db, enrolment_id).await?.into_iter().map(|c| c.lesson_id).collect())
+}
+
+/// The lessons an enrolment has completed, with their dates, in the order done.
+pub(crate) async fn completions(db: &impl ConnectionTrait, enrolment_id: Uuid) -> Result<Vec<completion::Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    Completions::find()
         .filter(completion::Column::EnrolmentId.eq(enrolment_id))
+        .order_by_asc(completion::Column::CompletedAt)
+        .order_by_asc(completion::Column::Id)
         .all(db)
-        .await?
-        .into_iter()
-        .map(|c| c.lesson_id)
-        .collect())
+        .await
 }

@@ -33,6 +33,9 @@ pub struct Model {
     /// At least one kept answer was late-synced (reports count these).
     pub late_synced: bool,
     pub updated_at: DateTimeUtc,
+    /// The negotiated language when the attempt started (item statistics
+    /// per locale); none for attempts from before it was recorded.
+    pub locale: Option<String>,
 }
 
 /// An attempt is `open` until it is submitted (by the trainee, or by the

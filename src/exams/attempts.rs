@@ -12,6 +12,7 @@ use super::windows;
 use crate::audit::{AuditEntry, Author, write_entry};
 use crate::error::{FieldCode, FieldError, is_unique_violation};
 use crate::http::page::{CursorPage, Page};
+use crate::i18n::Locale;
 use crate::tenancy::{self, Caller};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -56,9 +57,10 @@ pub(crate) async fn start(
     exam: &exam::Model,
     latest: Option<&attempt::Model>,
     new: bool,
+    locale: Locale,
     now: DateTime<Utc>,
 ) -> Result<(Started, Arc<Snapshot>), ExamError> {
-    let prepared = prepare(db, caller, exam, latest, new, now).await?;
+    let prepared = prepare(db, caller, exam, latest, new, locale, now).await?;
     store(db, prepared, now).await
 }
 
@@ -77,6 +79,7 @@ pub(crate) async fn prepare(
     exam: &exam::Model,
     latest: Option<&attempt::Model>,
     new: bool,
+    locale: Locale,
     now: DateTime<Utc>,
 ) -> Result<Prepared, ExamError> {
     let version_id = exam
@@ -125,6 +128,7 @@ pub(crate) async fn prepare(
         grace_ends_at: Set(Some(admitted.deadline + Duration::minutes(i64::from(snapshot.sync_grace_minutes)))),
         late_synced: Set(false),
         updated_at: Set(now),
+        locale: Set(Some(locale.as_str().to_string())),
     });
     Ok(Prepared::New { row, admitted, snapshot })
 }

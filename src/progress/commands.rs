@@ -9,6 +9,7 @@ use crate::exams::ExamError;
 use crate::exams::attempt_entity::{self as attempt};
 use crate::exams::attempts::{self, Started};
 use crate::exams::views::{self, AttemptResult};
+use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::tenancy::Actor;
 use uuid::Uuid;
@@ -41,9 +42,10 @@ pub(crate) async fn complete_lesson(state: &AppState, actor: &Actor, enrolment_i
 /// grade (no open attempt past its deadline) and no unlock to use up. Those
 /// take the fast path: two reads on the pool (the latest attempt; the
 /// current enrolment with its window, override and attempt counts) and one
-/// insert that commits by itself, the database's one-open-attempt index settling a race as the
-/// transaction would. Everything else runs in one `Command` as before.
-pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid, new: bool) -> Result<Started, ProgressError> {
+/// insert that commits by itself (then the enrolment's activity time), the
+/// database's one-open-attempt index settling a race as the transaction
+/// would. Everything else runs in one `Command` as before.
+pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid, new: bool, locale: Locale) -> Result<Started, ProgressError> {
     let exam = crate::exams::directory::find_for_start(state, actor, exam_id).await?;
     let now = state.clock.now();
     let latest = attempts::latest(&state.db, exam.id, actor.user_id).await?;
@@ -51,17 +53,21 @@ pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid, new: b
         .as_ref()
         .is_some_and(|a| a.status == attempt::Status::Open && now > a.deadline);
     if !to_grade {
-        let prepared = attempts::prepare(&state.db, actor, &exam, latest.as_ref(), new, now).await?;
+        let prepared = attempts::prepare(&state.db, actor, &exam, latest.as_ref(), new, locale, now).await?;
         if !prepared.needs_transaction() {
             return match attempts::store(&state.db, prepared, now).await {
-                Ok((started, _)) => Ok(started),
+                Ok((started, _)) => {
+                    let (Started::New(row) | Started::Existing(row)) = &started;
+                    crate::enrolments::activity::touch(&state.db, row.enrolment_id, now).await?;
+                    Ok(started)
+                }
                 Err(ExamError::AttemptRace) => race_winner(state, exam.id, actor.user_id).await,
                 Err(err) => Err(err.into()),
             };
         }
     }
     let cmd = Command::begin(state, actor).await?;
-    match super::start_attempt(cmd.txn(), actor, &exam, cmd.now(), new).await {
+    match super::start_attempt(cmd.txn(), actor, &exam, cmd.now(), new, locale).await {
         Ok((started, _)) => {
             sign_issued(&cmd, actor.user_id).await?;
             cmd.commit().await?;

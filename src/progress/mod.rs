@@ -21,6 +21,7 @@ use crate::exams::attempt_entity::{self as attempt, Entity as Attempts};
 use crate::exams::attempts::{self, Started};
 use crate::exams::bank::Snapshot;
 use crate::exams::exam_entity as exam;
+use crate::i18n::Locale;
 use crate::tenancy::Caller;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -104,19 +105,24 @@ async fn exam_passed(db: &impl ConnectionTrait, row: &attempt::Model, now: DateT
 /// ran out of time, a new one starts only if `new` asks for it: otherwise
 /// the answer is `AttemptExpired` with that attempt's result (the caller
 /// commits the grading all the same), so that a client "resuming" after
-/// the deadline never burns an attempt by accident.
+/// the deadline never burns an attempt by accident. A new attempt records
+/// `locale`, the language it is taken in.
 pub async fn start_attempt(
     db: &impl ConnectionTrait,
     caller: &Caller,
     exam: &exam::Model,
     now: DateTime<Utc>,
     new: bool,
+    locale: Locale,
 ) -> Result<(Started, Arc<Snapshot>), ProgressError> {
     let mut latest = attempts::latest(db, exam.id, caller.user_id).await?;
     if let Some(row) = latest.take() {
         latest = Some(finalize_if_expired(db, row, now).await?);
     }
-    Ok(attempts::start(db, caller, exam, latest.as_ref(), new, now).await?)
+    let (started, snapshot) = attempts::start(db, caller, exam, latest.as_ref(), new, locale, now).await?;
+    let (Started::New(row) | Started::Existing(row)) = &started;
+    crate::enrolments::activity::touch(db, row.enrolment_id, now).await?;
+    Ok((started, snapshot))
 }
 
 /// Grades the attempt if its deadline has passed (lazy grading on read).

@@ -69,7 +69,7 @@ pub(crate) async fn start(
     body: OptionalJson<StartAttempt>,
 ) -> ApiResult<HttpResponse> {
     let new = body.0.unwrap_or_default().new;
-    let (row, created) = match commands::start(&state, &actor, *id, new).await? {
+    let (row, created) = match commands::start(&state, &actor, *id, new, negotiate(&req)).await? {
         Started::New(row) => (row, true),
         Started::Existing(row) => (row, false),
     };

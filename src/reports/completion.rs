@@ -1,14 +1,13 @@
-//! The completion report: one row per branch × course × cohort, computed
-//! with three aggregate queries whatever the number of enrolments.
+//! The completion report: one row per branch × course × cohort, or per
+//! branch, course or month of enrolment (`group_by`), from the aggregates
+//! in `rollup` (three queries whatever the number of enrolments).
 
-use crate::enrolments::entity::Status;
+use super::rollup::{self, Bucket, Grouping, Key};
 use crate::error::ApiResult;
-use crate::exams::attempt_entity::Status as AttemptStatus;
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait, Func, JoinType, Query};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Which rows a report covers. `branch_id` is forced to the caller's own
@@ -26,20 +25,22 @@ pub(crate) struct Filter {
     pub certified_to: Option<DateTime<Utc>>,
 }
 
+/// The figures every row carries, whatever it groups: each rate with the
+/// counts it is made of.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub(crate) struct CompletionRow {
-    /// Branch code.
-    pub branch: String,
-    pub course_id: Uuid,
-    pub course_code: String,
-    pub cohort_id: Uuid,
-    pub cohort_name: String,
+pub(crate) struct Figures {
     /// Every enrolment, whatever its status.
     pub enrolled: i64,
     pub active: i64,
     pub completed: i64,
     pub certified: i64,
     pub withdrawn: i64,
+    /// Enrolments with at least one graded attempt (the base of `pass_rate`).
+    pub examined: i64,
+    /// Examined enrolments with a passed attempt (`pass_rate` = passed / examined).
+    pub passed: i64,
+    /// Examined enrolments whose best attempt has a percentage (the base of `average_score`).
+    pub scored: i64,
     /// Share (0-1) of trainees who sat the exam and passed it; null if nobody sat it.
     pub pass_rate: Option<f64>,
     /// Mean of each examined trainee's best percentage (0-100); null if nobody sat it.
@@ -52,20 +53,33 @@ pub(crate) struct CompletionRow {
     pub late_synced_attempts: i64,
 }
 
-/// Conditions on the enrolments table `e`.
-fn conditions(f: &Filter) -> Condition {
-    let col = |name: &'static str| Expr::col((E, name));
-    Condition::all()
-        .add_option(f.branch_id.map(|v| col("branch_id").eq(v)))
-        .add_option(f.course_id.map(|v| col("course_id").eq(v)))
-        .add_option(f.cohort_id.map(|v| col("cohort_id").eq(v)))
-        .add_option(f.enrolled_from.map(|v| col("enrolled_at").gte(v)))
-        .add_option(f.enrolled_to.map(|v| col("enrolled_at").lt(v)))
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct CompletionRow {
+    /// Branch code.
+    pub branch: String,
+    pub course_id: Uuid,
+    pub course_code: String,
+    pub cohort_id: Uuid,
+    pub cohort_name: String,
+    #[serde(flatten)]
+    pub figures: Figures,
 }
 
-/// `SUM(CASE WHEN e.status = <status> THEN 1 ELSE 0 END)`.
-fn count_status(status: Status) -> Expr {
-    Func::sum(Expr::case(Expr::col((E, "status")).eq(status), 1).finally(0)).into()
+/// A row of a report grouped by branch, course or month: the dimension of
+/// the grouping is set, the others are null.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct GroupRow {
+    /// Branch code (`group_by=branch`).
+    pub branch: Option<String>,
+    /// `group_by=course`.
+    pub course_id: Option<Uuid>,
+    pub course_code: Option<String>,
+    /// `YYYY-MM`, the UTC month of enrolment (`group_by=month`).
+    pub month: Option<String>,
+    /// Cohorts with enrolments in the group.
+    pub cohorts: i64,
+    #[serde(flatten)]
+    pub figures: Figures,
 }
 
 fn median(values: &mut [f64]) -> Option<f64> {
@@ -82,154 +96,46 @@ fn median(values: &mut [f64]) -> Option<f64> {
     Some((m * 10.0).round() / 10.0)
 }
 
-/// One cohort's graded attempts, from the per-enrolment aggregate.
-#[derive(Clone, Copy, Default)]
-struct ExamStats {
-    /// Enrolments with a graded attempt.
-    examined: i64,
-    /// Of those, enrolments with a pass.
-    passed: i64,
-    /// Mean of their best percentages.
-    average: Option<f64>,
-    /// Graded attempts that kept a late-synced answer.
-    late_synced: i64,
+fn figures(mut b: Bucket) -> Figures {
+    Figures {
+        enrolled: b.enrolled,
+        active: b.active,
+        completed: b.completed,
+        certified: i64::try_from(b.days_to_certificate.len()).unwrap_or(i64::MAX),
+        withdrawn: b.withdrawn,
+        examined: b.examined,
+        passed: b.passed,
+        scored: b.scored,
+        pass_rate: (b.examined > 0).then(|| ((b.passed as f64 / b.examined as f64) * 1000.0).round() / 1000.0),
+        average_score: if b.scored > 0 {
+            b.average.map(|a| (a * 10.0).round() / 10.0)
+        } else {
+            None
+        },
+        median_days_to_certificate: median(&mut b.days_to_certificate),
+        late_synced_attempts: b.late_synced,
+    }
 }
 
-/// The alias of the enrolments table in every query.
-const E: &str = "e";
-
+/// One row per branch × course × cohort, sorted by branch, course and cohort name.
 pub(crate) async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResult<Vec<CompletionRow>> {
-    let group = [(E, "branch_id"), (E, "course_id"), (E, "cohort_id")];
-    let counts = db
-        .query_all(
-            Query::select()
-                .columns(group)
-                .expr_as(Func::count(Expr::col(Asterisk)), "enrolled")
-                .expr_as(count_status(Status::Active), "active")
-                .expr_as(count_status(Status::Completed), "completed")
-                .expr_as(count_status(Status::Withdrawn), "withdrawn")
-                .from_as("enrolments", E)
-                .cond_where(conditions(f))
-                .group_by_columns(group),
-        )
-        .await?;
-
-    // Each examined enrolment's best percentage, whether any attempt passed
-    // and how many attempts kept late-synced answers.
-    let best = Query::select()
-        .column("enrolment_id")
-        .expr_as(Func::max(Expr::col("percent")), "best")
-        .expr_as(Func::max(Expr::case(Expr::col("passed"), 1).finally(0)), "passed_any")
-        .expr_as(Func::sum(Expr::case(Expr::col("late_synced"), 1).finally(0)), "late")
-        .from("attempts")
-        .and_where(Expr::col("status").eq(AttemptStatus::Submitted))
-        .group_by_col("enrolment_id")
-        .take();
-    let exams = db
-        .query_all(
-            Query::select()
-                .column((E, "cohort_id"))
-                .expr_as(Func::count(Expr::col(Asterisk)), "examined")
-                .expr_as(Func::sum(Expr::col(("b", "passed_any"))), "passed")
-                .expr_as(Func::avg(Expr::col(("b", "best"))), "average")
-                // PostgreSQL sums a bigint into a numeric: read back as bigint.
-                .expr_as(Func::cast_as(Func::sum(Expr::col(("b", "late"))), "bigint"), "late")
-                .from_subquery(best, "b")
-                .join_as(
-                    JoinType::InnerJoin,
-                    "enrolments",
-                    E,
-                    Expr::col((E, "id")).equals(("b", "enrolment_id")),
-                )
-                .cond_where(conditions(f))
-                .group_by_col((E, "cohort_id")),
-        )
-        .await?;
-    let mut exam_stats: HashMap<Uuid, ExamStats> = HashMap::new();
-    for row in exams {
-        let cohort: Uuid = row.try_get("", "cohort_id")?;
-        exam_stats.insert(
-            cohort,
-            ExamStats {
-                examined: row.try_get("", "examined")?,
-                passed: row.try_get::<Option<i64>>("", "passed")?.unwrap_or(0),
-                average: row.try_get("", "average")?,
-                late_synced: row.try_get::<Option<i64>>("", "late")?.unwrap_or(0),
-            },
-        );
-    }
-
-    let issued_at = || Expr::col(("c", "issued_at"));
-    let certificates = Query::select()
-        .column((E, "cohort_id"))
-        .column((E, "enrolled_at"))
-        .column(("c", "issued_at"))
-        .from_as("certificates", "c")
-        .join_as(
-            JoinType::InnerJoin,
-            "enrolments",
-            E,
-            Expr::col((E, "id")).equals(("c", "enrolment_id")),
-        )
-        .cond_where(
-            conditions(f)
-                .add_option(f.certified_from.map(|v| issued_at().gte(v)))
-                .add_option(f.certified_to.map(|v| issued_at().lt(v))),
-        )
-        .take();
-    let mut certified: HashMap<Uuid, Vec<f64>> = HashMap::new();
-    for row in db.query_all(&certificates).await? {
-        let cohort: Uuid = row.try_get("", "cohort_id")?;
-        let enrolled_at: DateTime<Utc> = row.try_get("", "enrolled_at")?;
-        let issued_at: DateTime<Utc> = row.try_get("", "issued_at")?;
-        certified
-            .entry(cohort)
-            .or_default()
-            .push((issued_at - enrolled_at).num_seconds() as f64 / 86_400.0);
-    }
-
-    let mut keys: Vec<(Uuid, Uuid, Uuid, i64, i64, i64, i64)> = Vec::new();
-    for row in counts {
-        keys.push((
-            row.try_get("", "branch_id")?,
-            row.try_get("", "course_id")?,
-            row.try_get("", "cohort_id")?,
-            row.try_get("", "enrolled")?,
-            row.try_get::<Option<i64>>("", "active")?.unwrap_or(0),
-            row.try_get::<Option<i64>>("", "completed")?.unwrap_or(0),
-            row.try_get::<Option<i64>>("", "withdrawn")?.unwrap_or(0),
-        ));
-    }
-    let names = Names::load(db, &keys).await?;
-    let mut rows: Vec<CompletionRow> = keys
+    let buckets = rollup::rollup(db, f, Grouping::Cohort).await?;
+    let names = Names::load(db, buckets.keys()).await?;
+    let mut rows: Vec<CompletionRow> = buckets
         .into_iter()
-        .map(|(branch, course, cohort, enrolled, active, completed, withdrawn)| {
-            let ExamStats {
-                examined,
-                passed,
-                average,
-                late_synced,
-            } = exam_stats.get(&cohort).copied().unwrap_or_default();
-            let mut days = certified.remove(&cohort).unwrap_or_default();
+        .map(|(key, bucket)| {
+            let (branch, course, cohort) = (
+                key.branch.unwrap_or_default(),
+                key.course.unwrap_or_default(),
+                key.cohort.unwrap_or_default(),
+            );
             CompletionRow {
                 branch: names.branches.get(&branch).cloned().unwrap_or_default(),
                 course_id: course,
                 course_code: names.courses.get(&course).cloned().unwrap_or_default(),
                 cohort_id: cohort,
                 cohort_name: names.cohorts.get(&cohort).cloned().unwrap_or_default(),
-                enrolled,
-                active,
-                completed,
-                certified: i64::try_from(days.len()).unwrap_or(i64::MAX),
-                withdrawn,
-                pass_rate: (examined > 0).then(|| ((passed as f64 / examined as f64) * 1000.0).round() / 1000.0),
-                average_score: if examined > 0 {
-                    average.map(|a| (a * 10.0).round() / 10.0)
-                } else {
-                    None
-                },
-                median_days_to_certificate: median(&mut days),
-                late_synced_attempts: late_synced,
+                figures: figures(bucket),
             }
         })
         .collect();
@@ -251,6 +157,26 @@ pub(crate) fn sort_for_reader(rows: &mut [CompletionRow], locale: crate::i18n::L
     });
 }
 
+/// One row per branch, course or month (not `Grouping::Cohort`: see
+/// [`completion`]), sorted by branch code, course code or month.
+pub(crate) async fn grouped(db: &impl ConnectionTrait, f: &Filter, g: Grouping) -> ApiResult<Vec<GroupRow>> {
+    let buckets = rollup::rollup(db, f, g).await?;
+    let names = Names::load(db, buckets.keys()).await?;
+    let mut rows: Vec<GroupRow> = buckets
+        .into_iter()
+        .map(|(key, bucket)| GroupRow {
+            branch: key.branch.map(|b| names.branches.get(&b).cloned().unwrap_or_default()),
+            course_id: key.course,
+            course_code: key.course.map(|c| names.courses.get(&c).cloned().unwrap_or_default()),
+            month: key.month,
+            cohorts: bucket.cohorts,
+            figures: figures(bucket),
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.branch, &a.course_code, &a.month, a.course_id).cmp(&(&b.branch, &b.course_code, &b.month, b.course_id)));
+    Ok(rows)
+}
+
 /// Codes and names for the ids in a report, one query each.
 struct Names {
     branches: BTreeMap<Uuid, String>,
@@ -259,11 +185,18 @@ struct Names {
 }
 
 impl Names {
-    async fn load(db: &impl ConnectionTrait, keys: &[(Uuid, Uuid, Uuid, i64, i64, i64, i64)]) -> ApiResult<Names> {
+    async fn load<'a>(db: &impl ConnectionTrait, keys: impl Iterator<Item = &'a Key>) -> ApiResult<Names> {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let branch_ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let course_ids: Vec<Uuid> = keys.iter().map(|k| k.1).collect();
-        let cohort_ids: Vec<Uuid> = keys.iter().map(|k| k.2).collect();
+        let (mut branch_ids, mut course_ids, mut cohort_ids) = (Vec::new(), Vec::new(), Vec::new());
+        for key in keys {
+            branch_ids.extend(key.branch);
+            course_ids.extend(key.course);
+            cohort_ids.extend(key.cohort);
+        }
+        branch_ids.sort_unstable();
+        branch_ids.dedup();
+        course_ids.sort_unstable();
+        course_ids.dedup();
         let mut names = Names {
             branches: BTreeMap::new(),
             courses: BTreeMap::new(),

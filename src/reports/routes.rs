@@ -1,17 +1,21 @@
 //! `GET /api/v1/reports/completion` and `/api/v1/reports/talent-pool`, as
 //! JSON or, with `Accept: text/csv`, as CSV streamed row by row.
 
-use super::completion::{self, CompletionRow};
+use super::cohort_summary::{self, CohortSummary};
+use super::completion::{self, CompletionRow, GroupRow};
+use super::completion_csv::{COMPLETION_COLUMNS, FIGURE_COLUMNS, completion_cells, group_cells, group_columns};
 use super::csv::{BOM, Cell, header, line};
+use super::rollup::Grouping;
+use super::scope::{Coverage, coverage};
 use super::talent::{self, TalentRow};
 use super::zone::{self, Bound};
-use crate::error::FieldCode;
 use crate::error::{ApiError, ApiResult};
+use crate::error::{FieldCode, FieldError};
 use crate::http::negotiate;
 use crate::http::routes::Routes;
 use crate::i18n::Locale;
 use crate::state::AppState;
-use crate::tenancy::{Authorized, Caller, HqOnly, Staff};
+use crate::tenancy::{Authorized, HqOnly, Staff};
 use actix_web::http::header as h;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -22,6 +26,9 @@ use uuid::Uuid;
 pub(crate) struct CompletionReport {
     /// The IANA zone date-only bounds were read in.
     pub time_zone: String,
+    /// Always `cohort` here (a grouped report is a `GroupedReport`).
+    #[schema(pattern = "^cohort$")]
+    pub group_by: &'static str,
     pub items: Vec<CompletionRow>,
 }
 
@@ -49,6 +56,10 @@ pub(crate) struct CompletionQuery {
     /// IANA zone for date-only bounds; default: the branch's zone for one
     /// branch, UTC across branches.
     pub tz: Option<String>,
+    /// One row per `cohort` (the default: branch × course × cohort),
+    /// `branch`, `course` or `month` (the UTC month of enrolment).
+    #[param(pattern = "^(cohort|branch|course|month)$")]
+    pub group_by: Option<String>,
 }
 
 fn wants_csv(req: &HttpRequest) -> bool {
@@ -59,7 +70,7 @@ fn wants_csv(req: &HttpRequest) -> bool {
 }
 
 /// Streams a BOM, a header line and one line per row.
-fn csv_response(locale: Locale, zone: &str, filename: &str, columns: &'static [&'static str], lines: Vec<Vec<Cell>>) -> HttpResponse {
+fn csv_response(locale: Locale, zone: &str, filename: &str, columns: &[&str], lines: Vec<Vec<Cell>>) -> HttpResponse {
     let head = [BOM.to_vec(), header(locale, columns)].concat();
     let stream = futures_util::stream::iter(
         std::iter::once(Ok::<Bytes, actix_web::Error>(Bytes::from(head)))
@@ -77,80 +88,35 @@ fn csv_response(locale: Locale, zone: &str, filename: &str, columns: &'static [&
     )
 }
 
-/// Which branches a completion report covers.
-enum Coverage {
-    /// Every branch (headquarters without a branch filter).
-    Every,
-    One(Uuid),
-    /// None: the requested branch does not exist or is outside the caller's
-    /// scope (an empty report, not an error).
-    Nothing,
+/// The report's rows as JSON: per cohort, or grouped.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub(crate) enum CompletionAnswer {
+    Cohorts(CompletionReport),
+    Groups(GroupedReport),
 }
 
-async fn coverage(state: &AppState, caller: &Caller, code: Option<&str>) -> ApiResult<Coverage> {
-    let requested = match code {
-        Some(code) => match crate::branches::service::find_by_code(&state.db, code).await? {
-            Some(branch) => Some(branch.id),
-            None => return Ok(Coverage::Nothing),
-        },
-        None => None,
-    };
-    Ok(match (caller.is_hq(), requested) {
-        (true, None) => Coverage::Every,
-        (true, Some(b)) => Coverage::One(b),
-        (false, Some(b)) if b != caller.branch_id => Coverage::Nothing,
-        (false, _) => Coverage::One(caller.branch_id),
-    })
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct GroupedReport {
+    /// The IANA zone date-only bounds were read in.
+    pub time_zone: String,
+    /// `branch`, `course` or `month`.
+    #[schema(pattern = "^(branch|course|month)$")]
+    pub group_by: &'static str,
+    pub items: Vec<GroupRow>,
 }
 
-const COMPLETION_COLUMNS: &[&str] = &[
-    "branch",
-    "course_id",
-    "course_code",
-    "cohort_id",
-    "cohort_name",
-    "enrolled",
-    "active",
-    "completed",
-    "certified",
-    "withdrawn",
-    "pass_rate",
-    "average_score",
-    "median_days_to_certificate",
-    "late_synced_attempts",
-];
-
-fn completion_cells(r: CompletionRow) -> Vec<Cell> {
-    vec![
-        Cell::Text(r.branch),
-        Cell::Text(r.course_id.to_string()),
-        Cell::Text(r.course_code),
-        Cell::Text(r.cohort_id.to_string()),
-        Cell::Text(r.cohort_name),
-        Cell::Int(r.enrolled),
-        Cell::Int(r.active),
-        Cell::Int(r.completed),
-        Cell::Int(r.certified),
-        Cell::Int(r.withdrawn),
-        Cell::Num(r.pass_rate),
-        Cell::Num(r.average_score),
-        Cell::Num(r.median_days_to_certificate),
-        Cell::Int(r.late_synced_attempts),
-    ]
-}
-
-/// Completion per branch × course × cohort. Headquarters sees every branch;
-/// a branch admin its own (filters outside it give no rows, not an error).
+/// Completion per branch × course × cohort, or grouped by branch, course or
+/// month of enrolment. Headquarters sees every branch; a branch admin its
+/// own (filters outside it give no rows, not an error).
 #[utoipa::path(get, path = "/api/v1/reports/completion", tag = "reports", params(CompletionQuery), security(("bearer" = [])),
-    responses((status = 200, description = "`{\"items\": [...]}`, or CSV with Accept: text/csv", body = CompletionReport), (status = 403), (status = 422)))]
+    responses((status = 200, description = "`{\"items\": [...]}` (with `group_by` for a grouped report), or CSV with Accept: text/csv", body = CompletionAnswer), (status = 403), (status = 422)))]
 pub(crate) async fn completion(
     state: web::Data<AppState>,
     Authorized(caller, _): Authorized<Staff>,
     req: HttpRequest,
     q: crate::http::Query<CompletionQuery>,
 ) -> ApiResult<HttpResponse> {
-    let from = Bound::parse("from", q.from.as_deref())?;
-    let to = Bound::parse("to", q.to.as_deref())?;
     let asked = zone::requested(q.tz.as_deref())?;
     let coverage = coverage(&state, &caller, q.branch.as_deref()).await?;
     let tz = match (asked, &coverage) {
@@ -158,47 +124,100 @@ pub(crate) async fn completion(
         (None, Coverage::One(branch_id)) => zone::of_branch(&state.db, *branch_id).await?,
         (None, _) => chrono_tz::UTC,
     };
-    let (from, to) = (from.map(|b| b.instant(tz)), to.map(|b| b.instant(tz)));
+    let (filter, grouping) = completion_filter(&q, tz)?;
+    let filter = match coverage {
+        Coverage::Every => Some(filter),
+        Coverage::One(branch_id) => Some(completion::Filter {
+            branch_id: Some(branch_id),
+            ..filter
+        }),
+        Coverage::Nothing => None,
+    };
+    let locale = negotiate(&req);
+    if grouping == Grouping::Cohort {
+        let mut rows = match &filter {
+            Some(f) => completion::completion(&state.db, f).await?,
+            None => Vec::new(),
+        };
+        completion::sort_for_reader(&mut rows, locale);
+        if wants_csv(&req) {
+            let columns = [COMPLETION_COLUMNS, FIGURE_COLUMNS].concat();
+            return Ok(csv_response(
+                locale,
+                tz.name(),
+                "completion.csv",
+                &columns,
+                rows.into_iter().map(completion_cells).collect(),
+            ));
+        }
+        return Ok(HttpResponse::Ok().json(CompletionAnswer::Cohorts(CompletionReport {
+            time_zone: tz.name().to_string(),
+            group_by: Grouping::Cohort.name(),
+            items: rows,
+        })));
+    }
+    let rows = match &filter {
+        Some(f) => completion::grouped(&state.db, f, grouping).await?,
+        None => Vec::new(),
+    };
+    if wants_csv(&req) {
+        let columns = [group_columns(grouping), FIGURE_COLUMNS].concat();
+        let lines = rows.into_iter().map(|r| group_cells(grouping, r)).collect();
+        return Ok(csv_response(locale, tz.name(), "completion.csv", &columns, lines));
+    }
+    Ok(HttpResponse::Ok().json(CompletionAnswer::Groups(GroupedReport {
+        time_zone: tz.name().to_string(),
+        group_by: grouping.name(),
+        items: rows,
+    })))
+}
+
+/// The report's filter and grouping; every bad parameter named in one 422.
+/// Date-only bounds are midnight in `tz`.
+fn completion_filter(q: &CompletionQuery, tz: chrono_tz::Tz) -> ApiResult<(completion::Filter, Grouping)> {
+    let mut errors = Vec::new();
+    let mut time = |field: &'static str, value: &Option<String>| match Bound::parse(field, value.as_deref()) {
+        Ok(bound) => bound.map(|b| b.instant(tz)),
+        Err(_) => {
+            errors.push(FieldError::new(field, FieldCode::InvalidDate));
+            None
+        }
+    };
+    let (from, to) = (time("from", &q.from), time("to", &q.to));
+    if let (Some(from), Some(to)) = (from, to)
+        && to < from
+    {
+        errors.push(FieldError::new("to", FieldCode::EndsBeforeStart));
+    }
     let by_certificate = match q.date_field.as_deref() {
         None | Some("enrolled") => false,
         Some("certified") => true,
-        Some(_) => return Err(ApiError::field("date_field", FieldCode::InvalidChoice)),
+        Some(_) => {
+            errors.push(FieldError::new("date_field", FieldCode::InvalidChoice));
+            false
+        }
     };
+    let grouping = match q.group_by.as_deref() {
+        None => Grouping::Cohort,
+        Some(text) => Grouping::parse(text).unwrap_or_else(|| {
+            errors.push(FieldError::new("group_by", FieldCode::InvalidChoice));
+            Grouping::Cohort
+        }),
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
     let mut filter = completion::Filter {
         course_id: q.course_id,
         cohort_id: q.cohort_id,
         ..Default::default()
     };
     if by_certificate {
-        filter.certified_from = from;
-        filter.certified_to = to;
+        (filter.certified_from, filter.certified_to) = (from, to);
     } else {
-        filter.enrolled_from = from;
-        filter.enrolled_to = to;
+        (filter.enrolled_from, filter.enrolled_to) = (from, to);
     }
-    let mut rows = match coverage {
-        Coverage::Every => completion::completion(&state.db, &filter).await?,
-        Coverage::One(branch_id) => {
-            filter.branch_id = Some(branch_id);
-            completion::completion(&state.db, &filter).await?
-        }
-        Coverage::Nothing => Vec::new(),
-    };
-    let locale = negotiate(&req);
-    completion::sort_for_reader(&mut rows, locale);
-    if wants_csv(&req) {
-        return Ok(csv_response(
-            locale,
-            tz.name(),
-            "completion.csv",
-            COMPLETION_COLUMNS,
-            rows.into_iter().map(completion_cells).collect(),
-        ));
-    }
-    Ok(HttpResponse::Ok().json(CompletionReport {
-        time_zone: tz.name().to_string(),
-        items: rows,
-    }))
+    Ok((filter, grouping))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -258,7 +277,51 @@ pub(crate) async fn talent_pool(
     }))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct SummaryQuery {
+    /// Active trainees idle for at least this many days count as inactive
+    /// (1-3650, default 14).
+    #[param(value_type = u32, required = false, minimum = 1, maximum = 3650)]
+    pub inactive_days: Option<String>,
+}
+
+/// A cohort at a glance: the completion funnel with counts, statuses and
+/// inactive trainees (staff of the cohort's branch, or headquarters).
+#[utoipa::path(get, path = "/api/v1/cohorts/{id}/summary", tag = "reports", params(("id" = Uuid, Path), SummaryQuery),
+    security(("bearer" = [])), responses((status = 200, body = CohortSummary), (status = 403), (status = 404), (status = 422)))]
+pub(crate) async fn cohort_summary(
+    state: web::Data<AppState>,
+    Authorized(caller, _): Authorized<Staff>,
+    id: web::Path<Uuid>,
+    q: crate::http::Query<SummaryQuery>,
+) -> ApiResult<HttpResponse> {
+    let inactive_days = match q.inactive_days.as_deref() {
+        None => 14,
+        Some(text) => match text.trim().parse::<i64>() {
+            Ok(n) if (1..=3650).contains(&n) => n,
+            _ => {
+                return Err(ApiError::validation(vec![
+                    FieldError::new("inactive_days", FieldCode::OutOfRange)
+                        .arg("min", 1)
+                        .arg("max", 3650),
+                ]));
+            }
+        },
+    };
+    let summary = cohort_summary::for_cohort(&state, &caller, *id, inactive_days).await?;
+    Ok(HttpResponse::Ok().json(summary))
+}
+
 /// This area's routes (paths and methods come from each handler's `#[utoipa::path]`).
 pub(crate) fn routes(r: &mut Routes) {
-    r.add(__path_completion, completion).add(__path_talent_pool, talent_pool);
+    r.add(__path_completion, completion)
+        .add(__path_talent_pool, talent_pool)
+        .add(__path_cohort_summary, cohort_summary)
+        .add(super::items_routes::__path_item_statistics, super::items_routes::item_statistics)
+        .add(
+            super::export_routes::__path_certificate_register,
+            super::export_routes::certificate_register,
+        )
+        .add(super::export_routes::__path_my_transcript, super::export_routes::my_transcript)
+        .add(super::export_routes::__path_transcript, super::export_routes::transcript);
 }

@@ -5,6 +5,7 @@
 #[allow(unreachable_pub)]
 mod support;
 
+mod activity;
 mod answer_sync;
 mod attempts_resume;
 mod auth;
@@ -20,10 +21,12 @@ mod enrolments;
 mod exam_overrides;
 mod exam_windows;
 mod exams;
+mod exports;
 mod foundation;
 mod hardening_http;
 mod hostile_text;
 mod import;
+mod item_statistics;
 mod l10n_catalogue;
 mod l10n_cohort_names;
 mod l10n_dates;
@@ -39,6 +42,7 @@ mod password_reset;
 mod processes;
 mod reports;
 mod resilience;
+mod rollups;
 mod sessions;
 mod sync_grace;
 mod tenancy;

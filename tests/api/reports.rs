@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 /// Enrols a new trainee of `branch` in `cohort`, optionally completes the
 /// lesson and sits the exam (right or wrong), optionally withdraws.
 #[allow(clippy::too_many_arguments)]
-async fn trainee(
+pub(crate) async fn trainee(
     app: &TestApp,
     world: &World,
     admin: &str,
@@ -66,7 +66,7 @@ async fn trainee(
     let _ = world;
 }
 
-async fn cohort(app: &TestApp, admin: &str, branch: &str, course: &Value, name: &str) -> String {
+pub(crate) async fn cohort(app: &TestApp, admin: &str, branch: &str, course: &Value, name: &str) -> String {
     let res = app
         .post(&format!("/api/v1/branches/{branch}/cohorts"))
         .token(admin)

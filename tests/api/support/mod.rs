@@ -2,6 +2,7 @@
 //! database per test (a new SQLite file, or a new PostgreSQL database when
 //! `ZHIJIANG_TEST_POSTGRES_URL` is set), and a real SMTP server.
 
+pub mod answers;
 pub mod catalogue;
 pub mod certify;
 pub mod exams;

@@ -1,0 +1,162 @@
+//! A cohort at a glance: the completion funnel (enrolled → started lessons
+//! → all lessons → sat the exam → passed → certified), the statuses, and
+//! how many active trainees have gone quiet. One aggregate query over the
+//! cohort's enrolments, using the counters they carry (`lessons_done`,
+//! `last_activity_at`) and existence checks on attempts and certificates.
+
+use crate::cohorts::entity as cohort;
+use crate::enrolments::entity::Status;
+use crate::error::ApiResult;
+use crate::exams::attempt_entity::Status as AttemptStatus;
+use crate::state::AppState;
+use crate::tenancy::Caller;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Func, Query};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// Each stage counts the cohort's enrolments (whatever their status) that
+/// reached it. A trainee may sit the exam before finishing the lessons, so
+/// a later stage is not always a subset of the one before.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Funnel {
+    pub enrolled: i64,
+    /// At least one lesson done.
+    pub started_lessons: i64,
+    /// Every lesson of the course done.
+    pub all_lessons: i64,
+    /// At least one graded attempt.
+    pub sat_exam: i64,
+    /// At least one passed attempt.
+    pub passed: i64,
+    /// A certificate was issued for the enrolment.
+    pub certified: i64,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct StatusCounts {
+    pub active: i64,
+    pub completed: i64,
+    pub withdrawn: i64,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct CohortSummary {
+    pub cohort_id: Uuid,
+    pub course_id: Uuid,
+    /// Lessons in the course.
+    pub lessons: i64,
+    pub funnel: Funnel,
+    pub statuses: StatusCounts,
+    /// The idleness counted under `inactive` (the `inactive_days` parameter).
+    pub inactive_days: i64,
+    /// Active trainees without activity for at least `inactive_days` days
+    /// (counted from the enrolment for one who never started).
+    pub inactive: i64,
+    /// The latest activity of any trainee of the cohort.
+    pub last_activity_at: Option<DateTime<Utc>>,
+}
+
+const E: &str = "e";
+
+/// `SUM(CASE WHEN <condition> THEN 1 ELSE 0 END)`.
+fn count_when(condition: Expr) -> Expr {
+    Func::sum(Expr::case(condition, 1).finally(0)).into()
+}
+
+/// Whether the enrolment `e` has a row in `table` meeting `condition`.
+fn has(table: &'static str, condition: Expr) -> Expr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from_as(table, "x")
+            .and_where(Expr::col(("x", "enrolment_id")).equals((E, "id")))
+            .and_where(condition)
+            .take(),
+    )
+}
+
+/// The summary of a cohort the caller may see (another branch's: 404).
+pub(crate) async fn for_cohort(state: &AppState, caller: &Caller, cohort_id: Uuid, inactive_days: i64) -> ApiResult<CohortSummary> {
+    let cohort = crate::cohorts::service::find_scoped(&state.db, caller, cohort_id).await?;
+    let lessons = crate::courses::service::lesson_counts(&state.db, &[cohort.course_id])
+        .await?
+        .get(&cohort.course_id)
+        .copied()
+        .unwrap_or(0);
+    summary(&state.db, &cohort, lessons, inactive_days, state.clock.now()).await
+}
+
+async fn summary(
+    db: &impl ConnectionTrait,
+    cohort: &cohort::Model,
+    lessons: i64,
+    inactive_days: i64,
+    now: DateTime<Utc>,
+) -> ApiResult<CohortSummary> {
+    let col = |name: &'static str| Expr::col((E, name));
+    let idle_since = Func::coalesce([col("last_activity_at"), col("enrolled_at")]);
+    let all_lessons = if lessons > 0 {
+        col("lessons_done").gte(lessons)
+    } else {
+        Expr::val(1).eq(0)
+    };
+    let query = Query::select()
+        .expr_as(Func::count(Expr::col(Asterisk)), "enrolled")
+        .expr_as(count_when(col("lessons_done").gt(0)), "started")
+        .expr_as(count_when(all_lessons), "all_lessons")
+        .expr_as(
+            count_when(has("attempts", Expr::col(("x", "status")).eq(AttemptStatus::Submitted))),
+            "sat_exam",
+        )
+        .expr_as(count_when(has("attempts", Expr::col(("x", "passed")).eq(true))), "passed")
+        .expr_as(count_when(has("certificates", Expr::val(1).eq(1))), "certified")
+        .expr_as(count_when(col("status").eq(Status::Active)), "active")
+        .expr_as(count_when(col("status").eq(Status::Completed)), "completed")
+        .expr_as(count_when(col("status").eq(Status::Withdrawn)), "withdrawn")
+        .expr_as(
+            count_when(
+                col("status")
+                    .eq(Status::Active)
+                    .and(Expr::from(idle_since).lte(now - Duration::days(inactive_days))),
+            ),
+            "inactive",
+        )
+        .expr_as(Func::max(col("last_activity_at")), "last_activity_at")
+        .from_as("enrolments", E)
+        .and_where(col("cohort_id").eq(cohort.id))
+        .take();
+    let row = db.query_one(&query).await?;
+    let n = |name: &str| -> ApiResult<i64> {
+        Ok(match &row {
+            Some(r) => r.try_get::<Option<i64>>("", name)?.unwrap_or(0),
+            None => 0,
+        })
+    };
+    let last_activity_at = match &row {
+        Some(r) => r.try_get::<Option<DateTime<Utc>>>("", "last_activity_at")?,
+        None => None,
+    };
+    Ok(CohortSummary {
+        cohort_id: cohort.id,
+        course_id: cohort.course_id,
+        lessons,
+        funnel: Funnel {
+            enrolled: n("enrolled")?,
+            started_lessons: n("started")?,
+            all_lessons: n("all_lessons")?,
+            sat_exam: n("sat_exam")?,
+            passed: n("passed")?,
+            certified: n("certified")?,
+        },
+        statuses: StatusCounts {
+            active: n("active")?,
+            completed: n("completed")?,
+            withdrawn: n("withdrawn")?,
+        },
+        inactive_days,
+        inactive: n("inactive")?,
+        last_activity_at,
+    })
+}
