@@ -25,6 +25,8 @@ mod m20261129_000015_exam_windows;
 mod m20261129_000016_exam_overrides;
 mod m20261129_000017_exam_sync_grace;
 mod m20261129_000023_enrolment_activity;
+/// The enrolment-activity backfill, for a test that checks it.
+pub use m20261129_000023_enrolment_activity::BACKFILL as ENROLMENT_ACTIVITY_BACKFILL;
 mod m20261129_000024_attempt_locale;
 
 pub struct Migrator;
