@@ -28,6 +28,8 @@ mod m20261129_000018_credential_keys;
 mod m20261129_000019_certificate_life;
 mod m20261129_000021_cohort_names;
 mod m20261129_000023_enrolment_activity;
+/// The enrolment-activity backfill, for a test that checks it.
+pub use m20261129_000023_enrolment_activity::BACKFILL as ENROLMENT_ACTIVITY_BACKFILL;
 mod m20261129_000024_attempt_locale;
 
 pub struct Migrator;

@@ -14,6 +14,20 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema;
 use sea_orm_migration::sea_orm::ConnectionTrait;
 
+/// Fills both columns from the rows already stored: plain SQL that both
+/// engines read the same way (correlated subqueries). Public so that a test
+/// can run it over data written by the current code and compare.
+pub const BACKFILL: [&str; 3] = [
+    "UPDATE enrolments SET lessons_done = \
+     (SELECT COUNT(*) FROM lesson_completions c WHERE c.enrolment_id = enrolments.id)",
+    "UPDATE enrolments SET last_activity_at = \
+     (SELECT MAX(c.completed_at) FROM lesson_completions c WHERE c.enrolment_id = enrolments.id)",
+    "UPDATE enrolments SET last_activity_at = \
+     (SELECT MAX(a.started_at) FROM attempts a WHERE a.enrolment_id = enrolments.id) \
+     WHERE EXISTS (SELECT 1 FROM attempts a WHERE a.enrolment_id = enrolments.id \
+     AND (enrolments.last_activity_at IS NULL OR a.started_at > enrolments.last_activity_at))",
+];
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -33,17 +47,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         let db = manager.get_connection();
-        // Plain SQL that both engines read the same way (correlated subqueries).
-        for statement in [
-            "UPDATE enrolments SET lessons_done = \
-             (SELECT COUNT(*) FROM lesson_completions c WHERE c.enrolment_id = enrolments.id)",
-            "UPDATE enrolments SET last_activity_at = \
-             (SELECT MAX(c.completed_at) FROM lesson_completions c WHERE c.enrolment_id = enrolments.id)",
-            "UPDATE enrolments SET last_activity_at = \
-             (SELECT MAX(a.started_at) FROM attempts a WHERE a.enrolment_id = enrolments.id) \
-             WHERE EXISTS (SELECT 1 FROM attempts a WHERE a.enrolment_id = enrolments.id \
-             AND (enrolments.last_activity_at IS NULL OR a.started_at > enrolments.last_activity_at))",
-        ] {
+        for statement in BACKFILL {
             db.execute_unprepared(statement).await?;
         }
         // Member lists of a cohort sorted or filtered by these.

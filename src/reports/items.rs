@@ -4,11 +4,11 @@
 //! the score) and how often each option was chosen; and a flag where one
 //! locale's difficulty differs from the other locales' beyond chance.
 //!
-//! Three aggregate queries (per question × locale sums, per selection
-//! counts, attempts per locale), so memory is bounded by the size of the
-//! bank, never by the number of answers. The answer key enters the query
-//! as a `CASE` over the version's questions: an answer is right when its
-//! stored selection equals the key (both are sorted index lists).
+//! Two aggregate queries: per question × locale × selection the number of
+//! answers and the sum and sum of squares of their attempts' scores (one
+//! pass over the answers, no answer key in SQL), and attempts per locale.
+//! Memory is bounded by the bank's questions and their distinct
+//! selections, never by the number of answers.
 
 use super::item_math::{chi_square_2x2, point_biserial};
 use super::items_view::{self as view, Cell, Counts};
@@ -21,7 +21,7 @@ use crate::state::AppState;
 use crate::tenancy::Caller;
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait, Func, JoinType, Query, SelectStatement};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use uuid::Uuid;
 
 /// Fewer answers than this in a locale (or in the other locales together)
@@ -47,31 +47,6 @@ fn attempts_of(scope: &Scope) -> Condition {
         .add_option(scope.branch_id.map(|b| Expr::col(("a", "branch_id")).eq(b)))
 }
 
-/// The sorted, deduplicated answer key as stored selections are written.
-fn key_of(correct: &[usize]) -> String {
-    let mut key = correct.to_vec();
-    key.sort_unstable();
-    key.dedup();
-    serde_json::to_string(&key).unwrap_or_default()
-}
-
-/// `CASE WHEN <answer is right> THEN then(question) ... ELSE 0 END`.
-fn when_right(snapshot: &Snapshot, then: impl Fn(f64) -> f64) -> Expr {
-    let right = |q: &crate::exams::bank::SnapQuestion| {
-        Expr::col(("x", "question_id"))
-            .eq(q.id)
-            .and(Expr::col(("x", "selected")).eq(key_of(&q.correct)))
-    };
-    let Some((first, rest)) = snapshot.questions.split_first() else {
-        return Expr::val(0.0);
-    };
-    let mut case = Expr::case(right(first), then(f64::from(first.points)));
-    for q in rest {
-        case = case.case(right(q), then(f64::from(q.points)));
-    }
-    case.finally(0.0).into()
-}
-
 /// Answers joined with their attempts, in scope.
 fn answers(scope: &Scope) -> SelectStatement {
     Query::select()
@@ -93,59 +68,58 @@ pub(crate) async fn statistics(
     scope: &Scope,
     shown_in: &[Locale],
 ) -> ApiResult<view::Report> {
-    let right = when_right(snapshot, |_| 1.0);
-    let earned = when_right(snapshot, |points| points);
-    let rest = Expr::col(("a", "score")).sub(earned);
-    let mut sums = answers(scope);
-    sums.column(("x", "question_id"))
-        .column(("a", "locale"))
-        .expr_as(Func::count(Expr::col(Asterisk)), "n")
-        .expr_as(Func::sum(right.clone()), "sx")
-        .expr_as(Func::sum(rest.clone()), "sy")
-        .expr_as(Func::sum(rest.clone().mul(rest.clone())), "syy")
-        .expr_as(Func::sum(right.mul(rest)), "sxy")
-        .group_by_col(("x", "question_id"))
-        .group_by_col(("a", "locale"));
-    let mut cells: BTreeMap<(Uuid, Option<String>), Cell> = BTreeMap::new();
-    for row in db.query_all(&sums).await? {
-        let n: i64 = row.try_get("", "n")?;
-        let sum = |name: &str| -> ApiResult<f64> { Ok(row.try_get::<Option<f64>>("", name)?.unwrap_or(0.0)) };
-        let counts = Counts {
-            n,
-            right: sum("sx")?,
-            sy: sum("sy")?,
-            syy: sum("syy")?,
-            sxy: sum("sxy")?,
-        };
-        let key = (row.try_get("", "question_id")?, row.try_get("", "locale")?);
-        cells.insert(
-            key,
-            Cell {
-                discrimination: point_biserial(n as f64, counts.right, counts.sy, counts.syy, counts.sxy),
-                counts,
-                chosen: BTreeMap::new(),
-            },
-        );
-    }
-
-    let mut choices = answers(scope);
-    choices
+    // Within one (question, locale, selection) group an answer is either
+    // right or not, so the attempts' score sums there give every sum the
+    // statistics need; the answer key is applied here, not in SQL.
+    let mut groups = answers(scope);
+    groups
         .column(("x", "question_id"))
         .column(("a", "locale"))
         .column(("x", "selected"))
         .expr_as(Func::count(Expr::col(Asterisk)), "n")
+        .expr_as(Func::sum(Expr::col(("a", "score"))), "s")
+        .expr_as(Func::sum(Expr::col(("a", "score")).mul(Expr::col(("a", "score")))), "ss")
         .group_by_col(("x", "question_id"))
         .group_by_col(("a", "locale"))
         .group_by_col(("x", "selected"));
-    for row in db.query_all(&choices).await? {
-        let key: (Uuid, Option<String>) = (row.try_get("", "question_id")?, row.try_get("", "locale")?);
-        let selected: String = row.try_get("", "selected")?;
+    let keys: HashMap<Uuid, (BTreeSet<usize>, f64)> = snapshot
+        .questions
+        .iter()
+        .map(|q| (q.id, (q.correct.iter().copied().collect(), f64::from(q.points))))
+        .collect();
+    let mut cells: BTreeMap<(Uuid, Option<String>), Cell> = BTreeMap::new();
+    for row in db.query_all(&groups).await? {
+        let question: Uuid = row.try_get("", "question_id")?;
+        let Some((key, points)) = keys.get(&question) else { continue };
+        let selected: Vec<usize> = serde_json::from_str(&row.try_get::<String>("", "selected")?).unwrap_or_default();
         let n: i64 = row.try_get("", "n")?;
-        if let Some(cell) = cells.get_mut(&key) {
-            for index in serde_json::from_str::<Vec<usize>>(&selected).unwrap_or_default() {
-                *cell.chosen.entry(index).or_default() += n;
-            }
+        let s = row.try_get::<Option<f64>>("", "s")?.unwrap_or(0.0);
+        let ss = row.try_get::<Option<f64>>("", "ss")?.unwrap_or(0.0);
+        let right = selected.iter().copied().collect::<BTreeSet<usize>>() == *key;
+        // The rest of the score: the attempt's score less this question's points when right.
+        let earned = if right { *points } else { 0.0 };
+        let count = n as f64;
+        let rest = s - count * earned;
+        let cell = cells.entry((question, row.try_get("", "locale")?)).or_insert_with(|| Cell {
+            counts: Counts::default(),
+            discrimination: None,
+            chosen: BTreeMap::new(),
+        });
+        let c = &mut cell.counts;
+        c.n += n;
+        c.sy += rest;
+        c.syy += ss - 2.0 * earned * s + count * earned * earned;
+        if right {
+            c.right += count;
+            c.sxy += rest;
         }
+        for index in selected {
+            *cell.chosen.entry(index).or_default() += n;
+        }
+    }
+    for cell in cells.values_mut() {
+        let c = cell.counts;
+        cell.discrimination = point_biserial(c.n as f64, c.right, c.sy, c.syy, c.sxy);
     }
 
     let per_locale = Query::select()

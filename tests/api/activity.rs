@@ -355,3 +355,59 @@ async fn bad_member_queries_and_other_branches_are_refused() {
             .problem(403, "forbidden");
     }
 }
+
+/// `(lessons done, last activity)` of each enrolment, as the API shows them.
+async fn activity_of(app: &TestApp, token: &str, enrolments: &[&str]) -> Vec<(Value, Value)> {
+    let mut out = Vec::new();
+    for id in enrolments {
+        let e = app.get(&format!("/api/v1/enrolments/{id}")).token(token).send().await.json();
+        out.push((e["progress"]["done"].clone(), e["last_activity_at"].clone()));
+    }
+    out
+}
+
+#[actix_rt::test]
+async fn the_migration_backfill_recomputes_what_the_steps_wrote() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::new().await;
+    let world = World::build(&app).await;
+    let c = cohort(&app, &world).await;
+    let (first, second) = (&c.trainees[0], &c.trainees[1]);
+    let t1 = app.login("BKK", &first.0, PASSWORD).await;
+    complete(&app, &t1, &first.1, &c.lessons[0]).await;
+    complete(&app, &t1, &first.1, &c.lessons[1]).await;
+    app.clock_tick();
+    let res = app
+        .post(&format!("/api/v1/exams/{}/attempts", c.exam["id"].as_str().unwrap()))
+        .token(&t1)
+        .send()
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    app.clock_tick();
+    let t2 = app.login("BKK", &second.0, PASSWORD).await;
+    complete(&app, &t2, &second.1, &c.lessons[1]).await;
+    let ids: Vec<&str> = c.trainees.iter().map(|t| t.1.as_str()).collect();
+    let live = activity_of(&app, &world.bkk_admin.token, &ids).await;
+    assert_eq!(live[0].1, res.json()["started_at"], "the attempt start came last");
+    assert!(live[2].1.is_null());
+
+    for id in &ids {
+        let id = id.parse().unwrap();
+        crate::support::rows::set_column(&app, "enrolments", id, "lessons_done", 0).await;
+        crate::support::rows::set_column(
+            &app,
+            "enrolments",
+            id,
+            "last_activity_at",
+            Option::<chrono::DateTime<chrono::Utc>>::None,
+        )
+        .await;
+    }
+    assert_ne!(activity_of(&app, &world.bkk_admin.token, &ids).await, live);
+    for statement in zhijiang_migrations::ENROLMENT_ACTIVITY_BACKFILL {
+        app.state.db.execute_unprepared(statement).await.unwrap();
+    }
+    assert_eq!(activity_of(&app, &world.bkk_admin.token, &ids).await, live);
+    let (done, _) = page(&app, &world.bkk_admin.token, &c.id, "sort=-progress").await;
+    assert_eq!(done[0], first.0, "the counter is back");
+}
