@@ -45,3 +45,7 @@ cert-month-12 = ธันวาคม
 cert-page-expires = มีผลถึง
 cert-status-expired = หมดอายุ
 cert-status-expired-detail = ใบรับรองนี้เป็นของจริง แต่หมดอายุแล้ว
+
+# Page for a visitor who checked too many codes in a short time (429).
+cert-busy-title = ตรวจสอบบ่อยเกินไป
+cert-busy-body = อุปกรณ์นี้ตรวจสอบใบรับรองหลายครั้งในเวลาสั้น ๆ กรุณารอ { $seconds } วินาที แล้วโหลดหน้านี้ใหม่

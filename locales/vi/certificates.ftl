@@ -44,3 +44,7 @@ cert-month-12 = tháng 12
 cert-page-expires = Có hiệu lực đến
 cert-status-expired = Đã hết hạn
 cert-status-expired-detail = Chứng chỉ này là thật nhưng đã hết thời hạn hiệu lực.
+
+# Page for a visitor who checked too many codes in a short time (429).
+cert-busy-title = Tra cứu quá nhiều lần
+cert-busy-body = Thiết bị này đã tra cứu quá nhiều chứng chỉ trong thời gian ngắn. Vui lòng đợi { $seconds } giây rồi tải lại trang.

@@ -197,6 +197,27 @@ pub(crate) fn render_not_found_page(code: &str, viewer: Locale) -> String {
     document(viewer, &both_title(viewer, "cert-not-found-title"), "not-found", &body)
 }
 
+/// The page for a visitor over the rate limit (served with 429 and
+/// `Retry-After`): the same bilingual frame, with the wait in minutes or
+/// seconds so a person knows when to reload.
+pub(crate) fn render_busy_page(seconds: u64, viewer: Locale) -> String {
+    let parts: String = languages(viewer)
+        .iter()
+        .map(|l| {
+            format!(
+                r#"<section lang="{}"><p>{}</p></section>"#,
+                l.as_str(),
+                escape_html(&i18n::t(*l, "cert-busy-body", &[("seconds", Arg::from(seconds))])),
+            )
+        })
+        .collect();
+    let body = format!(
+        r#"<h1>{}</h1><div class="columns">{parts}</div>"#,
+        both_spans(viewer, "cert-busy-title")
+    );
+    document(viewer, &both_title(viewer, "cert-busy-title"), "busy", &body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

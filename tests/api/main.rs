@@ -30,6 +30,7 @@ mod l10n_dates;
 mod l10n_fifth_locale;
 mod l10n_reports;
 mod l10n_responses;
+mod l10n_verify_busy;
 mod my_course;
 mod my_course_exam_days;
 mod nodes;
