@@ -9,8 +9,8 @@ report-column-active = กำลังเรียน
 report-column-completed = เรียนจบ
 report-column-certified = ได้รับการรับรอง
 report-column-withdrawn = ถอนตัว
-report-column-pass_rate = อัตราการสอบผ่าน
-report-column-average_score = คะแนนเฉลี่ย
+report-column-pass_rate = อัตราการสอบผ่าน (สัดส่วน 0–1, 1 = 100%)
+report-column-average_score = คะแนนเฉลี่ย (0–100)
 report-column-median_days_to_certificate = มัธยฐานจำนวนวันจนได้ใบรับรอง
 report-column-country = ประเทศ
 report-column-month = เดือน

@@ -9,8 +9,8 @@ report-column-active = Đang học
 report-column-completed = Hoàn thành
 report-column-certified = Được chứng nhận
 report-column-withdrawn = Đã rút
-report-column-pass_rate = Tỷ lệ đỗ
-report-column-average_score = Điểm trung bình
+report-column-pass_rate = Tỷ lệ đạt (0–1, 1 = 100%)
+report-column-average_score = Điểm trung bình (0–100)
 report-column-median_days_to_certificate = Số ngày trung vị đến khi có chứng chỉ
 report-column-country = Quốc gia
 report-column-month = Tháng

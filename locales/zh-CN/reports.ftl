@@ -9,8 +9,8 @@ report-column-active = 在学
 report-column-completed = 已完成
 report-column-certified = 已认证
 report-column-withdrawn = 已退出
-report-column-pass_rate = 通过率
-report-column-average_score = 平均分
+report-column-pass_rate = 通过率（0–1，1 = 100%）
+report-column-average_score = 平均分（0–100）
 report-column-median_days_to_certificate = 取证天数中位数
 report-column-country = 国家
 report-column-month = 月份

@@ -2,7 +2,7 @@
 //! JSON or, with `Accept: text/csv`, as CSV streamed row by row.
 
 use super::completion::{self, CompletionRow};
-use super::csv::{BOM, Cell, header, line};
+use super::csv::{BOM, Cell, Dialect, header, line};
 use super::talent::{self, TalentRow};
 use super::zone::{self, Bound};
 use crate::error::FieldCode;
@@ -49,6 +49,11 @@ pub(crate) struct CompletionQuery {
     /// IANA zone for date-only bounds; default: the branch's zone for one
     /// branch, UTC across branches.
     pub tz: Option<String>,
+    /// CSV only: `comma` (default; decimal points) or `semicolon` (decimal
+    /// commas), for spreadsheets whose regional settings use the comma as
+    /// the decimal mark, such as Vietnamese ones.
+    #[param(pattern = "^(comma|semicolon)$")]
+    pub sep: Option<String>,
 }
 
 fn wants_csv(req: &HttpRequest) -> bool {
@@ -59,11 +64,18 @@ fn wants_csv(req: &HttpRequest) -> bool {
 }
 
 /// Streams a BOM, a header line and one line per row.
-fn csv_response(locale: Locale, zone: &str, filename: &str, columns: &'static [&'static str], lines: Vec<Vec<Cell>>) -> HttpResponse {
-    let head = [BOM.to_vec(), header(locale, columns)].concat();
+fn csv_response(
+    locale: Locale,
+    dialect: Dialect,
+    zone: &str,
+    filename: &str,
+    columns: &'static [&'static str],
+    lines: Vec<Vec<Cell>>,
+) -> HttpResponse {
+    let head = [BOM.to_vec(), header(locale, columns, dialect)].concat();
     let stream = futures_util::stream::iter(
         std::iter::once(Ok::<Bytes, actix_web::Error>(Bytes::from(head)))
-            .chain(lines.into_iter().map(|cells| Ok(Bytes::from(line(&cells))))),
+            .chain(lines.into_iter().map(move |cells| Ok(Bytes::from(line(&cells, dialect))))),
     );
     crate::http::with_language(
         HttpResponse::Ok()
@@ -152,6 +164,7 @@ pub(crate) async fn completion(
     let from = Bound::parse("from", q.from.as_deref())?;
     let to = Bound::parse("to", q.to.as_deref())?;
     let asked = zone::requested(q.tz.as_deref())?;
+    let dialect = Dialect::parse(q.sep.as_deref())?;
     let coverage = coverage(&state, &caller, q.branch.as_deref()).await?;
     let tz = match (asked, &coverage) {
         (Some(tz), _) => tz,
@@ -189,6 +202,7 @@ pub(crate) async fn completion(
     if wants_csv(&req) {
         return Ok(csv_response(
             locale,
+            dialect,
             tz.name(),
             "completion.csv",
             COMPLETION_COLUMNS,
@@ -211,13 +225,18 @@ pub(crate) struct TalentQuery {
     /// IANA zone for months and date-only bounds; default: each
     /// certificate's branch's own zone.
     pub tz: Option<String>,
+    /// CSV only: `comma` (default; decimal points) or `semicolon` (decimal
+    /// commas), for spreadsheets whose regional settings use the comma as
+    /// the decimal mark, such as Vietnamese ones.
+    #[param(pattern = "^(comma|semicolon)$")]
+    pub sep: Option<String>,
 }
 
 const TALENT_COLUMNS: &[&str] = &["course_id", "course_code", "country", "month", "certified_count"];
 
 /// Certified technicians per course, country and month (headquarters).
 #[utoipa::path(get, path = "/api/v1/reports/talent-pool", tag = "reports", params(TalentQuery), security(("bearer" = [])),
-    responses((status = 200, description = "`{\"items\": [...]}`, or CSV with Accept: text/csv", body = TalentReport), (status = 403)))]
+    responses((status = 200, description = "`{\"items\": [...]}`, or CSV with Accept: text/csv", body = TalentReport), (status = 403), (status = 422)))]
 pub(crate) async fn talent_pool(
     state: web::Data<AppState>,
     _: Authorized<HqOnly>,
@@ -227,6 +246,7 @@ pub(crate) async fn talent_pool(
     if let Some(country) = &q.country {
         crate::text::check_lookup("country", country, 64).map_err(|e| ApiError::validation(vec![e]))?;
     }
+    let dialect = Dialect::parse(q.sep.as_deref())?;
     let filter = talent::Filter {
         course_id: q.course_id,
         country: q.country.as_ref().map(|c| c.to_ascii_uppercase()),
@@ -250,7 +270,7 @@ pub(crate) async fn talent_pool(
                 ]
             })
             .collect();
-        return Ok(csv_response(locale, zone_name, "talent-pool.csv", TALENT_COLUMNS, lines));
+        return Ok(csv_response(locale, dialect, zone_name, "talent-pool.csv", TALENT_COLUMNS, lines));
     }
     Ok(HttpResponse::Ok().json(TalentReport {
         time_zone: zone_name.to_string(),
