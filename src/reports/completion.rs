@@ -1,6 +1,7 @@
 //! The completion report: one row per branch × course × cohort, computed
 //! with three aggregate queries whatever the number of enrolments.
 
+use super::names::Names;
 use crate::enrolments::entity::Status;
 use crate::error::ApiResult;
 use crate::exams::attempt_entity::Status as AttemptStatus;
@@ -8,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait, Func, JoinType, Query};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Which rows a report covers. `branch_id` is forced to the caller's own
@@ -24,6 +25,9 @@ pub(crate) struct Filter {
     /// Certificates issued in [from, to).
     pub certified_from: Option<DateTime<Utc>>,
     pub certified_to: Option<DateTime<Utc>>,
+    /// The language cohort names are given in, falling back to the
+    /// branch's default, then the cohort's own `name`; None: the branch's.
+    pub reader: Option<crate::i18n::Locale>,
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -200,7 +204,7 @@ pub(crate) async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResu
             row.try_get::<Option<i64>>("", "withdrawn")?.unwrap_or(0),
         ));
     }
-    let names = Names::load(db, &keys).await?;
+    let names = Names::load(db, &keys, f.reader).await?;
     let mut rows: Vec<CompletionRow> = keys
         .into_iter()
         .map(|(branch, course, cohort, enrolled, active, completed, withdrawn)| {
@@ -249,55 +253,6 @@ pub(crate) fn sort_for_reader(rows: &mut [CompletionRow], locale: crate::i18n::L
             .then_with(|| crate::i18n::compare(locale, &a.cohort_name, &b.cohort_name))
             .then(a.cohort_id.cmp(&b.cohort_id))
     });
-}
-
-/// Codes and names for the ids in a report, one query each.
-struct Names {
-    branches: BTreeMap<Uuid, String>,
-    courses: BTreeMap<Uuid, String>,
-    cohorts: BTreeMap<Uuid, String>,
-}
-
-impl Names {
-    async fn load(db: &impl ConnectionTrait, keys: &[(Uuid, Uuid, Uuid, i64, i64, i64, i64)]) -> ApiResult<Names> {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let branch_ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let course_ids: Vec<Uuid> = keys.iter().map(|k| k.1).collect();
-        let cohort_ids: Vec<Uuid> = keys.iter().map(|k| k.2).collect();
-        let mut names = Names {
-            branches: BTreeMap::new(),
-            courses: BTreeMap::new(),
-            cohorts: BTreeMap::new(),
-        };
-        for chunk in branch_ids.chunks(500) {
-            for b in crate::branches::entity::Entity::find()
-                .filter(crate::branches::entity::Column::Id.is_in(chunk.to_vec()))
-                .all(db)
-                .await?
-            {
-                names.branches.insert(b.id, b.code);
-            }
-        }
-        for chunk in course_ids.chunks(500) {
-            for c in crate::courses::course_entity::Entity::find()
-                .filter(crate::courses::course_entity::Column::Id.is_in(chunk.to_vec()))
-                .all(db)
-                .await?
-            {
-                names.courses.insert(c.id, c.code);
-            }
-        }
-        for chunk in cohort_ids.chunks(500) {
-            for c in crate::cohorts::entity::Entity::find()
-                .filter(crate::cohorts::entity::Column::Id.is_in(chunk.to_vec()))
-                .all(db)
-                .await?
-            {
-                names.cohorts.insert(c.id, c.name);
-            }
-        }
-        Ok(names)
-    }
 }
 
 #[cfg(test)]

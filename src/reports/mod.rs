@@ -3,6 +3,7 @@
 pub(crate) mod audit_log;
 pub(crate) mod completion;
 pub(crate) mod csv;
+mod names;
 pub(crate) mod routes;
 pub(crate) mod talent;
 pub(crate) mod zone;

@@ -177,9 +177,11 @@ pub(crate) async fn completion(
         Some("certified") => true,
         Some(_) => return Err(ApiError::field("date_field", FieldCode::InvalidChoice)),
     };
+    let locale = negotiate(&req);
     let mut filter = completion::Filter {
         course_id: q.course_id,
         cohort_id: q.cohort_id,
+        reader: Some(locale),
         ..Default::default()
     };
     if by_certificate {
@@ -197,7 +199,6 @@ pub(crate) async fn completion(
         }
         Coverage::Nothing => Vec::new(),
     };
-    let locale = negotiate(&req);
     completion::sort_for_reader(&mut rows, locale);
     if wants_csv(&req) {
         return Ok(csv_response(

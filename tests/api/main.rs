@@ -29,6 +29,7 @@ mod l10n_cohort_names;
 mod l10n_dates;
 mod l10n_fifth_locale;
 mod l10n_report_csv;
+mod l10n_report_names;
 mod l10n_reports;
 mod l10n_responses;
 mod l10n_verify_busy;
