@@ -19,12 +19,12 @@ email-certificate-subject = Bạn đã được cấp chứng chỉ: { $course }
 email-certificate-text =
     Chúc mừng { $name }!
 
-    Bạn đã hoàn thành mọi bài học và vượt qua bài thi cuối khóa của khóa "{ $course }" tại { $branch } vào ngày { $date }.
+    Bạn đã hoàn thành mọi bài học và vượt qua bài thi cuối khóa của khóa "{ $course }" tại { $branch } vào { $date }.
     Mã chứng chỉ của bạn là { $code }. Bất kỳ ai, kể cả nhà tuyển dụng, đều có thể kiểm tra tại:
     { $public_url }/verify/{ $code }
 email-certificate-html =
     <p>Chúc mừng { $name }!</p>
-    <p>Bạn đã hoàn thành mọi bài học và vượt qua bài thi cuối khóa của khóa <strong>"{ $course }"</strong> tại { $branch } vào ngày { $date }.</p>
+    <p>Bạn đã hoàn thành mọi bài học và vượt qua bài thi cuối khóa của khóa <strong>"{ $course }"</strong> tại { $branch } vào { $date }.</p>
     <p>Mã chứng chỉ của bạn là <strong style="font-size:1.2em;letter-spacing:.05em">{ $code }</strong>.</p>
     <p><a href="{ $public_url }/verify/{ $code }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">Xem chứng chỉ của tôi</a></p>
     <p style="font-size:.9em;color:#555">Bất kỳ ai, kể cả nhà tuyển dụng, đều có thể kiểm tra tại { $public_url }/verify/{ $code }</p>
@@ -55,15 +55,15 @@ email-certificate-revoked-html =
     <p>Chứng chỉ <strong>{ $code }</strong> của khóa <strong>{ $course }</strong> do { $branch } cấp cho bạn đã bị thu hồi và không còn hiệu lực.</p>
     <p>Lý do: { $reason }</p>
     <p style="font-size:.9em;color:#555">Nhà tuyển dụng kiểm tra chứng chỉ này sẽ thấy nó đã bị thu hồi. Nếu bạn cho rằng đây là nhầm lẫn, vui lòng liên hệ { $branch }.</p>
-email-certificate-expiring-subject = Chứng chỉ của bạn hết hạn ngày { $date }: { $course }
+email-certificate-expiring-subject = Chứng chỉ của bạn hết hạn vào { $date }: { $course }
 email-certificate-expiring-text =
     Xin chào { $name },
 
-    Chứng chỉ { $code } của khóa "{ $course }" có hiệu lực đến ngày { $date } (còn { $days } ngày).
+    Chứng chỉ { $code } của khóa "{ $course }" có hiệu lực đến { $date } (còn { $days } ngày).
     Để chứng chỉ tiếp tục có hiệu lực, vui lòng ghi danh vào một lớp mới của khóa học và thi đạt lại trước ngày đó.
     { $public_url }/verify/{ $code }
 email-certificate-expiring-html =
     <p>Xin chào { $name },</p>
-    <p>Chứng chỉ <strong>{ $code }</strong> của khóa <strong>{ $course }</strong> có hiệu lực đến ngày <strong>{ $date }</strong> (còn { $days } ngày).</p>
+    <p>Chứng chỉ <strong>{ $code }</strong> của khóa <strong>{ $course }</strong> có hiệu lực đến <strong>{ $date }</strong> (còn { $days } ngày).</p>
     <p>Để chứng chỉ tiếp tục có hiệu lực, vui lòng ghi danh vào một lớp mới của khóa học và thi đạt lại trước ngày đó.</p>
     <p style="font-size:.9em;color:#555">{ $public_url }/verify/{ $code }</p>

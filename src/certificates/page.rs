@@ -265,7 +265,7 @@ mod tests {
     #[test]
     fn dates_follow_each_locale() {
         assert_eq!(format_date(date(), Locale::Th), "28 พฤศจิกายน 2569");
-        assert_eq!(format_date(date(), Locale::Vi), "28 tháng 11 2026");
+        assert_eq!(format_date(date(), Locale::Vi), "ngày 28 tháng 11 năm 2026");
         assert_eq!(format_date(date(), Locale::ZhCn), "2026年11月28日");
         assert_eq!(format_date(date(), Locale::En), "28 November 2026");
         let new_year = NaiveDate::from_ymd_opt(2027, 1, 3).unwrap();
