@@ -44,3 +44,10 @@ cert-month-12 = December
 cert-page-expires = Valid until
 cert-status-expired = Expired
 cert-status-expired-detail = This certificate was genuine but its validity has ended.
+
+# Page for a visitor who checked too many codes in a short time (429).
+cert-busy-title = Too many checks
+cert-busy-body = This device has checked many certificates in a short time. Please wait { $seconds ->
+        [one] { $seconds } second
+       *[other] { $seconds } seconds
+    } and reload the page.

@@ -9,8 +9,8 @@ report-column-active = Active
 report-column-completed = Completed
 report-column-certified = Certified
 report-column-withdrawn = Withdrawn
-report-column-pass_rate = Pass rate
-report-column-average_score = Average score
+report-column-pass_rate = Pass rate (share 0–1, 1 = 100%)
+report-column-average_score = Average score (0–100)
 report-column-median_days_to_certificate = Median days to certificate
 report-column-country = Country
 report-column-month = Month

@@ -15,16 +15,16 @@ email-invitation-html =
     <p>เราได้สร้างบัญชีให้คุณที่ <strong>{ $branch }</strong> แล้ว กรุณาตั้งรหัสผ่านเพื่อเริ่มเรียน:</p>
     <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">ตั้งรหัสผ่านของฉัน</a></p>
     <p style="font-size:.9em;color:#555">ลิงก์นี้ใช้ได้ครั้งเดียวและหมดอายุวันที่ { $expires }<br>{ $link }</p>
-email-certificate-subject = ได้รับการรับรอง: { $course }
+email-certificate-subject = คุณได้รับใบรับรอง: { $course }
 email-certificate-text =
     ขอแสดงความยินดีกับคุณ { $name }
 
-    คุณเรียนครบทุกบทเรียนและสอบผ่านหลักสูตร "{ $course }" ที่ { $branch } เมื่อวันที่ { $date }
+    คุณเรียนครบทุกบทเรียนและผ่านการสอบปลายหลักสูตร "{ $course }" ที่ { $branch } เมื่อวันที่ { $date }
     รหัสใบรับรองของคุณคือ { $code } ทุกคนรวมถึงนายจ้างสามารถตรวจสอบได้ที่:
     { $public_url }/verify/{ $code }
 email-certificate-html =
     <p>ขอแสดงความยินดีกับคุณ { $name }</p>
-    <p>คุณเรียนครบทุกบทเรียนและสอบผ่านหลักสูตร <strong>"{ $course }"</strong> ที่ { $branch } เมื่อวันที่ { $date }</p>
+    <p>คุณเรียนครบทุกบทเรียนและผ่านการสอบปลายหลักสูตร <strong>"{ $course }"</strong> ที่ { $branch } เมื่อวันที่ { $date }</p>
     <p>รหัสใบรับรองของคุณคือ <strong style="font-size:1.2em;letter-spacing:.05em">{ $code }</strong></p>
     <p><a href="{ $public_url }/verify/{ $code }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">ดูใบรับรองของฉัน</a></p>
     <p style="font-size:.9em;color:#555">ทุกคนรวมถึงนายจ้างสามารถตรวจสอบได้ที่ { $public_url }/verify/{ $code }</p>

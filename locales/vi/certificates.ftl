@@ -13,11 +13,11 @@ cert-page-issued = Ngày cấp
 cert-page-code = Mã chứng chỉ
 cert-page-status = Trạng thái
 cert-status-valid = Còn hiệu lực
-cert-status-valid-detail = Chứng chỉ này là thật và đang có hiệu lực.
+cert-status-valid-detail = Chứng chỉ này hợp lệ và còn hiệu lực.
 cert-status-revoked = Đã bị thu hồi
 cert-status-revoked-detail = Chứng chỉ này đã bị thu hồi và không còn hiệu lực.
 cert-status-revoked-reason = Lý do: { $reason }
-cert-page-qr = Quét mã này để xác minh chứng chỉ trực tuyến bất cứ lúc nào.
+cert-page-qr = Quét mã QR này để xác minh chứng chỉ trực tuyến bất cứ lúc nào.
 cert-page-url = Địa chỉ xác minh
 
 # Page for a code that matches no certificate.
@@ -43,4 +43,8 @@ cert-month-12 = tháng 12
 # Validity (courses whose certificates expire).
 cert-page-expires = Có hiệu lực đến
 cert-status-expired = Đã hết hạn
-cert-status-expired-detail = Chứng chỉ này là thật nhưng đã hết thời hạn hiệu lực.
+cert-status-expired-detail = Chứng chỉ này từng hợp lệ nhưng đã hết thời hạn hiệu lực.
+
+# Page for a visitor who checked too many codes in a short time (429).
+cert-busy-title = Tra cứu quá nhiều lần
+cert-busy-body = Thiết bị này đã tra cứu quá nhiều chứng chỉ trong thời gian ngắn. Vui lòng đợi { $seconds } giây rồi tải lại trang.

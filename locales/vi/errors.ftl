@@ -42,7 +42,7 @@ problem-internal = Lỗi nội bộ
 problem-branch_exists = Mã cơ sở đã được dùng
     .detail = Đã có cơ sở dùng mã này.
 problem-email_taken = Email đã được đăng ký
-    .detail = Cơ sở này đã có người dùng với email này. Nếu họ chưa chấp nhận lời mời, hãy gửi lại lời mời (POST /api/v1/users/<id>/invitation) thay vì tạo lại.
+    .detail = Cơ sở này đã có người dùng với email này. Nếu họ chưa chấp nhận lời mời, vui lòng gửi lại lời mời (POST /api/v1/users/<id>/invitation) thay vì tạo lại.
 problem-not_failed = Không phải email gửi thất bại
     .detail = Chỉ có thể gửi lại các email đã thất bại.
 problem-invitation_invalid = Lời mời không hợp lệ
@@ -57,7 +57,7 @@ field-invalid_type = Giá trị này sai kiểu dữ liệu.
 field-invalid_value = Không dùng được giá trị này: { $reason }
 field-invalid_choice = Giá trị này không nằm trong các lựa chọn cho phép.
 field-out_of_range = Phải nằm trong khoảng { $min } đến { $max }.
-field-invalid_cursor = Con trỏ phân trang không hợp lệ; hãy bắt đầu lại từ trang đầu.
+field-invalid_cursor = Con trỏ phân trang không hợp lệ; vui lòng bắt đầu lại từ trang đầu.
 field-unknown_locale = Ngôn ngữ không xác định; dùng zh-CN, en, th hoặc vi.
 field-too_long = Quá dài: tối đa { $max } ký tự.
 field-invalid_branch_code = Dùng 2 đến 8 chữ in hoa hoặc chữ số.
@@ -76,11 +76,11 @@ problem-already_enrolled = Đã ghi danh
     .detail = Học viên này đã ghi danh vào lớp này.
 problem-cohort_closed = Lớp đã đóng
     .detail = Lớp này không nhận ghi danh mới.
-problem-capacity_below_enrolled = Sĩ số quá nhỏ
-    .detail = Đã có { $enrolled } học viên ghi danh; sĩ số không thể thấp hơn.
+problem-capacity_below_enrolled = Số chỗ tối đa quá thấp
+    .detail = Đã có { $enrolled } học viên ghi danh; số chỗ tối đa không thể thấp hơn số này.
 problem-enrolment_not_active = Ghi danh không còn hiệu lực
-    .detail = Ghi danh này đã bị rút.
-field-course_not_offered = Khóa học này chưa được công bố cho cơ sở này.
+    .detail = Học viên đã rút khỏi lớp; lượt ghi danh này không còn hiệu lực.
+field-course_not_offered = Khóa học này chưa được mở cho cơ sở này.
 field-ends_before_start = Ngày kết thúc trước ngày bắt đầu.
 field-invalid_date = Dùng định dạng ngày như 2026-03-01.
 field-unknown_user = Không có người dùng này trong cơ sở.
@@ -88,7 +88,7 @@ field-not_a_trainee = Chỉ học viên mới được ghi danh.
 
 ## hardening: text policy
 field-invalid_characters = Có ký tự không thể lưu ở đây ({ $character }): không được dùng ký tự điều khiển, xuống dòng trong trường một dòng, ký tự ẩn hoặc ký tự đổi hướng văn bản.
-field-mixed_scripts = Phần trước @ trộn lẫn nhiều bảng chữ cái (ví dụ chữ Latinh và chữ Kirin); hãy dùng một bảng chữ cái.
+field-mixed_scripts = Phần trước @ trộn lẫn nhiều bảng chữ cái (ví dụ chữ Latinh và chữ Kirin); vui lòng dùng một bảng chữ cái.
 ## hardening: worker
 problem-job_stale = Tác vụ nền bị đình trệ
     .detail = Tác vụ nền { $job } đã { $seconds } giây không hoàn tất lượt chạy nào; việc gửi email hoặc chấm điểm bài thi có thể bị chậm trễ.
@@ -96,7 +96,7 @@ problem-job_stale = Tác vụ nền bị đình trệ
 problem-role_change_not_allowed = Không được phép đổi vai trò
     .detail = Chỉ quản trị viên trụ sở mới được đổi vai trò của người dùng.
 problem-cannot_deactivate_self = Bạn không thể tự vô hiệu hóa tài khoản của mình
-    .detail = Quản trị viên không thể vô hiệu hóa tài khoản của chính mình; hãy nhờ một quản trị viên khác.
+    .detail = Quản trị viên không thể vô hiệu hóa tài khoản của chính mình; vui lòng nhờ một quản trị viên khác.
 field-role_crosses_hq = Quản trị viên trụ sở không thể chuyển sang vai trò của cơ sở, và người dùng cơ sở không thể trở thành quản trị viên trụ sở.
 ## accounts: lost access
 problem-password_reset_invalid = Liên kết đặt lại mật khẩu không hợp lệ
@@ -110,11 +110,11 @@ field-before_attempt_start = Thời điểm này trước khi lượt thi bắt 
 field-duplicate_answer = Cùng một câu hỏi xuất hiện hai lần với cùng số thứ tự.
 field-not_in_attempt = Câu hỏi này không thuộc lượt thi.
 field-seq_not_increasing = Số thứ tự phải tăng dần trong cả lô.
-field-time_in_future = Thời điểm này ở tương lai; hãy kiểm tra đồng hồ của thiết bị.
+field-time_in_future = Thời điểm này ở tương lai; vui lòng kiểm tra đồng hồ của thiết bị.
 field-too_many_items = Quá nhiều mục: tối đa { $max }.
 
 ## localization: input conventions
 field-buddhist_era_year = Năm { $year } có vẻ là năm Phật lịch: vui lòng nhập năm Dương lịch ({ $year_ce }).
 field-implausible_year = Vui lòng nhập năm Dương lịch trong khoảng từ { $min } đến { $max }.
 problem-certificate_revoked = Chứng chỉ đã bị thu hồi
-    .detail = Chứng chỉ này đã bị thu hồi nên không thể cấp lại. Học viên có thể được chứng nhận mới bằng cách học lại khóa học.
+    .detail = Chứng chỉ này đã bị thu hồi nên không thể cấp lại. Học viên có thể được cấp chứng chỉ mới bằng cách học lại khóa học.

@@ -44,3 +44,7 @@ cert-month-12 = 12月
 cert-page-expires = 有效期至
 cert-status-expired = 已过期
 cert-status-expired-detail = 该证书真实有效过，但已超过有效期。
+
+# Page for a visitor who checked too many codes in a short time (429).
+cert-busy-title = 查验次数过多
+cert-busy-body = 此设备在短时间内查验了太多证书。请等待 { $seconds } 秒后刷新页面。

@@ -15,7 +15,7 @@ email-invitation-html =
     <p>我们已在<strong>{ $branch }</strong>为您创建了账号。请设置密码，开始学习：</p>
     <p><a href="{ $link }" style="display:inline-block;padding:.6em 1.2em;background:#0a7c4a;color:#fff;border-radius:4px;text-decoration:none">设置我的密码</a></p>
     <p style="font-size:.9em;color:#555">该链接只能使用一次，将于{ $expires }失效。<br>{ $link }</p>
-email-certificate-subject = 已获得认证：{ $course }
+email-certificate-subject = 您已获得证书：{ $course }
 email-certificate-text =
     恭喜您，{ $name }！
 
@@ -60,10 +60,10 @@ email-certificate-expiring-text =
     { $name }，您好：
 
     您的“{ $course }”证书 { $code } 有效期至 { $date }（还有 { $days } 天）。
-    如需保持认证，请在此日期前报名该课程的新班级并再次通过考试。
+    如需保持证书有效，请在此日期前报名该课程的新班级并再次通过考试。
     { $public_url }/verify/{ $code }
 email-certificate-expiring-html =
     <p>{ $name }，您好：</p>
     <p>您的<strong>{ $course }</strong>证书 <strong>{ $code }</strong> 有效期至 <strong>{ $date }</strong>（还有 { $days } 天）。</p>
-    <p>如需保持认证，请在此日期前报名该课程的新班级并再次通过考试。</p>
+    <p>如需保持证书有效，请在此日期前报名该课程的新班级并再次通过考试。</p>
     <p style="font-size:.9em;color:#555">{ $public_url }/verify/{ $code }</p>

@@ -197,6 +197,27 @@ pub(crate) fn render_not_found_page(code: &str, viewer: Locale) -> String {
     document(viewer, &both_title(viewer, "cert-not-found-title"), "not-found", &body)
 }
 
+/// The page for a visitor over the rate limit (served with 429 and
+/// `Retry-After`): the same bilingual frame, with the wait in minutes or
+/// seconds so a person knows when to reload.
+pub(crate) fn render_busy_page(seconds: u64, viewer: Locale) -> String {
+    let parts: String = languages(viewer)
+        .iter()
+        .map(|l| {
+            format!(
+                r#"<section lang="{}"><p>{}</p></section>"#,
+                l.as_str(),
+                escape_html(&i18n::t(*l, "cert-busy-body", &[("seconds", Arg::from(seconds))])),
+            )
+        })
+        .collect();
+    let body = format!(
+        r#"<h1>{}</h1><div class="columns">{parts}</div>"#,
+        both_spans(viewer, "cert-busy-title")
+    );
+    document(viewer, &both_title(viewer, "cert-busy-title"), "busy", &body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,7 +265,7 @@ mod tests {
     #[test]
     fn dates_follow_each_locale() {
         assert_eq!(format_date(date(), Locale::Th), "28 พฤศจิกายน 2569");
-        assert_eq!(format_date(date(), Locale::Vi), "28 tháng 11 2026");
+        assert_eq!(format_date(date(), Locale::Vi), "ngày 28 tháng 11 năm 2026");
         assert_eq!(format_date(date(), Locale::ZhCn), "2026年11月28日");
         assert_eq!(format_date(date(), Locale::En), "28 November 2026");
         let new_year = NaiveDate::from_ymd_opt(2027, 1, 3).unwrap();

@@ -4,7 +4,7 @@
 
 use super::dto::Verification;
 use super::entity as certificate;
-use super::page::{VerifyView, render_not_found_page, render_verify_page, second_language};
+use super::page::{VerifyView, render_busy_page, render_not_found_page, render_verify_page, second_language};
 use super::service::{self, Verified, branch_name};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{negotiate, with_language};
@@ -54,10 +54,22 @@ async fn texts_in(
             content((Verification = "application/json"), (String = "text/html"))),
         (status = 404, description = "No such certificate: a problem document, or an HTML page",
             content((crate::error::ProblemSchema = "application/problem+json"), (String = "text/html"))),
-        (status = 429)))]
+        (status = 429, description = "Too many checks from this client: a problem document, or an HTML page; `Retry-After` says when to try again",
+            content((crate::error::ProblemSchema = "application/problem+json"), (String = "text/html")))))]
 pub(crate) async fn verify(state: web::Data<AppState>, req: HttpRequest, code: web::Path<String>) -> ApiResult<HttpResponse> {
     let mut response = match verification(&state, &req, &code).await {
         Ok(response) => response,
+        // A browser over the rate limit gets the page's own kind of answer,
+        // in its language, with the wait; JSON clients the problem document.
+        Err(err) if err.status == StatusCode::TOO_MANY_REQUESTS && !wants_json(&req) => {
+            let seconds = err.retry_after.unwrap_or(60);
+            let viewer = negotiate(&req);
+            let mut page = html_page(err.status, render_busy_page(seconds, viewer), viewer);
+            if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
+                page.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            page
+        }
         // Rendered as a problem document by the middleware, which keeps Vary.
         Err(err) => actix_web::ResponseError::error_response(&err),
     };

@@ -71,8 +71,12 @@ fn icu_date(date: NaiveDate) -> Option<Date<icu_calendar::Iso>> {
 }
 
 /// A calendar date as a reader of `locale` writes it in running text
-/// (`28 November 2026`, Thai `28 พฤศจิกายน 2569`, `2026年11月28日`).
+/// (`28 November 2026`, Thai `28 พฤศจิกายน 2569`, `2026年11月28日`,
+/// `ngày 28 tháng 11 năm 2026`).
 pub fn format_date(date: NaiveDate, locale: Locale) -> String {
+    if locale == Locale::Vi {
+        return vietnamese_date(date);
+    }
     static FORMATTERS: PerLocale<DateTimeFormatter<fieldsets::YMD>> = PerLocale::new();
     let formatter = FORMATTERS.get(locale, |l| DateTimeFormatter::try_new((&l).into(), fieldsets::YMD::long()).ok());
     match (formatter, icu_date(date)) {
@@ -84,6 +88,9 @@ pub fn format_date(date: NaiveDate, locale: Locale) -> String {
 /// An instant as wall time in `tz`, with the date, the time to the minute
 /// and the UTC offset, in the reader's pattern and calendar.
 pub fn format_date_time(instant: DateTime<Utc>, tz: Tz, locale: Locale) -> String {
+    if locale == Locale::Vi {
+        return vietnamese_date_time(instant, tz);
+    }
     type Zoned = fieldsets::Combo<fieldsets::YMDT, zone::LocalizedOffsetShort>;
     static FORMATTERS: PerLocale<DateTimeFormatter<Zoned>> = PerLocale::new();
     let local = instant.with_timezone(&tz);
@@ -106,6 +113,41 @@ pub fn format_date_time(instant: DateTime<Utc>, tz: Tz, locale: Locale) -> Strin
         (Some(f), Some(date), Some(time), Some(zone)) => f.format(&ZonedDateTime { date, time, zone }).to_string(),
         _ => fallback(),
     }
+}
+
+/// Vietnamese writes a date in words as `ngày 28 tháng 11 năm 2026`, the
+/// form of letters and official documents. CLDR's patterns for `vi` (every
+/// length ICU4X offers) give `28 tháng 11 2026` or `28 thg 11, 2026`, which
+/// a native reader finds clipped, and put the time before the date
+/// (`lúc 14:30 GMT+7 5 tháng 12 2026`). So Vietnamese composes its own:
+/// the date in words, then `lúc` and the time and offset from ICU4X.
+fn vietnamese_date(date: NaiveDate) -> String {
+    format!("ngày {} tháng {} năm {}", date.day(), date.month(), date.year())
+}
+
+fn vietnamese_date_time(instant: DateTime<Utc>, tz: Tz) -> String {
+    type Zoned = fieldsets::Combo<fieldsets::T, zone::LocalizedOffsetShort>;
+    static FORMATTER: std::sync::OnceLock<Option<DateTimeFormatter<Zoned>>> = std::sync::OnceLock::new();
+    let local = instant.with_timezone(&tz);
+    let formatter = FORMATTER.get_or_init(|| {
+        let fields = fieldsets::T::medium()
+            .with_time_precision(icu_datetime::options::TimePrecision::Minute)
+            .with_zone(zone::LocalizedOffsetShort);
+        DateTimeFormatter::try_new((&icu_locale(Locale::Vi)).into(), fields).ok()
+    });
+    let offset = UtcOffset::try_from_seconds(local.offset().fix().local_minus_utc()).ok();
+    let time = Time::try_new(
+        u8::try_from(local.hour()).unwrap_or(0),
+        u8::try_from(local.minute()).unwrap_or(0),
+        0,
+        0,
+    )
+    .ok();
+    let clock = match (formatter, icu_date(local.date_naive()), time, offset) {
+        (Some(f), Some(date), Some(time), Some(zone)) => f.format(&ZonedDateTime { date, time, zone }).to_string(),
+        _ => local.format("%H:%M %:z").to_string(),
+    };
+    format!("{} lúc {clock}", vietnamese_date(local.date_naive()))
 }
 
 /// Whether a name can be compared with the collator of `locale`.

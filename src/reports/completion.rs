@@ -23,6 +23,9 @@ pub(crate) struct Filter {
     /// Certificates issued in [from, to).
     pub certified_from: Option<DateTime<Utc>>,
     pub certified_to: Option<DateTime<Utc>>,
+    /// The language cohort names are given in, falling back to the
+    /// branch's default, then the cohort's own `name`; None: the branch's.
+    pub reader: Option<crate::i18n::Locale>,
 }
 
 /// The figures every row carries, whatever it groups: each rate with the
@@ -120,7 +123,7 @@ fn figures(mut b: Bucket) -> Figures {
 /// One row per branch × course × cohort, sorted by branch, course and cohort name.
 pub(crate) async fn completion(db: &impl ConnectionTrait, f: &Filter) -> ApiResult<Vec<CompletionRow>> {
     let buckets = rollup::rollup(db, f, Grouping::Cohort).await?;
-    let names = Names::load(db, buckets.keys()).await?;
+    let names = Names::load(db, buckets.keys(), f.reader).await?;
     let mut rows: Vec<CompletionRow> = buckets
         .into_iter()
         .map(|(key, bucket)| {
@@ -161,7 +164,7 @@ pub(crate) fn sort_for_reader(rows: &mut [CompletionRow], locale: crate::i18n::L
 /// [`completion`]), sorted by branch code, course code or month.
 pub(crate) async fn grouped(db: &impl ConnectionTrait, f: &Filter, g: Grouping) -> ApiResult<Vec<GroupRow>> {
     let buckets = rollup::rollup(db, f, g).await?;
-    let names = Names::load(db, buckets.keys()).await?;
+    let names = Names::load(db, buckets.keys(), f.reader).await?;
     let mut rows: Vec<GroupRow> = buckets
         .into_iter()
         .map(|(key, bucket)| GroupRow {
@@ -185,7 +188,15 @@ struct Names {
 }
 
 impl Names {
-    async fn load<'a>(db: &impl ConnectionTrait, keys: impl Iterator<Item = &'a Key>) -> ApiResult<Names> {
+    /// Cohort names are the reader's translation with the same fallback as
+    /// the cohort views (the reader's language, the branch's default, the
+    /// cohort's own `name`).
+    async fn load<'a>(
+        db: &impl ConnectionTrait,
+        keys: impl Iterator<Item = &'a Key>,
+        reader: Option<crate::i18n::Locale>,
+    ) -> ApiResult<Names> {
+        use crate::i18n::Locale;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         let (mut branch_ids, mut course_ids, mut cohort_ids) = (Vec::new(), Vec::new(), Vec::new());
         for key in keys {
@@ -202,12 +213,14 @@ impl Names {
             courses: BTreeMap::new(),
             cohorts: BTreeMap::new(),
         };
+        let mut defaults: BTreeMap<Uuid, Locale> = BTreeMap::new();
         for chunk in branch_ids.chunks(500) {
             for b in crate::branches::entity::Entity::find()
                 .filter(crate::branches::entity::Column::Id.is_in(chunk.to_vec()))
                 .all(db)
                 .await?
             {
+                defaults.insert(b.id, Locale::from_canonical(&b.default_locale).unwrap_or(Locale::En));
                 names.branches.insert(b.id, b.code);
             }
         }
@@ -226,7 +239,11 @@ impl Names {
                 .all(db)
                 .await?
             {
-                names.cohorts.insert(c.id, c.name);
+                let default = defaults.get(&c.branch_id).copied().unwrap_or(Locale::En);
+                let chain = crate::cohorts::names::chain(reader.unwrap_or(default), default);
+                names
+                    .cohorts
+                    .insert(c.id, crate::cohorts::names::resolve(&c.name, c.names.as_deref(), &chain));
             }
         }
         Ok(names)

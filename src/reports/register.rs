@@ -3,7 +3,7 @@
 //! time (one query per 2,000 rows), so a register of hundreds of thousands
 //! never sits in memory.
 
-use super::csv::{BOM, Cell, header, line};
+use super::csv::{BOM, Cell, Dialect, header, line};
 use crate::certificates::entity::{self as certificate, Entity as Certificates};
 use crate::courses::texts::{chain, pick};
 use crate::error::ApiResult;
@@ -122,7 +122,7 @@ pub(crate) async fn stream(
     locale: Locale,
 ) -> ApiResult<impl futures_util::Stream<Item = Result<Bytes, actix_web::Error>> + use<>> {
     let labels = Arc::new(Labels::load(&state.db, locale, caller.branch_default_locale).await?);
-    let head = Bytes::from([BOM.to_vec(), header(locale, COLUMNS)].concat());
+    let head = Bytes::from([BOM.to_vec(), header(locale, COLUMNS, Dialect::Comma)].concat());
     let db = state.db.clone();
     let rows = futures_util::stream::unfold(Some(None), move |after: Option<Option<Uuid>>| {
         let (db, caller, filter, labels) = (db.clone(), caller.clone(), filter.clone(), labels.clone());
@@ -134,7 +134,7 @@ pub(crate) async fn stream(
                     let next = (rows.len() as u64 >= CHUNK).then(|| rows.last().map(|r| r.id));
                     let mut out = Vec::new();
                     for row in rows {
-                        out.extend(line(&labels.cells(row)));
+                        out.extend(line(&labels.cells(row), Dialect::Comma));
                     }
                     Some((Ok(Bytes::from(out)), next))
                 }

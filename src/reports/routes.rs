@@ -4,7 +4,7 @@
 use super::cohort_summary::{self, CohortSummary};
 use super::completion::{self, CompletionRow, GroupRow};
 use super::completion_csv::{COMPLETION_COLUMNS, FIGURE_COLUMNS, completion_cells, group_cells, group_columns};
-use super::csv::{BOM, Cell, header, line};
+use super::csv::{BOM, Cell, Dialect, header, line};
 use super::rollup::Grouping;
 use super::scope::{Coverage, coverage};
 use super::talent::{self, TalentRow};
@@ -60,6 +60,11 @@ pub(crate) struct CompletionQuery {
     /// `branch`, `course` or `month` (the UTC month of enrolment).
     #[param(pattern = "^(cohort|branch|course|month)$")]
     pub group_by: Option<String>,
+    /// CSV only: `comma` (default; decimal points) or `semicolon` (decimal
+    /// commas), for spreadsheets whose regional settings use the comma as
+    /// the decimal mark, such as Vietnamese ones.
+    #[param(pattern = "^(comma|semicolon)$")]
+    pub sep: Option<String>,
 }
 
 fn wants_csv(req: &HttpRequest) -> bool {
@@ -70,11 +75,11 @@ fn wants_csv(req: &HttpRequest) -> bool {
 }
 
 /// Streams a BOM, a header line and one line per row.
-fn csv_response(locale: Locale, zone: &str, filename: &str, columns: &[&str], lines: Vec<Vec<Cell>>) -> HttpResponse {
-    let head = [BOM.to_vec(), header(locale, columns)].concat();
+fn csv_response(locale: Locale, dialect: Dialect, zone: &str, filename: &str, columns: &[&str], lines: Vec<Vec<Cell>>) -> HttpResponse {
+    let head = [BOM.to_vec(), header(locale, columns, dialect)].concat();
     let stream = futures_util::stream::iter(
         std::iter::once(Ok::<Bytes, actix_web::Error>(Bytes::from(head)))
-            .chain(lines.into_iter().map(|cells| Ok(Bytes::from(line(&cells))))),
+            .chain(lines.into_iter().map(move |cells| Ok(Bytes::from(line(&cells, dialect))))),
     );
     crate::http::with_language(
         HttpResponse::Ok()
@@ -118,13 +123,15 @@ pub(crate) async fn completion(
     q: crate::http::Query<CompletionQuery>,
 ) -> ApiResult<HttpResponse> {
     let asked = zone::requested(q.tz.as_deref())?;
+    let dialect = Dialect::parse(q.sep.as_deref())?;
     let coverage = coverage(&state, &caller, q.branch.as_deref()).await?;
     let tz = match (asked, &coverage) {
         (Some(tz), _) => tz,
         (None, Coverage::One(branch_id)) => zone::of_branch(&state.db, *branch_id).await?,
         (None, _) => chrono_tz::UTC,
     };
-    let (filter, grouping) = completion_filter(&q, tz)?;
+    let locale = negotiate(&req);
+    let (filter, grouping) = completion_filter(&q, tz, locale)?;
     let filter = match coverage {
         Coverage::Every => Some(filter),
         Coverage::One(branch_id) => Some(completion::Filter {
@@ -133,7 +140,6 @@ pub(crate) async fn completion(
         }),
         Coverage::Nothing => None,
     };
-    let locale = negotiate(&req);
     if grouping == Grouping::Cohort {
         let mut rows = match &filter {
             Some(f) => completion::completion(&state.db, f).await?,
@@ -144,6 +150,7 @@ pub(crate) async fn completion(
             let columns = [COMPLETION_COLUMNS, FIGURE_COLUMNS].concat();
             return Ok(csv_response(
                 locale,
+                dialect,
                 tz.name(),
                 "completion.csv",
                 &columns,
@@ -163,7 +170,7 @@ pub(crate) async fn completion(
     if wants_csv(&req) {
         let columns = [group_columns(grouping), FIGURE_COLUMNS].concat();
         let lines = rows.into_iter().map(|r| group_cells(grouping, r)).collect();
-        return Ok(csv_response(locale, tz.name(), "completion.csv", &columns, lines));
+        return Ok(csv_response(locale, dialect, tz.name(), "completion.csv", &columns, lines));
     }
     Ok(HttpResponse::Ok().json(CompletionAnswer::Groups(GroupedReport {
         time_zone: tz.name().to_string(),
@@ -174,7 +181,7 @@ pub(crate) async fn completion(
 
 /// The report's filter and grouping; every bad parameter named in one 422.
 /// Date-only bounds are midnight in `tz`.
-fn completion_filter(q: &CompletionQuery, tz: chrono_tz::Tz) -> ApiResult<(completion::Filter, Grouping)> {
+fn completion_filter(q: &CompletionQuery, tz: chrono_tz::Tz, locale: Locale) -> ApiResult<(completion::Filter, Grouping)> {
     let mut errors = Vec::new();
     let mut time = |field: &'static str, value: &Option<String>| match Bound::parse(field, value.as_deref()) {
         Ok(bound) => bound.map(|b| b.instant(tz)),
@@ -210,6 +217,7 @@ fn completion_filter(q: &CompletionQuery, tz: chrono_tz::Tz) -> ApiResult<(compl
     let mut filter = completion::Filter {
         course_id: q.course_id,
         cohort_id: q.cohort_id,
+        reader: Some(locale),
         ..Default::default()
     };
     if by_certificate {
@@ -230,13 +238,18 @@ pub(crate) struct TalentQuery {
     /// IANA zone for months and date-only bounds; default: each
     /// certificate's branch's own zone.
     pub tz: Option<String>,
+    /// CSV only: `comma` (default; decimal points) or `semicolon` (decimal
+    /// commas), for spreadsheets whose regional settings use the comma as
+    /// the decimal mark, such as Vietnamese ones.
+    #[param(pattern = "^(comma|semicolon)$")]
+    pub sep: Option<String>,
 }
 
 const TALENT_COLUMNS: &[&str] = &["course_id", "course_code", "country", "month", "certified_count"];
 
 /// Certified technicians per course, country and month (headquarters).
 #[utoipa::path(get, path = "/api/v1/reports/talent-pool", tag = "reports", params(TalentQuery), security(("bearer" = [])),
-    responses((status = 200, description = "`{\"items\": [...]}`, or CSV with Accept: text/csv", body = TalentReport), (status = 403)))]
+    responses((status = 200, description = "`{\"items\": [...]}`, or CSV with Accept: text/csv", body = TalentReport), (status = 403), (status = 422)))]
 pub(crate) async fn talent_pool(
     state: web::Data<AppState>,
     _: Authorized<HqOnly>,
@@ -246,6 +259,7 @@ pub(crate) async fn talent_pool(
     if let Some(country) = &q.country {
         crate::text::check_lookup("country", country, 64).map_err(|e| ApiError::validation(vec![e]))?;
     }
+    let dialect = Dialect::parse(q.sep.as_deref())?;
     let filter = talent::Filter {
         course_id: q.course_id,
         country: q.country.as_ref().map(|c| c.to_ascii_uppercase()),
@@ -269,7 +283,7 @@ pub(crate) async fn talent_pool(
                 ]
             })
             .collect();
-        return Ok(csv_response(locale, zone_name, "talent-pool.csv", TALENT_COLUMNS, lines));
+        return Ok(csv_response(locale, dialect, zone_name, "talent-pool.csv", TALENT_COLUMNS, lines));
     }
     Ok(HttpResponse::Ok().json(TalentReport {
         time_zone: zone_name.to_string(),

@@ -3,7 +3,7 @@
 //! attempt with its result, and the certificate. One query per kind of
 //! record, whatever the trainee's history.
 
-use super::csv::{BOM, Cell, header, line};
+use super::csv::{BOM, Cell, Dialect, header, line};
 use super::register::time;
 use crate::certificates::entity::{self as certificate, Entity as Certificates};
 use crate::cohorts::entity::Entity as Cohorts;
@@ -95,7 +95,7 @@ pub(crate) async fn transcript(state: &AppState, caller: &Caller, user_id: Uuid,
         .await?;
 
     let chain = chain(locale, caller.branch_default_locale);
-    let mut out = [BOM.to_vec(), header(locale, COLUMNS)].concat();
+    let mut out = [BOM.to_vec(), header(locale, COLUMNS, Dialect::Comma)].concat();
     for e in &enrolments {
         let texts = course_texts.get(&e.course_id);
         let course = [
@@ -109,7 +109,7 @@ pub(crate) async fn transcript(state: &AppState, caller: &Caller, user_id: Uuid,
             cells.extend([Cell::Text(item), Cell::Text(date), status]);
             cells.extend(result);
             cells.push(Cell::Text(code));
-            line(&cells)
+            line(&cells, Dialect::Comma)
         };
         let none = || [Cell::Num(None), Cell::Num(None), Cell::Text(String::new())];
         let status = word(locale, &format!("report-status-{}", e.status.to_value()));

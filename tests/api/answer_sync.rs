@@ -332,7 +332,7 @@ async fn malformed_batches_are_refused_whole_with_the_item_named() {
     let doc = res.problem(422, "validation_failed");
     assert_eq!(
         doc["errors"][0]["message"],
-        "Thời điểm này ở tương lai; hãy kiểm tra đồng hồ của thiết bị."
+        "Thời điểm này ở tương lai; vui lòng kiểm tra đồng hồ của thiết bị."
     );
     // Nothing of any refused batch was stored.
     let v = view(&app, t, &s.attempt).await;

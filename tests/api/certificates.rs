@@ -106,7 +106,7 @@ async fn passing_certifies_once_emails_and_verifies_everywhere() {
         .iter()
         .find(|m| m["rcpt_tos"][0] == "somchai@bkk.test")
         .expect("certificate email");
-    assert!(m["subject"].as_str().unwrap().starts_with("ได้รับการรับรอง"), "{}", m["subject"]);
+    assert!(m["subject"].as_str().unwrap().starts_with("คุณได้รับใบรับรอง"), "{}", m["subject"]);
     assert!(m["text"].as_str().unwrap().contains(&format!("http://zhijiang.test/verify/{code}")));
     assert!(m["html"].as_str().unwrap().contains(&code));
 
@@ -238,10 +238,10 @@ async fn certificate_emails_arrive_in_each_trainees_language() {
     let world = World::build(&app).await;
     let c = course(&app, &world).await;
     let subjects = [
-        ("zh-CN", "已获得认证"),
+        ("zh-CN", "您已获得证书"),
         ("en", "Certified:"),
-        ("th", "ได้รับการรับรอง"),
-        ("vi", "Đã được chứng nhận"),
+        ("th", "คุณได้รับใบรับรอง"),
+        ("vi", "Bạn đã được cấp chứng chỉ"),
     ];
     for (locale, _) in subjects {
         let email = format!("{}@bkk.test", locale.to_lowercase());

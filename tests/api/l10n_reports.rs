@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// BKK's trainee completes the course and passes: the certificate's id.
-async fn certify_bkk_trainee(app: &TestApp, world: &World) -> (Value, String) {
+pub(crate) async fn certify_bkk_trainee(app: &TestApp, world: &World) -> (Value, String) {
     let (exam, cohort) = exam_with_bkk_trainee(app, world).await;
     let token = &world.bkk_trainee.token;
     let enrolments = app.get("/api/v1/users/me/enrolments").token(token).send().await.json();
