@@ -2,29 +2,11 @@
 //! unlock of a closed window) granted by branch admins for their branch,
 //! and attempts counted per enrolment (a re-take cohort starts afresh).
 
-use crate::support::exams::exam_with_bkk_trainee;
-use crate::support::windows::{at, grant, rfc, start, submit, time, window};
+use crate::support::TestApp;
+use crate::support::windows::{at, exam_day, grant, rfc, start, submit, time, window};
 use crate::support::world::{PASSWORD, create_user};
-use crate::support::{TestApp, World};
 use chrono::Duration;
 use serde_json::{Value, json};
-
-struct Setup {
-    world: World,
-    exam_id: String,
-    cohort_id: String,
-}
-
-/// An exam of 30 minutes and 2 attempts; BKK's trainee enrolled.
-async fn setup(app: &TestApp) -> Setup {
-    let world = World::build(app).await;
-    let (exam, cohort_id) = exam_with_bkk_trainee(app, &world).await;
-    Setup {
-        exam_id: exam["id"].as_str().unwrap().to_string(),
-        world,
-        cohort_id,
-    }
-}
 
 /// Starts and submits one attempt of the trainee (201 expected).
 async fn sit(app: &TestApp, token: &str, exam_id: &str) -> Value {
@@ -43,7 +25,7 @@ async fn availability(app: &TestApp, token: &str, exam_id: &str) -> Value {
 #[actix_rt::test]
 async fn an_extra_attempt_is_granted_after_the_attempts_ran_out() {
     let app = TestApp::new().await;
-    let s = setup(&app).await;
+    let s = exam_day(&app).await;
     let trainee = s.world.bkk_trainee.token.clone();
     sit(&app, &trainee, &s.exam_id).await;
     sit(&app, &trainee, &s.exam_id).await;
@@ -91,7 +73,7 @@ async fn an_extra_attempt_is_granted_after_the_attempts_ran_out() {
 #[actix_rt::test]
 async fn extra_time_extends_the_deadline_and_a_hard_end() {
     let app = TestApp::new().await;
-    let s = setup(&app).await;
+    let s = exam_day(&app).await;
     let trainee = s.world.bkk_trainee.token.clone();
     let g = grant(
         &app,
@@ -145,7 +127,7 @@ async fn extra_time_extends_the_deadline_and_a_hard_end() {
 #[actix_rt::test]
 async fn an_unlock_lets_one_start_outside_the_window_and_is_used_up() {
     let app = TestApp::new().await;
-    let s = setup(&app).await;
+    let s = exam_day(&app).await;
     let trainee = s.world.bkk_trainee.token.clone();
     let opens = at(&app, -Duration::hours(3));
     window(
@@ -207,7 +189,7 @@ async fn an_unlock_lets_one_start_outside_the_window_and_is_used_up() {
 #[actix_rt::test]
 async fn a_re_take_cohort_gives_fresh_attempts() {
     let app = TestApp::new().await;
-    let s = setup(&app).await;
+    let s = exam_day(&app).await;
     let trainee = s.world.bkk_trainee.token.clone();
     sit(&app, &trainee, &s.exam_id).await;
     sit(&app, &trainee, &s.exam_id).await;
@@ -260,7 +242,7 @@ async fn a_re_take_cohort_gives_fresh_attempts() {
 #[actix_rt::test]
 async fn overrides_stay_inside_the_branch_and_need_an_enrolled_trainee() {
     let app = TestApp::new().await;
-    let s = setup(&app).await;
+    let s = exam_day(&app).await;
     let path = format!("/api/v1/exams/{}/overrides/{}", s.exam_id, s.world.bkk_trainee.id);
     let han = &s.world.han_admin.token;
     // Another branch's trainee: as if there were none.
@@ -354,7 +336,7 @@ async fn overrides_stay_inside_the_branch_and_need_an_enrolled_trainee() {
 #[actix_rt::test]
 async fn an_attempt_that_expired_in_an_old_enrolment_does_not_hold_back_a_plain_start_in_the_re_take() {
     let app = TestApp::new().await;
-    let s = setup(&app).await;
+    let s = exam_day(&app).await;
     let trainee = s.world.bkk_trainee.token.clone();
     let (status, first) = start(&app, &trainee, &s.exam_id).await;
     assert_eq!(status, 201, "{first}");

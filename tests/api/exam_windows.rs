@@ -2,28 +2,11 @@
 //! zone, managed by branch admins for their own branch; starts outside a
 //! window are refused with when it opens.
 
-use crate::support::exams::exam_with_bkk_trainee;
-use crate::support::windows::{at, rfc, start, submit, time, window};
+use crate::support::windows::{ExamDay, at, exam_day, rfc, start, submit, time, window};
 use crate::support::world::PASSWORD;
 use crate::support::{TestApp, World};
 use chrono::Duration;
 use serde_json::{Value, json};
-
-struct Setup {
-    world: World,
-    exam_id: String,
-    cohort_id: String,
-}
-
-async fn setup(app: &TestApp) -> Setup {
-    let world = World::build(app).await;
-    let (exam, cohort_id) = exam_with_bkk_trainee(app, &world).await;
-    Setup {
-        exam_id: exam["id"].as_str().unwrap().to_string(),
-        world,
-        cohort_id,
-    }
-}
 
 /// Fresh tokens after the clock moved past their expiry: (BKK admin, BKK trainee).
 async fn tokens(app: &TestApp, world: &World) -> (String, String) {
@@ -42,7 +25,7 @@ async fn count_windows(app: &TestApp, token: &str, exam_id: &str) -> usize {
 #[actix_rt::test]
 async fn a_start_is_refused_before_and_after_the_window_and_admitted_inside_it() {
     let app = TestApp::new().await;
-    let s = setup(&app).await;
+    let s = exam_day(&app).await;
     let (opens, closes) = (at(&app, Duration::hours(1)), at(&app, Duration::hours(4)));
     let w = window(
         &app,
@@ -116,7 +99,7 @@ async fn a_start_is_refused_before_and_after_the_window_and_admitted_inside_it()
 #[actix_rt::test]
 async fn a_hard_end_caps_the_deadline_and_a_soft_end_does_not() {
     let app = TestApp::new().await;
-    let s = setup(&app).await;
+    let s = exam_day(&app).await;
     let closes = at(&app, Duration::minutes(10));
     let w = window(
         &app,
@@ -149,7 +132,7 @@ async fn a_hard_end_caps_the_deadline_and_a_soft_end_does_not() {
 #[actix_rt::test]
 async fn a_cohorts_own_window_beats_its_branchs_window() {
     let app = TestApp::new().await;
-    let s = setup(&app).await;
+    let s = exam_day(&app).await;
     let admin = &s.world.bkk_admin.token;
     // Branch-wide (no cohort: the admin's own branch): open now.
     let branch_wide = window(
@@ -200,7 +183,7 @@ async fn a_cohorts_own_window_beats_its_branchs_window() {
 #[actix_rt::test]
 async fn local_times_are_read_in_the_branchs_time_zone() {
     let app = TestApp::new().await;
-    let s = setup(&app).await;
+    let s = exam_day(&app).await;
     let bkk = chrono_tz::Asia::Bangkok;
     // "Saturday 09:00-12:00 Bangkok time", written as a local date-time.
     let day = (app.state.clock.now() + Duration::days(3)).with_timezone(&bkk).date_naive();
@@ -244,7 +227,7 @@ async fn local_times_are_read_in_the_branchs_time_zone() {
 #[actix_rt::test]
 async fn bad_windows_are_refused_field_by_field_and_nothing_is_stored() {
     let app = TestApp::new().await;
-    let s = setup(&app).await;
+    let s = exam_day(&app).await;
     let admin = s.world.bkk_admin.token.clone();
     let path = format!("/api/v1/exams/{}/windows", s.exam_id);
     let now = at(&app, Duration::zero());
@@ -356,7 +339,7 @@ async fn bad_windows_are_refused_field_by_field_and_nothing_is_stored() {
 }
 
 /// The course of the setup's exam.
-async fn enrolled_course(app: &TestApp, s: &Setup) -> String {
+async fn enrolled_course(app: &TestApp, s: &ExamDay) -> String {
     let exam = app
         .get(&format!("/api/v1/exams/{}", s.exam_id))
         .token(&s.world.hq.token)
@@ -369,7 +352,7 @@ async fn enrolled_course(app: &TestApp, s: &Setup) -> String {
 #[actix_rt::test]
 async fn windows_belong_to_their_branch() {
     let app = TestApp::new().await;
-    let s = setup(&app).await;
+    let s = exam_day(&app).await;
     let now = at(&app, Duration::zero());
     let times = json!({"opens_at": rfc(now), "closes_at": rfc(now + Duration::hours(1))});
     let mut bkk_body = times.clone();

@@ -1,7 +1,8 @@
 //! Exam windows and overrides through the API, with times relative to the
 //! service clock (whole seconds, as both databases store them exactly).
 
-use super::TestApp;
+use super::exams::exam_with_bkk_trainee;
+use super::{TestApp, World};
 use chrono::{DateTime, Duration, SecondsFormat, SubsecRound, Utc};
 use serde_json::Value;
 
@@ -59,4 +60,22 @@ pub async fn submit(app: &TestApp, token: &str, attempt: &Value) {
     let id = attempt["id"].as_str().expect("an attempt id");
     let res = app.post(&format!("/api/v1/attempts/{id}/submit")).token(token).send().await;
     assert_eq!(res.status, 200, "{}", res.text());
+}
+
+/// An exam-day world: the exam of `exam_with_bkk_trainee` (30 minutes, 2
+/// attempts) and the BKK cohort its trainee is enrolled in.
+pub struct ExamDay {
+    pub world: World,
+    pub exam_id: String,
+    pub cohort_id: String,
+}
+
+pub async fn exam_day(app: &TestApp) -> ExamDay {
+    let world = World::build(app).await;
+    let (exam, cohort_id) = exam_with_bkk_trainee(app, &world).await;
+    ExamDay {
+        exam_id: exam["id"].as_str().unwrap().to_string(),
+        world,
+        cohort_id,
+    }
 }
