@@ -323,12 +323,12 @@ async fn a_page_costs_the_same_queries_whatever_its_size() {
         );
         counts.push(n);
     }
-    // On PostgreSQL (where statements can be counted): the same number for
-    // one enrolment as for five, the number `progress::my_course` documents:
-    // 12 (the page, 5 for the enrolment views, 5 for the exams with their
-    // attempts, windows and overrides, the certificates).
-    if let Some(first) = counts[0] {
-        assert!(counts.iter().all(|n| *n == Some(first)), "{counts:?}");
-        assert_eq!(first, 12, "{counts:?}");
+    // On PostgreSQL (where statements can be counted, unless a test log took
+    // the tracing slot): the same number for one enrolment as for five, the
+    // number `progress::my_course` documents: 12 (the page, 5 for the
+    // enrolment views, 5 for the exams with their attempts, windows and
+    // overrides, the certificates).
+    if crate::support::postgres_url().is_some() && std::env::var_os("ZHIJIANG_TEST_LOG").is_none() {
+        assert!(counts.iter().all(|n| *n == Some(12)), "{counts:?}");
     }
 }
