@@ -87,6 +87,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         counters: Arc::default(),
         catalogue: Arc::default(),
         sessions: Arc::default(),
+        activity: Arc::default(),
     };
     cluster::spawn_listener(&state);
     Ok(state)

@@ -53,6 +53,11 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), RunError> {
     let server = server.bind(listen).map_err(|source| RunError::Listen { addr: listen, source })?;
     tracing::info!(%listen, public_url = %state.config.public_url, "zhijiang is listening");
     let result = server.run().await.map_err(|e| RunError::Other(e.to_string()));
+    // Activity times recorded by the last requests (see
+    // `enrolments::activity_buffer`) are written before the process ends.
+    if let Err(e) = state.activity.flush(&state.db).await {
+        tracing::warn!(error = %e, "could not write the last enrolment activity times");
+    }
     let _ = stop_worker.send(true);
     if let Some(task) = worker_task {
         let _ = task.await;

@@ -1,18 +1,15 @@
 //! A trainee's activity on an enrolment: the time of the latest step
 //! (lesson completion, attempt start, answer save) and the number of lessons
-//! done. Each step writes it with one UPDATE in its own transaction and
-//! never reads the enrolment for it, so the hot paths of an exam stay cheap.
+//! done. A lesson completion writes both with one UPDATE in its own
+//! transaction and never reads the enrolment for it. The exam's hot paths
+//! (a fast start, answer saves) record the time in
+//! [`super::activity_buffer`] instead, written in batches.
 
 use super::entity::{self as enrolment, Entity as Enrolments};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
-
-/// Answer saves arrive every few seconds during an exam; the activity time
-/// is rewritten at most this often by them (an UPDATE that matches no row
-/// writes nothing), which is precise enough to tell who is stuck.
-pub(crate) const SAVE_RESOLUTION_SECONDS: i64 = 60;
 
 /// A lesson was recorded: the time, and one more lesson done when the
 /// completion was new (a repeated completion only counts as activity).
@@ -24,26 +21,12 @@ pub(crate) async fn lesson_recorded(db: &impl ConnectionTrait, enrolment_id: Uui
     update.filter(enrolment::Column::Id.eq(enrolment_id)).exec(db).await.map(|_| ())
 }
 
-/// An attempt started or resumed.
+/// An attempt started or resumed inside a transaction (the slow path of a
+/// start, which grades or unlocks on the way).
 pub(crate) async fn touch(db: &impl ConnectionTrait, enrolment_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
     Enrolments::update_many()
         .col_expr(enrolment::Column::LastActivityAt, Expr::value(Some(now)))
         .filter(enrolment::Column::Id.eq(enrolment_id))
-        .exec(db)
-        .await
-        .map(|_| ())
-}
-
-/// An answer saved: the time, unless it was written less than
-/// [`SAVE_RESOLUTION_SECONDS`] ago.
-pub(crate) async fn answer_saved(db: &impl ConnectionTrait, enrolment_id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
-    let stale = Condition::any()
-        .add(enrolment::Column::LastActivityAt.is_null())
-        .add(enrolment::Column::LastActivityAt.lt(now - Duration::seconds(SAVE_RESOLUTION_SECONDS)));
-    Enrolments::update_many()
-        .col_expr(enrolment::Column::LastActivityAt, Expr::value(Some(now)))
-        .filter(enrolment::Column::Id.eq(enrolment_id))
-        .filter(stale)
         .exec(db)
         .await
         .map(|_| ())

@@ -1,6 +1,7 @@
 //! Enrolments: trainees in cohorts, CSV import, lesson progress.
 
 pub(crate) mod activity;
+pub(crate) mod activity_buffer;
 pub(crate) mod commands;
 pub(crate) mod completion_entity;
 pub(crate) mod csv_import;

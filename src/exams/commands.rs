@@ -205,7 +205,8 @@ pub(crate) async fn save_answer(
     let now = state.clock.now();
     let row = attempts::find_visible(&state.db, actor, attempt_id).await?;
     attempts::save_answer(&state.db, &row, question_id, &input.selected, now).await?;
-    Ok(crate::enrolments::activity::answer_saved(&state.db, row.enrolment_id, now).await?)
+    state.activity.answer_saved(&state.db, row.enrolment_id, now);
+    Ok(())
 }
 
 /// Saves a batch of answers (queued on a device while offline); what became
@@ -247,7 +248,8 @@ pub(crate) async fn sync_answers(
                 .details(json!({"questions": late})),
         );
     }
-    crate::enrolments::activity::answer_saved(cmd.txn(), row.enrolment_id, cmd.now()).await?;
+    let now = cmd.now();
     cmd.commit().await?;
+    state.activity.answer_saved(&state.db, row.enrolment_id, now);
     Ok(outcomes)
 }

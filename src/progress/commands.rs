@@ -42,7 +42,8 @@ pub(crate) async fn complete_lesson(state: &AppState, actor: &Actor, enrolment_i
 /// grade (no open attempt past its deadline) and no unlock to use up. Those
 /// take the fast path: two reads on the pool (the latest attempt; the
 /// current enrolment with its window, override and attempt counts) and one
-/// insert that commits by itself (then the enrolment's activity time), the
+/// insert that commits by itself (the enrolment's activity time is written
+/// in a batch: `enrolments::activity_buffer`), the
 /// database's one-open-attempt index settling a race as the transaction
 /// would. Everything else runs in one `Command` as before.
 pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid, new: bool, locale: Locale) -> Result<Started, ProgressError> {
@@ -58,7 +59,7 @@ pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid, new: b
             return match attempts::store(&state.db, prepared, now).await {
                 Ok((started, _)) => {
                     let (Started::New(row) | Started::Existing(row)) = &started;
-                    crate::enrolments::activity::touch(&state.db, row.enrolment_id, now).await?;
+                    state.activity.attempt_started(&state.db, row.enrolment_id, now);
                     Ok(started)
                 }
                 Err(ExamError::AttemptRace) => race_winner(state, exam.id, actor.user_id).await,

@@ -80,6 +80,7 @@ fn has(table: &'static str, condition: Expr) -> Expr {
 /// The summary of a cohort the caller may see (another branch's: 404).
 pub(crate) async fn for_cohort(state: &AppState, caller: &Caller, cohort_id: Uuid, inactive_days: i64) -> ApiResult<CohortSummary> {
     let cohort = crate::cohorts::service::find_scoped(&state.db, caller, cohort_id).await?;
+    state.activity.settle(&state.db).await;
     let lessons = crate::courses::service::lesson_counts(&state.db, &[cohort.course_id])
         .await?
         .get(&cohort.course_id)

@@ -27,4 +27,6 @@ pub struct AppState {
     pub catalogue: Arc<cache::CatalogueCache>,
     /// Users' session standing, for checking access tokens.
     pub sessions: Arc<crate::tenancy::sessions::Sessions>,
+    /// Enrolment activity times from the exam's hot paths, written in batches.
+    pub activity: Arc<crate::enrolments::activity_buffer::ActivityBuffer>,
 }
