@@ -39,7 +39,10 @@ new_db() {
     local db="zjbench_${name}_$$"
     psql -q "$PG_ADMIN_URL/postgres" -c "CREATE DATABASE \"$db\"" >/dev/null
     BENCH_PG_DBS+=("$db")
-    export ZHIJIANG_DATABASE_URL="$PG_ADMIN_URL/$db"
+    # BENCH_PG_SSLMODE=disable: plain TCP to PostgreSQL, as in the shipped
+    # docker-compose.yml (the postgres image runs without TLS); unset, the
+    # driver's default (TLS when the server offers it, as this host's does).
+    export ZHIJIANG_DATABASE_URL="$PG_ADMIN_URL/$db${BENCH_PG_SSLMODE:+?sslmode=$BENCH_PG_SSLMODE}"
   fi
   export ZHIJIANG_DATA_DIR=$BENCH_TMP
   export ZHIJIANG_LISTEN=127.0.0.1:$BENCH_PORT

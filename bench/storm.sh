@@ -10,7 +10,8 @@
 # Env: STORM_REPEAT (runs per N, default 1), STORM_POOL (client pool, 256), STORM_WINDOW (start window s, 60),
 #      STORM_THINK_MIN / STORM_THINK_MAX (think time before each save, s; default 0.5 / 2),
 #      STORM_BINARIES (several server binaries, each run in turn on the same world, e.g. before and after
-#      a change; default $ZJ), KILL_AFTER (durability: seconds into the storm, default 25), BENCH_PORT.
+#      a change; default $ZJ), KILL_AFTER (durability: seconds into the storm, default 25), BENCH_PORT,
+#      BENCH_PG_SSLMODE (e.g. disable: plain TCP to PostgreSQL, as in docker-compose.yml).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bench_init
