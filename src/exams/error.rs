@@ -88,11 +88,12 @@ impl From<ExamError> for ApiError {
 /// branch's local time, the zone, and the server's time, so that a phone
 /// with a wrong clock can still say when to come back.
 fn refused(code: ProblemCode, r: &super::windows::Refusal) -> ApiError {
-    use super::window_time::{local_rfc3339, local_text};
+    use super::window_time::local_rfc3339;
+    use crate::i18n::Arg;
     let tz = r.time_zone;
     ApiError::conflict(code)
-        .arg("opens_local", local_text(r.opens_at, tz))
-        .arg("closes_local", local_text(r.closes_at, tz))
+        .arg("opens_local", Arg::Zoned(r.opens_at, tz))
+        .arg("closes_local", Arg::Zoned(r.closes_at, tz))
         .arg("time_zone", tz.name())
         .member("opens_at", serde_json::json!(r.opens_at))
         .member("closes_at", serde_json::json!(r.closes_at))

@@ -74,11 +74,6 @@ pub(crate) fn local_rfc3339(at: DateTime<Utc>, tz: Tz) -> String {
     at.with_timezone(&tz).to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// The wall-clock time people read in a message: `2026-03-07 09:00`.
-pub(crate) fn local_text(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
-}
-
 /// A branch's zone; UTC for a name that no longer parses (never expected:
 /// branches validate it).
 pub(crate) fn zone(name: &str) -> Tz {
@@ -108,6 +103,5 @@ mod tests {
         assert_eq!(parse("2026-03-29T02:30", berlin), Err(FieldCode::NonexistentLocalTime));
         assert_eq!(parse("2026-10-25T02:30", berlin), Err(FieldCode::AmbiguousLocalTime));
         assert_eq!(local_rfc3339(two_utc, bkk), "2026-03-07T09:00:00+07:00");
-        assert_eq!(local_text(two_utc, bkk), "2026-03-07 09:00");
     }
 }

@@ -87,6 +87,10 @@ fn bundles() -> &'static Bundles {
 pub enum Arg {
     Str(String),
     Num(f64),
+    /// An instant shown as wall time in a zone, formatted for the reader
+    /// when the message is rendered (CLDR pattern and calendar): an error
+    /// built before the reader's language is known still reads natively.
+    Zoned(chrono::DateTime<chrono::Utc>, chrono_tz::Tz),
 }
 
 impl From<&str> for Arg {
@@ -176,6 +180,7 @@ fn format_in(locale: Locale, id: &str, attr: Option<&str>, args: &[(&str, Arg)])
         match value {
             Arg::Str(s) => fluent_args.set(*name, FluentValue::from(s.clone())),
             Arg::Num(n) => fluent_args.set(*name, FluentValue::from(*n)),
+            Arg::Zoned(at, tz) => fluent_args.set(*name, FluentValue::from(cldr::format_date_time(*at, *tz, locale))),
         }
     }
     let mut errors = Vec::new();

@@ -141,7 +141,10 @@ mod tests {
     use std::sync::Arc;
     use std::sync::atomic::AtomicUsize;
 
-    #[tokio::test]
+    /// On tokio's paused clock: the pauses between restarts (1 s, then 2 s)
+    /// pass as virtual time, so the test does not depend on how busy the
+    /// machine is.
+    #[tokio::test(start_paused = true)]
     async fn a_chore_that_panics_is_started_again() {
         let heartbeats = Arc::new(Heartbeats::default());
         let runs = Arc::new(AtomicUsize::new(0));
