@@ -6,9 +6,9 @@ mod cldr;
 mod locale;
 mod numbers;
 
-pub use cldr::{compare, format_date, format_date_time};
 /// Plain figures on pages (a table cell, a chart axis) in CLDR digits.
 pub(crate) use cldr::format_decimal;
+pub use cldr::{compare, format_date, format_date_time};
 pub use locale::{Locale, best_from_accept_language};
 
 use fluent_bundle::concurrent::FluentBundle;

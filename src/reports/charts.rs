@@ -115,6 +115,7 @@ pub(crate) fn funnel(about: &About, stages: &[String], counts: &[i64], number: &
         chart
             .configure_mesh()
             .disable_y_mesh()
+            .max_light_lines(1)
             .light_line_style(GRID)
             .y_labels(stages.len())
             .y_label_formatter(&|v| match v {
@@ -174,6 +175,7 @@ pub(crate) fn grouped_bars(
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .max_light_lines(1)
             .light_line_style(GRID)
             .x_labels(categories.len())
             .x_label_formatter(&|v| match v {
@@ -210,7 +212,11 @@ pub(crate) fn grouped_bars(
                 Text::new(
                     "!",
                     (left(c) + width / 2.0, (v + top * 0.02).min(top)),
-                    ("sans-serif", 18).into_font().style(FontStyle::Bold).color(&HIGHLIGHT).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                    ("sans-serif", 18)
+                        .into_font()
+                        .style(FontStyle::Bold)
+                        .color(&HIGHLIGHT)
+                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
                 )
             }))?;
         }
@@ -242,6 +248,7 @@ pub(crate) fn lines(about: &About, weeks: &[String], series: &[Series], number: 
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .max_light_lines(1)
             .light_line_style(GRID)
             .x_labels(weeks.len())
             .x_label_formatter(&|v| match v {
@@ -274,7 +281,11 @@ fn draw_legend(area: &DrawingArea<SVGBackend<'_>, Shift>, series: &[Series]) -> 
     for ((s, one), slot) in series.iter().enumerate().zip(slots) {
         let color = PALETTE[s % PALETTE.len()];
         slot.draw(&Rectangle::new([(76, 14), (94, 32)], color.filled()))?;
-        slot.draw(&Text::new(label(&one.name), (100, 23), font(LABEL_SIZE).pos(Pos::new(HPos::Left, VPos::Center))))?;
+        slot.draw(&Text::new(
+            label(&one.name),
+            (100, 23),
+            font(LABEL_SIZE).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
     }
     Ok(())
 }

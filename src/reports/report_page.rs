@@ -109,9 +109,20 @@ fn cell(tag: &str, c: &Cell, scope: &str) -> String {
     if c.flagged {
         class.push("flagged");
     }
-    let class = if class.is_empty() { String::new() } else { format!(r#" class="{}""#, class.join(" ")) };
-    let value = c.value.as_ref().map_or(String::new(), |v| format!(r#" data-value="{}""#, escape(v)));
-    format!("<{tag}{scope}{class}{value}{lang}>{text}</{tag}>", lang = lang_attr(c.lang), text = escape(&c.text))
+    let class = if class.is_empty() {
+        String::new()
+    } else {
+        format!(r#" class="{}""#, class.join(" "))
+    };
+    let value = c
+        .value
+        .as_ref()
+        .map_or(String::new(), |v| format!(r#" data-value="{}""#, escape(v)));
+    format!(
+        "<{tag}{scope}{class}{value}{lang}>{text}</{tag}>",
+        lang = lang_attr(c.lang),
+        text = escape(&c.text)
+    )
 }
 
 fn table(id: &str, t: &Table) -> String {
@@ -123,7 +134,13 @@ fn table(id: &str, t: &Table) -> String {
             let cells: String = row
                 .iter()
                 .enumerate()
-                .map(|(i, c)| if i == 0 { cell("th", c, r#" scope="row""#) } else { cell("td", c, "") })
+                .map(|(i, c)| {
+                    if i == 0 {
+                        cell("th", c, r#" scope="row""#)
+                    } else {
+                        cell("td", c, "")
+                    }
+                })
                 .collect();
             format!("<tr>{cells}</tr>")
         })

@@ -132,7 +132,10 @@ pub(crate) async fn cohort_report(
     let course = course_label(&state, cohort.course_id, locale, default).await?;
     let now = state.clock.now();
     let activity = weekly::weekly(&state.db, &Enrolments::Cohort(cohort.id), tz, now, weeks).await?;
-    let mut parts = vec![sections::funnel(locale, &summary.funnel), sections::weekly(locale, &activity, tz.name())];
+    let mut parts = vec![
+        sections::funnel(locale, &summary.funnel),
+        sections::weekly(locale, &activity, tz.name()),
+    ];
     parts.extend(item_sections(&state, &caller, &req, cohort.course_id, Some(&branch.code), locale).await?);
     let facts = vec![
         (i18n::t(locale, "report-page-course", &[]), course),
@@ -148,7 +151,10 @@ pub(crate) async fn cohort_report(
                 ],
             ),
         ),
-        (i18n::t(locale, "report-page-generated", &[]), i18n::format_date_time(now, tz, locale)),
+        (
+            i18n::t(locale, "report-page-generated", &[]),
+            i18n::format_date_time(now, tz, locale),
+        ),
     ];
     let heading = i18n::t(locale, "report-page-cohort-title", &[("name", name.as_str().into())]);
     Ok(html(report_page::render(locale, &heading, &facts, &parts), locale))
@@ -231,7 +237,10 @@ pub(crate) async fn overview(
     };
     let (filter, _) = completion_filter(&query, tz, locale)?;
     let scope_branch = match coverage {
-        Coverage::One(id) => crate::branches::entity::Entity::find_by_id(id).one(&state.db).await?.map(|b| b.code),
+        Coverage::One(id) => crate::branches::entity::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .map(|b| b.code),
         _ => None,
     };
     let (rows, who): (Vec<GroupRow>, Option<Enrolments>) = match coverage {
@@ -301,7 +310,10 @@ pub(crate) async fn overview(
         ),
         (i18n::t(locale, "report-page-time-zone", &[]), tz.name().to_string()),
     ];
-    facts.push((i18n::t(locale, "report-page-generated", &[]), i18n::format_date_time(now, tz, locale)));
+    facts.push((
+        i18n::t(locale, "report-page-generated", &[]),
+        i18n::format_date_time(now, tz, locale),
+    ));
     let heading = i18n::t(locale, "report-page-overview-title", &[]);
     Ok(html(report_page::render(locale, &heading, &facts, &parts), locale))
 }

@@ -151,7 +151,10 @@ pub(crate) fn weekly(locale: Locale, weeks: &[Week], zone: &str) -> Section {
             let monday = i18n::t(
                 locale,
                 "chart-week-of",
-                &[("week", Arg::from(w.iso_week.clone())), ("date", Arg::from(i18n::format_date(w.starts_on, locale)))],
+                &[
+                    ("week", Arg::from(w.iso_week.clone())),
+                    ("date", Arg::from(i18n::format_date(w.starts_on, locale))),
+                ],
             );
             vec![
                 Cell {
@@ -246,10 +249,7 @@ pub(crate) fn items(locale: Locale, report: &ItemReport, id: &'static str) -> Se
                     Some(d) => Cell::figure(percent(locale, d), format!("{d}")),
                     None => {
                         let answers = stats.map_or(0, |l| l.answers);
-                        Cell::figure(
-                            i18n::t(locale, "chart-too-few", &[("answers", Arg::from(answers))]),
-                            String::new(),
-                        )
+                        Cell::figure(i18n::t(locale, "chart-too-few", &[("answers", Arg::from(answers))]), String::new())
                     }
                 });
             }

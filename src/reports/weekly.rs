@@ -26,7 +26,10 @@ pub(crate) const MAX_WEEKS: i64 = 53;
 pub(crate) enum Enrolments {
     Cohort(Uuid),
     /// A branch (None: every branch) and optionally one course.
-    Scope { branch_id: Option<Uuid>, course_id: Option<Uuid> },
+    Scope {
+        branch_id: Option<Uuid>,
+        course_id: Option<Uuid>,
+    },
 }
 
 /// One ISO week's figures.
@@ -143,7 +146,13 @@ mod tests {
         // Sunday 20:00 UTC is already Monday 03:00 in Bangkok.
         let now = Utc.with_ymd_and_hms(2026, 11, 29, 20, 0, 0).unwrap();
         let bkk = mondays(now, chrono_tz::Asia::Bangkok, 2);
-        assert_eq!(bkk, vec![NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()]);
+        assert_eq!(
+            bkk,
+            vec![
+                NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+                NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+            ]
+        );
         let utc = mondays(now, chrono_tz::UTC, 1);
         assert_eq!(utc, vec![NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()]);
         assert_eq!(iso_week(bkk[1]), "2026-W49");

@@ -56,7 +56,12 @@ async fn scenario(app: &TestApp, world: &World, bkk1_name: &str) -> (Value, Stri
         .as_array()
         .unwrap()
         .iter()
-        .map(|q| (q["id"].as_str().unwrap().parse().unwrap(), serde_json::to_string(&q["correct"]).unwrap()))
+        .map(|q| {
+            (
+                q["id"].as_str().unwrap().parse().unwrap(),
+                serde_json::to_string(&q["correct"]).unwrap(),
+            )
+        })
         .collect();
     for locale in ["en", "th"] {
         for k in 0..40 {
@@ -96,7 +101,10 @@ fn page(res: &Response, lang: &str) -> String {
     assert_eq!(res.header("content-type").as_deref(), Some("text/html; charset=utf-8"));
     assert_eq!(res.header("content-language").as_deref(), Some(lang));
     let csp = res.header("content-security-policy").unwrap();
-    assert!(csp.starts_with("default-src 'none'; style-src 'sha256-") && !csp.contains("script"), "{csp}");
+    assert!(
+        csp.starts_with("default-src 'none'; style-src 'sha256-") && !csp.contains("script"),
+        "{csp}"
+    );
     assert_eq!(res.header("cache-control").as_deref(), Some("no-store"));
     let html = res.text();
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains(&format!(r#"<html lang="{lang}">"#)));
@@ -119,12 +127,15 @@ async fn the_cohort_page_shows_the_json_figures_with_charts() {
 
     for (token, lang) in [(&world.hq.token, "en"), (&world.bkk_admin.token, "th")] {
         let html = page(
-            &app.get(&format!("/api/v1/cohorts/{bkk1}/report?lang={lang}")).token(token).send().await,
+            &app.get(&format!("/api/v1/cohorts/{bkk1}/report?lang={lang}"))
+                .token(token)
+                .send()
+                .await,
             lang,
         );
         let locale = Locale::from_tag(lang).unwrap();
         assert!(html.contains(&i18n::t(locale, "chart-funnel-title", &[])));
-        assert_eq!(html.matches(r#"<svg class="chart" role="img""#).count(), 3, "funnel, weekly, items");
+        assert_eq!(html.matches(r#" class="chart" role="img""#).count(), 3, "funnel, weekly, items");
 
         // The funnel is the cohort summary's.
         let summary = app.get(&format!("/api/v1/cohorts/{bkk1}/summary")).token(token).send().await.json();
@@ -156,7 +167,12 @@ async fn the_cohort_page_shows_the_json_figures_with_charts() {
             let expected: Vec<String> = ["en", "th"]
                 .iter()
                 .map(|tag| {
-                    let l = question["locales"].as_array().unwrap().iter().find(|l| l["locale"] == *tag).unwrap();
+                    let l = question["locales"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|l| l["locale"] == *tag)
+                        .unwrap();
                     l["difficulty"].as_f64().map(|d| format!("{d}")).unwrap_or_default()
                 })
                 .collect();
@@ -230,11 +246,14 @@ async fn the_overview_compares_branches_like_the_grouped_report() {
     let weeks = table_values(&html, "weekly");
     assert_eq!(weeks.last().unwrap()[1..], ["5", "85", "5"]);
     assert!(html.contains(r#"<table id="items-table">"#));
-    assert_eq!(html.matches(r#"<svg class="chart""#).count(), 3);
+    assert_eq!(html.matches(r#" class="chart" role="img""#).count(), 3);
 
     // One branch: its own row only, and its zone.
     let html = page(
-        &app.get("/api/v1/reports/overview?branch=HAN&lang=en").token(&world.hq.token).send().await,
+        &app.get("/api/v1/reports/overview?branch=HAN&lang=en")
+            .token(&world.hq.token)
+            .send()
+            .await,
         "en",
     );
     assert_eq!(table_values(&html, "branches").len(), 1);
@@ -264,11 +283,18 @@ async fn the_pages_follow_the_report_scope() {
     let html = page(&own, "th");
     assert!(html.contains(&i18n::t(Locale::Th, "chart-no-exam", &[])));
     let other = get(format!("/api/v1/cohorts/{han}/report"), Some(world.bkk_admin.token.clone())).await;
-    let missing = get(format!("/api/v1/cohorts/{}/report", Uuid::new_v4()), Some(world.bkk_admin.token.clone())).await;
+    let missing = get(
+        format!("/api/v1/cohorts/{}/report", Uuid::new_v4()),
+        Some(world.bkk_admin.token.clone()),
+    )
+    .await;
     let (other, missing) = (other.problem(404, "not_found"), missing.problem(404, "not_found"));
     assert_eq!((&other["title"], &other["detail"]), (&missing["title"], &missing["detail"]));
     // Headquarters sees both.
-    page(&get(format!("/api/v1/cohorts/{han}/report?lang=zh-CN"), Some(world.hq.token.clone())).await, "zh-CN");
+    page(
+        &get(format!("/api/v1/cohorts/{han}/report?lang=zh-CN"), Some(world.hq.token.clone())).await,
+        "zh-CN",
+    );
     // Trainees may not use either page; branch admins not the overview.
     get(format!("/api/v1/cohorts/{bkk}/report"), Some(world.bkk_trainee.token.clone()))
         .await
@@ -279,7 +305,9 @@ async fn the_pages_follow_the_report_scope() {
     get("/api/v1/reports/overview".into(), Some(world.bkk_admin.token.clone()))
         .await
         .problem(403, "forbidden");
-    get(format!("/api/v1/cohorts/{bkk}/report"), None).await.problem(401, "unauthenticated");
+    get(format!("/api/v1/cohorts/{bkk}/report"), None)
+        .await
+        .problem(401, "unauthenticated");
     get("/api/v1/reports/overview".into(), None).await.problem(401, "unauthenticated");
     // Bad parameters: one localized 422 naming each.
     let bad = get(
@@ -288,14 +316,23 @@ async fn the_pages_follow_the_report_scope() {
     )
     .await
     .problem(422, "validation_failed");
-    let fields: Vec<&str> = bad["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = bad["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["weeks", "tz", "from"], "{bad}");
     get(format!("/api/v1/cohorts/{bkk}/report?weeks=54"), Some(world.hq.token.clone()))
         .await
         .problem(422, "validation_failed");
     // An unknown branch is an empty overview, not an error.
     let html = page(
-        &get("/api/v1/reports/overview?branch=%3Cb%3E&lang=en".into(), Some(world.hq.token.clone())).await,
+        &get(
+            "/api/v1/reports/overview?branch=%3Cb%3E&lang=en".into(),
+            Some(world.hq.token.clone()),
+        )
+        .await,
         "en",
     );
     assert!(table_values(&html, "branches").is_empty());
@@ -326,10 +363,22 @@ async fn hostile_cohort_names_are_escaped() {
         .await;
     assert_eq!(res.status, 422, "{}", res.text());
 
-    let html = page(&app.get(&format!("/api/v1/cohorts/{id}/report?lang=en")).token(&world.hq.token).send().await, "en");
+    let html = page(
+        &app.get(&format!("/api/v1/cohorts/{id}/report?lang=en"))
+            .token(&world.hq.token)
+            .send()
+            .await,
+        "en",
+    );
     assert!(!html.contains("<script") && !html.contains("<svg onload") && !html.contains("alert(1)>"));
     assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;svg onload=alert(1)&gt; &#39;A&#39;"));
-    let html = page(&app.get(&format!("/api/v1/cohorts/{id}/report?lang=zh-CN")).token(&world.hq.token).send().await, "zh-CN");
+    let html = page(
+        &app.get(&format!("/api/v1/cohorts/{id}/report?lang=zh-CN"))
+            .token(&world.hq.token)
+            .send()
+            .await,
+        "zh-CN",
+    );
     assert!(html.contains("&lt;/title&gt;&lt;h1&gt;班&lt;/h1&gt;"));
     assert_eq!(html.matches("<h1>").count(), 1);
     assert_eq!(html.matches("</title>").count(), 1 + html.matches("<title id=").count());
@@ -396,7 +445,13 @@ async fn the_pages_render_in_a_real_browser_in_every_locale() {
                 i18n::t(locale, "chart-weekly-lessons", &[]),
             ];
             let shot = shots.join(format!("report-{page}-{tag}.png"));
-            let seen = in_browser(format!("http://127.0.0.1:{port}{path}"), &world.hq.token, shot.clone(), texts.clone()).await;
+            let seen = in_browser(
+                format!("http://127.0.0.1:{port}{path}"),
+                &world.hq.token,
+                shot.clone(),
+                texts.clone(),
+            )
+            .await;
             assert_eq!(seen["lang"], tag, "{seen}");
             let console: Vec<&Value> = seen["console"]
                 .as_array()
@@ -409,7 +464,10 @@ async fn the_pages_render_in_a_real_browser_in_every_locale() {
             let charts = seen["charts"].as_array().unwrap();
             assert_eq!(charts.len(), 3, "{seen}");
             for chart in charts {
-                assert!(chart["width"].as_f64().unwrap() > 300.0 && chart["height"].as_f64().unwrap() > 100.0, "{chart}");
+                assert!(
+                    chart["width"].as_f64().unwrap() > 300.0 && chart["height"].as_f64().unwrap() > 100.0,
+                    "{chart}"
+                );
             }
             assert!(seen["chart_texts"].as_i64().unwrap() > 20, "labels are text: {seen}");
             assert_eq!(seen["tables"], 3, "{seen}");
@@ -430,7 +488,11 @@ async fn the_pages_render_in_a_real_browser_in_every_locale() {
                 }
             }
             let png = std::fs::read(&shot).unwrap();
-            assert!(png.starts_with(b"\x89PNG") && png.len() > 20_000, "a screenshot with charts ({} bytes)", png.len());
+            assert!(
+                png.starts_with(b"\x89PNG") && png.len() > 20_000,
+                "a screenshot with charts ({} bytes)",
+                png.len()
+            );
         }
     }
     server.stop(true).await;

@@ -85,8 +85,10 @@ def fonts_of(driver, text):
             "DOM.getSearchResults", {"searchId": search["searchId"], "fromIndex": 0, "toIndex": search["resultCount"]}
         )["nodeIds"]
         for node in ids:
-            fonts = driver.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
             desc = driver.execute_cdp_cmd("DOM.describeNode", {"nodeId": node})["node"]
+            if desc["localName"] in ("title", "desc"):
+                continue  # an SVG chart's accessible name: never drawn
+            fonts = driver.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
             found.append(
                 {
                     "tag": desc["localName"],
