@@ -50,3 +50,50 @@ transcript-record-lesson = Lesson
 transcript-record-attempt = Exam attempt
 transcript-record-certificate = Certificate
 transcript-attempt = Attempt { $number }
+# Printable report pages with charts
+report-page-cohort-title = Cohort report: { $name }
+report-page-overview-title = Training overview
+report-page-course = Course
+report-page-dates = Dates
+report-page-date-range = { $from } to { $to }
+report-page-generated = Generated
+report-page-time-zone = Time zone
+report-page-all = All
+chart-percent = { $value }%
+chart-funnel-title = Completion funnel
+chart-funnel-desc = { $enrolled ->
+    [one] How far the one enrolled trainee got, from enrolment to certificate.
+   *[other] How many of the { $enrolled } enrolled trainees reached each stage, from enrolment to certificate.
+}
+chart-stage = Stage
+chart-trainees = Trainees
+chart-share-of-enrolled = Share of enrolled
+funnel-enrolled = Enrolled
+funnel-started_lessons = Started lessons
+funnel-all_lessons = All lessons done
+funnel-sat_exam = Sat the exam
+funnel-passed = Passed the exam
+funnel-certified = Certified
+chart-branches-title = Campuses compared
+chart-branches-desc = Completion rate (completed ÷ enrolled) and pass rate (passed ÷ sat the exam) per campus.
+chart-completion-rate = Completion rate
+chart-pass-rate = Pass rate
+chart-weekly-title = Weekly activity
+chart-weekly-desc = Lessons completed, exam attempts started and trainees last seen, per ISO week (weeks start on Monday, time zone { $zone }).
+chart-week = Week
+chart-week-of = { $week } (from { $date })
+chart-weekly-lessons = Lessons completed
+chart-weekly-attempts = Attempts started
+chart-weekly-last-active = Last seen that week
+chart-items-heading = Question difficulty by language
+chart-items-title = Question difficulty by language (exam version { $version })
+chart-items-desc = Share of answers fully right, per question and per language the exam was taken in. A “!” marks a language where the question is harder or easier than in the others beyond chance: check that translation.
+chart-question = Question
+chart-flagged-value = ! { $value } (flagged)
+chart-too-few = { $answers ->
+    [one] only one answer
+   *[other] only { $answers } answers
+}
+chart-no-exam = This course has no published exam yet.
+chart-no-data = No data for this selection yet.
+chart-items-choose-course = Choose a course (course_id) to see question difficulty by language.

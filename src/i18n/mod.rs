@@ -6,6 +6,8 @@ mod cldr;
 mod locale;
 mod numbers;
 
+/// Plain figures on pages (a table cell, a chart axis) in CLDR digits.
+pub(crate) use cldr::format_decimal;
 pub use cldr::{compare, format_date, format_date_time};
 pub use locale::{Locale, best_from_accept_language};
 

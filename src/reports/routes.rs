@@ -181,7 +181,7 @@ pub(crate) async fn completion(
 
 /// The report's filter and grouping; every bad parameter named in one 422.
 /// Date-only bounds are midnight in `tz`.
-fn completion_filter(q: &CompletionQuery, tz: chrono_tz::Tz, locale: Locale) -> ApiResult<(completion::Filter, Grouping)> {
+pub(crate) fn completion_filter(q: &CompletionQuery, tz: chrono_tz::Tz, locale: Locale) -> ApiResult<(completion::Filter, Grouping)> {
     let mut errors = Vec::new();
     let mut time = |field: &'static str, value: &Option<String>| match Bound::parse(field, value.as_deref()) {
         Ok(bound) => bound.map(|b| b.instant(tz)),
@@ -331,6 +331,8 @@ pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_completion, completion)
         .add(__path_talent_pool, talent_pool)
         .add(__path_cohort_summary, cohort_summary)
+        .add(super::report_routes::__path_cohort_report, super::report_routes::cohort_report)
+        .add(super::report_routes::__path_overview, super::report_routes::overview)
         .add(super::items_routes::__path_item_statistics, super::items_routes::item_statistics)
         .add(
             super::export_routes::__path_certificate_register,

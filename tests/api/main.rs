@@ -44,6 +44,7 @@ mod outbox;
 mod pages;
 mod password_reset;
 mod processes;
+mod report_pages;
 mod reports;
 mod resilience;
 mod rollups;
