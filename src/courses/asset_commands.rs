@@ -75,6 +75,7 @@ pub(crate) async fn find_asset(db: &impl ConnectionTrait, id: Uuid) -> Result<as
 pub(crate) async fn upload<S, E>(state: &AppState, actor: &Actor, target: Target, upload: Upload<S>) -> Result<Uuid, ApiError>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
 {
     // Check the target before reading a byte.
     let (course_id, lesson_id, existing) = match target {

@@ -26,7 +26,6 @@ use uuid::Uuid;
 pub(crate) const UPLOAD_ROUTES: &[&str] = &["/api/v1/courses/{id}/assets", "/api/v1/assets/{id}/files"];
 
 #[derive(Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct NewAssetParams {
     /// The lesson the asset belongs to (a lesson of this course); absent: the course.
     pub lesson_id: Option<Uuid>,
@@ -35,14 +34,12 @@ pub(crate) struct NewAssetParams {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct FileParams {
     /// The locale this file is for; absent: every locale. Replaces that locale's file.
     pub locale: Option<String>,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct AssetFilter {
     /// `true`: only assets that no lesson text references (candidates for removal).
     pub unreferenced: Option<bool>,
@@ -150,8 +147,9 @@ async fn editor_view(state: &AppState, id: Uuid) -> ApiResult<Asset> {
     Ok(asset_view(&resolver, row, files, referenced))
 }
 
-/// Reads the multipart body up to its `file` part and hands that part over.
-async fn file_part(mut form: Multipart) -> ApiResult<(actix_multipart::Field, String, Option<String>)> {
+/// Reads the multipart body up to its `file` part and hands that part over
+/// (the form must outlive it: the part reads through it).
+async fn file_part(form: &mut Multipart) -> ApiResult<(actix_multipart::Field, String, Option<String>)> {
     loop {
         let field = match form.next().await {
             None => return Err(ApiError::field("file", FieldCode::Required)),
@@ -163,7 +161,11 @@ async fn file_part(mut form: Multipart) -> ApiResult<(actix_multipart::Field, St
                     ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ProblemCode::UnsupportedMediaType).arg("expected", "multipart/form-data")
                 );
             }
-            Some(Err(_)) => return Err(ApiError::bad_request(ProblemCode::UploadTruncated)),
+            Some(Err(actix_multipart::MultipartError::Incomplete)) => return Err(ApiError::bad_request(ProblemCode::UploadTruncated)),
+            Some(Err(err)) => {
+                tracing::debug!(error = %err, "malformed multipart body");
+                return Err(ApiError::bad_request(ProblemCode::MalformedBody));
+            }
             Some(Ok(field)) => field,
         };
         if field.name() != Some("file") {
@@ -174,10 +176,13 @@ async fn file_part(mut form: Multipart) -> ApiResult<(actix_multipart::Field, St
             }
             continue;
         }
-        let raw_name = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .map(str::to_string)
+        // `filename*` (RFC 5987, any characters) wins over `filename`.
+        let disposition = field.content_disposition();
+        let extended = disposition
+            .and_then(|d| d.get_filename_ext())
+            .map(|ext| String::from_utf8_lossy(&ext.value).into_owned());
+        let raw_name = extended
+            .or_else(|| disposition.and_then(|d| d.get_filename()).map(str::to_string))
             .unwrap_or_else(|| "file".to_string());
         let name = commands::check_name(&raw_name).map_err(|e| ApiError::validation(vec![e]))?;
         let claimed = field.content_type().map(|m| m.essence_str().to_string());
@@ -198,10 +203,10 @@ pub(crate) async fn upload(
     req: HttpRequest,
     id: web::Path<Uuid>,
     params: crate::http::Query<NewAssetParams>,
-    form: Multipart,
+    mut form: Multipart,
 ) -> ApiResult<HttpResponse> {
     let locale = locale_param(params.locale.as_deref())?;
-    let (field, name, claimed) = file_part(form).await?;
+    let (field, name, claimed) = file_part(&mut form).await?;
     let target = Target::NewAsset {
         course_id: *id,
         lesson_id: params.lesson_id,
@@ -223,11 +228,11 @@ pub(crate) async fn add_file(
     req: HttpRequest,
     id: web::Path<Uuid>,
     params: crate::http::Query<FileParams>,
-    form: Multipart,
+    mut form: Multipart,
 ) -> ApiResult<HttpResponse> {
     let locale = locale_param(params.locale.as_deref())?;
     commands::find_asset(&state.db, *id).await?;
-    let (field, name, claimed) = file_part(form).await?;
+    let (field, name, claimed) = file_part(&mut form).await?;
     let body = Box::pin(field);
     let asset_id = commands::upload(&state, &actor, Target::Asset(*id), Upload { name, claimed, locale, body }).await?;
     let view = editor_view(&state, asset_id).await?;

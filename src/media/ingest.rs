@@ -92,13 +92,17 @@ impl Intake<'_> {
     pub async fn take<S, E>(self, store: &Store, mut body: S) -> Result<Ingested, IngestError>
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
     {
         let mut head = BytesMut::new();
         let mut ended = false;
         while head.len() < SNIFF_BYTES {
             match body.next().await {
                 Some(Ok(chunk)) => head.extend_from_slice(&chunk),
-                Some(Err(_)) => return Err(IngestError::Truncated),
+                Some(Err(err)) => {
+                    tracing::info!(error = %err, "upload stream failed");
+                    return Err(IngestError::Truncated);
+                }
                 None => {
                     ended = true;
                     break;
@@ -135,6 +139,7 @@ impl Intake<'_> {
     ) -> Result<Ingested, IngestError>
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
     {
         if !ended {
             while let Some(chunk) = body.next().await {
@@ -199,6 +204,7 @@ impl Intake<'_> {
     ) -> Result<Ingested, IngestError>
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
     {
         let mut staged = store.stage().await?;
         let mut hasher = Sha256::new();

@@ -135,7 +135,7 @@ async fn refusals_leave_nothing(app: &TestApp) {
         .await
         .problem(422, "media_corrupt");
     // Names with a path or control characters.
-    for name in ["../../etc/passwd.png", "..", "a\\b.png", "bell\u{7}.png", "rtl\u{202e}gnp.exe"] {
+    for name in ["../../etc/passwd.png", "..", "a\\\\b.png", "bell\u{7}.png", "rtl\u{202e}gnp.exe", "nul\0.png", &"x".repeat(300)] {
         let doc = upload(app, hq, &path, name, None, &photo(4, 4, 1)).await.problem(422, "validation_failed");
         assert_eq!(doc["errors"][0]["field"], "file.filename", "{name}: {doc}");
     }
@@ -327,7 +327,7 @@ async fn lessons_resolve_assets_per_locale_and_branches_see_only_their_courses()
 async fn the_offline_package_lists_everything_with_versions_and_an_etag() {
     let app = TestApp::new().await;
     let world = World::build(&app).await;
-    let hq = &world.hq.token;
+    let hq = &world.hq.token.clone();
     let course = published_course(&app, hq, "EV-MEDIA-5", 2, &["BKK"]).await;
     let course_id = id(&course);
     let lesson_id = course["lessons"][1]["id"].as_str().unwrap().to_string();
@@ -387,9 +387,10 @@ async fn the_offline_package_lists_everything_with_versions_and_an_etag() {
         .await;
     assert_eq!(again.status, 304);
     app.state.clock.advance(chrono::Duration::hours(2));
+    let trainee = app.login("BKK", &world.bkk_trainee.email, crate::support::world::PASSWORD).await;
     let later = app
         .get(&format!("/api/v1/courses/{course_id}/package?lang=en"))
-        .token(&world.bkk_trainee.token)
+        .token(&trainee)
         .header("If-None-Match", &etag)
         .send()
         .await;
@@ -397,13 +398,15 @@ async fn the_offline_package_lists_everything_with_versions_and_an_etag() {
     // The old links have expired meanwhile: 403 with a code the app can act on.
     app.state.clock.advance(chrono::Duration::hours(24));
     fetch(&app, assets[0]["url"].as_str().unwrap(), &[]).await.problem(403, "media_link_expired");
+    let trainee = app.login("BKK", &world.bkk_trainee.email, crate::support::world::PASSWORD).await;
 
     // A changed file changes the manifest and that asset's version only.
+    let hq = &app.login("HQ", &world.hq.email, crate::support::world::PASSWORD).await;
     let res = upload(&app, hq, &format!("/api/v1/assets/{}/files", id(&image)), "p2.png", None, &photo(6, 6, 99)).await;
     assert_eq!(res.status, 201, "{}", res.text());
     let res = app
         .get(&format!("/api/v1/courses/{course_id}/package?lang=en"))
-        .token(&world.bkk_trainee.token)
+        .token(&trainee)
         .header("If-None-Match", &etag)
         .send()
         .await;

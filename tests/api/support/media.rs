@@ -11,8 +11,16 @@ use std::time::{Duration, Instant};
 pub const BOUNDARY: &str = "zhijiang-test-boundary-7f3a";
 
 /// A `multipart/form-data` body with one `file` part.
+/// Names that are not plain printable ASCII travel as RFC 5987 `filename*`.
 pub fn form(filename: &str, content_type: Option<&str>, bytes: &[u8]) -> Vec<u8> {
-    let mut body = format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n").into_bytes();
+    let plain = filename.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"');
+    let name_param = if plain {
+        format!("filename=\"{filename}\"")
+    } else {
+        let encoded: String = filename.bytes().map(|b| format!("%{b:02X}")).collect();
+        format!("filename*=UTF-8''{encoded}")
+    };
+    let mut body = format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; {name_param}\r\n").into_bytes();
     if let Some(ct) = content_type {
         body.extend_from_slice(format!("Content-Type: {ct}\r\n").as_bytes());
     }
