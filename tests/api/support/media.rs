@@ -91,13 +91,13 @@ pub struct S3Server {
 impl S3Server {
     pub fn start() -> S3Server {
         let port = free_port();
-        let moto = std::env::var("MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
-        let child = Command::new(moto)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        let child = Command::new(python)
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("moto_server is needed: pip install -r tests/requirements.txt");
+            .expect("python3 with moto[server] is needed: pip install -r tests/requirements.txt");
         let mut server = S3Server {
             port,
             bucket: format!("zj-{}", uuid::Uuid::new_v4().simple()),
