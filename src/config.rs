@@ -157,6 +157,8 @@ struct FileConfig {
     storage_url: Option<Secret>,
     s3_endpoint: Option<String>,
     s3_region: Option<String>,
+    s3_access_key_id: Option<Secret>,
+    s3_secret_access_key: Option<Secret>,
     s3_allow_http: Option<bool>,
     media_max_image_bytes: Option<u64>,
     media_max_video_bytes: Option<u64>,
@@ -333,7 +335,10 @@ impl Config {
         if let Some(url) = &storage_url
             && !url.starts_with("s3://")
         {
-            return Err(bad("ZHIJIANG_STORAGE_URL", "must start with s3:// (unset: files under the data directory)"));
+            return Err(bad(
+                "ZHIJIANG_STORAGE_URL",
+                "must start with s3:// (unset: files under the data directory)",
+            ));
         }
         let link_minutes = number("ZHIJIANG_MEDIA_LINK_MINUTES", f.media_link_minutes, 360)?;
         if link_minutes == 0 || link_minutes > 7 * 24 * 60 {
@@ -343,8 +348,8 @@ impl Config {
             storage_url: storage_url.map(Secret),
             s3_endpoint: pick("ZHIJIANG_S3_ENDPOINT", f.s3_endpoint),
             s3_region: pick("ZHIJIANG_S3_REGION", f.s3_region).unwrap_or_else(|| "us-east-1".into()),
-            s3_access_key_id: env("ZHIJIANG_S3_ACCESS_KEY_ID").map(Secret),
-            s3_secret_access_key: env("ZHIJIANG_S3_SECRET_ACCESS_KEY").map(Secret),
+            s3_access_key_id: pick("ZHIJIANG_S3_ACCESS_KEY_ID", f.s3_access_key_id.map(|s| s.0)).map(Secret),
+            s3_secret_access_key: pick("ZHIJIANG_S3_SECRET_ACCESS_KEY", f.s3_secret_access_key.map(|s| s.0)).map(Secret),
             s3_allow_http: flag("ZHIJIANG_S3_ALLOW_HTTP", f.s3_allow_http, false)?,
             max_image_bytes: number("ZHIJIANG_MEDIA_MAX_IMAGE_BYTES", f.media_max_image_bytes, 20 * MIB)?,
             max_video_bytes: number("ZHIJIANG_MEDIA_MAX_VIDEO_BYTES", f.media_max_video_bytes, 2048 * MIB)?,

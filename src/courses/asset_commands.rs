@@ -112,14 +112,24 @@ where
         && row.kind != stored.kind.as_str()
     {
         discard(state, &stored).await;
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-            ProblemCode::MediaKindMismatch,
-        )
-        .arg("expected", row.kind.clone())
-        .arg("found", stored.kind.as_str()));
+        return Err(
+            ApiError::new(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, ProblemCode::MediaKindMismatch)
+                .arg("expected", row.kind.clone())
+                .arg("found", stored.kind.as_str()),
+        );
     }
-    let recorded = record(state, actor, course_id, lesson_id, existing, file_id, &upload.name, upload.locale, &stored).await;
+    let recorded = record(
+        state,
+        actor,
+        course_id,
+        lesson_id,
+        existing,
+        file_id,
+        &upload.name,
+        upload.locale,
+        &stored,
+    )
+    .await;
     match recorded {
         Ok((asset_id, replaced)) => {
             if let Some(old) = replaced {

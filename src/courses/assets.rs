@@ -157,9 +157,8 @@ async fn file_part(form: &mut Multipart) -> ApiResult<(actix_multipart::Field, S
             | Some(Err(actix_multipart::MultipartError::ContentTypeParse))
             | Some(Err(actix_multipart::MultipartError::ContentTypeIncompatible))
             | Some(Err(actix_multipart::MultipartError::BoundaryMissing)) => {
-                return Err(
-                    ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ProblemCode::UnsupportedMediaType).arg("expected", "multipart/form-data")
-                );
+                return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ProblemCode::UnsupportedMediaType)
+                    .arg("expected", "multipart/form-data"));
             }
             Some(Err(actix_multipart::MultipartError::Incomplete)) => return Err(ApiError::bad_request(ProblemCode::UploadTruncated)),
             Some(Err(err)) => {
@@ -212,7 +211,18 @@ pub(crate) async fn upload(
         lesson_id: params.lesson_id,
     };
     let body = Box::pin(field);
-    let asset_id = commands::upload(&state, &actor, target, Upload { name, claimed, locale, body }).await?;
+    let asset_id = commands::upload(
+        &state,
+        &actor,
+        target,
+        Upload {
+            name,
+            claimed,
+            locale,
+            body,
+        },
+    )
+    .await?;
     let view = editor_view(&state, asset_id).await?;
     Ok(with_language(HttpResponse::Created().json(view), negotiate(&req)))
 }
@@ -234,7 +244,18 @@ pub(crate) async fn add_file(
     commands::find_asset(&state.db, *id).await?;
     let (field, name, claimed) = file_part(&mut form).await?;
     let body = Box::pin(field);
-    let asset_id = commands::upload(&state, &actor, Target::Asset(*id), Upload { name, claimed, locale, body }).await?;
+    let asset_id = commands::upload(
+        &state,
+        &actor,
+        Target::Asset(*id),
+        Upload {
+            name,
+            claimed,
+            locale,
+            body,
+        },
+    )
+    .await?;
     let view = editor_view(&state, asset_id).await?;
     Ok(with_language(HttpResponse::Created().json(view), negotiate(&req)))
 }

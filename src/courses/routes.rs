@@ -44,7 +44,14 @@ async fn detail_of(state: &AppState, req: &HttpRequest, caller: &Caller, row: co
     let media = CourseMedia::load(&state.db, row.id).await?;
     let bundle = service::load_bundle(&state.db, row).await?;
     let resolver = resolver(state, &media);
-    Ok(dto::detail(bundle, negotiate(req), caller.branch_default_locale, editor, branches, &resolver))
+    Ok(dto::detail(
+        bundle,
+        negotiate(req),
+        caller.branch_default_locale,
+        editor,
+        branches,
+        &resolver,
+    ))
 }
 
 async fn lesson_view(state: &AppState, req: &HttpRequest, caller: &Caller, course_id: Uuid, lesson_id: Uuid) -> ApiResult<Lesson> {

@@ -24,9 +24,17 @@ const VIDEO: &[u8] = include_bytes!("media/walkaround.webm");
 fn subtitles(locale: Locale) -> String {
     let lines: [&str; 3] = match locale {
         Locale::ZhCn => ["断开维修开关。", "用万用表验电：0 V。", "上锁挂牌，开始作业。"],
-        Locale::En => ["Pull the service disconnect.", "Verify with the meter: 0 V.", "Lock out, tag out, then start."],
+        Locale::En => [
+            "Pull the service disconnect.",
+            "Verify with the meter: 0 V.",
+            "Lock out, tag out, then start.",
+        ],
         Locale::Th => ["ถอดสวิตช์ตัดวงจรบริการ", "ตรวจสอบด้วยมัลติมิเตอร์: 0 V", "ล็อกเอาต์ แท็กเอาต์ แล้วจึงเริ่มงาน"],
-        Locale::Vi => ["Rút công tắc ngắt bảo dưỡng.", "Kiểm tra bằng đồng hồ: 0 V.", "Khóa và treo thẻ rồi mới làm việc."],
+        Locale::Vi => [
+            "Rút công tắc ngắt bảo dưỡng.",
+            "Kiểm tra bằng đồng hồ: 0 V.",
+            "Khóa và treo thẻ rồi mới làm việc.",
+        ],
     };
     let mut vtt = String::from("WEBVTT\n\n");
     for (i, line) in lines.iter().enumerate() {

@@ -11,8 +11,8 @@ use crate::users::service::{self as users, NewUser};
 use std::collections::BTreeMap;
 
 mod content;
-mod media;
 pub(crate) mod load;
+mod media;
 
 pub const DEMO_PASSWORD: &str = "zhijiang-demo-2026";
 

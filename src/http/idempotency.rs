@@ -93,7 +93,11 @@ pub(crate) async fn idempotency(
     if settings.streamed_routes.contains(&pattern.as_str()) {
         hasher.update(req.query_string().as_bytes());
         hasher.update(b"\n");
-        let length = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         hasher.update(length.as_bytes());
     } else {
         let limit = body_limit(&pattern, &settings, &state.config);

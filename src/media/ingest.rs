@@ -8,7 +8,7 @@
 
 use super::image::{self, ImageBounds, ImageError};
 use super::sniff::{self, Kind, SNIFF_BYTES, Sniffed};
-use super::store::{StoreError, Store};
+use super::store::{Store, StoreError};
 use crate::config::MediaSettings;
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
@@ -82,7 +82,12 @@ impl Intake<'_> {
     fn ceiling(&self, kind: Kind) -> (u64, IngestError) {
         let limit = max_bytes(self.settings, kind);
         if self.room < limit {
-            (self.room, IngestError::QuotaExceeded { quota: self.settings.quota_bytes })
+            (
+                self.room,
+                IngestError::QuotaExceeded {
+                    quota: self.settings.quota_bytes,
+                },
+            )
         } else {
             (limit, IngestError::TooLarge { kind, limit })
         }

@@ -28,7 +28,9 @@ pub(crate) fn wanted(header: Option<&str>, size: u64) -> Wanted {
     };
     let number = |t: &str| -> Option<u64> {
         let t = t.trim();
-        (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok()).flatten()
+        (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse().ok())
+            .flatten()
     };
     match (first.trim().is_empty(), number(first), number(last)) {
         // bytes=-n: the last n bytes.

@@ -139,7 +139,11 @@ pub(crate) async fn package(state: web::Data<AppState>, caller: Caller, req: Htt
     let exam_ids: Vec<Uuid> = exam_rows.iter().map(|e| e.id).collect();
     let mut titles: HashMap<Uuid, BTreeMap<Locale, String>> = HashMap::new();
     if !exam_ids.is_empty() {
-        for t in ExamTexts::find().filter(exam_text::Column::ExamId.is_in(exam_ids)).all(&state.db).await? {
+        for t in ExamTexts::find()
+            .filter(exam_text::Column::ExamId.is_in(exam_ids))
+            .all(&state.db)
+            .await?
+        {
             if let Some(l) = Locale::from_canonical(&t.locale) {
                 titles.entry(t.exam_id).or_default().insert(l, t.title);
             }

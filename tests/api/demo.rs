@@ -59,7 +59,12 @@ async fn the_demo_course_shows_a_picture_and_a_subtitled_video_in_each_language(
     let somchai = app.login("BKK", "somchai@bkk.demo.zhijiang.localhost", DEMO_PASSWORD).await;
     let courses = app.get("/api/v1/courses").token(&somchai).send().await.json();
     let course_id = courses["items"][0]["id"].as_str().unwrap().to_string();
-    for (lang, cue) in [("th", "ถอดสวิตช์"), ("vi", "Rút công tắc"), ("en", "service disconnect"), ("zh-CN", "维修开关")] {
+    for (lang, cue) in [
+        ("th", "ถอดสวิตช์"),
+        ("vi", "Rút công tắc"),
+        ("en", "service disconnect"),
+        ("zh-CN", "维修开关"),
+    ] {
         let detail = app
             .get(&format!("/api/v1/courses/{course_id}?lang={lang}"))
             .token(&somchai)
@@ -78,9 +83,17 @@ async fn the_demo_course_shows_a_picture_and_a_subtitled_video_in_each_language(
             assert_eq!(served.status, 200);
             assert_eq!(served.header("content-type").unwrap(), m["content_type"].as_str().unwrap());
         }
-        let captions = app.get(media[2]["url"].as_str().unwrap().strip_prefix("http://zhijiang.test").unwrap()).send().await;
+        let captions = app
+            .get(media[2]["url"].as_str().unwrap().strip_prefix("http://zhijiang.test").unwrap())
+            .send()
+            .await;
         assert!(captions.text().starts_with("WEBVTT") && captions.text().contains(cue), "{lang}");
     }
-    let package = app.get(&format!("/api/v1/courses/{course_id}/package")).token(&somchai).send().await.json();
+    let package = app
+        .get(&format!("/api/v1/courses/{course_id}/package"))
+        .token(&somchai)
+        .send()
+        .await
+        .json();
     assert_eq!(package["assets"].as_array().unwrap().len(), 3);
 }

@@ -23,7 +23,15 @@ async fn storage_round_trip(app: &TestApp) {
 
     // An image: metadata goes, dimensions are read, the digest is of what is kept.
     let png = photo(40, 30, 200);
-    let res = upload(app, hq, &format!("/api/v1/courses/{course_id}/assets"), "panel.png", Some("image/png"), &png).await;
+    let res = upload(
+        app,
+        hq,
+        &format!("/api/v1/courses/{course_id}/assets"),
+        "panel.png",
+        Some("image/png"),
+        &png,
+    )
+    .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let asset = res.json();
     assert_eq!(asset["kind"], "image");
@@ -42,7 +50,15 @@ async fn storage_round_trip(app: &TestApp) {
 
     // A video streams through; ranges, 416 and 304.
     let video = mp4(3 * 1024 * 1024 + 17);
-    let res = upload(app, hq, &format!("/api/v1/courses/{course_id}/assets"), "walkaround.mp4", Some("video/mp4"), &video).await;
+    let res = upload(
+        app,
+        hq,
+        &format!("/api/v1/courses/{course_id}/assets"),
+        "walkaround.mp4",
+        Some("video/mp4"),
+        &video,
+    )
+    .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let video_asset = res.json();
     let vfile = &video_asset["files"][0];
@@ -56,18 +72,26 @@ async fn storage_round_trip(app: &TestApp) {
     let part = fetch(app, url, &[("Range", "bytes=1000-1999")]).await;
     assert_eq!(part.status, 206);
     assert_eq!(part.body.as_ref(), &video[1000..2000]);
-    assert_eq!(
-        part.header("content-range").unwrap(),
-        format!("bytes 1000-1999/{}", video.len())
-    );
+    assert_eq!(part.header("content-range").unwrap(), format!("bytes 1000-1999/{}", video.len()));
     let tail = fetch(app, url, &[("Range", "bytes=-10")]).await;
     assert_eq!(tail.status, 206);
     assert_eq!(tail.body.as_ref(), &video[video.len() - 10..]);
-    let beyond = fetch(app, url, &[("Range", &format!("bytes={}-", video.len())), ("Accept-Language", "th")]).await;
+    let beyond = fetch(
+        app,
+        url,
+        &[("Range", &format!("bytes={}-", video.len())), ("Accept-Language", "th")],
+    )
+    .await;
     let problem = beyond.problem(416, "range_not_satisfiable");
     assert_eq!(beyond.header("content-range").unwrap(), format!("bytes */{}", video.len()));
     assert_eq!(beyond.header("content-language").as_deref(), Some("th"));
-    assert!(problem["title"].as_str().unwrap().chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c)));
+    assert!(
+        problem["title"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c))
+    );
     let etag = whole.header("etag").unwrap();
     let again = fetch(app, url, &[("If-None-Match", &etag)]).await;
     assert_eq!(again.status, 304);
@@ -109,34 +133,66 @@ async fn refusals_leave_nothing(app: &TestApp) {
     // Over the image limit (set to 64 KiB): 413 while streaming.
     let big = photo(400, 400, 1);
     assert!(big.len() > 64 * 1024, "{}", big.len());
-    upload(app, hq, &path, "big.png", None, &big).await.problem(413, "payload_too_large");
+    upload(app, hq, &path, "big.png", None, &big)
+        .await
+        .problem(413, "payload_too_large");
     // Over the video limit (1 MiB here) mid-stream.
-    upload(app, hq, &path, "long.mp4", None, &mp4(3 * 1024 * 1024)).await.problem(413, "payload_too_large");
+    upload(app, hq, &path, "long.mp4", None, &mp4(3 * 1024 * 1024))
+        .await
+        .problem(413, "payload_too_large");
     // Content that is not what it claims.
     upload(app, hq, &path, "doc.png", Some("image/png"), b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n")
         .await
         .problem(415, "media_type_mismatch");
     // A type lessons do not take.
-    upload(app, hq, &path, "tool.exe", None, b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0 program")
-        .await
-        .problem(415, "media_type_not_allowed");
-    upload(app, hq, &path, "x.svg", Some("image/svg+xml"), b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script/></svg>")
-        .await
-        .problem(415, "media_type_not_allowed");
+    upload(
+        app,
+        hq,
+        &path,
+        "tool.exe",
+        None,
+        b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0 program",
+    )
+    .await
+    .problem(415, "media_type_not_allowed");
+    upload(
+        app,
+        hq,
+        &path,
+        "x.svg",
+        Some("image/svg+xml"),
+        b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script/></svg>",
+    )
+    .await
+    .problem(415, "media_type_not_allowed");
     // An image bomb: 100,000 × 100,000 pixels in a few dozen bytes.
     let bomb = zhijiang::media::png::header_only(100_000, 100_000);
-    let doc = upload(app, hq, &path, "bomb.png", None, &bomb).await.problem(422, "image_too_large");
+    let doc = upload(app, hq, &path, "bomb.png", None, &bomb)
+        .await
+        .problem(422, "image_too_large");
     assert!(doc["detail"].as_str().unwrap().contains("100"));
     // A damaged image.
     let png = photo(8, 8, 9);
-    upload(app, hq, &path, "cut.png", None, &png[..png.len() - 20]).await.problem(422, "media_corrupt");
+    upload(app, hq, &path, "cut.png", None, &png[..png.len() - 20])
+        .await
+        .problem(422, "media_corrupt");
     // Subtitles must be text.
     upload(app, hq, &path, "bad.vtt", None, b"WEBVTT\n\n00:00.000 --> 00:01.000\n\xff\xfe")
         .await
         .problem(422, "media_corrupt");
     // Names with a path or control characters.
-    for name in ["../../etc/passwd.png", "..", "a\\\\b.png", "bell\u{7}.png", "rtl\u{202e}gnp.exe", "nul\0.png", &"x".repeat(300)] {
-        let doc = upload(app, hq, &path, name, None, &photo(4, 4, 1)).await.problem(422, "validation_failed");
+    for name in [
+        "../../etc/passwd.png",
+        "..",
+        "a\\\\b.png",
+        "bell\u{7}.png",
+        "rtl\u{202e}gnp.exe",
+        "nul\0.png",
+        &"x".repeat(300),
+    ] {
+        let doc = upload(app, hq, &path, name, None, &photo(4, 4, 1))
+            .await
+            .problem(422, "validation_failed");
         assert_eq!(doc["errors"][0]["field"], "file.filename", "{name}: {doc}");
     }
     // An empty file; no file part at all.
@@ -144,12 +200,20 @@ async fn refusals_leave_nothing(app: &TestApp) {
     let res = app
         .post(&path)
         .token(hq)
-        .body(&crate::support::media::form_type(), format!("--{}--\r\n", crate::support::media::BOUNDARY))
+        .body(
+            &crate::support::media::form_type(),
+            format!("--{}--\r\n", crate::support::media::BOUNDARY),
+        )
         .send()
         .await;
     res.problem(422, "validation_failed");
     // Not multipart.
-    app.post(&path).token(hq).body("image/png", photo(4, 4, 1)).send().await.problem(415, "unsupported_media_type");
+    app.post(&path)
+        .token(hq)
+        .body("image/png", photo(4, 4, 1))
+        .send()
+        .await
+        .problem(415, "unsupported_media_type");
     // A truncated upload: the body ends before the closing boundary.
     let mut cut = crate::support::media::form("clip.mp4", None, &mp4(300_000));
     cut.truncate(cut.len() - 100_000);
@@ -162,13 +226,20 @@ async fn refusals_leave_nothing(app: &TestApp) {
 
     assert!(keys(app, "staging").await.is_empty(), "{:?}", keys(app, "staging").await);
     assert!(keys(app, "files").await.is_empty(), "{:?}", keys(app, "files").await);
-    let listed = app.get(&format!("/api/v1/courses/{}/assets", id(&course))).token(hq).send().await.json();
+    let listed = app
+        .get(&format!("/api/v1/courses/{}/assets", id(&course)))
+        .token(hq)
+        .send()
+        .await
+        .json();
     assert_eq!(listed["items"].as_array().unwrap().len(), 0);
 
     // The quota counts what is stored.
     let res = upload(app, hq, &path, "first.mp4", None, &mp4(900 * 1024)).await;
     assert_eq!(res.status, 201, "{}", res.text());
-    upload(app, hq, &path, "more.mp4", None, &mp4(900 * 1024)).await.problem(413, "storage_quota_exceeded");
+    upload(app, hq, &path, "more.mp4", None, &mp4(900 * 1024))
+        .await
+        .problem(413, "storage_quota_exceeded");
     assert_eq!(keys(app, "files").await.len(), 1);
     assert!(keys(app, "staging").await.is_empty());
 }
@@ -207,7 +278,10 @@ async fn problems_are_localized_in_every_locale() {
         let res = app
             .post(&format!("{path}?lang={lang}"))
             .token(&world.hq.token)
-            .body(&crate::support::media::form_type(), crate::support::media::form("a.exe", None, b"MZ\x90\0 not media at all"))
+            .body(
+                &crate::support::media::form_type(),
+                crate::support::media::form("a.exe", None, b"MZ\x90\0 not media at all"),
+            )
             .send()
             .await;
         let doc = res.problem(415, "media_type_not_allowed");
@@ -227,20 +301,50 @@ async fn lessons_resolve_assets_per_locale_and_branches_see_only_their_courses()
     let lesson_id = course["lessons"][0]["id"].as_str().unwrap().to_string();
 
     // A picture for everyone, and a Thai one.
-    let res = upload(&app, hq, &format!("/api/v1/courses/{course_id}/assets?lesson_id={lesson_id}"), "all.png", None, &photo(10, 10, 1)).await;
+    let res = upload(
+        &app,
+        hq,
+        &format!("/api/v1/courses/{course_id}/assets?lesson_id={lesson_id}"),
+        "all.png",
+        None,
+        &photo(10, 10, 1),
+    )
+    .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let asset = res.json();
     let asset_id = id(&asset);
-    let res = upload(&app, hq, &format!("/api/v1/assets/{asset_id}/files?locale=th"), "th.png", None, &photo(12, 10, 2)).await;
+    let res = upload(
+        &app,
+        hq,
+        &format!("/api/v1/assets/{asset_id}/files?locale=th"),
+        "th.png",
+        None,
+        &photo(12, 10, 2),
+    )
+    .await;
     assert_eq!(res.status, 201, "{}", res.text());
     assert_eq!(res.json()["files"].as_array().unwrap().len(), 2);
     // Another kind cannot become a locale's file of an image.
-    upload(&app, hq, &format!("/api/v1/assets/{asset_id}/files?locale=vi"), "v.mp4", None, &mp4(1000))
-        .await
-        .problem(422, "media_kind_mismatch");
-    upload(&app, hq, &format!("/api/v1/assets/{asset_id}/files?locale=xx"), "v.png", None, &photo(2, 2, 2))
-        .await
-        .problem(422, "validation_failed");
+    upload(
+        &app,
+        hq,
+        &format!("/api/v1/assets/{asset_id}/files?locale=vi"),
+        "v.mp4",
+        None,
+        &mp4(1000),
+    )
+    .await
+    .problem(422, "media_kind_mismatch");
+    upload(
+        &app,
+        hq,
+        &format!("/api/v1/assets/{asset_id}/files?locale=xx"),
+        "v.png",
+        None,
+        &photo(2, 2, 2),
+    )
+    .await
+    .problem(422, "validation_failed");
 
     // The lesson shows it.
     let body = format!("## Panel\n\n![The orange cable](asset:{asset_id})\n");
@@ -253,7 +357,12 @@ async fn lessons_resolve_assets_per_locale_and_branches_see_only_their_courses()
     assert_eq!(res.status, 200, "{}", res.text());
 
     // Somchai (BKK, Thai) gets the Thai file; English readers the common one.
-    let detail = app.get(&format!("/api/v1/courses/{course_id}")).token(&world.bkk_trainee.token).send().await.json();
+    let detail = app
+        .get(&format!("/api/v1/courses/{course_id}"))
+        .token(&world.bkk_trainee.token)
+        .send()
+        .await
+        .json();
     let media = &detail["lessons"][0]["media"];
     assert_eq!(media[0]["id"], asset_id.as_str());
     assert_eq!(media[0]["locale"], "th");
@@ -286,12 +395,23 @@ async fn lessons_resolve_assets_per_locale_and_branches_see_only_their_courses()
         .send()
         .await
         .problem(403, "forbidden");
-    upload(&app, &world.bkk_admin.token, &format!("/api/v1/courses/{course_id}/assets"), "x.png", None, &photo(2, 2, 2))
-        .await
-        .problem(403, "forbidden");
+    upload(
+        &app,
+        &world.bkk_admin.token,
+        &format!("/api/v1/courses/{course_id}/assets"),
+        "x.png",
+        None,
+        &photo(2, 2, 2),
+    )
+    .await
+    .problem(403, "forbidden");
 
     // In use: not deletable; listed as referenced.
-    app.delete(&format!("/api/v1/assets/{asset_id}")).token(hq).send().await.problem(409, "asset_in_use");
+    app.delete(&format!("/api/v1/assets/{asset_id}"))
+        .token(hq)
+        .send()
+        .await
+        .problem(409, "asset_in_use");
     let unused = app
         .get(&format!("/api/v1/courses/{course_id}/assets?unreferenced=true"))
         .token(hq)
@@ -320,7 +440,11 @@ async fn lessons_resolve_assets_per_locale_and_branches_see_only_their_courses()
     assert_eq!(res.status, 204, "{}", res.text());
     assert!(keys(&app, "files").await.is_empty());
     fetch(&app, media[0]["url"].as_str().unwrap(), &[]).await.problem(404, "not_found");
-    app.delete(&format!("/api/v1/assets/{asset_id}")).token(hq).send().await.problem(404, "not_found");
+    app.delete(&format!("/api/v1/assets/{asset_id}"))
+        .token(hq)
+        .send()
+        .await
+        .problem(404, "not_found");
 }
 
 #[actix_rt::test]
@@ -331,9 +455,26 @@ async fn the_offline_package_lists_everything_with_versions_and_an_etag() {
     let course = published_course(&app, hq, "EV-MEDIA-5", 2, &["BKK"]).await;
     let course_id = id(&course);
     let lesson_id = course["lessons"][1]["id"].as_str().unwrap().to_string();
-    let image = upload(&app, hq, &format!("/api/v1/courses/{course_id}/assets"), "p.png", None, &photo(6, 6, 7)).await.json();
+    let image = upload(
+        &app,
+        hq,
+        &format!("/api/v1/courses/{course_id}/assets"),
+        "p.png",
+        None,
+        &photo(6, 6, 7),
+    )
+    .await
+    .json();
     let vtt = b"WEBVTT\n\n00:00.000 --> 00:02.000\nIsolate, verify, lock out.\n";
-    let subs = upload(&app, hq, &format!("/api/v1/courses/{course_id}/assets"), "en.vtt", Some("text/vtt"), vtt).await;
+    let subs = upload(
+        &app,
+        hq,
+        &format!("/api/v1/courses/{course_id}/assets"),
+        "en.vtt",
+        Some("text/vtt"),
+        vtt,
+    )
+    .await;
     assert_eq!(subs.status, 201, "{}", subs.text());
     let subs = subs.json();
     let body = format!("![p](asset:{})\n[captions](asset:{})", id(&image), id(&subs));
@@ -345,8 +486,10 @@ async fn the_offline_package_lists_everything_with_versions_and_an_etag() {
     let exam = app
         .post(&format!("/api/v1/courses/{course_id}/exams"))
         .token(hq)
-        .json(json!({"translations": {"en": {"title": "Final check"}}, "pass_mark_percent": 80, "time_limit_minutes": 30,
-                     "max_attempts": 3, "question_count": 1, "shuffle": false}))
+        .json(
+            json!({"translations": {"en": {"title": "Final check"}}, "pass_mark_percent": 80, "time_limit_minutes": 30,
+                     "max_attempts": 3, "question_count": 1, "shuffle": false}),
+        )
         .send()
         .await;
     assert_eq!(exam.status, 201, "{}", exam.text());
@@ -370,10 +513,18 @@ async fn the_offline_package_lists_everything_with_versions_and_an_etag() {
         assert_eq!(served.body.len() as i64, asset["size"].as_i64().unwrap());
         assert!(asset["version"].as_str().is_some());
     }
-    assert_eq!(package["total_bytes"], assets.iter().map(|a| a["size"].as_i64().unwrap()).sum::<i64>());
+    assert_eq!(
+        package["total_bytes"],
+        assets.iter().map(|a| a["size"].as_i64().unwrap()).sum::<i64>()
+    );
     // A draft exam is not offered to trainees; headquarters sees it without questions or answers.
     assert_eq!(package["exams"].as_array().unwrap().len(), 0);
-    let hq_package = app.get(&format!("/api/v1/courses/{course_id}/package?lang=en")).token(hq).send().await.json();
+    let hq_package = app
+        .get(&format!("/api/v1/courses/{course_id}/package?lang=en"))
+        .token(hq)
+        .send()
+        .await
+        .json();
     let exam_meta = &hq_package["exams"][0];
     assert_eq!(exam_meta["title"], "Final check");
     assert!(exam_meta.get("questions").is_none() && !hq_package.to_string().contains("correct"));
@@ -397,12 +548,22 @@ async fn the_offline_package_lists_everything_with_versions_and_an_etag() {
     assert_eq!(later.status, 304);
     // The old links have expired meanwhile: 403 with a code the app can act on.
     app.state.clock.advance(chrono::Duration::hours(24));
-    fetch(&app, assets[0]["url"].as_str().unwrap(), &[]).await.problem(403, "media_link_expired");
+    fetch(&app, assets[0]["url"].as_str().unwrap(), &[])
+        .await
+        .problem(403, "media_link_expired");
     let trainee = app.login("BKK", &world.bkk_trainee.email, crate::support::world::PASSWORD).await;
 
     // A changed file changes the manifest and that asset's version only.
     let hq = &app.login("HQ", &world.hq.email, crate::support::world::PASSWORD).await;
-    let res = upload(&app, hq, &format!("/api/v1/assets/{}/files", id(&image)), "p2.png", None, &photo(6, 6, 99)).await;
+    let res = upload(
+        &app,
+        hq,
+        &format!("/api/v1/assets/{}/files", id(&image)),
+        "p2.png",
+        None,
+        &photo(6, 6, 99),
+    )
+    .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let res = app
         .get(&format!("/api/v1/courses/{course_id}/package?lang=en"))

@@ -45,7 +45,12 @@ pub async fn upload(app: &TestApp, token: &str, path: &str, filename: &str, cont
 
 /// A PNG with a GPS-like text chunk, as a phone camera might leave.
 pub fn photo(width: u32, height: u32, shade: u8) -> Vec<u8> {
-    zhijiang::media::png::encode(width, height, |x, y| [shade, (x % 256) as u8, (y % 256) as u8], &[("GPS", "13.7563N 100.5018E")])
+    zhijiang::media::png::encode(
+        width,
+        height,
+        |x, y| [shade, (x % 256) as u8, (y % 256) as u8],
+        &[("GPS", "13.7563N 100.5018E")],
+    )
 }
 
 /// Something with an MP4 header and `size` bytes in all.
