@@ -15,6 +15,7 @@ pub mod config;
 pub(crate) mod courses;
 pub mod crypto;
 pub mod db;
+pub(crate) mod delivery;
 pub mod demo;
 pub(crate) mod enrolments;
 pub mod error;
@@ -155,7 +156,7 @@ pub fn routes() -> http::routes::Routes {
     users::routes::routes(&mut r);
     courses::routes::routes(&mut r);
     courses::assets::routes(&mut r);
-    media::routes::routes(&mut r);
+    delivery::routes(&mut r);
     offline::routes(&mut r);
     cohorts::routes::routes(&mut r);
     enrolments::routes::routes(&mut r);

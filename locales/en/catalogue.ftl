@@ -13,14 +13,6 @@ field-not_a_permutation = List every lesson of the course exactly once.
 field-unknown_branch = There is no campus with this code.
 
 ## lesson media
--media-kind = { $kind ->
-    [image] an image
-    [video] a video
-    [audio] a sound recording
-    [pdf] a PDF document
-    [subtitle] a subtitle file
-   *[other] { $kind }
-}
 problem-asset_in_use = Asset in use
     .detail = A lesson still shows this asset. Remove it from the lesson text first.
 problem-image_too_large = Image too large
@@ -30,7 +22,21 @@ problem-media_corrupt = Damaged file
 problem-media_empty = Empty file
     .detail = The uploaded file has no content.
 problem-media_kind_mismatch = Different kind of file
-    .detail = This asset is { -media-kind(kind: $expected) }; the file sent is { -media-kind(kind: $found) }. Upload it as a new asset instead.
+    .detail = This asset is { $expected ->
+        [image] an image
+        [video] a video
+        [audio] a sound recording
+        [pdf] a PDF document
+        [subtitle] a subtitle file
+       *[other] { $expected }
+    }; the file sent is { $found ->
+        [image] an image
+        [video] a video
+        [audio] a sound recording
+        [pdf] a PDF document
+        [subtitle] a subtitle file
+       *[other] { $found }
+    }. Upload it as a new asset instead.
 problem-media_link_expired = Link expired
     .detail = This media link has expired. Reload the lesson for a fresh one.
 problem-media_type_mismatch = Content does not match its type

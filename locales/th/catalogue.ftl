@@ -13,14 +13,6 @@ field-not_a_permutation = กรุณาระบุบทเรียนทุ
 field-unknown_branch = ไม่มีวิทยาเขตที่ใช้รหัสนี้
 
 ## lesson media
--media-kind = { $kind ->
-    [image] รูปภาพ
-    [video] วิดีโอ
-    [audio] ไฟล์เสียง
-    [pdf] เอกสาร PDF
-    [subtitle] ไฟล์คำบรรยาย
-   *[other] { $kind }
-}
 problem-asset_in_use = สื่อนี้ยังถูกใช้งานอยู่
     .detail = ยังมีบทเรียนที่แสดงสื่อนี้อยู่ กรุณานำออกจากเนื้อหาบทเรียนก่อน
 problem-image_too_large = รูปภาพใหญ่เกินไป
@@ -30,7 +22,21 @@ problem-media_corrupt = ไฟล์เสียหาย
 problem-media_empty = ไฟล์ว่างเปล่า
     .detail = ไฟล์ที่อัปโหลดไม่มีเนื้อหา
 problem-media_kind_mismatch = ชนิดไฟล์ไม่ตรงกัน
-    .detail = สื่อนี้เป็น{ -media-kind(kind: $expected) } แต่ไฟล์ที่ส่งมาเป็น{ -media-kind(kind: $found) } กรุณาอัปโหลดเป็นสื่อใหม่แทน
+    .detail = สื่อนี้เป็น{ $expected ->
+        [image] รูปภาพ
+        [video] วิดีโอ
+        [audio] ไฟล์เสียง
+        [pdf] เอกสาร PDF
+        [subtitle] ไฟล์คำบรรยาย
+       *[other] { $expected }
+    } แต่ไฟล์ที่ส่งมาเป็น{ $found ->
+        [image] รูปภาพ
+        [video] วิดีโอ
+        [audio] ไฟล์เสียง
+        [pdf] เอกสาร PDF
+        [subtitle] ไฟล์คำบรรยาย
+       *[other] { $found }
+    } กรุณาอัปโหลดเป็นสื่อใหม่แทน
 problem-media_link_expired = ลิงก์หมดอายุแล้ว
     .detail = ลิงก์สื่อนี้หมดอายุแล้ว กรุณาโหลดบทเรียนใหม่เพื่อรับลิงก์ใหม่
 problem-media_type_mismatch = เนื้อหาไม่ตรงกับชนิดไฟล์

@@ -13,14 +13,6 @@ field-not_a_permutation = Vui lòng liệt kê mỗi bài học của khóa họ
 field-unknown_branch = Không có cơ sở nào dùng mã này.
 
 ## lesson media
--media-kind = { $kind ->
-    [image] hình ảnh
-    [video] video
-    [audio] tệp âm thanh
-    [pdf] tài liệu PDF
-    [subtitle] tệp phụ đề
-   *[other] { $kind }
-}
 problem-asset_in_use = Tệp đa phương tiện đang được dùng
     .detail = Vẫn còn bài học hiển thị tệp này. Hãy xóa nó khỏi nội dung bài học trước.
 problem-image_too_large = Hình ảnh quá lớn
@@ -30,7 +22,21 @@ problem-media_corrupt = Tệp bị hỏng
 problem-media_empty = Tệp trống
     .detail = Tệp được tải lên không có nội dung.
 problem-media_kind_mismatch = Loại tệp khác nhau
-    .detail = Mục này là { -media-kind(kind: $expected) }; tệp gửi lên là { -media-kind(kind: $found) }. Hãy tải lên thành một mục mới.
+    .detail = Mục này là { $expected ->
+        [image] hình ảnh
+        [video] video
+        [audio] tệp âm thanh
+        [pdf] tài liệu PDF
+        [subtitle] tệp phụ đề
+       *[other] { $expected }
+    }; tệp gửi lên là { $found ->
+        [image] hình ảnh
+        [video] video
+        [audio] tệp âm thanh
+        [pdf] tài liệu PDF
+        [subtitle] tệp phụ đề
+       *[other] { $found }
+    }. Hãy tải lên thành một mục mới.
 problem-media_link_expired = Liên kết đã hết hạn
     .detail = Liên kết đa phương tiện này đã hết hạn. Hãy tải lại bài học để nhận liên kết mới.
 problem-media_type_mismatch = Nội dung không khớp với loại tệp

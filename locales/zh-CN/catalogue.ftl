@@ -13,14 +13,6 @@ field-not_a_permutation = 请将课程的每个课时恰好列出一次。
 field-unknown_branch = 不存在使用该代码的分院。
 
 ## lesson media
--media-kind = { $kind ->
-    [image] 图片
-    [video] 视频
-    [audio] 音频
-    [pdf] PDF 文档
-    [subtitle] 字幕文件
-   *[other] { $kind }
-}
 problem-asset_in_use = 素材正在使用
     .detail = 仍有课时显示此素材。请先从课时正文中移除它。
 problem-image_too_large = 图片过大
@@ -30,7 +22,21 @@ problem-media_corrupt = 文件已损坏
 problem-media_empty = 空文件
     .detail = 上传的文件没有内容。
 problem-media_kind_mismatch = 文件类别不同
-    .detail = 此素材是{ -media-kind(kind: $expected) }，而上传的文件是{ -media-kind(kind: $found) }。请将其作为新素材上传。
+    .detail = 此素材是{ $expected ->
+        [image] 图片
+        [video] 视频
+        [audio] 音频
+        [pdf] PDF 文档
+        [subtitle] 字幕文件
+       *[other] { $expected }
+    }，而上传的文件是{ $found ->
+        [image] 图片
+        [video] 视频
+        [audio] 音频
+        [pdf] PDF 文档
+        [subtitle] 字幕文件
+       *[other] { $found }
+    }。请将其作为新素材上传。
 problem-media_link_expired = 链接已过期
     .detail = 此媒体链接已过期。请重新加载课时以获取新链接。
 problem-media_type_mismatch = 内容与类型不符

@@ -2,7 +2,7 @@
 //! (`store`: put through a staging key, read whole or by range, delete),
 //! content sniffing (`sniff`), image checks and metadata stripping
 //! (`image`), the intake that ties them together for an upload (`ingest`),
-//! signed delivery links (`links`) and the delivery route itself (`routes`).
+//! and signed delivery links (`links`); the delivery route is `crate::delivery`.
 //!
 //! Lesson media (assets of courses, their per-locale files, their rows) is
 //! kept here too so that the catalogue can resolve `asset:` references
@@ -18,7 +18,6 @@ pub mod links;
 pub mod png;
 pub(crate) mod range;
 pub(crate) mod resolve;
-pub(crate) mod routes;
 pub mod sniff;
 pub mod store;
 

@@ -1,16 +1,18 @@
-//! `GET /api/v1/media/{asset_id}/{version}`: a file by signed link, without
+//! `GET /api/v1/media/{asset_id}/{version}`: a media file by signed link, without
 //! the bearer token (a video player cannot send one). The link was signed
 //! for a caller who could see the course; the signature, not the path,
 //! grants access, and the path only names ids (no storage key, no name).
 //! One byte range per request (206, or 416 past the end), `ETag` (the
 //! content's SHA-256) with `If-None-Match`, and long private caching: a
 //! version's bytes never change. The body is streamed from the store.
+//! (A module of its own: `media` is shared infrastructure and serves no
+//! routes itself.)
 
-use super::file_entity::{self as file, Entity as Files};
-use super::links::{Link, LinkError};
-use super::range::{Wanted, wanted};
 use crate::error::{ApiError, ApiResult, ProblemCode};
 use crate::http::routes::Routes;
+use crate::media::file_entity::{self as file, Entity as Files};
+use crate::media::links::{self, Link, LinkError};
+use crate::media::range::{Wanted, wanted};
 use crate::state::AppState;
 use actix_web::body::SizedStream;
 use actix_web::http::{StatusCode, header};
@@ -53,7 +55,7 @@ pub(crate) async fn serve(
     let link = Link {
         asset_id,
         file_id,
-        variant: query.variant.clone().unwrap_or_else(|| super::links::ORIGINAL.to_string()),
+        variant: query.variant.clone().unwrap_or_else(|| links::ORIGINAL.to_string()),
         expires,
     };
     match state.media.links.verify(&link, signature, state.clock.now().timestamp()) {
@@ -61,7 +63,7 @@ pub(crate) async fn serve(
         Err(LinkError::Invalid) => return Err(ApiError::not_found()),
         Err(LinkError::Expired) => return Err(ApiError::new(StatusCode::FORBIDDEN, ProblemCode::MediaLinkExpired)),
     }
-    if link.variant != super::links::ORIGINAL {
+    if link.variant != links::ORIGINAL {
         return Err(ApiError::not_found());
     }
     let row = Files::find_by_id(file_id)
