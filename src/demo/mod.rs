@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 mod content;
 pub(crate) mod load;
+mod media;
 
 pub const DEMO_PASSWORD: &str = "zhijiang-demo-2026";
 
@@ -121,6 +122,7 @@ pub async fn seed(state: &AppState) -> Result<(), String> {
     }
     let code = content::seed(txn, &branch_rows, &people, now).await?;
     cmd.commit().await.map_err(|e| e.to_string())?;
+    media::seed(state, "EV-HV-101").await?;
     println!("Demo world seeded. Every demo login uses the password {DEMO_PASSWORD}:");
     for line in logins {
         println!("{line}");

@@ -29,4 +29,6 @@ pub struct AppState {
     pub sessions: Arc<crate::tenancy::sessions::Sessions>,
     /// Enrolment activity times from the exam's hot paths, written in batches.
     pub activity: Arc<crate::enrolments::activity_buffer::ActivityBuffer>,
+    /// Media storage, links and limits.
+    pub media: Arc<crate::media::Media>,
 }

@@ -51,3 +51,49 @@ async fn the_demo_world_seeds_once_with_trainees_at_several_stages() {
     let report = app.get("/api/v1/reports/completion").token(&hq).send().await.json();
     assert_eq!(report["items"].as_array().unwrap().len(), 2);
 }
+
+#[actix_rt::test]
+async fn the_demo_course_shows_a_picture_and_a_subtitled_video_in_each_language() {
+    let app = TestApp::new().await;
+    zhijiang::demo::seed(&app.state).await.unwrap();
+    let somchai = app.login("BKK", "somchai@bkk.demo.zhijiang.localhost", DEMO_PASSWORD).await;
+    let courses = app.get("/api/v1/courses").token(&somchai).send().await.json();
+    let course_id = courses["items"][0]["id"].as_str().unwrap().to_string();
+    for (lang, cue) in [
+        ("th", "ถอดสวิตช์"),
+        ("vi", "Rút công tắc"),
+        ("en", "service disconnect"),
+        ("zh-CN", "维修开关"),
+    ] {
+        let detail = app
+            .get(&format!("/api/v1/courses/{course_id}?lang={lang}"))
+            .token(&somchai)
+            .send()
+            .await
+            .json();
+        let media = detail["lessons"][0]["media"].as_array().unwrap().clone();
+        let kinds: Vec<&str> = media.iter().map(|m| m["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["image", "video", "subtitle"], "{lang}");
+        assert_eq!(media[0]["locale"], lang);
+        assert_eq!(media[1]["locale"], serde_json::Value::Null, "one video for every language");
+        assert_eq!(media[2]["locale"], lang);
+        for m in &media {
+            let path = m["url"].as_str().unwrap().strip_prefix("http://zhijiang.test").unwrap();
+            let served = app.get(path).send().await;
+            assert_eq!(served.status, 200);
+            assert_eq!(served.header("content-type").unwrap(), m["content_type"].as_str().unwrap());
+        }
+        let captions = app
+            .get(media[2]["url"].as_str().unwrap().strip_prefix("http://zhijiang.test").unwrap())
+            .send()
+            .await;
+        assert!(captions.text().starts_with("WEBVTT") && captions.text().contains(cue), "{lang}");
+    }
+    let package = app
+        .get(&format!("/api/v1/courses/{course_id}/package"))
+        .token(&somchai)
+        .send()
+        .await
+        .json();
+    assert_eq!(package["assets"].as_array().unwrap().len(), 3);
+}
