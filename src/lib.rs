@@ -16,6 +16,7 @@ pub(crate) mod courses;
 pub mod crypto;
 pub mod db;
 pub mod demo;
+pub(crate) mod employers;
 pub(crate) mod enrolments;
 pub mod error;
 pub mod exams;
@@ -26,7 +27,9 @@ pub(crate) mod net;
 pub mod notifications;
 pub(crate) mod num;
 pub(crate) mod ops;
+pub(crate) mod orgs;
 pub(crate) mod pages;
+pub(crate) mod practical;
 pub mod progress;
 pub(crate) mod reports;
 pub mod serve;
@@ -157,6 +160,9 @@ pub fn routes() -> http::routes::Routes {
     reports::audit_log::routes(&mut r);
     reports::routes::routes(&mut r);
     notifications::routes::routes(&mut r);
+    orgs::routes::routes(&mut r);
+    employers::routes::routes(&mut r);
+    practical::routes::routes(&mut r);
     pages::routes(&mut r);
     r
 }

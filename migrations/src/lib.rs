@@ -31,6 +31,8 @@ mod m20261129_000023_enrolment_activity;
 /// The enrolment-activity backfill, for a test that checks it.
 pub use m20261129_000023_enrolment_activity::BACKFILL as ENROLMENT_ACTIVITY_BACKFILL;
 mod m20261129_000024_attempt_locale;
+mod m20261129_000027_organisations;
+mod m20261129_000028_practical_assessments;
 
 pub struct Migrator;
 
@@ -60,6 +62,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000019_certificate_life::Migration),
             Box::new(m20261129_000023_enrolment_activity::Migration),
             Box::new(m20261129_000024_attempt_locale::Migration),
+            Box::new(m20261129_000027_organisations::Migration),
+            Box::new(m20261129_000028_practical_assessments::Migration),
         ]
     }
 }

@@ -167,6 +167,7 @@ pub(super) async fn seed(
         status: Set(crate::cohorts::entity::Status::Open),
         created_at: Set(now),
         updated_at: Set(now),
+        sponsor_id: Set(None),
     };
     // Each campus names its intake in its own language; the names of the
     // other languages are what a visitor from headquarters reads.

@@ -164,6 +164,10 @@ error_codes! {
         WindowTooLong = "window_too_long",
         TooFarFromNow = "too_far_from_now",
         CohortOtherCourse = "cohort_other_course",
+        UnknownOrganisation = "unknown_organisation",
+        NoPractical = "no_practical",
+        ChecklistIncomplete = "checklist_incomplete",
+        NotInChecklist = "not_in_checklist",
     }
 }
 
@@ -182,5 +186,6 @@ error_codes! {
         NotATrainee = "not_a_trainee",
         UnknownLocale = "unknown_locale",
         WrongColumnCount = "wrong_column_count",
+        UnknownOrganisation = "unknown_organisation",
     }
 }
