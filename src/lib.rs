@@ -35,6 +35,7 @@ pub(crate) mod reports;
 pub mod serve;
 pub(crate) mod signing;
 pub mod state;
+pub(crate) mod talent;
 pub(crate) mod tenancy;
 pub(crate) mod text;
 pub mod users;
@@ -163,6 +164,7 @@ pub fn routes() -> http::routes::Routes {
     orgs::routes::routes(&mut r);
     employers::routes::routes(&mut r);
     practical::routes::routes(&mut r);
+    talent::routes::routes(&mut r);
     pages::routes(&mut r);
     r
 }

@@ -33,6 +33,7 @@ pub use m20261129_000023_enrolment_activity::BACKFILL as ENROLMENT_ACTIVITY_BACK
 mod m20261129_000024_attempt_locale;
 mod m20261129_000027_organisations;
 mod m20261129_000028_practical_assessments;
+mod m20261129_000029_talent_matching;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000024_attempt_locale::Migration),
             Box::new(m20261129_000027_organisations::Migration),
             Box::new(m20261129_000028_practical_assessments::Migration),
+            Box::new(m20261129_000029_talent_matching::Migration),
         ]
     }
 }

@@ -193,6 +193,9 @@ pub(super) async fn seed(
         crate::progress::lesson_done(txn, &malee, lesson.id, now).await.map_err(err)?;
     }
 
+    // The dealer and its people; Malee's practical sign-off comes first.
+    super::industry::seed(txn, branches, people, course.id, now).await?;
+
     // Malee sits the exam and answers every question right: certified.
     let trainee = &people["malee@bkk.demo.zhijiang.localhost"];
     let caller = Caller {

@@ -52,6 +52,7 @@ mod resilience;
 mod rollups;
 mod sessions;
 mod sync_grace;
+mod talent;
 mod tenancy;
 mod throttling;
 mod token_hardening;
