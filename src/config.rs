@@ -94,6 +94,34 @@ pub struct Config {
     pub verify_requests_per_minute: u32,
     /// Proxies whose forwarding header is believed, and which header that is.
     pub proxies: crate::net::Proxies,
+    pub media: MediaSettings,
+}
+
+/// Lesson media: where files live and how large they may be.
+#[derive(Clone, Debug)]
+pub struct MediaSettings {
+    /// `None`: files under `data_dir/media`; `s3://bucket/prefix`: an
+    /// S3-compatible bucket (may carry nothing secret, but is kept with the
+    /// other secrets as deployments tend to paste full URLs).
+    pub storage_url: Option<Secret>,
+    pub s3_endpoint: Option<String>,
+    pub s3_region: String,
+    pub s3_access_key_id: Option<Secret>,
+    pub s3_secret_access_key: Option<Secret>,
+    /// Allow `http://` endpoints (a local S3-compatible server).
+    pub s3_allow_http: bool,
+    pub max_image_bytes: u64,
+    pub max_video_bytes: u64,
+    pub max_audio_bytes: u64,
+    pub max_pdf_bytes: u64,
+    pub max_subtitle_bytes: u64,
+    /// Widest or tallest image accepted, and most pixels (image bombs).
+    pub max_image_side: u32,
+    pub max_image_pixels: u64,
+    /// All stored media together; 0: no quota.
+    pub quota_bytes: u64,
+    /// How long a signed media link stays valid at least.
+    pub link_lifetime: Duration,
 }
 
 /// The same settings as optional values, as read from the TOML file.
@@ -126,6 +154,19 @@ struct FileConfig {
     verify_requests_per_minute: Option<u32>,
     trusted_proxies: Option<String>,
     forwarded_header: Option<String>,
+    storage_url: Option<Secret>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_allow_http: Option<bool>,
+    media_max_image_bytes: Option<u64>,
+    media_max_video_bytes: Option<u64>,
+    media_max_audio_bytes: Option<u64>,
+    media_max_pdf_bytes: Option<u64>,
+    media_max_subtitle_bytes: Option<u64>,
+    media_max_image_side: Option<u64>,
+    media_max_image_pixels: Option<u64>,
+    media_quota_bytes: Option<u64>,
+    media_link_minutes: Option<u64>,
 }
 
 /// A setting that could not be used; its `Display` is the one line printed.
@@ -287,7 +328,39 @@ impl Config {
                 ));
             }
         };
+        const MIB: u64 = 1024 * 1024;
+        let storage_url = pick("ZHIJIANG_STORAGE_URL", f.storage_url.map(|s| s.0));
+        if let Some(url) = &storage_url
+            && !url.starts_with("s3://")
+        {
+            return Err(bad("ZHIJIANG_STORAGE_URL", "must start with s3:// (unset: files under the data directory)"));
+        }
+        let link_minutes = number("ZHIJIANG_MEDIA_LINK_MINUTES", f.media_link_minutes, 360)?;
+        if link_minutes == 0 || link_minutes > 7 * 24 * 60 {
+            return Err(bad("ZHIJIANG_MEDIA_LINK_MINUTES", "must be between 1 and 10080"));
+        }
+        let media = MediaSettings {
+            storage_url: storage_url.map(Secret),
+            s3_endpoint: pick("ZHIJIANG_S3_ENDPOINT", f.s3_endpoint),
+            s3_region: pick("ZHIJIANG_S3_REGION", f.s3_region).unwrap_or_else(|| "us-east-1".into()),
+            s3_access_key_id: env("ZHIJIANG_S3_ACCESS_KEY_ID").map(Secret),
+            s3_secret_access_key: env("ZHIJIANG_S3_SECRET_ACCESS_KEY").map(Secret),
+            s3_allow_http: flag("ZHIJIANG_S3_ALLOW_HTTP", f.s3_allow_http, false)?,
+            max_image_bytes: number("ZHIJIANG_MEDIA_MAX_IMAGE_BYTES", f.media_max_image_bytes, 20 * MIB)?,
+            max_video_bytes: number("ZHIJIANG_MEDIA_MAX_VIDEO_BYTES", f.media_max_video_bytes, 2048 * MIB)?,
+            max_audio_bytes: number("ZHIJIANG_MEDIA_MAX_AUDIO_BYTES", f.media_max_audio_bytes, 200 * MIB)?,
+            max_pdf_bytes: number("ZHIJIANG_MEDIA_MAX_PDF_BYTES", f.media_max_pdf_bytes, 100 * MIB)?,
+            max_subtitle_bytes: number("ZHIJIANG_MEDIA_MAX_SUBTITLE_BYTES", f.media_max_subtitle_bytes, MIB)?,
+            max_image_side: fits(
+                "ZHIJIANG_MEDIA_MAX_IMAGE_SIDE",
+                number("ZHIJIANG_MEDIA_MAX_IMAGE_SIDE", f.media_max_image_side, 12_000)?.max(1),
+            )?,
+            max_image_pixels: number("ZHIJIANG_MEDIA_MAX_IMAGE_PIXELS", f.media_max_image_pixels, 50_000_000)?.max(1),
+            quota_bytes: number("ZHIJIANG_MEDIA_QUOTA_BYTES", f.media_quota_bytes, 0)?,
+            link_lifetime: Duration::from_secs(link_minutes * 60),
+        };
         Ok(Config {
+            media,
             database_url: Secret(database_url),
             database_max_connections: fits("ZHIJIANG_DATABASE_MAX_CONNECTIONS", max_connections)?,
             listen,

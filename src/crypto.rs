@@ -73,6 +73,13 @@ impl MasterKey {
         Ok(key)
     }
 
+    /// A key for one purpose (`purpose` names it), derived from the master
+    /// key so that no other secret has to be configured or stored, and so
+    /// that a key leaked from one use says nothing about the master key.
+    pub fn derive(&self, purpose: &[u8]) -> [u8; 32] {
+        hmac_sha256(self.0.as_slice(), purpose)
+    }
+
     /// nonce (12 bytes) || ciphertext+tag.
     pub fn seal(&self, plaintext: &[u8], aad: &[u8]) -> Vec<u8> {
         let mut nonce = [0u8; 12];

@@ -22,9 +22,11 @@ pub mod error;
 pub mod exams;
 pub mod http;
 pub mod i18n;
+pub mod media;
 pub(crate) mod jobs;
 pub(crate) mod net;
 pub mod notifications;
+pub(crate) mod offline;
 pub(crate) mod num;
 pub(crate) mod ops;
 pub(crate) mod orgs;
@@ -59,6 +61,8 @@ pub enum StartError {
     Database { url: String, source: sea_orm::DbErr },
     #[error("cannot migrate the database: {0}")]
     Migration(sea_orm::DbErr),
+    #[error("cannot open media storage: {0}")]
+    Storage(String),
     #[error("cannot load the master key: {0}")]
     MasterKey(std::io::Error),
     #[error(
@@ -82,12 +86,14 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     db::migrate(&db).await.map_err(StartError::Migration)?;
     users::manage::backfill_search_keys(&db).await.map_err(StartError::Migration)?;
     let master = master_key(&config, &db).await?;
+    let media = media::Media::open(&config.media, &config.data_dir, &master).map_err(StartError::Storage)?;
     let state = AppState {
         db,
         config: Arc::new(config),
         metrics: Arc::default(),
         clock: clock::Clock::default(),
         keys: Arc::new(KeyRing::new(master)),
+        media: Arc::new(media),
         counters: Arc::default(),
         catalogue: Arc::default(),
         sessions: Arc::default(),
@@ -152,6 +158,9 @@ pub fn routes() -> http::routes::Routes {
     branches::routes::routes(&mut r);
     users::routes::routes(&mut r);
     courses::routes::routes(&mut r);
+    courses::assets::routes(&mut r);
+    media::routes::routes(&mut r);
+    offline::routes(&mut r);
     cohorts::routes::routes(&mut r);
     enrolments::routes::routes(&mut r);
     exams::routes::routes(&mut r);
@@ -180,6 +189,7 @@ pub fn app(
         .app_data(web::Data::new(http::idempotency::Settings {
             authenticate: auth::caller::authenticate_boxed,
             upload_routes: &[enrolments::import::ROUTE],
+            streamed_routes: courses::assets::UPLOAD_ROUTES,
         }))
         // Handlers read queries with `http::Query`, which names the bad
         // parameter; this is only a safety net that leaks no parser text.

@@ -11,7 +11,7 @@ use std::path::Path;
 
 /// Shared pieces that areas use; they may import each other, never an area.
 const INFRASTRUCTURE: &[&str] = &[
-    "clock", "cluster", "config", "crypto", "db", "error", "http", "i18n", "net", "num", "signing", "state", "tenancy", "text",
+    "clock", "cluster", "config", "crypto", "db", "error", "http", "i18n", "media", "net", "num", "signing", "state", "tenancy", "text",
 ];
 
 /// Cycles that still exist, each as the set of modules in one strongly

@@ -11,3 +11,36 @@ field-invalid_course_code = Dùng 2 đến 32 chữ in hoa, chữ số hoặc d�
 field-source_not_translated = Ngôn ngữ nguồn phải là một trong các bản dịch đã gửi.
 field-not_a_permutation = Vui lòng liệt kê mỗi bài học của khóa học đúng một lần.
 field-unknown_branch = Không có cơ sở nào dùng mã này.
+
+## lesson media
+-media-kind = { $kind ->
+    [image] hình ảnh
+    [video] video
+    [audio] tệp âm thanh
+    [pdf] tài liệu PDF
+    [subtitle] tệp phụ đề
+   *[other] { $kind }
+}
+problem-asset_in_use = Tệp đa phương tiện đang được dùng
+    .detail = Vẫn còn bài học hiển thị tệp này. Hãy xóa nó khỏi nội dung bài học trước.
+problem-image_too_large = Hình ảnh quá lớn
+    .detail = Hình ảnh có kích thước { $width } × { $height } điểm ảnh, vượt mức cho phép. Hãy thu nhỏ trước khi tải lên.
+problem-media_corrupt = Tệp bị hỏng
+    .detail = Tệp bị cắt ngắn hoặc sai định dạng nên không thể sử dụng.
+problem-media_empty = Tệp trống
+    .detail = Tệp được tải lên không có nội dung.
+problem-media_kind_mismatch = Loại tệp khác nhau
+    .detail = Mục này là { -media-kind(kind: $expected) }; tệp gửi lên là { -media-kind(kind: $found) }. Hãy tải lên thành một mục mới.
+problem-media_link_expired = Liên kết đã hết hạn
+    .detail = Liên kết đa phương tiện này đã hết hạn. Hãy tải lại bài học để nhận liên kết mới.
+problem-media_type_mismatch = Nội dung không khớp với loại tệp
+    .detail = Nội dung của tệp là { $found }, không phải loại đã khai báo.
+problem-media_type_not_allowed = Không chấp nhận loại tệp này
+    .detail = Bài học chấp nhận hình PNG hoặc JPEG, video MP4 hoặc WebM, âm thanh MP3, M4A, Ogg hoặc WAV, tài liệu PDF và phụ đề WebVTT.
+problem-range_not_satisfiable = Phạm vi không hợp lệ
+    .detail = Phạm vi yêu cầu bắt đầu sau cuối tệp (tệp có { $size } byte).
+problem-storage_quota_exceeded = Bộ nhớ đã đầy
+    .detail = Lưu tệp này sẽ vượt hạn mức lưu trữ đa phương tiện. Hãy xóa các mục không dùng hoặc xin thêm dung lượng.
+problem-upload_truncated = Tải lên chưa hoàn tất
+    .detail = Quá trình tải lên kết thúc trước khi nhận đủ tệp. Không có gì được lưu; vui lòng gửi lại.
+field-invalid_file_name = Tên tệp phải là một tên duy nhất, không có thư mục (/ hoặc \), không phải "." hoặc "..".

@@ -9,7 +9,10 @@
 //!   trainee (`branch_id` is the trainee's branch): every step's result,
 //!   notes, who and when; a correction is a new row naming the one it
 //!   corrects (`corrects_id`); the latest row counts;
-//! - `practical_results`: one row per step of an assessment.
+//! - `practical_results`: one row per step of an assessment;
+//! - `practical_photos`: photo evidence added to an assessment (the bytes
+//!   in media storage under `storage_key`, metadata such as GPS positions
+//!   stripped on the way in); added, never replaced.
 
 use crate::helpers::*;
 use sea_orm_migration::prelude::*;
@@ -93,9 +96,35 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
+        create_table(
+            manager,
+            Table::create()
+                .table("practical_photos")
+                .col(id())
+                .col(uuid("assessment_id"))
+                .col(uuid("branch_id"))
+                .col(string("storage_key"))
+                .col(string("content_type"))
+                .col(schema::big_integer("size_bytes"))
+                .col(string("sha256"))
+                .col(int_null("width"))
+                .col(int_null("height"))
+                .col(uuid("uploaded_by"))
+                .col(ts("uploaded_at"))
+                .foreign_key(&mut fk(
+                    "practical_photos",
+                    "assessment_id",
+                    "practical_assessments",
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk("practical_photos", "branch_id", "branches", ForeignKeyAction::Restrict))
+                .take(),
+        )
+        .await?;
         create_indexes(
             manager,
             vec![
+                index("practical_photos", "ix_practical_photos_assessment", &["assessment_id", "id"], false),
                 index("practical_checklists", "ux_practical_checklists_course", &["course_id"], true),
                 index("practical_items", "ix_practical_items_checklist", &["checklist_id", "position"], false),
                 index(

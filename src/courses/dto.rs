@@ -7,6 +7,7 @@ use super::texts::{CourseText, LessonText, chain, pick};
 use crate::courses::course_entity as course;
 use crate::courses::course_translation_entity as course_text;
 use crate::i18n::Locale;
+use crate::media::resolve::Resolver;
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveEnum;
 use serde::{Deserialize, Serialize};
@@ -122,8 +123,12 @@ pub(crate) struct Lesson {
     pub id: Uuid,
     pub position: i32,
     pub title: String,
-    /// Markdown as written by the authors.
+    /// Markdown as written by the authors. Media appear as `asset:{id}`
+    /// links (`![alt](asset:…)`); `media` resolves them.
     pub body: String,
+    /// Every asset the body references, in the reader's language, with a
+    /// signed link (in order of first reference).
+    pub media: Vec<crate::media::resolve::MediaLink>,
     pub locale: Option<String>,
     pub field_locales: FieldLocales,
     /// Every translation, for headquarters' editors.
@@ -185,10 +190,11 @@ pub(crate) fn list_item(
     }
 }
 
-pub(crate) fn lesson(bundle: &LessonBundle, chain: &[Locale], editor: bool) -> Lesson {
+pub(crate) fn lesson(bundle: &LessonBundle, chain: &[Locale], editor: bool, media: &Resolver<'_>) -> Lesson {
     let title = pick(chain, |l| bundle.texts.get(&l).map(|t| t.title.as_str()));
     let body = pick(chain, |l| bundle.texts.get(&l).map(|t| t.body.as_str()));
     Lesson {
+        media: media.links_in(&body.text, chain),
         id: bundle.lesson.id,
         position: bundle.lesson.position,
         locale: code(title.locale),
@@ -223,11 +229,12 @@ pub(crate) fn detail(
     default: Locale,
     editor: bool,
     branches: Option<Vec<String>>,
+    media: &Resolver<'_>,
 ) -> CourseDetail {
     let chain = chain(requested, default);
     let title = pick(&chain, |l| bundle.texts.get(&l).map(|t| t.title.as_str()));
     let summary = pick(&chain, |l| bundle.texts.get(&l).map(|t| t.summary.as_str()));
-    let lessons = bundle.lessons.iter().map(|l| lesson(l, &chain, editor)).collect();
+    let lessons = bundle.lessons.iter().map(|l| lesson(l, &chain, editor, media)).collect();
     let translations = editor.then(|| {
         bundle
             .texts

@@ -1,6 +1,8 @@
 //! The headquarters course catalogue: courses, lessons, translations with
 //! per-field fallback, publishing to branches.
 
+pub(crate) mod asset_commands;
+pub(crate) mod assets;
 pub(crate) mod commands;
 pub(crate) mod course_entity;
 pub(crate) mod course_translation_entity;

@@ -17,6 +17,7 @@ use crate::http::page::List;
 use crate::http::routes::Routes;
 use crate::http::{CursorPage, Json, PageParams, negotiate, with_language};
 use crate::i18n::Locale;
+use crate::media::resolve::{CourseMedia, Resolver};
 use crate::state::AppState;
 use crate::tenancy::{Authorized, Caller, HqOnly};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -40,12 +41,15 @@ async fn detail_of(state: &AppState, req: &HttpRequest, caller: &Caller, row: co
     } else {
         None
     };
+    let media = CourseMedia::load(&state.db, row.id).await?;
     let bundle = service::load_bundle(&state.db, row).await?;
-    Ok(dto::detail(bundle, negotiate(req), caller.branch_default_locale, editor, branches))
+    let resolver = resolver(state, &media);
+    Ok(dto::detail(bundle, negotiate(req), caller.branch_default_locale, editor, branches, &resolver))
 }
 
 async fn lesson_view(state: &AppState, req: &HttpRequest, caller: &Caller, course_id: Uuid, lesson_id: Uuid) -> ApiResult<Lesson> {
     let row = service::find(&state.db, course_id).await?;
+    let media = CourseMedia::load(&state.db, row.id).await?;
     let bundle = service::load_bundle(&state.db, row).await?;
     let chain = super::texts::chain(negotiate(req), caller.branch_default_locale);
     let lesson = bundle
@@ -53,7 +57,17 @@ async fn lesson_view(state: &AppState, req: &HttpRequest, caller: &Caller, cours
         .iter()
         .find(|l| l.lesson.id == lesson_id)
         .ok_or(CourseError::LessonNotFound)?;
-    Ok(dto::lesson(lesson, &chain, true))
+    Ok(dto::lesson(lesson, &chain, true, &resolver(state, &media)))
+}
+
+/// Signs media links for one answer.
+pub(crate) fn resolver<'m>(state: &'m AppState, media: &'m CourseMedia) -> Resolver<'m> {
+    Resolver {
+        media: &state.media,
+        course: media,
+        base: &state.config.public_url,
+        now: state.clock.now(),
+    }
 }
 
 /// What a catalogue read depends on: `what` was asked (the validated

@@ -110,6 +110,17 @@ error_codes! {
         UnsupportedMediaType = "unsupported_media_type",
         UserNotActive = "user_not_active",
         ValidationFailed = "validation_failed",
+        AssetInUse = "asset_in_use",
+        ImageTooLarge = "image_too_large",
+        MediaCorrupt = "media_corrupt",
+        MediaEmpty = "media_empty",
+        MediaKindMismatch = "media_kind_mismatch",
+        MediaLinkExpired = "media_link_expired",
+        MediaTypeMismatch = "media_type_mismatch",
+        MediaTypeNotAllowed = "media_type_not_allowed",
+        RangeNotSatisfiable = "range_not_satisfiable",
+        StorageQuotaExceeded = "storage_quota_exceeded",
+        UploadTruncated = "upload_truncated",
     }
 }
 
@@ -164,6 +175,7 @@ error_codes! {
         WindowTooLong = "window_too_long",
         TooFarFromNow = "too_far_from_now",
         CohortOtherCourse = "cohort_other_course",
+        InvalidFileName = "invalid_file_name",
         UnknownOrganisation = "unknown_organisation",
         NoPractical = "no_practical",
         ChecklistIncomplete = "checklist_incomplete",

@@ -48,6 +48,10 @@ pub(crate) struct Settings {
     pub authenticate: Authenticate,
     /// Route patterns that take files (the CSV limit) rather than JSON.
     pub upload_routes: &'static [&'static str],
+    /// Route patterns whose bodies are streamed to storage (media uploads,
+    /// up to gigabytes): never read ahead. A key on them is matched by
+    /// method, path, query and declared length instead of the body's hash.
+    pub streamed_routes: &'static [&'static str],
 }
 
 pub(crate) async fn idempotency(
@@ -81,22 +85,29 @@ pub(crate) async fn idempotency(
     if let Some(refusal) = check_key(&key) {
         return Ok(problem(req, ApiError::validation(vec![refusal])));
     }
-    let limit = body_limit(&pattern, &settings, &state.config);
-    let mut payload = req.take_payload();
-    let body = match super::json::read_body(req.request(), &mut payload, limit).await {
-        Ok(body) => body,
-        Err(err) => return Ok(problem(req, err)),
-    };
     let mut hasher = Sha256::new();
     hasher.update(req.method().as_str().as_bytes());
     hasher.update(b" ");
     hasher.update(req.path().as_bytes());
     hasher.update(b"\n");
-    hasher.update(&body);
+    if settings.streamed_routes.contains(&pattern.as_str()) {
+        hasher.update(req.query_string().as_bytes());
+        hasher.update(b"\n");
+        let length = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).unwrap_or("");
+        hasher.update(length.as_bytes());
+    } else {
+        let limit = body_limit(&pattern, &settings, &state.config);
+        let mut payload = req.take_payload();
+        let body = match super::json::read_body(req.request(), &mut payload, limit).await {
+            Ok(body) => body,
+            Err(err) => return Ok(problem(req, err)),
+        };
+        hasher.update(&body);
+        let (_, mut fresh) = actix_http::h1::Payload::create(true);
+        fresh.unread_data(body);
+        req.set_payload(Payload::from(fresh));
+    }
     let request_hash = base64::engine::general_purpose::STANDARD_NO_PAD.encode(hasher.finalize());
-    let (_, mut fresh) = actix_http::h1::Payload::create(true);
-    fresh.unread_data(body);
-    req.set_payload(Payload::from(fresh));
 
     let now = state.clock.now();
     let claim = idem::ActiveModel {

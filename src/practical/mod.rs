@@ -9,6 +9,8 @@ pub(crate) mod checklist_entity;
 pub(crate) mod checklists;
 pub(crate) mod error;
 pub(crate) mod item_entity;
+pub(crate) mod photo_entity;
+pub(crate) mod photos;
 pub(crate) mod result_entity;
 pub(crate) mod routes;
 pub(crate) mod views;

@@ -125,10 +125,46 @@ pub(crate) async fn mine(state: web::Data<AppState>, Authorized(caller, _): Auth
     Ok(with_language(HttpResponse::Ok().json(List { items, next_cursor: None }), locale))
 }
 
+/// Adds a photo to an assessment (assessors and administrators of the
+/// trainee's branch). The body is the image itself (`image/jpeg` or
+/// `image/png`); metadata such as EXIF GPS positions is removed before it
+/// is stored.
+#[utoipa::path(post, path = "/api/v1/practical-assessments/{id}/photos", tag = "practical", params(("id" = Uuid, Path)),
+    request_body(content = Vec<u8>, content_type = "image/jpeg", description = "a JPEG or PNG photo"),
+    security(("bearer" = [])), responses((status = 201, body = super::views::Photo), (status = 401), (status = 403), (status = 404),
+        (status = 409, description = "20 photos already"), (status = 413), (status = 415), (status = 422)))]
+pub(crate) async fn add_photo(
+    state: web::Data<AppState>,
+    Authorized(actor, _): Authorized<Assessors>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let claimed = req.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let row = super::photos::add(&state, &actor, *id, claimed.as_deref(), body).await?;
+    Ok(HttpResponse::Created().json(super::views::photo_view(row)))
+}
+
+/// A photo of an assessment the caller may read (the branch's assessors and
+/// administrators, the trainee, an employer reaching the trainee).
+#[utoipa::path(get, path = "/api/v1/practical-assessments/{id}/photos/{photo_id}", tag = "practical",
+    params(("id" = Uuid, Path), ("photo_id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "the image", content_type = "image/jpeg"), (status = 401), (status = 404)))]
+pub(crate) async fn photo(state: web::Data<AppState>, caller: Caller, path: web::Path<(Uuid, Uuid)>) -> ApiResult<HttpResponse> {
+    let (id, photo_id) = path.into_inner();
+    let (row, bytes) = super::photos::read(&state, &caller, id, photo_id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(row.content_type)
+        .insert_header(("Cache-Control", "private, no-store"))
+        .body(bytes))
+}
+
 /// This area's routes.
 pub(crate) fn routes(r: &mut Routes) {
     r.add(__path_define, define)
         .add(__path_get, get)
         .add(__path_mine, mine)
-        .add(__path_of_user, of_user);
+        .add(__path_of_user, of_user)
+        .add(__path_add_photo, add_photo)
+        .add(__path_photo, photo);
 }

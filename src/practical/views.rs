@@ -93,6 +93,33 @@ pub(crate) struct Assessment {
     /// The earlier assessment this one corrects.
     pub corrects: Option<Uuid>,
     pub results: Vec<StepResult>,
+    /// Photo evidence (read each at
+    /// `/api/v1/practical-assessments/{id}/photos/{photo_id}`).
+    pub photos: Vec<Photo>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Photo {
+    pub id: Uuid,
+    pub content_type: String,
+    pub size: i64,
+    /// SHA-256 (hex) of the stored bytes, metadata stripped.
+    pub sha256: String,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+pub(crate) fn photo_view(p: super::photo_entity::Model) -> Photo {
+    Photo {
+        id: p.id,
+        content_type: p.content_type,
+        size: p.size_bytes,
+        sha256: p.sha256,
+        width: p.width,
+        height: p.height,
+        uploaded_at: p.uploaded_at,
+    }
 }
 
 /// Views of assessments with their steps and assessors, in a fixed number of queries.
@@ -104,6 +131,7 @@ pub(crate) async fn assessment_views(
 ) -> Result<Vec<Assessment>, DbErr> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut results = results_of(db, &ids).await?;
+    let mut photos = super::photos::of_assessments(db, &ids).await?;
     let item_ids: Vec<Uuid> = results.values().flatten().map(|r| r.item_id).collect();
     let items: HashMap<Uuid, item::Model> = if item_ids.is_empty() {
         HashMap::new()
@@ -156,6 +184,7 @@ pub(crate) async fn assessment_views(
                 recorded_at: r.recorded_at,
                 corrects: r.corrects_id,
                 results: steps,
+                photos: photos.remove(&r.id).unwrap_or_default().into_iter().map(photo_view).collect(),
             }
         })
         .collect())

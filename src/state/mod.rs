@@ -27,4 +27,6 @@ pub struct AppState {
     pub catalogue: Arc<cache::CatalogueCache>,
     /// Users' session standing, for checking access tokens.
     pub sessions: Arc<crate::tenancy::sessions::Sessions>,
+    /// Media storage, links and limits.
+    pub media: Arc<crate::media::Media>,
 }

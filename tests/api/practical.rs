@@ -351,3 +351,65 @@ async fn employers_see_sign_offs_of_their_people_only_with_consent() {
     withdraw(app, &w.bkk_trainee.token, given["id"].as_str().unwrap()).await;
     read(w.bkk_trainee.id.clone()).await.problem(404, "not_found");
 }
+
+#[actix_rt::test]
+async fn photo_evidence_is_stripped_of_location_and_shown_only_to_who_may_read_the_assessment() {
+    let s = setup(true).await;
+    let (app, w) = (&s.app, &s.w);
+    let e = app
+        .post(&format!("/api/v1/cohorts/{}/enrolments", s.cohort))
+        .token(&w.bkk_admin.token)
+        .json(json!({"user_id": w.bkk_trainee.id}))
+        .send()
+        .await;
+    assert_eq!(e.status, 201);
+    let assessed = assess(app, &s.assessor, json!({"user_id": w.bkk_trainee.id, "course_id": s.course.id, "results": results(&s.steps, None)}))
+        .await
+        .json();
+    let id = assessed["id"].as_str().unwrap();
+    let original = crate::support::media::photo(64, 48, 40);
+    assert!(original.windows(3).any(|w| w == b"GPS"));
+    let upload = |token: String, content_type: &'static str, bytes: Vec<u8>| {
+        let path = format!("/api/v1/practical-assessments/{id}/photos");
+        async move { app.post(&path).token(&token).body(content_type, bytes).send().await }
+    };
+    let res = upload(s.assessor.clone(), "image/png", original.clone()).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let photo = res.json();
+    assert_eq!(photo["width"], 64);
+    let photo_id = photo["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/practical-assessments/{id}/photos/{photo_id}");
+    let got = app.get(&path).token(&s.assessor).send().await;
+    assert_eq!(got.status, 200);
+    assert_eq!(got.header("content-type").as_deref(), Some("image/png"));
+    assert!(!got.body.windows(3).any(|w| w == b"GPS"), "the location is gone");
+    assert_eq!(crate::support::media::sha256_hex(&got.body), photo["sha256"].as_str().unwrap());
+    assert_ne!(crate::support::media::sha256_hex(&original), photo["sha256"].as_str().unwrap());
+    // Listed with the assessment; audited.
+    let listed = app.get("/api/v1/users/me/practical-assessments").token(&w.bkk_trainee.token).send().await.json();
+    assert_eq!(listed["items"][0]["photos"][0]["id"], photo_id.as_str());
+    let audit = app
+        .get(&format!("/api/v1/audit?action=practical.photo&record_id={id}"))
+        .token(&w.hq.token)
+        .send()
+        .await
+        .json();
+    assert_eq!(audit["items"].as_array().unwrap().len(), 1);
+    // Who reads it: the trainee yes; another campus no; an employer only with consent.
+    assert_eq!(app.get(&path).token(&w.bkk_trainee.token).send().await.status, 200);
+    app.get(&path).token(&w.han_admin.token).send().await.problem(404, "not_found");
+    app.get(&path).token(&w.han_trainee.token).send().await.problem(404, "not_found");
+    let dealer = organisation(app, &w.bkk_admin.token, "dealer", "BYD Bangna", None).await;
+    let (_, employer) = member(app, &w.bkk_admin.token, "BKK", "hr@byd.test", "employer", Some(&dealer)).await;
+    app.get(&path).token(&employer).send().await.problem(404, "not_found");
+    let given = consent(app, &w.bkk_trainee.token, &dealer).await;
+    assert_eq!(app.get(&path).token(&employer).send().await.status, 200);
+    withdraw(app, &w.bkk_trainee.token, given["id"].as_str().unwrap()).await;
+    app.get(&path).token(&employer).send().await.problem(404, "not_found");
+    // What may be added, and by whom.
+    upload(s.assessor.clone(), "video/mp4", crate::support::media::mp4(4096)).await.problem(415, "unsupported_media_type");
+    upload(w.bkk_trainee.token.clone(), "image/png", original.clone()).await.problem(403, "forbidden");
+    upload(w.han_admin.token.clone(), "image/png", original.clone()).await.problem(404, "not_found");
+    let empty = upload(s.assessor.clone(), "image/png", Vec::new()).await;
+    assert!(empty.status >= 400 && empty.status < 500, "{}", empty.text());
+}

@@ -6,6 +6,7 @@ pub mod answers;
 pub mod catalogue;
 pub mod certify;
 pub mod exams;
+pub mod media;
 pub mod orgs;
 pub mod queries;
 pub mod rows;

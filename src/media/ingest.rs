@@ -1,0 +1,248 @@
+//! Taking a file in: the bytes of an upload, as they arrive, are sniffed,
+//! counted against the limit of their kind and the storage quota, hashed
+//! (SHA-256), and written to a staging key that becomes the file only when
+//! everything checked out. Images and subtitles are small enough to be held
+//! (within their limit) so that an image's header can be checked and its
+//! metadata removed, and a subtitle's text checked; video, audio and PDF
+//! stream straight through.
+
+use super::image::{self, ImageBounds, ImageError};
+use super::sniff::{self, Kind, SNIFF_BYTES, Sniffed};
+use super::store::{StoreError, Store};
+use crate::config::MediaSettings;
+use bytes::{Bytes, BytesMut};
+use futures_util::{Stream, StreamExt};
+use sha2::{Digest, Sha256};
+
+/// Why a file was not taken. Nothing of it is left in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("empty file")]
+    Empty,
+    #[error("not a type a lesson can carry")]
+    NotAllowed,
+    #[error("content is {found}, not the claimed type")]
+    Mismatch { found: &'static str },
+    #[error("larger than the {limit} bytes allowed for {kind:?}")]
+    TooLarge { kind: Kind, limit: u64 },
+    #[error("over the storage quota")]
+    QuotaExceeded { quota: u64 },
+    #[error("image of {width}x{height} pixels")]
+    ImageTooLarge { width: u32, height: u32 },
+    #[error("malformed {0}")]
+    Corrupt(&'static str),
+    #[error("upload cut short")]
+    Truncated,
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// A file that is now in the store under `key`.
+#[derive(Clone, Debug)]
+pub struct Ingested {
+    pub key: String,
+    pub kind: Kind,
+    pub content_type: &'static str,
+    pub size: u64,
+    /// Lower-case hex.
+    pub sha256: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+/// What the caller knows before the bytes arrive.
+pub struct Intake<'a> {
+    pub settings: &'a MediaSettings,
+    /// The media type the client claimed, if any.
+    pub claimed: Option<&'a str>,
+    /// Bytes still free under the quota (`u64::MAX`: no quota).
+    pub room: u64,
+    /// Where the file goes once complete.
+    pub key: String,
+}
+
+/// The most one file of `kind` may weigh.
+pub fn max_bytes(settings: &MediaSettings, kind: Kind) -> u64 {
+    match kind {
+        Kind::Image => settings.max_image_bytes,
+        Kind::Video => settings.max_video_bytes,
+        Kind::Audio => settings.max_audio_bytes,
+        Kind::Pdf => settings.max_pdf_bytes,
+        Kind::Subtitle => settings.max_subtitle_bytes,
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Intake<'_> {
+    /// The most this file may weigh once its kind is known, and the error
+    /// for going past it.
+    fn ceiling(&self, kind: Kind) -> (u64, IngestError) {
+        let limit = max_bytes(self.settings, kind);
+        if self.room < limit {
+            (self.room, IngestError::QuotaExceeded { quota: self.settings.quota_bytes })
+        } else {
+            (limit, IngestError::TooLarge { kind, limit })
+        }
+    }
+
+    /// Reads `body` to its end and stores it (see the module comment).
+    pub async fn take<S, E>(self, store: &Store, mut body: S) -> Result<Ingested, IngestError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let mut head = BytesMut::new();
+        let mut ended = false;
+        while head.len() < SNIFF_BYTES {
+            match body.next().await {
+                Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+                Some(Err(err)) => {
+                    tracing::info!(error = %err, "upload stream failed");
+                    return Err(IngestError::Truncated);
+                }
+                None => {
+                    ended = true;
+                    break;
+                }
+            }
+        }
+        if head.is_empty() {
+            return Err(IngestError::Empty);
+        }
+        let found = sniff::sniff(&head, self.claimed).ok_or(IngestError::NotAllowed)?;
+        if !sniff::agrees_with_claim(found, self.claimed) {
+            return Err(IngestError::Mismatch { found: found.content_type });
+        }
+        let (ceiling, over) = self.ceiling(found.kind);
+        if head.len() as u64 > ceiling {
+            return Err(over);
+        }
+        match found.kind {
+            Kind::Image | Kind::Subtitle => self.take_held(store, found, head, ended, body, ceiling, over).await,
+            _ => self.take_streamed(store, found, head.freeze(), ended, body, ceiling, over).await,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn take_held<S, E>(
+        self,
+        store: &Store,
+        found: Sniffed,
+        mut held: BytesMut,
+        ended: bool,
+        mut body: S,
+        ceiling: u64,
+        over: IngestError,
+    ) -> Result<Ingested, IngestError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        if !ended {
+            while let Some(chunk) = body.next().await {
+                let chunk = chunk.map_err(|_| IngestError::Truncated)?;
+                if (held.len() + chunk.len()) as u64 > ceiling {
+                    return Err(over);
+                }
+                held.extend_from_slice(&chunk);
+            }
+        }
+        let (bytes, width, height) = match found.kind {
+            Kind::Image => {
+                let (width, height) = image::dimensions(found.content_type, &held).map_err(|_| IngestError::Corrupt("image"))?;
+                let bounds = ImageBounds {
+                    max_side: self.settings.max_image_side,
+                    max_pixels: self.settings.max_image_pixels,
+                };
+                bounds.check(width, height).map_err(|e| match e {
+                    ImageError::TooLarge { width, height } => IngestError::ImageTooLarge { width, height },
+                    ImageError::Corrupt => IngestError::Corrupt("image"),
+                })?;
+                let clean = image::strip_metadata(found.content_type, &held).map_err(|_| IngestError::Corrupt("image"))?;
+                (Bytes::from(clean), Some(width), Some(height))
+            }
+            _ => {
+                let text = std::str::from_utf8(&held).map_err(|_| IngestError::Corrupt("subtitle"))?;
+                if text.contains('\0') {
+                    return Err(IngestError::Corrupt("subtitle"));
+                }
+                (held.freeze(), None, None)
+            }
+        };
+        let sha256 = hex(&Sha256::digest(&bytes));
+        let size = bytes.len() as u64;
+        let mut staged = store.stage().await?;
+        if let Err(err) = staged.write(bytes).await {
+            staged.abort().await;
+            return Err(err.into());
+        }
+        staged.commit(&self.key).await?;
+        Ok(Ingested {
+            key: self.key,
+            kind: found.kind,
+            content_type: found.content_type,
+            size,
+            sha256,
+            width,
+            height,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn take_streamed<S, E>(
+        self,
+        store: &Store,
+        found: Sniffed,
+        head: Bytes,
+        ended: bool,
+        mut body: S,
+        ceiling: u64,
+        over: IngestError,
+    ) -> Result<Ingested, IngestError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let mut staged = store.stage().await?;
+        let mut hasher = Sha256::new();
+        let mut size = head.len() as u64;
+        hasher.update(&head);
+        if let Err(err) = staged.write(head).await {
+            staged.abort().await;
+            return Err(err.into());
+        }
+        while !ended {
+            let failure = match body.next().await {
+                None => break,
+                Some(Err(_)) => IngestError::Truncated,
+                Some(Ok(chunk)) => {
+                    size += chunk.len() as u64;
+                    if size > ceiling {
+                        over
+                    } else {
+                        hasher.update(&chunk);
+                        match staged.write(chunk).await {
+                            Ok(()) => continue,
+                            Err(err) => err.into(),
+                        }
+                    }
+                }
+            };
+            staged.abort().await;
+            return Err(failure);
+        }
+        staged.commit(&self.key).await?;
+        Ok(Ingested {
+            key: self.key,
+            kind: found.kind,
+            content_type: found.content_type,
+            size,
+            sha256: hex(&hasher.finalize()),
+            width: None,
+            height: None,
+        })
+    }
+}
