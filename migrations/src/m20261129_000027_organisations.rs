@@ -76,8 +76,18 @@ impl MigrationTrait for Migration {
             manager,
             vec![
                 index("organisations", "ix_organisations_branch", &["branch_id", "id"], false),
-                index("organisation_members", "ix_organisation_members_org", &["organisation_id", "user_id"], false),
-                index("consents", "ix_consents_org_user", &["organisation_id", "user_id", "withdrawn_at"], false),
+                index(
+                    "organisation_members",
+                    "ix_organisation_members_org",
+                    &["organisation_id", "user_id"],
+                    false,
+                ),
+                index(
+                    "consents",
+                    "ix_consents_org_user",
+                    &["organisation_id", "user_id", "withdrawn_at"],
+                    false,
+                ),
                 index("consents", "ix_consents_user", &["user_id", "id"], false),
             ],
         )

@@ -47,7 +47,12 @@ impl MigrationTrait for Migration {
                 .col(int("position"))
                 .col(text("texts"))
                 .col(ts_null("retired_at"))
-                .foreign_key(&mut fk("practical_items", "checklist_id", "practical_checklists", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(
+                    "practical_items",
+                    "checklist_id",
+                    "practical_checklists",
+                    ForeignKeyAction::Cascade,
+                ))
                 .take(),
         )
         .await?;
@@ -65,7 +70,12 @@ impl MigrationTrait for Migration {
                 .col(text_null("notes"))
                 .col(ts("recorded_at"))
                 .col(uuid_null("corrects_id"))
-                .foreign_key(&mut fk("practical_assessments", "branch_id", "branches", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    "practical_assessments",
+                    "branch_id",
+                    "branches",
+                    ForeignKeyAction::Restrict,
+                ))
                 .foreign_key(&mut fk("practical_assessments", "user_id", "users", ForeignKeyAction::Cascade))
                 .foreign_key(&mut fk("practical_assessments", "course_id", "courses", ForeignKeyAction::Cascade))
                 .foreign_key(&mut fk(
@@ -92,7 +102,12 @@ impl MigrationTrait for Migration {
                     "practical_assessments",
                     ForeignKeyAction::Cascade,
                 ))
-                .foreign_key(&mut fk("practical_results", "item_id", "practical_items", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(
+                    "practical_results",
+                    "item_id",
+                    "practical_items",
+                    ForeignKeyAction::Cascade,
+                ))
                 .take(),
         )
         .await?;
@@ -124,16 +139,31 @@ impl MigrationTrait for Migration {
         create_indexes(
             manager,
             vec![
-                index("practical_photos", "ix_practical_photos_assessment", &["assessment_id", "id"], false),
+                index(
+                    "practical_photos",
+                    "ix_practical_photos_assessment",
+                    &["assessment_id", "id"],
+                    false,
+                ),
                 index("practical_checklists", "ux_practical_checklists_course", &["course_id"], true),
-                index("practical_items", "ix_practical_items_checklist", &["checklist_id", "position"], false),
+                index(
+                    "practical_items",
+                    "ix_practical_items_checklist",
+                    &["checklist_id", "position"],
+                    false,
+                ),
                 index(
                     "practical_assessments",
                     "ix_practical_assessments_user_course",
                     &["user_id", "course_id", "id"],
                     false,
                 ),
-                index("practical_assessments", "ix_practical_assessments_branch", &["branch_id", "id"], false),
+                index(
+                    "practical_assessments",
+                    "ix_practical_assessments_branch",
+                    &["branch_id", "id"],
+                    false,
+                ),
                 index("practical_results", "ix_practical_results_assessment", &["assessment_id"], false),
             ],
         )

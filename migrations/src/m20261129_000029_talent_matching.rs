@@ -48,7 +48,12 @@ impl MigrationTrait for Migration {
                 .col(uuid("created_by"))
                 .col(ts("created_at"))
                 .col(ts_null("closed_at"))
-                .foreign_key(&mut fk("talent_needs", "organisation_id", "organisations", ForeignKeyAction::Cascade))
+                .foreign_key(&mut fk(
+                    "talent_needs",
+                    "organisation_id",
+                    "organisations",
+                    ForeignKeyAction::Cascade,
+                ))
                 .foreign_key(&mut fk("talent_needs", "branch_id", "branches", ForeignKeyAction::Restrict))
                 .foreign_key(&mut fk("talent_needs", "course_id", "courses", ForeignKeyAction::Cascade))
                 .take(),
@@ -59,7 +64,12 @@ impl MigrationTrait for Migration {
             vec![
                 index("talent_profiles", "ix_talent_profiles_published", &["published", "country"], false),
                 index("talent_needs", "ix_talent_needs_org", &["organisation_id", "id"], false),
-                index("talent_needs", "ix_talent_needs_course", &["course_id", "country", "needed_by"], false),
+                index(
+                    "talent_needs",
+                    "ix_talent_needs_course",
+                    &["course_id", "country", "needed_by"],
+                    false,
+                ),
             ],
         )
         .await

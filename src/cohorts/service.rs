@@ -41,7 +41,12 @@ pub(crate) struct NewCohort<'a> {
 }
 
 /// Checks that `sponsor` may sponsor a cohort of `branch_id`.
-async fn check_sponsor(db: &impl ConnectionTrait, branch_id: Uuid, sponsor: Option<Uuid>, errors: &mut Vec<FieldError>) -> Result<(), DbErr> {
+async fn check_sponsor(
+    db: &impl ConnectionTrait,
+    branch_id: Uuid,
+    sponsor: Option<Uuid>,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), DbErr> {
     if let Some(id) = sponsor
         && crate::orgs::service::usable_in_branch(db, branch_id, id).await?.is_none()
     {

@@ -80,7 +80,12 @@ pub(super) async fn seed(
         id: Set(Uuid::now_v7()),
         course_id: Set(course_id),
         required: Set(true),
-        titles: Set(four(["高压系统上锁挂牌", "High-voltage lock-out/tag-out", "การล็อกและติดป้ายระบบแรงสูง", "Khóa và treo thẻ hệ thống cao áp"])),
+        titles: Set(four([
+            "高压系统上锁挂牌",
+            "High-voltage lock-out/tag-out",
+            "การล็อกและติดป้ายระบบแรงสูง",
+            "Khóa và treo thẻ hệ thống cao áp",
+        ])),
         created_at: Set(now),
         updated_at: Set(now),
     }

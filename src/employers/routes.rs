@@ -65,7 +65,11 @@ pub(crate) async fn people(
 
 #[utoipa::path(get, path = "/api/v1/employer/people/{id}", tag = "employers", params(("id" = Uuid, Path)),
     security(("bearer" = [])), responses((status = 200, body = Person), (status = 401), (status = 403), (status = 404)))]
-pub(crate) async fn person(state: web::Data<AppState>, Authorized(caller, _): Authorized<Employers>, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+pub(crate) async fn person(
+    state: web::Data<AppState>,
+    Authorized(caller, _): Authorized<Employers>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let org = service::organisation(&state.db, &caller).await?;
     let row = service::person(&state.db, &caller, &org, *id).await?;
     let memberships = crate::orgs::service::memberships(&state.db, &[row.id]).await?;

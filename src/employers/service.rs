@@ -27,7 +27,12 @@ pub(crate) async fn organisation(db: &impl ConnectionTrait, caller: &Caller) -> 
 }
 
 /// The trainees `org` reaches in the caller's branch, a page at a time.
-pub(crate) async fn people(db: &impl ConnectionTrait, caller: &Caller, org: &organisation::Model, page: Page) -> Result<Vec<user::Model>, DbErr> {
+pub(crate) async fn people(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    org: &organisation::Model,
+    page: Page,
+) -> Result<Vec<user::Model>, DbErr> {
     tenancy::branch_rows::<Users>(caller)
         .filter(user::Column::Role.eq(Role::Trainee))
         .filter(reach::condition(org, user::Column::Id))
@@ -37,7 +42,12 @@ pub(crate) async fn people(db: &impl ConnectionTrait, caller: &Caller, org: &org
 }
 
 /// One person `org` reaches (404 otherwise).
-pub(crate) async fn person(db: &impl ConnectionTrait, caller: &Caller, org: &organisation::Model, id: Uuid) -> Result<user::Model, ApiError> {
+pub(crate) async fn person(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    org: &organisation::Model,
+    id: Uuid,
+) -> Result<user::Model, ApiError> {
     tenancy::branch_rows::<Users>(caller)
         .filter(user::Column::Id.eq(id))
         .filter(user::Column::Role.eq(Role::Trainee))

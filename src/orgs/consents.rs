@@ -31,8 +31,14 @@ pub(crate) async fn mine(db: &impl ConnectionTrait, caller: &Caller, page: Page)
 /// organisation is answered as it is (`false`: nothing new was created).
 pub(crate) async fn grant(state: &AppState, actor: &Actor, organisation_id: Uuid) -> Result<(consent::Model, bool), OrgError> {
     let cmd = Command::begin(state, actor).await?;
-    if service::usable_in_branch(cmd.txn(), actor.branch_id, organisation_id).await?.is_none() {
-        return Err(OrgError::Invalid(vec![FieldError::new("organisation_id", FieldCode::UnknownOrganisation)]));
+    if service::usable_in_branch(cmd.txn(), actor.branch_id, organisation_id)
+        .await?
+        .is_none()
+    {
+        return Err(OrgError::Invalid(vec![FieldError::new(
+            "organisation_id",
+            FieldCode::UnknownOrganisation,
+        )]));
     }
     if let Some(active) = Consents::find()
         .filter(consent::Column::UserId.eq(actor.user_id))

@@ -17,9 +17,7 @@ pub(crate) struct Model {
 /// What an organisation is; it decides whether its members are its
 /// employees (enterprises, dealers) or its students (colleges), and so
 /// whether its representatives need the trainee's consent to see them.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {

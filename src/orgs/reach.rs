@@ -8,8 +8,8 @@
 use super::consent_entity::{self as consent, Entity as Consents};
 use super::entity as organisation;
 use super::member_entity::{self as member, Entity as Members};
-use sea_orm::sea_query::{Condition, Query};
 use sea_orm::ColumnTrait;
+use sea_orm::sea_query::{Condition, Query};
 
 /// Rows whose `user_column` names someone `org` may see.
 pub(crate) fn condition(org: &organisation::Model, user_column: impl ColumnTrait) -> Condition {

@@ -89,7 +89,8 @@ pub(crate) async fn create(state: &AppState, actor: &Actor, new: NewOrganisation
     }
     .insert(cmd.txn())
     .await?;
-    let mut entry = AuditEntry::new("organisation.create", "organisation", row.id).details(json!({"kind": row.kind, "shared": row.branch_id.is_none()}));
+    let mut entry = AuditEntry::new("organisation.create", "organisation", row.id)
+        .details(json!({"kind": row.kind, "shared": row.branch_id.is_none()}));
     if let Some(branch) = row.branch_id {
         entry = entry.branch(branch);
     }
@@ -216,7 +217,12 @@ pub(crate) async fn lookup_for_branch(db: &impl ConnectionTrait, branch_id: Uuid
 
 /// Sets the organisation of many users of `branch_id` at once (organisations
 /// already checked by the caller): their previous ones are replaced.
-pub(crate) async fn replace_memberships(db: &impl ConnectionTrait, branch_id: Uuid, pairs: &[(Uuid, Uuid)], now: DateTime<Utc>) -> Result<(), DbErr> {
+pub(crate) async fn replace_memberships(
+    db: &impl ConnectionTrait,
+    branch_id: Uuid,
+    pairs: &[(Uuid, Uuid)],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     if pairs.is_empty() {
         return Ok(());
     }

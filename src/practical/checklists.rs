@@ -69,11 +69,20 @@ pub(crate) async fn items(db: &impl ConnectionTrait, checklist_id: Uuid, active_
     if active_only {
         query = query.filter(item::Column::RetiredAt.is_null());
     }
-    query.order_by_asc(item::Column::Position).order_by_asc(item::Column::Id).all(db).await
+    query
+        .order_by_asc(item::Column::Position)
+        .order_by_asc(item::Column::Id)
+        .all(db)
+        .await
 }
 
 /// Defines (or redefines) the practical checklist of course `course_id`.
-pub(crate) async fn define(state: &AppState, actor: &Actor, course_id: Uuid, input: ChecklistInput<'_>) -> Result<checklist::Model, PracticalError> {
+pub(crate) async fn define(
+    state: &AppState,
+    actor: &Actor,
+    course_id: Uuid,
+    input: ChecklistInput<'_>,
+) -> Result<checklist::Model, PracticalError> {
     let mut errors = Vec::new();
     let titles = check_texts("translations", input.titles, crate::text::TITLE, &mut errors);
     if input.items.is_empty() {
@@ -86,13 +95,22 @@ pub(crate) async fn define(state: &AppState, actor: &Actor, course_id: Uuid, inp
         .items
         .iter()
         .enumerate()
-        .map(|(i, it)| check_texts(&format!("items[{i}].translations"), it.texts, crate::text::CHECKLIST_ITEM, &mut errors))
+        .map(|(i, it)| {
+            check_texts(
+                &format!("items[{i}].translations"),
+                it.texts,
+                crate::text::CHECKLIST_ITEM,
+                &mut errors,
+            )
+        })
         .collect();
     if !errors.is_empty() {
         return Err(PracticalError::Invalid(errors));
     }
     let mut cmd = Command::begin(state, actor).await?;
-    crate::courses::service::find(cmd.txn(), course_id).await.map_err(|_| PracticalError::NotFound)?;
+    crate::courses::service::find(cmd.txn(), course_id)
+        .await
+        .map_err(|_| PracticalError::NotFound)?;
     let now = cmd.now();
     let row = match of_course(cmd.txn(), course_id).await? {
         Some(existing) => {

@@ -30,7 +30,9 @@ pub(crate) async fn readable(db: &impl ConnectionTrait, caller: &Caller, id: Uui
         Role::HqAdmin | Role::BranchAdmin | Role::Assessor => tenancy::branch_rows::<Assessments>(caller),
         Role::Trainee => tenancy::visible::<Assessments>(caller),
         Role::Employer => match crate::orgs::service::represented(db, caller).await? {
-            Some(org) => tenancy::branch_rows::<Assessments>(caller).filter(crate::orgs::reach::condition(&org, assessment::Column::UserId)),
+            Some(org) => {
+                tenancy::branch_rows::<Assessments>(caller).filter(crate::orgs::reach::condition(&org, assessment::Column::UserId))
+            }
             None => return Ok(None),
         },
     };
@@ -38,7 +40,13 @@ pub(crate) async fn readable(db: &impl ConnectionTrait, caller: &Caller, id: Uui
 }
 
 /// Adds a photo to an assessment of the caller's branch.
-pub(crate) async fn add<S, E>(state: &AppState, actor: &Actor, assessment_id: Uuid, claimed: Option<&str>, body: S) -> Result<photo::Model, ApiError>
+pub(crate) async fn add<S, E>(
+    state: &AppState,
+    actor: &Actor,
+    assessment_id: Uuid,
+    claimed: Option<&str>,
+    body: S,
+) -> Result<photo::Model, ApiError>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
@@ -48,7 +56,12 @@ where
         .one(&state.db)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    if Photos::find().filter(photo::Column::AssessmentId.eq(row.id)).count(&state.db).await? >= MAX_PHOTOS {
+    if Photos::find()
+        .filter(photo::Column::AssessmentId.eq(row.id))
+        .count(&state.db)
+        .await?
+        >= MAX_PHOTOS
+    {
         return Err(ApiError::conflict(ProblemCode::Conflict));
     }
     let id = Uuid::now_v7();
@@ -99,7 +112,12 @@ where
 }
 
 /// One photo of an assessment the caller may read, with its bytes.
-pub(crate) async fn read(state: &AppState, caller: &Caller, assessment_id: Uuid, photo_id: Uuid) -> Result<(photo::Model, Bytes), ApiError> {
+pub(crate) async fn read(
+    state: &AppState,
+    caller: &Caller,
+    assessment_id: Uuid,
+    photo_id: Uuid,
+) -> Result<(photo::Model, Bytes), ApiError> {
     let row = readable(&state.db, caller, assessment_id).await?.ok_or_else(ApiError::not_found)?;
     let found = Photos::find_by_id(photo_id)
         .filter(photo::Column::AssessmentId.eq(row.id))

@@ -2,10 +2,10 @@
 //! trainee's practical assessments. Recording one is
 //! `POST /api/v1/practical-assessments` (in `progress`: a pass may certify).
 
+use super::PracticalError;
 use super::assessment_entity::Entity as Assessments;
 use super::checklists::{self, ChecklistInput, ItemInput};
 use super::views::{Assessment, Checklist, assessment_views, checklist_view};
-use super::PracticalError;
 use crate::error::ApiResult;
 use crate::http::page::List;
 use crate::http::routes::Routes;
@@ -73,7 +73,12 @@ pub(crate) async fn define(
     let input = ChecklistInput {
         required: body.required,
         titles: &titles,
-        items: body.items.iter().zip(&texts).map(|(i, t)| ItemInput { id: i.id, texts: t }).collect(),
+        items: body
+            .items
+            .iter()
+            .zip(&texts)
+            .map(|(i, t)| ItemInput { id: i.id, texts: t })
+            .collect(),
     };
     let row = checklists::define(&state, &actor, *id, input).await?;
     let items = checklists::items(&state.db, row.id, true).await?;
@@ -118,7 +123,11 @@ pub(crate) async fn of_user(
 /// The trainee's own practical assessments, oldest first.
 #[utoipa::path(get, path = "/api/v1/users/me/practical-assessments", tag = "practical",
     security(("bearer" = [])), responses((status = 200, body = inline(List<Assessment>)), (status = 401), (status = 403)))]
-pub(crate) async fn mine(state: web::Data<AppState>, Authorized(caller, _): Authorized<Trainees>, req: HttpRequest) -> ApiResult<HttpResponse> {
+pub(crate) async fn mine(
+    state: web::Data<AppState>,
+    Authorized(caller, _): Authorized<Trainees>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let rows = super::assessments::list(&state.db, tenancy::visible::<Assessments>(&caller), caller.user_id, MAX_LISTED).await?;
     let locale = negotiate(&req);
     let items = assessment_views(&state.db, rows, locale, caller.branch_default_locale).await?;

@@ -3,6 +3,7 @@
 //! completion and its certificate commit with the step that caused them.
 
 use super::ProgressError;
+use crate::audit::AuditEntry;
 use crate::command::Command;
 use crate::enrolments::service as enrolments;
 use crate::exams::ExamError;
@@ -10,10 +11,9 @@ use crate::exams::attempt_entity::{self as attempt};
 use crate::exams::attempts::{self, Started};
 use crate::exams::views::{self, AttemptResult};
 use crate::i18n::Locale;
+use crate::practical::assessments::{self as practical, AssessmentInput};
 use crate::state::AppState;
 use crate::tenancy::Actor;
-use crate::audit::AuditEntry;
-use crate::practical::assessments::{self as practical, AssessmentInput};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -127,7 +127,11 @@ pub(crate) async fn submit(state: &AppState, actor: &Actor, id: Uuid) -> Result<
 /// Records a practical assessment in one command: the assessment, its
 /// audit entry and — when it passes and the rest of the course is done —
 /// the completion and the certificate commit together.
-pub(crate) async fn record_practical(state: &AppState, actor: &Actor, input: AssessmentInput<'_>) -> Result<crate::practical::assessment_entity::Model, ProgressError> {
+pub(crate) async fn record_practical(
+    state: &AppState,
+    actor: &Actor,
+    input: AssessmentInput<'_>,
+) -> Result<crate::practical::assessment_entity::Model, ProgressError> {
     let mut cmd = Command::begin(state, actor).await?;
     let (row, results, enrolment) = practical::record(cmd.txn(), actor, input, cmd.now()).await?;
     cmd.audit(

@@ -25,20 +25,32 @@ pub(crate) struct NeedInput<'a> {
     pub needed_by: &'a str,
 }
 
-pub(crate) async fn post(state: &AppState, actor: &Actor, org: &organisation::Model, input: NeedInput<'_>) -> Result<need::Model, ApiError> {
+pub(crate) async fn post(
+    state: &AppState,
+    actor: &Actor,
+    org: &organisation::Model,
+    input: NeedInput<'_>,
+) -> Result<need::Model, ApiError> {
     let mut errors = Vec::new();
     let country = input.country.trim().to_ascii_uppercase();
     if !crate::branches::countries::is_country(&country) {
         errors.push(FieldError::new("country", FieldCode::InvalidCountry));
     }
     if !(1..=MAX_HEADCOUNT).contains(&input.headcount) {
-        errors.push(FieldError::new("headcount", FieldCode::OutOfRange).arg("min", 1).arg("max", MAX_HEADCOUNT));
+        errors.push(
+            FieldError::new("headcount", FieldCode::OutOfRange)
+                .arg("min", 1)
+                .arg("max", MAX_HEADCOUNT),
+        );
     }
     let needed_by = NaiveDate::parse_from_str(input.needed_by, "%Y-%m-%d").ok();
     if needed_by.is_none() {
         errors.push(FieldError::new("needed_by", FieldCode::InvalidDate));
     }
-    if crate::courses::service::find_visible(&state.db, actor, input.course_id).await.is_err() {
+    if crate::courses::service::find_visible(&state.db, actor, input.course_id)
+        .await
+        .is_err()
+    {
         errors.push(FieldError::new("course_id", FieldCode::CourseNotOffered));
     }
     let Some(needed_by) = needed_by.filter(|_| errors.is_empty()) else {

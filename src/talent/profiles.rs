@@ -36,7 +36,9 @@ fn language_tag(tag: &str) -> bool {
         && parts[0].len() >= 2
         && parts[0].len() <= 3
         && parts[0].bytes().all(|b| b.is_ascii_alphabetic())
-        && parts[1..].iter().all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && parts[1..]
+            .iter()
+            .all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 pub(crate) async fn mine(db: &impl ConnectionTrait, caller: &Caller) -> Result<Option<profile::Model>, DbErr> {

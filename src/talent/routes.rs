@@ -55,10 +55,21 @@ fn profile_view(row: Option<profile::Model>, skills: Skills) -> TalentProfile {
 /// The trainee's skill profile (unpublished and empty until saved).
 #[utoipa::path(get, path = "/api/v1/users/me/talent-profile", tag = "talent", security(("bearer" = [])),
     responses((status = 200, body = TalentProfile), (status = 401), (status = 403)))]
-pub(crate) async fn my_profile(state: web::Data<AppState>, Authorized(caller, _): Authorized<Trainees>, req: HttpRequest) -> ApiResult<HttpResponse> {
+pub(crate) async fn my_profile(
+    state: web::Data<AppState>,
+    Authorized(caller, _): Authorized<Trainees>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let row = profiles::mine(&state.db, &caller).await?;
     let locale = negotiate(&req);
-    let mut skills = skills::of_users(&state.db, &[caller.user_id], state.clock.now(), locale, caller.branch_default_locale).await?;
+    let mut skills = skills::of_users(
+        &state.db,
+        &[caller.user_id],
+        state.clock.now(),
+        locale,
+        caller.branch_default_locale,
+    )
+    .await?;
     let view = profile_view(row, skills.remove(&caller.user_id).unwrap_or_default());
     Ok(with_language(HttpResponse::Ok().json(view), locale))
 }
@@ -151,7 +162,9 @@ pub(crate) async fn post_need(
     Authorized(actor, _): Authorized<Employers>,
     body: Json<PostNeed>,
 ) -> ApiResult<HttpResponse> {
-    let org = crate::orgs::service::represented(&state.db, &actor).await?.ok_or_else(ApiError::not_found)?;
+    let org = crate::orgs::service::represented(&state.db, &actor)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let input = needs::NeedInput {
         course_id: body.course_id,
         country: &body.country,
@@ -171,7 +184,9 @@ pub(crate) async fn list_needs(
     page: crate::http::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
-    let org = crate::orgs::service::represented(&state.db, &caller).await?.ok_or_else(ApiError::not_found)?;
+    let org = crate::orgs::service::represented(&state.db, &caller)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let rows = needs::of_organisation(&state.db, &org, page).await?;
     Ok(HttpResponse::Ok().json(List::from_rows(rows, page, |r| r.id, need_view)))
 }
@@ -206,10 +221,16 @@ pub(crate) async fn search(
     query: crate::http::Query<TalentSearch>,
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
-    if query.country.as_deref().is_some_and(|c| !crate::branches::countries::is_country(&c.to_ascii_uppercase())) {
+    if query
+        .country
+        .as_deref()
+        .is_some_and(|c| !crate::branches::countries::is_country(&c.to_ascii_uppercase()))
+    {
         return Err(ApiError::field("country", FieldCode::InvalidCountry));
     }
-    let org = crate::orgs::service::represented(&state.db, &caller).await?.ok_or_else(ApiError::not_found)?;
+    let org = crate::orgs::service::represented(&state.db, &caller)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let search = profiles::Search {
         course_id: query.course_id,
         country: query.country.clone(),
@@ -263,12 +284,16 @@ pub(crate) async fn demand(
     let now = state.clock.now();
     let first = match query.from.as_deref() {
         None | Some("") => now.date_naive().with_day(1).unwrap_or(now.date_naive()),
-        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").map_err(|_| ApiError::field("from", FieldCode::InvalidDate))?,
+        Some(m) => {
+            NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").map_err(|_| ApiError::field("from", FieldCode::InvalidDate))?
+        }
     };
     let months = query.months.unwrap_or(12);
     if !(1..=supply::MAX_MONTHS).contains(&months) {
         return Err(ApiError::validation(vec![
-            crate::error::FieldError::new("months", FieldCode::OutOfRange).arg("min", 1).arg("max", i64::from(supply::MAX_MONTHS)),
+            crate::error::FieldError::new("months", FieldCode::OutOfRange)
+                .arg("min", 1)
+                .arg("max", i64::from(supply::MAX_MONTHS)),
         ]));
     }
     let country = query.country.as_ref().map(|c| c.to_ascii_uppercase());

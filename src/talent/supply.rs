@@ -85,7 +85,10 @@ pub(crate) async fn report(
                 continue;
             }
             if let Some(p) = profiles.get(&c.user_id) {
-                available.entry((c.course_id, p.country.clone())).or_default().push(p.available_from);
+                available
+                    .entry((c.course_id, p.country.clone()))
+                    .or_default()
+                    .push(p.available_from);
                 pairs.insert((c.course_id, p.country.clone()));
             }
         }

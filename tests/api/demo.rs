@@ -58,7 +58,12 @@ async fn the_demo_dealer_follows_its_two_technicians_and_malee_was_signed_off() 
     zhijiang::demo::seed(&app.state).await.unwrap();
     let employer = app.login("BKK", "hr@byd-bangna.demo.zhijiang.localhost", DEMO_PASSWORD).await;
     let people = app.get("/api/v1/employer/people").token(&employer).send().await.json();
-    let names: Vec<&str> = people["items"].as_array().unwrap().iter().map(|p| p["display_name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = people["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["display_name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, vec!["Somchai Wongsakul", "Malee Srisuk"]);
     let malee = people["items"][1]["id"].as_str().unwrap();
     let signed = app

@@ -50,7 +50,12 @@ async fn scene() -> Scene {
 
 /// Every employer-facing read of one person: (person, enrolments, certificates) statuses and counts.
 async fn reads(s: &Scene, person: &str) -> (u16, u16, usize, u16, usize) {
-    let one = s.app.get(&format!("/api/v1/employer/people/{person}")).token(&s.employer).send().await;
+    let one = s
+        .app
+        .get(&format!("/api/v1/employer/people/{person}"))
+        .token(&s.employer)
+        .send()
+        .await;
     let enrolments = s
         .app
         .get(&format!("/api/v1/employer/people/{person}/enrolments"))
@@ -68,8 +73,20 @@ async fn reads(s: &Scene, person: &str) -> (u16, u16, usize, u16, usize) {
             res.problem(404, "not_found");
         }
     }
-    let count = |r: &crate::support::Response| if r.status == 200 { r.json()["items"].as_array().unwrap().len() } else { 0 };
-    (one.status, enrolments.status, count(&enrolments), certificates.status, count(&certificates))
+    let count = |r: &crate::support::Response| {
+        if r.status == 200 {
+            r.json()["items"].as_array().unwrap().len()
+        } else {
+            0
+        }
+    };
+    (
+        one.status,
+        enrolments.status,
+        count(&enrolments),
+        certificates.status,
+        count(&certificates),
+    )
 }
 
 async fn people(s: &Scene) -> Vec<String> {
@@ -96,7 +113,13 @@ async fn an_employer_sees_its_employees_and_consenting_trainees_only() {
     let enrolment = &enrolments.json()["items"][0];
     assert_eq!(enrolment["status"], "completed");
     assert_eq!(enrolment["progress"]["done"], 1);
-    let person = s.app.get(&format!("/api/v1/employer/people/{employee}")).token(&s.employer).send().await.json();
+    let person = s
+        .app
+        .get(&format!("/api/v1/employer/people/{employee}"))
+        .token(&s.employer)
+        .send()
+        .await
+        .json();
     assert_eq!(person["relation"], "employee");
     for other in [student, seeker, &s.w.bkk_trainee.id, &s.w.han_trainee.id, &s.w.bkk_admin.id] {
         assert_eq!(reads(&s, other).await, (404, 404, 0, 404, 0), "{other}");
@@ -108,7 +131,13 @@ async fn an_employer_sees_its_employees_and_consenting_trainees_only() {
     assert_eq!(given["organisation"]["name"], "BYD Bangna");
     assert_eq!(people(&s).await, vec![employee.clone(), student.clone()]);
     assert_eq!(reads(&s, student).await, (200, 200, 1, 200, 1));
-    let person = s.app.get(&format!("/api/v1/employer/people/{student}")).token(&s.employer).send().await.json();
+    let person = s
+        .app
+        .get(&format!("/api/v1/employer/people/{student}"))
+        .token(&s.employer)
+        .send()
+        .await
+        .json();
     assert_eq!(person["relation"], "consented");
     let withdrawn = withdraw(&s.app, &s.student.1, given["id"].as_str().unwrap()).await;
     assert_eq!(withdrawn["status"], "withdrawn");
@@ -147,9 +176,18 @@ async fn consent_history_is_kept_and_audited() {
     let second = consent(&s.app, &s.student.1, &s.dealer).await;
     assert_ne!(second["id"], first["id"]);
     let history = s.app.get("/api/v1/users/me/consents").token(&s.student.1).send().await.json();
-    let statuses: Vec<&str> = history["items"].as_array().unwrap().iter().map(|c| c["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
     assert_eq!(statuses, vec!["withdrawn", "active"]);
-    for (action, id) in [("consent.grant", first_id), ("consent.withdraw", first_id), ("consent.grant", second["id"].as_str().unwrap())] {
+    for (action, id) in [
+        ("consent.grant", first_id),
+        ("consent.withdraw", first_id),
+        ("consent.grant", second["id"].as_str().unwrap()),
+    ] {
         let res = s
             .app
             .get(&format!("/api/v1/audit?action={action}&record_id={id}"))
@@ -240,7 +278,12 @@ async fn an_employer_reads_nothing_else() {
         .problem(404, "not_found");
     // Trainees and administrators do not use the employer endpoints.
     for token in [&s.employee.1, &w.bkk_admin.token, &w.hq.token] {
-        s.app.get("/api/v1/employer/people").token(token).send().await.problem(403, "forbidden");
+        s.app
+            .get("/api/v1/employer/people")
+            .token(token)
+            .send()
+            .await
+            .problem(403, "forbidden");
     }
     s.app.get("/api/v1/employer/people").send().await.problem(401, "unauthenticated");
 }

@@ -31,17 +31,30 @@ async fn organisations_belong_to_a_branch_or_are_shared() {
         .send()
         .await
         .problem(404, "not_found");
-    let created = app.get(&format!("/api/v1/organisations/{own}")).token(&w.bkk_admin.token).send().await.json();
+    let created = app
+        .get(&format!("/api/v1/organisations/{own}"))
+        .token(&w.bkk_admin.token)
+        .send()
+        .await
+        .json();
     assert_eq!(created["branch"], "BKK");
     assert_eq!(created["kind"], "enterprise");
-    let shared_view = app.get(&format!("/api/v1/organisations/{shared}")).token(&w.han_admin.token).send().await.json();
+    let shared_view = app
+        .get(&format!("/api/v1/organisations/{shared}"))
+        .token(&w.han_admin.token)
+        .send()
+        .await
+        .json();
     assert!(shared_view["branch"].is_null());
 
     let list = |token: String, query: &'static str| {
         let app = &app;
         async move { ids(&app.get(&format!("/api/v1/organisations{query}")).token(&token).send().await.json()) }
     };
-    assert_eq!(list(w.bkk_admin.token.clone(), "").await, vec![shared.clone(), college.clone(), own.clone()]);
+    assert_eq!(
+        list(w.bkk_admin.token.clone(), "").await,
+        vec![shared.clone(), college.clone(), own.clone()]
+    );
     assert_eq!(list(w.han_admin.token.clone(), "").await, vec![shared.clone(), han.clone()]);
     assert_eq!(list(w.hq.token.clone(), "").await.len(), 4);
     assert_eq!(list(w.hq.token.clone(), "?kind=college").await, vec![college.clone()]);
@@ -138,7 +151,12 @@ async fn administrators_set_the_organisation_of_a_user() {
     let shared = organisation(&app, &w.hq.token, "college", "ASEAN EV Institute", None).await;
     let han = organisation(&app, &w.han_admin.token, "dealer", "VinFast Cầu Giấy", None).await;
     let (id, _) = member(&app, &w.bkk_admin.token, "BKK", "tech@bkk.test", "trainee", Some(&dealer)).await;
-    let user = app.get(&format!("/api/v1/users/{id}")).token(&w.bkk_admin.token).send().await.json();
+    let user = app
+        .get(&format!("/api/v1/users/{id}"))
+        .token(&w.bkk_admin.token)
+        .send()
+        .await
+        .json();
     assert_eq!(user["organisation_id"], dealer.as_str());
     // Another branch's organisation is unknown here.
     let doc = app
@@ -201,7 +219,12 @@ async fn administrators_set_the_organisation_of_a_user() {
         .json(json!({"organisation_id": dealer}))
         .send()
         .await;
-    let list = app.get("/api/v1/branches/BKK/users?q=tech").token(&w.bkk_admin.token).send().await.json();
+    let list = app
+        .get("/api/v1/branches/BKK/users?q=tech")
+        .token(&w.bkk_admin.token)
+        .send()
+        .await
+        .json();
     assert_eq!(list["items"][0]["organisation_id"], dealer.as_str());
 }
 
@@ -239,7 +262,12 @@ async fn the_csv_import_sets_organisations() {
         .map(|f| (f["row"].as_i64().unwrap(), f["code"].as_str().unwrap()))
         .collect();
     assert_eq!(failed, vec![(5, "unknown_organisation"), (6, "unknown_organisation")]);
-    let users = app.get("/api/v1/branches/BKK/users?limit=50").token(&w.bkk_admin.token).send().await.json();
+    let users = app
+        .get("/api/v1/branches/BKK/users?limit=50")
+        .token(&w.bkk_admin.token)
+        .send()
+        .await
+        .json();
     let org_of = |email: &str| {
         users["items"]
             .as_array()
@@ -276,7 +304,12 @@ async fn cohorts_may_be_sponsored() {
         json!({"course_id": course["id"], "name": "Sponsored intake", "starts_on": "2026-03-01", "ends_on": "2026-06-30",
                "capacity": 20, "sponsor_id": sponsor})
     };
-    let res = app.post("/api/v1/branches/BKK/cohorts").token(&w.bkk_admin.token).json(body(&dealer)).send().await;
+    let res = app
+        .post("/api/v1/branches/BKK/cohorts")
+        .token(&w.bkk_admin.token)
+        .json(body(&dealer))
+        .send()
+        .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let cohort = res.json();
     assert_eq!(cohort["sponsor_id"], dealer.as_str());

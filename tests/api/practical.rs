@@ -31,7 +31,12 @@ async fn checklist(app: &TestApp, hq: &str, course: &str, required: bool) -> Val
 }
 
 fn step_ids(list: &Value) -> Vec<String> {
-    list["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect()
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn results(steps: &[String], failed: Option<usize>) -> Value {
@@ -78,10 +83,23 @@ async fn certification_waits_for_the_practical_sign_off() {
     let s = setup(true).await;
     let (app, w) = (&s.app, &s.w);
     // Lessons done and the exam passed: no certificate yet.
-    let result = certify::certify(app, &w.bkk_admin.token, &s.course, &s.cohort, &w.bkk_trainee.id, &w.bkk_trainee.token).await;
+    let result = certify::certify(
+        app,
+        &w.bkk_admin.token,
+        &s.course,
+        &s.cohort,
+        &w.bkk_trainee.id,
+        &w.bkk_trainee.token,
+    )
+    .await;
     assert!(result["passed"].as_bool().unwrap());
     assert!(result["certificate_id"].is_null(), "{result}");
-    let mine = app.get("/api/v1/users/me/enrolments").token(&w.bkk_trainee.token).send().await.json();
+    let mine = app
+        .get("/api/v1/users/me/enrolments")
+        .token(&w.bkk_trainee.token)
+        .send()
+        .await
+        .json();
     assert_eq!(mine["items"][0]["status"], "active");
     // A failed step: still nothing.
     let failed = assess(
@@ -96,7 +114,12 @@ async fn certification_waits_for_the_practical_sign_off() {
     assert_eq!(failed["passed"], false);
     assert_eq!(failed["results"][1]["comment"], "Forgot the tag");
     assert_eq!(failed["assessor"]["display_name"], "assessor assessor@bkk.test");
-    let certs = app.get("/api/v1/users/me/certificates").token(&w.bkk_trainee.token).send().await.json();
+    let certs = app
+        .get("/api/v1/users/me/certificates")
+        .token(&w.bkk_trainee.token)
+        .send()
+        .await
+        .json();
     assert!(certs["items"].as_array().unwrap().is_empty());
     // A correction (a new entry) that passes certifies.
     let passed = assess(
@@ -109,9 +132,19 @@ async fn certification_waits_for_the_practical_sign_off() {
     let passed = passed.json();
     assert_eq!(passed["passed"], true);
     assert_eq!(passed["corrects"], failed["id"]);
-    let certs = app.get("/api/v1/users/me/certificates").token(&w.bkk_trainee.token).send().await.json();
+    let certs = app
+        .get("/api/v1/users/me/certificates")
+        .token(&w.bkk_trainee.token)
+        .send()
+        .await
+        .json();
     let cert = certs["items"][0]["id"].as_str().unwrap().to_string();
-    let mine = app.get("/api/v1/users/me/enrolments").token(&w.bkk_trainee.token).send().await.json();
+    let mine = app
+        .get("/api/v1/users/me/enrolments")
+        .token(&w.bkk_trainee.token)
+        .send()
+        .await
+        .json();
     assert_eq!(mine["items"][0]["status"], "completed");
     // History: both entries, for the trainee and for the branch's assessors, localized.
     let own = app
@@ -133,7 +166,10 @@ async fn certification_waits_for_the_practical_sign_off() {
         .json();
     assert_eq!(listed["items"].as_array().unwrap().len(), 2);
     let audit = app
-        .get(&format!("/api/v1/audit?action=practical.assess&record_id={}", passed["id"].as_str().unwrap()))
+        .get(&format!(
+            "/api/v1/audit?action=practical.assess&record_id={}",
+            passed["id"].as_str().unwrap()
+        ))
         .token(&w.hq.token)
         .send()
         .await
@@ -172,7 +208,15 @@ async fn certification_waits_for_the_practical_sign_off() {
 #[actix_rt::test]
 async fn a_practical_that_is_not_required_does_not_hold_back_certification() {
     let s = setup(false).await;
-    let result = certify::certify(&s.app, &s.w.bkk_admin.token, &s.course, &s.cohort, &s.w.bkk_trainee.id, &s.w.bkk_trainee.token).await;
+    let result = certify::certify(
+        &s.app,
+        &s.w.bkk_admin.token,
+        &s.course,
+        &s.cohort,
+        &s.w.bkk_trainee.id,
+        &s.w.bkk_trainee.token,
+    )
+    .await;
     assert!(result["certificate_id"].is_string(), "{result}");
 }
 
@@ -197,14 +241,18 @@ async fn assessments_are_checked() {
         .await;
     assert_eq!(e.status, 201);
     // Another branch's trainee is missing; a course without a practical is refused.
-    assess(app, &s.assessor, base(json!({"user_id": w.han_trainee.id}))).await.problem(404, "not_found");
+    assess(app, &s.assessor, base(json!({"user_id": w.han_trainee.id})))
+        .await
+        .problem(404, "not_found");
     app.get(&format!("/api/v1/users/{}/practical-assessments", w.han_trainee.id))
         .token(&s.assessor)
         .send()
         .await
         .problem(404, "not_found");
     let plain = crate::support::catalogue::published_course(app, &w.hq.token, "EV-PLAIN", 1, &["BKK"]).await;
-    let doc = assess(app, &s.assessor, base(json!({"course_id": plain["id"]}))).await.problem(422, "validation_failed");
+    let doc = assess(app, &s.assessor, base(json!({"course_id": plain["id"]})))
+        .await
+        .problem(422, "validation_failed");
     assert_eq!(doc["errors"][0]["code"], "no_practical");
     // Steps: all of them, once each, and only the checklist's.
     let doc = assess(app, &s.assessor, base(json!({"results": results(&s.steps[..2], None)})))
@@ -213,24 +261,43 @@ async fn assessments_are_checked() {
     assert_eq!(doc["errors"][0]["code"], "checklist_incomplete");
     let mut twice = results(&s.steps, None);
     twice[2]["item_id"] = twice[0]["item_id"].clone();
-    let doc = assess(app, &s.assessor, base(json!({"results": twice}))).await.problem(422, "validation_failed");
+    let doc = assess(app, &s.assessor, base(json!({"results": twice})))
+        .await
+        .problem(422, "validation_failed");
     assert_eq!(doc["errors"][0]["field"], "results[2].item_id");
     let mut foreign = results(&s.steps, None);
     foreign[0]["item_id"] = json!(w.hq.id);
-    let doc = assess(app, &s.assessor, base(json!({"results": foreign}))).await.problem(422, "validation_failed");
+    let doc = assess(app, &s.assessor, base(json!({"results": foreign})))
+        .await
+        .problem(422, "validation_failed");
     assert_eq!(doc["errors"][0]["code"], "not_in_checklist");
     // Free text: no control characters, NUL or invisible ones, bounded.
-    for (notes, code) in [("bad\u{0}", "invalid_characters"), ("bell\u{7}", "invalid_characters"), ("zw\u{200B}j", "invalid_characters")] {
-        let doc = assess(app, &s.assessor, base(json!({"notes": notes}))).await.problem(422, "validation_failed");
-        assert_eq!((doc["errors"][0]["field"].as_str(), doc["errors"][0]["code"].as_str()), (Some("notes"), Some(code)));
+    for (notes, code) in [
+        ("bad\u{0}", "invalid_characters"),
+        ("bell\u{7}", "invalid_characters"),
+        ("zw\u{200B}j", "invalid_characters"),
+    ] {
+        let doc = assess(app, &s.assessor, base(json!({"notes": notes})))
+            .await
+            .problem(422, "validation_failed");
+        assert_eq!(
+            (doc["errors"][0]["field"].as_str(), doc["errors"][0]["code"].as_str()),
+            (Some("notes"), Some(code))
+        );
     }
-    let doc = assess(app, &s.assessor, base(json!({"notes": "x".repeat(4001)}))).await.problem(422, "validation_failed");
+    let doc = assess(app, &s.assessor, base(json!({"notes": "x".repeat(4001)})))
+        .await
+        .problem(422, "validation_failed");
     assert_eq!(doc["errors"][0]["code"], "too_long");
     let mut bad_comment = results(&s.steps, None);
     bad_comment[1]["comment"] = json!("esc\u{1b}[31m");
-    let doc = assess(app, &s.assessor, base(json!({"results": bad_comment}))).await.problem(422, "validation_failed");
+    let doc = assess(app, &s.assessor, base(json!({"results": bad_comment})))
+        .await
+        .problem(422, "validation_failed");
     assert_eq!(doc["errors"][0]["field"], "results[1].comment");
-    let doc = assess(app, &s.assessor, base(json!({"corrects": w.hq.id}))).await.problem(422, "validation_failed");
+    let doc = assess(app, &s.assessor, base(json!({"corrects": w.hq.id})))
+        .await
+        .problem(422, "validation_failed");
     assert_eq!(doc["errors"][0]["field"], "corrects");
     // Who may record: assessors and administrators, not trainees or employers.
     assess(app, &w.bkk_trainee.token, base(json!({}))).await.problem(403, "forbidden");
@@ -238,7 +305,12 @@ async fn assessments_are_checked() {
     let (_, employer) = member(app, &w.bkk_admin.token, "BKK", "hr@byd.test", "employer", Some(&dealer)).await;
     assess(app, &employer, base(json!({}))).await.problem(403, "forbidden");
     assess(app, &w.han_admin.token, base(json!({}))).await.problem(404, "not_found");
-    let by_admin = assess(app, &w.bkk_admin.token, base(json!({"notes": "  Signed off by the campus head.  "}))).await;
+    let by_admin = assess(
+        app,
+        &w.bkk_admin.token,
+        base(json!({"notes": "  Signed off by the campus head.  "})),
+    )
+    .await;
     assert_eq!(by_admin.status, 201, "{}", by_admin.text());
     assert_eq!(by_admin.json()["notes"], "Signed off by the campus head.");
     // Nothing was written by the refused ones.
@@ -287,11 +359,26 @@ async fn checklists_are_translated_and_redefined_without_losing_history() {
     assert_eq!(v2["items"][0]["id"], s.steps[0].as_str());
     // Bad definitions.
     for (body, field) in [
-        (json!({"required": true, "translations": {}, "items": [{"translations": {"en": {"text": "x"}}}]}), "translations"),
-        (json!({"required": true, "translations": {"xx": {"title": "T"}}, "items": [{"translations": {"en": {"text": "x"}}}]}), "translations.xx"),
-        (json!({"required": true, "translations": {"en": {"title": "T"}}, "items": []}), "items"),
-        (json!({"required": true, "translations": {"en": {"title": "T"}}, "items": [{"translations": {"en": {"text": "a\u{0}b"}}}]}), "items[0].translations.en"),
-        (json!({"required": true, "translations": {"en": {"title": "T"}}, "items": [{"id": w.hq.id, "translations": {"en": {"text": "x"}}}]}), "items[0].id"),
+        (
+            json!({"required": true, "translations": {}, "items": [{"translations": {"en": {"text": "x"}}}]}),
+            "translations",
+        ),
+        (
+            json!({"required": true, "translations": {"xx": {"title": "T"}}, "items": [{"translations": {"en": {"text": "x"}}}]}),
+            "translations.xx",
+        ),
+        (
+            json!({"required": true, "translations": {"en": {"title": "T"}}, "items": []}),
+            "items",
+        ),
+        (
+            json!({"required": true, "translations": {"en": {"title": "T"}}, "items": [{"translations": {"en": {"text": "a\u{0}b"}}}]}),
+            "items[0].translations.en",
+        ),
+        (
+            json!({"required": true, "translations": {"en": {"title": "T"}}, "items": [{"id": w.hq.id, "translations": {"en": {"text": "x"}}}]}),
+            "items[0].id",
+        ),
     ] {
         let doc = app
             .put(&format!("/api/v1/courses/{}/practical", s.course.id))
@@ -330,7 +417,12 @@ async fn employers_see_sign_offs_of_their_people_only_with_consent() {
             .send()
             .await;
         assert_eq!(e.status, 201);
-        let res = assess(app, &s.assessor, json!({"user_id": user, "course_id": s.course.id, "results": results(&s.steps, None)})).await;
+        let res = assess(
+            app,
+            &s.assessor,
+            json!({"user_id": user, "course_id": s.course.id, "results": results(&s.steps, None)}),
+        )
+        .await;
         assert_eq!(res.status, 201, "{}", res.text());
     }
     let read = |person: String| {
@@ -363,9 +455,13 @@ async fn photo_evidence_is_stripped_of_location_and_shown_only_to_who_may_read_t
         .send()
         .await;
     assert_eq!(e.status, 201);
-    let assessed = assess(app, &s.assessor, json!({"user_id": w.bkk_trainee.id, "course_id": s.course.id, "results": results(&s.steps, None)}))
-        .await
-        .json();
+    let assessed = assess(
+        app,
+        &s.assessor,
+        json!({"user_id": w.bkk_trainee.id, "course_id": s.course.id, "results": results(&s.steps, None)}),
+    )
+    .await
+    .json();
     let id = assessed["id"].as_str().unwrap();
     let original = crate::support::media::photo(64, 48, 40);
     assert!(original.windows(3).any(|w| w == b"GPS"));
@@ -386,7 +482,12 @@ async fn photo_evidence_is_stripped_of_location_and_shown_only_to_who_may_read_t
     assert_eq!(crate::support::media::sha256_hex(&got.body), photo["sha256"].as_str().unwrap());
     assert_ne!(crate::support::media::sha256_hex(&original), photo["sha256"].as_str().unwrap());
     // Listed with the assessment; audited.
-    let listed = app.get("/api/v1/users/me/practical-assessments").token(&w.bkk_trainee.token).send().await.json();
+    let listed = app
+        .get("/api/v1/users/me/practical-assessments")
+        .token(&w.bkk_trainee.token)
+        .send()
+        .await
+        .json();
     assert_eq!(listed["items"][0]["photos"][0]["id"], photo_id.as_str());
     let audit = app
         .get(&format!("/api/v1/audit?action=practical.photo&record_id={id}"))
@@ -407,9 +508,15 @@ async fn photo_evidence_is_stripped_of_location_and_shown_only_to_who_may_read_t
     withdraw(app, &w.bkk_trainee.token, given["id"].as_str().unwrap()).await;
     app.get(&path).token(&employer).send().await.problem(404, "not_found");
     // What may be added, and by whom.
-    upload(s.assessor.clone(), "video/mp4", crate::support::media::mp4(4096)).await.problem(415, "unsupported_media_type");
-    upload(w.bkk_trainee.token.clone(), "image/png", original.clone()).await.problem(403, "forbidden");
-    upload(w.han_admin.token.clone(), "image/png", original.clone()).await.problem(404, "not_found");
+    upload(s.assessor.clone(), "video/mp4", crate::support::media::mp4(4096))
+        .await
+        .problem(415, "unsupported_media_type");
+    upload(w.bkk_trainee.token.clone(), "image/png", original.clone())
+        .await
+        .problem(403, "forbidden");
+    upload(w.han_admin.token.clone(), "image/png", original.clone())
+        .await
+        .problem(404, "not_found");
     let empty = upload(s.assessor.clone(), "image/png", Vec::new()).await;
     assert!(empty.status >= 400 && empty.status < 500, "{}", empty.text());
 }

@@ -89,8 +89,18 @@ async fn role_and_branch_matrix() {
         case("GET", "/api/v1/organisations", None, [200, 200, 200, 200, 200]),
         case("GET", &format!("/api/v1/organisations/{bkk_org}"), None, [200, 200, 200, 200, 200]),
         case("GET", &format!("/api/v1/organisations/{han_org}"), None, [200, 404, 404, 404, 404]),
-        case("GET", &format!("/api/v1/organisations/{shared_org}"), None, [200, 200, 200, 404, 200]),
-        case("POST", "/api/v1/organisations", Some(json!({"kind": "dealer", "name": "New"})), [201, 201, 403, 403, 403]),
+        case(
+            "GET",
+            &format!("/api/v1/organisations/{shared_org}"),
+            None,
+            [200, 200, 200, 404, 200],
+        ),
+        case(
+            "POST",
+            "/api/v1/organisations",
+            Some(json!({"kind": "dealer", "name": "New"})),
+            [201, 201, 403, 403, 403],
+        ),
         case(
             "PATCH",
             &format!("/api/v1/organisations/{han_org}"),
@@ -99,10 +109,30 @@ async fn role_and_branch_matrix() {
         ),
         // Employers' reads: its people only (the BKK trainee is not one of them).
         case("GET", "/api/v1/employer/people", None, [403, 403, 403, 200, 403]),
-        case("GET", &format!("/api/v1/employer/people/{bkk_trainee_id}"), None, [403, 403, 403, 404, 403]),
-        case("GET", &format!("/api/v1/employer/people/{han_trainee_id}"), None, [403, 403, 403, 404, 403]),
-        case("GET", &format!("/api/v1/employer/people/{han_trainee_id}/enrolments"), None, [403, 403, 403, 404, 403]),
-        case("GET", &format!("/api/v1/employer/people/{bkk_trainee_id}/certificates"), None, [403, 403, 403, 404, 403]),
+        case(
+            "GET",
+            &format!("/api/v1/employer/people/{bkk_trainee_id}"),
+            None,
+            [403, 403, 403, 404, 403],
+        ),
+        case(
+            "GET",
+            &format!("/api/v1/employer/people/{han_trainee_id}"),
+            None,
+            [403, 403, 403, 404, 403],
+        ),
+        case(
+            "GET",
+            &format!("/api/v1/employer/people/{han_trainee_id}/enrolments"),
+            None,
+            [403, 403, 403, 404, 403],
+        ),
+        case(
+            "GET",
+            &format!("/api/v1/employer/people/{bkk_trainee_id}/certificates"),
+            None,
+            [403, 403, 403, 404, 403],
+        ),
         case("GET", "/api/v1/users/me/consents", None, [403, 403, 200, 403, 403]),
         case(
             "POST",
@@ -123,7 +153,10 @@ async fn role_and_branch_matrix() {
         assessor,
     ];
     for c in cases {
-        for (i, who) in ["hq", "bkk_admin", "bkk_trainee", "bkk_employer", "bkk_assessor"].iter().enumerate() {
+        for (i, who) in ["hq", "bkk_admin", "bkk_trainee", "bkk_employer", "bkk_assessor"]
+            .iter()
+            .enumerate()
+        {
             let expected = c.expect[i];
             if expected == 0 {
                 continue;
