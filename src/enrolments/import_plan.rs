@@ -30,7 +30,10 @@ pub(crate) struct Plan {
 }
 
 /// Decides each good row: skip (already enrolled), fail (not a trainee,
-/// cohort full), or enrol, creating and inviting the trainee if missing.
+/// cohort full, unknown organisation), or enrol, creating and inviting the
+/// trainee if missing. Everything it decides from is passed in: it reads
+/// nothing itself (it runs on the blocking pool).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn plan(
     state: &AppState,
     cohort: &crate::cohorts::entity::Model,
