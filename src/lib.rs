@@ -17,6 +17,7 @@ pub mod crypto;
 pub mod db;
 pub(crate) mod delivery;
 pub mod demo;
+pub(crate) mod employers;
 pub(crate) mod enrolments;
 pub mod error;
 pub mod exams;
@@ -29,12 +30,15 @@ pub mod notifications;
 pub(crate) mod num;
 pub(crate) mod offline;
 pub(crate) mod ops;
+pub(crate) mod orgs;
 pub(crate) mod pages;
+pub(crate) mod practical;
 pub mod progress;
 pub(crate) mod reports;
 pub mod serve;
 pub(crate) mod signing;
 pub mod state;
+pub(crate) mod talent;
 pub(crate) mod tenancy;
 pub(crate) mod text;
 pub mod users;
@@ -168,6 +172,10 @@ pub fn routes() -> http::routes::Routes {
     reports::audit_log::routes(&mut r);
     reports::routes::routes(&mut r);
     notifications::routes::routes(&mut r);
+    orgs::routes::routes(&mut r);
+    employers::routes::routes(&mut r);
+    practical::routes::routes(&mut r);
+    talent::routes::routes(&mut r);
     pages::routes(&mut r);
     r
 }

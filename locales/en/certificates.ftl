@@ -2,6 +2,7 @@
 
 # Open Badges achievement criteria, in the credential's language.
 cert-criteria-narrative = Completed every lesson of the course “{ $course }” and passed its final exam.
+cert-criteria-narrative-practical = Completed every lesson of the course “{ $course }”, passed its final exam and was signed off in the workshop on the practical assessment “{ $practical }”.
 
 # The public verify page (/verify/{code}).
 cert-page-title = Certificate verification

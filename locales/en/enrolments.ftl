@@ -24,3 +24,4 @@ import-row-already_enrolled = Row { $row }: already enrolled in this cohort.
 import-row-email_invalid_characters = Row { $row }: the email address contains a control or invisible character.
 import-row-email_mixed_scripts = Row { $row }: the email address mixes alphabets (for example Latin and Cyrillic letters) before the @.
 import-row-display_name_invalid_characters = Row { $row }: the name contains a line break, a control character or an invisible character.
+import-row-unknown_organisation = Row { $row }: there is no such organisation at this campus; use its exact name or id.

@@ -134,3 +134,7 @@ field-buddhist_era_year = { $year } looks like a Buddhist-era year: enter the ye
 field-implausible_year = Enter a Common Era year between { $min } and { $max }.
 problem-certificate_revoked = Certificate revoked
     .detail = This certificate has been revoked; it cannot be issued again. The trainee can be certified anew by completing the course again.
+field-unknown_organisation = There is no such organisation at this campus.
+field-no_practical = This course has no practical assessment.
+field-checklist_incomplete = Every step of the checklist needs a result.
+field-not_in_checklist = This step is not part of the course's checklist.

@@ -2,6 +2,7 @@
 
 # Open Badges achievement criteria, in the credential's language.
 cert-criteria-narrative = เรียนครบทุกบทเรียนของหลักสูตร “{ $course }” และผ่านการสอบปลายหลักสูตร
+cert-criteria-narrative-practical = เรียนครบทุกบทเรียนของหลักสูตร “{ $course }” ผ่านการสอบปลายหลักสูตร และผ่านการประเมินภาคปฏิบัติ “{ $practical }” ในโรงฝึกงาน
 
 # The public verify page (/verify/{code}).
 cert-page-title = ตรวจสอบใบรับรอง

@@ -21,3 +21,4 @@ import-row-already_enrolled = แถว { $row }: ลงทะเบียนใ
 import-row-email_invalid_characters = แถว { $row }: อีเมลมีอักขระควบคุมหรืออักขระที่มองไม่เห็น
 import-row-email_mixed_scripts = แถว { $row }: ส่วนหน้า @ ของอีเมลใช้ตัวอักษรหลายระบบปนกัน (เช่น อักษรละตินกับอักษรซีริลลิก)
 import-row-display_name_invalid_characters = แถว { $row }: ชื่อมีการขึ้นบรรทัดใหม่ อักขระควบคุม หรืออักขระที่มองไม่เห็น
+import-row-unknown_organisation = แถว { $row }: ไม่มีองค์กรนี้ในวิทยาเขตนี้ ใช้ชื่อที่ตรงกันหรือรหัสขององค์กร

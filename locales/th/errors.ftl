@@ -118,3 +118,7 @@ field-buddhist_era_year = ปี { $year } น่าจะเป็นปีพ�
 field-implausible_year = กรุณากรอกปีคริสต์ศักราช (ค.ศ.) ระหว่าง { $min } ถึง { $max }
 problem-certificate_revoked = ใบรับรองถูกเพิกถอนแล้ว
     .detail = ใบรับรองนี้ถูกเพิกถอนแล้ว จึงออกใหม่ไม่ได้ ผู้เรียนสามารถได้รับการรับรองใหม่ได้โดยเรียนหลักสูตรนี้อีกครั้ง
+field-unknown_organisation = ไม่มีองค์กรนี้ในวิทยาเขตนี้
+field-no_practical = หลักสูตรนี้ไม่มีการประเมินภาคปฏิบัติ
+field-checklist_incomplete = ทุกขั้นตอนในรายการตรวจต้องมีผลการประเมิน
+field-not_in_checklist = ขั้นตอนนี้ไม่อยู่ในรายการตรวจของหลักสูตร

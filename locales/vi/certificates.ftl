@@ -2,6 +2,7 @@
 
 # Open Badges achievement criteria, in the credential's language.
 cert-criteria-narrative = Đã hoàn thành tất cả các bài học của khóa “{ $course }” và đạt bài thi cuối khóa.
+cert-criteria-narrative-practical = Đã hoàn thành tất cả các bài học của khóa “{ $course }”, đạt bài thi cuối khóa và được xác nhận đạt bài đánh giá thực hành “{ $practical }” tại xưởng.
 
 # The public verify page (/verify/{code}).
 cert-page-title = Xác minh chứng chỉ

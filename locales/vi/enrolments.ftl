@@ -21,3 +21,4 @@ import-row-already_enrolled = Dòng { $row }: đã ghi danh vào lớp này.
 import-row-email_invalid_characters = Dòng { $row }: địa chỉ email chứa ký tự điều khiển hoặc ký tự ẩn.
 import-row-email_mixed_scripts = Dòng { $row }: phần trước @ của địa chỉ email trộn lẫn nhiều bảng chữ cái (ví dụ chữ Latinh và chữ Kirin).
 import-row-display_name_invalid_characters = Dòng { $row }: tên chứa ký tự xuống dòng, ký tự điều khiển hoặc ký tự ẩn.
+import-row-unknown_organisation = Dòng { $row }: không có tổ chức này trong cơ sở; hãy dùng đúng tên hoặc mã của tổ chức.

@@ -118,3 +118,7 @@ field-buddhist_era_year = Năm { $year } có vẻ là năm Phật lịch: vui l�
 field-implausible_year = Vui lòng nhập năm Dương lịch trong khoảng từ { $min } đến { $max }.
 problem-certificate_revoked = Chứng chỉ đã bị thu hồi
     .detail = Chứng chỉ này đã bị thu hồi nên không thể cấp lại. Học viên có thể được cấp chứng chỉ mới bằng cách học lại khóa học.
+field-unknown_organisation = Không có tổ chức này trong cơ sở.
+field-no_practical = Khóa học này không có bài đánh giá thực hành.
+field-checklist_incomplete = Mỗi bước trong danh sách kiểm tra cần có kết quả.
+field-not_in_checklist = Bước này không thuộc danh sách kiểm tra của khóa học.

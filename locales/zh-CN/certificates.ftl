@@ -2,6 +2,7 @@
 
 # Open Badges achievement criteria, in the credential's language.
 cert-criteria-narrative = 已完成课程“{ $course }”的全部课时，并通过结业考试。
+cert-criteria-narrative-practical = 已完成课程“{ $course }”的全部课时，通过结业考试，并在实训车间通过实操考核“{ $practical }”。
 
 # The public verify page (/verify/{code}).
 cert-page-title = 证书查验

@@ -21,3 +21,4 @@ import-row-already_enrolled = 第 { $row } 行：已在本班级报名。
 import-row-email_invalid_characters = 第 { $row } 行：电子邮箱地址包含控制字符或不可见字符。
 import-row-email_mixed_scripts = 第 { $row } 行：电子邮箱地址 @ 前面的部分混用了不同文字（例如拉丁字母和西里尔字母）。
 import-row-display_name_invalid_characters = 第 { $row } 行：姓名包含换行符、控制字符或不可见字符。
+import-row-unknown_organisation = 第 { $row } 行：本分院没有该机构；请使用其准确名称或编号。

@@ -118,3 +118,7 @@ field-buddhist_era_year = { $year } 年似乎是佛历年份，请填写公历�
 field-implausible_year = 请填写 { $min } 至 { $max } 年之间的公历年份。
 problem-certificate_revoked = 证书已撤销
     .detail = 该证书已被撤销，不能重新签发。学员可以重新完成课程以获得新的证书。
+field-unknown_organisation = 本分院没有该机构。
+field-no_practical = 该课程没有实操考核。
+field-checklist_incomplete = 检查表的每一步都需要给出结果。
+field-not_in_checklist = 该步骤不在本课程的检查表中。

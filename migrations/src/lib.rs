@@ -32,6 +32,9 @@ mod m20261129_000023_enrolment_activity;
 pub use m20261129_000023_enrolment_activity::BACKFILL as ENROLMENT_ACTIVITY_BACKFILL;
 mod m20261129_000024_attempt_locale;
 mod m20261129_000025_media;
+mod m20261129_000027_organisations;
+mod m20261129_000028_practical_assessments;
+mod m20261129_000029_talent_matching;
 
 pub struct Migrator;
 
@@ -62,6 +65,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000023_enrolment_activity::Migration),
             Box::new(m20261129_000024_attempt_locale::Migration),
             Box::new(m20261129_000025_media::Migration),
+            Box::new(m20261129_000027_organisations::Migration),
+            Box::new(m20261129_000028_practical_assessments::Migration),
+            Box::new(m20261129_000029_talent_matching::Migration),
         ]
     }
 }

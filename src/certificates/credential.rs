@@ -77,6 +77,9 @@ pub(crate) struct CredentialInput {
     pub urls: Urls,
     /// The language of the texts above; it becomes `inLanguage`.
     pub locale: Locale,
+    /// The practical sign-off the course required and the holder passed:
+    /// the checklist's title (in `locale`), stated as a result.
+    pub practical: Option<String>,
 }
 
 impl CredentialInput {
@@ -115,11 +118,34 @@ pub(crate) fn issuer_profile(urls: &Urls, name: &str, country: &str) -> Value {
     })
 }
 
+/// The id of the result a practical sign-off is stated as (an
+/// `ResultDescription` of the achievement).
+pub(crate) fn practical_result_id(urls: &Urls, course_id: Uuid) -> String {
+    format!("{}#practical", urls.achievement(course_id))
+}
+
 /// The achievement a course's certificate stands for, as in a credential
-/// and at its public `id`.
-pub(crate) fn achievement(urls: &Urls, course_id: Uuid, code: &str, title: &str, summary: &str, locale: Locale) -> Value {
-    let narrative = i18n::t(locale, "cert-criteria-narrative", &[("course", Arg::from(title))]);
-    json!({
+/// and at its public `id`. A course that requires a practical sign-off
+/// (`practical`: the checklist's title) says so in its criteria and
+/// describes the result as a `ResultDescription` of type `Status`.
+pub(crate) fn achievement(
+    urls: &Urls,
+    course_id: Uuid,
+    code: &str,
+    title: &str,
+    summary: &str,
+    locale: Locale,
+    practical: Option<&str>,
+) -> Value {
+    let narrative = match practical {
+        None => i18n::t(locale, "cert-criteria-narrative", &[("course", Arg::from(title))]),
+        Some(sign_off) => i18n::t(
+            locale,
+            "cert-criteria-narrative-practical",
+            &[("course", Arg::from(title)), ("practical", Arg::from(sign_off))],
+        ),
+    };
+    let mut doc = json!({
         "id": urls.achievement(course_id),
         "type": ["Achievement"],
         "achievementType": "Certificate",
@@ -128,7 +154,16 @@ pub(crate) fn achievement(urls: &Urls, course_id: Uuid, code: &str, title: &str,
         "description": summary,
         "criteria": { "narrative": narrative },
         "inLanguage": locale.as_str(),
-    })
+    });
+    if let Some(sign_off) = practical {
+        doc["resultDescription"] = json!([{
+            "id": practical_result_id(urls, course_id),
+            "type": ["ResultDescription"],
+            "name": sign_off,
+            "resultType": "Status",
+        }]);
+    }
+    doc
 }
 
 fn timestamp(at: DateTime<Utc>) -> String {
@@ -176,6 +211,7 @@ pub(crate) fn open_badge(input: &CredentialInput) -> Value {
                 &input.course_title,
                 &input.course_summary,
                 input.locale,
+                input.practical.as_deref(),
             ),
         },
         "credentialStatus": {
@@ -188,6 +224,13 @@ pub(crate) fn open_badge(input: &CredentialInput) -> Value {
     });
     if let Some(end) = input.expires_at {
         credential["validUntil"] = json!(timestamp(end));
+    }
+    if input.practical.is_some() {
+        credential["credentialSubject"]["result"] = json!([{
+            "type": ["Result"],
+            "resultDescription": practical_result_id(urls, input.course_id),
+            "status": "Completed",
+        }]);
     }
     credential
 }
@@ -262,6 +305,7 @@ mod tests {
             status: StatusEntry { list: 1, index: 42 },
             urls: Urls::new("https://academy.example/", "BKK"),
             locale: Locale::En,
+            practical: None,
         }
     }
 

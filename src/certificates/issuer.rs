@@ -124,7 +124,10 @@ pub(crate) async fn achievement_of(state: &AppState, course_id: Uuid, locale: Lo
         .ok_or(CertificateError::NotFound)?;
     let (title, summary) = course_title(&state.db, course.id, locale, Locale::En).await?;
     let urls = Urls::new(&state.config.public_url, "");
-    let mut doc = achievement(&urls, course.id, &course.code, &title, &summary, locale);
+    let practical = crate::practical::assessments::required(&state.db, course.id)
+        .await?
+        .map(|list| crate::practical::checklists::localized(&crate::practical::checklists::stored(&list.titles), locale, Locale::En).0);
+    let mut doc = achievement(&urls, course.id, &course.code, &title, &summary, locale, practical.as_deref());
     doc["@context"] = json!(CONTEXTS);
     Ok(doc)
 }

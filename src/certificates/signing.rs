@@ -66,6 +66,17 @@ pub(crate) async fn sign_and_store(
         }
     };
     let urls = Urls::new(&state.config.public_url, &branch.code);
+    // A required practical sign-off the holder passed is stated as a result.
+    let practical = match crate::practical::assessments::required(db, row.course_id).await? {
+        Some(list)
+            if crate::practical::assessments::latest(db, row.course_id, row.user_id)
+                .await?
+                .is_some_and(|a| a.passed) =>
+        {
+            Some(crate::practical::checklists::localized(&crate::practical::checklists::stored(&list.titles), locale, default).0)
+        }
+        _ => None,
+    };
     let input = CredentialInput {
         certificate_id: row.id,
         holder_id: row.user_id,
@@ -84,6 +95,7 @@ pub(crate) async fn sign_and_store(
         status: StatusEntry { list: list.number, index },
         urls: urls.clone(),
         locale,
+        practical,
     };
     let signer = credentials::signer(db, state.keys.master(), branch.id, &branch.code, signed_at)
         .await?

@@ -17,6 +17,8 @@ pub(crate) struct Model {
     pub status: Status,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The organisation sponsoring the cohort, if any.
+    pub sponsor_id: Option<Uuid>,
 }
 
 /// Whether a cohort takes new enrolments.

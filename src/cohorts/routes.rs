@@ -37,6 +37,8 @@ pub(crate) struct CreateCohort {
     pub ends_on: String,
     #[schema(minimum = 1, maximum = 10000)]
     pub capacity: i32,
+    /// The organisation sponsoring the cohort (the branch's or a shared one).
+    pub sponsor_id: Option<Uuid>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -55,6 +57,15 @@ pub(crate) struct UpdateCohort {
     /// `open` or `closed` (a closed cohort takes no new enrolments).
     #[schema(pattern = "^(open|closed)$")]
     pub status: Option<String>,
+    /// The sponsoring organisation; `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Uuid>, nullable)]
+    pub sponsor_id: Option<Option<Uuid>>,
+}
+
+/// A field that may be sent as `null` (to clear it): present → `Some`.
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -77,6 +88,8 @@ pub(crate) struct Cohort {
     pub enrolled: i32,
     pub seats_left: i32,
     pub status: String,
+    /// The organisation sponsoring the cohort, if any.
+    pub sponsor_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -114,6 +127,7 @@ pub(crate) async fn views(
                 enrolled: r.seats_taken,
                 seats_left: (r.capacity - r.seats_taken).max(0),
                 status: r.status.to_value(),
+                sponsor_id: r.sponsor_id,
                 created_at: r.created_at,
                 updated_at: r.updated_at,
             }
@@ -149,6 +163,7 @@ pub(crate) async fn create(
         starts_on: &body.starts_on,
         ends_on: &body.ends_on,
         capacity: body.capacity,
+        sponsor_id: body.sponsor_id,
     };
     let row = service::create(&state, &actor, branch.id, new).await?;
     let view = one_view(&state, &req, &actor, row).await?;
@@ -221,6 +236,7 @@ pub(crate) async fn update(
         ends_on: body.ends_on.as_deref(),
         capacity: body.capacity,
         status: body.status.as_deref(),
+        sponsor_id: body.sponsor_id,
     };
     let updated = service::update(&state, &actor, *id, changes).await?;
     let view = one_view(&state, &req, &actor, updated).await?;

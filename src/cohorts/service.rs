@@ -36,6 +36,23 @@ pub(crate) struct NewCohort<'a> {
     pub starts_on: &'a str,
     pub ends_on: &'a str,
     pub capacity: i32,
+    /// The sponsoring organisation: the branch's or a shared one.
+    pub sponsor_id: Option<Uuid>,
+}
+
+/// Checks that `sponsor` may sponsor a cohort of `branch_id`.
+async fn check_sponsor(
+    db: &impl ConnectionTrait,
+    branch_id: Uuid,
+    sponsor: Option<Uuid>,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), DbErr> {
+    if let Some(id) = sponsor
+        && crate::orgs::service::usable_in_branch(db, branch_id, id).await?.is_none()
+    {
+        errors.push(FieldError::new("sponsor_id", FieldCode::UnknownOrganisation));
+    }
+    Ok(())
 }
 
 /// Opens a cohort in `branch_id` for a course offered to that branch.
@@ -48,6 +65,7 @@ pub(crate) async fn create(state: &AppState, actor: &Actor, branch_id: Uuid, new
     if !course_offered(&state.db, new.course_id, branch_id).await? {
         errors.push(FieldError::new("course_id", FieldCode::CourseNotOffered));
     }
+    check_sponsor(&state.db, branch_id, new.sponsor_id, &mut errors).await?;
     if !errors.is_empty() {
         return Err(CohortError::Invalid(errors));
     }
@@ -65,13 +83,14 @@ pub(crate) async fn create(state: &AppState, actor: &Actor, branch_id: Uuid, new
         status: Set(cohort::Status::Open),
         created_at: Set(cmd.now()),
         updated_at: Set(cmd.now()),
+        sponsor_id: Set(new.sponsor_id),
     }
     .insert(cmd.txn())
     .await?;
     cmd.audit(
         AuditEntry::new("cohort.create", "cohort", row.id)
             .branch(branch_id)
-            .details(json!({"course_id": row.course_id, "capacity": row.capacity})),
+            .details(json!({"course_id": row.course_id, "capacity": row.capacity, "sponsor_id": row.sponsor_id})),
     );
     cmd.commit().await?;
     Ok(row)
@@ -87,6 +106,8 @@ pub(crate) struct CohortChanges<'a> {
     pub ends_on: Option<&'a str>,
     pub capacity: Option<i32>,
     pub status: Option<&'a str>,
+    /// `Some(None)` removes the sponsor.
+    pub sponsor_id: Option<Option<Uuid>>,
 }
 
 /// Changes a cohort; its capacity can never drop below the seats taken.
@@ -105,6 +126,9 @@ pub(crate) async fn update(state: &AppState, actor: &Actor, id: Uuid, changes: C
         &mut errors,
     );
     let names = changes.names.map(|n| super::names::check(n, &mut errors));
+    if let Some(sponsor) = changes.sponsor_id {
+        check_sponsor(cmd.txn(), row.branch_id, sponsor, &mut errors).await?;
+    }
     let status = changes.status.and_then(|s| {
         cohort::Status::try_from_value(&s.to_string())
             .map_err(|_| errors.push(FieldError::new("status", FieldCode::InvalidChoice)))
@@ -137,6 +161,9 @@ pub(crate) async fn update(state: &AppState, actor: &Actor, id: Uuid, changes: C
     if let Some(s) = status {
         active.status = Set(s);
     }
+    if let Some(sponsor) = changes.sponsor_id {
+        active.sponsor_id = Set(sponsor);
+    }
     active.updated_at = Set(cmd.now());
     let updated = active.update(cmd.txn()).await?;
     let mut cmd = cmd;
@@ -145,7 +172,7 @@ pub(crate) async fn update(state: &AppState, actor: &Actor, id: Uuid, changes: C
             .branch(updated.branch_id)
             .details(json!({
                 "name": changes.name, "starts_on": changes.starts_on, "ends_on": changes.ends_on,
-                "capacity": changes.capacity, "status": changes.status,
+                "capacity": changes.capacity, "status": changes.status, "sponsor_id": changes.sponsor_id,
             })),
     );
     cmd.commit().await?;

@@ -167,6 +167,7 @@ pub(super) async fn seed(
         status: Set(crate::cohorts::entity::Status::Open),
         created_at: Set(now),
         updated_at: Set(now),
+        sponsor_id: Set(None),
     };
     // Each campus names its intake in its own language; the names of the
     // other languages are what a visitor from headquarters reads.
@@ -191,6 +192,9 @@ pub(super) async fn seed(
     for lesson in &lessons {
         crate::progress::lesson_done(txn, &malee, lesson.id, now).await.map_err(err)?;
     }
+
+    // The dealer and its people; Malee's practical sign-off comes first.
+    super::industry::seed(txn, branches, people, course.id, now).await?;
 
     // Malee sits the exam and answers every question right: certified.
     let trainee = &people["malee@bkk.demo.zhijiang.localhost"];

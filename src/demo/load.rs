@@ -85,6 +85,7 @@ pub(crate) async fn seed_load(
             status: Set(crate::cohorts::entity::Status::Open),
             created_at: Set(now),
             updated_at: Set(now),
+            sponsor_id: Set(None),
         }
         .insert(txn)
         .await

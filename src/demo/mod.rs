@@ -11,6 +11,7 @@ use crate::users::service::{self as users, NewUser};
 use std::collections::BTreeMap;
 
 mod content;
+mod industry;
 pub(crate) mod load;
 mod media;
 
@@ -64,6 +65,18 @@ const BRANCHES: [DemoBranch; 3] = [
                 Locale::Th,
             ),
             ("malee@bkk.demo.zhijiang.localhost", "Malee Srisuk", Role::Trainee, Locale::Th),
+            (
+                "hr@byd-bangna.demo.zhijiang.localhost",
+                "Kannika Thongdee (BYD Bangna)",
+                Role::Employer,
+                Locale::Th,
+            ),
+            (
+                "assessor@bkk.demo.zhijiang.localhost",
+                "Prasert Boonmee",
+                Role::Assessor,
+                Locale::Th,
+            ),
         ],
     },
     DemoBranch {
@@ -127,7 +140,10 @@ pub async fn seed(state: &AppState) -> Result<(), String> {
     for line in logins {
         println!("{line}");
     }
-    println!("Course EV-HV-101 is published to BKK and HAN with its exam. Malee (BKK) is certified:");
+    println!("Course EV-HV-101 is published to BKK and HAN with its exam and a required practical");
+    println!("(lock-out/tag-out). Somchai and Malee work for the dealer BYD Bangna Service, whose");
+    println!("representative signs in as hr@byd-bangna.demo.zhijiang.localhost. Malee passed the");
+    println!("practical and the exam and is certified:");
     println!("  {}/verify/{code}", state.config.public_url);
     println!(
         "Try: curl -s {}/api/v1/auth/login -H 'Content-Type: application/json' \\",

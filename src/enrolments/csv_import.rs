@@ -1,5 +1,5 @@
 //! Parsing the CSV of `POST /api/v1/cohorts/{id}/enrolments/import`
-//! (header `email,display_name,locale`): UTF-8 with or without a BOM, CRLF or
+//! (header `email,display_name,locale`, optionally `organisation`): UTF-8 with or without a BOM, CRLF or
 //! LF, quoted fields. Each data row is checked on its own; a bad row is
 //! reported with its line number and never affects the others.
 
@@ -21,6 +21,9 @@ pub(crate) struct ImportRow {
     pub display_name: String,
     /// `None` when the cell is empty: the branch's default locale applies.
     pub locale: Option<Locale>,
+    /// The trainee's employer or school (its id or exact name), when the
+    /// file has an `organisation` column and the cell is not empty.
+    pub organisation: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -65,6 +68,7 @@ pub(crate) fn parse_import(body: &[u8]) -> Result<ParsedImport, CsvError> {
         return Err(CsvError::BadHeader);
     };
     let locale_at = position("locale");
+    let organisation_at = position("organisation");
     let width = headers.len();
 
     // The csv crate counts lines as it reads (linear), but a record's
@@ -109,21 +113,24 @@ pub(crate) fn parse_import(body: &[u8]) -> Result<ParsedImport, CsvError> {
             continue;
         }
         let locale_text = locale_at.and_then(|i| record.get(i)).unwrap_or("");
-        let checked =
-            check_cells(record.get(email_at).unwrap_or(""), record.get(name_at).unwrap_or(""), locale_text).and_then(|(email, name)| {
+        let organisation_text = organisation_at.and_then(|i| record.get(i)).unwrap_or("");
+        let checked = check_cells(record.get(email_at).unwrap_or(""), record.get(name_at).unwrap_or(""), locale_text)
+            .and_then(|(email, name)| Ok((email, name, check_organisation(organisation_text)?)))
+            .and_then(|(email, name, organisation)| {
                 if seen.insert(email.key()) {
-                    Ok((email, name))
+                    Ok((email, name, organisation))
                 } else {
                     Err(ImportRowCode::DuplicateInFile)
                 }
             });
         match checked {
             Err(code) => parsed.failures.push(RowFailure { row, code }),
-            Ok((email, name)) => parsed.rows.push(ImportRow {
+            Ok((email, name, organisation)) => parsed.rows.push(ImportRow {
                 row,
                 email: email.as_str().to_string(),
                 display_name: name,
                 locale: Locale::from_tag(locale_text),
+                organisation,
             }),
         }
     }
@@ -150,6 +157,18 @@ fn check_cells(email: &str, name: &str, locale: &str) -> Result<(EmailAddress, S
         return Err(ImportRowCode::UnknownLocale);
     }
     Ok((email, name))
+}
+
+/// An organisation cell: empty is none; otherwise one line of plain text
+/// (what it names is looked up later).
+fn check_organisation(cell: &str) -> Result<Option<String>, ImportRowCode> {
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    text::ORGANISATION_NAME
+        .check("organisation", cell)
+        .map(Some)
+        .map_err(|_| ImportRowCode::UnknownOrganisation)
 }
 
 /// Stops the parse at the first row past `MAX_ROWS`: nothing is kept, and
@@ -182,7 +201,8 @@ mod tests {
                 row: 2,
                 email: "a@x.vn".into(),
                 display_name: "Nguyễn, Văn A".into(),
-                locale: Some(Locale::Vi)
+                locale: Some(Locale::Vi),
+                organisation: None,
             }
         );
         assert_eq!(parsed.rows[1].display_name, "He said \"hi\"");

@@ -81,11 +81,16 @@ pub(crate) async fn import(state: &AppState, actor: &Actor, cohort_id: Uuid, bod
         .collect();
     let rows = parsed.rows.len() + parsed.failures.len();
     let now = cmd.now();
+    let organisations = if parsed.rows.iter().any(|r| r.organisation.is_some()) {
+        crate::orgs::service::lookup_for_branch(cmd.txn(), branch.id).await?
+    } else {
+        HashMap::new()
+    };
 
     // Deciding row by row (and making invitation tokens) is CPU work too.
     let plan = {
         let (state, cohort, branch) = (state.clone(), cohort.clone(), branch.clone());
-        web::block(move || plan(&state, &cohort, &branch, parsed, users, existing, now)).await?
+        web::block(move || plan(&state, &cohort, &branch, parsed, users, existing, organisations, now)).await?
     };
     let created = plan.new_users.len();
     let enrolled = plan.new_enrolments.len() + plan.reactivated.len();
@@ -114,6 +119,9 @@ pub(crate) async fn import(state: &AppState, actor: &Actor, cohort_id: Uuid, bod
             .exec(txn)
             .await?;
     }
+    for chunk in plan.memberships.chunks(BATCH) {
+        crate::orgs::service::replace_memberships(txn, branch.id, chunk, now).await?;
+    }
     if enrolled > 0 {
         let mut active: cohort::ActiveModel = cohort.clone().into();
         active.seats_taken = Set(cohort.seats_taken + to_i32(enrolled));
@@ -122,7 +130,7 @@ pub(crate) async fn import(state: &AppState, actor: &Actor, cohort_id: Uuid, bod
     cmd.audit(
         AuditEntry::new("enrolment.import", "cohort", cohort.id)
             .branch(cohort.branch_id)
-            .details(json!({"rows": rows, "created": created, "enrolled": enrolled, "failed": plan.failed.len()})),
+            .details(json!({"rows": rows, "created": created, "enrolled": enrolled, "failed": plan.failed.len(), "organisations_set": plan.memberships.len()})),
     );
     cmd.commit().await?;
     state

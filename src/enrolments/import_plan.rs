@@ -25,10 +25,15 @@ pub(crate) struct Plan {
     pub emails_out: Vec<crate::notifications::entity::ActiveModel>,
     pub new_enrolments: Vec<enrolment::ActiveModel>,
     pub reactivated: Vec<Uuid>,
+    /// Trainees whose organisation the file sets: (user, organisation).
+    pub memberships: Vec<(Uuid, Uuid)>,
 }
 
 /// Decides each good row: skip (already enrolled), fail (not a trainee,
-/// cohort full), or enrol, creating and inviting the trainee if missing.
+/// cohort full, unknown organisation), or enrol, creating and inviting the
+/// trainee if missing. Everything it decides from is passed in: it reads
+/// nothing itself (it runs on the blocking pool).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn plan(
     state: &AppState,
     cohort: &crate::cohorts::entity::Model,
@@ -36,6 +41,7 @@ pub(crate) fn plan(
     parsed: ParsedImport,
     mut users: HashMap<String, user::Model>,
     existing: HashMap<Uuid, enrolment::Model>,
+    organisations: HashMap<String, Uuid>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Plan {
     let branch_locale = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
@@ -45,6 +51,19 @@ pub(crate) fn plan(
     };
     let mut free = (cohort.capacity - cohort.seats_taken).max(0);
     for row in parsed.rows {
+        let organisation = match &row.organisation {
+            None => None,
+            Some(text) => match organisations.get(&crate::orgs::service::lookup_key(text)) {
+                Some(id) => Some(*id),
+                None => {
+                    plan.failed.push(RowFailure {
+                        row: row.row,
+                        code: ImportRowCode::UnknownOrganisation,
+                    });
+                    continue;
+                }
+            },
+        };
         let key = normalize_email(&row.email);
         let (user_id, is_new) = match users.get(&key) {
             Some(u) if u.role != Role::Trainee => {
@@ -58,6 +77,11 @@ pub(crate) fn plan(
             None => (Uuid::now_v7(), true),
         };
         let previous = existing.get(&user_id);
+        if let Some(organisation) = organisation
+            && (previous.is_some_and(|e| e.status != enrolment::Status::Withdrawn) || free > 0)
+        {
+            plan.memberships.push((user_id, organisation));
+        }
         if previous.is_some_and(|e| e.status != enrolment::Status::Withdrawn) {
             plan.skipped.push(RowFailure {
                 row: row.row,

@@ -176,6 +176,10 @@ error_codes! {
         TooFarFromNow = "too_far_from_now",
         CohortOtherCourse = "cohort_other_course",
         InvalidFileName = "invalid_file_name",
+        UnknownOrganisation = "unknown_organisation",
+        NoPractical = "no_practical",
+        ChecklistIncomplete = "checklist_incomplete",
+        NotInChecklist = "not_in_checklist",
     }
 }
 
@@ -194,5 +198,6 @@ error_codes! {
         NotATrainee = "not_a_trainee",
         UnknownLocale = "unknown_locale",
         WrongColumnCount = "wrong_column_count",
+        UnknownOrganisation = "unknown_organisation",
     }
 }

@@ -3,6 +3,7 @@
 //! completion and its certificate commit with the step that caused them.
 
 use super::ProgressError;
+use crate::audit::AuditEntry;
 use crate::command::Command;
 use crate::enrolments::service as enrolments;
 use crate::exams::ExamError;
@@ -10,8 +11,10 @@ use crate::exams::attempt_entity::{self as attempt};
 use crate::exams::attempts::{self, Started};
 use crate::exams::views::{self, AttemptResult};
 use crate::i18n::Locale;
+use crate::practical::assessments::{self as practical, AssessmentInput};
 use crate::state::AppState;
 use crate::tenancy::Actor;
+use serde_json::json;
 use uuid::Uuid;
 
 /// Signs the credential of a certificate this command issued, before it
@@ -120,4 +123,31 @@ pub(crate) async fn submit(state: &AppState, actor: &Actor, id: Uuid) -> Result<
     sign_issued(&cmd, closed.user_id).await?;
     cmd.commit().await?;
     Ok(views::result(&closed).ok_or(ExamError::Ungraded(closed.id))?)
+}
+
+/// Records a practical assessment in one command: the assessment, its
+/// audit entry and — when it passes and the rest of the course is done —
+/// the completion and the certificate commit together.
+pub(crate) async fn record_practical(
+    state: &AppState,
+    actor: &Actor,
+    input: AssessmentInput<'_>,
+) -> Result<crate::practical::assessment_entity::Model, ProgressError> {
+    let mut cmd = Command::begin(state, actor).await?;
+    let (row, results, enrolment) = practical::record(cmd.txn(), actor, input, cmd.now()).await?;
+    cmd.audit(
+        AuditEntry::new("practical.assess", "practical_assessment", row.id)
+            .branch(row.branch_id)
+            .details(json!({
+                "user_id": row.user_id, "course_id": row.course_id, "passed": row.passed,
+                "steps": results.len(), "failed_steps": results.iter().filter(|r| !r.passed).count(),
+                "corrects": row.corrects_id,
+            })),
+    );
+    if row.passed {
+        super::reevaluate(cmd.txn(), &enrolment, cmd.now()).await?;
+        sign_issued(&cmd, row.user_id).await?;
+    }
+    cmd.commit().await?;
+    Ok(row)
 }

@@ -19,6 +19,9 @@ pub enum ProgressError {
     /// Signing the credential of a certificate just issued.
     #[error(transparent)]
     Certificate(#[from] CertificateError),
+    /// A practical assessment refused (see `practical`).
+    #[error(transparent)]
+    Practical(#[from] crate::practical::PracticalError),
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -29,6 +32,7 @@ impl From<ProgressError> for ApiError {
             ProgressError::Exam(e) => e.into(),
             ProgressError::Enrolment(e) => e.into(),
             ProgressError::Certificate(e) => e.into(),
+            ProgressError::Practical(e) => e.into(),
             ProgressError::Db(e) => e.into(),
         }
     }

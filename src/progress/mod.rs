@@ -7,6 +7,7 @@
 pub(crate) mod commands;
 pub(crate) mod error;
 pub(crate) mod my_course;
+pub(crate) mod practical;
 pub(crate) mod routes;
 
 pub use error::ProgressError;
@@ -41,8 +42,9 @@ pub async fn lesson_done(
     Ok(())
 }
 
-/// Marks an active enrolment completed when every lesson is done and the
-/// exam (if the course has one) is passed, and certifies the trainee.
+/// Marks an active enrolment completed when every lesson is done, the exam
+/// (if the course has one) is passed and the practical sign-off (if the
+/// course requires one) is recorded as passed, and certifies the trainee.
 /// Returns whether it completed now.
 pub async fn reevaluate(db: &impl ConnectionTrait, row: &enrolment::Model, now: DateTime<Utc>) -> Result<bool, DbErr> {
     if row.status != enrolment::Status::Active {
@@ -53,6 +55,9 @@ pub async fn reevaluate(db: &impl ConnectionTrait, row: &enrolment::Model, now: 
         return Ok(false);
     }
     if !crate::exams::requirement_met(db, row.course_id, row.user_id, row.id).await? {
+        return Ok(false);
+    }
+    if !crate::practical::assessments::requirement_met(db, row.course_id, row.user_id).await? {
         return Ok(false);
     }
     let changed = Enrolments::update_many()

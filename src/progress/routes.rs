@@ -216,4 +216,5 @@ pub(crate) fn routes(r: &mut Routes) {
         .add(__path_my_enrolment, my_enrolment)
         .add(__path_get_attempt, get_attempt)
         .add(__path_submit, submit);
+    super::practical::routes(r);
 }

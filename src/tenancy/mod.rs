@@ -5,7 +5,7 @@
 pub(crate) mod owned;
 pub(crate) mod sessions;
 
-pub(crate) use owned::{BranchOwned, find_visible, visible};
+pub(crate) use owned::{BranchOwned, branch_rows, find_visible, own_or_shared, visible};
 
 use crate::error::ApiError;
 use crate::i18n::Locale;
@@ -27,6 +27,13 @@ pub enum Role {
     BranchAdmin,
     #[sea_orm(string_value = "trainee")]
     Trainee,
+    /// An organisation's representative: sees the organisation's own people
+    /// (its employees, and others who consented) and nothing else.
+    #[sea_orm(string_value = "employer")]
+    Employer,
+    /// Records practical assessments of the trainees of their branch.
+    #[sea_orm(string_value = "assessor")]
+    Assessor,
 }
 
 impl Role {
@@ -35,6 +42,8 @@ impl Role {
             Role::HqAdmin => "hq_admin",
             Role::BranchAdmin => "branch_admin",
             Role::Trainee => "trainee",
+            Role::Employer => "employer",
+            Role::Assessor => "assessor",
         }
     }
     pub fn parse(text: &str) -> Option<Role> {
@@ -42,6 +51,8 @@ impl Role {
             "hq_admin" => Some(Role::HqAdmin),
             "branch_admin" => Some(Role::BranchAdmin),
             "trainee" => Some(Role::Trainee),
+            "employer" => Some(Role::Employer),
+            "assessor" => Some(Role::Assessor),
             _ => None,
         }
     }
@@ -80,6 +91,15 @@ impl Scope {
         }
     }
 
+    /// A condition restricting `column`, a nullable branch id column where
+    /// null means "shared by every branch", to this scope and shared rows.
+    pub fn condition_with_shared(&self, column: impl ColumnTrait) -> Condition {
+        match self {
+            Scope::All => Condition::all(),
+            Scope::Branch(id) => Condition::any().add(column.eq(*id)).add(column.is_null()),
+        }
+    }
+
     /// A condition restricting `column` (a branch id column) to this scope.
     pub fn condition(&self, column: impl ColumnTrait) -> Condition {
         match self {
@@ -108,6 +128,12 @@ impl Caller {
 
     pub fn is_hq(&self) -> bool {
         self.role == Role::HqAdmin
+    }
+
+    /// Whether the caller reads every row of its scope (administrators), as
+    /// opposed to only the rows about themselves (everyone else).
+    pub fn is_staff(&self) -> bool {
+        matches!(self.role, Role::HqAdmin | Role::BranchAdmin)
     }
 }
 
@@ -147,6 +173,10 @@ pub(crate) struct HqOnly;
 pub(crate) struct Staff;
 /// Trainees only.
 pub(crate) struct Trainees;
+/// Organisations' representatives only.
+pub(crate) struct Employers;
+/// Who records practical assessments: assessors and administrators.
+pub(crate) struct Assessors;
 
 impl RoleSet for HqOnly {
     const ROLES: &'static [Role] = &[Role::HqAdmin];
@@ -156,6 +186,12 @@ impl RoleSet for Staff {
 }
 impl RoleSet for Trainees {
     const ROLES: &'static [Role] = &[Role::Trainee];
+}
+impl RoleSet for Employers {
+    const ROLES: &'static [Role] = &[Role::Employer];
+}
+impl RoleSet for Assessors {
+    const ROLES: &'static [Role] = &[Role::HqAdmin, Role::BranchAdmin, Role::Assessor];
 }
 
 /// An [`Actor`] whose role is in `R`: taking `Authorized<Staff>` as a handler

@@ -61,6 +61,14 @@ pub(crate) const LESSON_BODY: Text = Text::markdown(100_000);
 pub(crate) const PROMPT: Text = Text::paragraphs(5_000);
 /// One answer option of a question.
 pub(crate) const OPTION: Text = Text::line(1_000);
+/// An organisation's name (an enterprise, a dealer, a college).
+pub(crate) const ORGANISATION_NAME: Text = Text::line(200);
+/// An assessor's notes on a practical assessment.
+pub(crate) const ASSESSMENT_NOTES: Text = Text::paragraphs(4_000).optional();
+/// An assessor's comment on one checklist item.
+pub(crate) const ITEM_COMMENT: Text = Text::paragraphs(1_000).optional();
+/// One step of a practical checklist.
+pub(crate) const CHECKLIST_ITEM: Text = Text::line(500);
 /// Why a certificate was revoked (shown on the public verify page).
 pub(crate) const REASON: Text = Text::paragraphs(1_000);
 /// An opaque token an anonymous caller sends back (refresh, invitation):

@@ -26,26 +26,48 @@ pub(crate) struct NewUserInput<'a> {
     pub role: &'a str,
     pub locale: &'a str,
     pub password: Option<&'a str>,
+    /// The organisation the user belongs to (a trainee's employer or school)
+    /// or represents (an `employer`, for whom it is required).
+    pub organisation_id: Option<uuid::Uuid>,
+}
+
+/// Roles a branch administrator may give: the branch's trainees, the
+/// representatives of its organisations and its assessors.
+pub(crate) fn branch_admin_may_manage(role: Role) -> bool {
+    matches!(role, Role::Trainee | Role::Employer | Role::Assessor)
 }
 
 /// Creates a user in `branch` (one the actor may see). Headquarters creates
-/// anyone; a branch administrator creates trainees only.
+/// anyone; a branch administrator creates trainees, employers and assessors.
 pub(crate) async fn create(
     state: &AppState,
     actor: &Actor,
     branch: &branch::Model,
     input: NewUserInput<'_>,
 ) -> Result<user::Model, UserError> {
-    if actor.role == Role::BranchAdmin && input.role != Role::Trainee.as_str() {
+    if actor.role == Role::BranchAdmin && !Role::parse(input.role).is_some_and(branch_admin_may_manage) {
         return Err(UserError::RoleNotAllowed);
     }
-    let new = validate_new(input.email, input.display_name, input.role, input.locale, input.password).map_err(UserError::Invalid)?;
+    let mut new = validate_new(input.email, input.display_name, input.role, input.locale, input.password);
+    if input.role == Role::Employer.as_str() && input.organisation_id.is_none() {
+        let missing = FieldError::new("organisation_id", FieldCode::Required);
+        match &mut new {
+            Ok(_) => new = Err(vec![missing]),
+            Err(errors) => errors.push(missing),
+        }
+    }
+    let new = new.map_err(UserError::Invalid)?;
     let mut cmd = Command::begin(state, actor).await?;
     let row = service::insert(state, cmd.txn(), branch, new, cmd.now()).await?;
+    if let Some(org) = input.organisation_id {
+        crate::orgs::service::set_membership(cmd.txn(), "organisation_id", row.id, branch.id, Some(org), cmd.now())
+            .await?
+            .map_err(|e| UserError::Invalid(vec![e]))?;
+    }
     cmd.audit(
         AuditEntry::new("user.create", "user", row.id)
             .branch(branch.id)
-            .details(json!({"role": row.role, "invited": row.status == INVITED})),
+            .details(json!({"role": row.role, "invited": row.status == INVITED, "organisation_id": input.organisation_id})),
     );
     cmd.commit().await?;
     Ok(row)

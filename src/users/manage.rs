@@ -44,7 +44,7 @@ pub(crate) async fn find(db: &impl ConnectionTrait, caller: &Caller, id: Uuid) -
 /// trainee or themselves.
 async fn find_manageable(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> Result<(user::Model, branch::Model), UserError> {
     let (row, branch) = find(db, actor, id).await?;
-    if actor.role == Role::BranchAdmin && row.role != Role::Trainee && row.id != actor.user_id {
+    if actor.role == Role::BranchAdmin && !super::commands::branch_admin_may_manage(row.role) && row.id != actor.user_id {
         return Err(UserError::RoleNotAllowed);
     }
     Ok((row, branch))
@@ -57,6 +57,8 @@ pub(crate) struct UserChanges<'a> {
     pub email: Option<&'a str>,
     pub locale: Option<&'a str>,
     pub role: Option<&'a str>,
+    /// `Some(None)` clears the user's organisation.
+    pub organisation_id: Option<Option<Uuid>>,
 }
 
 /// Records `field` changing from `from` to `to` in the audit details.
@@ -141,12 +143,19 @@ pub(crate) async fn update(
         active.role = Set(role);
         role_changed = true;
     }
+    let mut cmd = Command::begin(state, actor).await?;
+    if let Some(organisation) = changes.organisation_id {
+        let previous = crate::orgs::service::set_membership(cmd.txn(), "organisation_id", row.id, row.branch_id, organisation, cmd.now())
+            .await?
+            .map_err(|e| UserError::Invalid(vec![e]))?;
+        if previous != organisation {
+            details.insert("organisation_id".to_string(), json!({"from": previous, "to": organisation}));
+        }
+    }
     if details.is_empty() {
         return Ok((row, branch));
     }
     active.search_key = Set(Some(search::user_key(&new_name, &new_email)));
-
-    let mut cmd = Command::begin(state, actor).await?;
     active.updated_at = Set(cmd.now());
     let updated = active
         .update(cmd.txn())

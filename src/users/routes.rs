@@ -24,14 +24,19 @@ pub(crate) struct CreateUser {
     pub email: String,
     #[schema(min_length = 1, max_length = 120)]
     pub display_name: String,
-    /// `hq_admin` (HQ only), `branch_admin` or `trainee`.
-    #[schema(pattern = "^(hq_admin|branch_admin|trainee)$")]
+    /// `hq_admin` (HQ only), `branch_admin`, `trainee`, `employer` (an
+    /// organisation's representative) or `assessor` (practical sign-offs).
+    #[schema(pattern = "^(hq_admin|branch_admin|trainee|employer|assessor)$")]
     pub role: String,
     #[schema(value_type = crate::i18n::Locale)]
     pub locale: String,
     /// Without one, the user is emailed an invitation link.
     #[schema(min_length = 10, max_length = 128)]
     pub password: Option<String>,
+    /// A trainee's employer or school, or the organisation an `employer`
+    /// represents (required for that role): one of the branch's
+    /// organisations or a shared one.
+    pub organisation_id: Option<Uuid>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -46,11 +51,13 @@ pub(crate) struct User {
     pub status: String,
     /// Where the user's invitation stands; `null` for a user created with a password.
     pub invitation: Option<InvitationState>,
+    /// The organisation the user belongs to (or, for an `employer`, represents).
+    pub organisation_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-pub(crate) fn to_dto(row: user::Model, branch_code: &str, invitation: Option<InvitationState>) -> User {
+pub(crate) fn to_dto(row: user::Model, branch_code: &str, invitation: Option<InvitationState>, organisation_id: Option<Uuid>) -> User {
     User {
         id: row.id,
         branch: branch_code.to_string(),
@@ -60,6 +67,7 @@ pub(crate) fn to_dto(row: user::Model, branch_code: &str, invitation: Option<Inv
         locale: row.locale,
         status: row.status.to_value(),
         invitation,
+        organisation_id,
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
@@ -82,11 +90,12 @@ pub(crate) async fn create(
         role: &body.role,
         locale: &body.locale,
         password: body.password.as_deref(),
+        organisation_id: body.organisation_id,
     };
     let row = commands::create(&state, &actor, &branch, input).await?;
     let invitation = (row.status == super::service::INVITED).then_some(InvitationState::Pending);
     Ok(with_language(
-        HttpResponse::Created().json(to_dto(row, &branch.code, invitation)),
+        HttpResponse::Created().json(to_dto(row, &branch.code, invitation, body.organisation_id)),
         negotiate(&req),
     ))
 }
@@ -99,7 +108,7 @@ pub(crate) struct UserFilter {
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// Only users with this role.
-    #[param(pattern = "^(hq_admin|branch_admin|trainee)$")]
+    #[param(pattern = "^(hq_admin|branch_admin|trainee|employer|assessor)$")]
     pub role: Option<String>,
     /// Only users with this status.
     #[param(pattern = "^(active|invited|deactivated)$")]
@@ -129,13 +138,15 @@ pub(crate) async fn list(
     let rows = manage::search(&state.db, &caller, branch.id, query, page).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let states = recovery::invitation_states(&state.db, &ids, state.clock.now()).await?;
+    let organisations = crate::orgs::service::memberships(&state.db, &ids).await?;
     Ok(HttpResponse::Ok().json(List::from_rows(
         rows,
         page,
         |r| r.id,
         |r| {
             let invitation = states.get(&r.id).copied();
-            to_dto(r, &branch.code, invitation)
+            let organisation = organisations.get(&r.id).copied();
+            to_dto(r, &branch.code, invitation, organisation)
         },
     )))
 }
@@ -143,8 +154,7 @@ pub(crate) async fn list(
 #[utoipa::path(get, path = "/api/v1/users/me", tag = "users", security(("bearer" = [])), responses((status = 200, body = User), (status = 401)))]
 pub(crate) async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
     let row = commands::find_me(&state.db, &caller).await?;
-    let invitation = recovery::invitation_state(&state.db, row.id, state.clock.now()).await?;
-    Ok(HttpResponse::Ok().json(to_dto(row, &caller.branch_code, invitation)))
+    one_user(&state, row, &caller.branch_code).await
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -175,8 +185,7 @@ pub(crate) async fn update_me(state: web::Data<AppState>, actor: Actor, body: Js
         current_password: body.current_password.as_deref(),
     };
     let updated = commands::update_me(&state, &actor, changes).await?;
-    let invitation = recovery::invitation_state(&state.db, updated.id, state.clock.now()).await?;
-    Ok(HttpResponse::Ok().json(to_dto(updated, &actor.branch_code, invitation)))
+    one_user(&state, updated, &actor.branch_code).await
 }
 
 /// Emails an active user of the caller's scope a one-time link (valid one
@@ -204,13 +213,15 @@ pub(crate) async fn resend_invitation(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let (row, branch) = recovery::resend_invitation(&state, &actor, id.into_inner()).await?;
-    Ok(HttpResponse::Accepted().json(to_dto(row, &branch.code, Some(InvitationState::Pending))))
+    let organisation = crate::orgs::service::memberships(&state.db, &[row.id]).await?.get(&row.id).copied();
+    Ok(HttpResponse::Accepted().json(to_dto(row, &branch.code, Some(InvitationState::Pending), organisation)))
 }
 
 /// A user as served, with their invitation state.
 async fn one_user(state: &AppState, row: user::Model, branch_code: &str) -> ApiResult<HttpResponse> {
     let invitation = recovery::invitation_state(&state.db, row.id, state.clock.now()).await?;
-    Ok(HttpResponse::Ok().json(to_dto(row, branch_code, invitation)))
+    let organisation = crate::orgs::service::memberships(&state.db, &[row.id]).await?.get(&row.id).copied();
+    Ok(HttpResponse::Ok().json(to_dto(row, branch_code, invitation, organisation)))
 }
 
 /// One user (headquarters: any; a branch administrator: their branch's).
@@ -238,8 +249,17 @@ pub(crate) struct UpdateUser {
     pub locale: Option<String>,
     /// Headquarters administrators only (403 `role_change_not_allowed`
     /// otherwise); never across the HQ/branch line (422 `role_crosses_hq`).
-    #[schema(pattern = "^(hq_admin|branch_admin|trainee)$")]
+    #[schema(pattern = "^(hq_admin|branch_admin|trainee|employer|assessor)$")]
     pub role: Option<String>,
+    /// The user's organisation (see `CreateUser`); `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Uuid>, nullable)]
+    pub organisation_id: Option<Option<Uuid>>,
+}
+
+/// A field that may be sent as `null` (to clear it): present → `Some`.
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// Corrects a user's display name, email or locale, or changes their role.
@@ -260,6 +280,7 @@ pub(crate) async fn update(
         email: body.email.as_deref(),
         locale: body.locale.as_deref(),
         role: body.role.as_deref(),
+        organisation_id: body.organisation_id,
     };
     let (row, branch) = manage::update(&state, &actor, *id, changes).await?;
     one_user(&state, row, &branch.code).await

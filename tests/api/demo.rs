@@ -97,3 +97,44 @@ async fn the_demo_course_shows_a_picture_and_a_subtitled_video_in_each_language(
         .json();
     assert_eq!(package["assets"].as_array().unwrap().len(), 3);
 }
+
+#[actix_rt::test]
+async fn the_demo_dealer_follows_its_two_technicians_and_malee_was_signed_off() {
+    let app = TestApp::new().await;
+    zhijiang::demo::seed(&app.state).await.unwrap();
+    let employer = app.login("BKK", "hr@byd-bangna.demo.zhijiang.localhost", DEMO_PASSWORD).await;
+    let people = app.get("/api/v1/employer/people").token(&employer).send().await.json();
+    let names: Vec<&str> = people["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["display_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["Somchai Wongsakul", "Malee Srisuk"]);
+    let malee = people["items"][1]["id"].as_str().unwrap();
+    let signed = app
+        .get(&format!("/api/v1/employer/people/{malee}/practical-assessments"))
+        .token(&employer)
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .json();
+    assert_eq!(signed["items"][0]["passed"], true);
+    assert_eq!(signed["items"][0]["assessor"]["display_name"], "Prasert Boonmee");
+    assert_eq!(signed["items"][0]["results"][2]["text"], "Verify zero voltage with a tested meter");
+    let certificates = app
+        .get(&format!("/api/v1/employer/people/{malee}/certificates"))
+        .token(&employer)
+        .send()
+        .await
+        .json();
+    assert_eq!(certificates["items"].as_array().unwrap().len(), 1);
+    let assessor = app.login("BKK", "assessor@bkk.demo.zhijiang.localhost", DEMO_PASSWORD).await;
+    let listed = app
+        .get(&format!("/api/v1/users/{malee}/practical-assessments"))
+        .token(&assessor)
+        .send()
+        .await
+        .json();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+}

@@ -211,6 +211,8 @@ async fn hostile_text_is_refused_everywhere_and_email_keeps_flowing() {
         .await;
     assert_eq!(cohort.status, 201, "{}", cohort.text());
     let cohort_id = cohort.json()["id"].as_str().unwrap().to_string();
+    let organisation_id = crate::support::orgs::organisation(&app, &w.bkk_admin.token, "dealer", "BYD Bangna", None).await;
+    let practical = json!({"required": false, "translations": {"en": {"title": "x"}}, "items": [{"translations": {"en": {"text": "x"}}}]});
     let enrolment = app
         .post(&format!("/api/v1/cohorts/{cohort_id}/enrolments"))
         .token(&w.bkk_admin.token)
@@ -670,10 +672,56 @@ async fn hostile_text_is_refused_everywhere_and_email_keeps_flowing() {
             "reason",
             Body(1_000),
         ),
+        target(
+            "POST",
+            "/api/v1/organisations".into(),
+            Some(hq),
+            json!({"kind": "dealer", "name": "x"}),
+            "/name",
+            "name",
+            Line(200),
+        ),
+        target(
+            "PATCH",
+            format!("/api/v1/organisations/{organisation_id}"),
+            Some(bkk_admin),
+            json!({"name": "x"}),
+            "/name",
+            "name",
+            Line(200),
+        ),
+        target(
+            "PUT",
+            format!("/api/v1/courses/{course_id}/practical"),
+            Some(hq),
+            practical.clone(),
+            "/translations/en/title",
+            "translations.en",
+            Line(200),
+        ),
+        target(
+            "PUT",
+            format!("/api/v1/courses/{course_id}/practical"),
+            Some(hq),
+            practical.clone(),
+            "/items/0/translations/en/text",
+            "items[0].translations.en",
+            Line(500),
+        ),
+        target(
+            "PUT",
+            "/api/v1/users/me/talent-profile".into(),
+            Some(bkk_trainee),
+            json!({"published": true, "country": "TH", "languages": ["th"]}),
+            "/languages/0",
+            "languages[0]",
+            Format,
+        ),
     ];
 
     let before = snapshot(&app).await;
     let mut checked = 0;
+    let _ = &organisation_id;
     for t in &targets {
         for value in attacks(t.kind) {
             let mut body = t.body.clone();

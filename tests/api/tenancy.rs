@@ -9,11 +9,11 @@ struct Case {
     method: &'static str,
     path: String,
     body: Option<Value>,
-    /// Expected status for hq, branch admin, trainee.
-    expect: [u16; 3],
+    /// Expected status for hq, branch admin, trainee, employer, assessor.
+    expect: [u16; 5],
 }
 
-fn case(method: &'static str, path: &str, body: Option<Value>, expect: [u16; 3]) -> Case {
+fn case(method: &'static str, path: &str, body: Option<Value>, expect: [u16; 5]) -> Case {
     Case {
         method,
         path: path.to_string(),
@@ -26,6 +26,13 @@ fn case(method: &'static str, path: &str, body: Option<Value>, expect: [u16; 3])
 async fn role_and_branch_matrix() {
     let app = TestApp::new().await;
     let world = World::build(&app).await;
+    let bkk_org = crate::support::orgs::organisation(&app, &world.hq.token, "dealer", "BKK Dealer", Some("BKK")).await;
+    let han_org = crate::support::orgs::organisation(&app, &world.hq.token, "dealer", "HAN Dealer", Some("HAN")).await;
+    let shared_org = crate::support::orgs::organisation(&app, &world.hq.token, "college", "Shared College", None).await;
+    let (_, employer) =
+        crate::support::orgs::member(&app, &world.bkk_admin.token, "BKK", "employer@bkk.test", "employer", Some(&bkk_org)).await;
+    let (_, assessor) = crate::support::orgs::member(&app, &world.bkk_admin.token, "BKK", "assessor@bkk.test", "assessor", None).await;
+    let (bkk_trainee_id, han_trainee_id) = (world.bkk_trainee.id.clone(), world.han_trainee.id.clone());
     let mut n = 0;
     let mut trainee = |branch: &str| {
         n += 1;
@@ -33,23 +40,24 @@ async fn role_and_branch_matrix() {
             json!({"email": format!("m{n}@{}.test", branch.to_lowercase()), "display_name": "M", "role": "trainee", "locale": "th", "password": "long enough pw"}),
         )
     };
-    // Callers are HQ admin, BKK admin and BKK trainee; "own" is BKK, "other" is HAN.
+    // Callers are HQ admin, BKK admin, BKK trainee, BKK employer and BKK
+    // assessor; "own" is BKK, "other" is HAN.
     let cases = vec![
-        case("GET", "/api/v1/branches", None, [200, 200, 200]),
-        case("GET", "/api/v1/branches/BKK", None, [200, 200, 200]),
-        case("GET", "/api/v1/branches/HAN", None, [200, 404, 404]),
-        case("GET", "/api/v1/branches/NOPE", None, [404, 404, 404]),
+        case("GET", "/api/v1/branches", None, [200, 200, 200, 200, 200]),
+        case("GET", "/api/v1/branches/BKK", None, [200, 200, 200, 200, 200]),
+        case("GET", "/api/v1/branches/HAN", None, [200, 404, 404, 404, 404]),
+        case("GET", "/api/v1/branches/NOPE", None, [404, 404, 404, 404, 404]),
         case(
             "PATCH",
             "/api/v1/branches/BKK",
             Some(json!({"time_zone": "Asia/Bangkok"})),
-            [200, 403, 403],
+            [200, 403, 403, 403, 403],
         ),
         case(
             "PATCH",
             "/api/v1/branches/HAN",
             Some(json!({"time_zone": "Asia/Ho_Chi_Minh"})),
-            [200, 403, 403],
+            [200, 403, 403, 403, 403],
         ),
         case(
             "POST",
@@ -57,35 +65,98 @@ async fn role_and_branch_matrix() {
             Some(
                 json!({"code": "KUL", "country": "MY", "default_locale": "en", "time_zone": "Asia/Kuala_Lumpur", "names": {"en": "Kuala Lumpur"}}),
             ),
-            [201, 403, 403],
+            [201, 403, 403, 403, 403],
         ),
-        case("POST", "/api/v1/branches/BKK/users", trainee("BKK"), [201, 0, 403]),
-        case("POST", "/api/v1/branches/BKK/users", trainee("BKK"), [0, 201, 403]),
-        case("POST", "/api/v1/branches/HAN/users", trainee("HAN"), [201, 404, 403]),
+        case("POST", "/api/v1/branches/BKK/users", trainee("BKK"), [201, 0, 403, 403, 403]),
+        case("POST", "/api/v1/branches/BKK/users", trainee("BKK"), [0, 201, 403, 403, 403]),
+        case("POST", "/api/v1/branches/HAN/users", trainee("HAN"), [201, 404, 403, 403, 403]),
         case(
             "POST",
             "/api/v1/branches/BKK/users",
             Some(
                 json!({"email": "boss@bkk.test", "display_name": "B", "role": "branch_admin", "locale": "th", "password": "long enough pw"}),
             ),
-            [0, 403, 403],
+            [0, 403, 403, 403, 403],
         ),
-        case("GET", "/api/v1/branches/BKK/users", None, [200, 200, 403]),
-        case("GET", "/api/v1/branches/HAN/users", None, [200, 404, 403]),
-        case("POST", "/api/v1/branches/BKK/keys/rotate", None, [200, 403, 403]),
-        case("POST", "/api/v1/branches/HAN/keys/rotate", None, [200, 403, 403]),
-        case("GET", "/api/v1/branches/HAN/jwks.json", None, [200, 200, 200]),
-        case("GET", "/api/v1/notifications", None, [200, 200, 403]),
-        case("GET", "/api/v1/users/me", None, [200, 200, 200]),
+        case("GET", "/api/v1/branches/BKK/users", None, [200, 200, 403, 403, 403]),
+        case("GET", "/api/v1/branches/HAN/users", None, [200, 404, 403, 403, 403]),
+        case("POST", "/api/v1/branches/BKK/keys/rotate", None, [200, 403, 403, 403, 403]),
+        case("POST", "/api/v1/branches/HAN/keys/rotate", None, [200, 403, 403, 403, 403]),
+        case("GET", "/api/v1/branches/HAN/jwks.json", None, [200, 200, 200, 200, 200]),
+        case("GET", "/api/v1/notifications", None, [200, 200, 403, 403, 403]),
+        case("GET", "/api/v1/users/me", None, [200, 200, 200, 200, 200]),
+        // Organisations: a branch's and the shared ones; an employer sees its own.
+        case("GET", "/api/v1/organisations", None, [200, 200, 200, 200, 200]),
+        case("GET", &format!("/api/v1/organisations/{bkk_org}"), None, [200, 200, 200, 200, 200]),
+        case("GET", &format!("/api/v1/organisations/{han_org}"), None, [200, 404, 404, 404, 404]),
+        case(
+            "GET",
+            &format!("/api/v1/organisations/{shared_org}"),
+            None,
+            [200, 200, 200, 404, 200],
+        ),
+        case(
+            "POST",
+            "/api/v1/organisations",
+            Some(json!({"kind": "dealer", "name": "New"})),
+            [201, 201, 403, 403, 403],
+        ),
+        case(
+            "PATCH",
+            &format!("/api/v1/organisations/{han_org}"),
+            Some(json!({"name": "Renamed"})),
+            [200, 404, 403, 403, 403],
+        ),
+        // Employers' reads: its people only (the BKK trainee is not one of them).
+        case("GET", "/api/v1/employer/people", None, [403, 403, 403, 200, 403]),
+        case(
+            "GET",
+            &format!("/api/v1/employer/people/{bkk_trainee_id}"),
+            None,
+            [403, 403, 403, 404, 403],
+        ),
+        case(
+            "GET",
+            &format!("/api/v1/employer/people/{han_trainee_id}"),
+            None,
+            [403, 403, 403, 404, 403],
+        ),
+        case(
+            "GET",
+            &format!("/api/v1/employer/people/{han_trainee_id}/enrolments"),
+            None,
+            [403, 403, 403, 404, 403],
+        ),
+        case(
+            "GET",
+            &format!("/api/v1/employer/people/{bkk_trainee_id}/certificates"),
+            None,
+            [403, 403, 403, 404, 403],
+        ),
+        case("GET", "/api/v1/users/me/consents", None, [403, 403, 200, 403, 403]),
+        case(
+            "POST",
+            "/api/v1/users/me/consents",
+            Some(json!({"organisation_id": han_org})),
+            [403, 403, 422, 403, 403],
+        ),
+        // Users by id: administrators of their scope only.
+        case("GET", &format!("/api/v1/users/{bkk_trainee_id}"), None, [200, 200, 403, 403, 403]),
+        case("GET", &format!("/api/v1/users/{han_trainee_id}"), None, [200, 404, 403, 403, 403]),
     ];
     let password = crate::support::world::PASSWORD;
     let mut tokens = [
         world.hq.token.clone(),
         world.bkk_admin.token.clone(),
         world.bkk_trainee.token.clone(),
+        employer,
+        assessor,
     ];
     for c in cases {
-        for (i, who) in ["hq", "bkk_admin", "bkk_trainee"].iter().enumerate() {
+        for (i, who) in ["hq", "bkk_admin", "bkk_trainee", "bkk_employer", "bkk_assessor"]
+            .iter()
+            .enumerate()
+        {
             let expected = c.expect[i];
             if expected == 0 {
                 continue;
@@ -104,8 +175,11 @@ async fn role_and_branch_matrix() {
             };
             let res = call.send().await;
             assert_eq!(res.status, expected, "{who} {} {}: {}", c.method, c.path, res.text());
-            if expected >= 400 {
-                res.problem(expected, if expected == 404 { "not_found" } else { "forbidden" });
+            match expected {
+                404 => drop(res.problem(404, "not_found")),
+                403 => drop(res.problem(403, "forbidden")),
+                422 => drop(res.problem(422, "validation_failed")),
+                _ => {}
             }
         }
         if c.path.ends_with("/keys/rotate") {
@@ -114,6 +188,8 @@ async fn role_and_branch_matrix() {
                 app.login("HQ", &world.hq.email, password).await,
                 app.login("BKK", &world.bkk_admin.email, password).await,
                 app.login("BKK", &world.bkk_trainee.email, password).await,
+                app.login("BKK", "employer@bkk.test", password).await,
+                app.login("BKK", "assessor@bkk.test", password).await,
             ];
         }
     }

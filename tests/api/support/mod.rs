@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod certify;
 pub mod exams;
 pub mod media;
+pub mod orgs;
 pub mod queries;
 pub mod rows;
 pub mod smtp;
