@@ -14,9 +14,11 @@
 # On PostgreSQL the worlds live in named databases (zj_bench_100k,
 # zj_bench_1m): an existing one with the expected number of enrolments is
 # reused instead of seeded again, and both are dropped at the end unless
-# --keep is given. On SQLite they are files under ANALYTICS_SQLITE_DIR
-# (default /tmp/zhijiang-analytics), kept or removed the same way.
-# Settings: ANALYTICS_RUNS (default 7), ZJ (the binary; default
+# --keep is given. On SQLite they are files under ANALYTICS_STATE_DIR
+# (default /tmp/zhijiang-analytics), kept or removed the same way; each
+# world's master key is kept there too.
+# Settings: ANALYTICS_RUNS (default 7), ANALYTICS_MAX_TIME (seconds before
+# a request is given up, default 60), ZJ (the binary; default
 # target/release/zhijiang, built first unless BENCH_SKIP_BUILD=1).
 set -euo pipefail
 ZJ_GIVEN=${ZJ:-}
@@ -35,7 +37,10 @@ while [ $# -gt 0 ]; do
   shift
 done
 RUNS=${ANALYTICS_RUNS:-7}
-SQLITE_DIR=${ANALYTICS_SQLITE_DIR:-/tmp/zhijiang-analytics}
+MAX_TIME=${ANALYTICS_MAX_TIME:-60}
+STATE_DIR=${ANALYTICS_STATE_DIR:-/tmp/zhijiang-analytics}
+SQLITE_DIR=$STATE_DIR
+mkdir -p "$STATE_DIR"
 
 [ -n "$ZJ_GIVEN" ] || ZJ=${CARGO_TARGET_DIR:-$REPO_DIR/target}/release/zhijiang
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
@@ -54,6 +59,7 @@ analytics_cleanup() {
       else
         rm -f "$SQLITE_DIR/zj_bench_$w.db" "$SQLITE_DIR/zj_bench_$w.db-wal" "$SQLITE_DIR/zj_bench_$w.db-shm"
       fi
+      rm -f "$STATE_DIR/$kind-$w.key"
     done
   fi
   [ -n "$BENCH_TMP" ] && rm -rf "$BENCH_TMP"
@@ -79,6 +85,7 @@ use_world() {
   local name=$1 want=$2
   shift 2
   WORLDS+=("$name")
+  WORLD_DB=zj_bench_$name
   local have=0
   if [ "$kind" = postgres ]; then
     export ZHIJIANG_DATABASE_URL="$PG_ADMIN_URL/zj_bench_$name"
@@ -97,10 +104,25 @@ use_world() {
       [ "$have" = "$want" ] || rm -f "$SQLITE_DIR/zj_bench_$name.db"*
     fi
   fi
-  # new_db's settings, without its throwaway database.
-  local url=$ZHIJIANG_DATABASE_URL
+  # new_db's settings, without its throwaway database; a kept world keeps
+  # its master key (its branch keys are sealed with it).
+  local url=$ZHIJIANG_DATABASE_URL key=$STATE_DIR/$kind-$name.key
   new_db sqlite unused
   export ZHIJIANG_DATABASE_URL=$url
+  if [ "$have" = "$want" ] && [ -s "$key" ]; then
+    ZHIJIANG_MASTER_KEY=$(cat "$key")
+  else
+    echo "$ZHIJIANG_MASTER_KEY" >"$key"
+    if [ "$have" = "$want" ]; then
+      echo "world $name: its master key is lost ($key); seeding again"
+      have=0
+      if [ "$kind" = postgres ]; then
+        psql -q "$PG_ADMIN_URL/postgres" -c "DROP DATABASE \"zj_bench_$name\" WITH (FORCE)" -c "CREATE DATABASE \"zj_bench_$name\"" >/dev/null
+      else
+        rm -f "$SQLITE_DIR/zj_bench_$name.db"*
+      fi
+    fi
+  fi
   if [ "$have" = "$want" ]; then
     echo "world $name: reusing $want enrolments"
   else
@@ -120,15 +142,28 @@ stats() { # times... -> "median p95"
     printf "%.3f %.3f", m, a[r] }'
 }
 
-# timed LABEL ACCEPT PATH: a cold request, then RUNS runs.
+# request ACCEPT PATH -> "code seconds bytes" (code 000: no answer within MAX_TIME)
+request() {
+  curl -s -m "$MAX_TIME" -o "$BENCH_TMP/out" -w '%{http_code} %{time_total} %{size_download}\n' \
+    -H "Authorization: Bearer $HQ" -H "Accept: $1" -H 'Accept-Language: en' "$BASE$2" || true
+}
+
+# timed LABEL ACCEPT PATH: a cold request, then RUNS runs. A request that
+# takes longer than MAX_TIME seconds is given up (and no more runs are made).
 timed() {
   local label=$1 accept=$2 path=$3 times=() code t size cold
-  read -r code cold size < <(curl -s -o "$BENCH_TMP/out" -w '%{http_code} %{time_total} %{size_download}\n' \
-    -H "Authorization: Bearer $HQ" -H "Accept: $accept" -H 'Accept-Language: en' "$BASE$path")
+  read -r code cold size < <(request "$accept" "$path")
+  if [ "$code" = 000 ]; then
+    # The server's query would run on: stop it.
+    if [ "$kind" = postgres ]; then
+      psql -q "$PG_ADMIN_URL/postgres" -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = '$WORLD_DB' AND state = 'active' AND now() - query_start > interval '$MAX_TIME seconds'" >/dev/null
+    fi
+    printf '| %s | > %s | (given up) | | | |\n' "$label" "$MAX_TIME"
+    return 0
+  fi
   [ "$code" = 200 ] || { echo "$label: HTTP $code: $(head -c 400 "$BENCH_TMP/out")"; return 1; }
   for _ in $(seq 1 "$RUNS"); do
-    read -r code t size < <(curl -s -o "$BENCH_TMP/out" -w '%{http_code} %{time_total} %{size_download}\n' \
-      -H "Authorization: Bearer $HQ" -H "Accept: $accept" -H 'Accept-Language: en' "$BASE$path")
+    read -r code t size < <(request "$accept" "$path")
     [ "$code" = 200 ] || { echo "$label: HTTP $code"; return 1; }
     times+=("$t")
   done

@@ -31,6 +31,7 @@ mod m20261129_000023_enrolment_activity;
 /// The enrolment-activity backfill, for a test that checks it.
 pub use m20261129_000023_enrolment_activity::BACKFILL as ENROLMENT_ACTIVITY_BACKFILL;
 mod m20261129_000024_attempt_locale;
+mod m20261129_000031_report_indexes;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000019_certificate_life::Migration),
             Box::new(m20261129_000023_enrolment_activity::Migration),
             Box::new(m20261129_000024_attempt_locale::Migration),
+            Box::new(m20261129_000031_report_indexes::Migration),
         ]
     }
 }

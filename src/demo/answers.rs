@@ -74,4 +74,3 @@ pub(crate) fn sheet(snapshot: &Snapshot, locale: Locale, pass: bool, rng: &mut i
         grade,
     }
 }
-
