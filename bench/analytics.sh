@@ -139,7 +139,7 @@ stats() { # times... -> "median p95"
   printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {
     m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
     r = int(0.95 * NR); if (r < 0.95 * NR) r++; if (r < 1) r = 1
-    printf "%.3f %.3f", m, a[r] }'
+    printf "%.3f %.3f\n", m, a[r] }'
 }
 
 # request ACCEPT PATH -> "code seconds bytes" (code 000: no answer within MAX_TIME)

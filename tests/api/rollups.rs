@@ -195,7 +195,7 @@ async fn bad_report_parameters_are_localized_422s() {
 /// Each certificate with its enrolment's cohort: (certificate, enrolment, cohort).
 async fn certificates(app: &TestApp) -> Vec<(uuid::Uuid, uuid::Uuid, uuid::Uuid)> {
     use sea_orm::ConnectionTrait;
-    use sea_orm::sea_query::{Alias, Expr, Query};
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
     let select = Query::select()
         .column((Alias::new("c"), Alias::new("id")))
         .column((Alias::new("c"), Alias::new("enrolment_id")))
