@@ -48,6 +48,10 @@ enum Admin {
         /// Also write results: completions, passed and failed attempts, certificates, withdrawals.
         #[arg(long)]
         with_results: bool,
+        /// Also give every attempt a real draw and answers (implies --with-results;
+        /// one question is harder in Thai), for item statistics at scale.
+        #[arg(long)]
+        with_answers: bool,
     },
     /// Create the HQ branch (if needed) and a headquarters administrator. Idempotent.
     CreateHq {
@@ -84,7 +88,8 @@ fn main() -> ExitCode {
                 trainees_per_branch,
                 password,
                 with_results,
-            }) => zhijiang::serve::seed_load(config, branches, trainees_per_branch, &password, with_results).await,
+                with_answers,
+            }) => zhijiang::serve::seed_load(config, branches, trainees_per_branch, &password, with_results, with_answers).await,
         }
     });
     match result {

@@ -79,10 +79,17 @@ pub async fn create_hq(config: Config, email: &str, password: &str) -> Result<()
 }
 
 /// `admin seed-load`: a large world for benchmarks.
-pub async fn seed_load(config: Config, branches: usize, per_branch: usize, password: &str, with_results: bool) -> Result<(), RunError> {
+pub async fn seed_load(
+    config: Config,
+    branches: usize,
+    per_branch: usize,
+    password: &str,
+    with_results: bool,
+    with_answers: bool,
+) -> Result<(), RunError> {
     let state = build_state(config).await?;
     let started = std::time::Instant::now();
-    let world = crate::demo::load::seed_load(&state, branches, per_branch, password, with_results)
+    let world = crate::demo::load::seed_load(&state, branches, per_branch, password, with_results, with_answers)
         .await
         .map_err(RunError::Other)?;
     tracing::info!(

@@ -35,6 +35,7 @@ mod m20261129_000025_media;
 mod m20261129_000027_organisations;
 mod m20261129_000028_practical_assessments;
 mod m20261129_000029_talent_matching;
+mod m20261129_000031_report_indexes;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000027_organisations::Migration),
             Box::new(m20261129_000028_practical_assessments::Migration),
             Box::new(m20261129_000029_talent_matching::Migration),
+            Box::new(m20261129_000031_report_indexes::Migration),
         ]
     }
 }

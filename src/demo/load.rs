@@ -2,7 +2,8 @@
 //! demo course and exam offered to all of them, one cohort per branch, and
 //! trainees who all share one password (hashed once, so seeding 100,000
 //! people takes seconds, not hours). Optionally with results: some trainees
-//! completed and certified, some failed, some withdrawn.
+//! completed and certified, some failed, some withdrawn; and optionally
+//! with answers: every attempt a real draw and answer sheet (see `answers`).
 
 use super::content::course_and_exam;
 use crate::audit::Author;
@@ -44,7 +45,9 @@ pub(crate) async fn seed_load(
     per_branch: usize,
     password_text: &str,
     with_results: bool,
+    with_answers: bool,
 ) -> Result<LoadWorld, String> {
+    let with_results = with_results || with_answers;
     let err = |e: sea_orm::DbErr| e.to_string();
     let now = state.clock.now();
     let hash = password::hash(password_text);
@@ -69,6 +72,10 @@ pub(crate) async fn seed_load(
     }
     let ids: Vec<Uuid> = branch_rows.iter().map(|b| b.id).collect();
     let (course, lessons, exam) = course_and_exam(txn, &ids, now).await?;
+    let snapshot = match (with_answers, exam.current_version_id) {
+        (true, Some(version)) => crate::exams::authoring::snapshot(txn, version).await.map_err(err)?,
+        _ => None,
+    };
     let mut rng = rand::thread_rng();
     let mut trainees = 0;
     for branch in &branch_rows {
@@ -95,6 +102,7 @@ pub(crate) async fn seed_load(
         let mut completions = Vec::new();
         let mut attempts = Vec::new();
         let mut certificates = Vec::new();
+        let mut answers = Vec::new();
         for n in 0..per_branch {
             let user_id = Uuid::now_v7();
             let email = format!("t{n}@{}.load.test", branch.code.to_lowercase());
@@ -161,8 +169,27 @@ pub(crate) async fn seed_load(
                     rng.gen_range(10.0..69.0)
                 };
                 let submitted = enrolled_at + Duration::days(rng.gen_range(5..40));
+                let attempt_id = Uuid::now_v7();
+                let locale = Locale::from_canonical(&branch.default_locale).unwrap_or(Locale::En);
+                let sheet = snapshot.as_deref().map(|s| super::answers::sheet(s, locale, passed, &mut rng));
+                let (score, max_score, percent) = match &sheet {
+                    Some(sheet) => (sheet.grade.score, sheet.grade.max_score, sheet.grade.percent),
+                    None => (percent / 20.0, 5.0, (percent * 10.0f64).round() / 10.0),
+                };
+                for (question_id, selected) in sheet.iter().flat_map(|s| s.answers.iter()) {
+                    answers.push(crate::exams::answer_entity::ActiveModel {
+                        id: Set(Uuid::now_v7()),
+                        attempt_id: Set(attempt_id),
+                        question_id: Set(*question_id),
+                        selected: Set(selected.clone()),
+                        updated_at: Set(submitted),
+                        seq: Set(0),
+                        answered_at: Set(Some(submitted - Duration::minutes(1))),
+                        late_synced: Set(false),
+                    });
+                }
                 attempts.push(attempt::ActiveModel {
-                    id: Set(Uuid::now_v7()),
+                    id: Set(attempt_id),
                     exam_id: Set(exam.id),
                     version_id: Set(exam.current_version_id.unwrap_or_default()),
                     user_id: Set(user_id),
@@ -174,10 +201,10 @@ pub(crate) async fn seed_load(
                     started_at: Set(submitted - Duration::minutes(20)),
                     deadline: Set(submitted + Duration::minutes(10)),
                     submitted_at: Set(Some(submitted)),
-                    draw: Set("[]".into()),
-                    score: Set(Some(percent / 20.0)),
-                    max_score: Set(Some(5.0)),
-                    percent: Set(Some((percent * 10.0f64).round() / 10.0)),
+                    draw: Set(sheet.map(|s| s.draw).unwrap_or_else(|| "[]".into())),
+                    score: Set(Some(score)),
+                    max_score: Set(Some(max_score)),
+                    percent: Set(Some(percent)),
                     passed: Set(Some(passed)),
                     certificate_id: Set(None),
                     option_key: Set(None),
@@ -224,6 +251,12 @@ pub(crate) async fn seed_load(
                 }
                 for chunk in std::mem::take(&mut attempts).chunks(BATCH) {
                     attempt::Entity::insert_many(chunk.to_vec())
+                        .exec_without_returning(txn)
+                        .await
+                        .map_err(err)?;
+                }
+                for chunk in std::mem::take(&mut answers).chunks(BATCH) {
+                    crate::exams::answer_entity::Entity::insert_many(chunk.to_vec())
                         .exec_without_returning(txn)
                         .await
                         .map_err(err)?;

@@ -10,6 +10,7 @@ use crate::tenancy::Role;
 use crate::users::service::{self as users, NewUser};
 use std::collections::BTreeMap;
 
+mod answers;
 mod content;
 mod industry;
 pub(crate) mod load;

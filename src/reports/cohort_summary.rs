@@ -1,8 +1,10 @@
 //! A cohort at a glance: the completion funnel (enrolled → started lessons
 //! → all lessons → sat the exam → passed → certified), the statuses, and
-//! how many active trainees have gone quiet. One aggregate query over the
+//! how many active trainees have gone quiet. Three aggregate queries: the
 //! cohort's enrolments, using the counters they carry (`lessons_done`,
-//! `last_activity_at`) and existence checks on attempts and certificates.
+//! `last_activity_at`); the distinct enrolments with a graded or passed
+//! attempt; and those with a certificate. (An existence check per
+//! enrolment took minutes for a cohort of 100,000 on PostgreSQL.)
 
 use crate::cohorts::entity as cohort;
 use crate::enrolments::entity::Status;
@@ -12,7 +14,7 @@ use crate::state::AppState;
 use crate::tenancy::Caller;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Func, JoinType, Query};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -65,16 +67,24 @@ fn count_when(condition: Expr) -> Expr {
     Func::sum(Expr::case(condition, 1).finally(0)).into()
 }
 
-/// Whether the enrolment `e` has a row in `table` meeting `condition`.
-fn has(table: &'static str, condition: Expr) -> Expr {
-    Expr::exists(
-        Query::select()
-            .expr(Expr::val(1))
-            .from_as(table, "x")
-            .and_where(Expr::col(("x", "enrolment_id")).equals((E, "id")))
-            .and_where(condition)
-            .take(),
-    )
+/// `COUNT(DISTINCT CASE WHEN <condition> THEN x.enrolment_id END)`: the
+/// enrolments with a row of `x` meeting the condition.
+fn enrolments_where(condition: Expr) -> Expr {
+    Func::count_distinct(Expr::case(condition, Expr::col(("x", "enrolment_id")))).into()
+}
+
+/// `table` as `x`, joined to the cohort's enrolments `e`.
+fn of_cohort(table: &'static str, cohort_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .from_as(table, "x")
+        .join_as(
+            JoinType::InnerJoin,
+            "enrolments",
+            E,
+            Expr::col((E, "id")).equals(("x", "enrolment_id")),
+        )
+        .and_where(Expr::col((E, "cohort_id")).eq(cohort_id))
+        .take()
 }
 
 /// The summary of a cohort the caller may see (another branch's: 404).
@@ -107,12 +117,6 @@ async fn summary(
         .expr_as(Func::count(Expr::col(Asterisk)), "enrolled")
         .expr_as(count_when(col("lessons_done").gt(0)), "started")
         .expr_as(count_when(all_lessons), "all_lessons")
-        .expr_as(
-            count_when(has("attempts", Expr::col(("x", "status")).eq(AttemptStatus::Submitted))),
-            "sat_exam",
-        )
-        .expr_as(count_when(has("attempts", Expr::col(("x", "passed")).eq(true))), "passed")
-        .expr_as(count_when(has("certificates", Expr::val(1).eq(1))), "certified")
         .expr_as(count_when(col("status").eq(Status::Active)), "active")
         .expr_as(count_when(col("status").eq(Status::Completed)), "completed")
         .expr_as(count_when(col("status").eq(Status::Withdrawn)), "withdrawn")
@@ -128,13 +132,26 @@ async fn summary(
         .from_as("enrolments", E)
         .and_where(col("cohort_id").eq(cohort.id))
         .take();
+    let attempts = of_cohort("attempts", cohort.id)
+        .expr_as(
+            enrolments_where(Expr::col(("x", "status")).eq(AttemptStatus::Submitted)),
+            "sat_exam",
+        )
+        .expr_as(enrolments_where(Expr::col(("x", "passed")).eq(true)), "passed")
+        .take();
+    let certificates = of_cohort("certificates", cohort.id)
+        .expr_as(Func::count_distinct(Expr::col(("x", "enrolment_id"))), "certified")
+        .take();
     let row = db.query_one(&query).await?;
-    let n = |name: &str| -> ApiResult<i64> {
-        Ok(match &row {
+    let exams = db.query_one(&attempts).await?;
+    let certified = db.query_one(&certificates).await?;
+    let count = |row: &Option<sea_orm::QueryResult>, name: &str| -> ApiResult<i64> {
+        Ok(match row {
             Some(r) => r.try_get::<Option<i64>>("", name)?.unwrap_or(0),
             None => 0,
         })
     };
+    let n = |name: &str| count(&row, name);
     let last_activity_at = match &row {
         Some(r) => r.try_get::<Option<DateTime<Utc>>>("", "last_activity_at")?,
         None => None,
@@ -147,9 +164,9 @@ async fn summary(
             enrolled: n("enrolled")?,
             started_lessons: n("started")?,
             all_lessons: n("all_lessons")?,
-            sat_exam: n("sat_exam")?,
-            passed: n("passed")?,
-            certified: n("certified")?,
+            sat_exam: count(&exams, "sat_exam")?,
+            passed: count(&exams, "passed")?,
+            certified: count(&certified, "certified")?,
         },
         statuses: StatusCounts {
             active: n("active")?,

@@ -191,3 +191,85 @@ async fn bad_report_parameters_are_localized_422s() {
         .await
         .problem(422, "validation_failed");
 }
+
+/// Each certificate with its enrolment's cohort: (certificate, enrolment, cohort).
+async fn certificates(app: &TestApp) -> Vec<(uuid::Uuid, uuid::Uuid, uuid::Uuid)> {
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let select = Query::select()
+        .column((Alias::new("c"), Alias::new("id")))
+        .column((Alias::new("c"), Alias::new("enrolment_id")))
+        .column((Alias::new("e"), Alias::new("cohort_id")))
+        .from_as(Alias::new("certificates"), Alias::new("c"))
+        .join_as(
+            sea_orm::sea_query::JoinType::InnerJoin,
+            Alias::new("enrolments"),
+            Alias::new("e"),
+            Expr::col((Alias::new("e"), Alias::new("id"))).equals((Alias::new("c"), Alias::new("enrolment_id"))),
+        )
+        .to_owned();
+    let statement = app.state.db.get_database_backend().build(&select);
+    app.state
+        .db
+        .query_all_raw(statement)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r.try_get_by_index(0).unwrap(),
+                r.try_get_by_index(1).unwrap(),
+                r.try_get_by_index(2).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The median days from enrolment to certificate in every grouping: the
+/// mean of the middle two for an even count, the middle one for an odd
+/// count, whole seconds counted, rounded to a tenth of a day.
+#[actix_rt::test]
+async fn median_days_to_certificate_is_exact_in_every_grouping() {
+    use crate::support::rows::set_column;
+    use chrono::{DateTime, Duration};
+    let app = TestApp::new().await;
+    let world = World::build(&app).await;
+    let (_, bkk1, bkk2, _) = scenario(&app, &world).await;
+    let hq = &world.hq.token;
+    let enrolled = DateTime::parse_from_rfc3339("2026-03-01T00:00:00Z").unwrap().to_utc();
+    // BKK-1 (two certificates): 1 day and 0.9 s (whole seconds: 1 day), and
+    // 4.5 days; BKK-2 (one): 3 days.
+    let mut bkk1_waits = vec![Duration::days(1) + Duration::milliseconds(900), Duration::hours(108)];
+    let certs = certificates(&app).await;
+    assert_eq!(certs.len(), 3);
+    for (certificate, enrolment, cohort) in certs {
+        let wait = if cohort.to_string() == bkk1 {
+            bkk1_waits.pop().unwrap()
+        } else {
+            assert_eq!(cohort.to_string(), bkk2);
+            Duration::days(3)
+        };
+        set_column(&app, "enrolments", enrolment, "enrolled_at", enrolled).await;
+        set_column(&app, "certificates", certificate, "issued_at", enrolled + wait).await;
+    }
+
+    let by_cohort = report(&app, hq, "").await;
+    let median = |rows: &Value, key: &str, value: &str| {
+        rows["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r[key] == value)
+            .unwrap_or_else(|| panic!("{key} {value} in {rows}"))["median_days_to_certificate"]
+            .clone()
+    };
+    assert_eq!(median(&by_cohort, "cohort_id", &bkk1), 2.8, "(1 + 4.5) / 2 = 2.75");
+    assert_eq!(median(&by_cohort, "cohort_id", &bkk2), 3.0);
+    assert_eq!(median(&report(&app, hq, "group_by=branch").await, "branch", "BKK"), 3.0);
+    assert_eq!(median(&report(&app, hq, "group_by=branch").await, "branch", "HAN"), Value::Null);
+    assert_eq!(median(&report(&app, hq, "group_by=course").await, "course_code", "EV-HV-101"), 3.0);
+    assert_eq!(median(&report(&app, hq, "group_by=month").await, "month", "2026-03"), 3.0);
+    // Only BKK-1's certificates issued from the fourth day on: the 4.5 days.
+    let late = report(&app, hq, "date_field=certified&from=2026-03-04&to=2026-03-10").await;
+    assert_eq!(median(&late, "cohort_id", &bkk1), 4.5);
+}
