@@ -219,11 +219,11 @@ impl Intake<'_> {
             staged.abort().await;
             return Err(err.into());
         }
-        while !ended {
-            let failure = match body.next().await {
-                None => break,
-                Some(Err(_)) => IngestError::Truncated,
-                Some(Ok(chunk)) => {
+        // `ended`: the whole body already arrived with the head.
+        while let Some(next) = if ended { None } else { body.next().await } {
+            let failure = match next {
+                Err(_) => IngestError::Truncated,
+                Ok(chunk) => {
                     size += chunk.len() as u64;
                     if size > ceiling {
                         over

@@ -44,7 +44,7 @@ async fn storage_round_trip(app: &TestApp) {
     assert_eq!(served.header("content-type").as_deref(), Some("image/png"));
     assert!(!served.body.windows(4).any(|w| w == b"tEXt"), "metadata kept");
     assert!(!served.body.windows(3).any(|w| w == b"GPS"));
-    assert_eq!(served.body.len() as i64, file["size"].as_i64().unwrap());
+    assert_eq!(i64::try_from(served.body.len()).unwrap(), file["size"].as_i64().unwrap());
     assert_eq!(sha256_hex(&served.body), file["sha256"].as_str().unwrap());
     assert!(served.header("cache-control").unwrap().contains("immutable"));
 
@@ -510,7 +510,7 @@ async fn the_offline_package_lists_everything_with_versions_and_an_etag() {
         let served = fetch(&app, asset["url"].as_str().unwrap(), &[]).await;
         assert_eq!(served.status, 200);
         assert_eq!(sha256_hex(&served.body), asset["sha256"].as_str().unwrap());
-        assert_eq!(served.body.len() as i64, asset["size"].as_i64().unwrap());
+        assert_eq!(i64::try_from(served.body.len()).unwrap(), asset["size"].as_i64().unwrap());
         assert!(asset["version"].as_str().is_some());
     }
     assert_eq!(

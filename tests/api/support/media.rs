@@ -48,7 +48,7 @@ pub fn photo(width: u32, height: u32, shade: u8) -> Vec<u8> {
     zhijiang::media::png::encode(
         width,
         height,
-        |x, y| [shade, (x % 256) as u8, (y % 256) as u8],
+        |x, y| [shade, u8::try_from(x % 256).unwrap_or(0), u8::try_from(y % 256).unwrap_or(0)],
         &[("GPS", "13.7563N 100.5018E")],
     )
 }
