@@ -719,6 +719,10 @@ async fn hostile_text_is_refused_everywhere_and_email_keeps_flowing() {
         ),
     ];
 
+    // Activity times of the setup's exam steps wait in memory for a batched
+    // write (`enrolments::activity_buffer`); a read that shows activity
+    // writes them now, so no late write lands between the snapshots.
+    app.get("/api/v1/users/me/enrolments").token(&w.bkk_trainee.token).send().await;
     let before = snapshot(&app).await;
     let mut checked = 0;
     let _ = &organisation_id;
