@@ -55,7 +55,7 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), RunError> {
     let result = server.run().await.map_err(|e| RunError::Other(e.to_string()));
     // Activity times recorded by the last requests (see
     // `enrolments::activity_buffer`) are written before the process ends.
-    if let Err(e) = state.activity.flush(&state.db).await {
+    if let Err(e) = crate::enrolments::activity_buffer::write_pending(&state).await {
         tracing::warn!(error = %e, "could not write the last enrolment activity times");
     }
     let _ = stop_worker.send(true);

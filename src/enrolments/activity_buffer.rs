@@ -5,30 +5,29 @@
 //! `last_activity_at` with its own UPDATE (and commit) on each of those
 //! requests was a quarter of the database's work at the synchronized start.
 //! The time only has to tell an administrator who is stuck, so these paths
-//! record it here, in memory, and a flush writes all pending times of the
-//! last second in one transaction, each row only when the stored time is
-//! older (so two nodes flushing in any order keep the latest).
+//! note it in memory (`state::activity`), and a write a second later stores
+//! all pending times in one transaction, each row only when the stored time
+//! is older (so two nodes writing in any order keep the latest).
 //!
 //! What it costs: a process killed without a graceful shutdown loses at most
 //! the last second of these times (never a lesson, an attempt or an answer:
-//! those commit with their requests). Reads that show activity flush first,
-//! so one node reads its own writes; another node's show within a second.
-//! Lesson completions still write synchronously: they change the lessons
-//! count in the same transaction as the completion.
+//! those commit with their requests). Reads that show activity write what is
+//! pending first, so one node reads its own writes; another node's show
+//! within a second. Lesson completions still write synchronously: they
+//! change the lessons count in the same transaction as the completion.
 
 use super::entity::{self as enrolment, Entity as Enrolments};
+use crate::state::AppState;
+use crate::state::activity::Pending;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait};
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 use uuid::Uuid;
 
-/// How long a recorded time waits for others before the flush writes it.
-const FLUSH_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
+/// How long a noted time waits for others before it is written.
+const WRITE_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// At most this many rows per UPDATE transaction, so one flush never holds
+/// At most this many rows per UPDATE transaction, so one write never holds
 /// a long transaction.
 const CHUNK: usize = 500;
 
@@ -37,98 +36,64 @@ const CHUNK: usize = 500;
 /// writes nothing), which is precise enough to tell who is stuck.
 pub(crate) const SAVE_RESOLUTION_SECONDS: i64 = 60;
 
-/// A pending time: the latest recorded, and how much older the stored one
-/// must be to be rewritten (0 once a start is among the pending steps).
-#[derive(Clone, Copy)]
-struct Pending {
-    at: DateTime<Utc>,
-    resolution_seconds: i64,
+/// An attempt started or resumed on `enrolment_id`.
+pub(crate) fn attempt_started(state: &AppState, enrolment_id: Uuid, now: DateTime<Utc>) {
+    note(
+        state,
+        enrolment_id,
+        Pending {
+            at: now,
+            resolution_seconds: 0,
+        },
+    );
 }
 
-#[derive(Default)]
-pub struct ActivityBuffer {
-    pending: Mutex<HashMap<Uuid, Pending>>,
-    /// A flush is scheduled (at most one at a time per process).
-    scheduled: AtomicBool,
+/// Answers were saved on `enrolment_id`.
+pub(crate) fn answer_saved(state: &AppState, enrolment_id: Uuid, now: DateTime<Utc>) {
+    note(
+        state,
+        enrolment_id,
+        Pending {
+            at: now,
+            resolution_seconds: SAVE_RESOLUTION_SECONDS,
+        },
+    );
 }
 
-impl ActivityBuffer {
-    /// An attempt started or resumed on `enrolment_id`.
-    pub(crate) fn attempt_started(self: &Arc<Self>, db: &DatabaseConnection, enrolment_id: Uuid, now: DateTime<Utc>) {
-        self.record(
-            db,
-            enrolment_id,
-            Pending {
-                at: now,
-                resolution_seconds: 0,
-            },
-        );
-    }
-
-    /// Answers were saved on `enrolment_id`.
-    pub(crate) fn answer_saved(self: &Arc<Self>, db: &DatabaseConnection, enrolment_id: Uuid, now: DateTime<Utc>) {
-        self.record(
-            db,
-            enrolment_id,
-            Pending {
-                at: now,
-                resolution_seconds: SAVE_RESOLUTION_SECONDS,
-            },
-        );
-    }
-
-    fn record(self: &Arc<Self>, db: &DatabaseConnection, enrolment_id: Uuid, step: Pending) {
-        {
-            let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
-            let entry = pending.entry(enrolment_id).or_insert(step);
-            entry.at = entry.at.max(step.at);
-            entry.resolution_seconds = entry.resolution_seconds.min(step.resolution_seconds);
-        }
-        if !self.scheduled.swap(true, Ordering::AcqRel) {
-            let buffer = Arc::clone(self);
-            let db = db.clone();
-            tokio::spawn(async move {
-                tokio::time::sleep(FLUSH_DELAY).await;
-                buffer.scheduled.store(false, Ordering::Release);
-                if let Err(e) = buffer.flush(&db).await {
-                    tracing::warn!(error = %e, "writing enrolment activity times failed; they are kept for the next flush");
-                }
-            });
-        }
-    }
-
-    /// Before a read that shows activity: writes what is pending, so this
-    /// node reads its own writes. A failure only leaves the times pending
-    /// (the read shows them a moment later), so it is logged, not returned.
-    pub(crate) async fn settle(&self, db: &DatabaseConnection) {
-        if let Err(e) = self.flush(db).await {
-            tracing::warn!(error = %e, "writing enrolment activity times before a read failed");
-        }
-    }
-
-    /// Writes every pending time now. On an error the times not written go
-    /// back into the buffer (merged with newer ones) for the next flush.
-    pub(crate) async fn flush(&self, db: &DatabaseConnection) -> Result<(), DbErr> {
-        let taken: Vec<(Uuid, Pending)> = {
-            let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
-            if pending.is_empty() {
-                return Ok(());
+fn note(state: &AppState, enrolment_id: Uuid, step: Pending) {
+    state.activity.note(enrolment_id, step);
+    if state.activity.claim_schedule() {
+        let state = state.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(WRITE_DELAY).await;
+            state.activity.release_schedule();
+            if let Err(e) = write_pending(&state).await {
+                tracing::warn!(error = %e, "writing enrolment activity times failed; they are kept for the next write");
             }
-            pending.drain().collect()
-        };
-        for (i, chunk) in taken.chunks(CHUNK).enumerate() {
-            if let Err(e) = write(db, chunk).await {
-                let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
-                for (id, step) in taken.iter().skip(i * CHUNK) {
-                    let entry = pending.entry(*id).or_insert(*step);
-                    entry.at = entry.at.max(step.at);
-                    entry.resolution_seconds = entry.resolution_seconds.min(step.resolution_seconds);
-                }
-                return Err(e);
-            }
-        }
-        Ok(())
+        });
     }
+}
+
+/// Before a read that shows activity: writes what is pending, so this node
+/// reads its own writes. A failure only leaves the times pending (the read
+/// shows them a moment later), so it is logged, not returned.
+pub(crate) async fn settle(state: &AppState) {
+    if let Err(e) = write_pending(state).await {
+        tracing::warn!(error = %e, "writing enrolment activity times before a read failed");
+    }
+}
+
+/// Writes every pending time now. On an error the times not written go back
+/// (merged with newer ones) for the next write.
+pub(crate) async fn write_pending(state: &AppState) -> Result<(), DbErr> {
+    let taken = state.activity.take();
+    for (i, chunk) in taken.chunks(CHUNK).enumerate() {
+        if let Err(e) = write(&state.db, chunk).await {
+            state.activity.put_back(&taken[i * CHUNK..]);
+            return Err(e);
+        }
+    }
+    Ok(())
 }
 
 /// One transaction: each enrolment's time, where the stored one is older by

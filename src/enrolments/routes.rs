@@ -64,7 +64,7 @@ pub(crate) async fn members(
 ) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let query = filter.query()?;
-    state.activity.settle(&state.db).await;
+    crate::enrolments::activity_buffer::settle(&state).await;
     let rows = member_list::members(&state.db, &caller, *id, &query, page, state.clock.now()).await?;
     let (rows, next_cursor) = crate::http::page::split_page(rows, page, |r| r.id);
     let locale = negotiate(&req);
@@ -76,7 +76,7 @@ pub(crate) async fn members(
 #[utoipa::path(get, path = "/api/v1/enrolments/{id}", tag = "enrolments", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = Enrolment), (status = 404)))]
 pub(crate) async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
-    state.activity.settle(&state.db).await;
+    crate::enrolments::activity_buffer::settle(&state).await;
     let row = service::find_visible(&state.db, &caller, *id).await?;
     let view = one(&state, &req, &caller, row).await?;
     Ok(with_language(HttpResponse::Ok().json(view), negotiate(&req)))

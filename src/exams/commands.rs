@@ -205,7 +205,7 @@ pub(crate) async fn save_answer(
     let now = state.clock.now();
     let row = attempts::find_visible(&state.db, actor, attempt_id).await?;
     attempts::save_answer(&state.db, &row, question_id, &input.selected, now).await?;
-    state.activity.answer_saved(&state.db, row.enrolment_id, now);
+    crate::enrolments::activity_buffer::answer_saved(state, row.enrolment_id, now);
     Ok(())
 }
 
@@ -250,6 +250,6 @@ pub(crate) async fn sync_answers(
     }
     let now = cmd.now();
     cmd.commit().await?;
-    state.activity.answer_saved(&state.db, row.enrolment_id, now);
+    crate::enrolments::activity_buffer::answer_saved(state, row.enrolment_id, now);
     Ok(outcomes)
 }

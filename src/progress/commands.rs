@@ -62,7 +62,7 @@ pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid, new: b
             return match attempts::store(&state.db, prepared, now).await {
                 Ok((started, _)) => {
                     let (Started::New(row) | Started::Existing(row)) = &started;
-                    state.activity.attempt_started(&state.db, row.enrolment_id, now);
+                    crate::enrolments::activity_buffer::attempt_started(state, row.enrolment_id, now);
                     Ok(started)
                 }
                 Err(ExamError::AttemptRace) => race_winner(state, exam.id, actor.user_id).await,

@@ -49,7 +49,7 @@ pub(crate) async fn page(
     page: Page,
     locale: Locale,
 ) -> Result<List<MyEnrolment>, ProgressError> {
-    state.activity.settle(&state.db).await;
+    crate::enrolments::activity_buffer::settle(state).await;
     let rows = enrolments::mine(&state.db, caller, status, page).await?;
     let (rows, next_cursor) = split_page(rows, page, |r| r.id);
     let items = build(state, caller, rows, locale).await?;
@@ -59,7 +59,7 @@ pub(crate) async fn page(
 /// One of the caller's own enrolments, with the ids of the lessons done;
 /// anyone else's answers 404.
 pub(crate) async fn one(state: &AppState, caller: &Caller, id: Uuid, locale: Locale) -> Result<MyEnrolment, ProgressError> {
-    state.activity.settle(&state.db).await;
+    crate::enrolments::activity_buffer::settle(state).await;
     let row = enrolments::find_mine(&state.db, caller, id).await?;
     let lessons = enrolments::completed_lessons(&state.db, row.id).await?;
     let mut view = build(state, caller, vec![row], locale)

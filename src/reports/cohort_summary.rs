@@ -90,7 +90,7 @@ fn of_cohort(table: &'static str, cohort_id: Uuid) -> sea_orm::sea_query::Select
 /// The summary of a cohort the caller may see (another branch's: 404).
 pub(crate) async fn for_cohort(state: &AppState, caller: &Caller, cohort_id: Uuid, inactive_days: i64) -> ApiResult<CohortSummary> {
     let cohort = crate::cohorts::service::find_scoped(&state.db, caller, cohort_id).await?;
-    state.activity.settle(&state.db).await;
+    crate::enrolments::activity_buffer::settle(state).await;
     let lessons = crate::courses::service::lesson_counts(&state.db, &[cohort.course_id])
         .await?
         .get(&cohort.course_id)

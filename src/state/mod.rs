@@ -2,6 +2,7 @@
 //! it holds: metrics and heartbeats, the database-backed throttle counters,
 //! and the catalogue cache.
 
+pub(crate) mod activity;
 pub(crate) mod cache;
 pub(crate) mod counters;
 pub(crate) mod heartbeats;
@@ -28,7 +29,7 @@ pub struct AppState {
     /// Users' session standing, for checking access tokens.
     pub sessions: Arc<crate::tenancy::sessions::Sessions>,
     /// Enrolment activity times from the exam's hot paths, written in batches.
-    pub activity: Arc<crate::enrolments::activity_buffer::ActivityBuffer>,
+    pub activity: Arc<activity::ActivityTimes>,
     /// Media storage, links and limits.
     pub media: Arc<crate::media::Media>,
 }
