@@ -122,6 +122,10 @@ pub struct MediaSettings {
     pub quota_bytes: u64,
     /// How long a signed media link stays valid at least.
     pub link_lifetime: Duration,
+    /// Largest chunk of a resumable upload (one request's body).
+    pub chunk_max_bytes: u64,
+    /// How long a resumable upload is kept after its last chunk.
+    pub upload_lifetime: Duration,
 }
 
 /// The same settings as optional values, as read from the TOML file.
@@ -169,6 +173,8 @@ struct FileConfig {
     media_max_image_pixels: Option<u64>,
     media_quota_bytes: Option<u64>,
     media_link_minutes: Option<u64>,
+    media_chunk_max_bytes: Option<u64>,
+    media_upload_hours: Option<u64>,
 }
 
 /// A setting that could not be used; its `Display` is the one line printed.
@@ -344,6 +350,14 @@ impl Config {
         if link_minutes == 0 || link_minutes > 7 * 24 * 60 {
             return Err(bad("ZHIJIANG_MEDIA_LINK_MINUTES", "must be between 1 and 10080"));
         }
+        let chunk_max_bytes = number("ZHIJIANG_MEDIA_CHUNK_MAX_BYTES", f.media_chunk_max_bytes, 16 * MIB)?;
+        if !(MIB..=256 * MIB).contains(&chunk_max_bytes) {
+            return Err(bad("ZHIJIANG_MEDIA_CHUNK_MAX_BYTES", "must be between 1 MiB and 256 MiB"));
+        }
+        let upload_hours = number("ZHIJIANG_MEDIA_UPLOAD_HOURS", f.media_upload_hours, 24)?;
+        if upload_hours == 0 || upload_hours > 7 * 24 {
+            return Err(bad("ZHIJIANG_MEDIA_UPLOAD_HOURS", "must be between 1 and 168"));
+        }
         let media = MediaSettings {
             storage_url: storage_url.map(Secret),
             s3_endpoint: pick("ZHIJIANG_S3_ENDPOINT", f.s3_endpoint),
@@ -363,6 +377,8 @@ impl Config {
             max_image_pixels: number("ZHIJIANG_MEDIA_MAX_IMAGE_PIXELS", f.media_max_image_pixels, 50_000_000)?.max(1),
             quota_bytes: number("ZHIJIANG_MEDIA_QUOTA_BYTES", f.media_quota_bytes, 0)?,
             link_lifetime: Duration::from_secs(link_minutes * 60),
+            chunk_max_bytes,
+            upload_lifetime: Duration::from_secs(upload_hours * 3600),
         };
         Ok(Config {
             media,
@@ -442,6 +458,22 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(err.name, "ZHIJIANG_FORWARDED_HEADER");
+    }
+
+    #[test]
+    fn resumable_uploads_have_bounded_chunks_and_lifetimes() {
+        let c = Config::resolve(FileConfig::default(), |_| None).unwrap();
+        assert_eq!(c.media.chunk_max_bytes, 16 * 1024 * 1024);
+        assert_eq!(c.media.upload_lifetime, Duration::from_secs(24 * 3600));
+        for (name, value) in [
+            ("ZHIJIANG_MEDIA_CHUNK_MAX_BYTES", "1000"),
+            ("ZHIJIANG_MEDIA_CHUNK_MAX_BYTES", "1073741824"),
+            ("ZHIJIANG_MEDIA_UPLOAD_HOURS", "0"),
+            ("ZHIJIANG_MEDIA_UPLOAD_HOURS", "169"),
+        ] {
+            let err = Config::resolve(FileConfig::default(), |k| (k == name).then(|| value.into())).unwrap_err();
+            assert_eq!(err.name, name);
+        }
     }
 
     #[test]

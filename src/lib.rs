@@ -161,6 +161,7 @@ pub fn routes() -> http::routes::Routes {
     users::routes::routes(&mut r);
     courses::routes::routes(&mut r);
     courses::assets::routes(&mut r);
+    courses::uploads::routes(&mut r);
     delivery::routes(&mut r);
     offline::routes(&mut r);
     cohorts::routes::routes(&mut r);

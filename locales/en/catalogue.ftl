@@ -52,4 +52,11 @@ problem-storage_quota_exceeded = Storage full
     .detail = Storing this file would exceed the media storage quota. Remove unused assets or ask for more space.
 problem-upload_truncated = Upload incomplete
     .detail = The upload ended before the whole file arrived. Nothing was kept; please send it again.
+problem-upload_offset_conflict = Chunk at the wrong position
+    .detail = The upload holds { $offset ->
+        [one] { $offset } byte
+       *[other] { $offset } bytes
+    } so far; send the next chunk starting at byte { $offset }.
+problem-upload_offset_missing = Chunk position missing
+    .detail = Send each chunk with an Upload-Offset header giving the byte it starts at (ask the upload with HEAD where to continue).
 field-invalid_file_name = A file name is a single name without folders (/ or \), not "." or "..".

@@ -133,7 +133,7 @@ fn asset_view(resolver: &Resolver<'_>, row: &asset::Model, files: &[file::Model]
 }
 
 /// The view of one asset after a write.
-async fn editor_view(state: &AppState, id: Uuid) -> ApiResult<Asset> {
+pub(crate) async fn editor_view(state: &AppState, id: Uuid) -> ApiResult<Asset> {
     let row = commands::find_asset(&state.db, id).await?;
     let course = CourseMedia::load(&state.db, row.course_id).await?;
     let referenced = commands::referenced(&state.db, row.course_id).await?.contains(&id);

@@ -16,6 +16,11 @@ pub(crate) mod routes;
 pub(crate) mod service;
 pub(crate) mod status;
 pub(crate) mod texts;
+pub(crate) mod upload_chunks;
+pub(crate) mod upload_commands;
+pub(crate) mod upload_entity;
+pub(crate) mod upload_part_entity;
+pub(crate) mod uploads;
 pub(crate) mod writes;
 
 pub(crate) use error::CourseError;

@@ -121,6 +121,8 @@ error_codes! {
         RangeNotSatisfiable = "range_not_satisfiable",
         StorageQuotaExceeded = "storage_quota_exceeded",
         UploadTruncated = "upload_truncated",
+        UploadOffsetConflict = "upload_offset_conflict",
+        UploadOffsetMissing = "upload_offset_missing",
     }
 }
 

@@ -1,9 +1,10 @@
 //! Background chores, in one place: outbox delivery, the exam-deadline
-//! sweep, certificate expiry reminders and the idempotency purge, each run under the supervisor that
+//! sweep, certificate expiry reminders, the idempotency purge and the sweep
+//! of expired resumable uploads, each run under the supervisor that
 //! restarts it when it dies. Their heartbeats are kept in
 //! `state::heartbeats`; the chores themselves live with their areas
 //! (`notifications::worker`, `progress::sweep`,
-//! `http::idempotency::purge_expired`).
+//! `http::idempotency::purge_expired`, `courses::upload_commands::sweep_expired`).
 //!
 //! A chore that stops silently is worse than one that crashes loudly: email
 //! and exam grading stop while the API still answers. So each chore records
@@ -58,7 +59,8 @@ impl Worker {
 
     /// Small periodic chores that need a running process, every poll interval
     /// until `shutdown`: grading expired exam attempts, and about hourly
-    /// forgetting idempotent answers older than a day. Kept apart from the
+    /// forgetting idempotent answers older than a day and removing expired
+    /// resumable uploads with their chunks. Kept apart from the
     /// outbox loop so that a slow SMTP server does not delay grading, nor a
     /// failing sweep hold up email.
     pub async fn run_housekeeping(self, mut shutdown: watch::Receiver<bool>) {
@@ -95,6 +97,12 @@ impl Worker {
             match crate::http::idempotency::purge_expired(&self.state).await {
                 Ok(_) => jobs.beat(IDEMPOTENCY_PURGE, now),
                 Err(err) => tracing::warn!(error = %err, "could not purge old idempotency keys"),
+            }
+            // Resumable uploads left unfinished: their sessions and chunks.
+            match crate::courses::upload_commands::sweep_expired(&self.state).await {
+                Ok(0) => {}
+                Ok(swept) => tracing::info!(swept, "removed expired resumable uploads"),
+                Err(err) => tracing::warn!(error = %err, "could not sweep expired uploads"),
             }
         }
     }

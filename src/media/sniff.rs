@@ -98,27 +98,52 @@ fn essence(content_type: &str) -> String {
     content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
 }
 
+/// Each media type a file can be found to be, its kind, and the types a
+/// client may claim for it.
+const CLAIMS: &[(&str, Kind, &[&str])] = &[
+    ("image/jpeg", Kind::Image, &["image/jpeg", "image/jpg", "image/pjpeg"]),
+    ("image/png", Kind::Image, &["image/png"]),
+    ("application/pdf", Kind::Pdf, &["application/pdf"]),
+    ("video/mp4", Kind::Video, &["video/mp4", "video/quicktime"]),
+    ("audio/mp4", Kind::Audio, &["audio/mp4", "audio/m4a", "audio/x-m4a", "audio/aac"]),
+    ("video/webm", Kind::Video, &["video/webm", "video/x-matroska"]),
+    ("audio/webm", Kind::Audio, &["audio/webm"]),
+    ("audio/ogg", Kind::Audio, &["audio/ogg", "application/ogg"]),
+    ("audio/wav", Kind::Audio, &["audio/wav", "audio/x-wav", "audio/wave"]),
+    ("audio/mpeg", Kind::Audio, &["audio/mpeg", "audio/mp3"]),
+    ("text/vtt", Kind::Subtitle, &["text/vtt"]),
+];
+
+/// A claim that says nothing: absent, empty or `application/octet-stream`.
+fn meaningful(claimed: Option<&str>) -> Option<String> {
+    claimed.map(essence).filter(|c| !c.is_empty() && c != "application/octet-stream")
+}
+
 /// Whether the type a client claimed agrees with what the bytes are. No
 /// claim, or the generic `application/octet-stream`, agrees with anything.
 pub fn agrees_with_claim(found: Sniffed, claimed: Option<&str>) -> bool {
-    let Some(claimed) = claimed.map(essence).filter(|c| !c.is_empty() && c != "application/octet-stream") else {
+    let Some(claimed) = meaningful(claimed) else {
         return true;
     };
-    let aliases: &[&str] = match found.content_type {
-        "image/jpeg" => &["image/jpeg", "image/jpg", "image/pjpeg"],
-        "image/png" => &["image/png"],
-        "application/pdf" => &["application/pdf"],
-        "video/mp4" => &["video/mp4", "video/quicktime"],
-        "audio/mp4" => &["audio/mp4", "audio/m4a", "audio/x-m4a", "audio/aac"],
-        "video/webm" => &["video/webm", "video/x-matroska"],
-        "audio/webm" => &["audio/webm"],
-        "audio/ogg" => &["audio/ogg", "application/ogg"],
-        "audio/wav" => &["audio/wav", "audio/x-wav", "audio/wave"],
-        "audio/mpeg" => &["audio/mpeg", "audio/mp3"],
-        "text/vtt" => &["text/vtt"],
-        _ => &[],
+    CLAIMS
+        .iter()
+        .find(|(canonical, _, _)| *canonical == found.content_type)
+        .is_some_and(|(_, _, aliases)| aliases.contains(&claimed.as_str()))
+}
+
+/// The kind a claimed type announces before any byte arrives (to check a
+/// declared size early): `Ok(None)` when the claim says nothing, `Err(())`
+/// for a type lessons do not take. The content still decides at the end.
+#[allow(clippy::result_unit_err)]
+pub fn kind_of_claim(claimed: Option<&str>) -> Result<Option<Kind>, ()> {
+    let Some(claimed) = meaningful(claimed) else {
+        return Ok(None);
     };
-    aliases.contains(&claimed.as_str())
+    CLAIMS
+        .iter()
+        .find(|(_, _, aliases)| aliases.contains(&claimed.as_str()))
+        .map(|(_, kind, _)| Some(*kind))
+        .ok_or(())
 }
 
 #[cfg(test)]
@@ -148,5 +173,15 @@ mod tests {
         assert!(agrees_with_claim(png, Some("IMAGE/PNG; charset=binary")));
         assert!(!agrees_with_claim(png, Some("image/jpeg")));
         assert!(!agrees_with_claim(png, Some("application/pdf")));
+    }
+
+    #[test]
+    fn a_claim_announces_its_kind() {
+        assert_eq!(kind_of_claim(None), Ok(None));
+        assert_eq!(kind_of_claim(Some("application/octet-stream")), Ok(None));
+        assert_eq!(kind_of_claim(Some("Video/MP4")), Ok(Some(Kind::Video)));
+        assert_eq!(kind_of_claim(Some("audio/x-m4a")), Ok(Some(Kind::Audio)));
+        assert_eq!(kind_of_claim(Some("text/vtt; charset=utf-8")), Ok(Some(Kind::Subtitle)));
+        assert_eq!(kind_of_claim(Some("image/svg+xml")), Err(()));
     }
 }

@@ -102,6 +102,22 @@ impl Store {
             store: self.clone(),
             key,
             writer: Some(WriteMultipart::new_with_chunk_size(upload, PART_SIZE)),
+            in_place: false,
+        })
+    }
+
+    /// Starts a write straight to `key`: the object appears there only
+    /// once [`Staged::commit`] completes it (a multipart upload, or a
+    /// temporary file renamed), so no rename is needed. For objects that
+    /// are themselves staging, such as the chunks of a resumable upload.
+    pub async fn write_at(&self, key: &str) -> Result<Staged, StoreError> {
+        let key = Path::from(key);
+        let upload = self.inner.put_multipart(&key).await?;
+        Ok(Staged {
+            store: self.clone(),
+            key,
+            writer: Some(WriteMultipart::new_with_chunk_size(upload, PART_SIZE)),
+            in_place: true,
         })
     }
 
@@ -144,6 +160,8 @@ pub struct Staged {
     store: Store,
     key: Path,
     writer: Option<WriteMultipart>,
+    /// Written at its final key (see [`Store::write_at`]).
+    in_place: bool,
 }
 
 impl Staged {
@@ -155,8 +173,17 @@ impl Staged {
         Ok(())
     }
 
+    /// Completes a write started with [`Store::write_at`], where it is.
+    pub async fn finish(mut self) -> Result<(), StoreError> {
+        debug_assert!(self.in_place, "a staged write is committed to its final key");
+        let writer = self.writer.take().expect("a write is open until finish or abort");
+        writer.finish().await?;
+        Ok(())
+    }
+
     /// Completes the write and moves it to `final_key`.
     pub async fn commit(mut self, final_key: &str) -> Result<(), StoreError> {
+        debug_assert!(!self.in_place, "a write in place is finished, not moved");
         let writer = self.writer.take().expect("a staged write is open until commit or abort");
         writer.finish().await?;
         let target = Path::from(final_key);

@@ -174,6 +174,9 @@ impl TestApp {
     pub fn delete(&self, path: &str) -> Call<'_> {
         Call::new(self, TestRequest::delete(), path)
     }
+    pub fn head(&self, path: &str) -> Call<'_> {
+        Call::new(self, TestRequest::default().method(actix_web::http::Method::HEAD), path)
+    }
 
     /// Logs in and returns the access token.
     pub async fn login(&self, branch: &str, email: &str, password: &str) -> String {
