@@ -39,6 +39,7 @@ mod l10n_responses;
 mod l10n_verify_busy;
 mod l10n_vietnamese_dates;
 mod media;
+mod media_variants;
 mod my_course;
 mod my_course_exam_days;
 mod nodes;
