@@ -13,6 +13,7 @@ use crate::http::routes::Routes;
 use crate::media::file_entity::{self as file, Entity as Files};
 use crate::media::links::{self, Link, LinkError};
 use crate::media::range::{Wanted, wanted};
+use crate::media::variant_entity::{self as variant, Entity as Variants};
 use crate::state::AppState;
 use actix_web::body::SizedStream;
 use actix_web::http::{StatusCode, header};
@@ -24,11 +25,19 @@ use uuid::Uuid;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub(crate) struct LinkParams {
-    /// `original`.
+    /// `original` (the default), or `w{width}` for a smaller copy of an image.
     pub variant: Option<String>,
     /// Unix seconds.
     pub expires: Option<i64>,
     pub signature: Option<String>,
+}
+
+/// What a link names: the file as stored, or one of its copies.
+struct Served {
+    key: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
 }
 
 /// A media file by signed link (see the module comment).
@@ -63,16 +72,35 @@ pub(crate) async fn serve(
         Err(LinkError::Invalid) => return Err(ApiError::not_found()),
         Err(LinkError::Expired) => return Err(ApiError::new(StatusCode::FORBIDDEN, ProblemCode::MediaLinkExpired)),
     }
-    if link.variant != links::ORIGINAL {
-        return Err(ApiError::not_found());
-    }
     let row = Files::find_by_id(file_id)
         .filter(file::Column::AssetId.eq(asset_id))
         .one(&state.db)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let size = u64::try_from(row.size_bytes).unwrap_or(0);
-    let etag = format!("\"{}\"", row.sha256);
+    let served = if link.variant == links::ORIGINAL {
+        Served {
+            key: row.storage_key,
+            content_type: row.content_type,
+            size: row.size_bytes,
+            sha256: row.sha256,
+        }
+    } else {
+        let width = links::variant_width(&link.variant).ok_or_else(ApiError::not_found)?;
+        let copy = Variants::find()
+            .filter(variant::Column::FileId.eq(row.id))
+            .filter(variant::Column::Width.eq(width))
+            .one(&state.db)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        Served {
+            key: copy.storage_key,
+            content_type: copy.content_type,
+            size: copy.size_bytes,
+            sha256: copy.sha256,
+        }
+    };
+    let size = u64::try_from(served.size).unwrap_or(0);
+    let etag = format!("\"{}\"", served.sha256);
     let max_age = (expires - state.clock.now().timestamp()).max(0);
     let cache = format!("private, max-age={max_age}, immutable");
     let not_modified = req
@@ -114,7 +142,7 @@ pub(crate) async fn serve(
         state
             .media
             .store
-            .read(&row.storage_key, (status == StatusCode::PARTIAL_CONTENT).then_some(range.clone()))
+            .read(&served.key, (status == StatusCode::PARTIAL_CONTENT).then_some(range.clone()))
             .await
             .map_err(|e| ApiError::internal_from(&e))?
             .map(|chunk| chunk.map_err(actix_web::error::ErrorInternalServerError))
@@ -122,7 +150,7 @@ pub(crate) async fn serve(
     };
     let mut response = HttpResponse::build(status);
     response
-        .content_type(row.content_type.as_str())
+        .content_type(served.content_type.as_str())
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, cache))
         .insert_header((header::ACCEPT_RANGES, "bytes"))

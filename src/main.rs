@@ -53,6 +53,17 @@ enum Admin {
         #[arg(long)]
         with_answers: bool,
     },
+    /// Find stored media objects that no row names (left by a crash between
+    /// writing bytes and recording them) and remove them; objects younger
+    /// than the grace period are never touched. Prints a JSON report.
+    MediaSweep {
+        /// Only count them (and their bytes).
+        #[arg(long)]
+        dry_run: bool,
+        /// Minutes an unrecorded object is left alone (an upload may be in flight).
+        #[arg(long, default_value_t = 60)]
+        grace_minutes: u32,
+    },
     /// Create the HQ branch (if needed) and a headquarters administrator. Idempotent.
     CreateHq {
         #[arg(long)]
@@ -82,6 +93,9 @@ fn main() -> ExitCode {
             Command::Serve { demo } => zhijiang::serve::serve(config, demo).await,
             Command::Migrate => zhijiang::serve::migrate(config).await,
             Command::Worker => zhijiang::serve::worker(config).await,
+            Command::Admin(Admin::MediaSweep { dry_run, grace_minutes }) => {
+                zhijiang::serve::media_sweep(config, dry_run, grace_minutes).await
+            }
             Command::Admin(Admin::CreateHq { email, password }) => zhijiang::serve::create_hq(config, &email, &password).await,
             Command::Admin(Admin::SeedLoad {
                 branches,

@@ -78,6 +78,23 @@ pub async fn create_hq(config: Config, email: &str, password: &str) -> Result<()
     Ok(())
 }
 
+/// `admin media-sweep`: removes stored media objects no row names.
+pub async fn media_sweep(config: Config, dry_run: bool, grace_minutes: u32) -> Result<(), RunError> {
+    let state = build_state(config).await?;
+    // Object ages come from the store's clock: compare with real time.
+    let report = crate::media::gc::sweep_orphans(
+        &state.db,
+        &state.media.store,
+        chrono::Duration::minutes(i64::from(grace_minutes)),
+        chrono::Utc::now(),
+        dry_run,
+    )
+    .await
+    .map_err(RunError::Other)?;
+    println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+    Ok(())
+}
+
 /// `admin seed-load`: a large world for benchmarks.
 pub async fn seed_load(
     config: Config,

@@ -37,6 +37,7 @@ mod m20261129_000028_practical_assessments;
 mod m20261129_000029_talent_matching;
 mod m20261129_000031_report_indexes;
 mod m20261129_000032_media_uploads;
+mod m20261129_000033_media_variants;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000029_talent_matching::Migration),
             Box::new(m20261129_000031_report_indexes::Migration),
             Box::new(m20261129_000032_media_uploads::Migration),
+            Box::new(m20261129_000033_media_variants::Migration),
         ]
     }
 }

@@ -1,8 +1,10 @@
 //! What headquarters does with lesson media: take an upload into storage and
 //! record it (a new asset, or another locale's file of one), list a course's
 //! assets with whether a lesson uses them, and remove an unused asset.
-//! Storage is written before the rows and cleaned up if they are not; a
-//! file's bytes are removed only after the rows that name them are gone.
+//! Storage is staged before the rows are written and placed under its
+//! content key after they are committed (discarded if they are not); bytes
+//! no row names any more are noted with the rows' removal and collected
+//! after the commit (`media::gc`).
 
 use super::CourseError;
 use super::lesson_entity::{self as lesson, Entity as Lessons};
@@ -15,7 +17,8 @@ use crate::error::{ApiError, FieldCode, FieldError, ProblemCode};
 use crate::i18n::Locale;
 use crate::media::asset_entity::{self as asset, Entity as Assets};
 use crate::media::file_entity::{self as file, Entity as Files};
-use crate::media::{Ingested, Intake};
+use crate::media::variant_entity as variant;
+use crate::media::{Ingested, Intake, gc};
 use crate::state::AppState;
 use crate::tenancy::Actor;
 use bytes::Bytes;
@@ -105,7 +108,8 @@ where
         settings,
         claimed: upload.claimed.as_deref(),
         room,
-        key: format!("files/{file_id}"),
+        key: None,
+        variants: true,
     };
     let stored = intake.take(&state.media.store, upload.body).await?;
     if let Some(row) = &existing
@@ -132,9 +136,11 @@ where
     .await;
     match recorded {
         Ok((asset_id, replaced)) => {
-            if let Some(old) = replaced {
-                let _ = state.media.store.delete(&old).await;
+            if let Err(err) = stored.place(&state.media.store).await {
+                tracing::error!(error = %err, key = %stored.key, "recorded a media file but could not place its bytes");
+                return Err(ApiError::internal_from(&err));
             }
+            gc::collect(&state.db, &state.media.store, &replaced).await;
             Ok(asset_id)
         }
         Err(err) => {
@@ -145,13 +151,11 @@ where
 }
 
 async fn discard(state: &AppState, stored: &Ingested) {
-    if let Err(err) = state.media.store.delete(&stored.key).await {
-        tracing::warn!(error = %err, key = %stored.key, "could not remove a media file that was not recorded");
-    }
+    stored.discard(&state.media.store).await;
 }
 
-/// Writes the rows; answers the asset id and the storage key of a file it
-/// replaced (to remove once committed).
+/// Writes the rows; answers the asset id and the storage keys of a file it
+/// replaced (noted for collection once committed).
 #[allow(clippy::too_many_arguments)]
 async fn record(
     state: &AppState,
@@ -163,7 +167,7 @@ async fn record(
     name: &str,
     locale: Option<Locale>,
     stored: &Ingested,
-) -> Result<(Uuid, Option<String>), CourseError> {
+) -> Result<(Uuid, Vec<String>), CourseError> {
     let mut cmd = Command::begin(state, actor).await?;
     let now = cmd.now();
     let asset_id = match &existing {
@@ -195,7 +199,14 @@ async fn record(
         .filter(file::Column::Locale.eq(locale_code.clone()))
         .one(cmd.txn())
         .await?;
+    let mut replaced_keys = Vec::new();
     if let Some(old) = &replaced {
+        replaced_keys = gc::keys_of_files(cmd.txn(), &[old.id]).await?;
+        gc::mark(cmd.txn(), &replaced_keys, now).await?;
+        variant::Entity::delete_many()
+            .filter(variant::Column::FileId.eq(old.id))
+            .exec(cmd.txn())
+            .await?;
         Files::delete_by_id(old.id).exec(cmd.txn()).await?;
     }
     file::ActiveModel {
@@ -212,6 +223,23 @@ async fn record(
     }
     .insert(cmd.txn())
     .await?;
+    for copy in &stored.variants {
+        variant::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            file_id: Set(file_id),
+            width: Set(i32::try_from(copy.width).unwrap_or(i32::MAX)),
+            height: Set(i32::try_from(copy.height).unwrap_or(i32::MAX)),
+            content_type: Set(stored.content_type.to_string()),
+            size_bytes: Set(i64::try_from(copy.size).unwrap_or(i64::MAX)),
+            sha256: Set(copy.sha256.clone()),
+            storage_key: Set(copy.key.clone()),
+            created_at: Set(now),
+        }
+        .insert(cmd.txn())
+        .await?;
+    }
+    let used: Vec<String> = stored.objects().into_iter().map(|(_, key)| key.to_string()).collect();
+    gc::unmark(cmd.txn(), &used, now).await?;
     super::writes::touch(cmd.txn(), course_id, now).await?;
     cmd.audit(AuditEntry::new("media.upload", "media_asset", asset_id).details(json!({
         "course_id": course_id,
@@ -223,7 +251,7 @@ async fn record(
     })));
     cmd.announce(Event::Catalogue);
     cmd.commit().await?;
-    Ok((asset_id, replaced.map(|r| r.storage_key)))
+    Ok((asset_id, replaced_keys))
 }
 
 /// Ids of the assets of `course_id` that some lesson text names.
@@ -249,31 +277,34 @@ pub(crate) async fn referenced(db: &impl ConnectionTrait, course_id: Uuid) -> Re
     Ok(bodies.iter().flat_map(|b| crate::media::resolve::references(b)).collect())
 }
 
-/// Removes an asset no lesson uses: its rows, then its files' bytes.
+/// Removes an asset no lesson uses: its rows, then the bytes of its files
+/// and their variants that no other row names.
 pub(crate) async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), ApiError> {
     let mut cmd = Command::begin(state, actor).await?;
     let row = find_asset(cmd.txn(), id).await?;
     if referenced(cmd.txn(), row.course_id).await?.contains(&id) {
         return Err(ApiError::conflict(ProblemCode::AssetInUse));
     }
-    let keys: Vec<String> = Files::find()
+    let file_ids: Vec<Uuid> = Files::find()
         .filter(file::Column::AssetId.eq(id))
+        .select_only()
+        .column(file::Column::Id)
+        .into_tuple()
         .all(cmd.txn())
-        .await?
-        .into_iter()
-        .map(|f| f.storage_key)
-        .collect();
+        .await?;
+    let keys = gc::keys_of_files(cmd.txn(), &file_ids).await?;
+    let now = cmd.now();
+    gc::mark(cmd.txn(), &keys, now).await?;
+    variant::Entity::delete_many()
+        .filter(variant::Column::FileId.is_in(file_ids))
+        .exec(cmd.txn())
+        .await?;
     Files::delete_many().filter(file::Column::AssetId.eq(id)).exec(cmd.txn()).await?;
     Assets::delete_by_id(id).exec(cmd.txn()).await?;
-    let now = cmd.now();
     super::writes::touch(cmd.txn(), row.course_id, now).await?;
     cmd.audit(AuditEntry::new("media.delete", "media_asset", id).details(json!({"course_id": row.course_id, "name": row.name})));
     cmd.announce(Event::Catalogue);
     cmd.commit().await?;
-    for key in keys {
-        if let Err(err) = state.media.store.delete(&key).await {
-            tracing::warn!(error = %err, %key, "could not remove a deleted asset's file");
-        }
-    }
+    gc::collect(&state.db, &state.media.store, &keys).await;
     Ok(())
 }

@@ -11,7 +11,7 @@ use crate::http::{negotiate, with_language};
 use crate::i18n::Locale;
 use crate::media::asset_entity as asset;
 use crate::media::file_entity as file;
-use crate::media::resolve::{CourseMedia, MediaLink, Resolver, pick};
+use crate::media::resolve::{CourseMedia, MediaLink, Resolver, VariantLink, pick};
 use crate::state::AppState;
 use crate::tenancy::{Authorized, Caller, HqOnly};
 use actix_multipart::Multipart;
@@ -68,6 +68,8 @@ pub(crate) struct AssetFile {
     pub width: Option<i32>,
     pub height: Option<i32>,
     pub url: String,
+    /// Smaller copies of an image (narrowest first), made at upload.
+    pub variants: Vec<VariantLink>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -113,6 +115,7 @@ fn asset_view(resolver: &Resolver<'_>, row: &asset::Model, files: &[file::Model]
                 width: f.width,
                 height: f.height,
                 url: link.url,
+                variants: link.variants,
                 created_at: f.created_at,
             }
         })

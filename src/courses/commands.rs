@@ -184,6 +184,10 @@ pub(crate) async fn update(state: &AppState, actor: &Actor, id: Uuid, body: &Upd
 pub(crate) async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<(), CourseError> {
     let mut cmd = Command::begin(state, actor).await?;
     let row = service::find_visible(cmd.txn(), actor, id).await?;
+    // Its assets go with it (cascade); their bytes are noted for collection.
+    let media_keys = media_keys(cmd.txn(), row.id).await?;
+    let now = cmd.now();
+    crate::media::gc::mark(cmd.txn(), &media_keys, now).await?;
     Courses::delete_by_id(row.id).exec(cmd.txn()).await.map_err(|e| {
         if is_foreign_key_violation(&e) {
             CourseError::CourseInUse
@@ -194,7 +198,33 @@ pub(crate) async fn delete(state: &AppState, actor: &Actor, id: Uuid) -> Result<
     cmd.audit(AuditEntry::new("course.delete", "course", row.id).details(json!({"code": row.code})));
     cmd.announce(Event::Catalogue);
     cmd.commit().await?;
+    crate::media::gc::collect(&state.db, &state.media.store, &media_keys).await;
     Ok(())
+}
+
+/// Storage keys of every file and variant of a course's assets.
+async fn media_keys(db: &impl sea_orm::ConnectionTrait, course_id: Uuid) -> Result<Vec<String>, sea_orm::DbErr> {
+    use crate::media::asset_entity::{self as asset, Entity as Assets};
+    use crate::media::file_entity::{self as file, Entity as Files};
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    let asset_ids: Vec<Uuid> = Assets::find()
+        .filter(asset::Column::CourseId.eq(course_id))
+        .select_only()
+        .column(asset::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    if asset_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let file_ids: Vec<Uuid> = Files::find()
+        .filter(file::Column::AssetId.is_in(asset_ids))
+        .select_only()
+        .column(file::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    crate::media::gc::keys_of_files(db, &file_ids).await
 }
 
 /// Sets one locale's title and summary (`locale` as given in the path).

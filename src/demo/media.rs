@@ -77,7 +77,8 @@ async fn store(state: &AppState, bytes: Vec<u8>, claimed: &str) -> Result<crate:
         settings: &state.media.settings,
         claimed: Some(claimed),
         room: u64::MAX,
-        key: format!("files/{}", Uuid::now_v7()),
+        key: None,
+        variants: true,
     };
     let body = futures_util::stream::iter([Ok::<_, std::convert::Infallible>(Bytes::from(bytes))]);
     intake.take(&state.media.store, body).await.map_err(|e| e.to_string())
@@ -88,7 +89,7 @@ async fn record(
     course: &course::Model,
     lesson_id: Uuid,
     name: &str,
-    files: Vec<(Option<Locale>, crate::media::Ingested)>,
+    files: &[(Option<Locale>, crate::media::Ingested)],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Uuid, String> {
     let kind = files.first().map(|(_, f)| f.kind.as_str()).unwrap_or("image");
@@ -112,10 +113,10 @@ async fn record(
             locale: Set(locale.map(|l| l.as_str().to_string()).unwrap_or_default()),
             content_type: Set(stored.content_type.to_string()),
             size_bytes: Set(i64::try_from(stored.size).unwrap_or(i64::MAX)),
-            sha256: Set(stored.sha256),
+            sha256: Set(stored.sha256.clone()),
             width: Set(stored.width.and_then(|w| i32::try_from(w).ok())),
             height: Set(stored.height.and_then(|h| i32::try_from(h).ok())),
-            storage_key: Set(stored.key),
+            storage_key: Set(stored.key.clone()),
             created_at: Set(now),
         }
         .insert(txn)
@@ -149,9 +150,9 @@ pub(super) async fn seed(state: &AppState, course_code: &str) -> Result<(), Stri
     }
     let video = vec![(None, store(state, VIDEO.to_vec(), "video/webm").await?)];
     let txn = crate::db::begin(&state.db).await.map_err(|e| e.to_string())?;
-    let picture_id = record(&txn, &course, first.id, "hv-panel.png", pictures, now).await?;
-    let video_id = record(&txn, &course, first.id, "walkaround.webm", video, now).await?;
-    let captions_id = record(&txn, &course, first.id, "walkaround.vtt", captions, now).await?;
+    let picture_id = record(&txn, &course, first.id, "hv-panel.png", &pictures, now).await?;
+    let video_id = record(&txn, &course, first.id, "walkaround.webm", &video, now).await?;
+    let captions_id = record(&txn, &course, first.id, "walkaround.vtt", &captions, now).await?;
     for text in LessonTexts::find()
         .filter(lesson_text::Column::LessonId.eq(first.id))
         .all(&txn)
@@ -167,6 +168,10 @@ pub(super) async fn seed(state: &AppState, course_code: &str) -> Result<(), Stri
         row.update(&txn).await.map_err(|e| e.to_string())?;
     }
     txn.commit().await.map_err(|e| e.to_string())?;
+    // The pictures are 320 pixels wide: no smaller copies to record.
+    for (_, stored) in pictures.iter().chain(&video).chain(&captions) {
+        stored.place(&state.media.store).await.map_err(|e| e.to_string())?;
+    }
     state.catalogue.bump();
     Ok(())
 }

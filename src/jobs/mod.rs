@@ -1,6 +1,7 @@
 //! Background chores, in one place: outbox delivery, the exam-deadline
-//! sweep, certificate expiry reminders, the idempotency purge and the sweep
-//! of expired resumable uploads, each run under the supervisor that
+//! sweep, certificate expiry reminders, the idempotency purge, the sweep of
+//! expired resumable uploads and the collection of unused media objects,
+//! each run under the supervisor that
 //! restarts it when it dies. Their heartbeats are kept in
 //! `state::heartbeats`; the chores themselves live with their areas
 //! (`notifications::worker`, `progress::sweep`,
@@ -88,6 +89,11 @@ impl Worker {
         // Certificates about to expire: reminders 60 and 14 days before.
         if let Err(err) = crate::certificates::reminders::send_due(&self.state).await {
             tracing::warn!(error = %err, "could not queue certificate expiry reminders");
+        }
+        // Stored media whose rows were removed by a node that stopped before
+        // removing the bytes (see `media::gc`).
+        if let Err(err) = crate::media::gc::collect_marked(&self.state.db, &self.state.media.store).await {
+            tracing::warn!(error = %err, "could not collect unused media objects");
         }
         let now = self.state.clock.now();
         let due = jobs

@@ -4,11 +4,18 @@
 //! everything checked out. Images and subtitles are small enough to be held
 //! (within their limit) so that an image's header can be checked and its
 //! metadata removed, and a subtitle's text checked; video, audio and PDF
-//! stream straight through.
+//! stream straight through. An image also gets its smaller copies
+//! (`media::variants`) here, within the upload.
+//!
+//! What is taken waits under staging keys ([`Pending`]); the caller records
+//! the rows first and then places the objects under their content keys
+//! (`files/{sha256}`), so that a stored object is never without the rows
+//! that keep it (see `media::gc`).
 
 use super::image::{self, ImageBounds, ImageError};
 use super::sniff::{self, Kind, SNIFF_BYTES, Sniffed};
-use super::store::{Store, StoreError};
+use super::store::{Pending, Store, StoreError, content_key};
+use super::variants;
 use crate::config::MediaSettings;
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
@@ -37,10 +44,12 @@ pub enum IngestError {
     Store(#[from] StoreError),
 }
 
-/// A file that is now in the store under `key`.
-#[derive(Clone, Debug)]
+/// A file that is now in the store, staged, to be placed under `key`.
+#[derive(Debug)]
 pub struct Ingested {
+    /// Its content key.
     pub key: String,
+    pub pending: Pending,
     pub kind: Kind,
     pub content_type: &'static str,
     pub size: u64,
@@ -48,6 +57,43 @@ pub struct Ingested {
     pub sha256: String,
     pub width: Option<u32>,
     pub height: Option<u32>,
+    /// Smaller copies of an image, smallest first.
+    pub variants: Vec<IngestedVariant>,
+}
+
+/// A smaller copy of an image, staged like its file.
+#[derive(Debug)]
+pub struct IngestedVariant {
+    pub key: String,
+    pub pending: Pending,
+    pub width: u32,
+    pub height: u32,
+    pub size: u64,
+    pub sha256: String,
+}
+
+impl Ingested {
+    /// Every staged object with the key it goes to.
+    pub fn objects(&self) -> Vec<(&Pending, &str)> {
+        let mut all = vec![(&self.pending, self.key.as_str())];
+        all.extend(self.variants.iter().map(|v| (&v.pending, v.key.as_str())));
+        all
+    }
+
+    /// Places every object under its key (after the rows are committed).
+    pub async fn place(&self, store: &Store) -> Result<(), StoreError> {
+        for (pending, key) in self.objects() {
+            store.place(pending, key).await?;
+        }
+        Ok(())
+    }
+
+    /// Removes every staged object (the rows were not written).
+    pub async fn discard(&self, store: &Store) {
+        for (pending, _) in self.objects() {
+            store.discard(pending).await;
+        }
+    }
 }
 
 /// What the caller knows before the bytes arrive.
@@ -57,8 +103,11 @@ pub struct Intake<'a> {
     pub claimed: Option<&'a str>,
     /// Bytes still free under the quota (`u64::MAX`: no quota).
     pub room: u64,
-    /// Where the file goes once complete.
-    pub key: String,
+    /// Where the file goes: a key of the caller's, or `None` for its content
+    /// key (`files/{sha256}`, shared by equal files; see `media::gc`).
+    pub key: Option<String>,
+    /// Whether an image gets its smaller copies.
+    pub variants: bool,
 }
 
 /// The most one file of `kind` may weigh.
@@ -69,6 +118,14 @@ pub fn max_bytes(settings: &MediaSettings, kind: Kind) -> u64 {
         Kind::Audio => settings.max_audio_bytes,
         Kind::Pdf => settings.max_pdf_bytes,
         Kind::Subtitle => settings.max_subtitle_bytes,
+    }
+}
+
+/// The bounds an image must keep, from the settings.
+fn bounds(settings: &MediaSettings) -> ImageBounds {
+    ImageBounds {
+        max_side: settings.max_image_side,
+        max_pixels: settings.max_image_pixels,
     }
 }
 
@@ -158,11 +215,7 @@ impl Intake<'_> {
         let (bytes, width, height) = match found.kind {
             Kind::Image => {
                 let (width, height) = image::dimensions(found.content_type, &held).map_err(|_| IngestError::Corrupt("image"))?;
-                let bounds = ImageBounds {
-                    max_side: self.settings.max_image_side,
-                    max_pixels: self.settings.max_image_pixels,
-                };
-                bounds.check(width, height).map_err(|e| match e {
+                bounds(self.settings).check(width, height).map_err(|e| match e {
                     ImageError::TooLarge { width, height } => IngestError::ImageTooLarge { width, height },
                     ImageError::Corrupt => IngestError::Corrupt("image"),
                 })?;
@@ -177,23 +230,61 @@ impl Intake<'_> {
                 (held.freeze(), None, None)
             }
         };
+        let made = match (width, height) {
+            (Some(w), Some(h)) if self.variants => {
+                let (source, content_type, limits) = (bytes.clone(), found.content_type, bounds(self.settings));
+                let started = std::time::Instant::now();
+                let made = tokio::task::spawn_blocking(move || variants::make(content_type, &source, w, h, limits))
+                    .await
+                    .map_err(|_| IngestError::Corrupt("image"))?
+                    .map_err(|err| {
+                        tracing::info!(error = %err, "image refused: its data does not decode");
+                        IngestError::Corrupt("image")
+                    })?;
+                tracing::debug!(
+                    width = w,
+                    height = h,
+                    ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                    copies = made.len(),
+                    "image copies made"
+                );
+                made
+            }
+            _ => Vec::new(),
+        };
         let sha256 = hex(&Sha256::digest(&bytes));
         let size = bytes.len() as u64;
-        let mut staged = store.stage().await?;
-        if let Err(err) = staged.write(bytes).await {
-            staged.abort().await;
-            return Err(err.into());
-        }
-        staged.commit(&self.key).await?;
-        Ok(Ingested {
-            key: self.key,
+        let pending = store.stage_bytes(bytes).await?;
+        let mut ingested = Ingested {
+            key: self.key.clone().unwrap_or_else(|| content_key(&sha256)),
+            pending,
             kind: found.kind,
             content_type: found.content_type,
             size,
             sha256,
             width,
             height,
-        })
+            variants: Vec::new(),
+        };
+        for copy in made {
+            let sha256 = hex(&Sha256::digest(&copy.bytes));
+            let size = copy.bytes.len() as u64;
+            match store.stage_bytes(Bytes::from(copy.bytes)).await {
+                Ok(pending) => ingested.variants.push(IngestedVariant {
+                    key: content_key(&sha256),
+                    pending,
+                    width: copy.width,
+                    height: copy.height,
+                    size,
+                    sha256,
+                }),
+                Err(err) => {
+                    ingested.discard(store).await;
+                    return Err(err.into());
+                }
+            }
+        }
+        Ok(ingested)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -239,15 +330,18 @@ impl Intake<'_> {
             staged.abort().await;
             return Err(failure);
         }
-        staged.commit(&self.key).await?;
+        let pending = staged.finish().await?;
+        let sha256 = hex(&hasher.finalize());
         Ok(Ingested {
-            key: self.key,
+            key: self.key.unwrap_or_else(|| content_key(&sha256)),
+            pending,
             kind: found.kind,
             content_type: found.content_type,
             size,
-            sha256: hex(&hasher.finalize()),
+            sha256,
             width: None,
             height: None,
+            variants: Vec::new(),
         })
     }
 }

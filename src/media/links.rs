@@ -13,8 +13,22 @@ use uuid::Uuid;
 /// Expiries are multiples of this (seconds).
 const ROUND_TO: i64 = 3600;
 
-/// The only variant served so far: the file as stored.
+/// The file as stored.
 pub const ORIGINAL: &str = "original";
+
+/// The name of a smaller copy in links: `w{width}`.
+pub fn variant_name(width: i32) -> String {
+    format!("w{width}")
+}
+
+/// The width a copy's name stands for (`w640` → 640).
+pub fn variant_width(name: &str) -> Option<i32> {
+    let digits = name.strip_prefix('w')?;
+    if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
 
 /// Why a link is not honoured.
 #[derive(Debug, PartialEq, Eq)]

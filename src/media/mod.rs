@@ -2,7 +2,9 @@
 //! (`store`: put through a staging key, read whole or by range, delete),
 //! content sniffing (`sniff`), image checks and metadata stripping
 //! (`image`), the intake that ties them together for an upload (`ingest`),
-//! and signed delivery links (`links`); the delivery route is `crate::delivery`.
+//! smaller copies of images (`variants`), removing stored bytes nothing
+//! uses any more (`gc`), and signed delivery links (`links`); the delivery
+//! route is `crate::delivery`.
 //!
 //! Lesson media (assets of courses, their per-locale files, their rows) is
 //! kept here too so that the catalogue can resolve `asset:` references
@@ -10,8 +12,10 @@
 //! (upload, list, delete) is in `courses::assets`.
 
 pub mod asset_entity;
+pub mod deletion_entity;
 pub(crate) mod error;
 pub mod file_entity;
+pub mod gc;
 pub mod image;
 pub mod ingest;
 pub mod links;
@@ -20,6 +24,8 @@ pub(crate) mod range;
 pub(crate) mod resolve;
 pub mod sniff;
 pub mod store;
+pub mod variant_entity;
+pub mod variants;
 
 pub use ingest::{IngestError, Ingested, Intake};
 pub use sniff::Kind;

@@ -1,13 +1,15 @@
 //! From `asset:` references to links a reader can use: which file of an
 //! asset a reader gets (the reader's locale, else the file for every
 //! locale, else the rest of the catalogue's fallback chain), and its
-//! signed URL. Lessons name assets by id (`![alt](asset:UUID)`), so moving
+//! signed URL, with the signed URLs of its smaller copies (for `srcset` or
+//! a phone's choice). Lessons name assets by id (`![alt](asset:UUID)`), so moving
 //! storage or replacing a file never breaks a lesson.
 
 use super::Media;
 use super::asset_entity::{self as asset, Entity as Assets};
 use super::file_entity::{self as file, Entity as Files};
-use super::links::ORIGINAL;
+use super::links::{ORIGINAL, variant_name};
+use super::variant_entity::{self as variant, Entity as Variants};
 use crate::i18n::Locale;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
@@ -54,12 +56,29 @@ pub(crate) struct MediaLink {
     /// A signed link, usable without the bearer token until `expires_at`.
     pub url: String,
     pub expires_at: DateTime<Utc>,
+    /// Smaller copies of an image (narrowest first; empty for other kinds,
+    /// small images and images stored before copies were made).
+    pub variants: Vec<VariantLink>,
+}
+
+/// A smaller copy of an image file, in the file's format; its link expires with the file's.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct VariantLink {
+    pub width: i32,
+    pub height: i32,
+    pub content_type: String,
+    pub size: i64,
+    /// Lower-case hex SHA-256 of the bytes served.
+    pub sha256: String,
+    pub url: String,
 }
 
 /// The assets of one course and their files, loaded in two queries.
 #[derive(Default)]
 pub(crate) struct CourseMedia {
     pub assets: BTreeMap<Uuid, (asset::Model, Vec<file::Model>)>,
+    /// The copies of each file, narrowest first.
+    pub variants: HashMap<Uuid, Vec<variant::Model>>,
 }
 
 impl CourseMedia {
@@ -74,10 +93,22 @@ impl CourseMedia {
         }
         let ids: Vec<Uuid> = assets.iter().map(|a| a.id).collect();
         let mut files: HashMap<Uuid, Vec<file::Model>> = HashMap::new();
+        let mut file_ids = Vec::new();
         for row in Files::find().filter(file::Column::AssetId.is_in(ids)).all(db).await? {
+            file_ids.push(row.id);
             files.entry(row.asset_id).or_default().push(row);
         }
+        let mut variants: HashMap<Uuid, Vec<variant::Model>> = HashMap::new();
+        let copies = Variants::find()
+            .filter(variant::Column::FileId.is_in(file_ids))
+            .order_by_asc(variant::Column::Width)
+            .all(db)
+            .await?;
+        for row in copies {
+            variants.entry(row.file_id).or_default().push(row);
+        }
         Ok(CourseMedia {
+            variants,
             assets: assets
                 .into_iter()
                 .map(|a| {
@@ -114,6 +145,7 @@ impl Resolver<'_> {
         let (signed, _) = self.media.links.sign(asset.id, file.id, ORIGINAL, self.now.timestamp());
         let path = self.media.links.path(asset.id, file.id, ORIGINAL, self.now.timestamp());
         MediaLink {
+            variants: self.variants(asset, file),
             id: asset.id,
             kind: asset.kind.clone(),
             name: asset.name.clone(),
@@ -127,6 +159,28 @@ impl Resolver<'_> {
             url: format!("{}{path}", self.base),
             expires_at: DateTime::from_timestamp(signed.expires, 0).unwrap_or(self.now),
         }
+    }
+
+    /// The signed links to the copies of `file`.
+    pub(crate) fn variants(&self, asset: &asset::Model, file: &file::Model) -> Vec<VariantLink> {
+        let Some(copies) = self.course.variants.get(&file.id) else {
+            return Vec::new();
+        };
+        copies
+            .iter()
+            .map(|copy| {
+                let name = variant_name(copy.width);
+                let path = self.media.links.path(asset.id, file.id, &name, self.now.timestamp());
+                VariantLink {
+                    width: copy.width,
+                    height: copy.height,
+                    content_type: copy.content_type.clone(),
+                    size: copy.size_bytes,
+                    sha256: copy.sha256.clone(),
+                    url: format!("{}{path}", self.base),
+                }
+            })
+            .collect()
     }
 
     /// Links for every asset of this course that `text` names, in the order

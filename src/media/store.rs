@@ -3,7 +3,7 @@
 //! bucket (`ZHIJIANG_STORAGE_URL=s3://bucket/prefix`), shared by every node.
 //!
 //! Writes go to a staging key and become visible under their final key only
-//! once complete ([`Staged::commit`]): a failed, refused or cut-off upload
+//! once complete ([`Staged::finish`], then [`Store::place`]): a failed, refused or cut-off upload
 //! is aborted and leaves no object behind. Reads are streams (optionally of
 //! one byte range), never whole files in memory. Keys are made by the
 //! server from ids; nothing a client sends ever becomes part of a key.
@@ -96,28 +96,25 @@ impl Store {
 
     /// Starts a write under a fresh staging key.
     pub async fn stage(&self) -> Result<Staged, StoreError> {
-        let key = Path::from(format!("staging/{}", Uuid::new_v4()));
+        let key = Path::from(format!("{STAGING}/{}", Uuid::new_v4()));
         let upload = self.inner.put_multipart(&key).await?;
         Ok(Staged {
-            store: self.clone(),
             key,
             writer: Some(WriteMultipart::new_with_chunk_size(upload, PART_SIZE)),
-            in_place: false,
         })
     }
 
     /// Starts a write straight to `key`: the object appears there only
-    /// once [`Staged::commit`] completes it (a multipart upload, or a
-    /// temporary file renamed), so no rename is needed. For objects that
+    /// once [`Staged::finish`] completes it (a multipart upload, or a
+    /// temporary file renamed), and needs no placing (the `Pending` that
+    /// `finish` answers names `key` itself). For objects that
     /// are themselves staging, such as the chunks of a resumable upload.
     pub async fn write_at(&self, key: &str) -> Result<Staged, StoreError> {
         let key = Path::from(key);
         let upload = self.inner.put_multipart(&key).await?;
         Ok(Staged {
-            store: self.clone(),
             key,
             writer: Some(WriteMultipart::new_with_chunk_size(upload, PART_SIZE)),
-            in_place: true,
         })
     }
 
@@ -141,6 +138,49 @@ impl Store {
         }
     }
 
+    /// Writes `bytes` (small: held in memory anyway) under a fresh staging key.
+    pub async fn stage_bytes(&self, bytes: Bytes) -> Result<Pending, StoreError> {
+        let key = Path::from(format!("{STAGING}/{}", Uuid::new_v4()));
+        self.inner.put(&key, bytes.into()).await?;
+        Ok(Pending { key })
+    }
+
+    /// Moves a finished staged object to `final_key` (replacing an object
+    /// there: keys are content addresses, so it holds the same bytes). A
+    /// failed move removes the staged object.
+    pub async fn place(&self, pending: &Pending, final_key: &str) -> Result<(), StoreError> {
+        if let Err(err) = self.inner.rename(&pending.key, &Path::from(final_key)).await {
+            self.discard(pending).await;
+            return Err(err);
+        }
+        Ok(())
+    }
+
+    /// Removes a staged object that will not be placed.
+    pub async fn discard(&self, pending: &Pending) {
+        if let Err(err) = self.inner.delete(&pending.key).await
+            && !matches!(err, StoreError::NotFound { .. })
+        {
+            tracing::warn!(error = %err, key = %pending.key, "could not remove a staged media object");
+        }
+    }
+
+    /// Every object under `prefix` with its size and age (the orphan sweep).
+    pub async fn objects(&self, prefix: &str) -> Result<Vec<Object>, StoreError> {
+        let prefix = Path::from(prefix);
+        let mut out = Vec::new();
+        let mut listing = self.inner.list(Some(&prefix));
+        while let Some(meta) = listing.next().await {
+            let meta = meta?;
+            out.push(Object {
+                key: meta.location.to_string(),
+                size: meta.size,
+                modified: meta.last_modified,
+            });
+        }
+        Ok(out)
+    }
+
     /// Every key under `prefix` (tests and clean-up).
     pub async fn keys(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
         let prefix = Path::from(prefix);
@@ -153,45 +193,53 @@ impl Store {
     }
 }
 
+/// Where writes wait before they are placed.
+pub const STAGING: &str = "staging";
+/// Where files and variants live, each under the SHA-256 of its bytes.
+pub const FILES: &str = "files";
+
+/// The key of stored content: the same bytes are stored once.
+pub fn content_key(sha256: &str) -> String {
+    format!("{FILES}/{sha256}")
+}
+
+/// A stored object as listed.
+#[derive(Clone, Debug)]
+pub struct Object {
+    pub key: String,
+    pub size: u64,
+    pub modified: chrono::DateTime<chrono::Utc>,
+}
+
+/// A complete object under a staging key, waiting to be placed or discarded.
+#[derive(Debug)]
+pub struct Pending {
+    key: Path,
+}
+
 /// A write in progress under a staging key. Dropping it without
-/// [`Staged::commit`] or [`Staged::abort`] leaves at most an incomplete
+/// [`Staged::finish`], then [`Store::place`] or [`Staged::abort`] leaves at most an incomplete
 /// multipart upload, never a readable object.
 pub struct Staged {
-    store: Store,
     key: Path,
     writer: Option<WriteMultipart>,
-    /// Written at its final key (see [`Store::write_at`]).
-    in_place: bool,
 }
 
 impl Staged {
     /// Appends bytes, waiting while too many parts are in flight.
     pub async fn write(&mut self, bytes: Bytes) -> Result<(), StoreError> {
-        let writer = self.writer.as_mut().expect("a staged write is open until commit or abort");
+        let writer = self.writer.as_mut().expect("a staged write is open until finish or abort");
         writer.wait_for_capacity(PARTS_IN_FLIGHT).await?;
         writer.put(bytes);
         Ok(())
     }
 
-    /// Completes a write started with [`Store::write_at`], where it is.
-    pub async fn finish(mut self) -> Result<(), StoreError> {
-        debug_assert!(self.in_place, "a staged write is committed to its final key");
-        let writer = self.writer.take().expect("a write is open until finish or abort");
+    /// Completes the write; the object stays under its staging key until
+    /// [`Store::place`] (once the rows naming it are committed).
+    pub async fn finish(mut self) -> Result<Pending, StoreError> {
+        let writer = self.writer.take().expect("a staged write is open until finish or abort");
         writer.finish().await?;
-        Ok(())
-    }
-
-    /// Completes the write and moves it to `final_key`.
-    pub async fn commit(mut self, final_key: &str) -> Result<(), StoreError> {
-        debug_assert!(!self.in_place, "a write in place is finished, not moved");
-        let writer = self.writer.take().expect("a staged write is open until commit or abort");
-        writer.finish().await?;
-        let target = Path::from(final_key);
-        if let Err(err) = self.store.inner.rename(&self.key, &target).await {
-            let _ = self.store.inner.delete(&self.key).await;
-            return Err(err);
-        }
-        Ok(())
+        Ok(Pending { key: self.key.clone() })
     }
 
     /// Gives the write up: nothing of it stays in the store.

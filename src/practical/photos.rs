@@ -69,11 +69,12 @@ where
         settings: &state.media.settings,
         claimed,
         room: u64::MAX,
-        key: format!("practical/{}/{id}", row.id),
+        key: Some(format!("practical/{}/{id}", row.id)),
+        variants: false,
     };
     let stored = intake.take(&state.media.store, body).await?;
     if stored.kind != Kind::Image {
-        let _ = state.media.store.delete(&stored.key).await;
+        stored.discard(&state.media.store).await;
         return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ProblemCode::UnsupportedMediaType));
     }
     let recorded = async {
@@ -103,9 +104,15 @@ where
     }
     .await;
     match recorded {
-        Ok(saved) => Ok(saved),
+        Ok(saved) => {
+            stored.place(&state.media.store).await.map_err(|err| {
+                tracing::error!(error = %err, key = %stored.key, "recorded a practical photo but could not place its bytes");
+                ApiError::internal_from(&err)
+            })?;
+            Ok(saved)
+        }
         Err(err) => {
-            let _ = state.media.store.delete(&stored.key).await;
+            stored.discard(&state.media.store).await;
             Err(err.into())
         }
     }

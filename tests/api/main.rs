@@ -40,6 +40,7 @@ mod l10n_verify_busy;
 mod l10n_vietnamese_dates;
 mod media;
 mod media_resumable;
+mod media_variants;
 mod my_course;
 mod my_course_exam_days;
 mod nodes;
