@@ -11,7 +11,8 @@
 #      STORM_THINK_MIN / STORM_THINK_MAX (think time before each save, s; default 0.5 / 2),
 #      STORM_BINARIES (several server binaries, each run in turn on the same world, e.g. before and after
 #      a change; default $ZJ), KILL_AFTER (durability: seconds into the storm, default 25), BENCH_PORT,
-#      BENCH_PG_SSLMODE (e.g. disable: plain TCP to PostgreSQL, as in docker-compose.yml).
+#      BENCH_PG_SSLMODE (e.g. disable: plain TCP to PostgreSQL, as in docker-compose.yml),
+#      STORM_SYNC_CLIENT (rust: bench/loadgen, the default; python: storm.py), LOADGEN_TARGET.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bench_init
@@ -25,6 +26,16 @@ THINK_MIN=${STORM_THINK_MIN:-0.5}
 THINK_MAX=${STORM_THINK_MAX:-2}
 REPEAT=${STORM_REPEAT:-1}
 read -r -a BINARIES <<<"${STORM_BINARIES:-$ZJ}"
+# The synchronized start's client: rust (bench/loadgen, about 0.06 ms of
+# CPU per request, built here on first use) or python (storm.py, about
+# 0.5 ms: on two cores it takes a fifth of what the server and PostgreSQL
+# could use).
+CLIENT=${STORM_SYNC_CLIENT:-rust}
+LOADGEN_TARGET=${LOADGEN_TARGET:-/tmp/zhijiang-loadgen-target}
+LOADGEN=$LOADGEN_TARGET/release/loadgen
+if [ "$CLIENT" = rust ] && [ ! -x "$LOADGEN" ]; then
+  cargo build --release --quiet --manifest-path "$BENCH_DIR/loadgen/Cargo.toml" --target-dir "$LOADGEN_TARGET"
+fi
 
 # Forgets every attempt, so that each phase starts from the same state
 # (nobody has an attempt yet).
@@ -52,9 +63,14 @@ one_run() {
   echo "### $kind $phase N=$n ($label; server $ZJ; load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
   local c0 c1
   c0=$(cpu_seconds "$SERVER_PID")
-  python3 "$BENCH_DIR/storm.py" storm --base "$BASE" --exam "$EXAM_ID" --n "$n" --branches 10 \
-    --password "$BENCH_PASSWORD" --pool "$POOL" --token-cache "$BENCH_TMP/tokens.json" "${args[@]}" \
-    --json-out "$BENCH_TMP/storm-$label.json"
+  if [ "$phase" = sync ] && [ "$CLIENT" = rust ]; then
+    "$LOADGEN" --base "$BASE" --exam "$EXAM_ID" --tokens "$BENCH_TMP/tokens.json" --n "$n" \
+      --window "$SYNC_WINDOW" --pool "$POOL" --json-out "$BENCH_TMP/storm-$label.json"
+  else
+    python3 "$BENCH_DIR/storm.py" storm --base "$BASE" --exam "$EXAM_ID" --n "$n" --branches 10 \
+      --password "$BENCH_PASSWORD" --pool "$POOL" --token-cache "$BENCH_TMP/tokens.json" "${args[@]}" \
+      --json-out "$BENCH_TMP/storm-$label.json"
+  fi
   c1=$(cpu_seconds "$SERVER_PID")
   echo "server peak RSS (VmHWM): $(peak_rss_mib) MiB; server CPU during run: $(echo "$c1 - $c0" | bc) s; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   local errs

@@ -22,30 +22,40 @@ use crate::state::AppState;
 use crate::tenancy::Role;
 pub(crate) use crate::tenancy::sessions::Standing;
 use crate::users::entity::{self as user, Entity as Users};
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Reads a user's standing from the database.
-async fn load_standing(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Option<Standing>, DbErr> {
-    let row = Users::find_by_id(user_id)
+/// Reads the standings of some users from the database (one query; users
+/// that do not exist are left out).
+async fn load_standings(db: &impl ConnectionTrait, user_ids: Vec<Uuid>) -> Result<HashMap<Uuid, Standing>, DbErr> {
+    let rows = Users::find()
         .select_only()
         .columns([
+            user::Column::Id,
             user::Column::BranchId,
             user::Column::Role,
             user::Column::Status,
             user::Column::TokensValidAfter,
             user::Column::Locale,
         ])
-        .into_tuple::<(Uuid, String, user::Status, Option<chrono::DateTime<chrono::Utc>>, String)>()
-        .one(db)
+        .filter(user::Column::Id.is_in(user_ids))
+        .into_tuple::<(Uuid, Uuid, String, user::Status, Option<chrono::DateTime<chrono::Utc>>, String)>()
+        .all(db)
         .await?;
-    Ok(row.map(|(branch_id, role, status, valid_after, locale)| Standing {
-        branch_id,
-        role,
-        active: status == crate::users::service::ACTIVE,
-        tokens_valid_after: valid_after.map(|t| t.timestamp()),
-        locale,
-    }))
+    Ok(rows
+        .into_iter()
+        .map(|(id, branch_id, role, status, valid_after, locale)| {
+            let standing = Standing {
+                branch_id,
+                role,
+                active: status == crate::users::service::ACTIVE,
+                tokens_valid_after: valid_after.map(|t| t.timestamp()),
+                locale,
+            };
+            (id, standing)
+        })
+        .collect())
 }
 
 /// Refuses (401) a correctly signed token whose user may not use it;
@@ -57,7 +67,7 @@ pub(crate) async fn admit(state: &AppState, claims: &Claims, verifier: &Verifier
     }
     let standing = state
         .sessions
-        .standing(claims.sub, || load_standing(&state.db, claims.sub))
+        .standing(claims.sub, |ids| load_standings(&state.db, ids))
         .await?
         .ok_or_else(ApiError::unauthenticated)?;
     if admissible(&standing, claims, verifier.branch_id) {

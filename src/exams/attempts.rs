@@ -10,6 +10,7 @@ use super::bank::{self, Drawn, Snapshot};
 use super::exam_entity as exam;
 use super::windows;
 use crate::audit::{AuditEntry, Author, write_entry};
+use crate::enrolments::entity as enrolment;
 use crate::error::{FieldCode, FieldError, is_unique_violation};
 use crate::http::page::{CursorPage, Page};
 use crate::i18n::Locale;
@@ -60,7 +61,7 @@ pub(crate) async fn start(
     locale: Locale,
     now: DateTime<Utc>,
 ) -> Result<(Started, Arc<Snapshot>), ExamError> {
-    let prepared = prepare(db, caller, exam, latest, new, locale, now).await?;
+    let prepared = prepare(db, caller, exam, latest, None, new, locale, now).await?;
     store(db, prepared, now).await
 }
 
@@ -72,12 +73,15 @@ pub(crate) async fn start(
 /// another query. After an attempt of the current enrolment ran out of time
 /// a new one starts only if `new` asks for it (`AttemptExpired` otherwise);
 /// one that expired in an earlier enrolment (before a re-take) does not hold
-/// the new cohort back.
+/// the new cohort back. `current` is the current enrolment with its
+/// allowance when the caller read them already (`windows::current_with_latest`).
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn prepare(
     db: &impl ConnectionTrait,
     caller: &Caller,
     exam: &exam::Model,
     latest: Option<&attempt::Model>,
+    current: Option<(enrolment::Model, windows::Allowance)>,
     new: bool,
     locale: Locale,
     now: DateTime<Utc>,
@@ -93,9 +97,12 @@ pub(crate) async fn prepare(
     let snapshot = authoring::published(db, version_id).await?;
     // Only trainees with an active enrolment in the course sit its exam:
     // their current enrolment and what it allows, in one query.
-    let (enrolment, allowance) = windows::current_allowance(db, exam.id, caller.user_id, exam.course_id)
-        .await?
-        .ok_or(ExamError::NotEnrolled)?;
+    let (enrolment, allowance) = match current {
+        Some(known) => known,
+        None => windows::current_allowance(db, exam.id, caller.user_id, exam.course_id)
+            .await?
+            .ok_or(ExamError::NotEnrolled)?,
+    };
     if !new
         && let Some(latest) = latest.filter(|a| a.enrolment_id == enrolment.id)
         && super::views::closed_by_deadline(latest)

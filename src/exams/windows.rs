@@ -148,7 +148,7 @@ enum Anchor<'a> {
 /// row, left-joined to the cohort's window, the branch-wide window and the
 /// trainee's override, with the two attempt counts as scalar subqueries.
 pub(crate) async fn allowance(db: &impl ConnectionTrait, exam_id: Uuid, enrolment: &enrolment::Model) -> Result<Allowance, DbErr> {
-    let row = query_allowance(db, exam_id, Anchor::Enrolment(enrolment))
+    let row = query_allowance(db, exam_id, Anchor::Enrolment(enrolment), false)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("the enrolment's branch".into()))?;
     read_allowance(&row)
@@ -163,14 +163,54 @@ pub(crate) async fn current_allowance(
     user_id: Uuid,
     course_id: Uuid,
 ) -> Result<Option<(enrolment::Model, Allowance)>, DbErr> {
-    let Some(row) = query_allowance(db, exam_id, Anchor::Current { user_id, course_id }).await? else {
+    let Some(row) = query_allowance(db, exam_id, Anchor::Current { user_id, course_id }, false).await? else {
         return Ok(None);
     };
     let enrolment = enrolment::Model::from_query_result(&row, "e_")?;
     Ok(Some((enrolment, read_allowance(&row)?)))
 }
 
-async fn query_allowance(db: &impl ConnectionTrait, exam_id: Uuid, anchor: Anchor<'_>) -> Result<Option<QueryResult>, DbErr> {
+/// What one read tells a start: the trainee's current enrolment, its
+/// allowance, and the trainee's latest attempt at the exam (in any
+/// enrolment: only the latest can be open).
+pub(crate) struct Current {
+    pub enrolment: enrolment::Model,
+    pub allowance: Allowance,
+    pub latest: Option<attempt::Model>,
+}
+
+/// `current_allowance` and the latest attempt (`attempts::latest`) in ONE
+/// query: on an exam day most presses of "start" need nothing else from
+/// the database before the insert. `None`: no active enrolment.
+pub(crate) async fn current_with_latest(
+    db: &impl ConnectionTrait,
+    exam_id: Uuid,
+    user_id: Uuid,
+    course_id: Uuid,
+) -> Result<Option<Current>, DbErr> {
+    let Some(row) = query_allowance(db, exam_id, Anchor::Current { user_id, course_id }, true).await? else {
+        return Ok(None);
+    };
+    let latest = match row.try_get::<Option<Uuid>>("", "la_id")? {
+        Some(_) => Some(attempt::Model::from_query_result(&row, "la_")?),
+        None => None,
+    };
+    Ok(Some(Current {
+        enrolment: enrolment::Model::from_query_result(&row, "e_")?,
+        allowance: read_allowance(&row)?,
+        latest,
+    }))
+}
+
+/// With `with_latest`, the trainee's latest attempt at the exam comes too,
+/// its columns prefixed `la_` (left-joined on the id of the attempt with the
+/// highest number: a scalar subquery both databases plan as one index probe).
+async fn query_allowance(
+    db: &impl ConnectionTrait,
+    exam_id: Uuid,
+    anchor: Anchor<'_>,
+    with_latest: bool,
+) -> Result<Option<QueryResult>, DbErr> {
     // What the joins and counts refer to: values of a known enrolment, or
     // columns of the enrolment row the query finds.
     let (user, cohort, branch, this): (Expr, Expr, Expr, Expr) = match anchor {
@@ -257,8 +297,28 @@ async fn query_allowance(db: &impl ConnectionTrait, exam_id: Uuid, anchor: Ancho
         "o",
         Condition::all()
             .add(Expr::col(("o", "exam_id")).eq(exam_id))
-            .add(Expr::col(("o", "user_id")).eq(user)),
+            .add(Expr::col(("o", "user_id")).eq(user.clone())),
     );
+    if with_latest {
+        let mut newest = Query::select();
+        newest
+            .column(("a", "id"))
+            .from_as("attempts", "a")
+            .and_where(Expr::col(("a", "exam_id")).eq(exam_id))
+            .and_where(Expr::col(("a", "user_id")).eq(user))
+            .order_by(("a", "attempt_number"), Order::Desc)
+            .limit(1);
+        for c in attempt::Column::iter() {
+            let name = c.as_str();
+            q.expr_as(Expr::col(("la", name)), format!("la_{name}"));
+        }
+        q.join_as(
+            JoinType::LeftJoin,
+            "attempts",
+            "la",
+            Expr::col(("la", "id")).eq(Expr::SubQuery(None, Box::new(newest.into()))),
+        );
+    }
     db.query_one(&q).await
 }
 

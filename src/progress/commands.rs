@@ -10,6 +10,7 @@ use crate::exams::ExamError;
 use crate::exams::attempt_entity::{self as attempt};
 use crate::exams::attempts::{self, Started};
 use crate::exams::views::{self, AttemptResult};
+use crate::exams::windows::{self, Current};
 use crate::i18n::Locale;
 use crate::practical::assessments::{self as practical, AssessmentInput};
 use crate::state::AppState;
@@ -43,8 +44,8 @@ pub(crate) async fn complete_lesson(state: &AppState, actor: &Actor, enrolment_i
 /// The exam comes from a short-lived cache (`exams::directory`). Most
 /// presses of "start" on an exam day need no transaction: nothing to
 /// grade (no open attempt past its deadline) and no unlock to use up. Those
-/// take the fast path: two reads on the pool (the latest attempt; the
-/// current enrolment with its window, override and attempt counts) and one
+/// take the fast path: one read on the pool (the current enrolment with its
+/// window, override and attempt counts, and the latest attempt) and one
 /// insert that commits by itself (the enrolment's activity time is written
 /// in a batch: `enrolments::activity_buffer`), the
 /// database's one-open-attempt index settling a race as the transaction
@@ -52,12 +53,19 @@ pub(crate) async fn complete_lesson(state: &AppState, actor: &Actor, enrolment_i
 pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid, new: bool, locale: Locale) -> Result<Started, ProgressError> {
     let exam = crate::exams::directory::find_for_start(state, actor, exam_id).await?;
     let now = state.clock.now();
-    let latest = attempts::latest(&state.db, exam.id, actor.user_id).await?;
-    let to_grade = latest
-        .as_ref()
-        .is_some_and(|a| a.status == attempt::Status::Open && now > a.deadline);
-    if !to_grade {
-        let prepared = attempts::prepare(&state.db, actor, &exam, latest.as_ref(), new, locale, now).await?;
+    // One read: the current enrolment, its allowance and the latest attempt.
+    // Without an active enrolment the general path below answers.
+    let current = windows::current_with_latest(&state.db, exam.id, actor.user_id, exam.course_id).await?;
+    let to_grade = |latest: Option<&attempt::Model>| latest.is_some_and(|a| a.status == attempt::Status::Open && now > a.deadline);
+    if let Some(Current {
+        enrolment,
+        allowance,
+        latest,
+    }) = current
+        && !to_grade(latest.as_ref())
+    {
+        let known = Some((enrolment, allowance));
+        let prepared = attempts::prepare(&state.db, actor, &exam, latest.as_ref(), known, new, locale, now).await?;
         if !prepared.needs_transaction() {
             return match attempts::store(&state.db, prepared, now).await {
                 Ok((started, _)) => {

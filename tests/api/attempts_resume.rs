@@ -2,6 +2,7 @@
 //! silently) and a trainee's own attempts.
 
 use crate::support::exams::exam_with_bkk_trainee;
+use crate::support::queries::counted;
 use crate::support::world::{PASSWORD, create_user};
 use crate::support::{TestApp, World};
 use chrono::Duration;
@@ -273,4 +274,43 @@ async fn hostile_start_bodies_are_problems_and_start_nothing() {
     assert!(ids(&mine(&app, t, "").await).is_empty(), "no attempt was started");
     // A plain start still works afterwards.
     assert_eq!(app.post(&path).token(t).send().await.status, 201);
+}
+
+/// The synchronized start: a press of "start" by a trainee whose token the
+/// server knows costs two statements on PostgreSQL (one read of the
+/// enrolment, its allowance and the latest attempt; the insert), and a
+/// trainee new to the server one more (their session standing, read in a
+/// batch with whoever else is new at that moment).
+#[actix_rt::test]
+async fn a_start_costs_two_statements() {
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let path = format!("/api/v1/exams/{}/attempts", s.exam_id);
+    // Someone of the branch started first: the exam is cached for BKK.
+    let first = app.post(&path).token(&s.world.bkk_trainee.token).send().await;
+    assert_eq!(first.status, 201, "{}", first.text());
+    let mut counts = Vec::new();
+    for (i, warm) in [(1, true), (2, false)] {
+        let email = format!("trainee{i}@bkk.test");
+        let user = create_user(&app, &s.world.hq.token, "BKK", &email, "trainee", "en", Some(PASSWORD)).await;
+        enrol(&app, &s.world, &s.cohort_id, user["id"].as_str().unwrap()).await;
+        let token = app.login("BKK", &email, PASSWORD).await;
+        if warm {
+            assert_eq!(app.get("/api/v1/users/me").token(&token).send().await.status, 200);
+        } else {
+            // The standing cached by the login is forgotten: a node that
+            // never saw this trainee.
+            app.state.sessions.clear();
+        }
+        let (res, n) = counted(app.post(&path).token(&token)).await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        assert_eq!(
+            res.json()["questions"].as_array().map(Vec::len),
+            first.json()["questions"].as_array().map(Vec::len)
+        );
+        counts.push(n);
+    }
+    if crate::support::postgres_url().is_some() && std::env::var_os("ZHIJIANG_TEST_LOG").is_none() {
+        assert_eq!(counts, vec![Some(2), Some(3)]);
+    }
 }

@@ -11,7 +11,7 @@
 //! the whole test binary, interested only in `sqlx::query`, never changes,
 //! and each test thread counts only while it asks to.
 
-use super::{Response, TestApp};
+use super::{Call, Response, TestApp};
 use std::cell::Cell;
 use std::sync::OnceLock;
 use tracing::subscriber::Interest;
@@ -59,9 +59,15 @@ fn install() -> bool {
 /// GETs `path` with `token`: the response, and how many statements it ran
 /// (PostgreSQL only).
 pub async fn counted_get(app: &TestApp, token: &str, path: &str) -> (Response, Option<usize>) {
+    counted(app.get(path).token(token)).await
+}
+
+/// Sends `call`: the response, and how many statements it ran (PostgreSQL
+/// only).
+pub async fn counted(call: Call<'_>) -> (Response, Option<usize>) {
     let counting = install() && super::postgres_url().is_some();
     COUNT.with(|c| c.set(Some(0)));
-    let res = app.get(path).token(token).send().await;
+    let res = call.send().await;
     let n = COUNT.with(|c| c.replace(None));
     (res, if counting { n } else { None })
 }
