@@ -1,13 +1,13 @@
 //! The aggregates behind the completion report, grouped by cohort (with
-//! its branch and course), branch, course or month of enrolment. Three
-//! aggregate queries whatever the number of enrolments: status counts, exam
-//! results (each enrolment's best graded attempt) and certificates. Every rate
-//! comes with the counts it is made of, so rows can be compared and summed.
+//! its branch and course), branch, course or month of enrolment. Two
+//! aggregate queries whatever the number of enrolments: the enrolments
+//! (status counts, and the exam results each enrolment keeps: see
+//! `exams::results`) and the certificates. Every rate comes with the counts
+//! it is made of, so rows can be compared and summed.
 
 use super::completion::Filter;
 use crate::enrolments::entity::Status;
 use crate::error::ApiResult;
-use crate::exams::attempt_entity::Status as AttemptStatus;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait, Func, JoinType, Query, SelectStatement};
 use sea_orm::{AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, IsolationLevel, QueryResult, TransactionTrait};
@@ -152,7 +152,12 @@ fn key_of(row: &QueryResult, g: Grouping) -> ApiResult<Key> {
 
 /// `SUM(CASE WHEN e.status = <status> THEN 1 ELSE 0 END)`.
 fn count_status(status: Status) -> Expr {
-    Func::sum(Expr::case(Expr::col((E, "status")).eq(status), 1).finally(0)).into()
+    count_if(Expr::col((E, "status")).eq(status))
+}
+
+/// `SUM(CASE WHEN <condition> THEN 1 ELSE 0 END)`.
+fn count_if(condition: Expr) -> Expr {
+    Func::sum(Expr::case(condition, 1).finally(0)).into()
 }
 
 fn sum_of(row: &QueryResult, alias: &str) -> ApiResult<i64> {
@@ -188,6 +193,12 @@ pub(crate) async fn rollup(db: &impl ConnectionTrait, f: &Filter, g: Grouping) -
         .expr_as(count_status(Status::Active), "active")
         .expr_as(count_status(Status::Completed), "completed")
         .expr_as(count_status(Status::Withdrawn), "withdrawn")
+        // The exam results kept on each enrolment (see `exams::results`).
+        .expr_as(count_if(Expr::col((E, "graded_attempts")).gt(0)), "examined")
+        .expr_as(count_if(Expr::col((E, "exam_passed"))), "passed")
+        .expr_as(Func::count(Expr::col((E, "best_percent"))), "scored")
+        .expr_as(Func::sum(Expr::col((E, "best_percent"))), "score_sum")
+        .expr_as(Func::sum(Expr::col((E, "late_synced_attempts"))), "late")
         .from_as("enrolments", E)
         .add_group_by([Expr::col((E, "cohort_id"))])
         .cond_where(conditions(f));
@@ -202,6 +213,11 @@ pub(crate) async fn rollup(db: &impl ConnectionTrait, f: &Filter, g: Grouping) -
         .expr_as(total("active"), "active")
         .expr_as(total("completed"), "completed")
         .expr_as(total("withdrawn"), "withdrawn")
+        .expr_as(total("examined"), "examined")
+        .expr_as(total("passed"), "passed")
+        .expr_as(total("scored"), "scored")
+        .expr_as(Func::sum(Expr::col(("p", "score_sum"))), "score_sum")
+        .expr_as(total("late"), "late")
         .from_subquery(per_cohort, "p")
         .add_group_by(dims.iter().map(|(alias, _)| Expr::col(("p", *alias))));
     let mut buckets: BTreeMap<Key, Bucket> = BTreeMap::new();
@@ -212,42 +228,11 @@ pub(crate) async fn rollup(db: &impl ConnectionTrait, f: &Filter, g: Grouping) -
         bucket.active = sum_of(&row, "active")?;
         bucket.completed = sum_of(&row, "completed")?;
         bucket.withdrawn = sum_of(&row, "withdrawn")?;
-    }
-
-    // Each examined enrolment's best percentage, whether any attempt passed
-    // and how many attempts kept late-synced answers.
-    let best = Query::select()
-        .column("enrolment_id")
-        .expr_as(Func::max(Expr::col("percent")), "best")
-        .expr_as(Func::max(Expr::case(Expr::col("passed"), 1).finally(0)), "passed_any")
-        .expr_as(Func::sum(Expr::case(Expr::col("late_synced"), 1).finally(0)), "late")
-        .from("attempts")
-        .and_where(Expr::col("status").eq(AttemptStatus::Submitted))
-        .group_by_col("enrolment_id")
-        .take();
-    let mut exams = Query::select();
-    grouped(&mut exams, &dims);
-    exams
-        .expr_as(Func::count(Expr::col(Asterisk)), "examined")
-        // PostgreSQL sums a bigint into a numeric: read back as bigint.
-        .expr_as(Func::cast_as(Func::sum(Expr::col(("b", "passed_any"))), "bigint"), "passed")
-        .expr_as(Func::count(Expr::col(("b", "best"))), "scored")
-        .expr_as(Func::avg(Expr::col(("b", "best"))), "average")
-        .expr_as(Func::cast_as(Func::sum(Expr::col(("b", "late"))), "bigint"), "late")
-        .from_subquery(best, "b")
-        .join_as(
-            JoinType::InnerJoin,
-            "enrolments",
-            E,
-            Expr::col((E, "id")).equals(("b", "enrolment_id")),
-        )
-        .cond_where(conditions(f));
-    for row in db.query_all(&exams).await? {
-        let bucket = buckets.entry(key_of(&row, g)?).or_default();
-        bucket.examined = row.try_get("", "examined")?;
+        bucket.examined = sum_of(&row, "examined")?;
         bucket.passed = sum_of(&row, "passed")?;
-        bucket.scored = row.try_get("", "scored")?;
-        bucket.average = row.try_get("", "average")?;
+        bucket.scored = sum_of(&row, "scored")?;
+        let score_sum: Option<f64> = row.try_get("", "score_sum")?;
+        bucket.average = score_sum.filter(|_| bucket.scored > 0).map(|s| s / bucket.scored as f64);
         bucket.late_synced = sum_of(&row, "late")?;
     }
 
