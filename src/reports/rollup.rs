@@ -93,13 +93,25 @@ fn conditions(f: &Filter) -> Condition {
         .add_option(f.enrolled_to.map(|v| col("enrolled_at").lt(v)))
 }
 
-/// `YYYY-MM` of the enrolment, in UTC. The engines name this function
-/// differently; the value is the same.
+/// The UTC month of the enrolment, as the engine groups by it: on
+/// PostgreSQL the first instant of the month (a timestamp, cheaper to
+/// compute and compare than text for a million enrolments), written as
+/// `YYYY-MM` once per group by [`shown`]; on SQLite `YYYY-MM` directly.
 fn month_of_enrolment(db: &impl ConnectionTrait) -> Expr {
     if crate::db::is_postgres(db) {
-        Expr::cust("to_char(e.enrolled_at AT TIME ZONE 'UTC', 'YYYY-MM')")
+        Expr::cust("date_trunc('month', e.enrolled_at AT TIME ZONE 'UTC')")
     } else {
         Expr::cust("strftime('%Y-%m', e.enrolled_at)")
+    }
+}
+
+/// A dimension as a report row shows it: the month as `YYYY-MM` (see
+/// [`month_of_enrolment`]), every other one as grouped.
+fn shown(db: &impl ConnectionTrait, alias: &str, grouped: Expr) -> Expr {
+    if alias == "g_month" && crate::db::is_postgres(db) {
+        Func::cust("to_char").arg(grouped).arg("YYYY-MM").into()
+    } else {
+        grouped
     }
 }
 
@@ -205,7 +217,7 @@ pub(crate) async fn rollup(db: &impl ConnectionTrait, f: &Filter, g: Grouping) -
     let total = |alias: &'static str| Func::cast_as(Func::sum(Expr::col(("p", alias))), "bigint");
     let mut counts = Query::select();
     for (alias, _) in &dims {
-        counts.column(("p", *alias));
+        counts.expr_as(shown(db, alias, Expr::col(("p", *alias))), *alias);
     }
     counts
         .expr_as(total("n"), "enrolled")
@@ -245,6 +257,15 @@ pub(crate) async fn rollup(db: &impl ConnectionTrait, f: &Filter, g: Grouping) -
 /// values (whole seconds, as `TimeDelta::num_seconds` counts them), so the
 /// median is the same number without reading every certificate; SQLite,
 /// which has no ordered-set aggregates, returns one row per certificate.
+///
+/// Only completed enrolments are joined: a certificate is issued in the
+/// step that completes its enrolment and stamps `completed_at`, which
+/// nothing clears (a withdrawal or a return keeps it). Their index
+/// (`ix_enrolments_completed`, migration 000034) holds every column read
+/// here, so PostgreSQL merges it with `ix_certificates_enrolment`, both in
+/// enrolment order (index-only once vacuumed), instead of hashing a
+/// million enrolments. `issued_at` and `enrolled_at` are read where they are kept
+/// (not copied), so a correction of either shows at once.
 async fn certificates(
     db: &impl ConnectionTrait,
     f: &Filter,
@@ -255,7 +276,7 @@ async fn certificates(
     let issued_at = || Expr::col(("c", "issued_at"));
     let mut query = Query::select();
     for (alias, expr) in dims {
-        query.expr_as(expr.clone(), *alias);
+        query.expr_as(shown(db, alias, expr.clone()), *alias);
     }
     query
         .from_as("certificates", "c")
@@ -267,21 +288,22 @@ async fn certificates(
         )
         .cond_where(
             conditions(f)
+                .add(Expr::col((E, "completed_at")).is_not_null())
                 .add_option(f.certified_from.map(|v| issued_at().gte(v)))
                 .add_option(f.certified_to.map(|v| issued_at().lt(v))),
         );
     if crate::db::is_postgres(db) {
         const SECONDS: &str = "trunc(extract(epoch FROM c.issued_at) - extract(epoch FROM e.enrolled_at))::bigint";
+        // Both middle values from one sort: of n values, `percentile_disc`
+        // returns the ceil(p * n)-th, so 0.5 gives the lower middle one and
+        // 0.5 + 1e-9 the upper one (the n/2 + 1-th for an even n, the same
+        // as 0.5 for an odd n) for any n below 500 million. The two
+        // identical aggregate calls are computed once.
+        const MIDDLE: &str = "percentile_disc(ARRAY[0.5, 0.500000001]) WITHIN GROUP (ORDER BY";
         query
             .expr_as(Func::count(Expr::col(Asterisk)), "certified")
-            .expr_as(
-                Expr::cust(format!("percentile_disc(0.5) WITHIN GROUP (ORDER BY {SECONDS})")),
-                "lower",
-            )
-            .expr_as(
-                Expr::cust(format!("percentile_disc(0.5) WITHIN GROUP (ORDER BY {SECONDS} DESC)")),
-                "upper",
-            )
+            .expr_as(Expr::cust(format!("({MIDDLE} {SECONDS}))[1]")), "lower")
+            .expr_as(Expr::cust(format!("({MIDDLE} {SECONDS}))[2]")), "upper")
             .add_group_by(dims.iter().map(|(_, e)| e.clone()));
         for row in db.query_all(&query).await? {
             let bucket = buckets.entry(key_of(&row, g)?).or_default();
