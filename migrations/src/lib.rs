@@ -38,6 +38,9 @@ mod m20261129_000029_talent_matching;
 mod m20261129_000031_report_indexes;
 mod m20261129_000032_media_uploads;
 mod m20261129_000033_media_variants;
+mod m20261129_000034_enrolment_results;
+/// The backfill of the exam results kept on enrolments, for a test that checks it.
+pub use m20261129_000034_enrolment_results::BACKFILL as ENROLMENT_RESULTS_BACKFILL;
 
 pub struct Migrator;
 
@@ -74,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000031_report_indexes::Migration),
             Box::new(m20261129_000032_media_uploads::Migration),
             Box::new(m20261129_000033_media_variants::Migration),
+            Box::new(m20261129_000034_enrolment_results::Migration),
         ]
     }
 }

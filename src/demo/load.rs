@@ -150,6 +150,10 @@ pub(crate) async fn seed_load(
                 updated_at: Set(now),
                 last_activity_at: Set((fate < 0.55).then_some(now)),
                 lessons_done: Set(if fate < 0.40 { crate::num::to_i32(lessons.len()) } else { 0 }),
+                graded_attempts: Set(0),
+                best_percent: Set(None),
+                exam_passed: Set(false),
+                late_synced_attempts: Set(0),
             });
             if fate < 0.55 {
                 if fate < 0.40 {
@@ -176,6 +180,12 @@ pub(crate) async fn seed_load(
                     Some(sheet) => (sheet.grade.score, sheet.grade.max_score, sheet.grade.percent),
                     None => (percent / 20.0, 5.0, (percent * 10.0f64).round() / 10.0),
                 };
+                // The exam results kept on the enrolment (see `exams::results`).
+                if let Some(e) = enrolments.last_mut() {
+                    e.graded_attempts = Set(1);
+                    e.best_percent = Set(Some(percent));
+                    e.exam_passed = Set(passed);
+                }
                 for (question_id, selected) in sheet.iter().flat_map(|s| s.answers.iter()) {
                     answers.push(crate::exams::answer_entity::ActiveModel {
                         id: Set(Uuid::now_v7()),

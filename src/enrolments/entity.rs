@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "enrolments")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -19,6 +19,16 @@ pub struct Model {
     pub last_activity_at: Option<DateTimeUtc>,
     /// Lessons completed, counted as each is recorded (see `activity`).
     pub lessons_done: i32,
+    /// Graded (submitted) attempts in this enrolment; the four exam
+    /// results are recomputed from the attempts whenever one is graded
+    /// (see `exams::results`), so the reports never aggregate the attempts.
+    pub graded_attempts: i32,
+    /// The best percentage among the graded attempts (none: no percentage yet).
+    pub best_percent: Option<f64>,
+    /// A graded attempt passed.
+    pub exam_passed: bool,
+    /// Graded attempts that kept a late-synced answer.
+    pub late_synced_attempts: i32,
 }
 
 /// An enrolment is `active` until the completion rule marks it `completed`

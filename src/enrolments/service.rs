@@ -165,6 +165,10 @@ pub(crate) fn new_enrolment(cohort: &cohort::Model, user_id: Uuid, now: DateTime
         updated_at: Set(now),
         last_activity_at: Set(None),
         lessons_done: Set(0),
+        graded_attempts: Set(0),
+        best_percent: Set(None),
+        exam_passed: Set(false),
+        late_synced_attempts: Set(0),
     }
 }
 

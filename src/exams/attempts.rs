@@ -449,6 +449,9 @@ pub(crate) async fn sync_answers(
             .filter(attempt::Column::Id.eq(row.id))
             .exec(db)
             .await?;
+        // Counted once graded; should the grading have committed since this
+        // batch read the attempt open, the count is right all the same.
+        super::results::keep_on_enrolment(db, row.enrolment_id).await?;
     }
     Ok(outcomes)
 }
@@ -502,6 +505,8 @@ pub(crate) async fn grade(db: &impl ConnectionTrait, row: attempt::Model, now: D
         .await?;
     let fresh = Attempts::find_by_id(row.id).one(db).await?.ok_or(ExamError::NotFound)?;
     if closed.rows_affected == 1 {
+        // The reports read the enrolment's results from the enrolment.
+        super::results::keep_on_enrolment(db, row.enrolment_id).await?;
         // Every result is audited, however the attempt was closed.
         let how = if now > row.deadline { "deadline" } else { "submitted" };
         let details = serde_json::json!({"score": grade.score, "max_score": grade.max_score, "percent": grade.percent, "passed": grade.passed, "closed_by": how});

@@ -19,6 +19,7 @@ pub(crate) mod override_entity;
 pub(crate) mod overrides;
 pub(crate) mod question_entity;
 pub(crate) mod question_translation_entity;
+pub(crate) mod results;
 pub(crate) mod routes;
 pub(crate) mod service;
 pub(crate) mod summary;

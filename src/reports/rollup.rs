@@ -1,13 +1,13 @@
 //! The aggregates behind the completion report, grouped by cohort (with
-//! its branch and course), branch, course or month of enrolment. Three
-//! aggregate queries whatever the number of enrolments: status counts, exam
-//! results (each enrolment's best graded attempt) and certificates. Every rate
-//! comes with the counts it is made of, so rows can be compared and summed.
+//! its branch and course), branch, course or month of enrolment. Two
+//! aggregate queries whatever the number of enrolments: the enrolments
+//! (status counts, and the exam results each enrolment keeps: see
+//! `exams::results`) and the certificates. Every rate comes with the counts
+//! it is made of, so rows can be compared and summed.
 
 use super::completion::Filter;
 use crate::enrolments::entity::Status;
 use crate::error::ApiResult;
-use crate::exams::attempt_entity::Status as AttemptStatus;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait, Func, JoinType, Query, SelectStatement};
 use sea_orm::{AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, IsolationLevel, QueryResult, TransactionTrait};
@@ -93,13 +93,25 @@ fn conditions(f: &Filter) -> Condition {
         .add_option(f.enrolled_to.map(|v| col("enrolled_at").lt(v)))
 }
 
-/// `YYYY-MM` of the enrolment, in UTC. The engines name this function
-/// differently; the value is the same.
+/// The UTC month of the enrolment, as the engine groups by it: on
+/// PostgreSQL the first instant of the month (a timestamp, cheaper to
+/// compute and compare than text for a million enrolments), written as
+/// `YYYY-MM` once per group by [`shown`]; on SQLite `YYYY-MM` directly.
 fn month_of_enrolment(db: &impl ConnectionTrait) -> Expr {
     if crate::db::is_postgres(db) {
-        Expr::cust("to_char(e.enrolled_at AT TIME ZONE 'UTC', 'YYYY-MM')")
+        Expr::cust("date_trunc('month', e.enrolled_at AT TIME ZONE 'UTC')")
     } else {
         Expr::cust("strftime('%Y-%m', e.enrolled_at)")
+    }
+}
+
+/// A dimension as a report row shows it: the month as `YYYY-MM` (see
+/// [`month_of_enrolment`]), every other one as grouped.
+fn shown(db: &impl ConnectionTrait, alias: &str, grouped: Expr) -> Expr {
+    if alias == "g_month" && crate::db::is_postgres(db) {
+        Func::cust("to_char").arg(grouped).arg("YYYY-MM").into()
+    } else {
+        grouped
     }
 }
 
@@ -152,7 +164,12 @@ fn key_of(row: &QueryResult, g: Grouping) -> ApiResult<Key> {
 
 /// `SUM(CASE WHEN e.status = <status> THEN 1 ELSE 0 END)`.
 fn count_status(status: Status) -> Expr {
-    Func::sum(Expr::case(Expr::col((E, "status")).eq(status), 1).finally(0)).into()
+    count_if(Expr::col((E, "status")).eq(status))
+}
+
+/// `SUM(CASE WHEN <condition> THEN 1 ELSE 0 END)`.
+fn count_if(condition: Expr) -> Expr {
+    Func::sum(Expr::case(condition, 1).finally(0)).into()
 }
 
 fn sum_of(row: &QueryResult, alias: &str) -> ApiResult<i64> {
@@ -188,13 +205,19 @@ pub(crate) async fn rollup(db: &impl ConnectionTrait, f: &Filter, g: Grouping) -
         .expr_as(count_status(Status::Active), "active")
         .expr_as(count_status(Status::Completed), "completed")
         .expr_as(count_status(Status::Withdrawn), "withdrawn")
+        // The exam results kept on each enrolment (see `exams::results`).
+        .expr_as(count_if(Expr::col((E, "graded_attempts")).gt(0)), "examined")
+        .expr_as(count_if(Expr::col((E, "exam_passed"))), "passed")
+        .expr_as(Func::count(Expr::col((E, "best_percent"))), "scored")
+        .expr_as(Func::sum(Expr::col((E, "best_percent"))), "score_sum")
+        .expr_as(Func::sum(Expr::col((E, "late_synced_attempts"))), "late")
         .from_as("enrolments", E)
         .add_group_by([Expr::col((E, "cohort_id"))])
         .cond_where(conditions(f));
     let total = |alias: &'static str| Func::cast_as(Func::sum(Expr::col(("p", alias))), "bigint");
     let mut counts = Query::select();
     for (alias, _) in &dims {
-        counts.column(("p", *alias));
+        counts.expr_as(shown(db, alias, Expr::col(("p", *alias))), *alias);
     }
     counts
         .expr_as(total("n"), "enrolled")
@@ -202,6 +225,11 @@ pub(crate) async fn rollup(db: &impl ConnectionTrait, f: &Filter, g: Grouping) -
         .expr_as(total("active"), "active")
         .expr_as(total("completed"), "completed")
         .expr_as(total("withdrawn"), "withdrawn")
+        .expr_as(total("examined"), "examined")
+        .expr_as(total("passed"), "passed")
+        .expr_as(total("scored"), "scored")
+        .expr_as(Func::sum(Expr::col(("p", "score_sum"))), "score_sum")
+        .expr_as(total("late"), "late")
         .from_subquery(per_cohort, "p")
         .add_group_by(dims.iter().map(|(alias, _)| Expr::col(("p", *alias))));
     let mut buckets: BTreeMap<Key, Bucket> = BTreeMap::new();
@@ -212,42 +240,11 @@ pub(crate) async fn rollup(db: &impl ConnectionTrait, f: &Filter, g: Grouping) -
         bucket.active = sum_of(&row, "active")?;
         bucket.completed = sum_of(&row, "completed")?;
         bucket.withdrawn = sum_of(&row, "withdrawn")?;
-    }
-
-    // Each examined enrolment's best percentage, whether any attempt passed
-    // and how many attempts kept late-synced answers.
-    let best = Query::select()
-        .column("enrolment_id")
-        .expr_as(Func::max(Expr::col("percent")), "best")
-        .expr_as(Func::max(Expr::case(Expr::col("passed"), 1).finally(0)), "passed_any")
-        .expr_as(Func::sum(Expr::case(Expr::col("late_synced"), 1).finally(0)), "late")
-        .from("attempts")
-        .and_where(Expr::col("status").eq(AttemptStatus::Submitted))
-        .group_by_col("enrolment_id")
-        .take();
-    let mut exams = Query::select();
-    grouped(&mut exams, &dims);
-    exams
-        .expr_as(Func::count(Expr::col(Asterisk)), "examined")
-        // PostgreSQL sums a bigint into a numeric: read back as bigint.
-        .expr_as(Func::cast_as(Func::sum(Expr::col(("b", "passed_any"))), "bigint"), "passed")
-        .expr_as(Func::count(Expr::col(("b", "best"))), "scored")
-        .expr_as(Func::avg(Expr::col(("b", "best"))), "average")
-        .expr_as(Func::cast_as(Func::sum(Expr::col(("b", "late"))), "bigint"), "late")
-        .from_subquery(best, "b")
-        .join_as(
-            JoinType::InnerJoin,
-            "enrolments",
-            E,
-            Expr::col((E, "id")).equals(("b", "enrolment_id")),
-        )
-        .cond_where(conditions(f));
-    for row in db.query_all(&exams).await? {
-        let bucket = buckets.entry(key_of(&row, g)?).or_default();
-        bucket.examined = row.try_get("", "examined")?;
+        bucket.examined = sum_of(&row, "examined")?;
         bucket.passed = sum_of(&row, "passed")?;
-        bucket.scored = row.try_get("", "scored")?;
-        bucket.average = row.try_get("", "average")?;
+        bucket.scored = sum_of(&row, "scored")?;
+        let score_sum: Option<f64> = row.try_get("", "score_sum")?;
+        bucket.average = score_sum.filter(|_| bucket.scored > 0).map(|s| s / bucket.scored as f64);
         bucket.late_synced = sum_of(&row, "late")?;
     }
 
@@ -260,6 +257,15 @@ pub(crate) async fn rollup(db: &impl ConnectionTrait, f: &Filter, g: Grouping) -
 /// values (whole seconds, as `TimeDelta::num_seconds` counts them), so the
 /// median is the same number without reading every certificate; SQLite,
 /// which has no ordered-set aggregates, returns one row per certificate.
+///
+/// Only completed enrolments are joined: a certificate is issued in the
+/// step that completes its enrolment and stamps `completed_at`, which
+/// nothing clears (a withdrawal or a return keeps it). Their index
+/// (`ix_enrolments_completed`, migration 000034) holds every column read
+/// here, so PostgreSQL merges it with `ix_certificates_enrolment`, both in
+/// enrolment order (index-only once vacuumed), instead of hashing a
+/// million enrolments. `issued_at` and `enrolled_at` are read where they are kept
+/// (not copied), so a correction of either shows at once.
 async fn certificates(
     db: &impl ConnectionTrait,
     f: &Filter,
@@ -270,7 +276,7 @@ async fn certificates(
     let issued_at = || Expr::col(("c", "issued_at"));
     let mut query = Query::select();
     for (alias, expr) in dims {
-        query.expr_as(expr.clone(), *alias);
+        query.expr_as(shown(db, alias, expr.clone()), *alias);
     }
     query
         .from_as("certificates", "c")
@@ -282,21 +288,22 @@ async fn certificates(
         )
         .cond_where(
             conditions(f)
+                .add(Expr::col((E, "completed_at")).is_not_null())
                 .add_option(f.certified_from.map(|v| issued_at().gte(v)))
                 .add_option(f.certified_to.map(|v| issued_at().lt(v))),
         );
     if crate::db::is_postgres(db) {
         const SECONDS: &str = "trunc(extract(epoch FROM c.issued_at) - extract(epoch FROM e.enrolled_at))::bigint";
+        // Both middle values from one sort: of n values, `percentile_disc`
+        // returns the ceil(p * n)-th, so 0.5 gives the lower middle one and
+        // 0.5 + 1e-9 the upper one (the n/2 + 1-th for an even n, the same
+        // as 0.5 for an odd n) for any n below 500 million. The two
+        // identical aggregate calls are computed once.
+        const MIDDLE: &str = "percentile_disc(ARRAY[0.5, 0.500000001]) WITHIN GROUP (ORDER BY";
         query
             .expr_as(Func::count(Expr::col(Asterisk)), "certified")
-            .expr_as(
-                Expr::cust(format!("percentile_disc(0.5) WITHIN GROUP (ORDER BY {SECONDS})")),
-                "lower",
-            )
-            .expr_as(
-                Expr::cust(format!("percentile_disc(0.5) WITHIN GROUP (ORDER BY {SECONDS} DESC)")),
-                "upper",
-            )
+            .expr_as(Expr::cust(format!("({MIDDLE} {SECONDS}))[1]")), "lower")
+            .expr_as(Expr::cust(format!("({MIDDLE} {SECONDS}))[2]")), "upper")
             .add_group_by(dims.iter().map(|(_, e)| e.clone()));
         for row in db.query_all(&query).await? {
             let bucket = buckets.entry(key_of(&row, g)?).or_default();

@@ -18,6 +18,7 @@ mod credentials_life;
 mod credentials_vc;
 mod demo;
 mod employers;
+mod enrolment_results;
 mod enrolments;
 mod exam_overrides;
 mod exam_windows;
