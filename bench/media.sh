@@ -52,8 +52,10 @@ for round in 1 2; do
   awk -v b="$BYTES" -v s="$(echo "$t1 - $t0" | bc)" 'BEGIN { printf "whole file x5 sequential: %.1f MB/s (%.2f s per download)\n", 5 * b / s / 1e6, s / 5 }'
   # Whole file, four at once.
   t0=$(date +%s.%N)
-  for _ in 1 2 3 4; do curl -fs -o /dev/null "$URL" & done
-  wait
+  # (wait for these four only: a bare `wait` would also wait for the server)
+  pids=()
+  for _ in 1 2 3 4; do curl -fs -o /dev/null "$URL" & pids+=($!); done
+  wait "${pids[@]}"
   t1=$(date +%s.%N)
   awk -v b="$BYTES" -v s="$(echo "$t1 - $t0" | bc)" 'BEGIN { printf "whole file x4 concurrent: %.1f MB/s in all\n", 4 * b / s / 1e6 }'
   # 1 MiB ranges; the offset moves with each request.
