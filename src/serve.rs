@@ -46,7 +46,9 @@ pub async fn serve(config: Config, demo: bool) -> Result<(), RunError> {
     };
 
     let app_state = state.clone();
-    let mut server = HttpServer::new(move || app(app_state.clone())).shutdown_timeout(30);
+    let mut server = HttpServer::new(move || app(app_state.clone()))
+        .shutdown_timeout(30)
+        .on_connect(no_delay);
     if workers > 0 {
         server = server.workers(workers);
     }
@@ -142,4 +144,17 @@ async fn shutdown_signal() {
     }
     #[cfg(not(unix))]
     let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Turns Nagle's algorithm off on every accepted connection (actix-web does
+/// so for HTTP/2 only). A compressed answer is written in several pieces;
+/// with Nagle on, a piece after the first waits for the client's ACK, which
+/// the client delays by up to 40 ms: measured, one start in ten on a quiet
+/// machine took 40-50 ms instead of 4 with `Accept-Encoding: gzip`.
+fn no_delay(connection: &dyn std::any::Any, _: &mut actix_web::dev::Extensions) {
+    if let Some(stream) = connection.downcast_ref::<actix_web::rt::net::TcpStream>()
+        && let Err(err) = stream.set_nodelay(true)
+    {
+        tracing::debug!(error = %err, "could not set TCP_NODELAY");
+    }
 }

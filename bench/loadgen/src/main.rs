@@ -8,12 +8,15 @@
 //! loadgen --base URL --exam ID --tokens FILE [--n N] [--window S]
 //!         [--pool P] [--lang L] [--seed X] [--json-out FILE]
 //!
+//! LOADGEN_ENCODING sets `Accept-Encoding` (default gzip, as phones send).
+//!
 //! FILE is the token cache bench/storm.py writes (`{"email": "token"}`); the
 //! first N emails in sorted order take part.
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
 use hyper::Request;
+use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use rand::{Rng, SeedableRng};
@@ -106,10 +109,14 @@ async fn main() {
         .parse()
         .expect("URL");
 
+    // TCP_NODELAY as a phone's HTTP stack sets it: without it the request's
+    // segments meet the server's delayed ACK and every start waits ~40 ms.
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
     let client: Client<_, Empty<Bytes>> = Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(a.pool)
         .pool_idle_timeout(Duration::from_secs(3))
-        .build_http();
+        .build(connector);
     let pool = Arc::new(Semaphore::new(a.pool));
     let mut rng = rand::rngs::StdRng::seed_from_u64(a.seed);
     let cpu0 = cpu_seconds();
@@ -123,7 +130,7 @@ async fn main() {
             let _slot = pool.acquire().await.expect("semaphore");
             let req = Request::post(url)
                 .header("authorization", format!("Bearer {token}"))
-                .header("accept-encoding", "gzip")
+                .header("accept-encoding", std::env::var("LOADGEN_ENCODING").unwrap_or_else(|_| "gzip".into()))
                 .header("content-length", "0")
                 .body(Empty::<Bytes>::new())
                 .expect("request");
