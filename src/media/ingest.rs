@@ -21,6 +21,10 @@ use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 
+/// How many images may be decoded at once (for their smaller copies), over
+/// all uploads of this process.
+static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// Why a file was not taken. Nothing of it is left in the store.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
@@ -234,6 +238,10 @@ impl Intake<'_> {
             (Some(w), Some(h)) if self.variants => {
                 let (source, content_type, limits) = (bytes.clone(), found.content_type, bounds(self.settings));
                 let started = std::time::Instant::now();
+                // A decode may hold up to `max_pixels` x 8 bytes: uploads
+                // beyond `DECODES` at once wait their turn instead of adding
+                // up in memory.
+                let _turn = DECODES.acquire().await.map_err(|_| IngestError::Corrupt("image"))?;
                 let made = tokio::task::spawn_blocking(move || variants::make(content_type, &source, w, h, limits))
                     .await
                     .map_err(|_| IngestError::Corrupt("image"))?

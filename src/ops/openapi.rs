@@ -49,46 +49,34 @@ impl Modify for Problems {
                 .build();
             components.responses.insert(name.to_string(), response.into());
         }
-        for item in openapi.paths.paths.values_mut() {
-            for operation in [
-                &mut item.get,
-                &mut item.head,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                let responses = &mut operation.responses.responses;
-                for (code, response) in responses.iter_mut() {
-                    if !(code.starts_with('4') || code.starts_with('5')) {
-                        continue;
+        for operation in operations(openapi) {
+            let responses = &mut operation.responses.responses;
+            for (code, response) in responses.iter_mut() {
+                if !(code.starts_with('4') || code.starts_with('5')) {
+                    continue;
+                }
+                let RefOr::T(described) = response else { continue };
+                let standard = STANDARD_PROBLEMS.iter().find(|(c, _, _)| c == code);
+                match standard {
+                    // A bare `(status = 404)`: the standard answer.
+                    Some((_, name, _)) if described.description.trim().is_empty() && described.content.is_empty() => {
+                        *response = Ref::new(format!("#/components/responses/{name}")).into();
                     }
-                    let RefOr::T(described) = response else { continue };
-                    let standard = STANDARD_PROBLEMS.iter().find(|(c, _, _)| c == code);
-                    match standard {
-                        // A bare `(status = 404)`: the standard answer.
-                        Some((_, name, _)) if described.description.trim().is_empty() && described.content.is_empty() => {
-                            *response = Ref::new(format!("#/components/responses/{name}")).into();
+                    _ => {
+                        if described.description.trim().is_empty() {
+                            described.description = standard.map_or("Error (RFC 9457 problem)", |(_, _, d)| d).to_string();
                         }
-                        _ => {
-                            if described.description.trim().is_empty() {
-                                described.description = standard.map_or("Error (RFC 9457 problem)", |(_, _, d)| d).to_string();
-                            }
-                            described
-                                .content
-                                .entry(crate::http::PROBLEM_JSON.to_string())
-                                .or_insert_with(content);
-                        }
+                        described
+                            .content
+                            .entry(crate::http::PROBLEM_JSON.to_string())
+                            .or_insert_with(content);
                     }
                 }
-                for (code, name, _) in STANDARD_PROBLEMS {
-                    responses
-                        .entry(code.to_string())
-                        .or_insert_with(|| Ref::new(format!("#/components/responses/{name}")).into());
-                }
+            }
+            for (code, name, _) in STANDARD_PROBLEMS {
+                responses
+                    .entry(code.to_string())
+                    .or_insert_with(|| Ref::new(format!("#/components/responses/{name}")).into());
             }
         }
     }
@@ -101,27 +89,31 @@ struct OperationIds;
 
 impl Modify for OperationIds {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for item in openapi.paths.paths.values_mut() {
-            for operation in [
-                &mut item.get,
-                &mut item.head,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ]
-            .into_iter()
-            .flatten()
+        for operation in operations(openapi) {
+            let tag = operation.tags.as_ref().and_then(|t| t.first()).cloned();
+            if let (Some(tag), Some(id)) = (tag, operation.operation_id.as_mut())
+                && !id.starts_with(&format!("{tag}_"))
             {
-                let tag = operation.tags.as_ref().and_then(|t| t.first()).cloned();
-                if let (Some(tag), Some(id)) = (tag, operation.operation_id.as_mut())
-                    && !id.starts_with(&format!("{tag}_"))
-                {
-                    *id = format!("{tag}_{id}");
-                }
+                *id = format!("{tag}_{id}");
             }
         }
     }
+}
+
+/// Every operation of every path, whatever its method.
+fn operations(openapi: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    openapi.paths.paths.values_mut().flat_map(|item| {
+        [
+            &mut item.get,
+            &mut item.head,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+    })
 }
 
 impl Modify for BearerAuth {
