@@ -6,11 +6,11 @@
 //! attempts.
 
 use crate::support::certify::{Course, cohort, course};
-use crate::support::exams::{options, right_answer};
+use crate::support::exams::{options, right_answer, sync_all_right};
 use crate::support::rows::set_all;
 use crate::support::world::{PASSWORD, create_user};
 use crate::support::{TestApp, World};
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Query};
 use serde_json::{Value, json};
@@ -79,26 +79,11 @@ async fn sit(app: &TestApp, token: &str, c: &Course, right: bool) -> Value {
     res.json()
 }
 
-/// Every question answered right in one batch, given at `at`.
+/// Every question answered right in one batch, given at `at`, all taken as
+/// late-synced.
 async fn sync_right(app: &TestApp, token: &str, attempt: &Value, at: DateTime<Utc>) {
-    let answers: Vec<Value> = attempt["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(1..)
-        .map(|(q, seq)| {
-            json!({"question_id": q["id"], "selected": options(q, &right_answer(q)), "seq": seq,
-                   "answered_at": at.to_rfc3339_opts(SecondsFormat::Millis, true)})
-        })
-        .collect();
-    let res = app
-        .put(&format!("/api/v1/attempts/{}/answers", attempt["id"].as_str().unwrap()))
-        .token(token)
-        .json(json!({"answers": answers}))
-        .send()
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text());
-    assert!(res.json()["items"].as_array().unwrap().iter().all(|i| i["status"] == "late_synced"));
+    let statuses = sync_all_right(app, token, attempt, at).await;
+    assert!(statuses.iter().all(|s| s == "late_synced"), "{statuses:?}");
 }
 
 #[actix_rt::test]

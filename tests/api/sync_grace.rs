@@ -3,11 +3,11 @@
 //! version; late-synced answers show in results and the completion report.
 
 use crate::support::catalogue::published_course;
-use crate::support::exams::{options, published_exam_with, right_answer};
+use crate::support::exams::{published_exam_with, sync_all_right};
 use crate::support::rows::count;
 use crate::support::world::PASSWORD;
 use crate::support::{TestApp, World};
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
 /// A course offered to BKK with a published exam made with `extra`
@@ -41,33 +41,6 @@ async fn start(app: &TestApp, token: &str, exam: &Value) -> Value {
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
     res.json()
-}
-
-/// Every question answered right, given at `at` (seq 1..).
-async fn sync_all_right(app: &TestApp, token: &str, attempt: &Value, at: DateTime<Utc>) -> Vec<String> {
-    let answers: Vec<Value> = attempt["questions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(1..)
-        .map(|(q, seq)| {
-            json!({"question_id": q["id"], "selected": options(q, &right_answer(q)), "seq": seq,
-                   "answered_at": at.to_rfc3339_opts(SecondsFormat::Millis, true)})
-        })
-        .collect();
-    let res = app
-        .put(&format!("/api/v1/attempts/{}/answers", attempt["id"].as_str().unwrap()))
-        .token(token)
-        .json(json!({"answers": answers}))
-        .send()
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text());
-    res.json()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["status"].as_str().unwrap().to_string())
-        .collect()
 }
 
 fn deadline(attempt: &Value) -> DateTime<Utc> {

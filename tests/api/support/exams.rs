@@ -87,3 +87,32 @@ pub async fn exam_with_bkk_trainee(app: &TestApp, world: &super::World) -> (Valu
     assert_eq!(res.status, 201, "{}", res.text());
     (exam, cohort_id)
 }
+
+/// Syncs every question of `attempt` answered right in one batch
+/// (`PUT /attempts/{id}/answers`, seq 1.., all given at `at`): the status of
+/// each item of the answer (`saved`, `late_synced`, ...).
+pub async fn sync_all_right(app: &TestApp, token: &str, attempt: &Value, at: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+    let answers: Vec<Value> = attempt["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(1..)
+        .map(|(q, seq)| {
+            serde_json::json!({"question_id": q["id"], "selected": options(q, &right_answer(q)), "seq": seq,
+                   "answered_at": at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)})
+        })
+        .collect();
+    let res = app
+        .put(&format!("/api/v1/attempts/{}/answers", attempt["id"].as_str().unwrap()))
+        .token(token)
+        .json(serde_json::json!({"answers": answers}))
+        .send()
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    res.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["status"].as_str().unwrap().to_string())
+        .collect()
+}
