@@ -8,7 +8,7 @@ use super::attempt_entity::{self as attempt, Entity as Attempts};
 use super::authoring;
 use super::bank::{self, Drawn, Snapshot};
 use super::exam_entity as exam;
-use super::windows;
+use super::{allowance_read, windows};
 use crate::audit::{AuditEntry, Author, write_entry};
 use crate::enrolments::entity as enrolment;
 use crate::error::{FieldCode, FieldError, is_unique_violation};
@@ -74,7 +74,7 @@ pub(crate) async fn start(
 /// a new one starts only if `new` asks for it (`AttemptExpired` otherwise);
 /// one that expired in an earlier enrolment (before a re-take) does not hold
 /// the new cohort back. `current` is the current enrolment with its
-/// allowance when the caller read them already (`windows::current_with_latest`).
+/// allowance when the caller read them already (`allowance_read::current_with_latest`).
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn prepare(
     db: &impl ConnectionTrait,
@@ -99,7 +99,7 @@ pub(crate) async fn prepare(
     // their current enrolment and what it allows, in one query.
     let (enrolment, allowance) = match current {
         Some(known) => known,
-        None => windows::current_allowance(db, exam.id, caller.user_id, exam.course_id)
+        None => allowance_read::current_allowance(db, exam.id, caller.user_id, exam.course_id)
             .await?
             .ok_or(ExamError::NotEnrolled)?,
     };

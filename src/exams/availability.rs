@@ -1,12 +1,12 @@
 //! A trainee's view of an exam before starting it: the window that applies,
 //! attempts used and left for the current enrolment, overrides, and the
 //! server's time (`GET /api/v1/exams/{id}/availability`). Read with the same
-//! one-query allowance the start of an attempt uses (`windows::allowance`).
+//! one-query allowance the start of an attempt uses (`allowance_read::allowance`).
 
 use super::ExamError;
+use super::allowance_read::allowance;
 use super::window_entity::Entity as Windows;
 use super::window_views::{Availability, window_view};
-use super::windows::allowance;
 use crate::enrolments::entity as enrolment;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};

@@ -1,6 +1,7 @@
 //! Exams: question banks, timed attempts, autosave, grading. No answer key
 //! ever leaves the server in a trainee's response.
 
+pub(crate) mod allowance_read;
 pub(crate) mod allowances;
 pub(crate) mod answer_entity;
 pub(crate) mod attempt_entity;

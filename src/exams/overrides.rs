@@ -2,7 +2,7 @@
 //! of a closed window. Granted by the trainee's branch admins (headquarters
 //! for anyone), audited, one row per (exam, trainee). A submitted attempt
 //! is never re-opened (grading is final): an extra attempt is granted
-//! instead. The start of an attempt reads overrides in `windows::current_allowance`.
+//! instead. The start of an attempt reads overrides in `allowance_read::current_allowance`.
 
 use super::ExamError;
 use super::override_entity::{self as grant, Entity as Overrides};

@@ -7,10 +7,10 @@ use crate::audit::AuditEntry;
 use crate::command::Command;
 use crate::enrolments::service as enrolments;
 use crate::exams::ExamError;
+use crate::exams::allowance_read::{self, Current};
 use crate::exams::attempt_entity::{self as attempt};
 use crate::exams::attempts::{self, Started};
 use crate::exams::views::{self, AttemptResult};
-use crate::exams::windows::{self, Current};
 use crate::i18n::Locale;
 use crate::practical::assessments::{self as practical, AssessmentInput};
 use crate::state::AppState;
@@ -55,7 +55,7 @@ pub(crate) async fn start(state: &AppState, actor: &Actor, exam_id: Uuid, new: b
     let now = state.clock.now();
     // One read: the current enrolment, its allowance and the latest attempt.
     // Without an active enrolment the general path below answers.
-    let current = windows::current_with_latest(&state.db, exam.id, actor.user_id, exam.course_id).await?;
+    let current = allowance_read::current_with_latest(&state.db, exam.id, actor.user_id, exam.course_id).await?;
     let to_grade = |latest: Option<&attempt::Model>| latest.is_some_and(|a| a.status == attempt::Status::Open && now > a.deadline);
     if let Some(Current {
         enrolment,
