@@ -52,7 +52,7 @@ pub struct Refusal {
 }
 
 /// Everything about one trainee, one exam and one enrolment that decides a
-/// start (see `allowance`).
+/// start (see `allowance_read::allowance`).
 #[derive(Clone, Debug)]
 pub(crate) struct Allowance {
     pub window: Option<Applied>,
@@ -142,7 +142,7 @@ pub(crate) struct Admitted {
 }
 
 /// Decides a new attempt at `now` on the trainee's allowance (read with
-/// the enrolment by `current_allowance`): attempts left for the current
+/// the enrolment by `allowance_read::current_allowance`): attempts left for the current
 /// enrolment, then the window (or a one-off unlock), then the deadline.
 /// Errors are the 409s a trainee sees.
 pub(crate) fn decide(a: &Allowance, snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Admitted, ExamError> {
