@@ -10,7 +10,10 @@
 //! fonts, so label areas are sized here by hand. Each chart carries a
 //! `<title>` and `<desc>`; the page shows the same figures in a table.
 
+use plotters::chart::DualCoordChartContext;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::SegmentedCoord;
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -51,7 +54,7 @@ pub(crate) struct Series {
 /// A label as plotters may write it: no control characters (XML forbids
 /// them even escaped), not longer than [`LABEL_CHARS`].
 pub(crate) fn label(text: &str) -> String {
-    let clean: String = text.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect();
+    let clean = label_text(text);
     if clean.chars().count() > LABEL_CHARS {
         let mut short: String = clean.chars().take(LABEL_CHARS - 1).collect();
         short.push('…');
@@ -160,31 +163,8 @@ pub(crate) fn grouped_bars(
     flagged: &[(usize, usize)],
     value: &dyn Fn(f64) -> String,
 ) -> Option<String> {
-    let n = i32::try_from(categories.len()).ok().filter(|n| *n > 0)?;
     let k = series.len().max(1) as f64;
-    let names: Vec<String> = categories.iter().map(|c| label(c)).collect();
-    svg(about, 380, |root| {
-        root.fill(&WHITE)?;
-        let (plot, legend) = root.split_vertically(330);
-        let mut chart = ChartBuilder::on(&plot)
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(64)
-            .build_cartesian_2d((0..n - 1).into_segmented(), 0f64..top)?
-            .set_secondary_coord(0f64..f64::from(n), 0f64..top);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .max_light_lines(1)
-            .light_line_style(GRID)
-            .x_labels(categories.len())
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => usize::try_from(*i).ok().and_then(|i| names.get(i).cloned()).unwrap_or_default(),
-                _ => String::new(),
-            })
-            .y_label_formatter(&|v| value(*v))
-            .label_style(font(LABEL_SIZE))
-            .draw()?;
+    over_categories(about, categories, top, value, series, |chart| {
         let width = 0.8 / k;
         for (s, one) in series.iter().enumerate() {
             let color = PALETTE[s % PALETTE.len()];
@@ -220,22 +200,49 @@ pub(crate) fn grouped_bars(
                 )
             }))?;
         }
-        draw_legend(&legend, series)?;
-        root.present()?;
         Ok(())
     })
 }
 
 /// A line per series over the weeks, with a dot on each week.
 pub(crate) fn lines(about: &About, weeks: &[String], series: &[Series], number: &dyn Fn(f64) -> String) -> Option<String> {
-    let n = i32::try_from(weeks.len()).ok().filter(|n| *n > 0)?;
     let top = series
         .iter()
         .flat_map(|s| s.values.iter().flatten())
         .fold(0f64, |a, &b| a.max(b))
         .max(4.0)
         * 1.1;
-    let names: Vec<String> = weeks.iter().map(|w| label(w)).collect();
+    over_categories(about, weeks, top, number, series, |chart| {
+        for (s, one) in series.iter().enumerate() {
+            let color = PALETTE[s % PALETTE.len()];
+            let points: Vec<(f64, f64)> = one
+                .values
+                .iter()
+                .enumerate()
+                .map(|(w, v)| (w as f64 + 0.5, v.unwrap_or(0.0)))
+                .collect();
+            chart.draw_secondary_series(LineSeries::new(points.clone(), color.stroke_width(3)))?;
+            chart.draw_secondary_series(points.into_iter().map(|p| Circle::new(p, 4, color.filled())))?;
+        }
+        Ok(())
+    })
+}
+
+/// The frame bars and lines share: one segment per category on the x axis
+/// (labelled, shortened by [`label`]), 0 to `top` on the y axis (labelled
+/// by `value`), a secondary x axis from 0 to the number of categories on
+/// which `draw` places the series (category `c` spans `c..c + 1`), and the
+/// legend under the plot.
+fn over_categories(
+    about: &About,
+    categories: &[String],
+    top: f64,
+    value: &dyn Fn(f64) -> String,
+    series: &[Series],
+    draw: impl FnOnce(&mut CategoryChart<'_, '_>) -> Drawn,
+) -> Option<String> {
+    let n = i32::try_from(categories.len()).ok().filter(|n| *n > 0)?;
+    let names: Vec<String> = categories.iter().map(|c| label(c)).collect();
     svg(about, 380, |root| {
         root.fill(&WHITE)?;
         let (plot, legend) = root.split_vertically(330);
@@ -250,30 +257,28 @@ pub(crate) fn lines(about: &About, weeks: &[String], series: &[Series], number: 
             .disable_x_mesh()
             .max_light_lines(1)
             .light_line_style(GRID)
-            .x_labels(weeks.len())
+            .x_labels(categories.len())
             .x_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => usize::try_from(*i).ok().and_then(|i| names.get(i).cloned()).unwrap_or_default(),
                 _ => String::new(),
             })
-            .y_label_formatter(&|v| number(*v))
+            .y_label_formatter(&|v| value(*v))
             .label_style(font(LABEL_SIZE))
             .draw()?;
-        for (s, one) in series.iter().enumerate() {
-            let color = PALETTE[s % PALETTE.len()];
-            let points: Vec<(f64, f64)> = one
-                .values
-                .iter()
-                .enumerate()
-                .map(|(w, v)| (w as f64 + 0.5, v.unwrap_or(0.0)))
-                .collect();
-            chart.draw_secondary_series(LineSeries::new(points.clone(), color.stroke_width(3)))?;
-            chart.draw_secondary_series(points.into_iter().map(|p| Circle::new(p, 4, color.filled())))?;
-        }
+        draw(&mut chart)?;
         draw_legend(&legend, series)?;
         root.present()?;
         Ok(())
     })
 }
+
+/// A chart over categories as `over_categories` builds it.
+type CategoryChart<'a, 'b> = DualCoordChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<SegmentedCoord<RangedCoordi32>, RangedCoordf64>,
+    Cartesian2d<RangedCoordf64, RangedCoordf64>,
+>;
 
 /// The series' names with their colours, in a row under the plot.
 fn draw_legend(area: &DrawingArea<SVGBackend<'_>, Shift>, series: &[Series]) -> Drawn {
