@@ -91,7 +91,8 @@ fn number_header(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option
 /// checked at once against the limit of the kind the claimed type (or the
 /// asset) announces and against the storage quota.
 #[utoipa::path(post, path = "/api/v1/uploads", tag = "media", request_body = NewUpload, security(("bearer" = [])),
-    responses((status = 201, body = UploadSession, description = "`Location` names the session; `Upload-Offset: 0`"),
+    responses((status = 201, body = UploadSession, description = "`Location` names the session; `Upload-Offset: 0`",
+        headers(("Location" = String), ("Upload-Offset" = u64, description = "bytes held: 0"))),
         (status = 403), (status = 404, description = "no such course or asset"),
         (status = 413, description = "the declared size is over the limit of its kind, or over the storage quota"),
         (status = 415, description = "a claimed type lessons do not take"),
@@ -125,7 +126,9 @@ pub(crate) async fn upload_status(
 
 /// Where to resume: `Upload-Offset` (bytes held) and `Upload-Length` (declared size), no body.
 #[utoipa::path(head, path = "/api/v1/uploads/{id}", tag = "media", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "`Upload-Offset` and `Upload-Length` headers"), (status = 403), (status = 404)))]
+    responses((status = 200, description = "`Upload-Offset` and `Upload-Length` headers",
+        headers(("Upload-Offset" = u64, description = "bytes held, where the next chunk starts"), ("Upload-Length" = u64, description = "the declared size"))),
+        (status = 403), (status = 404)))]
 pub(crate) async fn upload_offset(
     state: web::Data<AppState>,
     Authorized(actor, _): Authorized<HqOnly>,
@@ -145,7 +148,8 @@ pub(crate) async fn upload_offset(
     params(("id" = Uuid, Path), ("Upload-Offset" = u64, Header, description = "where in the file this chunk starts")),
     request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"), security(("bearer" = [])),
     responses((status = 201, body = Asset, description = "the last chunk: the file was taken"),
-        (status = 204, description = "stored; `Upload-Offset` says where the next chunk starts"),
+        (status = 204, description = "stored; `Upload-Offset` says where the next chunk starts",
+            headers(("Upload-Offset" = u64, description = "bytes held, where the next chunk starts"))),
         (status = 400, description = "no `Upload-Offset`, or the chunk was cut short"), (status = 403),
         (status = 404, description = "not the caller's, or expired"),
         (status = 409, description = "not where the upload stands; `offset` says where it does"),
